@@ -1,3 +1,34 @@
-import * as core from "@actions/core";
-import { hello } from "@mlgate/core";
-core.info(hello("x"));
+import { resolve } from "node:path";
+import { writeReportFiles } from "@mlgate/core";
+import { resolveEvalGateInput, runMetricsGate } from "@mlgate/evaluate";
+import { readInputs, runGateAction } from "@mlgate/github";
+import { z } from "zod";
+
+const inputs = z.object({
+  candidate: z.string().optional(),
+  baseline: z.string().optional(),
+  gates: z.array(z.string()).optional(),
+  config: z.string().optional(),
+  comment: z.union([z.boolean(), z.literal("on-failure")]).default(true),
+  commentKey: z.string().default("default"),
+  output: z.array(z.string()).default([]),
+  token: z.string().optional(),
+});
+
+await runGateAction("eval-gate", async () => {
+  const given = readInputs(inputs);
+  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
+  const input = await resolveEvalGateInput(
+    { candidate: given.candidate, baseline: given.baseline, gates: given.gates },
+    { cwd, ...(given.config ? { configPath: given.config } : {}) },
+  );
+  const report = await runMetricsGate(input);
+  await writeReportFiles(
+    report,
+    given.output.map((f) => resolve(cwd, f)),
+  );
+  return {
+    report,
+    publish: { comment: given.comment, commentKey: given.commentKey, ...(given.token ? { token: given.token } : {}) },
+  };
+});

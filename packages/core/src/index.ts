@@ -4,3 +4,6 @@ export * from "./render/index.js";
 export * from "./report.js";
 export * from "./threshold/index.js";
 export * from "./units.js";
+export * from "./io.js";
+export * from "./gate-config.js";
+export * from "./report-files.js";

@@ -1,0 +1,15 @@
+import { configFileSchema, configJsonSchema } from "@mlgate/core";
+import { evalGateSection } from "@mlgate/evaluate";
+
+/** Every gate's section of mlgate.yml; a gate joins here when its command does. */
+export const mlgateConfigSchema = configFileSchema({
+  "eval-gate": evalGateSection,
+});
+
+/** The JSON Schema committed at schema/mlgate.schema.json for editors. */
+export function mlgateJsonSchema(): Record<string, unknown> {
+  return configJsonSchema(mlgateConfigSchema, {
+    id: "https://raw.githubusercontent.com/mlgate/mlgate/main/schema/mlgate.schema.json",
+    title: "mlgate configuration (mlgate.yml)",
+  });
+}

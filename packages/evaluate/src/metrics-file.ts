@@ -1,0 +1,154 @@
+import { extname } from "node:path";
+import { GateError, parseJsonText, readTextFile } from "@mlgate/core";
+import { JSONPath } from "jsonpath-plus";
+import { parse as parseYaml } from "yaml";
+
+/** Named numbers read from a metrics file: `{ accuracy: 0.93, "per_class.cat.f1": 0.88 }`. */
+export type MetricValues = Record<string, number>;
+
+export interface MetricsFileOptions {
+  /** metric name → JSONPath selecting exactly one number (for files from other tools). */
+  select?: Record<string, string>;
+  limits?: Partial<MetricsFileLimits>;
+}
+
+export interface MetricsFileLimits {
+  maxBytes: number;
+  maxDepth: number;
+  maxMetrics: number;
+}
+
+const DEFAULT_LIMITS: MetricsFileLimits = { maxBytes: 64 * 1024 * 1024, maxDepth: 64, maxMetrics: 100_000 };
+
+/**
+ * Read a metrics file (JSON or YAML). Without `select`, every numeric leaf becomes a metric named by
+ * its dotted path (`overall.f1`), and a list of `{name|key|metric, value}` entries (MLflow's REST shape)
+ * becomes one metric per name, keeping the latest `step`/`timestamp`.
+ */
+export async function readMetricsFile(path: string, options: MetricsFileOptions = {}): Promise<MetricValues> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const text = await readTextFile(path, "metrics file", limits);
+  const doc = parseMetricsText(text, path);
+  return options.select ? selectMetrics(doc, path, options.select) : extractMetrics(doc, path, limits);
+}
+
+function parseMetricsText(text: string, file: string): unknown {
+  const ext = extname(file).toLowerCase();
+  if (ext === ".yaml" || ext === ".yml") {
+    try {
+      return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
+    } catch (e) {
+      throw new GateError(`metrics file is not valid YAML: ${(e as Error).message.split("\n")[0]}`, {
+        location: { file },
+        cause: e,
+      });
+    }
+  }
+  return parseJsonText(text, file, "metrics file");
+}
+
+/** Flatten numeric leaves into dotted names, or read a `[{name, value}]` list. */
+export function extractMetrics(doc: unknown, file: string, limits: MetricsFileLimits = DEFAULT_LIMITS): MetricValues {
+  const out: MetricValues = {};
+  if (Array.isArray(doc) && doc.length > 0 && doc.every(isNamedEntry)) {
+    readNamedEntries(doc, out);
+  } else {
+    flatten(doc, "", 0, out, file, limits);
+  }
+  const count = Object.keys(out).length;
+  if (count === 0) {
+    throw new GateError(`metrics file ${file} holds no numeric metrics`, {
+      location: { file },
+      hint: 'expected an object of numbers such as {"accuracy": 0.93}, a [{"name", "value"}] list, or use `metrics:` JSONPath selectors',
+    });
+  }
+  return out;
+}
+
+function flatten(
+  node: unknown,
+  prefix: string,
+  depth: number,
+  out: MetricValues,
+  file: string,
+  limits: MetricsFileLimits,
+): void {
+  if (depth > limits.maxDepth) {
+    throw new GateError(`metrics file ${file} nests deeper than ${limits.maxDepth} levels at "${prefix}"`, {
+      location: { file },
+    });
+  }
+  if (typeof node === "number") {
+    if (prefix === "") return;
+    if (Object.keys(out).length >= limits.maxMetrics) {
+      throw new GateError(`metrics file ${file} holds more than ${limits.maxMetrics} metrics`, {
+        location: { file },
+        hint: "select the metrics the gate needs with `metrics:` JSONPath selectors",
+      });
+    }
+    out[prefix] = node;
+    return;
+  }
+  if (node === null || typeof node !== "object") return;
+  const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
+  for (const [key, value] of entries) flatten(value, prefix ? `${prefix}.${key}` : key, depth + 1, out, file, limits);
+}
+
+interface NamedEntry {
+  name?: string;
+  key?: string;
+  metric?: string;
+  value: number;
+  step?: number;
+  timestamp?: number;
+}
+
+function isNamedEntry(x: unknown): x is NamedEntry {
+  if (x === null || typeof x !== "object") return false;
+  const e = x as Record<string, unknown>;
+  const name = e.name ?? e.key ?? e.metric;
+  return typeof name === "string" && typeof e.value === "number";
+}
+
+function readNamedEntries(entries: NamedEntry[], out: MetricValues): void {
+  const order = new Map<string, [number, number]>();
+  for (const e of entries) {
+    const name = (e.name ?? e.key ?? e.metric) as string;
+    const rank: [number, number] = [e.step ?? 0, e.timestamp ?? 0];
+    const seen = order.get(name);
+    if (!seen || rank[0] > seen[0] || (rank[0] === seen[0] && rank[1] >= seen[1])) {
+      order.set(name, rank);
+      out[name] = e.value;
+    }
+  }
+}
+
+/** Pick named metrics with JSONPath; each path must select exactly one number. */
+export function selectMetrics(doc: unknown, file: string, select: Record<string, string>): MetricValues {
+  const out: MetricValues = {};
+  for (const [name, path] of Object.entries(select)) {
+    let found: unknown[];
+    try {
+      found = JSONPath({ path, json: doc as object, wrap: true, eval: "safe" }) as unknown[];
+    } catch (e) {
+      throw new GateError(`metric "${name}": invalid JSONPath ${JSON.stringify(path)}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+    if (found.length !== 1) {
+      throw new GateError(
+        `metric "${name}": JSONPath ${JSON.stringify(path)} selects ${found.length} values in ${file}, expected exactly one`,
+        { location: { file } },
+      );
+    }
+    const value = found[0];
+    if (typeof value !== "number") {
+      throw new GateError(
+        `metric "${name}": JSONPath ${JSON.stringify(path)} selects ${JSON.stringify(value)?.slice(0, 80)} in ${file}, expected a number`,
+        { location: { file } },
+      );
+    }
+    out[name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * `npm run demo`: the release pipeline on the embedded example in examples/, gate by gate, through
+ * the same command line users run. Each stage states the verdict it expects, so the demo also shows
+ * a gate blocking a bad candidate. Reports land in demo-out/ with an HTML index.
+ */
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Report, Verdict } from "@mlgate/core";
+import { main } from "mlgate";
+
+interface DemoStage {
+  /** Where this stage sits in the release: "pull request", "staging", "production". */
+  phase: string;
+  title: string;
+  gate: string;
+  args: string[];
+  expect: Verdict;
+}
+
+const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const examples = join(root, "examples");
+const out = join(root, "demo-out");
+
+const STAGES: DemoStage[] = [
+  {
+    phase: "pull request",
+    title: "candidate rc.1 against production",
+    gate: "eval-gate",
+    args: ["--config", join(examples, "mlgate.yml")],
+    expect: "pass",
+  },
+  {
+    phase: "pull request",
+    title: "candidate rc.2 (regressed) against production",
+    gate: "eval-gate",
+    args: ["--config", join(examples, "mlgate.yml"), "--candidate", join(examples, "eval/regressed-metrics.json")],
+    expect: "fail",
+  },
+];
+
+const MARK: Record<Verdict, string> = { pass: "✅ pass", warn: "⚠️  warn", fail: "❌ fail", error: "🛑 error" };
+
+async function runStage(stage: DemoStage, index: number): Promise<{ report: Report; files: string[] }> {
+  const base = join(out, `${String(index + 1).padStart(2, "0")}-${stage.gate}-${stage.expect}`);
+  const files = [`${base}.md`, `${base}.json`, `${base}.sarif`, `${base}.junit.xml`];
+  let stdout = "";
+  await main([stage.gate, ...stage.args, "--format", "json", ...files.flatMap((f) => ["--output", f])], {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => process.stderr.write(text),
+    cwd: examples,
+    colorDefault: false,
+  });
+  return { report: JSON.parse(stdout) as Report, files };
+}
+
+function htmlEscape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function writeIndex(rows: { stage: DemoStage; report: Report; files: string[] }[]): Promise<void> {
+  const body = rows
+    .map(({ stage, report, files }) => {
+      const links = files.map((f) => `<a href="${htmlEscape(relative(out, f))}">${htmlEscape(relative(out, f))}</a>`);
+      return `<tr><td>${htmlEscape(stage.phase)}</td><td>${htmlEscape(stage.title)}</td><td><code>${htmlEscape(stage.gate)}</code></td><td class="${report.verdict}">${report.verdict}</td><td>${htmlEscape(report.headline)}</td><td>${links.join("<br>")}</td></tr>`;
+    })
+    .join("\n");
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>mlgate demo</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4rem .6rem;vertical-align:top}
+.pass{color:#1a7f37}.warn{color:#9a6700}.fail,.error{color:#cf222e;font-weight:bold}</style></head>
+<body><h1>mlgate demo: release pipeline</h1>
+<table><tr><th>phase</th><th>stage</th><th>gate</th><th>verdict</th><th>headline</th><th>reports</th></tr>
+${body}
+</table></body></html>
+`;
+  await writeFile(join(out, "index.html"), html);
+}
+
+async function demo(): Promise<number> {
+  const started = Date.now();
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  console.log("mlgate demo: the release pipeline on examples/\n");
+  const rows: { stage: DemoStage; report: Report; files: string[] }[] = [];
+  let surprises = 0;
+  for (const [i, stage] of STAGES.entries()) {
+    const { report, files } = await runStage(stage, i);
+    rows.push({ stage, report, files });
+    const asExpected = report.verdict === stage.expect;
+    if (!asExpected) surprises++;
+    console.log(`${stage.phase.padEnd(13)} ${stage.title}`);
+    console.log(`              ${stage.gate}: ${MARK[report.verdict]}  ${report.headline}`);
+    if (!asExpected) console.log(`              expected ${stage.expect}: the demo did not go as designed`);
+    for (const check of report.checks) {
+      const mark = check.status === "pass" ? "✓" : check.status === "fail" ? "✗" : "!";
+      console.log(`                ${mark} ${check.name.padEnd(42)} ${check.actual ?? ""}`);
+    }
+    console.log("");
+  }
+  await writeIndex(rows);
+  const md = await readFile(rows[0]?.files[0] ?? "", "utf8").catch(() => "");
+  console.log(`reports: ${relative(process.cwd(), join(out, "index.html"))} (${rows.length} stages, markdown ${md.length} chars in the first)`);
+  console.log(`finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${surprises === 0 ? "every gate reached the verdict the example was built to show" : `${surprises} stage(s) surprised`}`);
+  return surprises === 0 ? 0 : 1;
+}
+
+process.exitCode = await demo();
