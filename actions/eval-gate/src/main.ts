@@ -1,5 +1,3 @@
-import { resolve } from "node:path";
-import { writeReportFiles } from "@mlgate/core";
 import { resolveEvalGateInput, runMetricsGate } from "@mlgate/evaluate";
 import { readInputs, runGateAction } from "@mlgate/github";
 import { z } from "zod";
@@ -23,12 +21,13 @@ await runGateAction("eval-gate", async () => {
     { cwd, ...(given.config ? { configPath: given.config } : {}) },
   );
   const report = await runMetricsGate(input);
-  await writeReportFiles(
-    report,
-    given.output.map((f) => resolve(cwd, f)),
-  );
   return {
     report,
-    publish: { comment: given.comment, commentKey: given.commentKey, ...(given.token ? { token: given.token } : {}) },
+    publish: {
+      comment: given.comment,
+      commentKey: given.commentKey,
+      files: given.output,
+      ...(given.token ? { token: given.token } : {}),
+    },
   };
 });

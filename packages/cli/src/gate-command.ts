@@ -1,5 +1,5 @@
-import { Command, Option } from "commander";
 import { errorReport, exitCodeOf, type OutputFormat, type Report } from "@mlgate/core";
+import { Command, Option } from "commander";
 import { emitReport, parseFormat } from "./output.js";
 
 /** Options every gate command accepts. */
@@ -31,8 +31,16 @@ export function gateCommand(
 ): Command {
   const command = new Command(name)
     .description(description)
-    .option("-c, --config <file>", "config file (default: mlgate.yml, .mlgate.yml or .github/mlgate.yml if present)")
-    .option("-g, --gate <expr>", "threshold to enforce, e.g. 'accuracy >= 0.9' (repeatable; replaces the config's gates)", collect, [])
+    .option(
+      "-c, --config <file>",
+      "config file (default: mlgate.yml, .mlgate.yml or .github/mlgate.yml if present)",
+    )
+    .option(
+      "-g, --gate <expr>",
+      "threshold to enforce, e.g. 'accuracy >= 0.9' (repeatable; replaces the config's gates)",
+      collect,
+      [],
+    )
     .addOption(
       new Option("-f, --format <format>", "what to print on stdout")
         .choices(["text", "json", "markdown", "sarif", "junit"])
@@ -52,7 +60,10 @@ export function gateCommand(
     let report: Report;
     try {
       options.format = parseFormat(String(options.format));
-      report = await judge(options, args.filter((a) => typeof a === "string"));
+      report = await judge(
+        options,
+        args.filter((a) => typeof a === "string"),
+      );
     } catch (e) {
       report = errorReport(name, e);
     }

@@ -1,5 +1,5 @@
-import { Command, CommanderError } from "commander";
 import { TOOL } from "@mlgate/core";
+import { Command, CommanderError } from "commander";
 import { evalGateCommand } from "./commands/eval-gate.js";
 import { mlgateJsonSchema } from "./config-schema.js";
 import type { CliIO } from "./gate-command.js";
@@ -28,7 +28,8 @@ Config: mlgate.yml (schema: mlgate schema > mlgate.schema.json); flags override 
     .description("print the JSON Schema of mlgate.yml (for editor autocompletion)")
     .action(() => io.stdout(`${JSON.stringify(mlgateJsonSchema(), null, 2)}\n`));
 
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const command of program.commands)
+    command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (e) {

@@ -1,4 +1,12 @@
-import { GateError, OUTPUT_FORMATS, type OutputFormat, type Report, render, renderText, writeReportFiles } from "@mlgate/core";
+import {
+  GateError,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+  type Report,
+  render,
+  renderText,
+  writeReportFiles,
+} from "@mlgate/core";
 
 export function parseFormat(value: string): OutputFormat {
   if ((OUTPUT_FORMATS as readonly string[]).includes(value)) return value as OutputFormat;
@@ -17,6 +25,7 @@ export interface EmitOptions {
 /** Print the report and write every requested file. */
 export async function emitReport(report: Report, options: EmitOptions): Promise<void> {
   await writeReportFiles(report, options.outputs, options.format);
-  const text = options.format === "text" ? renderText(report, { color: options.color }) : render(report, options.format);
+  const text =
+    options.format === "text" ? renderText(report, { color: options.color }) : render(report, options.format);
   options.stdout(text.endsWith("\n") ? text : `${text}\n`);
 }

@@ -34,7 +34,13 @@ beforeAll(async () => {
 
 describe("mlgate eval-gate", () => {
   it("exits 0 on pass and prints a readable verdict", async () => {
-    const { code, stdout } = await run(["eval-gate", "--candidate", "cand.json", "--gate", "accuracy >= 0.9"]);
+    const { code, stdout } = await run([
+      "eval-gate",
+      "--candidate",
+      "cand.json",
+      "--gate",
+      "accuracy >= 0.9",
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/pass/);
     expect(stdout).toContain("accuracy >= 0.9");
@@ -54,7 +60,13 @@ describe("mlgate eval-gate", () => {
   });
 
   it("exits 2 with a pointed message on a malformed threshold", async () => {
-    const { code, stdout } = await run(["eval-gate", "--candidate", "cand.json", "--gate", "accuracy >= 0.9xs"]);
+    const { code, stdout } = await run([
+      "eval-gate",
+      "--candidate",
+      "cand.json",
+      "--gate",
+      "accuracy >= 0.9xs",
+    ]);
     expect(code).toBe(2);
     expect(stdout).toMatch(/xs/);
   });
@@ -98,7 +110,10 @@ describe("mlgate eval-gate", () => {
   it("reads mlgate.yml from the working directory by default", async () => {
     const project = await mkdtemp(join(tmpdir(), "mlgate-cli-cfg-"));
     await writeFile(join(project, "m.json"), JSON.stringify({ accuracy: 0.5 }));
-    await writeFile(join(project, "mlgate.yml"), "eval-gate:\n  candidate: m.json\n  gates: ['accuracy >= 0.9']\n");
+    await writeFile(
+      join(project, "mlgate.yml"),
+      "eval-gate:\n  candidate: m.json\n  gates: ['accuracy >= 0.9']\n",
+    );
     const { code, stdout } = await run(["eval-gate"], project);
     expect(code).toBe(1);
     expect(stdout).toMatch(/accuracy/);
@@ -126,9 +141,13 @@ describe("mlgate", () => {
 
   it("runs as `npx mlgate` through the workspace bin", async () => {
     const bin = fileURLToPath(new URL("../../../node_modules/.bin/mlgate", import.meta.url));
-    const result = await promisify(execFile)(bin, ["eval-gate", "--candidate", join(dir, "cand.json"), "-g", "accuracy > 0.5"], {
-      env: { ...process.env, NO_COLOR: "1" },
-    });
+    const result = await promisify(execFile)(
+      bin,
+      ["eval-gate", "--candidate", join(dir, "cand.json"), "-g", "accuracy > 0.5"],
+      {
+        env: { ...process.env, NO_COLOR: "1" },
+      },
+    );
     expect(result.stdout).toMatch(/pass/);
   });
 });

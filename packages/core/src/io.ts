@@ -1,5 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { GateError } from "./errors.js";
+import { findJsonSyntaxError } from "./json-syntax.js";
 
 export interface ReadLimits {
   /** Refuse files larger than this many bytes (read nothing). */
@@ -19,10 +20,14 @@ export async function readTextFile(path: string, role: Role, limits: ReadLimits)
   } catch (e) {
     if (e instanceof GateError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new GateError(code === "ENOENT" ? `${role} not found: ${path}` : `cannot read ${role} ${path}: ${code}`, {
-      hint: code === "ENOENT" ? "check the path (relative paths start at the working directory)" : undefined,
-      cause: e,
-    });
+    throw new GateError(
+      code === "ENOENT" ? `${role} not found: ${path}` : `cannot read ${role} ${path}: ${code}`,
+      {
+        hint:
+          code === "ENOENT" ? "check the path (relative paths start at the working directory)" : undefined,
+        cause: e,
+      },
+    );
   }
   if (size > limits.maxBytes) {
     throw new GateError(`${role} ${path} is ${size} bytes, over the limit of ${limits.maxBytes} bytes`);
@@ -54,13 +59,10 @@ export function parseJsonText(text: string, file: string, role: Role): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    // V8 reports "... at position N" (sometimes "(line L column C)").
-    const pos = /position (\d+)/.exec(message);
-    const location = pos ? { file, ...lineColumnAt(text, Number(pos[1])) } : { file };
-    throw new GateError(`${role} is not valid JSON: ${message.replace(/^Unexpected/, "unexpected")}`, {
-      location,
-      cause: e,
-    });
+    // V8's messages often omit the position; the scanner finds it and names the usual slips.
+    const found = findJsonSyntaxError(text);
+    const reason = found?.message ?? (e instanceof Error ? e.message : String(e));
+    const location = found ? { file, ...lineColumnAt(text, found.offset) } : { file };
+    throw new GateError(`${role} is not valid JSON: ${reason}`, { location, cause: e });
   }
 }

@@ -1,6 +1,6 @@
 import { extname } from "node:path";
 import { GateError, parseJsonText, readTextFile } from "@mlgate/core";
-import { JSONPath } from "jsonpath-plus";
+import { query as jsonPathQuery } from "jsonpath-rfc9535";
 import { parse as parseYaml } from "yaml";
 
 /** Named numbers read from a metrics file: `{ accuracy: 0.93, "per_class.cat.f1": 0.88 }`. */
@@ -48,7 +48,11 @@ function parseMetricsText(text: string, file: string): unknown {
 }
 
 /** Flatten numeric leaves into dotted names, or read a `[{name, value}]` list. */
-export function extractMetrics(doc: unknown, file: string, limits: MetricsFileLimits = DEFAULT_LIMITS): MetricValues {
+export function extractMetrics(
+  doc: unknown,
+  file: string,
+  limits: MetricsFileLimits = DEFAULT_LIMITS,
+): MetricValues {
   const out: MetricValues = {};
   if (Array.isArray(doc) && doc.length > 0 && doc.every(isNamedEntry)) {
     readNamedEntries(doc, out);
@@ -91,7 +95,8 @@ function flatten(
   }
   if (node === null || typeof node !== "object") return;
   const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
-  for (const [key, value] of entries) flatten(value, prefix ? `${prefix}.${key}` : key, depth + 1, out, file, limits);
+  for (const [key, value] of entries)
+    flatten(value, prefix ? `${prefix}.${key}` : key, depth + 1, out, file, limits);
 }
 
 interface NamedEntry {
@@ -123,17 +128,20 @@ function readNamedEntries(entries: NamedEntry[], out: MetricValues): void {
   }
 }
 
-/** Pick named metrics with JSONPath; each path must select exactly one number. */
+/** Pick named metrics with JSONPath (RFC 9535); each path must select exactly one number. */
 export function selectMetrics(doc: unknown, file: string, select: Record<string, string>): MetricValues {
   const out: MetricValues = {};
   for (const [name, path] of Object.entries(select)) {
     let found: unknown[];
     try {
-      found = JSONPath({ path, json: doc as object, wrap: true, eval: "safe" }) as unknown[];
+      found = jsonPathQuery(doc as Parameters<typeof jsonPathQuery>[0], path) as unknown[];
     } catch (e) {
-      throw new GateError(`metric "${name}": invalid JSONPath ${JSON.stringify(path)}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw new GateError(
+        `metric "${name}": invalid JSONPath ${JSON.stringify(path)}: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
     }
     if (found.length !== 1) {
       throw new GateError(

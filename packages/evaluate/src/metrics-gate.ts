@@ -3,8 +3,8 @@ import {
   type Check,
   evaluateThresholds,
   GateError,
-  makeReport,
   type Metric,
+  makeReport,
   parseThresholds,
   type Report,
   type Threshold,
@@ -55,7 +55,9 @@ export async function runMetricsGate(input: MetricsGateInput): Promise<Report> {
     findings: [],
     outputs: {
       "failed-checks": String(checks.filter((c) => c.status === "fail").length),
-      metrics: JSON.stringify(Object.fromEntries(gatedNames(thresholds).map((n) => [n, candidate[n] ?? null]))),
+      metrics: JSON.stringify(
+        Object.fromEntries(gatedNames(thresholds).map((n) => [n, candidate[n] ?? null])),
+      ),
     },
     notes: baseline ? [] : ["No baseline given: only absolute thresholds can be judged."],
     startedAt: new Date(started).toISOString(),
@@ -77,9 +79,13 @@ function gatedNames(thresholds: readonly Threshold[]): string[] {
   return [...new Set(thresholds.map((t) => t.metric))];
 }
 
-function listedMetrics(metrics: Record<string, Metric>, thresholds: readonly Threshold[]): Record<string, Metric> {
+function listedMetrics(
+  metrics: Record<string, Metric>,
+  thresholds: readonly Threshold[],
+): Record<string, Metric> {
   const names = Object.keys(metrics);
-  const keep = names.length <= MAX_LISTED_METRICS ? names : gatedNames(thresholds).filter((n) => n in metrics);
+  const keep =
+    names.length <= MAX_LISTED_METRICS ? names : gatedNames(thresholds).filter((n) => n in metrics);
   return Object.fromEntries(keep.map((n) => [n, metrics[n] as Metric]));
 }
 
@@ -94,7 +100,8 @@ function headlineOf(checks: readonly Check[], hasBaseline: boolean): string {
       .join("; ") + (list.length > 3 ? `; and ${list.length - 3} more` : "");
   if (failed.length > 0) return `${failed.length} of ${checks.length} checks failed: ${why(failed)}`;
   const vs = hasBaseline ? " against the baseline" : "";
-  if (warned.length > 0) return `all must-pass checks passed${vs}; ${warned.length} warning(s): ${why(warned)}`;
+  if (warned.length > 0)
+    return `all must-pass checks passed${vs}; ${warned.length} warning(s): ${why(warned)}`;
   return `all ${checks.length} checks passed${vs}`;
 }
 

@@ -19,7 +19,10 @@ async function file(name: string, content: string): Promise<string> {
 
 describe("readMetricsFile", () => {
   it("flattens nested numbers into dotted names and ignores other leaves", async () => {
-    const path = await file("m.json", JSON.stringify({ model: "x", accuracy: 0.9, slices: { a: { f1: 0.8 } }, ok: true }));
+    const path = await file(
+      "m.json",
+      JSON.stringify({ model: "x", accuracy: 0.9, slices: { a: { f1: 0.8 } }, ok: true }),
+    );
     expect(await readMetricsFile(path)).toEqual({ accuracy: 0.9, "slices.a.f1": 0.8 });
   });
 
@@ -42,9 +45,13 @@ describe("readMetricsFile", () => {
   });
 
   it("selects metrics with JSONPath from another tool's file", async () => {
-    const lmEval = { results: { mmlu: { "acc,none": 0.61, "acc_stderr,none": 0.004 }, hellaswag: { "acc,none": 0.8 } } };
+    const lmEval = {
+      results: { mmlu: { "acc,none": 0.61, "acc_stderr,none": 0.004 }, hellaswag: { "acc,none": 0.8 } },
+    };
     const path = await file("results.json", JSON.stringify(lmEval));
-    expect(await readMetricsFile(path, { select: { mmlu: "$.results.mmlu['acc,none']" } })).toEqual({ mmlu: 0.61 });
+    expect(await readMetricsFile(path, { select: { mmlu: "$.results.mmlu['acc,none']" } })).toEqual({
+      mmlu: 0.61,
+    });
   });
 
   it("rejects a JSONPath that selects several values or a non-number", () => {
@@ -63,7 +70,9 @@ describe("readMetricsFile", () => {
 
   it("refuses files over the size limit without reading them", async () => {
     const path = await file("big.json", JSON.stringify({ a: 1, pad: "x".repeat(2000) }));
-    await expect(readMetricsFile(path, { limits: { maxBytes: 1000 } })).rejects.toThrow(/over the limit of 1000 bytes/);
+    await expect(readMetricsFile(path, { limits: { maxBytes: 1000 } })).rejects.toThrow(
+      /over the limit of 1000 bytes/,
+    );
   });
 
   it("refuses nesting deeper than the limit", () => {

@@ -20,7 +20,11 @@ beforeAll(async () => {
 
 describe("runMetricsGate", () => {
   it("passes when every threshold holds, and says so in one line", async () => {
-    const report = await runMetricsGate({ candidate, baseline, gates: ["accuracy >= 0.92", "delta(accuracy) >= 0"] });
+    const report = await runMetricsGate({
+      candidate,
+      baseline,
+      gates: ["accuracy >= 0.92", "delta(accuracy) >= 0"],
+    });
     expect(report.verdict).toBe("pass");
     expect(report.headline).toBe("all 2 checks passed against the baseline");
     expect(report.checks.map((c) => c.status)).toEqual(["pass", "pass"]);
@@ -48,7 +52,11 @@ describe("runMetricsGate", () => {
   });
 
   it("draws candidate against baseline for gated scores", async () => {
-    const report = await runMetricsGate({ candidate, baseline, gates: ["accuracy >= 0.9", "delta(f1) >= -0.05"] });
+    const report = await runMetricsGate({
+      candidate,
+      baseline,
+      gates: ["accuracy >= 0.9", "delta(f1) >= -0.05"],
+    });
     expect(report.charts?.[0]).toMatchObject({ kind: "bar", x: ["accuracy", "f1"] });
   });
 
@@ -88,6 +96,8 @@ describe("resolveEvalGateInput", () => {
 
   it("errors when no candidate is given anywhere", async () => {
     const empty = await mkdtemp(join(tmpdir(), "mlgate-empty-"));
-    await expect(resolveEvalGateInput({ gates: ["a > 1"] }, { cwd: empty })).rejects.toThrow(/no candidate metrics file/);
+    await expect(resolveEvalGateInput({ gates: ["a > 1"] }, { cwd: empty })).rejects.toThrow(
+      /no candidate metrics file/,
+    );
   });
 });

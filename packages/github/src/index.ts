@@ -1,0 +1,12 @@
+export { ANNOTATIONS_PER_LEVEL, annotateFindings } from "./annotations.js";
+export {
+  type CommentTarget,
+  type StickyCommentOptions,
+  type StickyCommentResult,
+  upsertStickyComment,
+} from "./comment.js";
+export { type PullRequestContext, pullRequestFromEvent } from "./event.js";
+export { inputName, readInputs } from "./inputs.js";
+export { createOctokit, type Octokit } from "./octokit.js";
+export { defaultReportPath, type PublishOptions, publishReport, runUrl } from "./publish.js";
+export { type GateOutcome, runGateAction } from "./run.js";
