@@ -451,7 +451,7 @@ describe("renderText", () => {
     const text = renderText(failing);
     const [first, , ...rest] = lines(text);
     expect(first).toBe("✗ eval-gate: FAIL — 1 of 3 checks failed: accuracy 88% < 90%");
-    expect(rest[0]).toMatch(/^ {2}✗ accuracy >= 0\.9 +88% \(expected >= 90%\) — below the bar$/);
+    expect(rest[0]).toMatch(/^ {2}✗ accuracy >= 0\.9 +88% — below the bar$/);
     expect(rest[1]).toMatch(/^ {2}✓ p95 < 250ms +231\.4ms$/);
     expect(rest[2]).toMatch(/^ {2}- cost <= 1 +— no cost metric$/);
     expect(lines(renderText(warning))[2]).toMatch(/^ {2}! delta\(f1\)/);
@@ -464,7 +464,7 @@ describe("renderText", () => {
       "Findings: 1 failure, 1 warning, 1 notice\n  ✗ threshold: accuracy below 90%  mlgate.yml:4:5\n",
     );
     expect(text.indexOf("! drift")).toBeLessThan(text.indexOf("i note"));
-    expect(text).toContain("  accuracy  88%  (baseline 91%, delta -3%, interval [86%, 90%])");
+    expect(text).toContain("  accuracy     88%      (baseline 91%, delta -3%, interval [86%, 90%])");
     expect(text).toContain("note: Reproduce locally");
     expect(lines(text.trimEnd()).at(-1)).toBe("mlgate 0.1.0 · 2345ms");
   });

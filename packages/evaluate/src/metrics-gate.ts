@@ -96,7 +96,7 @@ function headlineOf(checks: readonly Check[], hasBaseline: boolean): string {
   const why = (list: readonly Check[]) =>
     list
       .slice(0, 3)
-      .map((c) => c.message ?? c.name)
+      .map((c) => (c.actual ? `${c.name} (got ${c.actual})` : (c.message ?? c.name)))
       .join("; ") + (list.length > 3 ? `; and ${list.length - 3} more` : "");
   if (failed.length > 0) return `${failed.length} of ${checks.length} checks failed: ${why(failed)}`;
   const vs = hasBaseline ? " against the baseline" : "";

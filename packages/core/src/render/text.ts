@@ -6,7 +6,7 @@ import { findingLocation, groupFindings, LEVEL_TITLE, LEVELS, metricCells, plura
 /** Findings and metrics shown before "and N more"; the terminal view is a summary. */
 const TOP_FINDINGS = 5;
 const TOP_METRICS = 20;
-const NAME_WIDTH = 40;
+const NAME_WIDTH = 60;
 
 const ANSI = { red: 31, green: 32, yellow: 33, magenta: 35, dim: 2, bold: 1 } as const;
 type Colour = keyof typeof ANSI;
@@ -51,9 +51,9 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
       const name = t(c.name, NAME_WIDTH);
       const pad = " ".repeat(Math.max(0, width - Array.from(name).length));
       const actual = c.actual ? `  ${t(c.actual, 60)}` : "";
+      const why = c.message && c.status !== "pass" ? paint("dim", ` — ${t(c.message)}`) : "";
       const expected =
-        c.expected && c.status !== "pass" ? paint("dim", ` (expected ${t(c.expected, 60)})`) : "";
-      const why = c.message && c.status !== "pass" ? ` — ${t(c.message)}` : "";
+        !why && c.expected && c.status !== "pass" ? paint("dim", ` (expected ${t(c.expected, 60)})`) : "";
       lines.push(`  ${paint(col, m)} ${name}${pad}${actual}${expected}${why}`);
     }
   }
@@ -79,7 +79,10 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   const metrics = Object.entries(report.metrics ?? {});
   if (metrics.length > 0) {
     lines.push("", "Metrics:");
-    for (const [name, m] of metrics.slice(0, TOP_METRICS)) {
+    const shown = metrics.slice(0, TOP_METRICS);
+    const width = shown.reduce((w, [name]) => Math.max(w, Array.from(t(name, NAME_WIDTH)).length), 0);
+    const valueWidth = shown.reduce((w, [, m]) => Math.max(w, metricCells(m).value.length), 0);
+    for (const [name, m] of shown) {
       const cells = metricCells(m);
       const extra = [
         cells.baseline !== undefined ? `baseline ${cells.baseline}` : "",
@@ -87,7 +90,7 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
         cells.interval !== undefined ? `interval ${cells.interval}` : "",
       ].filter(Boolean);
       lines.push(
-        `  ${t(name, NAME_WIDTH)}  ${cells.value}${extra.length ? paint("dim", `  (${extra.join(", ")})`) : ""}`,
+        `  ${t(name, NAME_WIDTH).padEnd(width)}  ${cells.value.padEnd(valueWidth)}${extra.length ? paint("dim", `  (${extra.join(", ")})`) : ""}`,
       );
     }
     if (metrics.length > TOP_METRICS) lines.push(paint("dim", `  …and ${metrics.length - TOP_METRICS} more`));
