@@ -34,12 +34,22 @@ const STAGES: DemoStage[] = [
     phase: "pull request",
     title: "candidate rc.2 (regressed) against production",
     gate: "eval-gate",
-    args: ["--config", join(examples, "mlgate.yml"), "--candidate", join(examples, "eval/regressed-metrics.json")],
+    args: [
+      "--config",
+      join(examples, "mlgate.yml"),
+      "--candidate",
+      join(examples, "eval/regressed-metrics.json"),
+    ],
     expect: "fail",
   },
 ];
 
-const MARK: Record<Verdict, string> = { pass: "✅ pass", warn: "⚠️  warn", fail: "❌ fail", error: "🛑 error" };
+const MARK: Record<Verdict, string> = {
+  pass: "✅ pass",
+  warn: "⚠️  warn",
+  fail: "❌ fail",
+  error: "🛑 error",
+};
 
 async function runStage(stage: DemoStage, index: number): Promise<{ report: Report; files: string[] }> {
   const base = join(out, `${String(index + 1).padStart(2, "0")}-${stage.gate}-${stage.expect}`);
@@ -63,7 +73,9 @@ function htmlEscape(text: string): string {
 async function writeIndex(rows: { stage: DemoStage; report: Report; files: string[] }[]): Promise<void> {
   const body = rows
     .map(({ stage, report, files }) => {
-      const links = files.map((f) => `<a href="${htmlEscape(relative(out, f))}">${htmlEscape(relative(out, f))}</a>`);
+      const links = files.map(
+        (f) => `<a href="${htmlEscape(relative(out, f))}">${htmlEscape(relative(out, f))}</a>`,
+      );
       return `<tr><td>${htmlEscape(stage.phase)}</td><td>${htmlEscape(stage.title)}</td><td><code>${htmlEscape(stage.gate)}</code></td><td class="${report.verdict}">${report.verdict}</td><td>${htmlEscape(report.headline)}</td><td>${links.join("<br>")}</td></tr>`;
     })
     .join("\n");
@@ -102,8 +114,12 @@ async function demo(): Promise<number> {
   }
   await writeIndex(rows);
   const md = await readFile(rows[0]?.files[0] ?? "", "utf8").catch(() => "");
-  console.log(`reports: ${relative(process.cwd(), join(out, "index.html"))} (${rows.length} stages, markdown ${md.length} chars in the first)`);
-  console.log(`finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${surprises === 0 ? "every gate reached the verdict the example was built to show" : `${surprises} stage(s) surprised`}`);
+  console.log(
+    `reports: ${relative(process.cwd(), join(out, "index.html"))} (${rows.length} stages, markdown ${md.length} chars in the first)`,
+  );
+  console.log(
+    `finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${surprises === 0 ? "every gate reached the verdict the example was built to show" : `${surprises} stage(s) surprised`}`,
+  );
   return surprises === 0 ? 0 : 1;
 }
 

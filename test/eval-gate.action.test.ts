@@ -77,7 +77,7 @@ describe("eval-gate action", () => {
     expect(await readFile(join(workspace, "reports/eval.xml"), "utf8")).toContain("<testsuites");
 
     expect(run.summary).toContain("eval-gate");
-    expect(run.summary).toContain("delta(f1) >= -0.005");
+    expect(run.summary).toContain("delta(f1) &gt;= -0.005");
     expect(run.secretsMasked).toContain(github.token);
 
     expect(comments()).toHaveLength(1);

@@ -1,4 +1,5 @@
-import { errorReport, exitCodeOf, type OutputFormat, type Report } from "@mlgate/core";
+import { resolve } from "node:path";
+import { describeError, errorReport, exitCodeOf, type OutputFormat, type Report } from "@mlgate/core";
 import { Command, Option } from "commander";
 import { emitReport, parseFormat } from "./output.js";
 
@@ -19,6 +20,13 @@ export interface CliIO {
   colorDefault: boolean;
 }
 
+/** What a gate command produced: the report, and the files its config asks for. */
+export interface Judged {
+  report: Report;
+  /** From the config's `report.outputs`, already absolute; `--output` replaces them. */
+  outputs?: string[];
+}
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Add the common options to a gate command and run `judge` with the exit code convention. */
@@ -27,7 +35,7 @@ export function gateCommand(
   description: string,
   io: CliIO,
   setExitCode: (code: number) => void,
-  judge: (options: CommonOptions & Record<string, unknown>, args: string[]) => Promise<Report>,
+  judge: (options: CommonOptions & Record<string, unknown>, args: string[]) => Promise<Judged>,
 ): Command {
   const command = new Command(name)
     .description(description)
@@ -57,23 +65,30 @@ export function gateCommand(
     // commander passes positional args, then the options object, then the command.
     const args = received.slice(0, -2) as string[];
     const options = command.opts() as CommonOptions & Record<string, unknown>;
-    let report: Report;
+    let judged: Judged;
     try {
       options.format = parseFormat(String(options.format));
-      report = await judge(
+      judged = await judge(
         options,
         args.filter((a) => typeof a === "string"),
       );
     } catch (e) {
-      report = errorReport(name, e);
+      judged = { report: errorReport(name, e) };
     }
-    await emitReport(report, {
-      format: options.format,
-      outputs: options.output,
-      color: options.color !== false && io.colorDefault,
-      stdout: io.stdout,
-    });
-    setExitCode(exitCodeOf(report.verdict));
+    const outputs =
+      options.output.length > 0 ? options.output.map((f) => resolve(io.cwd, f)) : (judged.outputs ?? []);
+    try {
+      await emitReport(judged.report, {
+        format: options.format,
+        outputs,
+        color: options.color !== false && io.colorDefault,
+        stdout: io.stdout,
+      });
+      setExitCode(exitCodeOf(judged.report.verdict));
+    } catch (e) {
+      io.stderr(`mlgate: could not write the report: ${describeError(e)}\n`);
+      setExitCode(2);
+    }
   });
   return command;
 }

@@ -27,14 +27,18 @@ export function isGateError(e: unknown): e is GateError {
   return e instanceof GateError || (e instanceof Error && e.name === "GateError");
 }
 
-/** The one-line reason shown for an error verdict: `file:line:col: message (hint)`. */
+/** The one-line reason shown for an error verdict: `file:line:col: message — hint`. */
 export function describeError(e: unknown): string {
   if (isGateError(e)) {
     const where = formatLocation(e.location);
-    return `${where ? `${where}: ` : ""}${e.message}${e.hint ? ` — ${e.hint}` : ""}`;
+    return `${where ? `${where}: ` : ""}${firstLine(e.message)}${e.hint ? ` — ${e.hint}` : ""}`;
   }
-  if (e instanceof Error) return `internal error: ${e.message}`;
-  return `internal error: ${String(e)}`;
+  if (e instanceof Error) return `internal error: ${firstLine(e.message)}`;
+  return `internal error: ${firstLine(String(e))}`;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n", 1)[0] ?? "";
 }
 
 export function formatLocation(loc: SourceLocation | undefined): string {
@@ -46,6 +50,7 @@ export function formatLocation(loc: SourceLocation | undefined): string {
 /** Turn anything thrown by a gate into the `error` Report that explains it. */
 export function errorReport(gate: string, e: unknown): Report {
   const headline = describeError(e);
+  const message = e instanceof Error ? e.message : String(e);
   const loc = isGateError(e) ? e.location : undefined;
   return makeReport({
     gate,
@@ -55,12 +60,13 @@ export function errorReport(gate: string, e: unknown): Report {
       {
         rule: isGateError(e) ? "input" : "internal",
         level: "fail",
-        message: e instanceof Error ? e.message : String(e),
+        message: firstLine(message),
         ...(loc?.file ? { file: loc.file } : {}),
         ...(loc?.line !== undefined ? { line: loc.line } : {}),
         ...(loc?.column !== undefined ? { column: loc.column } : {}),
       },
     ],
-    ...(isGateError(e) && e.hint ? { notes: [e.hint] } : {}),
+    // Multi-line messages (a caret under the offending character, every problem of a config file) stay whole.
+    ...(message.includes("\n") ? { details: message } : {}),
   });
 }

@@ -38,3 +38,19 @@ export async function loadGateSection<S extends z.ZodType>(
 export function resolveFrom(baseDir: string, path: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
+
+/** How a gate publishes, from the section's `report:` block (paths resolved against the config file). */
+export interface ReportSettings {
+  comment?: boolean | "on-failure";
+  outputs?: string[];
+}
+
+export function reportSettingsOf(
+  report: { comment?: boolean | "on-failure"; outputs?: string[] } | undefined,
+  baseDir: string,
+): ReportSettings {
+  return {
+    ...(report?.comment !== undefined ? { comment: report.comment } : {}),
+    ...(report?.outputs ? { outputs: report.outputs.map((p) => resolveFrom(baseDir, p)) } : {}),
+  };
+}

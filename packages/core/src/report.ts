@@ -93,6 +93,8 @@ export interface Report {
   outputs?: Record<string, string>;
   /** Free text rendered below the tables, e.g. how to reproduce locally. */
   notes?: string[];
+  /** Preformatted diagnostic shown under the headline as-is, e.g. a caret under the bad character. */
+  details?: string;
   startedAt?: string;
   durationMs?: number;
   tool: { name: string; version: string };

@@ -158,7 +158,7 @@ const validConfig = fc.record(
         report: fc.record(
           {
             comment: fc.constantFrom(true, false, "on-failure" as const),
-            formats: fc.uniqueArray(fc.constantFrom("markdown", "json", "sarif", "junit" as const)),
+            outputs: fc.array(fc.constantFrom("report.md", "out/report.sarif", "junit.xml")),
           },
           { requiredKeys: [] },
         ),

@@ -58,7 +58,7 @@ eval-gate:
     accuracy: $.results.acc
   report:
     comment: on-failure
-    formats: [markdown, sarif]
+    outputs: [report.md, report.sarif]
 artifact-gate:
   path: model.safetensors
   gates: size < 2GiB
@@ -70,7 +70,7 @@ artifact-gate:
       baseline: "eval/baseline.json",
       gates: ["accuracy >= 0.9", "p95 < 250ms", "warn: delta(f1) >= -0.005"],
       metrics: { accuracy: "$.results.acc" },
-      report: { comment: "on-failure", formats: ["markdown", "sarif"] },
+      report: { comment: "on-failure", outputs: ["report.md", "report.sarif"] },
     },
     "artifact-gate": { path: "model.safetensors", gates: ["size < 2GiB"] },
   };
@@ -105,7 +105,7 @@ artifact-gate:
       "$schema: ./schema.json",
       "x-defaults: &report",
       "  comment: on-failure",
-      "  formats: [markdown, sarif]",
+      "  outputs: [report.md, report.sarif]",
       "eval-gate:",
       "  candidate: c.json",
       "  report:",
@@ -114,7 +114,7 @@ artifact-gate:
     ].join("\r\n");
     const withDefaults = configFileSchema({ "eval-gate": evalGate, "x-defaults": z.unknown() });
     const out = parseConfigText(`\uFEFF${text}`, "mlgate.yml", withDefaults);
-    expect(out["eval-gate"]?.report).toEqual({ comment: true, formats: ["markdown", "sarif"] });
+    expect(out["eval-gate"]?.report).toEqual({ comment: true, outputs: ["report.md", "report.sarif"] });
     expect(out.$schema).toBe("./schema.json");
     const bytes = new TextEncoder().encode("eval-gate:\n  candidate: café.json\n");
     expect(parseConfigText(bytes, "mlgate.yml", schema)["eval-gate"]?.candidate).toBe("café.json");
@@ -151,7 +151,7 @@ describe("parseConfigText: errors name the key path and the line:column", () => 
   });
 
   it("unknown key inside report", () => {
-    const e = failure("eval-gate:\n  candidate: c\n  report:\n    formats: [markdown]\n    coment: true\n");
+    const e = failure("eval-gate:\n  candidate: c\n  report:\n    outputs: [report.md]\n    coment: true\n");
     expect(describeError(e)).toBe(
       'mlgate.yml:5:5: eval-gate.report: unknown key "coment" (did you mean "comment"?)',
     );
@@ -183,10 +183,8 @@ describe("parseConfigText: errors name the key path and the line:column", () => 
     expect(describeError(failure("eval-gate:\n  candidate: c\n  gates: 3\n"))).toBe(
       "mlgate.yml:3:10: eval-gate.gates: expected a string or a list, got a number (3)",
     );
-    expect(
-      describeError(failure("eval-gate:\n  candidate: c\n  report: {formats: [markdown, html]}\n")),
-    ).toBe(
-      'mlgate.yml:3:32: eval-gate.report.formats[1]: expected one of "markdown", "json", "sarif", "junit", got a string ("html")',
+    expect(describeError(failure("eval-gate:\n  candidate: c\n  report: {outputs: [report.md, 12]}\n"))).toBe(
+      "mlgate.yml:3:33: eval-gate.report.outputs[1]: expected a string, got a number (12)",
     );
     expect(failure("eval-gate:\n  candidate: c\n  report: {comment: onfailure}\n").message).toBe(
       'eval-gate.report.comment: expected true, false or "on-failure", got a string ("onfailure") (did you mean "on-failure"?)',
@@ -229,8 +227,10 @@ describe("parseConfigText: errors name the key path and the line:column", () => 
       "artifact-gate:\n  path: 1\neval-gate:\n  candidate: 2\n  gates: [a >> 1, b > 1]\n  report: {comment: maybe}\nextra: true\n",
     );
     expect(e.location).toEqual({ file: "mlgate.yml", line: 2, column: 9 });
-    expect(describeError(e).split("\n")).toEqual([
-      "mlgate.yml:2:9: artifact-gate.path: expected a string, got a number (1)",
+    // The one-line reason names the first problem; the message keeps every one, each located.
+    expect(describeError(e)).toBe("mlgate.yml:2:9: artifact-gate.path: expected a string, got a number (1)");
+    expect(e.message.split("\n")).toEqual([
+      "artifact-gate.path: expected a string, got a number (1)",
       "mlgate.yml:4:14: eval-gate.candidate: expected a string, got a number (2)",
       'mlgate.yml:5:13: eval-gate.gates[0]: invalid threshold "a >> 1": unknown operator ">>"',
       'mlgate.yml:6:21: eval-gate.report.comment: expected true, false or "on-failure", got a string ("maybe")',
@@ -461,7 +461,7 @@ describe("applyOverrides", () => {
     candidate: "file.json",
     baseline: "base.json",
     gates: ["a > 1", "b > 2"],
-    report: { comment: true as boolean | "on-failure", formats: ["markdown", "sarif"] },
+    report: { comment: true as boolean | "on-failure", outputs: ["report.md", "report.sarif"] },
   };
 
   it("defined overrides win, undefined ones are ignored", () => {
@@ -479,15 +479,15 @@ describe("applyOverrides", () => {
   it("nested objects merge key by key", () => {
     expect(applyOverrides(config, { report: { comment: false } as typeof config.report }).report).toEqual({
       comment: false,
-      formats: ["markdown", "sarif"],
+      outputs: ["report.md", "report.sarif"],
     });
   });
 
   it("falsy values other than undefined still override; inputs are not modified", () => {
     const before = structuredClone(config);
-    const out = applyOverrides(config, { candidate: "", report: { comment: false, formats: [] } });
+    const out = applyOverrides(config, { candidate: "", report: { comment: false, outputs: [] } });
     expect(out.candidate).toBe("");
-    expect(out.report).toEqual({ comment: false, formats: [] });
+    expect(out.report).toEqual({ comment: false, outputs: [] });
     expect(config).toEqual(before);
     expect(out).not.toBe(config);
   });
@@ -528,7 +528,7 @@ describe("configJsonSchema", () => {
       "eval-gate": {
         candidate: "c.json",
         gates: ["accuracy >= 0.9"],
-        report: { comment: "on-failure", formats: ["markdown"] },
+        report: { comment: "on-failure", outputs: ["report.md"] },
       },
       "artifact-gate": { path: "m.bin", gates: "size < 1GB" },
     };
@@ -540,6 +540,6 @@ describe("configJsonSchema", () => {
     expect(validate({ "eval-gate": { candidate: "c", treshold: 1 } })).toBe(false);
     expect(validate({ eval_gate: {} })).toBe(false);
     expect(validate({ version: 2 })).toBe(false);
-    expect(validate({ "eval-gate": { candidate: "c", report: { formats: ["html"] } } })).toBe(false);
+    expect(validate({ "eval-gate": { candidate: "c", report: { outputs: [12] } } })).toBe(false);
   });
 });

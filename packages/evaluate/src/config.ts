@@ -1,4 +1,12 @@
-import { applyOverrides, GateError, gateSection, loadGateSection, resolveFrom } from "@mlgate/core";
+import {
+  applyOverrides,
+  GateError,
+  gateSection,
+  loadGateSection,
+  type ReportSettings,
+  reportSettingsOf,
+  resolveFrom,
+} from "@mlgate/core";
 import { z } from "zod";
 import { EVAL_GATE, type MetricsGateInput } from "./metrics-gate.js";
 
@@ -27,11 +35,17 @@ export interface EvalGateOverrides {
   gates?: string[];
 }
 
+export interface ResolvedEvalGate {
+  input: MetricsGateInput;
+  /** The section's `report:` block; the caller's own flags and inputs win over it. */
+  report: ReportSettings;
+}
+
 /** Merge the config file's section with overrides into the gate's input. */
-export async function resolveEvalGateInput(
+export async function resolveEvalGate(
   overrides: EvalGateOverrides,
   source: { configPath?: string; cwd: string },
-): Promise<MetricsGateInput> {
+): Promise<ResolvedEvalGate> {
   const loaded = await loadGateSection(EVAL_GATE, evalGateSection, source);
   const fromFile = loaded.section ?? {};
   const inFile = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(loaded.baseDir, p));
@@ -46,9 +60,12 @@ export async function resolveEvalGateInput(
     });
   }
   return {
-    candidate: merged.candidate,
-    ...(merged.baseline ? { baseline: merged.baseline } : {}),
-    gates: merged.gates ?? [],
-    ...(fromFile.metrics ? { select: fromFile.metrics } : {}),
+    input: {
+      candidate: merged.candidate,
+      ...(merged.baseline ? { baseline: merged.baseline } : {}),
+      gates: merged.gates ?? [],
+      ...(fromFile.metrics ? { select: fromFile.metrics } : {}),
+    },
+    report: reportSettingsOf(fromFile.report, loaded.baseDir),
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GateError } from "@mlgate/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { resolveEvalGateInput } from "../src/config.js";
+import { resolveEvalGate } from "../src/config.js";
 import { runMetricsGate } from "../src/metrics-gate.js";
 
 let dir: string;
@@ -69,34 +69,45 @@ describe("runMetricsGate", () => {
   });
 });
 
-describe("resolveEvalGateInput", () => {
+describe("resolveEvalGate", () => {
   it("reads the config file, resolves its paths from the file's directory, and lets flags win", async () => {
     const sub = join(dir, "cfg");
     await writeFile(
       join(dir, "mlgate.yml"),
       "eval-gate:\n  candidate: candidate.json\n  baseline: baseline.json\n  gates: ['accuracy >= 0.5']\n",
     );
-    const fromFile = await resolveEvalGateInput({}, { cwd: dir });
-    expect(fromFile).toEqual({ candidate, baseline, gates: ["accuracy >= 0.5"] });
+    const fromFile = await resolveEvalGate({}, { cwd: dir });
+    expect(fromFile.input).toEqual({ candidate, baseline, gates: ["accuracy >= 0.5"] });
+    expect(fromFile.report).toEqual({});
 
-    const overridden = await resolveEvalGateInput(
+    const overridden = await resolveEvalGate(
       { candidate: "other.json", gates: ["f1 >= 0.1"] },
       { cwd: sub, configPath: join(dir, "mlgate.yml") },
     );
-    expect(overridden).toEqual({ candidate: join(sub, "other.json"), baseline, gates: ["f1 >= 0.1"] });
+    expect(overridden.input).toEqual({ candidate: join(sub, "other.json"), baseline, gates: ["f1 >= 0.1"] });
+  });
+
+  it("reads the report block, with output paths relative to the config file", async () => {
+    const path = join(dir, "with-report.yml");
+    await writeFile(
+      path,
+      "eval-gate:\n  candidate: candidate.json\n  report:\n    comment: on-failure\n    outputs: [out/r.sarif]\n",
+    );
+    const resolved = await resolveEvalGate({}, { cwd: tmpdir(), configPath: path });
+    expect(resolved.report).toEqual({ comment: "on-failure", outputs: [join(dir, "out/r.sarif")] });
   });
 
   it("names the key path of a bad config value", async () => {
     const path = join(dir, "bad.yml");
     await writeFile(path, "eval-gate:\n  candidate: 12\n  gates:\n    - accuracy >> 0.9\n");
-    const error = await resolveEvalGateInput({}, { cwd: dir, configPath: path }).catch((e: unknown) => e);
+    const error = await resolveEvalGate({}, { cwd: dir, configPath: path }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GateError);
     expect(String((error as Error).message)).toMatch(/eval-gate\.(candidate|gates)/);
   });
 
   it("errors when no candidate is given anywhere", async () => {
     const empty = await mkdtemp(join(tmpdir(), "mlgate-empty-"));
-    await expect(resolveEvalGateInput({ gates: ["a > 1"] }, { cwd: empty })).rejects.toThrow(
+    await expect(resolveEvalGate({ gates: ["a > 1"] }, { cwd: empty })).rejects.toThrow(
       /no candidate metrics file/,
     );
   });

@@ -1,4 +1,4 @@
-import { resolveEvalGateInput, runMetricsGate } from "@mlgate/evaluate";
+import { resolveEvalGate, runMetricsGate } from "@mlgate/evaluate";
 import type { Command } from "commander";
 import { type CliIO, gateCommand } from "../gate-command.js";
 
@@ -9,7 +9,7 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
     io,
     setExitCode,
     async (options) => {
-      const input = await resolveEvalGateInput(
+      const { input, report } = await resolveEvalGate(
         {
           candidate: options.candidate as string | undefined,
           baseline: options.baseline as string | undefined,
@@ -17,7 +17,7 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
         },
         { cwd: io.cwd, ...(options.config ? { configPath: options.config } : {}) },
       );
-      return runMetricsGate(input);
+      return { report: await runMetricsGate(input), outputs: report.outputs ?? [] };
     },
   )
     .option("--candidate <file>", "metrics of the candidate model (JSON or YAML)")

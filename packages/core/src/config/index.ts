@@ -9,8 +9,6 @@ export {
   configFileSchema,
   type GateBaseShape,
   gateSection,
-  REPORT_FORMATS,
-  type ReportFormat,
   reportSection,
 } from "./schema.js";
 export { type ThresholdListOptions, thresholdList, thresholdListOf } from "./thresholds.js";

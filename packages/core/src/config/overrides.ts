@@ -7,7 +7,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * Layer action inputs / command-line flags over config-file values: a defined override wins,
  * `undefined` means "not given" and keeps the config's value, nested objects merge key by key,
- * and arrays (gates, formats) replace rather than append so a flag says exactly what runs.
+ * and arrays (gates, outputs) replace rather than append so a flag says exactly what runs.
  * Neither argument is modified.
  */
 export function applyOverrides<T extends object>(config: T, overrides: Partial<T>): T {

@@ -1,9 +1,6 @@
 import { z } from "zod";
 import { type ThresholdListOptions, thresholdList, thresholdListOf } from "./thresholds.js";
 
-export const REPORT_FORMATS = ["markdown", "json", "sarif", "junit"] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
 /** The `report:` block every gate section accepts. */
 export const reportSection = z
   .strictObject({
@@ -13,10 +10,12 @@ export const reportSection = z
       .describe(
         'Post the report as a pull-request comment: true, false, or "on-failure" to comment only when the gate does not pass.',
       ),
-    formats: z
-      .array(z.enum(REPORT_FORMATS))
+    outputs: z
+      .array(z.string().min(1))
       .optional()
-      .describe("Report files to write besides the job summary."),
+      .describe(
+        "Report files to write besides the job summary, relative to this file; the format follows the extension (.json, .sarif, .xml for JUnit, .md, .txt). The action's `output` input and `--output` replace them.",
+      ),
   })
   .describe("How the gate publishes its report.");
 

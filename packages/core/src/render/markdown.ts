@@ -3,7 +3,7 @@ import { formatValue } from "../units.js";
 import { escapeMarkdown, escapeMarkdownBlock } from "./escape.js";
 import { safeUrl } from "./links.js";
 import { renderMermaid } from "./mermaid.js";
-import { clip } from "./sanitize.js";
+import { cleanText, clip } from "./sanitize.js";
 import {
   findingLocation,
   groupFindings,
@@ -38,6 +38,9 @@ const MAX_CELL = 200;
 const MAX_MESSAGE = 1000;
 const MAX_TITLE = 100;
 
+/** Preformatted diagnostics are for reading, not archiving. */
+const MAX_DETAILS = 4000;
+
 /** How much of each part to draw; shrunk step by step when the output is too long. */
 interface Budget {
   findings: number;
@@ -58,6 +61,7 @@ interface Parts {
   findingTotal: number;
   charts: string[];
   notes: string[];
+  details: string;
   links: string;
   runUrl?: string;
 }
@@ -156,9 +160,18 @@ function prepare(report: Report, options: MarkdownOptions): Parts {
     notes: (report.notes ?? [])
       .map((n) => escapeMarkdownBlock(clip(n, MAX_HEADLINE).trim()))
       .filter((n) => n !== ""),
+    details: report.details ? codeBlock(clip(cleanText(report.details), MAX_DETAILS)) : "",
     links: links ? `🔗 ${links}` : "",
     ...(runUrl ? { runUrl } : {}),
   };
+}
+
+/** A fenced block that no backtick run inside can close, and in which no HTML comment can open. */
+function codeBlock(text: string): string {
+  const longestRun = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const fence = "`".repeat(Math.max(3, longestRun + 1));
+  const safe = text.replaceAll("<!--", "<!\u200B--").replaceAll("-->", "--\u200B>");
+  return `${fence}text\n${safe}\n${fence}`;
 }
 
 function findingItem(f: Finding): string {
@@ -178,6 +191,7 @@ function build(report: Report, options: MarkdownOptions, parts: Parts, full: Bud
   blocks.push(`### ${emoji} ${title ? `${title}: ` : ""}${escapeMarkdown(report.verdict)}`);
   const headline = escapeMarkdown(clip(report.headline ?? "", b.text)).trim();
   if (headline) blocks.push(`**${headline}**`);
+  if (b.extras && parts.details) blocks.push(parts.details);
 
   if (b.checks > 0) {
     blocks.push(

@@ -1,6 +1,6 @@
 import type { CheckStatus, FindingLevel, Report, Verdict } from "../report.js";
 import { formatValue } from "../units.js";
-import { clip, oneLine } from "./sanitize.js";
+import { cleanText, clip, oneLine } from "./sanitize.js";
 import { findingLocation, groupFindings, LEVEL_TITLE, LEVELS, metricCells, plural } from "./shared.js";
 
 /** Findings and metrics shown before "and N more"; the terminal view is a summary. */
@@ -41,6 +41,14 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   lines.push(
     `${paint(colour, mark)} ${paint("bold", `${t(report.gate, 100)}: ${t(report.verdict).toUpperCase()}`)}${headline ? ` — ${headline}` : ""}`,
   );
+
+  if (report.details) {
+    const details = cleanText(report.details)
+      .replace(/\t/g, "  ")
+      .split(/\r\n|[\r\n\u0085\u2028\u2029]/)
+      .slice(0, 40);
+    lines.push("", ...details.map((l) => `  ${l}`));
+  }
 
   const checks = report.checks ?? [];
   if (checks.length > 0) {
