@@ -30784,7 +30784,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5274:
+/***/ 1403:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30919,27 +30919,14 @@ function errorReport(gate, e) {
     });
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/config/paths.ts
-const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
-/** `eval-gate.gates[1]`, the way a user would point at the spot; `""` for the top level. */
-function formatPath(path) {
-    let out = "";
-    for (const seg of path) {
-        if (typeof seg === "number")
-            out += `[${seg}]`;
-        else {
-            const key = String(seg);
-            out += PLAIN_KEY.test(key) ? `${out ? "." : ""}${key}` : `[${JSON.stringify(key)}]`;
-        }
-    }
-    return out;
-}
-/** Case, `-` and `_` differences are the commonest typos in keys (`baseLine`, `base_line`). */
-function normalize(word) {
-    return word.toLowerCase().replace(/[-_\s]/g, "");
-}
-/** Optimal string alignment distance (Levenshtein plus transpositions), capped for speed. */
-function distance(a, b, cap) {
+;// CONCATENATED MODULE: ./packages/core/src/suggest.ts
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment): `p59` is one edit from `p95`.
+ * Gives up early with `cap + 1` once every alignment costs more than `cap`.
+ */
+function editDistance(a, b, cap = Number.POSITIVE_INFINITY) {
+    if (a === b)
+        return 0;
     if (Math.abs(a.length - b.length) > cap)
         return cap + 1;
     let prev2 = [];
@@ -30962,8 +30949,63 @@ function distance(a, b, cap) {
     }
     return prev[b.length];
 }
+/** Last segment of a namespaced name: `eval/accuracy` -> `accuracy`. */
+function lastSegment(name) {
+    const parts = name.split(/[/.:]/);
+    return parts[parts.length - 1] ?? name;
+}
+/**
+ * Candidates a person probably meant, best first: case-insensitive near misses and names whose last
+ * segment matches (`accuracy` -> `eval/accuracy`). Empty when nothing is close enough to be useful.
+ */
+function closestMatches(query, candidates, max = 3) {
+    const q = query.toLowerCase();
+    const limit = Math.max(1, Math.round(q.length * 0.4));
+    const scored = [];
+    for (const name of candidates) {
+        if (name === query)
+            continue;
+        const n = name.toLowerCase();
+        let score = editDistance(q, n);
+        if (score > 0 && q.length > 1 && lastSegment(n) === q)
+            score = 0.5;
+        if (score <= limit)
+            scored.push({ name, score });
+    }
+    scored.sort((x, y) => x.score - y.score || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    return scored.slice(0, max).map((s) => s.name);
+}
+/** `did you mean "a" or "b"?`, or undefined when there is nothing to suggest. */
+function didYouMean(suggestions) {
+    if (suggestions.length === 0)
+        return undefined;
+    const quoted = suggestions.map((s) => `"${s}"`);
+    const last = quoted.pop();
+    return `did you mean ${quoted.length > 0 ? `${quoted.join(", ")} or ${last}` : last}?`;
+}
+
+;// CONCATENATED MODULE: ./packages/core/src/config/paths.ts
+
+const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
+/** `eval-gate.gates[1]`, the way a user would point at the spot; `""` for the top level. */
+function formatPath(path) {
+    let out = "";
+    for (const seg of path) {
+        if (typeof seg === "number")
+            out += `[${seg}]`;
+        else {
+            const key = String(seg);
+            out += PLAIN_KEY.test(key) ? `${out ? "." : ""}${key}` : `[${JSON.stringify(key)}]`;
+        }
+    }
+    return out;
+}
+/** Case, `-` and `_` differences are the commonest typos in keys (`baseLine`, `base_line`). */
+function normalize(word) {
+    return word.toLowerCase().replace(/[-_\s]/g, "");
+}
 /** The candidate the user most likely meant, or undefined when nothing is close enough. */
-function didYouMean(word, candidates) {
+function closestKey(word, candidates) {
     const w = normalize(word);
     if (w.length > 200)
         return undefined;
@@ -30972,7 +31014,7 @@ function didYouMean(word, candidates) {
     let bestDistance = cap + 1;
     for (const candidate of candidates) {
         const c = normalize(candidate);
-        const d = c === w ? 0 : distance(w, c, cap);
+        const d = c === w ? 0 : editDistance(w, c, cap);
         if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
             best = candidate;
             bestDistance = d;
@@ -31468,65 +31510,6 @@ class Scanner {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/threshold/suggest.ts
-/** Edit distance with adjacent transpositions (optimal string alignment): `p59` is one edit from `p95`. */
-function editDistance(a, b) {
-    if (a === b)
-        return 0;
-    const rows = [];
-    for (let i = 0; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            if (i === 0) {
-                row.push(j);
-                continue;
-            }
-            const prev = rows[i - 1];
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                d = Math.min(d, rows[i - 2][j - 2] + 1);
-            row.push(d);
-        }
-        rows.push(row);
-    }
-    return rows[a.length][b.length];
-}
-/** Last segment of a namespaced name: `eval/accuracy` -> `accuracy`. */
-function lastSegment(name) {
-    const parts = name.split(/[/.:]/);
-    return parts[parts.length - 1] ?? name;
-}
-/**
- * Candidates a person probably meant, best first: case-insensitive near misses and names whose last
- * segment matches (`accuracy` -> `eval/accuracy`). Empty when nothing is close enough to be useful.
- */
-function closestMatches(query, candidates, max = 3) {
-    const q = query.toLowerCase();
-    const limit = Math.max(1, Math.round(q.length * 0.4));
-    const scored = [];
-    for (const name of candidates) {
-        if (name === query)
-            continue;
-        const n = name.toLowerCase();
-        let score = editDistance(q, n);
-        if (score > 0 && q.length > 1 && lastSegment(n) === q)
-            score = 0.5;
-        if (score <= limit)
-            scored.push({ name, score });
-    }
-    scored.sort((x, y) => x.score - y.score || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
-    return scored.slice(0, max).map((s) => s.name);
-}
-/** `did you mean "a" or "b"?`, or undefined when there is nothing to suggest. */
-function suggest_didYouMean(suggestions) {
-    if (suggestions.length === 0)
-        return undefined;
-    const quoted = suggestions.map((s) => `"${s}"`);
-    const last = quoted.pop();
-    return `did you mean ${quoted.length > 0 ? `${quoted.join(", ")} or ${last}` : last}?`;
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/threshold/unit-names.ts
 
 
@@ -31785,7 +31768,7 @@ function evaluateThreshold(t, metrics, options = {}) {
     const metric = Object.hasOwn(metrics, t.metric) ? metrics[t.metric] : undefined;
     if (metric === undefined) {
         const names = Object.keys(metrics);
-        const guess = suggest_didYouMean(closestMatches(t.metric, names));
+        const guess = didYouMean(closestMatches(t.metric, names));
         return missing(`no metric named "${t.metric}"${guess ? `; ${guess}` : ""}`, listAvailable(names));
     }
     if (typeof metric.value !== "number") {
@@ -31982,7 +31965,7 @@ function parseSubject(s, functions) {
 }
 function parseCall(s, fn, start, functions) {
     if (!functions.includes(fn)) {
-        const hint = suggest_didYouMean(closestMatches(fn, functions));
+        const hint = didYouMean(closestMatches(fn, functions));
         s.fail(`unknown function "${fn}"`, start, fn.length, [
             ...(hint ? [hint] : []),
             functions.length > 0 ? `expected one of: ${functions.join(", ")}` : "no functions are available here",
@@ -32073,7 +32056,7 @@ function parseLimit(s, subject, op) {
     }
     const def = lookupUnit(unit);
     if (!def) {
-        const hint = suggest_didYouMean(suggestUnits(unit));
+        const hint = didYouMean(suggestUnits(unit));
         s.fail(`unknown unit "${unit}"`, unitStart, unit.length, [
             ...(hint ? [hint] : []),
             `expected one of: ${UNIT_NAMES.join(", ")}`,
@@ -32245,7 +32228,7 @@ function joinOr(items) {
 function suggestion(input, candidates) {
     if (typeof input !== "string")
         return "";
-    const best = didYouMean(input, candidates.filter((c) => typeof c === "string"));
+    const best = closestKey(input, candidates.filter((c) => typeof c === "string"));
     return best === undefined ? "" : ` (did you mean ${quote(best)}?)`;
 }
 function bound(issue) {
@@ -32318,7 +32301,7 @@ function placeThreshold(ctx, issue, path, input, params) {
 }
 function unknownKey(ctx, path, key) {
     const known = knownKeysAt(ctx.schema, path);
-    const best = didYouMean(key, known);
+    const best = closestKey(key, known);
     const where = path.length === 0 ? "unknown top-level key" : "unknown key";
     const help = best !== undefined
         ? ` (did you mean ${quote(best)}?)`
@@ -33164,6 +33147,8 @@ function configFileSchema(sections) {
 
 
 
+
+
 /**
  * Load one gate's section of `mlgate.yml`. Other gates' sections are left for their own gates to
  * validate, so a typo in one section never blocks an unrelated gate.
@@ -33174,7 +33159,19 @@ async function loadGateSection(gate, section, source) {
         return { section: undefined, baseDir: source.cwd };
     const schema = schemas/* looseObject */._H3({ version: schemas/* literal */.euz(1).optional(), [gate]: section.optional() });
     const parsed = (await loadConfigFile(file, schema));
+    if (parsed[gate] === undefined)
+        refuseMisspeltSection(gate, Object.keys(parsed), file);
     return { section: parsed[gate], file, baseDir: (0,external_node_path_.dirname)(file) };
+}
+/** A section meant for this gate but misspelt would otherwise be silently ignored. */
+function refuseMisspeltSection(gate, keys, file) {
+    const near = closestMatches(gate, keys.filter((k) => k !== "version" && k !== "$schema"), 1);
+    if (near.length > 0) {
+        throw new GateError(`${file} has no "${gate}" section but has "${near[0]}"`, {
+            location: { file },
+            hint: `rename it to "${gate}"`,
+        });
+    }
 }
 /** Resolve a path written in a config file against that file's directory. */
 function resolveFrom(baseDir, path) {
@@ -34277,7 +34274,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: EVAL_GATE, evalGateSection, extractMetrics, readMetricsFile, selectMetrics
 
 // EXTERNAL MODULE: ./packages/core/src/index.ts + 45 modules
-var src = __nccwpck_require__(5274);
+var src = __nccwpck_require__(1403);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
 // EXTERNAL MODULE: external "node:path"
@@ -38531,7 +38528,7 @@ function headlineOf(checks, hasBaseline) {
     const vs = hasBaseline ? " against the baseline" : "";
     if (warned.length > 0)
         return `all must-pass checks passed${vs}; ${warned.length} warning(s): ${why(warned)}`;
-    return `all ${checks.length} checks passed${vs}`;
+    return checks.length === 1 ? `the only check passed${vs}` : `all ${checks.length} checks passed${vs}`;
 }
 /** Candidate vs baseline bars for gated scores on a 0..1 scale (mixing scales would flatten the chart). */
 function comparisonChart(metrics, thresholds) {
@@ -41653,7 +41650,7 @@ function pullRequestFromEvent() {
 }
 
 // EXTERNAL MODULE: ./packages/core/src/index.ts + 45 modules
-var src = __nccwpck_require__(5274);
+var src = __nccwpck_require__(1403);
 ;// CONCATENATED MODULE: ./packages/github/src/inputs.ts
 
 

@@ -1,6 +1,8 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { findConfigFile, loadConfigFile } from "./config/index.js";
+import { GateError } from "./errors.js";
+import { closestMatches } from "./suggest.js";
 
 export interface GateConfigSource {
   /** An explicit config file (`--config`, the action's `config` input); missing = an error. */
@@ -31,7 +33,23 @@ export async function loadGateSection<S extends z.ZodType>(
   if (!file) return { section: undefined, baseDir: source.cwd };
   const schema = z.looseObject({ version: z.literal(1).optional(), [gate]: section.optional() });
   const parsed = (await loadConfigFile(file, schema)) as Record<string, unknown>;
+  if (parsed[gate] === undefined) refuseMisspeltSection(gate, Object.keys(parsed), file);
   return { section: parsed[gate] as z.output<S> | undefined, file, baseDir: dirname(file) };
+}
+
+/** A section meant for this gate but misspelt would otherwise be silently ignored. */
+function refuseMisspeltSection(gate: string, keys: readonly string[], file: string): void {
+  const near = closestMatches(
+    gate,
+    keys.filter((k) => k !== "version" && k !== "$schema"),
+    1,
+  );
+  if (near.length > 0) {
+    throw new GateError(`${file} has no "${gate}" section but has "${near[0]}"`, {
+      location: { file },
+      hint: `rename it to "${gate}"`,
+    });
+  }
 }
 
 /** Resolve a path written in a config file against that file's directory. */

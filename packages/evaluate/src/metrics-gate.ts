@@ -102,7 +102,7 @@ function headlineOf(checks: readonly Check[], hasBaseline: boolean): string {
   const vs = hasBaseline ? " against the baseline" : "";
   if (warned.length > 0)
     return `all must-pass checks passed${vs}; ${warned.length} warning(s): ${why(warned)}`;
-  return `all ${checks.length} checks passed${vs}`;
+  return checks.length === 1 ? `the only check passed${vs}` : `all ${checks.length} checks passed${vs}`;
 }
 
 /** Candidate vs baseline bars for gated scores on a 0..1 scale (mixing scales would flatten the chart). */

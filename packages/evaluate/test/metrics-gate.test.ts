@@ -105,6 +105,14 @@ describe("resolveEvalGate", () => {
     expect(String((error as Error).message)).toMatch(/eval-gate\.(candidate|gates)/);
   });
 
+  it("refuses a misspelt section name instead of ignoring it", async () => {
+    const path = join(dir, "typo.yml");
+    await writeFile(path, "eval-gat:\n  candidate: candidate.json\n");
+    await expect(resolveEvalGate({}, { cwd: dir, configPath: path })).rejects.toThrow(
+      /no "eval-gate" section but has "eval-gat"/,
+    );
+  });
+
   it("errors when no candidate is given anywhere", async () => {
     const empty = await mkdtemp(join(tmpdir(), "mlgate-empty-"));
     await expect(resolveEvalGate({ gates: ["a > 1"] }, { cwd: empty })).rejects.toThrow(

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { ConfigIssue } from "./config-error.js";
-import { didYouMean, type KeyPath } from "./paths.js";
+import { closestKey, type KeyPath } from "./paths.js";
 import { knownKeysAt } from "./schema-walk.js";
 import type { ConfigSource } from "./source.js";
 import { THRESHOLD_PARAM, type ThresholdIssueParams } from "./thresholds.js";
@@ -76,7 +76,7 @@ function joinOr(items: readonly string[]): string {
 
 function suggestion(input: unknown, candidates: readonly unknown[]): string {
   if (typeof input !== "string") return "";
-  const best = didYouMean(
+  const best = closestKey(
     input,
     candidates.filter((c): c is string => typeof c === "string"),
   );
@@ -165,7 +165,7 @@ function placeThreshold(
 
 function unknownKey(ctx: Context, path: KeyPath, key: string): void {
   const known = knownKeysAt(ctx.schema, path);
-  const best = didYouMean(key, known);
+  const best = closestKey(key, known);
   const where = path.length === 0 ? "unknown top-level key" : "unknown key";
   const help =
     best !== undefined

@@ -1,3 +1,5 @@
+import { editDistance } from "../suggest.js";
+
 /** A key path inside the config, as zod reports it. */
 export type KeyPath = readonly PropertyKey[];
 
@@ -21,31 +23,8 @@ function normalize(word: string): string {
   return word.toLowerCase().replace(/[-_\s]/g, "");
 }
 
-/** Optimal string alignment distance (Levenshtein plus transpositions), capped for speed. */
-function distance(a: string, b: string, cap: number): number {
-  if (Math.abs(a.length - b.length) > cap) return cap + 1;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, prev2[j - 2]! + 1);
-      row.push(d);
-      best = Math.min(best, d);
-    }
-    if (best > cap) return cap + 1;
-    prev2 = prev;
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
 /** The candidate the user most likely meant, or undefined when nothing is close enough. */
-export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+export function closestKey(word: string, candidates: Iterable<string>): string | undefined {
   const w = normalize(word);
   if (w.length > 200) return undefined;
   const cap = Math.max(1, Math.floor(w.length / 3));
@@ -53,7 +32,7 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let bestDistance = cap + 1;
   for (const candidate of candidates) {
     const c = normalize(candidate);
-    const d = c === w ? 0 : distance(w, c, cap);
+    const d = c === w ? 0 : editDistance(w, c, cap);
     if (d < bestDistance || (d === bestDistance && best !== undefined && candidate < best)) {
       best = candidate;
       bestDistance = d;

@@ -1,8 +1,8 @@
 import { GateError } from "../errors.js";
 import type { Check, Dimension, Metric } from "../report.js";
+import { closestMatches, didYouMean } from "../suggest.js";
 import { formatDelta, formatValue } from "../units.js";
 import { formatBound } from "./format.js";
-import { closestMatches, didYouMean } from "./suggest.js";
 import type { Comparator, Threshold } from "./types.js";
 import { dimensionNoun, unitsHint } from "./unit-names.js";
 

@@ -1,3 +1,4 @@
+export { closestMatches, didYouMean, editDistance } from "../suggest.js";
 export type { EvaluateOptions, ThresholdFunction } from "./evaluate.js";
 export {
   CORE_FUNCTIONS,
@@ -16,7 +17,6 @@ export {
   numberInUnit,
 } from "./format.js";
 export { parseThreshold, parseThresholds } from "./parser.js";
-export { closestMatches, didYouMean, editDistance } from "./suggest.js";
 export type { SyntaxErrorDetails } from "./syntax-error.js";
 export { ThresholdSyntaxError } from "./syntax-error.js";
 export type { Comparator, ParseOptions, Threshold } from "./types.js";

@@ -1,6 +1,6 @@
 import type { Dimension } from "../report.js";
+import { closestMatches, didYouMean } from "../suggest.js";
 import { isOperatorChar, Scanner } from "./lexer.js";
-import { closestMatches, didYouMean } from "./suggest.js";
 import { ThresholdSyntaxError } from "./syntax-error.js";
 import {
   COMPARATORS,

@@ -1,6 +1,6 @@
 import type { Dimension } from "../report.js";
+import { editDistance } from "../suggest.js";
 import { UNITS, type UnitDef } from "../units.js";
-import { editDistance } from "./suggest.js";
 
 export const UNIT_NAMES: readonly string[] = Object.keys(UNITS);
 

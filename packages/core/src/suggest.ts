@@ -1,24 +1,28 @@
-/** Edit distance with adjacent transpositions (optimal string alignment): `p59` is one edit from `p95`. */
-export function editDistance(a: string, b: string): number {
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment): `p59` is one edit from `p95`.
+ * Gives up early with `cap + 1` once every alignment costs more than `cap`.
+ */
+export function editDistance(a: string, b: string, cap = Number.POSITIVE_INFINITY): number {
   if (a === b) return 0;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
+  if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
     for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j);
-        continue;
-      }
-      const prev = rows[i - 1]!;
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+        d = Math.min(d, prev2[j - 2]! + 1);
       row.push(d);
+      best = Math.min(best, d);
     }
-    rows.push(row);
+    if (best > cap) return cap + 1;
+    prev2 = prev;
+    prev = row;
   }
-  return rows[a.length]![b.length]!;
+  return prev[b.length]!;
 }
 
 /** Last segment of a namespaced name: `eval/accuracy` -> `accuracy`. */
