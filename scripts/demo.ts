@@ -3,7 +3,7 @@
  * the same command line users run. Each stage states the verdict it expects, so the demo also shows
  * a gate blocking a bad candidate. Reports land in demo-out/ with an HTML index.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Report, Verdict } from "@mlgate/core";
@@ -106,16 +106,16 @@ async function demo(): Promise<number> {
     console.log(`${stage.phase.padEnd(13)} ${stage.title}`);
     console.log(`              ${stage.gate}: ${MARK[report.verdict]}  ${report.headline}`);
     if (!asExpected) console.log(`              expected ${stage.expect}: the demo did not go as designed`);
+    const width = Math.max(0, ...report.checks.map((c) => c.name.length));
     for (const check of report.checks) {
       const mark = check.status === "pass" ? "✓" : check.status === "fail" ? "✗" : "!";
-      console.log(`                ${mark} ${check.name.padEnd(42)} ${check.actual ?? ""}`);
+      console.log(`                ${mark} ${check.name.padEnd(width)}  ${check.actual ?? ""}`);
     }
     console.log("");
   }
   await writeIndex(rows);
-  const md = await readFile(rows[0]?.files[0] ?? "", "utf8").catch(() => "");
   console.log(
-    `reports: ${relative(process.cwd(), join(out, "index.html"))} (${rows.length} stages, markdown ${md.length} chars in the first)`,
+    `reports: ${relative(process.cwd(), join(out, "index.html"))}, with markdown, JSON, SARIF and JUnit per stage`,
   );
   console.log(
     `finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${surprises === 0 ? "every gate reached the verdict the example was built to show" : `${surprises} stage(s) surprised`}`,

@@ -38347,6 +38347,8 @@ var dist = __nccwpck_require__(8815);
 
 
 
+/** Metric names come from the file: a null-prototype object keeps `__proto__` an ordinary name. */
+const emptyMetrics = () => Object.create(null);
 const DEFAULT_LIMITS = { maxBytes: 64 * 1024 * 1024, maxDepth: 64, maxMetrics: 100_000 };
 /**
  * Read a metrics file (JSON or YAML). Without `select`, every numeric leaf becomes a metric named by
@@ -38376,12 +38378,12 @@ function parseMetricsText(text, file) {
 }
 /** Flatten numeric leaves into dotted names, or read a `[{name, value}]` list. */
 function extractMetrics(doc, file, limits = DEFAULT_LIMITS) {
-    const out = {};
+    const out = emptyMetrics();
     if (Array.isArray(doc) && doc.length > 0 && doc.every(isNamedEntry)) {
         readNamedEntries(doc, out);
     }
     else {
-        flatten(doc, "", 0, out, file, limits);
+        flatten(doc, "", 0, { out, count: 0 }, file, limits);
     }
     const count = Object.keys(out).length;
     if (count === 0) {
@@ -38392,7 +38394,7 @@ function extractMetrics(doc, file, limits = DEFAULT_LIMITS) {
     }
     return out;
 }
-function flatten(node, prefix, depth, out, file, limits) {
+function flatten(node, prefix, depth, sink, file, limits) {
     if (depth > limits.maxDepth) {
         throw new src/* GateError */.ue(`metrics file ${file} nests deeper than ${limits.maxDepth} levels at "${prefix}"`, {
             location: { file },
@@ -38401,20 +38403,22 @@ function flatten(node, prefix, depth, out, file, limits) {
     if (typeof node === "number") {
         if (prefix === "")
             return;
-        if (Object.keys(out).length >= limits.maxMetrics) {
+        if (sink.count >= limits.maxMetrics) {
             throw new src/* GateError */.ue(`metrics file ${file} holds more than ${limits.maxMetrics} metrics`, {
                 location: { file },
                 hint: "select the metrics the gate needs with `metrics:` JSONPath selectors",
             });
         }
-        out[prefix] = node;
+        if (!Object.hasOwn(sink.out, prefix))
+            sink.count++;
+        sink.out[prefix] = node;
         return;
     }
     if (node === null || typeof node !== "object")
         return;
     const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v]) : Object.entries(node);
     for (const [key, value] of entries)
-        flatten(value, prefix ? `${prefix}.${key}` : key, depth + 1, out, file, limits);
+        flatten(value, prefix ? `${prefix}.${key}` : key, depth + 1, sink, file, limits);
 }
 function isNamedEntry(x) {
     if (x === null || typeof x !== "object")
@@ -38437,7 +38441,7 @@ function readNamedEntries(entries, out) {
 }
 /** Pick named metrics with JSONPath (RFC 9535); each path must select exactly one number. */
 function selectMetrics(doc, file, select) {
-    const out = {};
+    const out = emptyMetrics();
     for (const [name, path] of Object.entries(select)) {
         let found;
         try {
@@ -38500,7 +38504,7 @@ async function runMetricsGate(input) {
 }
 /** Each candidate metric, with the baseline's value of the same name when there is one. */
 function joinMetrics(candidate, baseline) {
-    const out = {};
+    const out = Object.create(null);
     for (const [name, value] of Object.entries(candidate)) {
         const base = baseline?.[name];
         out[name] = base === undefined ? { value } : { value, baseline: base };

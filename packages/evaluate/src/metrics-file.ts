@@ -18,6 +18,9 @@ export interface MetricsFileLimits {
   maxMetrics: number;
 }
 
+/** Metric names come from the file: a null-prototype object keeps `__proto__` an ordinary name. */
+const emptyMetrics = (): MetricValues => Object.create(null) as MetricValues;
+
 const DEFAULT_LIMITS: MetricsFileLimits = { maxBytes: 64 * 1024 * 1024, maxDepth: 64, maxMetrics: 100_000 };
 
 /**
@@ -53,11 +56,11 @@ export function extractMetrics(
   file: string,
   limits: MetricsFileLimits = DEFAULT_LIMITS,
 ): MetricValues {
-  const out: MetricValues = {};
+  const out = emptyMetrics();
   if (Array.isArray(doc) && doc.length > 0 && doc.every(isNamedEntry)) {
     readNamedEntries(doc, out);
   } else {
-    flatten(doc, "", 0, out, file, limits);
+    flatten(doc, "", 0, { out, count: 0 }, file, limits);
   }
   const count = Object.keys(out).length;
   if (count === 0) {
@@ -69,11 +72,17 @@ export function extractMetrics(
   return out;
 }
 
+/** Where flattened metrics go, with a running count (counting keys each time would be quadratic). */
+interface Sink {
+  out: MetricValues;
+  count: number;
+}
+
 function flatten(
   node: unknown,
   prefix: string,
   depth: number,
-  out: MetricValues,
+  sink: Sink,
   file: string,
   limits: MetricsFileLimits,
 ): void {
@@ -84,19 +93,20 @@ function flatten(
   }
   if (typeof node === "number") {
     if (prefix === "") return;
-    if (Object.keys(out).length >= limits.maxMetrics) {
+    if (sink.count >= limits.maxMetrics) {
       throw new GateError(`metrics file ${file} holds more than ${limits.maxMetrics} metrics`, {
         location: { file },
         hint: "select the metrics the gate needs with `metrics:` JSONPath selectors",
       });
     }
-    out[prefix] = node;
+    if (!Object.hasOwn(sink.out, prefix)) sink.count++;
+    sink.out[prefix] = node;
     return;
   }
   if (node === null || typeof node !== "object") return;
   const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
   for (const [key, value] of entries)
-    flatten(value, prefix ? `${prefix}.${key}` : key, depth + 1, out, file, limits);
+    flatten(value, prefix ? `${prefix}.${key}` : key, depth + 1, sink, file, limits);
 }
 
 interface NamedEntry {
@@ -130,7 +140,7 @@ function readNamedEntries(entries: NamedEntry[], out: MetricValues): void {
 
 /** Pick named metrics with JSONPath (RFC 9535); each path must select exactly one number. */
 export function selectMetrics(doc: unknown, file: string, select: Record<string, string>): MetricValues {
-  const out: MetricValues = {};
+  const out = emptyMetrics();
   for (const [name, path] of Object.entries(select)) {
     let found: unknown[];
     try {

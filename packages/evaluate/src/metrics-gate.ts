@@ -67,7 +67,7 @@ export async function runMetricsGate(input: MetricsGateInput): Promise<Report> {
 
 /** Each candidate metric, with the baseline's value of the same name when there is one. */
 function joinMetrics(candidate: MetricValues, baseline: MetricValues | undefined): Record<string, Metric> {
-  const out: Record<string, Metric> = {};
+  const out = Object.create(null) as Record<string, Metric>;
   for (const [name, value] of Object.entries(candidate)) {
     const base = baseline?.[name];
     out[name] = base === undefined ? { value } : { value, baseline: base };

@@ -110,3 +110,23 @@ describe("readMetricsFile", () => {
     );
   });
 });
+
+describe("hostile metric names", () => {
+  it("keeps __proto__ and constructor as ordinary metric names", () => {
+    const doc = JSON.parse('{"__proto__": 0.5, "constructor": 2, "a": {"__proto__": 3}}');
+    const metrics = extractMetrics(doc, "m.json");
+    expect(Object.entries(metrics).sort()).toEqual([
+      ["__proto__", 0.5],
+      ["a.__proto__", 3],
+      ["constructor", 2],
+    ]);
+  });
+
+  // Counting keys per metric once made this quadratic (minutes); the suite's timeout is the guard.
+  it("reads 200,000 metrics", () => {
+    const doc = { results: Object.fromEntries(Array.from({ length: 200_000 }, (_, i) => [`t${i}`, i])) };
+    expect(
+      Object.keys(extractMetrics(doc, "big.json", { maxBytes: 1e9, maxDepth: 64, maxMetrics: 300_000 })),
+    ).toHaveLength(200_000);
+  });
+});

@@ -64,6 +64,14 @@ describe("runMetricsGate", () => {
     await expect(runMetricsGate({ candidate, gates: ["delta(f1) >= 0"] })).rejects.toBeInstanceOf(GateError);
   });
 
+  it("judges a metric named __proto__ like any other", async () => {
+    const odd = join(dir, "odd.json");
+    await writeFile(odd, '{"__proto__": 0.4}');
+    const report = await runMetricsGate({ candidate: odd, baseline: odd, gates: ['"__proto__" >= 0.5'] });
+    expect(report.verdict).toBe("fail");
+    expect(Object.keys(report.metrics)).toEqual(["__proto__"]);
+  });
+
   it("errors when there is nothing to check", async () => {
     await expect(runMetricsGate({ candidate, gates: [] })).rejects.toThrow(/no gates to check/);
   });

@@ -1,0 +1,88 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface Measurement {
+  /** Median wall-clock time of the runs, in milliseconds. */
+  wallMs: number;
+  /** Median peak resident memory of the runs, in MiB (undefined without GNU time). */
+  maxRssMiB?: number;
+  exitCode: number;
+  stdout: string;
+}
+
+export interface MeasureOptions {
+  runs: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Exit codes that count as a successful run (a failing gate exits 1 on purpose). */
+  okExitCodes?: number[];
+}
+
+const GNU_TIME = "/usr/bin/time";
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Run a whole command `runs` times, as a user's CI step would, and take medians. */
+export function measure(command: string, args: string[], options: MeasureOptions): Measurement {
+  const walls: number[] = [];
+  const rss: number[] = [];
+  const ok = options.okExitCodes ?? [0];
+  const scratch = mkdtempSync(join(tmpdir(), "mlgate-bench-"));
+  const timeFile = join(scratch, "time.txt");
+  let last = { exitCode: 0, stdout: "" };
+  try {
+    for (let i = 0; i < options.runs; i++) {
+      const withTime = existsSync(GNU_TIME);
+      const [cmd, argv] = withTime
+        ? [GNU_TIME, ["-o", timeFile, "-f", "%M", command, ...args]]
+        : [command, args];
+      const started = process.hrtime.bigint();
+      const result = spawnSync(cmd, argv, {
+        cwd: options.cwd,
+        env: options.env ?? process.env,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      });
+      walls.push(Number(process.hrtime.bigint() - started) / 1e6);
+      const exitCode = result.status ?? -1;
+      if (!ok.includes(exitCode)) {
+        const why = result.error ? result.error.message : result.signal ? `signal ${result.signal}` : `exit ${exitCode}`;
+        throw new Error(`${command} failed (${why}): ${(result.stderr || result.stdout).slice(-2000)}`);
+      }
+      if (withTime) {
+        const kib = Number(readFileSync(timeFile, "utf8").trim().split("\n").pop());
+        if (Number.isFinite(kib)) rss.push(kib / 1024);
+      }
+      last = { exitCode, stdout: result.stdout };
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return {
+    wallMs: median(walls),
+    ...(rss.length > 0 ? { maxRssMiB: median(rss) } : {}),
+    ...last,
+  };
+}
+
+/** Print rows as an aligned table. */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+  console.log(line(header));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const row of rows) console.log(line(row));
+}
+
+export function commandExists(name: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).status === 0;
+}
