@@ -55,7 +55,11 @@ export function measure(command: string, args: string[], options: MeasureOptions
       walls.push(Number(process.hrtime.bigint() - started) / 1e6);
       const exitCode = result.status ?? -1;
       if (!ok.includes(exitCode)) {
-        const why = result.error ? result.error.message : result.signal ? `signal ${result.signal}` : `exit ${exitCode}`;
+        const why = result.error
+          ? result.error.message
+          : result.signal
+            ? `signal ${result.signal}`
+            : `exit ${exitCode}`;
         throw new Error(`${command} failed (${why}): ${(result.stderr || result.stdout).slice(-2000)}`);
       }
       if (withTime) {
