@@ -35,6 +35,14 @@ const magnitude = fc
 const threshold: fc.Arbitrary<Omit<Threshold, "source">> = fc
   .record({
     level: fc.constantFrom("fail" as const, "warn" as const),
+    slice: fc.option(
+      fc.oneof(
+        fc.constant("*"),
+        fc.stringMatching(/^[a-z0-9_=]{1,8}$/),
+        fc.string({ minLength: 1, maxLength: 8 }),
+      ),
+      { nil: undefined },
+    ),
     fn: fc.constantFrom(null, "delta", "ratio"),
     metric: metricName,
     op: fc.constantFrom(...COMPARATORS),
@@ -43,9 +51,10 @@ const threshold: fc.Arbitrary<Omit<Threshold, "source">> = fc
   })
   // ratio() is unitless: only plain numbers and percentages are valid limits for it.
   .filter(({ fn, unit }) => fn !== "ratio" || unit === undefined || unit === "%")
-  .map(({ x, unit, ...rest }) => {
+  .map(({ x, unit, slice, ...rest }) => {
     const t: Omit<Threshold, "source"> = {
       ...rest,
+      ...(slice === undefined ? {} : { slice }),
       value: x * factorOf(unit) + 0,
       dimension: dimensionOf(unit),
     };

@@ -616,3 +616,46 @@ describe("compareValues", () => {
     expect(compareValues(Number.NaN, "!=", 1)).toBe(false);
   });
 });
+
+describe("slice scopes", () => {
+  it("scopes a threshold to one slice or to every slice", () => {
+    expect(parseThreshold("slice(*): delta(accuracy) >= -0.05")).toMatchObject({
+      slice: "*",
+      fn: "delta",
+      metric: "accuracy",
+      value: -0.05,
+    });
+    expect(parseThreshold("slice(fr): accuracy >= 0.8")).toMatchObject({ slice: "fr", fn: null });
+    expect(parseThreshold('warn: slice("age>60"): f1 >= 0.7')).toMatchObject({
+      level: "warn",
+      slice: "age>60",
+    });
+    expect(parseThreshold("slice(region=eu) :recall>=0.5")).toMatchObject({
+      slice: "region=eu",
+      metric: "recall",
+    });
+    expect(parseThreshold("accuracy >= 0.8").slice).toBeUndefined();
+  });
+
+  it("points at a missing colon, an empty scope and an unclosed scope", () => {
+    const at = (source: string) => {
+      try {
+        parseThreshold(source);
+      } catch (e) {
+        return [(e as ThresholdSyntaxError).reason, (e as ThresholdSyntaxError).position];
+      }
+      return undefined;
+    };
+    expect(at("slice(fr) accuracy >= 1")).toEqual(['expected ":" after the slice scope', 10]);
+    expect(at("slice(): a > 1")).toEqual(["expected a slice name or * inside slice(...)", 6]);
+    expect(at("slice(fr:  a>1")).toEqual(['expected ")" after the slice name', 8]);
+    expect(at("warn: slice(fr")).toEqual(['unclosed "slice("', 6]);
+    expect(at("slice(*):")).toEqual(["missing metric after the slice scope", 9]);
+  });
+
+  it("prints the scope back", () => {
+    for (const source of ["slice(*): delta(f1) >= -0.02", 'warn: slice("a b"): accuracy >= 0.8']) {
+      expect(formatThreshold(parseThreshold(source))).toBe(source);
+    }
+  });
+});

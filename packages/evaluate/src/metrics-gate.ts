@@ -37,6 +37,12 @@ export async function runMetricsGate(input: MetricsGateInput): Promise<Report> {
     });
   }
   const thresholds = parseThresholds(input.gates);
+  const scoped = thresholds.find((t) => t.slice !== undefined);
+  if (scoped) {
+    throw new GateError(`"${scoped.source}": slice gates need per-item results, not a metrics file`, {
+      hint: "give per-item results (JSONL or CSV with id, label, prediction and slice columns), or name the slice's metric directly, e.g. slices.fr.accuracy",
+    });
+  }
   const options = input.select ? { select: input.select } : {};
   const candidate = await readMetricsFile(input.candidate, options);
   const baseline = input.baseline ? await readMetricsFile(input.baseline, options) : undefined;

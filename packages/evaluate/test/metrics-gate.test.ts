@@ -72,6 +72,12 @@ describe("runMetricsGate", () => {
     expect(Object.keys(report.metrics)).toEqual(["__proto__"]);
   });
 
+  it("refuses slice-scoped gates on an aggregate metrics file", async () => {
+    await expect(runMetricsGate({ candidate, gates: ["slice(fr): accuracy >= 0.8"] })).rejects.toThrow(
+      /slice gates need per-item results/,
+    );
+  });
+
   it("errors when there is nothing to check", async () => {
     await expect(runMetricsGate({ candidate, gates: [] })).rejects.toThrow(/no gates to check/);
   });

@@ -71,5 +71,12 @@ export function formatMetricName(name: string): string {
 export function formatThreshold(t: Omit<Threshold, "source">): string {
   const metric = formatMetricName(t.metric);
   const subject = t.fn === null ? metric : `${t.fn}(${metric})`;
-  return `${t.level === "warn" ? "warn: " : ""}${subject} ${formatBound(t)}`;
+  const scope = t.slice === undefined ? "" : `slice(${formatSliceName(t.slice)}): `;
+  return `${t.level === "warn" ? "warn: " : ""}${scope}${subject} ${formatBound(t)}`;
+}
+
+/** A slice name as written inside `slice(...)`: bare when plain, quoted otherwise. */
+export function formatSliceName(name: string): string {
+  if (name === "*" || /^[A-Za-z0-9_.\-=/]+$/.test(name)) return name;
+  return `"${name.replace(/[\\"]/g, "\\$&")}"`;
 }

@@ -15,7 +15,8 @@ import { dimensionNoun, lookupUnit, suggestUnits, UNIT_NAMES } from "./unit-name
 /*
  * Grammar (whitespace allowed between tokens, never required):
  *
- *   threshold := [ ("warn" | "fail") ":" ] subject comparator limit
+ *   threshold := [ ("warn" | "fail") ":" ] [ "slice" "(" scope ")" ":" ] subject comparator limit
+ *   scope     := "*" | quoted | a run of letters, digits and _ . - = /   (one slice, or every slice)
  *   subject   := name | function "(" name ")"
  *   name      := identifier | quoted          (see lexer.ts)
  *   limit     := number [ unit ]              (a space before the unit is fine: `50 MiB`)
@@ -78,6 +79,8 @@ export function parseThreshold(source: string, options: ParseOptions = {}): Thre
     if (s.done) s.fail(`missing metric after "${prefix[0]}"`, s.pos, 0, [EXAMPLE]);
   }
 
+  const slice = parseSliceScope(s);
+
   const subject = parseSubject(s, options.functions ?? DEFAULT_FUNCTIONS);
   s.skipSpace();
   const op = parseComparator(s, subject);
@@ -89,6 +92,7 @@ export function parseThreshold(source: string, options: ParseOptions = {}): Thre
   const threshold: Threshold = {
     source: text,
     level,
+    ...(slice === undefined ? {} : { slice }),
     fn: subject.fn,
     metric: subject.metric,
     op,
@@ -108,6 +112,50 @@ export function parseThresholds(sources: readonly string[], options: ParseOption
       throw e instanceof ThresholdSyntaxError ? e.withIndex(index) : e;
     }
   });
+}
+
+const SLICE_SCOPE = /^slice\s*\(/;
+const SLICE_NAME = /^[A-Za-z0-9_.\-=/]+/;
+
+/** `slice(fr):` or `slice(*):` before the subject; undefined when the threshold is not scoped. */
+function parseSliceScope(s: Scanner): string | undefined {
+  const rest = s.src.slice(s.pos);
+  const open = SLICE_SCOPE.exec(rest);
+  // `slice` is never a function, so `slice(` always opens a scope.
+  if (!open) return undefined;
+  const start = s.pos;
+  s.pos += open[0].length;
+  s.skipSpace();
+  let name: string;
+  if (s.peek() === "*") {
+    name = "*";
+    s.pos++;
+  } else if (s.peek() === '"') {
+    name = s.readQuoted();
+  } else {
+    const bare = SLICE_NAME.exec(s.src.slice(s.pos))?.[0];
+    if (!bare)
+      s.fail("expected a slice name or * inside slice(...)", s.pos, 1, [
+        "e.g. slice(fr): accuracy >= 0.8, slice(*): delta(f1) >= -0.02",
+      ]);
+    name = bare;
+    s.pos += bare.length;
+  }
+  s.skipSpace();
+  if (s.peek() !== ")") {
+    if (s.done) s.fail('unclosed "slice("', start, open[0].length, ["e.g. slice(fr): accuracy >= 0.8"]);
+    s.fail('expected ")" after the slice name', s.pos, 1, [
+      'quote slice names with unusual characters: slice("age>60")',
+    ]);
+  }
+  s.pos++;
+  s.skipSpace();
+  if (s.peek() !== ":")
+    s.fail('expected ":" after the slice scope', s.pos, 1, ["e.g. slice(fr): accuracy >= 0.8"]);
+  s.pos++;
+  s.skipSpace();
+  if (s.done) s.fail("missing metric after the slice scope", s.pos, 0, [EXAMPLE]);
+  return name;
 }
 
 function parseName(s: Scanner): string | undefined {

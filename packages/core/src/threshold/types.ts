@@ -9,6 +9,8 @@ export interface Threshold {
   /** The text as written, trimmed. */
   source: string;
   level: "fail" | "warn";
+  /** `slice(NAME):` scopes the limit to one slice of per-item results, `slice(*):` to every slice. */
+  slice?: string;
   /** `null` = the metric itself; otherwise `delta`, `ratio` or a gate-registered function. */
   fn: string | null;
   metric: string;
