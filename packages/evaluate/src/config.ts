@@ -8,16 +8,68 @@ import {
   resolveFrom,
 } from "@mlgate/core";
 import { z } from "zod";
-import { EVAL_GATE, type MetricsGateInput } from "./metrics-gate.js";
+import type { EvalGateInput } from "./eval-gate.js";
+import type { ColumnMap } from "./items/index.js";
+import { EVAL_GATE } from "./metrics-gate.js";
 
 /** The `eval-gate:` section of mlgate.yml. Paths are relative to the config file. */
 export const evalGateSection = gateSection({
-  candidate: z.string().min(1).optional().describe("Metrics file of the candidate model (JSON or YAML)."),
+  candidate: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Results of the candidate model: per-item results (JSONL, CSV, lm-eval samples, promptfoo output.json, MLflow eval_results_table.json) or an aggregate metrics file (JSON or YAML).",
+    ),
   baseline: z
     .string()
     .min(1)
     .optional()
-    .describe("Metrics file of the baseline (production) model; needed by delta() and ratio() gates."),
+    .describe(
+      "Results of the baseline (production) model, in the same shape; per-item results are paired with the candidate's on `id`. Needed by delta() and ratio() gates.",
+    ),
+  results: z
+    .enum(["auto", "items", "metrics"])
+    .optional()
+    .describe("Per-item results or aggregate metrics; `auto` (default) decides from the file."),
+  columns: z
+    .strictObject({
+      id: z.string().min(1).optional(),
+      label: z.string().min(1).optional(),
+      prediction: z.string().min(1).optional(),
+      score: z.string().min(1).optional(),
+      probability: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("The positive-class probability, for ROC-AUC, log loss, Brier, ECE."),
+      slice: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+    })
+    .optional()
+    .describe(
+      "Column names in per-item files, when they differ from id, label, prediction, score, probability, slice.",
+    ),
+  kind: z
+    .enum(["classification", "regression", "score"])
+    .optional()
+    .describe("What the per-item results hold; inferred when absent."),
+  confidence: z
+    .number()
+    .gt(0.5)
+    .lt(1)
+    .optional()
+    .describe("Two-sided confidence of every interval (default 0.95)."),
+  resamples: z.int().min(100).max(100_000).optional().describe("Paired bootstrap resamples (default 2000)."),
+  seed: z.int().min(0).optional().describe("Bootstrap seed (default 1); printed in the report."),
+  "min-items": z
+    .int()
+    .min(1)
+    .optional()
+    .describe("Slices with fewer paired items are reported, not judged (default 30)."),
+  inconclusive: z
+    .enum(["warn", "fail"])
+    .optional()
+    .describe("What a comparison whose interval straddles its limit does to the verdict (default warn)."),
   metrics: z
     .record(z.string(), z.string())
     .optional()
@@ -33,10 +85,18 @@ export interface EvalGateOverrides {
   candidate?: string;
   baseline?: string;
   gates?: string[];
+  results?: "auto" | "items" | "metrics";
+  columns?: Partial<ColumnMap>;
+  kind?: "classification" | "regression" | "score";
+  confidence?: number;
+  resamples?: number;
+  seed?: number;
+  minItems?: number;
+  inconclusive?: "warn" | "fail";
 }
 
 export interface ResolvedEvalGate {
-  input: MetricsGateInput;
+  input: EvalGateInput;
   /** The section's `report:` block; the caller's own flags and inputs win over it. */
   report: ReportSettings;
 }
@@ -59,13 +119,73 @@ export async function resolveEvalGate(
       hint: "pass --candidate FILE (action input `candidate`) or set eval-gate.candidate in mlgate.yml",
     });
   }
-  return {
-    input: {
-      candidate: merged.candidate,
-      ...(merged.baseline ? { baseline: merged.baseline } : {}),
-      gates: merged.gates ?? [],
-      ...(fromFile.metrics ? { select: fromFile.metrics } : {}),
-    },
-    report: reportSettingsOf(fromFile.report, loaded.baseDir),
+  const columns = { ...columnsOf(fromFile.columns), ...overrides.columns };
+  const pick = <T>(flag: T | undefined, file: T | undefined) => flag ?? file;
+  const input: EvalGateInput = {
+    candidate: merged.candidate,
+    ...(merged.baseline ? { baseline: merged.baseline } : {}),
+    gates: merged.gates ?? [],
+    ...(fromFile.metrics ? { select: fromFile.metrics } : {}),
+    ...(Object.keys(columns).length > 0 ? { columns } : {}),
   };
+  const optional = {
+    results: pick(overrides.results, fromFile.results),
+    kind: pick(overrides.kind, fromFile.kind),
+    confidence: pick(overrides.confidence, fromFile.confidence),
+    resamples: pick(overrides.resamples, fromFile.resamples),
+    seed: pick(overrides.seed, fromFile.seed),
+    minItems: pick(overrides.minItems, fromFile["min-items"]),
+    inconclusive: pick(overrides.inconclusive, fromFile.inconclusive),
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) (input as unknown as Record<string, unknown>)[key] = value;
+  }
+  return { input, report: reportSettingsOf(fromFile.report, loaded.baseDir) };
+}
+
+/** The config's `columns:` block in the reader's terms (`probability` is the positive-class score). */
+function columnsOf(block: EvalGateSection["columns"]): Partial<ColumnMap> {
+  if (!block) return {};
+  const out: Partial<ColumnMap> = {};
+  if (block.id) out.id = block.id;
+  if (block.label) out.label = block.label;
+  if (block.prediction) out.prediction = block.prediction;
+  if (block.score) out.score = block.score;
+  if (block.probability) out.positiveScore = block.probability;
+  if (block.slice) out.slice = Array.isArray(block.slice) ? block.slice : [block.slice];
+  return out;
+}
+
+/** `role=column` pairs from the command line or an action input, e.g. `id=doc_id`, `slice=region`. */
+export function parseColumnPairs(pairs: readonly string[]): Partial<ColumnMap> {
+  const out: Partial<ColumnMap> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    const role = pair.slice(0, eq).trim();
+    const column = pair.slice(eq + 1).trim();
+    if (eq < 1 || column === "") {
+      throw new GateError(`column mapping "${pair}" is not ROLE=COLUMN`, {
+        hint: "e.g. id=doc_id, label=target, prediction=pred, score=judge_score, probability=p_yes, slice=region",
+      });
+    }
+    switch (role) {
+      case "id":
+      case "label":
+      case "prediction":
+      case "score":
+        out[role] = column;
+        break;
+      case "probability":
+        out.positiveScore = column;
+        break;
+      case "slice":
+        out.slice = [...(out.slice ?? []), column];
+        break;
+      default:
+        throw new GateError(`unknown column role "${role}" in "${pair}"`, {
+          hint: "roles: id, label, prediction, score, probability, slice",
+        });
+    }
+  }
+  return out;
 }

@@ -13,6 +13,7 @@ export {
   formatBound,
   formatLimit,
   formatMetricName,
+  formatSliceName,
   formatThreshold,
   numberInUnit,
 } from "./format.js";

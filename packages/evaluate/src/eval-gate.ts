@@ -1,0 +1,18 @@
+import type { Report } from "@mlgate/core";
+import { type MetricsGateInput, runMetricsGate } from "./metrics-gate.js";
+import { type PairedGateInput, runPairedGate } from "./paired/paired-gate.js";
+import { resultsShape } from "./results-shape.js";
+
+/** Everything eval-gate can be asked; which fields matter depends on the shape of the results. */
+export type EvalGateInput = MetricsGateInput &
+  PairedGateInput & {
+    /** Per-item results or aggregate metrics; `auto` decides from the candidate's file. */
+    results?: "auto" | "items" | "metrics";
+  };
+
+/** Judge per-item results statistically, or an aggregate metrics file by its thresholds. */
+export async function runEvalGate(input: EvalGateInput): Promise<Report> {
+  const shape =
+    input.results && input.results !== "auto" ? input.results : await resultsShape(input.candidate);
+  return shape === "items" ? runPairedGate(input) : runMetricsGate(input);
+}
