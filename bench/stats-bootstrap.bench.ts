@@ -48,7 +48,8 @@ print(times[len(times) // 2], times[0], np.__version__)
 
 function timeNumpy(python: string): { median: number; min: number; version: string } | string {
   const result = spawnSync(python, ["-c", NUMPY], { encoding: "utf8", timeout: 300_000 });
-  if (result.status !== 0) return (result.stderr || result.error?.message || "failed").trim().split("\n").pop() ?? "";
+  if (result.status !== 0)
+    return (result.stderr || result.error?.message || "failed").trim().split("\n").pop() ?? "";
   const [med, min, version] = result.stdout.trim().split(/\s+/);
   return { median: Number(med), min: Number(min), version: version ?? "?" };
 }
@@ -58,7 +59,14 @@ const bench: Benchmark = {
   description: "bootstrap resample counts for 1,000,000 items: bootstrapCounts vs numpy integers + bincount",
   async run() {
     const ours = timeBootstrapCounts();
-    const rows = [["mlgate bootstrapCounts (pure-rand xoroshiro128+)", ours.median.toFixed(2), ours.min.toFixed(2), "1.00"]];
+    const rows = [
+      [
+        "mlgate bootstrapCounts (pure-rand xoroshiro128+)",
+        ours.median.toFixed(2),
+        ours.min.toFixed(2),
+        "1.00",
+      ],
+    ];
     const python = ["/usr/bin/python3", "python3"].find((p) => commandExists(p));
     if (python) {
       const numpy = timeNumpy(python);
@@ -74,7 +82,9 @@ const bench: Benchmark = {
       }
     }
     printTable(["implementation", "ms / resample (median)", "min", "time ÷ mlgate"], rows);
-    console.log(`\n1,000 resamples of ${N.toLocaleString("en-US")} items: about ${(ours.median).toFixed(0)} s for the counts alone.`);
+    console.log(
+      `\n1,000 resamples of ${N.toLocaleString("en-US")} items: about ${(ours.median).toFixed(0)} s for the counts alone.`,
+    );
   },
 };
 

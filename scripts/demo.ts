@@ -8,6 +8,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Report, Verdict } from "@mlgate/core";
 import { main } from "mlgate";
+import { writeExampleItems } from "../examples/eval/items.js";
 
 interface DemoStage {
   /** Where this stage sits in the release: "pull request", "staging", "production". */
@@ -22,27 +23,51 @@ const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const examples = join(root, "examples");
 const out = join(root, "demo-out");
 
-const STAGES: DemoStage[] = [
-  {
-    phase: "pull request",
-    title: "candidate rc.1 against production",
-    gate: "eval-gate",
-    args: ["--config", join(examples, "mlgate.yml")],
-    expect: "pass",
-  },
-  {
-    phase: "pull request",
-    title: "candidate rc.2 (regressed) against production",
-    gate: "eval-gate",
-    args: [
-      "--config",
-      join(examples, "mlgate.yml"),
-      "--candidate",
-      join(examples, "eval/regressed-metrics.json"),
-    ],
-    expect: "fail",
-  },
-];
+const ITEM_GATES = [
+  "delta(accuracy) >= -0.01",
+  "delta(roc_auc) >= -0.01",
+  "slice(*): delta(recall) >= -0.03",
+  "accuracy >= 0.85",
+].flatMap((g) => ["--gate", g]);
+const ITEM_FLAGS = ["--column", "slice=region", "--resamples", "1000"];
+
+function stages(items: { baseline: string; candidate: string; regressed: string }): DemoStage[] {
+  return [
+    {
+      phase: "pull request",
+      title: "candidate rc.1 against production (aggregate metrics)",
+      gate: "eval-gate",
+      args: ["--config", join(examples, "mlgate.yml")],
+      expect: "pass",
+    },
+    {
+      phase: "pull request",
+      title: "candidate rc.2 against production (aggregate metrics, regressed)",
+      gate: "eval-gate",
+      args: [
+        "--config",
+        join(examples, "mlgate.yml"),
+        "--candidate",
+        join(examples, "eval/regressed-metrics.json"),
+      ],
+      expect: "fail",
+    },
+    {
+      phase: "pull request",
+      title: "rc.1's per-item results, paired with production on 4,000 customers",
+      gate: "eval-gate",
+      args: ["--candidate", items.candidate, "--baseline", items.baseline, ...ITEM_GATES, ...ITEM_FLAGS],
+      expect: "pass",
+    },
+    {
+      phase: "pull request",
+      title: "rc.2's per-item results: one region broken",
+      gate: "eval-gate",
+      args: ["--candidate", items.regressed, "--baseline", items.baseline, ...ITEM_GATES, ...ITEM_FLAGS],
+      expect: "fail",
+    },
+  ];
+}
 
 const MARK: Record<Verdict, string> = {
   pass: "✅ pass",
@@ -98,7 +123,8 @@ async function demo(): Promise<number> {
   console.log("mlgate demo: the release pipeline on examples/\n");
   const rows: { stage: DemoStage; report: Report; files: string[] }[] = [];
   let surprises = 0;
-  for (const [i, stage] of STAGES.entries()) {
+  const items = await writeExampleItems(join(out, "items"));
+  for (const [i, stage] of stages(items).entries()) {
     const { report, files } = await runStage(stage, i);
     rows.push({ stage, report, files });
     const asExpected = report.verdict === stage.expect;

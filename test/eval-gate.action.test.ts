@@ -154,3 +154,38 @@ describe("eval-gate action", () => {
     expect(run.outputs.headline).toContain('input "comment"');
   });
 });
+
+describe("eval-gate action on per-item results", () => {
+  it("pairs items, judges with intervals and reports the counts", async () => {
+    const rows = (flip: number) =>
+      Array.from({ length: 600 }, (_, i) => {
+        const label = i % 2 === 0 ? "yes" : "no";
+        const right = (i * 7919) % 100 >= flip;
+        return JSON.stringify({
+          id: `doc-${i}`,
+          label,
+          prediction: right ? label : label === "yes" ? "no" : "yes",
+          slice: i % 3 === 0 ? "fr" : "en",
+        });
+      }).join("\n");
+    await writeFile(join(workspace, "cand.jsonl"), rows(8));
+    await writeFile(join(workspace, "base.jsonl"), rows(10));
+    const run = await runAction(ACTION, {
+      github,
+      cwd: workspace,
+      inputs: {
+        candidate: "cand.jsonl",
+        baseline: "base.jsonl",
+        gates: "delta(accuracy) >= -0.02\nslice(*): accuracy >= 0.8",
+        resamples: "200",
+        comment: "false",
+      },
+    });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.outputs.verdict).toBe("pass");
+    expect(run.outputs.items).toBe("600");
+    expect(run.outputs["inconclusive-checks"]).toBe("0");
+    expect(run.summary).toContain("slice(fr): accuracy");
+    expect(run.summary).toContain("Newcombe");
+  });
+});

@@ -20,7 +20,7 @@ import { type EvalData, type MetricName, metricsFor } from "../metrics/index.js"
 import { EVAL_GATE } from "../metrics-gate.js";
 import { minimumDetectableEffect, requiredSampleSize } from "../stats/index.js";
 import { encodePaired, subset } from "./data.js";
-import { type Decision, decideAll } from "./decide.js";
+import { type Decision, decideAll, type Judgement } from "./decide.js";
 import { type Estimate, estimate, type Quantity } from "./estimate.js";
 import { prepared } from "./prepared.js";
 import { groupSlices, selectSlices } from "./slices.js";
@@ -170,13 +170,14 @@ export async function runPairedGate(input: PairedGateInput): Promise<Report> {
     options.confidence,
   );
 
+  const comparisons = estimated.filter((e) => e.test.quantity !== "value").length;
   const checks: Check[] = [];
   const decisions: Decision[] = [];
   estimated.forEach(({ test, estimate: e }, i) => {
     const j = judgements[i];
     if (!j) return;
     decisions.push(j.decision);
-    checks.push(toCheck(test, e, j.decision, j.adjustedP, options));
+    checks.push(toCheck(test, e, j, comparisons, options));
   });
   for (const { test, n } of skipped) {
     checks.push({
@@ -276,10 +277,11 @@ function subjectOf(test: Test): string {
 function toCheck(
   test: Test,
   e: Estimate,
-  decision: Decision,
-  adjustedP: number,
+  judgement: Judgement,
+  comparisons: number,
   options: PairedOptions,
 ): Check {
+  const { decision, adjustedP, pWorse } = judgement;
   const show = test.quantity === "delta" ? signed : fmt;
   const actual = `${show(e.estimate)} [${show(e.low)}, ${show(e.high)}]`;
   const expected = formatBound(test.threshold);
@@ -293,6 +295,9 @@ function toCheck(
       test.quantity === "value"
         ? `${base}; the estimate misses ${expected}`
         : `${base}; on the wrong side of ${expected} (Holm-adjusted p = ${fmt(adjustedP)})`;
+  } else if (!straddles(test.threshold, e)) {
+    // Each interval is per comparison; the decision to fail is taken across all of them.
+    message = `${base}; the interval misses ${expected}, but with ${comparisons} comparisons the evidence (p = ${fmt(pWorse)}) does not survive Holm's correction (adjusted p = ${fmt(adjustedP)}): ${planning(e, test.threshold.value, options)}`;
   } else {
     message = `${base}; the interval straddles ${expected}: ${planning(e, test.threshold.value, options)}`;
   }
@@ -313,6 +318,11 @@ function toCheck(
     expected,
     message: decision === "pass" ? message : `${decision}: ${message}`,
   };
+}
+
+/** Whether the limit lies inside the interval. */
+function straddles(t: Threshold, e: Estimate): boolean {
+  return e.low <= t.value && t.value <= e.high;
 }
 
 /** What this many items can detect, and how many would decide. */

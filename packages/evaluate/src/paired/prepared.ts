@@ -6,8 +6,14 @@ const cache = new WeakMap<EvalData, Map<MetricName, PreparedMetric>>();
 
 export function prepared(data: EvalData, metric: MetricName): PreparedMetric {
   let byMetric = cache.get(data);
-  if (!byMetric) cache.set(data, (byMetric = new Map()));
+  if (!byMetric) {
+    byMetric = new Map();
+    cache.set(data, byMetric);
+  }
   let p = byMetric.get(metric);
-  if (!p) byMetric.set(metric, (p = METRICS[metric].prepare(data)));
+  if (!p) {
+    p = METRICS[metric].prepare(data);
+    byMetric.set(metric, p);
+  }
   return p;
 }

@@ -15,9 +15,9 @@ export function groupSlices(records: readonly ItemRecord[], sliceColumns: readon
       const value = r.slices[column];
       if (value === undefined || value === "") continue;
       const key = `${column}=${value}`;
-      let list = lists.get(key);
-      if (!list) lists.set(key, (list = []));
-      list.push(i);
+      const list = lists.get(key);
+      if (list) list.push(i);
+      else lists.set(key, [i]);
     }
   });
   const single = sliceColumns.length === 1;

@@ -1,47 +1,93 @@
 import { sampleStandardDeviation } from "simple-statistics";
 import { requireOpenUnit, requirePositiveInteger, requireSeed } from "./guards.js";
 import { normalCdf, normalQuantile } from "./normal.js";
-import { createRng, type Rng } from "./rng.js";
+import { asXoshiro, createRng, type Rng } from "./rng.js";
 
 const TWO_TO_32 = 4294967296;
-
-/** Byte-wide counters for bootstrapCounts, kept per output array so a reused `out` reuses them. */
-const scratchFor = new WeakMap<Uint32Array, Uint8Array>();
+/** Items per block: 4096 counters (16 KiB) stay in L1 cache while a block is filled. */
+const BLOCK_BITS = 12;
 
 /**
  * Multinomial resample counts: out[i] = how often item i was drawn in n draws with replacement.
- * The counts accumulate in bytes (n bytes stay cache-resident far longer than 4n) and spill into
- * `out` on overflow, so the result is exact for any n. Indices come from rejection sampling on
- * 32-bit draws, so every item is exactly equally likely.
+ *
+ * Drawing n random indices into a 4 MB array (n = 1e6) is bound by cache misses, so the draws go
+ * in two exact stages: first, which block of 4096 items each draw lands in (counted in a small
+ * array); then, block by block, where inside the block (two 12-bit positions per random word).
+ * Given the block totals the positions are uniform within the block, so the counts have exactly
+ * the multinomial distribution. Indices use rejection sampling, so every item is equally likely.
+ * An Rng not made by createRng seeds an internal xoshiro128** from four of its words.
  */
 export function bootstrapCounts(n: number, rng: Rng, out?: Uint32Array): Uint32Array {
   requirePositiveInteger("n", n);
-  if (n > TWO_TO_32 - 1) throw new RangeError(`n must be below 2^32, got ${n}`);
+  if (n >= TWO_TO_32) throw new RangeError(`n must be below 2^32, got ${n}`);
   if (out !== undefined && out.length !== n) {
     throw new RangeError(`out must have length n = ${n}, got ${out.length}`);
   }
   const counts = out ?? new Uint32Array(n);
-  let small = scratchFor.get(counts);
-  if (small === undefined) {
-    small = new Uint8Array(n);
-    scratchFor.set(counts, small);
-  }
   counts.fill(0);
-  // Draws at or above `limit` would favour low indices; redraw them (probability < n / 2^32).
-  const bucket = Math.floor(TWO_TO_32 / n);
-  const limit = bucket * n;
+  const generator = asXoshiro(rng);
+  const state = generator.state;
+  let s0 = state[0] as number;
+  let s1 = state[1] as number;
+  let s2 = state[2] as number;
+  let s3 = state[3] as number;
+
+  const blockBits = Math.min(BLOCK_BITS, Math.ceil(Math.log2(n)));
+  const blockSize = 2 ** blockBits;
+  const totals = new Uint32Array(Math.ceil(n / blockSize));
+  // Words at or above `limit` would favour low indices; they are redrawn (probability < n / 2^32).
+  const perItem = Math.floor(TWO_TO_32 / n);
+  const limit = perItem * n;
+  const perBlock = perItem * blockSize; // floor(floor(u / perItem) / blockSize) = floor(u / perBlock)
   for (let i = 0; i < n; i++) {
-    let u = rng.nextUint32();
-    while (u >= limit) u = rng.nextUint32();
-    const j = (u / bucket) >>> 0;
-    const v = ((small[j] as number) + 1) & 255;
-    small[j] = v;
-    if (v === 0) counts[j] = (counts[j] as number) + 256;
+    let u: number;
+    do {
+      // xoshiro128**, the step of Xoshiro128.nextUint32 on local variables
+      const r = Math.imul(s1, 5);
+      u = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    } while (u >= limit);
+    const b = (u / perBlock) >>> 0;
+    totals[b] = (totals[b] as number) + 1;
   }
-  for (let j = 0; j < n; j++) {
-    counts[j] = (counts[j] as number) + (small[j] as number);
-    small[j] = 0;
+
+  const shift = 32 - blockBits;
+  for (let b = 0; b < totals.length; b++) {
+    const base = b * blockSize;
+    const size = Math.min(blockSize, n - base); // only the last block may be short: redraw past its end
+    let remaining = totals[b] as number;
+    while (remaining > 0) {
+      const r = Math.imul(s1, 5);
+      const u = Math.imul((r << 7) | (r >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const first = u >>> shift;
+      if (first < size) {
+        counts[base + first] = (counts[base + first] as number) + 1;
+        remaining--;
+      }
+      const second = (u << blockBits) >>> shift;
+      if (remaining > 0 && second < size) {
+        counts[base + second] = (counts[base + second] as number) + 1;
+        remaining--;
+      }
+    }
   }
+  state[0] = s0;
+  state[1] = s1;
+  state[2] = s2;
+  state[3] = s3;
   return counts;
 }
 

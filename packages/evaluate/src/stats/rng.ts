@@ -1,5 +1,3 @@
-import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
-import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
 import { requireSeed } from "./guards.js";
 
 /** A source of uniformly distributed 32-bit unsigned integers. */
@@ -7,35 +5,62 @@ export interface Rng {
   nextUint32(): number;
 }
 
-/** Weyl sequence through the murmur3 finalizer: spreads a small integer seed over 32 bits. */
-function* seedWords(seed: number): Generator<number> {
+/**
+ * xoshiro128** (Blackman & Vigna, "Scrambled linear pseudorandom number generators", 2021):
+ * 128 bits of state, every output bit of full quality.
+ *
+ * Inline rather than pure-rand: measured on the 2-core CI-class machine, pure-rand's
+ * xoroshiro128+ behind its generator interface took 5.9 ms per million words against 3.0 ms here,
+ * and a bootstrap resample of 1e6 items built on it (16-38 ms) lost to numpy's
+ * integers + bincount (13 ms). bootstrapCounts runs this step on local variables (9 ms).
+ * The state sits in an Int32Array because V8 boxes int32 values kept in object fields.
+ */
+export class Xoshiro128 implements Rng {
+  readonly state: Int32Array;
+
+  constructor(words: readonly number[]) {
+    this.state = Int32Array.from(words.slice(0, 4));
+    if (this.state.every((w) => w === 0)) this.state[0] = 1; // all-zero is a fixed point
+  }
+
+  nextUint32(): number {
+    const s = this.state;
+    const s0 = s[0] as number;
+    const s1 = s[1] as number;
+    const r = Math.imul(s1, 5);
+    const result = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
+    const s2 = (s[2] as number) ^ s0;
+    const s3 = (s[3] as number) ^ s1;
+    s[1] = s1 ^ s2;
+    s[0] = s0 ^ s3;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = (s3 << 11) | (s3 >>> 21);
+    return result;
+  }
+}
+
+/** Weyl sequence through the murmur3 finalizer: spreads a small integer seed over 128 bits. */
+function seedWords(seed: number): number[] {
   let state = ((seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) | 0, 0x9e3779b1)) | 0;
-  for (;;) {
+  const words: number[] = [];
+  for (let i = 0; i < 4; i++) {
     state = (state + 0x9e3779b9) | 0;
     let z = state;
     z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    yield (z ^ (z >>> 16)) | 0;
+    words.push(z ^ (z >>> 16));
   }
+  return words;
 }
 
-class PureRandRng implements Rng {
-  constructor(private readonly generator: RandomGenerator) {}
-
-  nextUint32(): number {
-    return this.generator.next() >>> 0;
-  }
-}
-
-/**
- * A deterministic generator: pure-rand's xoroshiro128+, with all 128 bits of state derived from
- * the seed. (pure-rand's own seeding puts the seed in one word, so nearby seeds such as run 1
- * and run 2 of a simulation would start out correlated.)
- */
+/** A deterministic generator; nearby seeds (run 1, run 2, ...) give unrelated streams. */
 export function createRng(seed: number): Rng {
   requireSeed("seed", seed);
-  const words = seedWords(seed);
-  const state: number[] = Array.from({ length: 4 }, () => words.next().value as number);
-  if (!state.some((w) => w !== 0)) state[0] = 1; // the all-zero state is a fixed point
-  return new PureRandRng(xoroshiro128plusFromState(state));
+  return new Xoshiro128(seedWords(seed));
+}
+
+/** The generator itself when it is ours; otherwise one seeded from four of its words. */
+export function asXoshiro(rng: Rng): Xoshiro128 {
+  if (rng instanceof Xoshiro128) return rng;
+  return new Xoshiro128([rng.nextUint32(), rng.nextUint32(), rng.nextUint32(), rng.nextUint32()]);
 }
