@@ -316,7 +316,7 @@ function toCheck(
     status,
     actual,
     expected,
-    message: decision === "pass" ? message : `${decision}: ${message}`,
+    message: decision === "inconclusive" ? `inconclusive: ${message}` : message,
   };
 }
 
