@@ -8,41 +8,21 @@ const TWO_TO_32 = 4294967296;
 const BLOCK_BITS = 12;
 
 /**
- * Multinomial resample counts: out[i] = how often item i was drawn in n draws with replacement.
- *
- * Drawing n random indices into a 4 MB array (n = 1e6) is bound by cache misses, so the draws go
- * in two exact stages: first, which block of 4096 items each draw lands in (counted in a small
- * array); then, block by block, where inside the block (two 12-bit positions per random word).
- * Given the block totals the positions are uniform within the block, so the counts have exactly
- * the multinomial distribution. Indices use rejection sampling, so every item is equally likely.
- * An Rng not made by createRng seeds an internal xoshiro128** from four of its words.
+ * Stage 1: the block of 2^blockBits items each of n draws lands in, counted into `totals`.
+ * Words at or above the last multiple of n would favour low indices; they are redrawn.
  */
-export function bootstrapCounts(n: number, rng: Rng, out?: Uint32Array): Uint32Array {
-  requirePositiveInteger("n", n);
-  if (n >= TWO_TO_32) throw new RangeError(`n must be below 2^32, got ${n}`);
-  if (out !== undefined && out.length !== n) {
-    throw new RangeError(`out must have length n = ${n}, got ${out.length}`);
-  }
-  const counts = out ?? new Uint32Array(n);
-  counts.fill(0);
-  const generator = asXoshiro(rng);
-  const state = generator.state;
+function countDrawsPerBlock(state: Int32Array, n: number, blockBits: number, totals: Uint32Array): void {
   let s0 = state[0] as number;
   let s1 = state[1] as number;
   let s2 = state[2] as number;
   let s3 = state[3] as number;
-
-  const blockBits = Math.min(BLOCK_BITS, Math.ceil(Math.log2(n)));
-  const blockSize = 2 ** blockBits;
-  const totals = new Uint32Array(Math.ceil(n / blockSize));
-  // Words at or above `limit` would favour low indices; they are redrawn (probability < n / 2^32).
   const perItem = Math.floor(TWO_TO_32 / n);
   const limit = perItem * n;
-  const perBlock = perItem * blockSize; // floor(floor(u / perItem) / blockSize) = floor(u / perBlock)
+  const perBlock = perItem * 2 ** blockBits; // floor(floor(u / perItem) / blockSize)
   for (let i = 0; i < n; i++) {
     let u: number;
     do {
-      // xoshiro128**, the step of Xoshiro128.nextUint32 on local variables
+      // xoshiro128**: the step of Xoshiro128.nextUint32, on local variables
       const r = Math.imul(s1, 5);
       u = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
       const t = s1 << 9;
@@ -56,38 +36,84 @@ export function bootstrapCounts(n: number, rng: Rng, out?: Uint32Array): Uint32A
     const b = (u / perBlock) >>> 0;
     totals[b] = (totals[b] as number) + 1;
   }
+  state[0] = s0;
+  state[1] = s1;
+  state[2] = s2;
+  state[3] = s3;
+}
 
+/**
+ * Stage 2: `draws` uniform positions inside one block, two blockBits-wide positions per word.
+ * Only the last block can be shorter than 2^blockBits; positions past its end are redrawn.
+ */
+function placeDrawsInBlock(
+  state: Int32Array,
+  counts: Uint32Array,
+  base: number,
+  size: number,
+  blockBits: number,
+  draws: number,
+): void {
+  let s0 = state[0] as number;
+  let s1 = state[1] as number;
+  let s2 = state[2] as number;
+  let s3 = state[3] as number;
   const shift = 32 - blockBits;
-  for (let b = 0; b < totals.length; b++) {
-    const base = b * blockSize;
-    const size = Math.min(blockSize, n - base); // only the last block may be short: redraw past its end
-    let remaining = totals[b] as number;
-    while (remaining > 0) {
-      const r = Math.imul(s1, 5);
-      const u = Math.imul((r << 7) | (r >>> 25), 9);
-      const t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = (s3 << 11) | (s3 >>> 21);
-      const first = u >>> shift;
-      if (first < size) {
-        counts[base + first] = (counts[base + first] as number) + 1;
-        remaining--;
-      }
-      const second = (u << blockBits) >>> shift;
-      if (remaining > 0 && second < size) {
-        counts[base + second] = (counts[base + second] as number) + 1;
-        remaining--;
-      }
+  let remaining = draws;
+  while (remaining > 0) {
+    const r = Math.imul(s1, 5);
+    const u = Math.imul((r << 7) | (r >>> 25), 9);
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    const first = u >>> shift;
+    if (first < size) {
+      counts[base + first] = (counts[base + first] as number) + 1;
+      remaining--;
+    }
+    const second = (u << blockBits) >>> shift;
+    if (second < size && remaining > 0) {
+      counts[base + second] = (counts[base + second] as number) + 1;
+      remaining--;
     }
   }
   state[0] = s0;
   state[1] = s1;
   state[2] = s2;
   state[3] = s3;
+}
+
+/**
+ * Multinomial resample counts: out[i] = how often item i was drawn in n draws with replacement.
+ *
+ * Drawing n random indices into a 4 MB array (n = 1e6) is bound by cache misses, so the draws go
+ * in two exact stages: first, which block of 4096 items each draw lands in (counted in a small
+ * array); then, block by block, where inside the block, with the block's 16 KiB of counters in L1
+ * cache. Given the block totals the positions are uniform within the block, so the counts have
+ * exactly the multinomial distribution. An Rng not made by createRng seeds an internal
+ * xoshiro128** from four of its words.
+ */
+export function bootstrapCounts(n: number, rng: Rng, out?: Uint32Array): Uint32Array {
+  requirePositiveInteger("n", n);
+  if (n >= TWO_TO_32) throw new RangeError(`n must be below 2^32, got ${n}`);
+  if (out !== undefined && out.length !== n) {
+    throw new RangeError(`out must have length n = ${n}, got ${out.length}`);
+  }
+  const counts = out ?? new Uint32Array(n);
+  counts.fill(0);
+  const state = asXoshiro(rng).state;
+  const blockBits = Math.max(1, Math.min(BLOCK_BITS, Math.ceil(Math.log2(n))));
+  const blockSize = 2 ** blockBits;
+  const totals = new Uint32Array(Math.ceil(n / blockSize));
+  countDrawsPerBlock(state, n, blockBits, totals);
+  for (let b = 0; b < totals.length; b++) {
+    const base = b * blockSize;
+    placeDrawsInBlock(state, counts, base, Math.min(blockSize, n - base), blockBits, totals[b] as number);
+  }
   return counts;
 }
 
