@@ -61,7 +61,7 @@ const bench: Benchmark = {
     const ours = timeBootstrapCounts();
     const rows = [
       [
-        "mlgate bootstrapCounts (pure-rand xoroshiro128+)",
+        "mlgate bootstrapCounts (xoshiro128**, two-stage)",
         ours.median.toFixed(2),
         ours.min.toFixed(2),
         "1.00",

@@ -48750,10 +48750,10 @@ function normal_normalQuantile(p) {
  * xoshiro128** (Blackman & Vigna, "Scrambled linear pseudorandom number generators", 2021):
  * 128 bits of state, every output bit of full quality.
  *
- * Inline rather than pure-rand: measured on the 2-core CI-class machine, pure-rand's
- * xoroshiro128+ behind its generator interface took 5.9 ms per million words against 3.0 ms here,
- * and a bootstrap resample of 1e6 items built on it (16-38 ms) lost to numpy's
- * integers + bincount (13 ms). bootstrapCounts runs this step on local variables (9 ms).
+ * Inline rather than pure-rand because the bootstrap needs the speed: on the 2-core test machine
+ * pure-rand's xoroshiro128+ behind its generator interface took 5.9 ms per million words, this
+ * step on local variables 3.0 ms, and only the latter lets a resample of 1e6 items beat numpy's
+ * integers + bincount (about 11 ms against 17 ms; bench/stats-bootstrap.bench.ts).
  * The state sits in an Int32Array because V8 boxes int32 values kept in object fields.
  */
 class Xoshiro128 {
@@ -48812,41 +48812,21 @@ const TWO_TO_32 = 4294967296;
 /** Items per block: 4096 counters (16 KiB) stay in L1 cache while a block is filled. */
 const BLOCK_BITS = 12;
 /**
- * Multinomial resample counts: out[i] = how often item i was drawn in n draws with replacement.
- *
- * Drawing n random indices into a 4 MB array (n = 1e6) is bound by cache misses, so the draws go
- * in two exact stages: first, which block of 4096 items each draw lands in (counted in a small
- * array); then, block by block, where inside the block (two 12-bit positions per random word).
- * Given the block totals the positions are uniform within the block, so the counts have exactly
- * the multinomial distribution. Indices use rejection sampling, so every item is equally likely.
- * An Rng not made by createRng seeds an internal xoshiro128** from four of its words.
+ * Stage 1: the block of 2^blockBits items each of n draws lands in, counted into `totals`.
+ * Words at or above the last multiple of n would favour low indices; they are redrawn.
  */
-function bootstrapCounts(n, rng, out) {
-    requirePositiveInteger("n", n);
-    if (n >= TWO_TO_32)
-        throw new RangeError(`n must be below 2^32, got ${n}`);
-    if (out !== undefined && out.length !== n) {
-        throw new RangeError(`out must have length n = ${n}, got ${out.length}`);
-    }
-    const counts = out ?? new Uint32Array(n);
-    counts.fill(0);
-    const generator = asXoshiro(rng);
-    const state = generator.state;
+function countDrawsPerBlock(state, n, blockBits, totals) {
     let s0 = state[0];
     let s1 = state[1];
     let s2 = state[2];
     let s3 = state[3];
-    const blockBits = Math.min(BLOCK_BITS, Math.ceil(Math.log2(n)));
-    const blockSize = 2 ** blockBits;
-    const totals = new Uint32Array(Math.ceil(n / blockSize));
-    // Words at or above `limit` would favour low indices; they are redrawn (probability < n / 2^32).
     const perItem = Math.floor(TWO_TO_32 / n);
     const limit = perItem * n;
-    const perBlock = perItem * blockSize; // floor(floor(u / perItem) / blockSize) = floor(u / perBlock)
+    const perBlock = perItem * (1 << blockBits); // floor(floor(u / perItem) / blockSize)
     for (let i = 0; i < n; i++) {
         let u;
         do {
-            // xoshiro128**, the step of Xoshiro128.nextUint32 on local variables
+            // xoshiro128**: the step of Xoshiro128.nextUint32, on local variables
             const r = Math.imul(s1, 5);
             u = Math.imul((r << 7) | (r >>> 25), 9) >>> 0;
             const t = s1 << 9;
@@ -48860,37 +48840,83 @@ function bootstrapCounts(n, rng, out) {
         const b = (u / perBlock) >>> 0;
         totals[b] = totals[b] + 1;
     }
+    state[0] = s0;
+    state[1] = s1;
+    state[2] = s2;
+    state[3] = s3;
+}
+/**
+ * Stage 2: `draws` uniform positions inside one block, two blockBits-wide positions per word.
+ * Only the last block can be shorter than 2^blockBits; positions past its end are redrawn.
+ */
+function placeDrawsInBlock(state, counts, base, size, blockBits, draws) {
+    let s0 = state[0];
+    let s1 = state[1];
+    let s2 = state[2];
+    let s3 = state[3];
     const shift = 32 - blockBits;
-    for (let b = 0; b < totals.length; b++) {
-        const base = b * blockSize;
-        const size = Math.min(blockSize, n - base); // only the last block may be short: redraw past its end
-        let remaining = totals[b];
-        while (remaining > 0) {
-            const r = Math.imul(s1, 5);
-            const u = Math.imul((r << 7) | (r >>> 25), 9);
-            const t = s1 << 9;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = (s3 << 11) | (s3 >>> 21);
-            const first = u >>> shift;
-            if (first < size) {
-                counts[base + first] = counts[base + first] + 1;
-                remaining--;
-            }
-            const second = (u << blockBits) >>> shift;
-            if (remaining > 0 && second < size) {
-                counts[base + second] = counts[base + second] + 1;
-                remaining--;
-            }
+    const full = size === 1 << blockBits;
+    let remaining = draws;
+    while (remaining > 0) {
+        const r = Math.imul(s1, 5);
+        const u = Math.imul((r << 7) | (r >>> 25), 9);
+        const t = s1 << 9;
+        s2 ^= s0;
+        s3 ^= s1;
+        s1 ^= s2;
+        s0 ^= s3;
+        s2 ^= t;
+        s3 = (s3 << 11) | (s3 >>> 21);
+        const first = base + (u >>> shift);
+        const second = base + ((u << blockBits) >>> shift);
+        if (full && remaining >= 2) {
+            counts[first] = counts[first] + 1;
+            counts[second] = counts[second] + 1;
+            remaining -= 2;
+            continue;
+        }
+        if (first < base + size) {
+            counts[first] = counts[first] + 1;
+            remaining--;
+        }
+        if (remaining > 0 && second < base + size) {
+            counts[second] = counts[second] + 1;
+            remaining--;
         }
     }
     state[0] = s0;
     state[1] = s1;
     state[2] = s2;
     state[3] = s3;
+}
+/**
+ * Multinomial resample counts: out[i] = how often item i was drawn in n draws with replacement.
+ *
+ * Drawing n random indices into a 4 MB array (n = 1e6) is bound by cache misses, so the draws go
+ * in two exact stages: first, which block of 4096 items each draw lands in (counted in a small
+ * array); then, block by block, where inside the block, with the block's 16 KiB of counters in L1
+ * cache. Given the block totals the positions are uniform within the block, so the counts have
+ * exactly the multinomial distribution. An Rng not made by createRng seeds an internal
+ * xoshiro128** from four of its words.
+ */
+function bootstrapCounts(n, rng, out) {
+    requirePositiveInteger("n", n);
+    if (n >= TWO_TO_32)
+        throw new RangeError(`n must be below 2^32, got ${n}`);
+    if (out !== undefined && out.length !== n) {
+        throw new RangeError(`out must have length n = ${n}, got ${out.length}`);
+    }
+    const counts = out ?? new Uint32Array(n);
+    counts.fill(0);
+    const state = asXoshiro(rng).state;
+    const blockBits = Math.max(1, Math.min(BLOCK_BITS, Math.ceil(Math.log2(n))));
+    const blockSize = 1 << blockBits;
+    const totals = new Uint32Array(Math.ceil(n / blockSize));
+    countDrawsPerBlock(state, n, blockBits, totals);
+    for (let b = 0; b < totals.length; b++) {
+        const base = b * blockSize;
+        placeDrawsInBlock(state, counts, base, Math.min(blockSize, n - base), blockBits, totals[b]);
+    }
     return counts;
 }
 /** Quantile of sorted values with linear interpolation (numpy's default, Hyndman & Fan type 7). */
@@ -49835,6 +49861,7 @@ async function runPairedGate(input) {
         });
     }
     const judgements = decideAll(estimated.map(({ test, estimate }) => ({ threshold: test.threshold, estimate })), options.confidence);
+    const comparisons = estimated.filter((e) => e.test.quantity !== "value").length;
     const checks = [];
     const decisions = [];
     estimated.forEach(({ test, estimate: e }, i) => {
@@ -49842,7 +49869,7 @@ async function runPairedGate(input) {
         if (!j)
             return;
         decisions.push(j.decision);
-        checks.push(toCheck(test, e, j.decision, j.adjustedP, options));
+        checks.push(toCheck(test, e, j, comparisons, options));
     });
     for (const { test, n } of skipped) {
         checks.push({
@@ -49926,7 +49953,8 @@ const signed = (x) => (x > 0 ? `+${fmt(x)}` : fmt(x));
 function subjectOf(test) {
     return test.quantity === "value" ? test.metric : `${test.quantity}(${test.metric})`;
 }
-function toCheck(test, e, decision, adjustedP, options) {
+function toCheck(test, e, judgement, comparisons, options) {
+    const { decision, adjustedP, pWorse } = judgement;
     const show = test.quantity === "delta" ? signed : fmt;
     const actual = `${show(e.estimate)} [${show(e.low)}, ${show(e.high)}]`;
     const expected = (0,src/* formatBound */.Sp)(test.threshold);
@@ -49941,6 +49969,10 @@ function toCheck(test, e, decision, adjustedP, options) {
             test.quantity === "value"
                 ? `${base}; the estimate misses ${expected}`
                 : `${base}; on the wrong side of ${expected} (Holm-adjusted p = ${fmt(adjustedP)})`;
+    }
+    else if (!straddles(test.threshold, e)) {
+        // Each interval is per comparison; the decision to fail is taken across all of them.
+        message = `${base}; the interval misses ${expected}, but with ${comparisons} comparisons the evidence (p = ${fmt(pWorse)}) does not survive Holm's correction (adjusted p = ${fmt(adjustedP)}): ${planning(e, test.threshold.value, options)}`;
     }
     else {
         message = `${base}; the interval straddles ${expected}: ${planning(e, test.threshold.value, options)}`;
@@ -49959,8 +49991,12 @@ function toCheck(test, e, decision, adjustedP, options) {
         status,
         actual,
         expected,
-        message: decision === "pass" ? message : `${decision}: ${message}`,
+        message: decision === "inconclusive" ? `inconclusive: ${message}` : message,
     };
+}
+/** Whether the limit lies inside the interval. */
+function straddles(t, e) {
+    return e.low <= t.value && t.value <= e.high;
 }
 /** What this many items can detect, and how many would decide. */
 function planning(e, limit, options) {

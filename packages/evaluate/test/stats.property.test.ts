@@ -164,19 +164,6 @@ describe("bootstrap", () => {
     );
   });
 
-  it("counts above 255 survive the byte-wide accumulator, and biased draws are redrawn", () => {
-    // A generator stuck at 0 sends every draw to item 0, so its byte counter wraps three times.
-    const stuck = bootstrapCounts(1000, { nextUint32: () => 0 });
-    expect(stuck[0]).toBe(1000);
-    expect(stuck.reduce((a, b) => a + b, 0)).toBe(1000);
-    // For n = 3, 2^32 - 1 lies above the last whole multiple of 3 and must be redrawn.
-    const draws = [0xffffffff, 0, 0xffffffff, 0x60000000, 0xffffffff, 0xfffffffe];
-    let next = 0;
-    const counts = bootstrapCounts(3, { nextUint32: () => draws[next++] as number });
-    expect(Array.from(counts)).toEqual([1, 1, 1]);
-    expect(next).toBe(draws.length);
-  });
-
   const pairedData = fc
     .integer({ min: 10, max: 120 })
     .chain((n) =>

@@ -393,6 +393,54 @@ describe("bootstrap", () => {
     for (const total of totals) expect(Math.abs(total - 2000)).toBeLessThan(6 * 42);
   });
 
+  it("bootstrapCounts has multinomial counts: mean 1, variance 1 - 1/n, e^-1 of items left out", () => {
+    const n = 100_000;
+    const counts = bootstrapCounts(n, createRng(2024));
+    let sum = 0;
+    let squares = 0;
+    let zeros = 0;
+    for (const c of counts) {
+      sum += c;
+      squares += c * c;
+      if (c === 0) zeros++;
+    }
+    expect(sum).toBe(n);
+    // Sample variance of the counts has sd ~ sqrt(3 / n) = 0.0055; the zero share ~ 0.0015.
+    expect(Math.abs(squares / n - 1 - (1 - 1 / n))).toBeLessThan(0.03);
+    expect(Math.abs(zeros / n - (1 - 1 / n) ** n)).toBeLessThan(0.01);
+  });
+
+  it("bootstrapCounts treats items in a short last block like all others", () => {
+    // n = 4100 is one block of 4096 items plus a block of 4, drawn in a separate stage.
+    const n = 4100;
+    const rng = createRng(99);
+    const out = new Uint32Array(n);
+    let last = 0;
+    let first = 0;
+    const resamples = 2000;
+    for (let r = 0; r < resamples; r++) {
+      bootstrapCounts(n, rng, out);
+      for (let i = 0; i < 4; i++) {
+        last += out[n - 1 - i] as number;
+        first += out[i] as number;
+      }
+    }
+    // Each sum is ~ Binomial(2000 * 4100, 4 / 4100): mean 8000, sd ~ 89.
+    expect(Math.abs(last - 8000)).toBeLessThan(500);
+    expect(Math.abs(first - 8000)).toBeLessThan(500);
+  });
+
+  it("bootstrapCounts accepts any Rng, seeding its own generator from it", () => {
+    const counter = () => {
+      let i = 0;
+      return { nextUint32: () => (i++ * 2654435761) >>> 0 };
+    };
+    const a = bootstrapCounts(5000, counter());
+    const b = bootstrapCounts(5000, counter());
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(a.reduce((s, c) => s + c, 0)).toBe(5000);
+  });
+
   it("jackknifeAcceleration with one item per block is the closed form for the mean (Efron & Tibshirani 1993, 14.15)", () => {
     const x = [7.698, 0.078, 1.519, 0.567, 0.636, 0.806, 0.133, 0.793, 0.421, 27.743, 1.253, 0.703];
     const mean = (w: Uint32Array | undefined) => {

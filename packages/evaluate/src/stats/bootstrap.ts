@@ -18,7 +18,7 @@ function countDrawsPerBlock(state: Int32Array, n: number, blockBits: number, tot
   let s3 = state[3] as number;
   const perItem = Math.floor(TWO_TO_32 / n);
   const limit = perItem * n;
-  const perBlock = perItem * 2 ** blockBits; // floor(floor(u / perItem) / blockSize)
+  const perBlock = perItem * (1 << blockBits); // floor(floor(u / perItem) / blockSize)
   for (let i = 0; i < n; i++) {
     let u: number;
     do {
@@ -59,6 +59,7 @@ function placeDrawsInBlock(
   let s2 = state[2] as number;
   let s3 = state[3] as number;
   const shift = 32 - blockBits;
+  const full = size === 1 << blockBits;
   let remaining = draws;
   while (remaining > 0) {
     const r = Math.imul(s1, 5);
@@ -70,14 +71,20 @@ function placeDrawsInBlock(
     s0 ^= s3;
     s2 ^= t;
     s3 = (s3 << 11) | (s3 >>> 21);
-    const first = u >>> shift;
-    if (first < size) {
-      counts[base + first] = (counts[base + first] as number) + 1;
+    const first = base + (u >>> shift);
+    const second = base + ((u << blockBits) >>> shift);
+    if (full && remaining >= 2) {
+      counts[first] = (counts[first] as number) + 1;
+      counts[second] = (counts[second] as number) + 1;
+      remaining -= 2;
+      continue;
+    }
+    if (first < base + size) {
+      counts[first] = (counts[first] as number) + 1;
       remaining--;
     }
-    const second = (u << blockBits) >>> shift;
-    if (second < size && remaining > 0) {
-      counts[base + second] = (counts[base + second] as number) + 1;
+    if (remaining > 0 && second < base + size) {
+      counts[second] = (counts[second] as number) + 1;
       remaining--;
     }
   }
@@ -107,7 +114,7 @@ export function bootstrapCounts(n: number, rng: Rng, out?: Uint32Array): Uint32A
   counts.fill(0);
   const state = asXoshiro(rng).state;
   const blockBits = Math.max(1, Math.min(BLOCK_BITS, Math.ceil(Math.log2(n))));
-  const blockSize = 2 ** blockBits;
+  const blockSize = 1 << blockBits;
   const totals = new Uint32Array(Math.ceil(n / blockSize));
   countDrawsPerBlock(state, n, blockBits, totals);
   for (let b = 0; b < totals.length; b++) {

@@ -43,8 +43,7 @@ export function signFlipPermutationTest(
     let flipped = 0;
     let bits = 0;
     for (let i = 0; i < n; i++) {
-      // 16 signs per draw, from the high half: the lowest bits of xoroshiro128+ are its weakest.
-      if ((i & 15) === 0) bits = rng.nextUint32() >>> 16;
+      if ((i & 31) === 0) bits = rng.nextUint32(); // 32 signs per draw
       flipped += bits & 1 ? (values[i] as number) : -(values[i] as number);
       bits >>>= 1;
     }

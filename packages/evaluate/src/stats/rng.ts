@@ -9,10 +9,10 @@ export interface Rng {
  * xoshiro128** (Blackman & Vigna, "Scrambled linear pseudorandom number generators", 2021):
  * 128 bits of state, every output bit of full quality.
  *
- * Inline rather than pure-rand: measured on the 2-core CI-class machine, pure-rand's
- * xoroshiro128+ behind its generator interface took 5.9 ms per million words against 3.0 ms here,
- * and a bootstrap resample of 1e6 items built on it (16-38 ms) lost to numpy's
- * integers + bincount (13 ms). bootstrapCounts runs this step on local variables (9 ms).
+ * Inline rather than pure-rand because the bootstrap needs the speed: on the 2-core test machine
+ * pure-rand's xoroshiro128+ behind its generator interface took 5.9 ms per million words, this
+ * step on local variables 3.0 ms, and only the latter lets a resample of 1e6 items beat numpy's
+ * integers + bincount (about 11 ms against 17 ms; bench/stats-bootstrap.bench.ts).
  * The state sits in an Int32Array because V8 boxes int32 values kept in object fields.
  */
 export class Xoshiro128 implements Rng {
