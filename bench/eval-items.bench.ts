@@ -31,8 +31,14 @@ const bench: Benchmark = {
     });
     const ourSeconds = (JSON.parse(ours.stdout) as { seconds: number }).seconds;
     rows.push(["mlgate (TypeScript)", ourSeconds.toFixed(1), ours.maxRssMiB?.toFixed(0) ?? "n/a", "1.00"]);
+    console.log(
+      `mlgate: ${ourSeconds.toFixed(1)} s, peak RSS ${ours.maxRssMiB?.toFixed(0) ?? "n/a"} MiB; now numpy…`,
+    );
     if (hasNumpy()) {
-      const numpy = measure(SYSTEM_PYTHON, [worker("paired-slices.py"), ...args], { runs: 1 });
+      const numpy = measure(SYSTEM_PYTHON, [worker("paired-slices.py"), ...args], {
+        runs: 1,
+        timeoutMs: 3_600_000,
+      });
       const seconds = (JSON.parse(numpy.stdout) as { seconds: number }).seconds;
       rows.push([
         "numpy",

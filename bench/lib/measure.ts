@@ -18,6 +18,8 @@ export interface MeasureOptions {
   env?: NodeJS.ProcessEnv;
   /** Exit codes that count as a successful run (a failing gate exits 1 on purpose). */
   okExitCodes?: number[];
+  /** Per run; default two minutes. */
+  timeoutMs?: number;
 }
 
 const GNU_TIME = "/usr/bin/time";
@@ -50,7 +52,7 @@ export function measure(command: string, args: string[], options: MeasureOptions
         env: options.env ?? process.env,
         encoding: "utf8",
         maxBuffer: 64 * 1024 * 1024,
-        timeout: 120_000,
+        timeout: options.timeoutMs ?? 120_000,
       });
       walls.push(Number(process.hrtime.bigint() - started) / 1e6);
       const exitCode = result.status ?? -1;
