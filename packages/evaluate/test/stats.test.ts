@@ -487,11 +487,11 @@ describe("bootstrap", () => {
       confidence: 0.95,
     });
     expect(bca.method).toBe("bca");
-    // Over seeds 1..12 the differences stay below 0.011 (low) and 0.18 (high).
+    // Monte Carlo error of 20,000 resamples: over seeds 1..12 the differences from scipy stayed
+    // below 0.013 (low), 0.15 (high) and 0.017 (standard error, scipy's 0.9163857046221903).
     expect(Math.abs(bca.low - 1.3014560061679132)).toBeLessThan(0.04);
     expect(Math.abs(bca.high - 6.011572198266285)).toBeLessThan(0.4);
-    // standard error: scipy's 0.9163857046221903 from the same resamples
-    expect(Math.abs(bca.standardError - 0.9163857046221903)).toBeLessThan(0.015);
+    expect(Math.abs(bca.standardError - 0.9163857046221903)).toBeLessThan(0.04);
     const percentile = pairedBootstrap({
       n: x.length,
       statistic: mean,
@@ -500,8 +500,9 @@ describe("bootstrap", () => {
       confidence: 0.95,
       method: "percentile",
     });
+    // (below 0.01 and 0.07 over the same seeds)
     expect(Math.abs(percentile.low - 1.0675)).toBeLessThan(0.04);
-    expect(Math.abs(percentile.high - 4.4977374999999995)).toBeLessThan(0.12);
+    expect(Math.abs(percentile.high - 4.4977374999999995)).toBeLessThan(0.2);
   });
 
   it("falls back to the percentile interval when BCa is undefined, and says so", () => {

@@ -39,18 +39,25 @@ export class Xoshiro128 implements Rng {
   }
 }
 
-/** Weyl sequence through the murmur3 finalizer: spreads a small integer seed over 128 bits. */
+/** The murmur3 32-bit finalizer: a bijection that spreads every input bit over the output. */
+function mix(value: number): number {
+  let z = value | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) | 0;
+}
+
+const GOLDEN = 0x9e3779b9;
+
+/**
+ * 128 bits of state from a safe-integer seed. Every word depends on the whole seed, and the
+ * first two determine it (mix is a bijection), so distinct seeds never share a state.
+ */
 function seedWords(seed: number): number[] {
-  let state = ((seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) | 0, 0x9e3779b1)) | 0;
-  const words: number[] = [];
-  for (let i = 0; i < 4; i++) {
-    state = (state + 0x9e3779b9) | 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    words.push(z ^ (z >>> 16));
-  }
-  return words;
+  const low = mix((seed | 0) + GOLDEN);
+  const high = mix((Math.floor(seed / 2 ** 32) | 0) + 2 * GOLDEN) ^ mix(low + 3 * GOLDEN);
+  const third = mix(high + 4 * GOLDEN);
+  return [low, high, third, mix(third + 5 * GOLDEN)];
 }
 
 /** A deterministic generator; nearby seeds (run 1, run 2, ...) give unrelated streams. */
