@@ -46448,7 +46448,7 @@ function bernoulliDistribution(p) /*: number[] */ {
 }
 
 // Define series coefficients
-var COEFFICIENTS = (/* unused pure expression or super */ null && ([
+var COEFFICIENTS = [
     0.99999999999999709182, 57.156235665862923517, -59.59796035547549,
     14.136097974741747174, -0.4919138160976202, 0.33994649984811888699e-4,
     0.46523628927048575665e-4, -9837447530487956e-20,
@@ -46456,9 +46456,9 @@ var COEFFICIENTS = (/* unused pure expression or super */ null && ([
     0.2174396181152126432e-3, -1643181065367639e-19,
     0.84418223983852743293e-4, -26190838401581408e-21,
     0.36899182659531622704e-5
-]));
+];
 
-var g = (/* unused pure expression or super */ null && (607 / 128));
+var g = 607 / 128;
 var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
 
 /**
@@ -46474,7 +46474,7 @@ var LOGSQRT2PI = Math.log(Math.sqrt(2 * Math.PI));
  * gammaln(500); // 2605.1158503617335
  * gammaln(2.4); // 0.21685932244884043
  */
-function simple_statistics_gammaln(n) {
+function gammaln(n) {
     // Return infinity if value not in domain
     if (n <= 0) {
         return Number.POSITIVE_INFINITY;
@@ -46551,7 +46551,7 @@ function binomialDistribution(trials, probability) /*: ?number[] */ {
     var cells = [];
 
     // The terms of the mass function below that do not vary with `x`
-    var logTrialsFactorial = simple_statistics_gammaln(trials + 1);
+    var logTrialsFactorial = gammaln(trials + 1);
     var logProbability = Math.log(probability);
     // `log1p` rather than `Math.log(1 - probability)`, which cancels away the
     // low digits of the complement as `probability` approaches 1.
@@ -46568,8 +46568,8 @@ function binomialDistribution(trials, probability) /*: ?number[] */ {
         // needs.
         cells[x] = Math.exp(
             logTrialsFactorial -
-                simple_statistics_gammaln(x + 1) -
-                simple_statistics_gammaln(trials - x + 1) +
+                gammaln(x + 1) -
+                gammaln(trials - x + 1) +
                 x * logProbability +
                 (trials - x) * log1mProbability
         );
@@ -48078,7 +48078,7 @@ function poissonDistribution(lambda) /*: ?number[] */ {
         // taken through its logarithm: `lambda` raised to `x` and the factorial
         // of `x` each leave floating-point range long before their ratio does,
         // so computing them separately loses cells the distribution needs.
-        cells[x] = Math.exp(x * logLambda - lambda - simple_statistics_gammaln(x + 1));
+        cells[x] = Math.exp(x * logLambda - lambda - gammaln(x + 1));
         cumulativeProbability += cells[x];
         x++;
         // When the `cumulativeProbability` is nearly 1, we've calculated
@@ -48331,7 +48331,7 @@ function lgammaCorrection(x) {
         x);
 }
 /** ln B(a, b) for a, b > 0, accurate for large arguments (structure of R's lbeta). */
-function gamma_logBeta(a, b) {
+function logBeta(a, b) {
     const p = Math.min(a, b);
     const q = Math.max(a, b);
     if (p >= 10) {
@@ -48674,7 +48674,7 @@ function erfc(x) {
     return x < 0 ? 2 - tail : tail;
 }
 /** Scaled complementary error function exp(y*y) * erfc(y) for y >= 0, finite where erfc underflows. */
-function normal_erfcScaled(y) {
+function erfcScaled(y) {
     if (y <= 0.46875)
         return Math.exp(y * y) * (1 - smallErf(y));
     return scaledErfcTail(y);
@@ -48720,7 +48720,7 @@ function poly(coefficients, x) {
     return sum;
 }
 /** The x with normalCdf(x) = p; -Infinity at 0 and Infinity at 1. */
-function normal_normalQuantile(p) {
+function normalQuantile(p) {
     guards_requireProbability("p", p);
     if (p === 0)
         return Number.NEGATIVE_INFINITY;
@@ -49020,7 +49020,7 @@ function pairedBootstrap(options) {
         if (v <= estimate)
             atOrBelow++;
     }
-    const z0 = normal_normalQuantile((below + atOrBelow) / (2 * resamples));
+    const z0 = normalQuantile((below + atOrBelow) / (2 * resamples));
     if (!Number.isFinite(z0))
         return percentile();
     // A single item has no jackknife; the acceleration is then taken as 0.
@@ -49030,7 +49030,7 @@ function pairedBootstrap(options) {
         const denominator = 1 - a * shifted;
         return denominator > 0 ? normal_normalCdf(z0 + shifted / denominator) : Number.NaN;
     };
-    const zLow = normal_normalQuantile(alpha / 2);
+    const zLow = normalQuantile(alpha / 2);
     const lowLevel = level(zLow);
     const highLevel = level(-zLow);
     if (!(lowLevel >= 0 && highLevel <= 1 && lowLevel <= highLevel))
@@ -49074,7 +49074,7 @@ function holmAdjust(pValues) {
 
 /** Two-sided critical value z_{1 - alpha/2}, formed as scipy's norm.isf(alpha / 2) is. */
 function twoSidedCritical(confidence) {
-    return -normal_normalQuantile((1 - confidence) / 2);
+    return -normalQuantile((1 - confidence) / 2);
 }
 /**
  * Wilson score interval for k successes in n trials (Wilson 1927, JASA 22:209). Unlike the Wald
@@ -49176,7 +49176,7 @@ function minimumDetectableEffect(standardError, options) {
     requireStandardError(standardError);
     requirePowerOptions(options);
     const tail = options.sided === "two" ? options.alpha / 2 : options.alpha;
-    return (-normal_normalQuantile(tail) + normal_normalQuantile(options.power)) * standardError;
+    return (-normalQuantile(tail) + normalQuantile(options.power)) * standardError;
 }
 /**
  * Items needed for `effect` to become detectable, given the standard error measured at
@@ -49318,7 +49318,7 @@ function incompleteBetaHalfLargeA(x, a, y) {
  * b = 1/2 and a >= 15 (t with df >= 30) the asymptotic expansion above takes over, because
  * there x crowds against 1 and the continued fraction degrades (2.7e-7 absolute at df = 1e10).
  */
-function beta_regularizedIncompleteBeta(x, a, b, y = 1 - x) {
+function regularizedIncompleteBeta(x, a, b, y = 1 - x) {
     if (x <= 0)
         return 0;
     if (y <= 0)
@@ -49447,7 +49447,7 @@ function lowerQuantile(p, df) {
 }
 /** Inverse CDF of Student's t: the t with studentTCdf(t, df) = p; +-Infinity at p = 1 and 0. */
 function studentTQuantile(p, df) {
-    requireProbability("p", p);
+    guards_requireProbability("p", p);
     requireDegreesOfFreedom(df);
     if (df === Number.POSITIVE_INFINITY)
         return normalQuantile(p);
@@ -49662,7 +49662,7 @@ const PAIRED_PROPORTION = new Set(["accuracy", "pass_rate"]);
 function estimate(metric, quantity, candidate, baseline, n, options) {
     const def = METRICS[metric];
     const cand = prepared(candidate, metric);
-    const z = normal_normalQuantile(1 - (1 - options.confidence) / 2);
+    const z = normalQuantile(1 - (1 - options.confidence) / 2);
     if (quantity !== "value" && baseline === undefined) {
         throw new Error(`${quantity}(${metric}) needs a baseline`);
     }
@@ -49692,6 +49692,22 @@ function estimate(metric, quantity, candidate, baseline, n, options) {
             n,
         };
     }
+    // Means of per-item values (judge scores, Brier, absolute errors): the paired t interval on the
+    // per-item differences is exact in the limit and, unlike the bootstrap, keeps its level when the
+    // per-item values are heavy-tailed.
+    if (quantity !== "ratio" && def.perItem && !PAIRED_PROPORTION.has(metric)) {
+        const perItem = def.perItem;
+        const diffs = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+            diffs[i] = perItem(candidate, i) - (quantity === "delta" && baseline ? perItem(baseline, i) : 0);
+        }
+        return {
+            quantity,
+            ...meanInterval(diffs, options.confidence),
+            method: quantity === "delta" ? "paired t interval" : "t interval",
+            n,
+        };
+    }
     const statistic = quantity === "value"
         ? (w) => cand.compute(w)
         : quantity === "delta"
@@ -49714,6 +49730,19 @@ function estimate(metric, quantity, candidate, baseline, n, options) {
         method: `paired bootstrap (${boot.method}, ${boot.resamples} resamples, seed ${boot.seed})`,
         n,
     };
+}
+/** Mean with its t interval (n - 1 degrees of freedom). */
+function meanInterval(values, confidence) {
+    const n = values.length;
+    let mean = 0;
+    for (let i = 0; i < n; i++)
+        mean += (values[i] - mean) / (i + 1);
+    let squares = 0;
+    for (let i = 0; i < n; i++)
+        squares += (values[i] - mean) ** 2;
+    const standardError = n > 1 ? Math.sqrt(squares / (n - 1) / n) : Number.NaN;
+    const t = n > 1 ? studentTQuantile(1 - (1 - confidence) / 2, n - 1) : Number.NaN;
+    return { estimate: mean, low: mean - t * standardError, high: mean + t * standardError, standardError };
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluate/src/paired/slices.ts

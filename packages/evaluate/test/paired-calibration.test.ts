@@ -105,3 +105,46 @@ describe("calibration of eval-gate's comparisons", () => {
     expect(rate, `observed ${rate}`).toBeGreaterThanOrEqual(0.9);
   });
 });
+
+describe("graded per-item scores", () => {
+  const scores = (values: number[]): EvalData => ({ kind: "score", score: Float64Array.from(values) });
+
+  it("uses the paired t interval on per-item differences", () => {
+    // Differences 1..5: mean 3, standard error sqrt(2.5 / 5); t(0.975, 4) = 2.7764451051977987 (scipy.stats.t.ppf).
+    const e = estimate("mean_score", "delta", scores([2, 4, 6, 8, 10]), scores([1, 2, 3, 4, 5]), 5, {
+      confidence: 0.95,
+      resamples: 100,
+      seed: 1,
+    });
+    expect(e.method).toBe("paired t interval");
+    expect(e.estimate).toBeCloseTo(3, 12);
+    expect(e.low).toBeCloseTo(3 - 2.7764451051977987 * Math.sqrt(0.5), 9);
+    expect(e.high).toBeCloseTo(3 + 2.7764451051977987 * Math.sqrt(0.5), 9);
+  });
+
+  it("A/A with heavy-tailed scores: the false-fail rate stays within the nominal 5% (1000 runs)", () => {
+    const threshold = parseThreshold("delta(mean_score) >= 0");
+    const rand = stream(99);
+    // Student-t(2)-like tails: a normal divided by the root of an exponential.
+    const heavy = () => {
+      const u = Math.max(rand(), 1e-12);
+      const v = Math.max(rand(), 1e-12);
+      const normal = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+      return normal / Math.sqrt(-Math.log(Math.max(rand(), 1e-12)));
+    };
+    let failed = 0;
+    const runs = 1000;
+    for (let r = 0; r < runs; r++) {
+      const shared = Array.from({ length: 300 }, heavy);
+      const cand = scores(shared.map((x) => x + heavy()));
+      const base = scores(shared.map((x) => x + heavy()));
+      const e = estimate("mean_score", "delta", cand, base, 300, {
+        confidence: 0.95,
+        resamples: 100,
+        seed: r + 1,
+      });
+      if (decideAll([{ threshold, estimate: e }], 0.95)[0]?.decision === "fail") failed++;
+    }
+    expect(failed / runs, `observed ${failed / runs}`).toBeLessThanOrEqual(bound(0.05, runs));
+  });
+});

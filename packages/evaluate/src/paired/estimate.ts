@@ -1,5 +1,10 @@
 import { type EvalData, METRICS, type MetricName } from "../metrics/index.js";
-import { normalQuantile, pairedBootstrap, pairedProportionDifferenceInterval } from "../stats/index.js";
+import {
+  normalQuantile,
+  pairedBootstrap,
+  pairedProportionDifferenceInterval,
+  studentTQuantile,
+} from "../stats/index.js";
 import { prepared } from "./prepared.js";
 
 /** What a comparison is about: the candidate's value, its difference from the baseline, or their ratio. */
@@ -70,6 +75,23 @@ export function estimate(
     };
   }
 
+  // Means of per-item values (judge scores, Brier, absolute errors): the paired t interval on the
+  // per-item differences is exact in the limit and, unlike the bootstrap, keeps its level when the
+  // per-item values are heavy-tailed.
+  if (quantity !== "ratio" && def.perItem && !PAIRED_PROPORTION.has(metric)) {
+    const perItem = def.perItem;
+    const diffs = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      diffs[i] = perItem(candidate, i) - (quantity === "delta" && baseline ? perItem(baseline, i) : 0);
+    }
+    return {
+      quantity,
+      ...meanInterval(diffs, options.confidence),
+      method: quantity === "delta" ? "paired t interval" : "t interval",
+      n,
+    };
+  }
+
   const statistic =
     quantity === "value"
       ? (w: Uint32Array | undefined) => cand.compute(w)
@@ -93,4 +115,16 @@ export function estimate(
     method: `paired bootstrap (${boot.method}, ${boot.resamples} resamples, seed ${boot.seed})`,
     n,
   };
+}
+
+/** Mean with its t interval (n - 1 degrees of freedom). */
+function meanInterval(values: Float64Array, confidence: number): Omit<Estimate, "quantity" | "method" | "n"> {
+  const n = values.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += ((values[i] as number) - mean) / (i + 1);
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += ((values[i] as number) - mean) ** 2;
+  const standardError = n > 1 ? Math.sqrt(squares / (n - 1) / n) : Number.NaN;
+  const t = n > 1 ? studentTQuantile(1 - (1 - confidence) / 2, n - 1) : Number.NaN;
+  return { estimate: mean, low: mean - t * standardError, high: mean + t * standardError, standardError };
 }
