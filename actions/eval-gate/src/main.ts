@@ -16,6 +16,7 @@ const inputs = z.object({
   seed: z.int().min(0).optional(),
   minItems: z.int().min(1).optional(),
   inconclusive: z.enum(["warn", "fail"]).optional(),
+  mustPass: z.string().optional(),
   comment: z.union([z.boolean(), z.literal("on-failure")]).optional(),
   commentKey: z.string().default("default"),
   output: z.array(z.string()).optional(),
@@ -38,6 +39,7 @@ await runGateAction("eval-gate", async () => {
       seed: given.seed,
       minItems: given.minItems,
       inconclusive: given.inconclusive,
+      mustPass: given.mustPass,
     },
     { cwd, ...(given.config ? { configPath: given.config } : {}) },
   );

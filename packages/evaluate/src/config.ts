@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { EvalGateInput } from "./eval-gate.js";
 import type { ColumnMap } from "./items/index.js";
 import { EVAL_GATE } from "./metrics-gate.js";
+import { readMustPassIds } from "./paired/must-pass.js";
 
 /** The `eval-gate:` section of mlgate.yml. Paths are relative to the config file. */
 export const evalGateSection = gateSection({
@@ -66,6 +67,12 @@ export const evalGateSection = gateSection({
     .min(1)
     .optional()
     .describe("Slices with fewer paired items are reported, not judged (default 30)."),
+  "must-pass": z
+    .union([z.string().min(1), z.array(z.union([z.string(), z.number()]))])
+    .optional()
+    .describe(
+      "Regression set: a file of ids (one per line, or a JSON array) or a list of ids; any of these items the candidate newly gets wrong fails the gate, and the report lists them.",
+    ),
   inconclusive: z
     .enum(["warn", "fail"])
     .optional()
@@ -93,6 +100,8 @@ export interface EvalGateOverrides {
   seed?: number;
   minItems?: number;
   inconclusive?: "warn" | "fail";
+  /** A file of must-pass ids (relative to the working directory). */
+  mustPass?: string;
 }
 
 export interface ResolvedEvalGate {
@@ -140,6 +149,12 @@ export async function resolveEvalGate(
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) (input as unknown as Record<string, unknown>)[key] = value;
   }
+  const mustPass = overrides.mustPass
+    ? await readMustPassIds(resolveFrom(source.cwd, overrides.mustPass))
+    : typeof fromFile["must-pass"] === "string"
+      ? await readMustPassIds(resolveFrom(loaded.baseDir, fromFile["must-pass"]))
+      : fromFile["must-pass"]?.map(String);
+  if (mustPass) input.mustPass = mustPass;
   return { input, report: reportSettingsOf(fromFile.report, loaded.baseDir) };
 }
 

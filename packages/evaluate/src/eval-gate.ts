@@ -1,4 +1,4 @@
-import type { Report } from "@mlgate/core";
+import { GateError, type Report } from "@mlgate/core";
 import { type MetricsGateInput, runMetricsGate } from "./metrics-gate.js";
 import { type PairedGateInput, runPairedGate } from "./paired/paired-gate.js";
 import { resultsShape } from "./results-shape.js";
@@ -14,5 +14,11 @@ export type EvalGateInput = MetricsGateInput &
 export async function runEvalGate(input: EvalGateInput): Promise<Report> {
   const shape =
     input.results && input.results !== "auto" ? input.results : await resultsShape(input.candidate);
-  return shape === "items" ? runPairedGate(input) : runMetricsGate(input);
+  if (shape === "items") return runPairedGate(input);
+  if (input.mustPass?.length) {
+    throw new GateError("must-pass examples need per-item results, not a metrics file", {
+      hint: "give per-item results (JSONL or CSV with id, label and prediction), or drop must-pass",
+    });
+  }
+  return runMetricsGate(input);
 }

@@ -221,6 +221,57 @@ describe("eval-gate on paired per-item results", () => {
   });
 });
 
+describe("must-pass examples", () => {
+  it("fails on every must-pass item the candidate newly gets wrong, and lists them", async () => {
+    const base = [
+      { id: "a", label: "x", prediction: "x" },
+      { id: "b", label: "y", prediction: "y" },
+      { id: "c", label: "x", prediction: "y" },
+      { id: "d", label: "y", prediction: "y" },
+    ];
+    const cand = [
+      { id: "a", label: "x", prediction: "y" },
+      { id: "b", label: "y", prediction: "y" },
+      { id: "c", label: "x", prediction: "y" },
+      { id: "d", label: "y", prediction: "y" },
+    ];
+    const report = await runPairedGate({
+      candidate: await jsonl("mp-cand.jsonl", cand),
+      baseline: await jsonl("mp-base.jsonl", base),
+      gates: [],
+      mustPass: ["a", "b", "c", "zz"],
+    });
+    expect(report.verdict).toBe("fail");
+    expect(report.checks).toEqual([
+      {
+        name: "must-pass examples (4)",
+        status: "fail",
+        actual: "1 newly failing",
+        expected: "0 newly failing",
+        message: "1 of 3 must-pass example(s) newly fail; 1 failed for the baseline too",
+      },
+    ]);
+    expect(report.findings.map((f) => f.message)).toEqual([
+      '1 must-pass example(s) are not in the paired results: "zz"',
+      'must-pass example "a" now fails: expected "x", got "y" (baseline: "x")',
+    ]);
+  });
+
+  it("reads a list of ids from a file, and refuses it for aggregate metrics", async () => {
+    const { readMustPassIds } = await import("../src/paired/must-pass.js");
+    const list = join(dir, "must-pass.txt");
+    await writeFile(list, "# regression set\na\n\n  b  # flaky once\n");
+    expect(await readMustPassIds(list)).toEqual(["a", "b"]);
+    await writeFile(list, '["a", 2]');
+    expect(await readMustPassIds(list)).toEqual(["a", "2"]);
+    const metrics = join(dir, "agg.json");
+    await writeFile(metrics, JSON.stringify({ accuracy: 0.9 }));
+    await expect(
+      runEvalGate({ candidate: metrics, gates: ["accuracy >= 0.5"], mustPass: ["a"] }),
+    ).rejects.toThrow(/must-pass examples need per-item results/);
+  });
+});
+
 describe("runEvalGate", () => {
   it("reads per-item files statistically and aggregate files by their thresholds", async () => {
     const items = await runEvalGate({ ...better, gates: ["accuracy >= 0.5"] });

@@ -46,6 +46,7 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
           seed: seed(options.seed as string | undefined),
           minItems: minItems(options.minItems as string | undefined),
           inconclusive: options.inconclusive as "warn" | "fail" | undefined,
+          mustPass: options.mustPass as string | undefined,
         },
         { cwd: io.cwd, ...(options.config ? { configPath: options.config } : {}) },
       );
@@ -79,6 +80,10 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
     .option("--confidence <level>", "two-sided confidence of every interval (default 0.95)")
     .option("--resamples <n>", "paired bootstrap resamples (default 2000)")
     .option("--seed <n>", "bootstrap seed (default 1)")
+    .option(
+      "--must-pass <file>",
+      "ids of a regression set (one per line or a JSON array): any the candidate newly gets wrong fails",
+    )
     .option("--min-items <n>", "slices with fewer paired items are reported, not judged (default 30)")
     .addOption(
       new Option(

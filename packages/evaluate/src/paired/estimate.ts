@@ -29,7 +29,7 @@ export interface EstimateOptions {
 }
 
 /** Metrics whose per-item values are 0/1, so candidate vs baseline is a paired proportion. */
-const PAIRED_PROPORTION: ReadonlySet<MetricName> = new Set(["accuracy", "pass_rate"]);
+const PAIRED_PROPORTION: ReadonlySet<MetricName> = new Set(["accuracy", "f1_micro", "pass_rate"]);
 
 /**
  * Estimate `quantity` of `metric` on paired data (the same items, in the same order, for candidate

@@ -22,6 +22,7 @@ import { minimumDetectableEffect, requiredSampleSize } from "../stats/index.js";
 import { encodePaired, subset } from "./data.js";
 import { type Decision, decideAll, type Judgement } from "./decide.js";
 import { type Estimate, estimate, type Quantity } from "./estimate.js";
+import { judgeMustPass } from "./must-pass.js";
 import { prepared } from "./prepared.js";
 import { groupSlices, selectSlices } from "./slices.js";
 
@@ -42,6 +43,8 @@ export interface PairedGateInput {
   minItems?: number;
   /** What an undecided comparison does to the verdict (default warn). */
   inconclusive?: "warn" | "fail";
+  /** Ids of a regression set: each one the candidate newly gets wrong fails the gate. */
+  mustPass?: readonly string[];
 }
 
 export interface PairedOptions {
@@ -100,7 +103,7 @@ const NEEDS: Partial<Record<string, string>> = {
 export async function runPairedGate(input: PairedGateInput): Promise<Report> {
   const started = Date.now();
   const options: PairedOptions = { ...PAIRED_DEFAULTS, ...definedOnly(input) };
-  if (input.gates.length === 0) {
+  if (input.gates.length === 0 && !input.mustPass?.length) {
     throw new GateError("no gates to check", {
       hint: "add `gates:` under `eval-gate:` in mlgate.yml, or pass --gate 'delta(accuracy) >= -0.01'",
     });
@@ -179,6 +182,11 @@ export async function runPairedGate(input: PairedGateInput): Promise<Report> {
     decisions.push(j.decision);
     checks.push(toCheck(test, e, j, comparisons, options));
   });
+  if (input.mustPass?.length) {
+    const judged = judgeMustPass(input.mustPass, records, data.candidate, data.baseline, paired?.baseline);
+    checks.push(judged.check);
+    findings.push(...judged.findings);
+  }
   for (const { test, n } of skipped) {
     checks.push({
       name: test.name,
