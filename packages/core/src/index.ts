@@ -1,3 +1,4 @@
+export * from "./acceptance.js";
 export * from "./config/index.js";
 export * from "./errors.js";
 export * from "./gate-config.js";

@@ -67,6 +67,31 @@ export const evalGateSection = gateSection({
     .min(1)
     .optional()
     .describe("Slices with fewer paired items are reported, not judged (default 30)."),
+  accept: z
+    .array(
+      z
+        .strictObject({
+          check: z
+            .string()
+            .min(1)
+            .optional()
+            .describe("The exact check, e.g. `slice(apac): delta(recall) >= -0.03`."),
+          metric: z.string().min(1).optional().describe("Every check on this metric, e.g. `f1`."),
+          reason: z.string().min(1).describe("Why the regression ships; shown in the report."),
+          by: z.string().min(1).optional().describe("Who accepted it."),
+          expires: z.iso
+            .date()
+            .optional()
+            .describe("Date (YYYY-MM-DD) after which the acceptance no longer applies."),
+        })
+        .refine((a) => (a.check === undefined) !== (a.metric === undefined), {
+          message: "name either `check` or `metric`",
+        }),
+    )
+    .optional()
+    .describe(
+      "Accepted regressions: failing checks they name become warnings that record who accepted them and why.",
+    ),
   "must-pass": z
     .union([z.string().min(1), z.array(z.union([z.string(), z.number()]))])
     .optional()
@@ -155,6 +180,7 @@ export async function resolveEvalGate(
       ? await readMustPassIds(resolveFrom(loaded.baseDir, fromFile["must-pass"]))
       : fromFile["must-pass"]?.map(String);
   if (mustPass) input.mustPass = mustPass;
+  if (fromFile.accept?.length) input.accept = fromFile.accept;
   return { input, report: reportSettingsOf(fromFile.report, loaded.baseDir) };
 }
 

@@ -283,3 +283,29 @@ describe("runEvalGate", () => {
     expect(aggregate.notes?.[0]).toMatch(/No baseline given/);
   });
 });
+
+describe("accepted regressions in mlgate.yml", () => {
+  it("let a named failing check through and record who accepted it", async () => {
+    const { resolveEvalGate } = await import("../src/config.js");
+    const config = join(dir, "accept.yml");
+    await writeFile(
+      config,
+      [
+        "eval-gate:",
+        `  candidate: ${worse.candidate}`,
+        `  baseline: ${worse.baseline}`,
+        "  resamples: 300",
+        "  gates: ['delta(accuracy) >= -0.01']",
+        "  accept:",
+        "    - metric: accuracy",
+        "      reason: new eval set is harder",
+        "      by: alice",
+        "",
+      ].join("\n"),
+    );
+    const { input } = await resolveEvalGate({}, { cwd: dir, configPath: config });
+    const report = await runEvalGate(input);
+    expect(report.verdict).toBe("warn");
+    expect(report.checks[0]?.message).toMatch(/^accepted by alice: new eval set is harder\. /);
+  });
+});
