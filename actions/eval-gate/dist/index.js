@@ -39900,7 +39900,7 @@ function pairItems(candidate, baseline) {
     if (paired.ids.length === 0) {
         throw new src/* GateError */.ue(`candidate and baseline have no item id in common (candidate ids such as ${examples(candidate.records.map((r) => r.id))}; baseline ids such as ${examples(baseline.records.map((r) => r.id))})`, {
             location: { file: baseline.file },
-            hint: "map the same id column in both files with --columns id=NAME",
+            hint: "map the same id column in both files with --column id=NAME",
         });
     }
     const { warnings } = paired;
@@ -42172,7 +42172,7 @@ function resolveLimits(given) {
 function limitError(what, name, limits, location) {
     return new src/* GateError */.ue(`${what}, over the ${name} limit of ${limits[name]}`, {
         location,
-        hint: `if the file is right, raise limits.${name} (now ${limits[name]})`,
+        hint: `the ${name} limit (${limits[name]}) guards against runaway input; split or sample the file`,
     });
 }
 
@@ -42284,8 +42284,8 @@ function requireSomethingToCompare(roles, found, location) {
             : "";
     throw new src/* GateError */.ue(`${ROLE} has ${half || "no label, prediction or score"} column to compare; columns found: ${listColumns(found)}`, { location, hint: `${MAP_HINT} (label and prediction, or score)` });
 }
-const MAP_HINT = "map columns with --columns label=NAME,prediction=NAME,score=NAME or eval-gate columns: in mlgate.yml";
-function missingColumn(name, part, found, location, hint = `map the ${part} column with --columns ${part}=NAME or eval-gate columns.${part} in mlgate.yml`) {
+const MAP_HINT = "map columns with --column label=NAME --column prediction=NAME (action input `columns`, or `columns:` under eval-gate in mlgate.yml)";
+function missingColumn(name, part, found, location, hint = `map the ${part} column with --column ${part}=NAME (action input "columns", or eval-gate columns.${part} in mlgate.yml)`) {
     const mapped = part === name ? "" : ` (the ${part} column)`;
     return new src/* GateError */.ue(`no column "${name}"${mapped}; columns found: ${listColumns(found)}`, {
         location,
@@ -42564,7 +42564,7 @@ class TableBuilder {
             throw this.bad(id, roles.id, ordinal, context);
         const first = this.seen.get(id);
         if (first !== undefined) {
-            throw this.error(`duplicate id ${JSON.stringify(id)} (first on ${reader.describe(first)})`, roles.id, ordinal, context, "ids must be unique within a file; map another column as the id with --columns id=NAME");
+            throw this.error(`duplicate id ${JSON.stringify(id)} (first on ${reader.describe(first)})`, roles.id, ordinal, context, "ids must be unique within a file; map another column as the id with --column id=NAME");
         }
         this.seen.set(id, ordinal);
         const record = { id, slices: this.slicesOf(row) };
@@ -42614,7 +42614,7 @@ class TableBuilder {
         });
         if (kind === "regression" && !this.options.kind && this.binaryLabels && this.unitPredictions) {
             warnings.push("labels are 0 and 1 but predictions are fractions between 0 and 1, so the items are read as a regression; " +
-                "if the predictions are probabilities of class 1, map them with --columns positiveScore=NAME");
+                "if the predictions are probabilities of class 1, map them with --column probability=NAME");
         }
         return { file: this.file, format, records, kind, sliceColumns: [...roles.slices], warnings };
     }
@@ -42688,7 +42688,7 @@ function requireColumnsFor(kind, roles, file) {
         const needs = kind === "score" ? "a score column" : "label and prediction columns";
         throw new src/* GateError */.ue(`kind "${kind}" needs ${needs}, which ${ROLE} ${file} lacks`, {
             location: { file },
-            hint: "map them with --columns, or choose another kind",
+            hint: "map them with --column ROLE=NAME, or choose another kind",
         });
     }
 }
@@ -43372,7 +43372,7 @@ function idOf(entry, severalPrompts, file, where) {
     if (!Number.isInteger(testIdx)) {
         throw new src/* GateError */.ue(`${where} has no testIdx to identify its test`, {
             location: { file },
-            hint: "map the id to a test variable with --columns id=VAR",
+            hint: "map the id to a test variable with --column id=VAR",
         });
     }
     if (!severalPrompts)
@@ -50060,6 +50060,16 @@ async function runPairedGate(input) {
     const sliceColumns = paired?.sliceColumns ?? candidateTable.sliceColumns;
     if (paired)
         findings.push(...mismatchFindings(paired.onlyInCandidate, paired.onlyInBaseline, input));
+    // What the readers noticed (empty slice values, labels that differ between the two files, ...).
+    const readerNotes = [
+        ...candidateTable.warnings.map((message) => ({ message, file: input.candidate })),
+        ...(baselineTable?.warnings ?? []).map((message) => ({ message, file: input.baseline ?? "" })),
+        ...(paired?.warnings ?? [])
+            .filter((message) => !/ only in the (candidate|baseline) /.test(message))
+            .map((message) => ({ message, file: input.candidate })),
+    ];
+    for (const note of readerNotes)
+        findings.push({ rule: "items.notice", level: "warn", message: note.message, file: note.file });
     if (records.length === 0)
         throw new src/* GateError */.ue("no item is in both the candidate's and the baseline's results");
     const data = encodePaired(candidateTable.kind, records, paired?.baseline, {

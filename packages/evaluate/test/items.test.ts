@@ -207,7 +207,7 @@ describe("readItems: kind", () => {
       { id: "b", label: 0, prediction: 0.1 },
     ]);
     expect(table.kind).toBe("regression");
-    expect(table.warnings[0]).toMatch(/predictions are fractions between 0 and 1.*positiveScore/);
+    expect(table.warnings[0]).toMatch(/predictions are fractions between 0 and 1.*--column probability=NAME/);
   });
 
   it("takes the kind given, keeping an explicit score column as the score", async () => {
@@ -399,7 +399,7 @@ describe("readItems: errors", () => {
     expect(e.message).toBe(
       'no column "id"; columns found: "sale_id", "neighborhood", "sqft", "price", "predicted_price"',
     );
-    expect(e.hint).toMatch(/--columns id=NAME/);
+    expect(e.hint).toMatch(/--column id=NAME/);
     expect(e.location).toEqual({ file: fixture("house-prices.csv"), line: 1 });
   });
 
@@ -522,7 +522,7 @@ describe("readItems: errors", () => {
     );
     const e = await failure(rows, { limits: { maxRows: 2 } });
     expect(e.message).toBe("items file has more than 2 rows, over the maxRows limit of 2");
-    expect(e.hint).toBe("if the file is right, raise limits.maxRows (now 2)");
+    expect(e.hint).toBe("the maxRows limit (2) guards against runaway input; split or sample the file");
     expect(e.location).toEqual({ file: rows, line: 3 });
 
     const long = await file(

@@ -162,6 +162,22 @@ describe("eval-gate on paired per-item results", () => {
     ]);
   });
 
+  it("warns when the two files disagree on an item's label (different eval sets?)", async () => {
+    const rows = classification(100, { baseAcc: 0.9, fix: 0.1, break: 0.01, seed: 5 });
+    const relabelled = rows.base.map((r, i) =>
+      i < 3 ? { ...r, label: r.label === "churn" ? "stay" : "churn" } : r,
+    );
+    const report = await runPairedGate({
+      candidate: await jsonl("lab-cand.jsonl", rows.cand),
+      baseline: await jsonl("lab-base.jsonl", relabelled),
+      gates: ["accuracy >= 0.5"],
+    });
+    expect(report.verdict).toBe("warn");
+    expect(report.findings.map((f) => f.message).join("\n")).toMatch(
+      /3 items with a different label in the baseline.*were both evaluated on the same data\?/,
+    );
+  });
+
   it("gives the same report for the same seed", async () => {
     const run = () => runPairedGate({ ...better, gates: ["delta(f1) >= 0"], resamples: 300, seed: 7 });
     const [a, b] = [await run(), await run()];

@@ -87,14 +87,14 @@ function requireSomethingToCompare(roles: Roles, found: readonly string[], locat
 }
 
 const MAP_HINT =
-  "map columns with --columns label=NAME,prediction=NAME,score=NAME or eval-gate columns: in mlgate.yml";
+  "map columns with --column label=NAME --column prediction=NAME (action input `columns`, or `columns:` under eval-gate in mlgate.yml)";
 
 export function missingColumn(
   name: string,
   part: string,
   found: readonly string[],
   location: SourceLocation,
-  hint = `map the ${part} column with --columns ${part}=NAME or eval-gate columns.${part} in mlgate.yml`,
+  hint = `map the ${part} column with --column ${part}=NAME (action input "columns", or eval-gate columns.${part} in mlgate.yml)`,
 ): GateError {
   const mapped = part === name ? "" : ` (the ${part} column)`;
   return new GateError(`no column "${name}"${mapped}; columns found: ${listColumns(found)}`, {

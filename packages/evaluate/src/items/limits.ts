@@ -20,6 +20,6 @@ export function limitError(
 ): GateError {
   return new GateError(`${what}, over the ${name} limit of ${limits[name]}`, {
     location,
-    hint: `if the file is right, raise limits.${name} (now ${limits[name]})`,
+    hint: `the ${name} limit (${limits[name]}) guards against runaway input; split or sample the file`,
   });
 }

@@ -74,7 +74,7 @@ export function pairItems(candidate: ItemTable, baseline: ItemTable): PairedItem
       `candidate and baseline have no item id in common (candidate ids such as ${examples(candidate.records.map((r) => r.id))}; baseline ids such as ${examples(baseline.records.map((r) => r.id))})`,
       {
         location: { file: baseline.file },
-        hint: "map the same id column in both files with --columns id=NAME",
+        hint: "map the same id column in both files with --column id=NAME",
       },
     );
   }

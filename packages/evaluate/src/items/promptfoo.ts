@@ -104,7 +104,7 @@ function idOf(entry: Entry, severalPrompts: boolean, file: string, where: string
   if (!Number.isInteger(testIdx)) {
     throw new GateError(`${where} has no testIdx to identify its test`, {
       location: { file },
-      hint: "map the id to a test variable with --columns id=VAR",
+      hint: "map the id to a test variable with --column id=VAR",
     });
   }
   if (!severalPrompts) return testIdx;

@@ -72,7 +72,7 @@ export class TableBuilder<Row, Context = undefined> {
         roles.id,
         ordinal,
         context,
-        "ids must be unique within a file; map another column as the id with --columns id=NAME",
+        "ids must be unique within a file; map another column as the id with --column id=NAME",
       );
     }
     this.seen.set(id, ordinal);
@@ -121,7 +121,7 @@ export class TableBuilder<Row, Context = undefined> {
     if (kind === "regression" && !this.options.kind && this.binaryLabels && this.unitPredictions) {
       warnings.push(
         "labels are 0 and 1 but predictions are fractions between 0 and 1, so the items are read as a regression; " +
-          "if the predictions are probabilities of class 1, map them with --columns positiveScore=NAME",
+          "if the predictions are probabilities of class 1, map them with --column probability=NAME",
       );
     }
     return { file: this.file, format, records, kind, sliceColumns: [...roles.slices], warnings };
@@ -204,7 +204,7 @@ function requireColumnsFor(kind: ItemKind, roles: Roles, file: string): void {
     const needs = kind === "score" ? "a score column" : "label and prediction columns";
     throw new GateError(`kind "${kind}" needs ${needs}, which ${ROLE} ${file} lacks`, {
       location: { file },
-      hint: "map them with --columns, or choose another kind",
+      hint: "map them with --column ROLE=NAME, or choose another kind",
     });
   }
 }

@@ -127,6 +127,16 @@ export async function runPairedGate(input: PairedGateInput): Promise<Report> {
   const records = paired?.candidate ?? candidateTable.records;
   const sliceColumns = paired?.sliceColumns ?? candidateTable.sliceColumns;
   if (paired) findings.push(...mismatchFindings(paired.onlyInCandidate, paired.onlyInBaseline, input));
+  // What the readers noticed (empty slice values, labels that differ between the two files, ...).
+  const readerNotes = [
+    ...candidateTable.warnings.map((message) => ({ message, file: input.candidate })),
+    ...(baselineTable?.warnings ?? []).map((message) => ({ message, file: input.baseline ?? "" })),
+    ...(paired?.warnings ?? [])
+      .filter((message) => !/ only in the (candidate|baseline) /.test(message))
+      .map((message) => ({ message, file: input.candidate })),
+  ];
+  for (const note of readerNotes)
+    findings.push({ rule: "items.notice", level: "warn", message: note.message, file: note.file });
   if (records.length === 0)
     throw new GateError("no item is in both the candidate's and the baseline's results");
 
