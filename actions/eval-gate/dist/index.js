@@ -38544,6 +38544,9 @@ function extractMetrics(doc, file, limits = DEFAULT_LIMITS) {
     if (Array.isArray(doc) && doc.length > 0 && doc.every(isNamedEntry)) {
         readNamedEntries(doc, out);
     }
+    else if (isLmEvalResults(doc)) {
+        readLmEvalResults(doc, out);
+    }
     else {
         flatten(doc, "", 0, { out, count: 0 }, file, limits);
     }
@@ -38581,6 +38584,37 @@ function flatten(node, prefix, depth, sink, file, limits) {
     const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v]) : Object.entries(node);
     for (const [key, value] of entries)
         flatten(value, prefix ? `${prefix}.${key}` : key, depth + 1, sink, file, limits);
+}
+const isObject = (x) => x !== null && typeof x === "object" && !Array.isArray(x);
+/** lm-evaluation-harness `results.json`: per-task metrics keyed `metric,filter` beside run metadata. */
+function isLmEvalResults(doc) {
+    if (!isObject(doc) || !isObject(doc.results))
+        return false;
+    if (!("versions" in doc || "configs" in doc || "n-shot" in doc || "config" in doc))
+        return false;
+    return Object.values(doc.results).some((task) => isObject(task) && Object.keys(task).some((k) => k.includes(",")));
+}
+/**
+ * Name lm-eval metrics the way people say them: `hellaswag.acc_norm` for the default filter
+ * (`acc_norm,none`), `gsm8k.exact_match.strict-match` for another, stderr as `..._stderr`.
+ */
+function readLmEvalResults(doc, out) {
+    for (const section of [doc.results, doc.groups]) {
+        if (!isObject(section))
+            continue;
+        for (const [task, metrics] of Object.entries(section)) {
+            if (!isObject(metrics))
+                continue;
+            for (const [key, value] of Object.entries(metrics)) {
+                if (typeof value !== "number")
+                    continue;
+                const comma = key.indexOf(",");
+                const metric = comma < 0 ? key : key.slice(0, comma);
+                const filter = comma < 0 ? "none" : key.slice(comma + 1);
+                out[filter === "none" ? `${task}.${metric}` : `${task}.${metric}.${filter}`] = value;
+            }
+        }
+    }
 }
 function isNamedEntry(x) {
     if (x === null || typeof x !== "object")
@@ -42954,7 +42988,7 @@ async function readJsonDocument(path, limits) {
     const text = await (0,src/* readTextFile */.Gu)(path, ROLE, { maxBytes: Math.min(limits.maxBytes, MAX_DOCUMENT_BYTES) });
     return (0,src/* parseJsonText */.lk)(text, path, ROLE);
 }
-const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const json_document_isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
 ;// CONCATENATED MODULE: ./packages/evaluate/src/items/json-lines.ts
 
@@ -43204,7 +43238,7 @@ const isPerItem = (v) => (typeof v === "number" && Number.isFinite(v)) || typeof
 
 /** MLflow's `eval_results_table.json`: a pandas frame in "split" orientation. */
 function isMlflowTable(doc) {
-    return isObject(doc) && Array.isArray(doc.columns) && Array.isArray(doc.data);
+    return json_document_isObject(doc) && Array.isArray(doc.columns) && Array.isArray(doc.data);
 }
 /** Stands for the row index when the table has no id column; no real column name holds a NUL. */
 const ROW_INDEX = "\u0000row";
@@ -43278,13 +43312,13 @@ function scoreColumn(names, metric, file) {
 
 /** The per-test results of a promptfoo `output.json`, and the JSON path they sit at. */
 function promptfooResults(doc) {
-    if (!isObject(doc))
+    if (!json_document_isObject(doc))
         return undefined;
-    if (isObject(doc.results) && Array.isArray(doc.results.results)) {
+    if (json_document_isObject(doc.results) && Array.isArray(doc.results.results)) {
         return { path: "results.results", results: doc.results.results };
     }
     // Output of promptfoo versions before the `results` object held the list itself.
-    if (Array.isArray(doc.results) && doc.results.every((r) => isObject(r) && "success" in r)) {
+    if (Array.isArray(doc.results) && doc.results.every((r) => json_document_isObject(r) && "success" in r)) {
         return { path: "results", results: doc.results };
     }
     return undefined;
@@ -43298,7 +43332,7 @@ function promptfooItems(file, found, options, limits) {
     const { path, results } = found;
     const describe = (i) => `${path}[${i}]`;
     const entries = results.map((r, i) => {
-        if (!isObject(r))
+        if (!json_document_isObject(r))
             throw new src/* GateError */.ue(`${describe(i)} is not an object`, { location: { file } });
         return r;
     });
@@ -43354,16 +43388,16 @@ function isProviderError(entry) {
     return Boolean(entry.error) && !entry.gradingResult;
 }
 function varsOf(entry) {
-    if (isObject(entry.vars))
+    if (json_document_isObject(entry.vars))
         return entry.vars;
-    if (isObject(entry.testCase) && isObject(entry.testCase.vars))
+    if (json_document_isObject(entry.testCase) && json_document_isObject(entry.testCase.vars))
         return entry.testCase.vars;
     return {};
 }
 function metadataOf(entry) {
-    if (isObject(entry.testCase) && isObject(entry.testCase.metadata))
+    if (json_document_isObject(entry.testCase) && json_document_isObject(entry.testCase.metadata))
         return entry.testCase.metadata;
-    if (isObject(entry.metadata))
+    if (json_document_isObject(entry.metadata))
         return entry.metadata;
     return {};
 }
@@ -43389,7 +43423,7 @@ function scoreOf(entry, metric, file, where) {
         }
         return entry[metric];
     }
-    const named = isObject(entry.namedScores) ? entry.namedScores : {};
+    const named = json_document_isObject(entry.namedScores) ? entry.namedScores : {};
     if (!(metric in named)) {
         throw new src/* GateError */.ue(`${where} has no named score "${metric}"; named scores found: ${listColumns(Object.keys(named))}`, {
             location: { file },

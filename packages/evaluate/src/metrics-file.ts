@@ -59,6 +59,8 @@ export function extractMetrics(
   const out = emptyMetrics();
   if (Array.isArray(doc) && doc.length > 0 && doc.every(isNamedEntry)) {
     readNamedEntries(doc, out);
+  } else if (isLmEvalResults(doc)) {
+    readLmEvalResults(doc, out);
   } else {
     flatten(doc, "", 0, { out, count: 0 }, file, limits);
   }
@@ -107,6 +109,38 @@ function flatten(
   const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const) : Object.entries(node);
   for (const [key, value] of entries)
     flatten(value, prefix ? `${prefix}.${key}` : key, depth + 1, sink, file, limits);
+}
+
+type JsonObject = Record<string, unknown>;
+const isObject = (x: unknown): x is JsonObject => x !== null && typeof x === "object" && !Array.isArray(x);
+
+/** lm-evaluation-harness `results.json`: per-task metrics keyed `metric,filter` beside run metadata. */
+function isLmEvalResults(doc: unknown): doc is { results: JsonObject; groups?: JsonObject } {
+  if (!isObject(doc) || !isObject(doc.results)) return false;
+  if (!("versions" in doc || "configs" in doc || "n-shot" in doc || "config" in doc)) return false;
+  return Object.values(doc.results).some(
+    (task) => isObject(task) && Object.keys(task).some((k) => k.includes(",")),
+  );
+}
+
+/**
+ * Name lm-eval metrics the way people say them: `hellaswag.acc_norm` for the default filter
+ * (`acc_norm,none`), `gsm8k.exact_match.strict-match` for another, stderr as `..._stderr`.
+ */
+function readLmEvalResults(doc: { results: JsonObject; groups?: JsonObject }, out: MetricValues): void {
+  for (const section of [doc.results, doc.groups]) {
+    if (!isObject(section)) continue;
+    for (const [task, metrics] of Object.entries(section)) {
+      if (!isObject(metrics)) continue;
+      for (const [key, value] of Object.entries(metrics)) {
+        if (typeof value !== "number") continue;
+        const comma = key.indexOf(",");
+        const metric = comma < 0 ? key : key.slice(0, comma);
+        const filter = comma < 0 ? "none" : key.slice(comma + 1);
+        out[filter === "none" ? `${task}.${metric}` : `${task}.${metric}.${filter}`] = value;
+      }
+    }
+  }
 }
 
 interface NamedEntry {

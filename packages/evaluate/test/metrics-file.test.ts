@@ -130,3 +130,38 @@ describe("hostile metric names", () => {
     ).toHaveLength(200_000);
   });
 });
+
+describe("lm-evaluation-harness results.json", () => {
+  it("names metrics task.metric, keeps non-default filters and stderr", async () => {
+    // The shape lm-eval 0.4 writes: results and groups keyed "metric,filter", beside run metadata.
+    const doc = {
+      results: {
+        hellaswag: {
+          alias: "hellaswag",
+          "acc,none": 0.5712,
+          "acc_stderr,none": 0.0049,
+          "acc_norm,none": 0.7504,
+        },
+        gsm8k: { alias: "gsm8k", "exact_match,strict-match": 0.312, "exact_match,flexible-extract": 0.334 },
+        mmlu_abstract_algebra: { alias: " - abstract_algebra", "acc,none": 0.29 },
+      },
+      groups: { mmlu: { alias: "mmlu", "acc,none": 0.5921, "acc_stderr,none": 0.0039 } },
+      configs: { hellaswag: { task: "hellaswag", num_fewshot: 0 } },
+      versions: { hellaswag: 1, gsm8k: 3 },
+      "n-shot": { hellaswag: 0, gsm8k: 5 },
+      config: { model: "hf", batch_size: 8 },
+      git_hash: "a1b2c3d",
+    };
+    const path = await file("results.json", JSON.stringify(doc));
+    expect(await readMetricsFile(path)).toEqual({
+      "hellaswag.acc": 0.5712,
+      "hellaswag.acc_stderr": 0.0049,
+      "hellaswag.acc_norm": 0.7504,
+      "gsm8k.exact_match.strict-match": 0.312,
+      "gsm8k.exact_match.flexible-extract": 0.334,
+      "mmlu_abstract_algebra.acc": 0.29,
+      "mmlu.acc": 0.5921,
+      "mmlu.acc_stderr": 0.0039,
+    });
+  });
+});
