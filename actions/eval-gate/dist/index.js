@@ -39875,6 +39875,8 @@ function parseColumnPairs(pairs) {
     return out;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/evaluate/src/items/pair.ts
 
 /** How many examples a warning names. */
@@ -49744,9 +49746,13 @@ function encodePaired(kind, candidate, baseline, files) {
     const n = candidate.length;
     if (kind === "classification") {
         const all = baseline ? [...candidate, ...baseline] : [...candidate];
+        const labels = all.map((r) => String(r.label ?? ""));
+        const predictions = all.map((r) => String(r.prediction ?? ""));
         const scores = all.map((r) => r.positiveScore);
-        const withScores = scores.every((s) => typeof s === "number" && Number.isFinite(s));
-        const encoded = encodeClassification(all.map((r) => String(r.label ?? "")), all.map((r) => String(r.prediction ?? "")), withScores ? { positiveScore: scores } : {});
+        // A positive-class probability only means something for a binary task; with more classes it is ignored.
+        const binary = new Set([...labels, ...predictions]).size <= 2;
+        const withScores = binary && scores.every((s) => typeof s === "number" && Number.isFinite(s));
+        const encoded = encodeClassification(labels, predictions, withScores ? { positiveScore: scores } : {});
         const part = (from) => ({
             ...encoded,
             label: encoded.label.subarray(from, from + n),
@@ -50047,6 +50053,7 @@ function selectSlices(scope, groups, sliceColumns) {
 
 
 
+
 const PAIRED_DEFAULTS = {
     confidence: 0.95,
     resamples: 2000,
@@ -50136,11 +50143,7 @@ async function runPairedGate(input) {
         }
         if (!scoped)
             continue;
-        estimated.push({
-            test,
-            ...scoped,
-            estimate: estimate(test.metric, test.quantity, scoped.candidate, scoped.baseline, n, options),
-        });
+        estimated.push({ test, ...scoped, estimate: estimateOrExplain(test, scoped, n, options) });
     }
     const judgements = decideAll(estimated.map(({ test, estimate }) => ({ threshold: test.threshold, estimate })), options.confidence);
     const comparisons = estimated.filter((e) => e.test.quantity !== "value").length;
@@ -50179,6 +50182,7 @@ async function runPairedGate(input) {
             "failed-checks": String(checks.filter((c) => c.status === "fail").length),
             "inconclusive-checks": String(decisions.filter((d) => d === "inconclusive").length),
             items: String(data.n),
+            "eval-set-sha256": evalSetFingerprint(records),
         },
         notes: [
             `${data.n} ${data.baseline ? "paired " : ""}items, ${candidateTable.kind} results. Intervals are two-sided ${confidencePct}; comparisons pass when the whole interval clears the limit and fail when the evidence against survives Holm's correction across ${estimated.filter((e) => e.test.quantity !== "value").length} comparison(s). Bootstrap seed ${options.seed}, ${options.resamples} resamples.`,
@@ -50186,6 +50190,28 @@ async function runPairedGate(input) {
         startedAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
     });
+}
+/** The metric code guards its inputs with RangeErrors; say which check met them, as bad input. */
+function estimateOrExplain(test, scoped, n, options) {
+    try {
+        return estimate(test.metric, test.quantity, scoped.candidate, scoped.baseline, n, options);
+    }
+    catch (e) {
+        if (e instanceof RangeError)
+            throw new src/* GateError */.ue(`"${test.name}": ${e.message}`, { cause: e });
+        throw e;
+    }
+}
+/**
+ * A fingerprint of what was evaluated (ids and labels, in id order), so a release can check that
+ * a stored baseline was measured on the same eval set.
+ */
+function evalSetFingerprint(records) {
+    const hash = (0,external_node_crypto_.createHash)("sha256");
+    const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const r of sorted)
+        hash.update(`${JSON.stringify(r.id)}\t${JSON.stringify(r.label ?? null)}\n`);
+    return hash.digest("hex");
 }
 function definedOnly(input) {
     const picked = {};

@@ -178,6 +178,26 @@ describe("eval-gate on paired per-item results", () => {
     );
   });
 
+  it("fingerprints the eval set: same ids and labels, same hash, whatever the order", async () => {
+    const rows = classification(50, { baseAcc: 0.9, fix: 0.1, break: 0.01, seed: 6 });
+    const a = await runPairedGate({
+      candidate: await jsonl("fp-a.jsonl", rows.cand),
+      gates: ["accuracy >= 0"],
+    });
+    const b = await runPairedGate({
+      candidate: await jsonl("fp-b.jsonl", [...rows.base].reverse()),
+      gates: ["accuracy >= 0"],
+    });
+    const relabelled = rows.cand.map((r, i) => (i === 0 ? { ...r, label: "other" } : r));
+    const c = await runPairedGate({
+      candidate: await jsonl("fp-c.jsonl", relabelled),
+      gates: ["accuracy >= 0"],
+    });
+    expect(a.outputs?.["eval-set-sha256"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.outputs?.["eval-set-sha256"]).toBe(a.outputs?.["eval-set-sha256"]);
+    expect(c.outputs?.["eval-set-sha256"]).not.toBe(a.outputs?.["eval-set-sha256"]);
+  });
+
   it("gives the same report for the same seed", async () => {
     const run = () => runPairedGate({ ...better, gates: ["delta(f1) >= 0"], resamples: 300, seed: 7 });
     const [a, b] = [await run(), await run()];

@@ -42,11 +42,15 @@ export function encodePaired(
   const n = candidate.length;
   if (kind === "classification") {
     const all = baseline ? [...candidate, ...baseline] : [...candidate];
+    const labels = all.map((r) => String(r.label ?? ""));
+    const predictions = all.map((r) => String(r.prediction ?? ""));
     const scores = all.map((r) => r.positiveScore);
-    const withScores = scores.every((s) => typeof s === "number" && Number.isFinite(s));
+    // A positive-class probability only means something for a binary task; with more classes it is ignored.
+    const binary = new Set([...labels, ...predictions]).size <= 2;
+    const withScores = binary && scores.every((s) => typeof s === "number" && Number.isFinite(s));
     const encoded = encodeClassification(
-      all.map((r) => String(r.label ?? "")),
-      all.map((r) => String(r.prediction ?? "")),
+      labels,
+      predictions,
       withScores ? { positiveScore: scores as number[] } : {},
     );
     const part = (from: number): EvalData => ({

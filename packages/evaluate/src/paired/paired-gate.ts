@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   type Chart,
   type Check,
@@ -15,7 +16,7 @@ import {
   type Threshold,
   worstVerdict,
 } from "@mlgate/core";
-import { type ColumnMap, type ItemTable, pairItems, readItems } from "../items/index.js";
+import { type ColumnMap, type ItemRecord, type ItemTable, pairItems, readItems } from "../items/index.js";
 import { type EvalData, type MetricName, metricsFor } from "../metrics/index.js";
 import { EVAL_GATE } from "../metrics-gate.js";
 import { minimumDetectableEffect, requiredSampleSize } from "../stats/index.js";
@@ -172,11 +173,7 @@ export async function runPairedGate(input: PairedGateInput): Promise<Report> {
       sliceData.set(indices, scoped);
     }
     if (!scoped) continue;
-    estimated.push({
-      test,
-      ...scoped,
-      estimate: estimate(test.metric, test.quantity, scoped.candidate, scoped.baseline, n, options),
-    });
+    estimated.push({ test, ...scoped, estimate: estimateOrExplain(test, scoped, n, options) });
   }
   const judgements = decideAll(
     estimated.map(({ test, estimate }) => ({ threshold: test.threshold, estimate })),
@@ -222,6 +219,7 @@ export async function runPairedGate(input: PairedGateInput): Promise<Report> {
       "failed-checks": String(checks.filter((c) => c.status === "fail").length),
       "inconclusive-checks": String(decisions.filter((d) => d === "inconclusive").length),
       items: String(data.n),
+      "eval-set-sha256": evalSetFingerprint(records),
     },
     notes: [
       `${data.n} ${data.baseline ? "paired " : ""}items, ${candidateTable.kind} results. Intervals are two-sided ${confidencePct}; comparisons pass when the whole interval clears the limit and fail when the evidence against survives Holm's correction across ${estimated.filter((e) => e.test.quantity !== "value").length} comparison(s). Bootstrap seed ${options.seed}, ${options.resamples} resamples.`,
@@ -229,6 +227,32 @@ export async function runPairedGate(input: PairedGateInput): Promise<Report> {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   });
+}
+
+/** The metric code guards its inputs with RangeErrors; say which check met them, as bad input. */
+function estimateOrExplain(
+  test: Test,
+  scoped: { candidate: EvalData; baseline?: EvalData },
+  n: number,
+  options: PairedOptions,
+): Estimate {
+  try {
+    return estimate(test.metric, test.quantity, scoped.candidate, scoped.baseline, n, options);
+  } catch (e) {
+    if (e instanceof RangeError) throw new GateError(`"${test.name}": ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+/**
+ * A fingerprint of what was evaluated (ids and labels, in id order), so a release can check that
+ * a stored baseline was measured on the same eval set.
+ */
+function evalSetFingerprint(records: readonly ItemRecord[]): string {
+  const hash = createHash("sha256");
+  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const r of sorted) hash.update(`${JSON.stringify(r.id)}\t${JSON.stringify(r.label ?? null)}\n`);
+  return hash.digest("hex");
 }
 
 function definedOnly(input: PairedGateInput): Partial<PairedOptions> {
