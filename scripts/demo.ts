@@ -141,7 +141,7 @@ async function demo(): Promise<number> {
   }
   await writeIndex(rows);
   console.log(
-    `reports: ${relative(process.cwd(), join(out, "index.html"))}, with markdown, JSON, SARIF and JUnit per stage`,
+    `reports: ${relative(process.cwd(), join(out, "index.html"))}, with JSON, SARIF and JUnit per stage; each stage's .md file is the sticky pull-request comment (and job summary) the action posts`,
   );
   console.log(
     `finished in ${((Date.now() - started) / 1000).toFixed(1)}s: ${surprises === 0 ? "every gate reached the verdict the example was built to show" : `${surprises} stage(s) surprised`}`,
