@@ -27,7 +27,8 @@ export interface Judged {
   outputs?: string[];
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** Commander accumulator for repeatable options. */
+export const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Add the common options to a gate command and run `judge` with the exit code convention. */
 export function gateCommand(

@@ -1,9 +1,7 @@
 import { GateError } from "@mlgate/core";
 import { parseColumnPairs, resolveEvalGate, runEvalGate } from "@mlgate/evaluate";
 import { type Command, Option } from "commander";
-import { type CliIO, gateCommand } from "../gate-command.js";
-
-const collect = (value: string, previous: string[]) => [...previous, value];
+import { type CliIO, collect, gateCommand } from "../gate-command.js";
 
 function number(name: string, check: (x: number) => boolean, expected: string) {
   return (value: string | undefined): number | undefined => {
