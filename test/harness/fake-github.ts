@@ -50,6 +50,72 @@ export interface FakePullRequest {
   [key: string]: unknown;
 }
 
+export interface FakeWorkflow {
+  id: number;
+  name: string;
+  /** `.github/workflows/eval.yml` */
+  path: string;
+  state: "active" | "disabled_manually";
+}
+
+export interface FakeWorkflowRun {
+  id: number;
+  name: string;
+  workflow_id: number;
+  path: string;
+  head_branch: string;
+  head_sha: string;
+  event: string;
+  status: string;
+  conclusion: string | null;
+  run_number: number;
+  created_at: string;
+  updated_at: string;
+  html_url: string;
+}
+
+export interface FakeArtifact {
+  id: number;
+  name: string;
+  size_in_bytes: number;
+  expired: boolean;
+  created_at: string;
+  expires_at: string;
+  workflow_run: { id: number; head_branch: string; head_sha: string };
+  /** The ZIP archive served at the end of the download redirect. */
+  data: Uint8Array;
+}
+
+export interface FakeReleaseAsset {
+  id: number;
+  name: string;
+  size: number;
+  state: "uploaded" | "open";
+  content_type: string;
+  created_at: string;
+  data: Uint8Array;
+}
+
+export interface FakeRelease {
+  id: number;
+  tag_name: string;
+  name: string | null;
+  target_commitish: string;
+  draft: boolean;
+  created_at: string;
+  published_at: string;
+  html_url: string;
+  assets: FakeReleaseAsset[];
+}
+
+export interface FakeIssueEvent {
+  id: number;
+  event: string;
+  actor: FakeUser;
+  label?: { name: string; color: string };
+  created_at: string;
+}
+
 export interface RecordedCall {
   method: string;
   /** Path without the query string, e.g. `/repos/acme/models/issues/7/comments`. */
@@ -106,6 +172,54 @@ export interface FakeGitHub {
   /** Register a pull request for `GET /repos/{owner}/{repo}/pulls/{n}`. */
   addPullRequest(owner: string, repo: string, pull: FakePullRequest): void;
   checkRuns(owner: string, repo: string): FakeCheckRun[];
+  /** Register a workflow (for `GET /actions/workflows` and runs filtered by workflow). */
+  addWorkflow(owner: string, repo: string, workflow: { name: string; path: string; id?: number }): FakeWorkflow;
+  /**
+   * Register a workflow run. Runs are listed newest first by `createdAt` (default: now, so later
+   * additions come first); `conclusion` defaults to `success`.
+   */
+  addWorkflowRun(
+    owner: string,
+    repo: string,
+    run: {
+      workflow?: FakeWorkflow;
+      branch?: string;
+      sha?: string;
+      event?: string;
+      conclusion?: string | null;
+      createdAt?: string;
+    },
+  ): FakeWorkflowRun;
+  /** Attach an artifact (a ZIP archive) to a run; the download answers 302 to the blob host, or 410 once expired. */
+  addArtifact(
+    owner: string,
+    repo: string,
+    runId: number,
+    artifact: { name: string; data: Uint8Array; expired?: boolean; createdAt?: string },
+  ): FakeArtifact;
+  /** Publish a release with assets; asset downloads answer 302 to the blob host. */
+  addRelease(
+    owner: string,
+    repo: string,
+    release: {
+      tag: string;
+      name?: string;
+      targetCommitish?: string;
+      createdAt?: string;
+      assets?: { name: string; data: Uint8Array; contentType?: string; state?: "uploaded" | "open" }[];
+    },
+  ): FakeRelease;
+  /** Add to an issue's or pull request's event history (`GET /issues/{n}/events`), oldest first. */
+  addIssueEvent(
+    owner: string,
+    repo: string,
+    issueNumber: number,
+    event: { event: string; label?: string; actor?: Partial<FakeUser>; createdAt?: string },
+  ): FakeIssueEvent;
+  /** Base address of the blob host that download redirects point to (another origin than `url`). */
+  blobUrl: string;
+  /** Requests the blob host received, oldest first. */
+  blobCalls: RecordedCall[];
   /** Answer the next `count` matching requests with `status` (Infinity: all of them, e.g. a read-only token). */
   failNext(count: number, status: number, options?: FailureOptions): void;
   /** Forget state, recorded calls and pending failures. */
@@ -141,6 +255,15 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   let pulls = new Map<string, Record<string, unknown>>();
   let checkRuns = new Map<string, FakeCheckRun[]>();
   let failures: PendingFailure[] = [];
+  let workflows = new Map<string, FakeWorkflow[]>();
+  let runs = new Map<string, FakeWorkflowRun[]>();
+  let artifacts = new Map<string, FakeArtifact[]>();
+  let releases = new Map<string, FakeRelease[]>();
+  let issueEvents = new Map<string, FakeIssueEvent[]>();
+  /** Blob key → bytes and the signature its URL must carry. */
+  let blobs = new Map<string, { data: Uint8Array; sig: string; contentType: string }>();
+  const blobCalls: RecordedCall[] = [];
+  let blobBase = "";
   let nextId = 1_000_001;
   let used = 0;
   const calls: RecordedCall[] = [];
@@ -234,9 +357,89 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     return parts.length ? parts.join(", ") : undefined;
   }
 
+  /** One page of a list, with GitHub's Link header. */
+  function page<T>(list: readonly T[], query: Record<string, string>, path: string) {
+    const perPage = Math.min(100, Math.max(1, Number(query.per_page) || 30));
+    const current = Math.max(1, Number(query.page) || 1);
+    const last = Math.max(1, Math.ceil(list.length / perPage));
+    const link = pageLinks(path, query, current, last);
+    return {
+      items: list.slice((current - 1) * perPage, current * perPage),
+      headers: (link ? { link } : {}) as Record<string, string>,
+    };
+  }
+
+  /** A signed, short-lived URL on the blob host, as GitHub's download redirects give. */
+  function signedBlobUrl(key: string, data: Uint8Array, contentType: string): string {
+    const sig = randomUUID().replaceAll("-", "");
+    blobs.set(key, { data, sig, contentType });
+    return `${blobBase}/blobs/${key}?sv=2024-08-04&se=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}&sig=${sig}`;
+  }
+
+  function findWorkflow(owner: string, repo: string, id: string): FakeWorkflow {
+    const list = workflows.get(key(owner, repo)) ?? [];
+    const found = /^\d+$/.test(id)
+      ? list.find((w) => w.id === Number(id))
+      : list.find((w) => w.path.split("/").pop() === id);
+    if (!found) throw new HttpError(404, "Not Found");
+    return found;
+  }
+
+  function listRuns(
+    owner: string,
+    repo: string,
+    query: Record<string, string>,
+    path: string,
+    workflow?: FakeWorkflow,
+  ) {
+    const matching = (runs.get(key(owner, repo)) ?? [])
+      .filter((r) => !workflow || r.workflow_id === workflow.id)
+      .filter((r) => !query.branch || r.head_branch === query.branch)
+      .filter((r) => !query.event || r.event === query.event)
+      .filter((r) => !query.status || r.status === query.status || r.conclusion === query.status)
+      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+    const { items, headers } = page(matching, query, path);
+    return { status: 200, json: { total_count: matching.length, workflow_runs: items }, headers };
+  }
+
+  const artifactJson = (owner: string, repo: string, a: FakeArtifact) => {
+    const { data: _data, ...json } = a;
+    return {
+      ...json,
+      node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
+      url: `${url}/repos/${owner}/${repo}/actions/artifacts/${a.id}`,
+      archive_download_url: `${url}/repos/${owner}/${repo}/actions/artifacts/${a.id}/zip`,
+      updated_at: a.created_at,
+      digest: null,
+    };
+  };
+
+  const assetJson = (owner: string, repo: string, release: FakeRelease, a: FakeReleaseAsset) => {
+    const { data: _data, ...json } = a;
+    return {
+      ...json,
+      url: `${url}/repos/${owner}/${repo}/releases/assets/${a.id}`,
+      browser_download_url: `${serverUrl}/${owner}/${repo}/releases/download/${release.tag_name}/${encodeURIComponent(a.name)}`,
+      node_id: `RA_${a.id}`,
+      label: null,
+      download_count: 0,
+      updated_at: a.created_at,
+      uploader: userJson(me),
+    };
+  };
+
+  const releaseJson = (owner: string, repo: string, r: FakeRelease) => ({
+    ...r,
+    url: `${url}/repos/${owner}/${repo}/releases/${r.id}`,
+    assets_url: `${url}/repos/${owner}/${repo}/releases/${r.id}/assets`,
+    prerelease: false,
+    author: userJson(me),
+    assets: r.assets.map((a) => assetJson(owner, repo, r, a)),
+  });
+
   type Handler = (
     m: string[],
-    req: { body: unknown; query: Record<string, string>; path: string },
+    req: { body: unknown; query: Record<string, string>; path: string; headers: Record<string, string> },
   ) => { status: number; json?: unknown; headers?: Record<string, string> };
 
   const routes: [string, RegExp, Handler][] = [
@@ -340,6 +543,114 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         if (!run) throw new HttpError(404, "Not Found");
         applyCheckRun(run, (body ?? {}) as Record<string, unknown>);
         return { status: 200, json: checkRunJson(run) };
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows$/,
+      ([owner, repo], { query, path }) => {
+        const list = workflows.get(key(owner!, repo!)) ?? [];
+        const { items, headers } = page(list, query, path);
+        const json = {
+          total_count: list.length,
+          workflows: items.map((w) => ({
+            ...w,
+            node_id: `W_${w.id}`,
+            url: `${url}/repos/${owner}/${repo}/actions/workflows/${w.id}`,
+            html_url: `${serverUrl}/${owner}/${repo}/blob/main/${w.path}`,
+          })),
+        };
+        return { status: 200, json, headers };
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/runs$/,
+      ([owner, repo, id], { query, path }) =>
+        listRuns(owner!, repo!, query, path, findWorkflow(owner!, repo!, id!)),
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs$/,
+      ([owner, repo], { query, path }) => listRuns(owner!, repo!, query, path),
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/artifacts$/,
+      ([owner, repo, runId], { query, path }) => {
+        if (!(runs.get(key(owner!, repo!)) ?? []).some((r) => r.id === Number(runId))) {
+          throw new HttpError(404, "Not Found");
+        }
+        const list = (artifacts.get(key(owner!, repo!)) ?? []).filter(
+          (a) => a.workflow_run.id === Number(runId) && (!query.name || a.name === query.name),
+        );
+        const { items, headers } = page(list, query, path);
+        const json = { total_count: list.length, artifacts: items.map((a) => artifactJson(owner!, repo!, a)) };
+        return { status: 200, json, headers };
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/artifacts\/(\d+)\/zip$/,
+      ([owner, repo, id]) => {
+        const artifact = (artifacts.get(key(owner!, repo!)) ?? []).find((a) => a.id === Number(id));
+        if (!artifact) throw new HttpError(404, "Not Found");
+        if (artifact.expired) throw new HttpError(410, "Artifact has expired");
+        const location = signedBlobUrl(`artifact-${artifact.id}.zip`, artifact.data, "application/zip");
+        return { status: 302, headers: { location } };
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/releases\/tags\/(.+)$/,
+      ([owner, repo, tag]) => {
+        const release = (releases.get(key(owner!, repo!)) ?? []).find((r) => r.tag_name === tag && !r.draft);
+        if (!release) throw new HttpError(404, "Not Found");
+        return { status: 200, json: releaseJson(owner!, repo!, release) };
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/,
+      ([owner, repo, id], { query, path }) => {
+        const release = (releases.get(key(owner!, repo!)) ?? []).find((r) => r.id === Number(id));
+        if (!release) throw new HttpError(404, "Not Found");
+        const { items, headers } = page(release.assets, query, path);
+        return { status: 200, json: items.map((a) => assetJson(owner!, repo!, release, a)), headers };
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/releases\/assets\/(\d+)$/,
+      ([owner, repo, id], { headers }) => {
+        for (const release of releases.get(key(owner!, repo!)) ?? []) {
+          const asset = release.assets.find((a) => a.id === Number(id));
+          if (!asset) continue;
+          // The asset's bytes only for clients that ask for them; its description otherwise.
+          if (!(headers.accept ?? "").includes("application/octet-stream")) {
+            return { status: 200, json: assetJson(owner!, repo!, release, asset) };
+          }
+          const location = signedBlobUrl(`asset-${asset.id}`, asset.data, asset.content_type);
+          return { status: 302, headers: { location } };
+        }
+        throw new HttpError(404, "Not Found");
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/events$/,
+      ([owner, repo, n], { query, path }) => {
+        const list = issueEvents.get(key(owner!, repo!, Number(n))) ?? [];
+        const { items, headers } = page(list, query, path);
+        const json = items.map((e) => ({
+          ...e,
+          node_id: `LE_${e.id}`,
+          url: `${url}/repos/${owner}/${repo}/issues/events/${e.id}`,
+          actor: userJson(e.actor),
+          commit_id: null,
+          commit_url: null,
+        }));
+        return { status: 200, json, headers };
       },
     ],
     [
@@ -487,7 +798,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         const route = routes.find(([m, re]) => m === method && re.test(path));
         if (!route) throw new HttpError(404, "Not Found");
         const match = route[1].exec(path)!.slice(1).map(decodeURIComponent);
-        const out = route[2](match, { body: call.body, query, path });
+        const out = route[2](match, { body: call.body, query, path, headers });
         status = out.status;
         json = out.json;
         extraHeaders = out.headers ?? {};
@@ -515,6 +826,50 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     });
     res.end(payload);
   }
+
+  /** Blob storage behind download redirects: a signed URL, and no GitHub token (it must not leak there). */
+  function handleBlob(req: IncomingMessage, res: ServerResponse): void {
+    const parsed = new URL(req.url ?? "/", "http://127.0.0.1");
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    }
+    const call: RecordedCall = {
+      method: (req.method ?? "GET").toUpperCase(),
+      path: parsed.pathname,
+      query: Object.fromEntries(parsed.searchParams),
+      body: undefined,
+      headers,
+      status: 0,
+    };
+    blobCalls.push(call);
+    const refuse = (status: number, code: string) => {
+      call.status = status;
+      const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code></Error>`;
+      res.writeHead(status, { "content-type": "application/xml", "content-length": String(Buffer.byteLength(xml)) });
+      res.end(xml);
+    };
+    const m = /^\/blobs\/([^/]+)$/.exec(parsed.pathname);
+    const blob = m ? blobs.get(decodeURIComponent(m[1]!)) : undefined;
+    if (call.method !== "GET" || !blob) return refuse(404, "BlobNotFound");
+    // Blob storage refuses a request that carries both a signature and someone's credentials.
+    if (req.headers.authorization) return refuse(400, "InvalidAuthenticationInfo");
+    if (parsed.searchParams.get("sig") !== blob.sig) return refuse(403, "AuthenticationFailed");
+    call.status = 200;
+    res.writeHead(200, {
+      "content-type": blob.contentType,
+      "content-length": String(blob.data.length),
+      "x-ms-blob-type": "BlockBlob",
+    });
+    res.end(Buffer.from(blob.data.buffer, blob.data.byteOffset, blob.data.length));
+  }
+
+  const blobServer = createServer(handleBlob);
+  await new Promise<void>((resolve, reject) => {
+    blobServer.once("error", reject);
+    blobServer.listen(0, "127.0.0.1", () => resolve());
+  });
+  blobBase = `http://127.0.0.1:${(blobServer.address() as AddressInfo).port}`;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e) => {
@@ -552,6 +907,103 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       });
     },
     checkRuns: (owner, repo) => checkRuns.get(key(owner, repo)) ?? [],
+    addWorkflow(owner, repo, workflow) {
+      const created: FakeWorkflow = {
+        id: workflow.id ?? nextId++,
+        name: workflow.name,
+        path: workflow.path,
+        state: "active",
+      };
+      const list = workflows.get(key(owner, repo)) ?? [];
+      list.push(created);
+      workflows.set(key(owner, repo), list);
+      return created;
+    },
+    addWorkflowRun(owner, repo, run) {
+      const id = nextId++;
+      const list = runs.get(key(owner, repo)) ?? [];
+      const at = run.createdAt ?? now();
+      const conclusion = run.conclusion === undefined ? "success" : run.conclusion;
+      const created: FakeWorkflowRun = {
+        id,
+        name: run.workflow?.name ?? "ci",
+        workflow_id: run.workflow?.id ?? 0,
+        path: run.workflow?.path ?? ".github/workflows/ci.yml",
+        head_branch: run.branch ?? "main",
+        head_sha: run.sha ?? id.toString(16).padStart(40, "0"),
+        event: run.event ?? "push",
+        status: conclusion === null ? "in_progress" : "completed",
+        conclusion,
+        run_number: list.length + 1,
+        created_at: at,
+        updated_at: at,
+        html_url: `${serverUrl}/${owner}/${repo}/actions/runs/${id}`,
+      };
+      list.push(created);
+      runs.set(key(owner, repo), list);
+      return created;
+    },
+    addArtifact(owner, repo, runId, artifact) {
+      const run = (runs.get(key(owner, repo)) ?? []).find((r) => r.id === runId);
+      if (!run) throw new Error(`no run ${runId} in ${owner}/${repo}`);
+      const at = artifact.createdAt ?? run.created_at;
+      const created: FakeArtifact = {
+        id: nextId++,
+        name: artifact.name,
+        size_in_bytes: artifact.data.length,
+        expired: artifact.expired ?? false,
+        created_at: at,
+        expires_at: new Date(Date.parse(at) + 90 * 86_400_000).toISOString(),
+        workflow_run: { id: run.id, head_branch: run.head_branch, head_sha: run.head_sha },
+        data: artifact.data,
+      };
+      const list = artifacts.get(key(owner, repo)) ?? [];
+      list.push(created);
+      artifacts.set(key(owner, repo), list);
+      return created;
+    },
+    addRelease(owner, repo, release) {
+      const id = nextId++;
+      const at = release.createdAt ?? now();
+      const created: FakeRelease = {
+        id,
+        tag_name: release.tag,
+        name: release.name ?? release.tag,
+        target_commitish: release.targetCommitish ?? "main",
+        draft: false,
+        created_at: at,
+        published_at: at,
+        html_url: `${serverUrl}/${owner}/${repo}/releases/tag/${encodeURIComponent(release.tag)}`,
+        assets: (release.assets ?? []).map((a) => ({
+          id: nextId++,
+          name: a.name,
+          size: a.data.length,
+          state: a.state ?? "uploaded",
+          content_type: a.contentType ?? "application/octet-stream",
+          created_at: at,
+          data: a.data,
+        })),
+      };
+      const list = releases.get(key(owner, repo)) ?? [];
+      list.push(created);
+      releases.set(key(owner, repo), list);
+      return created;
+    },
+    addIssueEvent(owner, repo, n, event) {
+      const created: FakeIssueEvent = {
+        id: nextId++,
+        event: event.event,
+        actor: { login: "octocat", id: 583231, type: "User", ...event.actor },
+        ...(event.label ? { label: { name: event.label, color: "ededed" } } : {}),
+        created_at: event.createdAt ?? now(),
+      };
+      const list = issueEvents.get(key(owner, repo, n)) ?? [];
+      list.push(created);
+      issueEvents.set(key(owner, repo, n), list);
+      return created;
+    },
+    blobUrl: blobBase,
+    blobCalls,
     failNext(count, status, opts = {}) {
       failures.push({ ...opts, remaining: count, status });
     },
@@ -559,14 +1011,26 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       comments = new Map();
       pulls = new Map();
       checkRuns = new Map();
+      workflows = new Map();
+      runs = new Map();
+      artifacts = new Map();
+      releases = new Map();
+      issueEvents = new Map();
+      blobs = new Map();
       failures = [];
       calls.length = 0;
+      blobCalls.length = 0;
       used = 0;
     },
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+      Promise.all(
+        [server, blobServer].map(
+          (srv) =>
+            new Promise<void>((resolve) => {
+              srv.close(() => resolve());
+              srv.closeAllConnections();
+            }),
+        ),
+      ).then(() => undefined),
   };
 }

@@ -1,11 +1,26 @@
-import { parseColumnPairs, resolveEvalGate, runEvalGate } from "@mlgate/evaluate";
+import * as core from "@actions/core";
+import { GateError } from "@mlgate/core";
+import {
+  type EvalGateInput,
+  parseColumnPairs,
+  resolveEvalGate,
+  runEvalGate,
+} from "@mlgate/evaluate";
 import { readInputs, runGateAction } from "@mlgate/github";
 import { z } from "zod";
+import { acceptanceByLabel } from "./accept-label.js";
+import { fetchRemoteBaseline } from "./remote-baseline.js";
 
 // Inputs left empty fall back to the config file's keys, then to the gate's defaults.
 const inputs = z.object({
   candidate: z.string().optional(),
   baseline: z.string().optional(),
+  baselineArtifact: z.string().optional(),
+  baselineWorkflow: z.string().optional(),
+  baselineMaxAge: z.string().optional(),
+  baselineMismatch: z.enum(["warn", "fail"]).optional(),
+  saveBaseline: z.string().optional(),
+  evalConfig: z.array(z.string()).optional(),
   gates: z.array(z.string()).optional(),
   config: z.string().optional(),
   results: z.enum(["auto", "items", "metrics"]).optional(),
@@ -17,6 +32,10 @@ const inputs = z.object({
   minItems: z.int().min(1).optional(),
   inconclusive: z.enum(["warn", "fail"]).optional(),
   mustPass: z.string().optional(),
+  behavioural: z.string().optional(),
+  behaviouralBaseline: z.string().optional(),
+  itemChanges: z.string().optional(),
+  acceptLabel: z.string().optional(),
   comment: z.union([z.boolean(), z.literal("on-failure")]).optional(),
   commentKey: z.string().default("default"),
   output: z.array(z.string()).optional(),
@@ -26,7 +45,8 @@ const inputs = z.object({
 await runGateAction("eval-gate", async () => {
   const given = readInputs(inputs);
   const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
-  const { input, report: settings } = await resolveEvalGate(
+  const label = given.acceptLabel?.trim();
+  const resolved = await resolveEvalGate(
     {
       candidate: given.candidate,
       baseline: given.baseline,
@@ -40,15 +60,48 @@ await runGateAction("eval-gate", async () => {
       minItems: given.minItems,
       inconclusive: given.inconclusive,
       mustPass: given.mustPass,
+      baselineArtifact: given.baselineArtifact,
+      baselineWorkflow: given.baselineWorkflow,
+      baselineMaxAge: given.baselineMaxAge,
+      baselineMismatch: given.baselineMismatch,
+      ...(given.evalConfig?.length ? { evalConfig: given.evalConfig } : {}),
+      behavioural: given.behavioural,
+      behaviouralBaseline: given.behaviouralBaseline,
+      itemChanges: given.itemChanges,
+      saveBaseline: given.saveBaseline,
+      commit: process.env.GITHUB_SHA,
+      ref: process.env.GITHUB_REF,
+      ...(label ? { acceptLabel: label === "false" ? false : label } : {}),
     },
     { cwd, ...(given.config ? { configPath: given.config } : {}) },
   );
-  const report = await runEvalGate(input);
-  const files = given.output ?? settings.outputs;
+
+  let input: EvalGateInput = resolved.input;
+  let baselineUrl: string | undefined;
+  if (resolved.remoteBaseline) {
+    if (!given.token) {
+      throw new GateError("fetching the baseline from GitHub needs a token", {
+        hint: "leave the token input at its default (github.token) and grant `actions: read` (and `contents: read` for releases)",
+      });
+    }
+    const fetched = await core.group("Fetch the baseline", () =>
+      fetchRemoteBaseline(resolved.remoteBaseline!, input, given.token!),
+    );
+    input = fetched.input;
+    baselineUrl = fetched.url;
+  }
+  if (resolved.acceptLabel) {
+    const acceptance = await acceptanceByLabel(resolved.acceptLabel, given.token);
+    if (acceptance) input = { ...input, acceptLabel: acceptance };
+  }
+
+  const judged = await runEvalGate(input);
+  const report = baselineUrl ? { ...judged, outputs: { ...judged.outputs, "baseline-url": baselineUrl } } : judged;
+  const files = given.output ?? resolved.report.outputs;
   return {
     report,
     publish: {
-      comment: given.comment ?? settings.comment ?? true,
+      comment: given.comment ?? resolved.report.comment ?? true,
       commentKey: given.commentKey,
       ...(files ? { files } : {}),
       ...(given.token ? { token: given.token } : {}),

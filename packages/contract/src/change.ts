@@ -43,6 +43,8 @@ export interface Change {
   base?: SourceLocation;
   head?: SourceLocation;
   counterExample?: CounterExample;
+  /** Every group the change reaches when it sits in a shared definition (a `$ref`'d schema), sorted; `group` is the first. */
+  usedBy?: string[];
 }
 
 /** Every rule is documented: the registry is rendered into the docs and SARIF rule metadata. */

@@ -1,3 +1,6 @@
+export * from "./accept-label.js";
+export * from "./baseline/index.js";
+export * from "./behavioural/index.js";
 export * from "./config.js";
 export * from "./eval-gate.js";
 export * from "./items/index.js";
@@ -7,3 +10,5 @@ export * from "./metrics-gate.js";
 export * from "./paired/paired-gate.js";
 export * from "./results-shape.js";
 export * from "./stats/index.js";
+export type { GateExtras } from "./extras.js";
+export { type ItemChange, type ItemChanges, itemChanges, writeItemChanges } from "./paired/item-changes.js";

@@ -10,6 +10,7 @@ import {
   type Threshold,
   verdictOf,
 } from "@mlgate/core";
+import { type GateExtras, NO_EXTRAS, noBaselineCheck } from "./extras.js";
 import { type MetricValues, readMetricsFile } from "./metrics-file.js";
 
 export const EVAL_GATE = "eval-gate";
@@ -23,20 +24,27 @@ export interface MetricsGateInput {
   gates: readonly string[];
   /** metric name → JSONPath, for metric files written by other tools. */
   select?: Record<string, string>;
+  /** Comparisons without a baseline file: an error (default), or skipped (while a first baseline is saved). */
+  missingBaseline?: "error" | "skip";
 }
 
 /** Above this many metrics, the report lists only the gated ones. */
 const MAX_LISTED_METRICS = 50;
 
-/** Judge a candidate's metric file against absolute and baseline-relative thresholds. */
-export async function runMetricsGate(input: MetricsGateInput): Promise<Report> {
+/**
+ * Judge a candidate's metric file against absolute and baseline-relative thresholds. `extras`
+ * (behavioural tests, baseline checks, notes) join the report before the verdict is taken.
+ */
+export async function runMetricsGate(input: MetricsGateInput, extras: GateExtras = NO_EXTRAS): Promise<Report> {
   const started = Date.now();
-  if (input.gates.length === 0) {
+  const skipComparisons = input.missingBaseline === "skip" && input.baseline === undefined;
+  if (input.gates.length === 0 && extras.checks.length === 0 && !skipComparisons) {
     throw new GateError("no gates to check", {
       hint: "add `gates:` under `eval-gate:` in mlgate.yml, or pass --gate 'accuracy >= 0.9'",
     });
   }
-  const thresholds = parseThresholds(input.gates);
+  const parsed = parseThresholds(input.gates);
+  const thresholds = skipComparisons ? parsed.filter((t) => t.fn === null) : parsed;
   const scoped = thresholds.find((t) => t.slice !== undefined);
   if (scoped) {
     throw new GateError(`"${scoped.source}": slice gates need per-item results, not a metrics file`, {
@@ -48,24 +56,36 @@ export async function runMetricsGate(input: MetricsGateInput): Promise<Report> {
   const baseline = input.baseline ? await readMetricsFile(input.baseline, options) : undefined;
 
   const metrics = joinMetrics(candidate, baseline);
-  const checks = evaluateThresholds(thresholds, metrics);
-  const verdict = verdictOf([], checks);
+  const late = extras.late?.({}) ?? { checks: [], notes: [] };
+  const checks = [
+    ...evaluateThresholds(thresholds, metrics),
+    ...(skipComparisons ? parsed.filter((t) => t.fn !== null).map((t) => noBaselineCheck(t.source)) : []),
+    ...extras.checks,
+    ...late.checks,
+  ];
+  const findings = [...extras.findings];
+  const verdict = verdictOf(findings, checks);
 
   return makeReport({
     gate: EVAL_GATE,
     verdict,
     headline: headlineOf(checks, baseline !== undefined),
     checks,
-    metrics: listedMetrics(metrics, thresholds),
+    metrics: { ...listedMetrics(metrics, thresholds), ...extras.metrics },
     charts: comparisonChart(metrics, thresholds),
-    findings: [],
+    findings,
+    links: [...extras.links],
     outputs: {
       "failed-checks": String(checks.filter((c) => c.status === "fail").length),
       metrics: JSON.stringify(
         Object.fromEntries(gatedNames(thresholds).map((n) => [n, candidate[n] ?? null])),
       ),
     },
-    notes: baseline ? [] : ["No baseline given: only absolute thresholds can be judged."],
+    notes: [
+      ...(baseline ? [] : ["No baseline given: only absolute thresholds can be judged."]),
+      ...extras.notes,
+      ...late.notes,
+    ],
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   });

@@ -284,12 +284,37 @@ describe("must-pass examples", () => {
         status: "fail",
         actual: "1 newly failing",
         expected: "0 newly failing",
-        message: "1 of 3 must-pass example(s) newly fail; 1 failed for the baseline too",
+        message:
+          "1 of 3 must-pass example(s) newly fail (listed with the failing items); 1 failed for the baseline too",
       },
     ]);
+    // Listed once, in the table of newly failing items, starred; not repeated as findings.
     expect(report.findings.map((f) => f.message)).toEqual([
       '1 must-pass example(s) are not in the paired results: "zz"',
-      'must-pass example "a" now fails: expected "x", got "y" (baseline: "x")',
+    ]);
+    expect(report.details?.split("\n")).toEqual([
+      "Newly failing: 1 item(s) the baseline got right the candidate gets wrong; newly passing: 0.",
+      "   id  label  baseline  candidate",
+      "★  a   x      x         y",
+      "★ must-pass example",
+    ]);
+  });
+
+  it("lists failing must-pass examples when there is no baseline to compare with", async () => {
+    const report = await runPairedGate({
+      candidate: await jsonl("mp-alone.jsonl", [
+        { id: "a", label: "x", prediction: "y", slice: "fr" },
+        { id: "b", label: "y", prediction: "y", slice: "en" },
+      ]),
+      gates: [],
+      mustPass: ["a", "b"],
+    });
+    expect(report.checks[0]).toMatchObject({ status: "fail", actual: "1 failing" });
+    expect(report.details?.split("\n")).toEqual([
+      "Failing must-pass examples: 1",
+      "   id  slice  label  candidate",
+      "★  a   fr     x      y",
+      "★ must-pass example",
     ]);
   });
 

@@ -1,1 +1,15 @@
-export {};
+export * from "./builders.js";
+export * from "./decode.js";
+export * from "./dtype.js";
+export * from "./encode.js";
+export * from "./external-data.js";
+export * from "./limits.js";
+export type * from "./model.js";
+export * from "./non-finite.js";
+export * from "./proto/index.js";
+export * from "./read.js";
+export * from "./runtime/index.js";
+export * from "./signature.js";
+export { rawValues } from "./tensor-values.js";
+export type * from "./types.js";
+export * from "./write.js";

@@ -1,5 +1,12 @@
 import { GateError } from "@mlgate/core";
-import { parseColumnPairs, resolveEvalGate, runEvalGate } from "@mlgate/evaluate";
+import {
+  DEFAULT_BASELINE_ARTIFACT,
+  describeSpec,
+  parseColumnPairs,
+  parseDuration,
+  resolveEvalGate,
+  runEvalGate,
+} from "@mlgate/evaluate";
 import { type Command, Option } from "commander";
 import { type CliIO, collect, gateCommand } from "../gate-command.js";
 
@@ -31,7 +38,10 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
     setExitCode,
     async (options) => {
       const columns = options.column as string[];
-      const { input, report } = await resolveEvalGate(
+      const maxAge = options.baselineMaxAge as string | undefined;
+      if (maxAge !== undefined) parseDuration(maxAge, "--baseline-max-age");
+      const evalConfig = options.evalConfig as string[];
+      const resolved = await resolveEvalGate(
         {
           candidate: options.candidate as string | undefined,
           baseline: options.baseline as string | undefined,
@@ -45,9 +55,28 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
           minItems: minItems(options.minItems as string | undefined),
           inconclusive: options.inconclusive as "warn" | "fail" | undefined,
           mustPass: options.mustPass as string | undefined,
+          baselineMeta: options.baselineMeta as string | undefined,
+          baselineMaxAge: maxAge,
+          baselineMismatch: options.baselineMismatch as "warn" | "fail" | undefined,
+          ...(evalConfig.length > 0 ? { evalConfig } : {}),
+          behavioural: options.behavioural as string | undefined,
+          behaviouralBaseline: options.behaviouralBaseline as string | undefined,
+          itemChanges: options.itemChanges as string | undefined,
+          saveBaseline: options.writeBaseline as string | undefined,
+          commit: (options.commit as string | undefined) ?? process.env.GITHUB_SHA,
+          acceptLabel: options.acceptLabel as string | undefined,
         },
         { cwd: io.cwd, ...(options.config ? { configPath: options.config } : {}) },
       );
+      const { input, report, remoteBaseline, acceptLabel } = resolved;
+      if (remoteBaseline) {
+        const name = remoteBaseline.artifact;
+        throw new GateError(`baseline "${describeSpec(remoteBaseline.spec)}" lives on GitHub; the action fetches it`, {
+          hint: `download it (gh run download --name ${name} --dir baseline) and pass --baseline baseline/<results file>; its mlgate-baseline.json is read from beside it`,
+        });
+      }
+      const labels = options.prLabel as string[];
+      if (acceptLabel && labels.includes(acceptLabel)) input.acceptLabel = { label: acceptLabel };
       return { report: await runEvalGate(input), outputs: report.outputs ?? [] };
     },
   )
@@ -55,7 +84,29 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
       "--candidate <file>",
       "the candidate's results: per-item (JSONL, CSV, lm-eval samples, promptfoo, MLflow) or aggregate metrics (JSON, YAML)",
     )
-    .option("--baseline <file>", "the baseline's results in the same shape, for delta() and ratio() gates")
+    .option(
+      "--baseline <file>",
+      "the baseline's results in the same shape, for delta() and ratio() gates (mlgate-baseline.json beside it is checked too)",
+    )
+    .option("--baseline-meta <file>", "the baseline's mlgate-baseline.json, when it is not beside the baseline file")
+    .option("--baseline-max-age <duration>", "oldest baseline accepted, e.g. 14d, 36h, 2w")
+    .addOption(
+      new Option(
+        "--baseline-mismatch <level>",
+        "what another eval set or config, or an over-age baseline, does (default warn)",
+      ).choices(["warn", "fail"]),
+    )
+    .option(
+      "--eval-config <file>",
+      "a file that defines the evaluation (config, prompt template), part of the config fingerprint (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--write-baseline <dir>",
+      `save the candidate's results as a baseline in DIR with mlgate-baseline.json (upload it as ${DEFAULT_BASELINE_ARTIFACT}); comparisons are skipped when there is no baseline yet`,
+    )
+    .option("--commit <sha>", "commit recorded in a saved baseline (default: $GITHUB_SHA)")
     .addOption(
       new Option(
         "--results <shape>",
@@ -83,6 +134,25 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
       "ids of a regression set (one per line or a JSON array): any the candidate newly gets wrong fails",
     )
     .option("--min-items <n>", "slices with fewer paired items are reported, not judged (default 30)")
+    .option(
+      "--item-changes <file>",
+      "write every item whose outcome flipped against the baseline (newly failing, newly passing) as JSON Lines",
+    )
+    .option(
+      "--behavioural <file>",
+      "CheckList-style behavioural test results (test, test_type mft|inv|dir, id/case, label, prediction, score, expect)",
+    )
+    .option("--behavioural-baseline <file>", "the baseline's behavioural results, to tell newly failing tests apart")
+    .option(
+      "--pr-label <name>",
+      "a label the pull request carries, as the action reads it from the event (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--accept-label <name>",
+      "the label that accepts failing delta()/ratio() checks as warnings (default mlgate:accept-regression)",
+    )
     .addOption(
       new Option(
         "--inconclusive <level>",
@@ -94,7 +164,11 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
       `
 Per-item results are paired on id; each comparison with the baseline passes when its whole
 confidence interval clears the limit, fails when the evidence against survives Holm's correction,
-and is inconclusive in between (the report says how many items would decide).
+and is inconclusive in between (the report says how many items would decide). At a zero margin
+(delta(accuracy) >= 0) a 0/1 metric is decided by the exact McNemar test.
+
+Behavioural tests are gated as <type>.<test>.<failure_rate|failures|total>, e.g.
+'mft.negation.failure_rate <= 2%'; tests no gate names get their type's default.
 
 Examples:
   mlgate eval-gate --candidate cand.jsonl --baseline prod.jsonl \\
@@ -102,6 +176,9 @@ Examples:
   mlgate eval-gate --candidate preds.csv --column id=row --column slice=region -g 'accuracy >= 0.9'
   mlgate eval-gate --candidate metrics.json --baseline prod-metrics.json \\
       --gate 'delta(f1) >= -0.005' --gate 'ratio(latency_p95) <= 1.10' -o report.sarif
-  mlgate eval-gate --config mlgate.yml --format markdown`,
+  mlgate eval-gate --config mlgate.yml --format markdown
+  mlgate eval-gate --candidate cand.jsonl --write-baseline eval-baseline -g 'accuracy >= 0.9'
+  mlgate eval-gate --candidate cand.jsonl --baseline eval-baseline/cand.jsonl --baseline-max-age 14d \
+      --behavioural checklist.jsonl -g 'delta(accuracy) >= 0' -g 'inv.typos.failure_rate <= 5%'`,
     );
 }

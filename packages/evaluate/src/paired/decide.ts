@@ -1,11 +1,13 @@
 import type { Threshold } from "@mlgate/core";
-import { holmAdjust, normalCdf } from "../stats/index.js";
+import { holmAdjust, mcnemarExactOneSided, normalCdf } from "../stats/index.js";
 import type { Estimate } from "./estimate.js";
 
 export type Decision = "pass" | "fail" | "inconclusive";
 
 export interface Judgement {
   decision: Decision;
+  /** How pWorse was obtained: from the interval (normal approximation) or by the exact McNemar test. */
+  test: "interval" | "exact McNemar";
   /** One-sided p-value for "the true quantity is on the wrong side of the limit"; small = evidence against. */
   pWorse: number;
   /** Holm-adjusted pWorse across every compared (delta/ratio) check. */
@@ -36,6 +38,21 @@ function holds(t: Threshold, x: number): boolean {
   }
 }
 
+/**
+ * A paired 0/1 comparison against a zero margin (`delta(accuracy) >= 0`, `delta(pass_rate) > 0`) is
+ * exactly McNemar's question: among the items the two models disagree on, does the candidate lose
+ * more than a fair coin would? Its exact p-value replaces the approximation derived from the interval.
+ */
+function exactMcNemar(t: Threshold, e: Estimate): number | undefined {
+  const below = wrongSideIsBelow(t);
+  if (e.quantity !== "delta" || !e.discordant || t.value !== 0 || below === undefined) return undefined;
+  const { onlyCandidate, onlyBaseline } = e.discordant;
+  // Below the limit is wrong: the evidence is the baseline-only wins; above it, the candidate-only ones.
+  return below
+    ? mcnemarExactOneSided(onlyBaseline, onlyCandidate)
+    : mcnemarExactOneSided(onlyCandidate, onlyBaseline);
+}
+
 /** P(true value on the wrong side of the limit | data), normal approximation around the estimate. */
 function pWorseOf(t: Threshold, e: Estimate): number {
   const below = wrongSideIsBelow(t);
@@ -57,20 +74,23 @@ export function decideAll(
   confidence: number,
 ): Judgement[] {
   const alpha = (1 - confidence) / 2; // each interval bound errs on one side with this probability
-  const pWorse = items.map(({ threshold, estimate }) => pWorseOf(threshold, estimate));
+  const exact = items.map(({ threshold, estimate }) => exactMcNemar(threshold, estimate));
+  const pWorse = items.map(({ threshold, estimate }, i) => exact[i] ?? pWorseOf(threshold, estimate));
   const compared = items.map((it, i) => (it.estimate.quantity === "value" ? -1 : i)).filter((i) => i >= 0);
   const adjusted = holmAdjust(compared.map((i) => pWorse[i] as number));
   const adjustedByIndex = new Map(compared.map((i, k) => [i, adjusted[k] as number]));
 
   return items.map(({ threshold, estimate }, i) => {
     const p = pWorse[i] as number;
+    const test = exact[i] === undefined ? ("interval" as const) : ("exact McNemar" as const);
     if (estimate.quantity === "value" || wrongSideIsBelow(threshold) === undefined) {
-      return { decision: holds(threshold, estimate.estimate) ? "pass" : "fail", pWorse: p, adjustedP: p };
+      const decision = holds(threshold, estimate.estimate) ? "pass" : "fail";
+      return { decision, test, pWorse: p, adjustedP: p };
     }
     const adjustedP = adjustedByIndex.get(i) ?? p;
     const safeBound = wrongSideIsBelow(threshold) ? estimate.low : estimate.high;
-    if (holds(threshold, safeBound)) return { decision: "pass", pWorse: p, adjustedP };
-    if (adjustedP < alpha) return { decision: "fail", pWorse: p, adjustedP };
-    return { decision: "inconclusive", pWorse: p, adjustedP };
+    if (holds(threshold, safeBound)) return { decision: "pass", test, pWorse: p, adjustedP };
+    if (adjustedP < alpha) return { decision: "fail", test, pWorse: p, adjustedP };
+    return { decision: "inconclusive", test, pWorse: p, adjustedP };
   });
 }

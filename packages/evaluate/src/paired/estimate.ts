@@ -20,6 +20,11 @@ export interface Estimate {
   standardError: number;
   method: string;
   n: number;
+  /**
+   * For 0/1-per-item metrics compared with `delta()`: the discordant pairs, items only the candidate
+   * got right and items only the baseline got right. At a zero margin they decide by the exact McNemar test.
+   */
+  discordant?: { onlyCandidate: number; onlyBaseline: number };
 }
 
 export interface EstimateOptions {
@@ -72,6 +77,7 @@ export function estimate(
       standardError: (ci.high - ci.low) / (2 * z),
       method: "Newcombe paired score interval",
       n,
+      discordant: { onlyCandidate: counts.onlyCandidate, onlyBaseline: counts.onlyBaseline },
     };
   }
 

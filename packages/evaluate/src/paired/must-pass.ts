@@ -1,6 +1,7 @@
 import { type Check, type Finding, GateError, readTextFile } from "@mlgate/core";
 import type { ItemRecord } from "../items/index.js";
 import { type EvalData, METRICS } from "../metrics/index.js";
+import { type ItemChange, itemChange } from "./item-changes.js";
 
 /** A must-pass list is a handful to a few thousand ids; anything near this is a wrong file. */
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -38,11 +39,17 @@ function passes(data: EvalData, i: number): boolean {
   throw new GateError("must-pass examples need classification results or a pass/fail score per item");
 }
 
-const MAX_LISTED = 20;
+export interface MustPassJudgement {
+  check: Check;
+  findings: Finding[];
+  /** The must-pass examples that block: failing now and, with a baseline, not failing before. */
+  failing: ItemChange[];
+}
 
 /**
  * Every must-pass example the candidate gets wrong fails the gate. With a baseline, the check is
- * about regressions: an example the baseline also got wrong is reported but does not block.
+ * about regressions: an example the baseline also got wrong is counted but does not block. The
+ * blocking ones are returned for the report's table of failing items, not listed as findings.
  */
 export function judgeMustPass(
   ids: readonly string[],
@@ -50,7 +57,7 @@ export function judgeMustPass(
   candidate: EvalData,
   baseline: EvalData | undefined,
   baselineRecords: readonly ItemRecord[] | undefined,
-): { check: Check; findings: Finding[] } {
+): MustPassJudgement {
   const index = new Map(records.map((r, i) => [r.id, i]));
   const findings: Finding[] = [];
   const missing = ids.filter((id) => !index.has(id));
@@ -64,36 +71,25 @@ export function judgeMustPass(
         .join(", ")}${missing.length > 5 ? ", …" : ""}`,
     });
   }
-  const newlyFailing: number[] = [];
+  const failing: ItemChange[] = [];
   let stillFailing = 0;
-  for (const id of ids) {
+  for (const id of new Set(ids)) {
     const i = index.get(id);
     if (i === undefined || passes(candidate, i)) continue;
     if (baseline && !passes(baseline, i)) stillFailing++;
-    else newlyFailing.push(i);
-  }
-  for (const i of newlyFailing.slice(0, MAX_LISTED)) {
-    const r = records[i] as ItemRecord;
-    const was = baselineRecords?.[i]?.prediction;
-    const got = r.prediction ?? r.score;
-    findings.push({
-      rule: "must-pass.regressed",
-      level: "fail",
-      message: `must-pass example "${r.id}" now fails: expected ${JSON.stringify(r.label ?? 1)}, got ${JSON.stringify(got)}${was === undefined ? "" : ` (baseline: ${JSON.stringify(was)})`}`,
-    });
+    else failing.push(itemChange(records[i] as ItemRecord, baselineRecords?.[i], "newly-failing", true));
   }
   const judged = ids.length - missing.length;
-  const more = newlyFailing.length > MAX_LISTED ? ` (first ${MAX_LISTED} listed)` : "";
   const check: Check = {
     name: `must-pass examples (${ids.length})`,
-    status: newlyFailing.length > 0 ? "fail" : "pass",
-    actual: `${newlyFailing.length} newly failing`,
-    expected: "0 newly failing",
-    ...(newlyFailing.length > 0 || stillFailing > 0
+    status: failing.length > 0 ? "fail" : "pass",
+    actual: `${failing.length} ${baseline ? "newly " : ""}failing`,
+    expected: `0 ${baseline ? "newly " : ""}failing`,
+    ...(failing.length > 0 || stillFailing > 0
       ? {
-          message: `${newlyFailing.length} of ${judged} must-pass example(s) ${baseline ? "newly " : ""}fail${more}${stillFailing > 0 ? `; ${stillFailing} failed for the baseline too` : ""}`,
+          message: `${failing.length} of ${judged} must-pass example(s) ${baseline ? "newly " : ""}fail${failing.length > 0 ? " (listed with the failing items)" : ""}${stillFailing > 0 ? `; ${stillFailing} failed for the baseline too` : ""}`,
         }
       : {}),
   };
-  return { check, findings };
+  return { check, findings, failing };
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   type Chart,
   type Check,
@@ -16,13 +15,16 @@ import {
   type Threshold,
   worstVerdict,
 } from "@mlgate/core";
-import { type ColumnMap, type ItemRecord, type ItemTable, pairItems, readItems } from "../items/index.js";
+import { evalSetFingerprint } from "../baseline/fingerprint.js";
+import { type GateExtras, NO_EXTRAS, noBaselineCheck } from "../extras.js";
+import { type ColumnMap, type ItemTable, pairItems, readItems } from "../items/index.js";
 import { type EvalData, type MetricName, metricsFor } from "../metrics/index.js";
 import { EVAL_GATE } from "../metrics-gate.js";
 import { minimumDetectableEffect, requiredSampleSize } from "../stats/index.js";
 import { encodePaired, subset } from "./data.js";
 import { type Decision, decideAll, type Judgement } from "./decide.js";
 import { type Estimate, estimate, type Quantity } from "./estimate.js";
+import { changesTable, type ItemChange, type ItemChanges, itemChanges, writeItemChanges } from "./item-changes.js";
 import { judgeMustPass } from "./must-pass.js";
 import { prepared } from "./prepared.js";
 import { groupSlices, selectSlices } from "./slices.js";
@@ -46,6 +48,10 @@ export interface PairedGateInput {
   inconclusive?: "warn" | "fail";
   /** Ids of a regression set: each one the candidate newly gets wrong fails the gate. */
   mustPass?: readonly string[];
+  /** Write every item whose outcome flipped (newly failing, newly passing) to this JSON Lines file. */
+  itemChanges?: string;
+  /** Comparisons without baseline results: an error (default), or skipped (while a first baseline is saved). */
+  missingBaseline?: "error" | "skip";
 }
 
 export interface PairedOptions {
@@ -100,16 +106,22 @@ const NEEDS: Partial<Record<string, string>> = {
   mean_score: "needs a per-item score column",
 };
 
-/** Judge per-item results of a candidate against a baseline, per metric and per slice, with intervals. */
-export async function runPairedGate(input: PairedGateInput): Promise<Report> {
+/**
+ * Judge per-item results of a candidate against a baseline, per metric and per slice, with intervals.
+ * `extras` (behavioural tests, baseline checks, notes) join the report before the verdict is taken.
+ */
+export async function runPairedGate(input: PairedGateInput, extras: GateExtras = NO_EXTRAS): Promise<Report> {
   const started = Date.now();
   const options: PairedOptions = { ...PAIRED_DEFAULTS, ...definedOnly(input) };
-  if (input.gates.length === 0 && !input.mustPass?.length) {
+  const skipComparisons = input.missingBaseline === "skip" && input.baseline === undefined;
+  if (input.gates.length === 0 && !input.mustPass?.length && extras.checks.length === 0 && !skipComparisons) {
     throw new GateError("no gates to check", {
       hint: "add `gates:` under `eval-gate:` in mlgate.yml, or pass --gate 'delta(accuracy) >= -0.01'",
     });
   }
-  const thresholds = parseThresholds(input.gates);
+  const parsed = parseThresholds(input.gates);
+  const thresholds = skipComparisons ? parsed.filter((t) => t.fn === null) : parsed;
+  const unjudged = skipComparisons ? parsed.filter((t) => t.fn !== null).map((t) => noBaselineCheck(t.source)) : [];
   const readOptions = {
     ...(input.columns ? { columns: input.columns } : {}),
     ...(input.kind ? { kind: input.kind } : {}),
@@ -189,10 +201,12 @@ export async function runPairedGate(input: PairedGateInput): Promise<Report> {
     decisions.push(j.decision);
     checks.push(toCheck(test, e, j, comparisons, options));
   });
+  let mustPassFailing: ItemChange[] = [];
   if (input.mustPass?.length) {
     const judged = judgeMustPass(input.mustPass, records, data.candidate, data.baseline, paired?.baseline);
     checks.push(judged.check);
     findings.push(...judged.findings);
+    mustPassFailing = judged.failing;
   }
   for (const { test, n } of skipped) {
     checks.push({
@@ -201,6 +215,19 @@ export async function runPairedGate(input: PairedGateInput): Promise<Report> {
       message: `only ${n} paired items in slice ${test.slice} (minimum ${options.minItems}): not judged`,
     });
   }
+  checks.push(...unjudged);
+
+  const evalSetSha256 = evalSetFingerprint(candidateTable.records);
+  const late = extras.late?.({ evalSetSha256 }) ?? { checks: [], notes: [] };
+  checks.push(...extras.checks, ...late.checks);
+  findings.push(...extras.findings);
+
+  const changes =
+    data.baseline && paired
+      ? itemChanges(records, paired.baseline, data.candidate, data.baseline, new Set(input.mustPass ?? []))
+      : undefined;
+  if (changes && input.itemChanges) await writeItemChanges(input.itemChanges, changes);
+  const shown = describeChanges(changes, mustPassFailing, input.itemChanges !== undefined);
 
   const verdict = worstVerdict(
     ...checks.map((c) => (c.status === "fail" ? "fail" : c.status === "warn" ? "warn" : "pass")),
@@ -213,17 +240,28 @@ export async function runPairedGate(input: PairedGateInput): Promise<Report> {
     headline: headline(checks, decisions, data.n, data.baseline !== undefined, confidencePct),
     checks,
     findings,
-    metrics: metricTable(data, available, estimated),
+    metrics: { ...metricTable(data, available, estimated), ...extras.metrics },
     charts: deltaChart(estimated),
     outputs: {
       "failed-checks": String(checks.filter((c) => c.status === "fail").length),
       "inconclusive-checks": String(decisions.filter((d) => d === "inconclusive").length),
       items: String(data.n),
-      "eval-set-sha256": evalSetFingerprint(records),
+      "eval-set-sha256": evalSetSha256,
+      ...(changes
+        ? {
+            "newly-failing": String(changes.newlyFailing.length),
+            "newly-passing": String(changes.newlyPassing.length),
+          }
+        : {}),
     },
     notes: [
       `${data.n} ${data.baseline ? "paired " : ""}items, ${candidateTable.kind} results. Intervals are two-sided ${confidencePct}; comparisons pass when the whole interval clears the limit and fail when the evidence against survives Holm's correction across ${estimated.filter((e) => e.test.quantity !== "value").length} comparison(s). Bootstrap seed ${options.seed}, ${options.resamples} resamples.`,
+      ...(shown.note ? [shown.note] : []),
+      ...extras.notes,
+      ...late.notes,
     ],
+    links: [...extras.links],
+    ...(shown.table ? { details: shown.table } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   });
@@ -245,14 +283,32 @@ function estimateOrExplain(
 }
 
 /**
- * A fingerprint of what was evaluated (ids and labels, in id order), so a release can check that
- * a stored baseline was measured on the same eval set.
+ * The table of failing items for the report's preformatted block (items the baseline got right and
+ * the candidate gets wrong; without a baseline, the failing must-pass examples), and a note with the
+ * counts when there is nothing to tabulate.
  */
-function evalSetFingerprint(records: readonly ItemRecord[]): string {
-  const hash = createHash("sha256");
-  const sorted = [...records].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const r of sorted) hash.update(`${JSON.stringify(r.id)}\t${JSON.stringify(r.label ?? null)}\n`);
-  return hash.digest("hex");
+function describeChanges(
+  changes: ItemChanges | undefined,
+  mustPassFailing: readonly ItemChange[],
+  written: boolean,
+): { table?: string; note?: string } {
+  const more = written ? "in the item-changes file" : "(list them all with --item-changes FILE, action input item-changes)";
+  if (!changes) {
+    if (mustPassFailing.length === 0) return {};
+    return {
+      table: changesTable(`Failing must-pass examples: ${mustPassFailing.length}`, mustPassFailing, more),
+    };
+  }
+  const { newlyFailing, newlyPassing } = changes;
+  const passing = `${newlyPassing.length} item(s) the baseline got wrong the candidate gets right`;
+  if (newlyFailing.length === 0) return { note: `No item the baseline got right fails now; ${passing}.` };
+  return {
+    table: changesTable(
+      `Newly failing: ${newlyFailing.length} item(s) the baseline got right the candidate gets wrong; newly passing: ${newlyPassing.length}.`,
+      newlyFailing,
+      more,
+    ),
+  };
 }
 
 function definedOnly(input: PairedGateInput): Partial<PairedOptions> {
@@ -328,7 +384,7 @@ function toCheck(
   const actual = `${show(e.estimate)} [${show(e.low)}, ${show(e.high)}]`;
   const expected = formatBound(test.threshold);
   const where = test.slice === undefined ? "" : ` in slice ${test.slice}`;
-  const base = `${subjectOf(test)}${where} = ${actual}, n = ${e.n}, ${e.method}`;
+  const base = `${subjectOf(test)}${where} = ${actual}, n = ${e.n}, ${e.method}${exactEvidence(judgement, e)}`;
   let message: string;
   if (decision === "pass") {
     message = `${base}; the interval clears ${expected}`;
@@ -360,6 +416,13 @@ function toCheck(
     expected,
     message: decision === "inconclusive" ? `inconclusive: ${message}` : message,
   };
+}
+
+/** At a zero margin a paired 0/1 comparison is decided by the exact McNemar test: say so, with its counts. */
+function exactEvidence(judgement: Judgement, e: Estimate): string {
+  if (judgement.test !== "exact McNemar" || !e.discordant) return "";
+  const { onlyBaseline, onlyCandidate } = e.discordant;
+  return `; zero margin, so the p-value is the exact McNemar test on the ${onlyBaseline + onlyCandidate} discordant items (${onlyBaseline} only the baseline got right, ${onlyCandidate} only the candidate): one-sided p = ${fmt(judgement.pWorse)}`;
 }
 
 /** Whether the limit lies inside the interval. */

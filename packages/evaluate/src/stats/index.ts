@@ -1,4 +1,4 @@
-export { binomialPmf, binomialTestTwoSided } from "./binomial.js";
+export { binomialCdf, binomialPmf, binomialSf, binomialTestTwoSided } from "./binomial.js";
 export {
   type BootstrapResult,
   bootstrapCounts,
@@ -10,6 +10,7 @@ export { normalCdf, normalQuantile } from "./normal.js";
 export {
   type DifferenceInterval,
   mcnemarExact,
+  mcnemarExactOneSided,
   type PairedCounts,
   pairedProportionDifferenceInterval,
 } from "./paired-proportions.js";

@@ -1,4 +1,4 @@
-import { binomialTestTwoSided } from "./binomial.js";
+import { binomialSf, binomialTestTwoSided } from "./binomial.js";
 import { requireCount, requireOpenUnit } from "./guards.js";
 import { wilsonInterval } from "./wilson.js";
 
@@ -12,6 +12,19 @@ export function mcnemarExact(b: number, c: number): number {
   requireCount("c", c);
   if (b + c === 0) return 1;
   return binomialTestTwoSided(Math.min(b, c), b + c, 0.5);
+}
+
+/**
+ * One-sided exact McNemar test: the probability, with no true difference, of at least `worse`
+ * discordant items going the wrong way out of `worse + better`, i.e. P(X >= worse) for
+ * X ~ Binomial(worse + better, 1/2). This is the p-value of "the candidate is worse" at a zero margin;
+ * with `worse > better` it is half the two-sided {@link mcnemarExact}, since the null is symmetric.
+ */
+export function mcnemarExactOneSided(worse: number, better: number): number {
+  requireCount("worse", worse);
+  requireCount("better", better);
+  if (worse === 0) return 1;
+  return binomialSf(worse - 1, worse + better, 0.5);
 }
 
 export interface PairedCounts {

@@ -1,0 +1,1 @@
+export { checkKerasConfig, type KerasIssue } from "./config.js";

@@ -1,0 +1,1 @@
+export { openZip, unsafeNameReason, type ZipArchive, type ZipEntry, type ZipLimits } from "./reader.js";

@@ -1,0 +1,809 @@
+/**
+ * The direction-aware schema comparison every contract kind built on JSON Schema shares.
+ * A schema in request position must still accept every payload it accepted (head ⊇ base); one in
+ * response position must produce only payloads it could produce before (head ⊆ base).
+ *
+ * Shared schemas (reached through `$ref`) are compared once per pair and direction and queued
+ * rather than recursed into, so recursive and densely linked descriptions cost linear time and
+ * bounded stack; changes inside them are attributed to every operation that reaches them.
+ */
+import type { CounterExample } from "../change.js";
+import { allowsType, effectiveNullable, effectiveTypes, exampleOf, objectExample, valueOfType } from "../counter-example/examples.js";
+import { embed } from "../counter-example/embed.js";
+import type { Direction, Envelope, Step, TrailEntry } from "../counter-example/plan.js";
+import { patternWitnesses } from "../counter-example/regex-sample.js";
+import type { DocPlace } from "../load/contract.js";
+import { childPointer, escapeToken } from "../load/pointer.js";
+import { canonicalJson, showValue } from "../model/canonical.js";
+import type { Bound, JsonType, SchemaNode } from "../model/types.js";
+import type { ChangeCollector, PairRecord } from "../rules/collector.js";
+import { deepEqual, hasRef } from "./equal.js";
+import { mergeAllOf } from "./merge.js";
+
+export interface SchemaSite {
+  /** Stable path of this position (JSON pointer, or `file#pointer` inside another file). */
+  path: string;
+  /** The operation (or document) this position belongs to. */
+  group: string;
+  owner: PairRecord;
+  /** From the envelope root down to this position, on the valid side. */
+  trail: TrailEntry[];
+  envelope: Envelope;
+  /** Dotted name from the root (`model.params.temperature`), empty at the root. */
+  name: string;
+  /** How the root reads in messages: `request body`, `query parameter "limit"`. */
+  rootLabel: string;
+}
+
+interface Task {
+  base: SchemaNode;
+  head: SchemaNode;
+  dir: Direction;
+  site: SchemaSite;
+}
+
+const WIDER_FORMAT: Record<string, string> = { int32: "int64", float: "double" };
+/** How deep inline schemas may nest inside one comparison (documents are depth-limited anyway). */
+const MAX_INLINE_DEPTH = 400;
+
+function widens(from: string, to: string): boolean {
+  return WIDER_FORMAT[from] === to;
+}
+
+function place(node: SchemaNode, keyword?: string | (string | number)[]): DocPlace {
+  if (keyword === undefined) return node.place;
+  const tokens = Array.isArray(keyword) ? keyword : [keyword];
+  const raw = node.raw;
+  if (raw === null || typeof raw !== "object" || !(String(tokens[0]) in (raw as object))) return node.place;
+  return { doc: node.place.doc, pointer: childPointer(node.place.pointer, ...tokens) };
+}
+
+function boundPlace(node: SchemaNode, keyword: "minimum" | "maximum"): DocPlace {
+  const raw = node.raw as Record<string, unknown> | null;
+  const exclusive = keyword === "minimum" ? "exclusiveMinimum" : "exclusiveMaximum";
+  return place(node, raw && typeof raw === "object" && raw[keyword] === undefined ? exclusive : keyword);
+}
+
+function showBound(b: Bound | undefined, lower: boolean): string {
+  if (!b) return "none";
+  return `${lower ? (b.exclusive ? ">" : ">=") : b.exclusive ? "<" : "<="} ${b.value}`;
+}
+
+/** -1 when a is a tighter lower bound than b, 1 when looser, 0 when equal. */
+function compareLower(a: Bound | undefined, b: Bound | undefined): number {
+  if (!a && !b) return 0;
+  if (!a) return 1;
+  if (!b) return -1;
+  if (a.value !== b.value) return a.value > b.value ? -1 : 1;
+  if (a.exclusive === b.exclusive) return 0;
+  return a.exclusive ? -1 : 1;
+}
+
+function compareUpper(a: Bound | undefined, b: Bound | undefined): number {
+  if (!a && !b) return 0;
+  if (!a) return 1;
+  if (!b) return -1;
+  if (a.value !== b.value) return a.value < b.value ? -1 : 1;
+  if (a.exclusive === b.exclusive) return 0;
+  return a.exclusive ? -1 : 1;
+}
+
+function isMultiple(x: number, m: number): boolean {
+  const q = x / m;
+  return Math.abs(q - Math.round(q)) < 1e-9;
+}
+
+function list(values: readonly unknown[], max = 5): string {
+  const shown = values.slice(0, max).map((v) => showValue(v));
+  return values.length > max ? `${shown.join(", ")} and ${values.length - max} more` : shown.join(", ");
+}
+
+function typeList(types: Set<JsonType> | undefined): string {
+  return types ? [...types].sort().join(" | ") || "nothing" : "any";
+}
+
+export class SchemaComparer {
+  private readonly memo = new Map<string, PairRecord>();
+  private readonly queue: Task[] = [];
+  private readonly inline = new Set<string>();
+  private depth = 0;
+
+  constructor(
+    private readonly out: ChangeCollector,
+    private readonly any: (place: DocPlace) => SchemaNode,
+  ) {}
+
+  /** Compare the schemas at a top-level position; call `drain` once all roots are in. */
+  compareRoot(base: SchemaNode, head: SchemaNode, dir: Direction, site: Omit<SchemaSite, "owner">): void {
+    const owner: PairRecord = { groups: new Set([site.group]), parents: new Set() };
+    this.visit(base, head, dir, { ...site, owner });
+  }
+
+  drain(): void {
+    // Breadth first: a shared schema is reported where it is first reached, on the shortest trail.
+    for (let i = 0; i < this.queue.length; i++) {
+      const task = this.queue[i]!;
+      this.compareNodes(task.base, task.head, task.dir, task.site);
+    }
+    this.queue.length = 0;
+  }
+
+  private visit(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
+    if (b.dialect === h.dialect && !hasRef(b.raw) && !hasRef(h.raw) && deepEqual(b.raw, h.raw)) return;
+    const key = `${b.id}|${h.id}|${dir}`;
+    if (b.home !== undefined || h.home !== undefined) {
+      const known = this.memo.get(key);
+      if (known) {
+        known.parents.add(site.owner);
+        return;
+      }
+      const record: PairRecord = { groups: new Set(), parents: new Set([site.owner]) };
+      this.memo.set(key, record);
+      this.queue.push({ base: b, head: h, dir, site: { ...site, owner: record, path: h.home ?? site.path } });
+      return;
+    }
+    if (this.inline.has(key) || this.depth > MAX_INLINE_DEPTH) return;
+    this.inline.add(key);
+    this.depth++;
+    try {
+      this.compareNodes(b, h, dir, site);
+    } finally {
+      this.depth--;
+      this.inline.delete(key);
+    }
+  }
+
+  private child(
+    site: SchemaSite,
+    dir: Direction,
+    b: SchemaNode,
+    h: SchemaNode,
+    step: Step,
+    tokens: (string | number)[],
+    name: string,
+  ): SchemaSite {
+    const valid = dir === "request" ? b : h;
+    return {
+      ...site,
+      path: site.path + tokens.map((t) => `/${escapeToken(t)}`).join(""),
+      trail: [...site.trail, { node: valid, step }],
+      name,
+    };
+  }
+
+  private subject(site: SchemaSite): string {
+    return site.name ? `${site.rootLabel} \`${site.name}\`` : site.rootLabel;
+  }
+
+  private add(
+    site: SchemaSite,
+    dir: Direction,
+    rule: string,
+    message: string,
+    where: { base?: DocPlace; head?: DocPlace; path?: string },
+    witnesses?: () => unknown[],
+  ): void {
+    const recipe = witnesses ? this.recipe(site, dir, witnesses) : undefined;
+    this.out.add({
+      rule,
+      message: `${this.subject(site)}: ${message}`,
+      path: where.path ?? site.path,
+      group: site.group,
+      owner: site.owner,
+      ...(where.base ? { base: where.base } : {}),
+      ...(where.head ? { head: where.head } : {}),
+      ...(recipe ? { counterExample: recipe } : {}),
+    });
+  }
+
+  private recipe(site: SchemaSite, dir: Direction, witnesses: () => unknown[]): () => CounterExample | undefined {
+    return () => {
+      for (const local of witnesses()) {
+        if (local === undefined) continue;
+        const payload = site.envelope.wrap(embed(site.trail, local));
+        if (site.envelope.verify(payload)) {
+          return { direction: dir, describes: site.envelope.describes, payload };
+        }
+      }
+      return undefined;
+    };
+  }
+
+  private compareNodes(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
+    const req = dir === "request";
+    const valid = req ? b : h;
+    const other = req ? h : b;
+    if (!b.deprecated && h.deprecated) {
+      this.add(site, dir, "schema-deprecated", "deprecated", { head: place(h, "deprecated") });
+    }
+
+    // allOf on one side only: compare the merged views so a refactoring into allOf reads as what it changes.
+    if ((b.allOf !== undefined) !== (h.allOf !== undefined)) {
+      const mb = b.allOf ? mergeAllOf(b, this.any) : b;
+      const mh = h.allOf ? mergeAllOf(h, this.any) : h;
+      this.compareOwn(mb, mh, dir, site, req, valid, other);
+      return;
+    }
+    this.compareOwn(b, h, dir, site, req, valid, other);
+    if (b.allOf && h.allOf) this.compareAllOf(b, h, dir, site);
+  }
+
+  private compareOwn(
+    b: SchemaNode,
+    h: SchemaNode,
+    dir: Direction,
+    site: SchemaSite,
+    req: boolean,
+    valid: SchemaNode,
+    other: SchemaNode,
+  ): void {
+    const bt = effectiveTypes(b);
+    const ht = effectiveTypes(h);
+    this.compareTypes(b, h, bt, ht, dir, site);
+    this.compareNullable(b, h, dir, site);
+    if (req) this.compareDefault(b, h, site);
+
+    // A plain schema against a oneOf/anyOf is compared variant by variant below, not structure by structure here.
+    const composite = (n: SchemaNode) => n.oneOf !== undefined || n.anyOf !== undefined;
+    if (composite(b) !== composite(h)) {
+      this.compareVariants("oneOf", b, h, dir, site);
+      this.compareVariants("anyOf", b, h, dir, site);
+      this.compareOther(b, h, dir, site);
+      return;
+    }
+    this.compareEnum(b, h, dir, site);
+    this.compareFormat(b, h, dir, site);
+    const both = (t: JsonType) => allowsType(bt, t) && allowsType(ht, t);
+    const numeric = (allowsType(bt, "number") || allowsType(bt, "integer")) && (allowsType(ht, "number") || allowsType(ht, "integer"));
+    if (numeric) this.compareNumbers(b, h, dir, site, valid);
+    if (both("string")) this.compareStrings(b, h, dir, site, valid, other);
+    if (both("array")) this.compareArrays(b, h, dir, site, valid);
+    if (both("object")) this.compareObjects(b, h, dir, site, valid);
+    this.compareVariants("oneOf", b, h, dir, site);
+    this.compareVariants("anyOf", b, h, dir, site);
+    this.compareOther(b, h, dir, site);
+  }
+
+  private compareTypes(
+    b: SchemaNode,
+    h: SchemaNode,
+    bt: Set<JsonType> | undefined,
+    ht: Set<JsonType> | undefined,
+    dir: Direction,
+    site: SchemaSite,
+  ): void {
+    const ALL: JsonType[] = ["string", "number", "integer", "boolean", "array", "object"];
+    const bs = bt ?? new Set(ALL);
+    const hs = ht ?? new Set(ALL);
+    const covers = (set: Set<JsonType>, t: JsonType) => set.has(t) || (t === "integer" && set.has("number"));
+    const lost = [...bs].filter((t) => !covers(hs, t));
+    const gained = [...hs].filter((t) => !covers(bs, t));
+    if (lost.length === 0 && gained.length === 0) return;
+    const where = { base: place(b, "type"), head: place(h, "type") };
+    const from = typeList(bt);
+    const to = typeList(ht);
+    const overlap = [...bs].some((t) => covers(hs, t));
+    if (dir === "request") {
+      if (lost.length > 0) {
+        const rule = overlap ? "request-type-narrowed" : "request-type-changed";
+        this.add(site, dir, rule, `type changed from ${from} to ${to}; ${lost.join(", ")} no longer accepted`, where, () =>
+          lost.map((t) => valueOfType(b, t)),
+        );
+      } else this.add(site, dir, "request-type-widened", `type widened from ${from} to ${to}`, where);
+    } else if (gained.length > 0) {
+      const rule = overlap ? "response-type-widened" : "response-type-changed";
+      this.add(site, dir, rule, `type changed from ${from} to ${to}; may now be ${gained.join(", ")}`, where, () =>
+        gained.map((t) => valueOfType(h, t)),
+      );
+    } else this.add(site, dir, "response-type-narrowed", `type narrowed from ${from} to ${to}`, where);
+  }
+
+  private compareNullable(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
+    const bn = effectiveNullable(b);
+    const hn = effectiveNullable(h);
+    if (bn === hn) return;
+    // A schema that allows nothing but null on one side is a type change, reported there.
+    if ((b.types?.size === 0 && !b.unconstrained) || (h.types?.size === 0 && !h.unconstrained)) return;
+    const kw = (n: SchemaNode) => (n.dialect === "oas30" || n.dialect === "swagger2" ? (n.dialect === "oas30" ? "nullable" : "x-nullable") : "type");
+    const where = { base: place(b, kw(b)), head: place(h, kw(h)) };
+    if (dir === "request") {
+      if (bn) this.add(site, dir, "request-nullable-removed", "null no longer accepted", where, () => [null]);
+      else this.add(site, dir, "request-nullable-added", "null now accepted", where);
+    } else if (hn) this.add(site, dir, "response-nullable-added", "may now be null", where, () => [null]);
+    else this.add(site, dir, "response-nullable-removed", "is never null any more", where);
+  }
+
+  private compareEnum(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
+    const be = b.enum;
+    const he = h.enum;
+    if (!be && !he) return;
+    const where = { base: place(b, b.enum ? "enum" : undefined), head: place(h, h.enum ? "enum" : undefined) };
+    const path = `${site.path}/enum`;
+    const req = dir === "request";
+    if (be && he) {
+      const hk = new Set(he.map(canonicalJson));
+      const bk = new Set(be.map(canonicalJson));
+      const removed = be.filter((v) => !hk.has(canonicalJson(v)));
+      const added = he.filter((v) => !bk.has(canonicalJson(v)));
+      if (removed.length > 0) {
+        if (req) {
+          this.add(site, dir, "request-enum-value-removed", `enum value${removed.length > 1 ? "s" : ""} ${list(removed)} no longer accepted`, { ...where, path }, () => removed);
+        } else this.add(site, dir, "response-enum-value-removed", `enum value${removed.length > 1 ? "s" : ""} ${list(removed)} no longer returned`, { ...where, path });
+      }
+      if (added.length > 0) {
+        if (req) this.add(site, dir, "request-enum-value-added", `enum value${added.length > 1 ? "s" : ""} ${list(added)} now accepted`, { ...where, path });
+        else this.add(site, dir, "response-enum-value-added", `may now return enum value${added.length > 1 ? "s" : ""} ${list(added)}`, { ...where, path });
+      }
+      return;
+    }
+    if (he) {
+      if (req) {
+        this.add(site, dir, "request-enum-added", `now restricted to ${list(he)}`, { ...where, path }, () => {
+          const allowed = new Set(he.map(canonicalJson));
+          const candidates = [exampleOf(b), "not-listed", 123456789, -1, true, 0.5];
+          return candidates.filter((c) => !allowed.has(canonicalJson(c)));
+        });
+      } else this.add(site, dir, "response-enum-added", `now restricted to ${list(he)}`, { ...where, path });
+    } else if (req) this.add(site, dir, "request-enum-removed", "no longer restricted to a list of values", { ...where, path });
+    else this.add(site, dir, "response-enum-removed", `no longer restricted to ${list(be ?? [])}`, { ...where, path });
+  }
+
+  private compareDefault(b: SchemaNode, h: SchemaNode, site: SchemaSite): void {
+    const where = { base: place(b, "default"), head: place(h, "default"), path: `${site.path}/default` };
+    if (b.default && h.default) {
+      if (canonicalJson(b.default.value) !== canonicalJson(h.default.value)) {
+        this.add(site, "request", "request-default-changed", `default changed from ${showValue(b.default.value)} to ${showValue(h.default.value)}`, where);
+      }
+    } else if (h.default) this.add(site, "request", "request-default-added", `default ${showValue(h.default.value)} added`, where);
+    else if (b.default) this.add(site, "request", "request-default-removed", `default ${showValue(b.default.value)} removed`, where);
+  }
+
+  private compareFormat(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
+    const fb = b.format;
+    const fh = h.format;
+    if (fb === fh) return;
+    const where = { base: place(b, "format"), head: place(h, "format"), path: `${site.path}/format` };
+    const req = dir === "request";
+    if (!fb) {
+      this.add(site, dir, req ? "request-format-added" : "response-format-added", `format "${fh}" added`, where);
+    } else if (!fh) {
+      this.add(site, dir, req ? "request-format-removed" : "response-format-removed", `format "${fb}" removed`, where);
+    } else if (widens(fb, fh)) {
+      if (req) this.add(site, dir, "request-format-widened", `format widened from "${fb}" to "${fh}"`, where);
+      else this.add(site, dir, "response-format-widened", `format widened from "${fb}" to "${fh}"`, where, () => formatWitnesses(fh, fb));
+    } else if (widens(fh, fb)) {
+      if (req) this.add(site, dir, "request-format-narrowed", `format narrowed from "${fb}" to "${fh}"`, where, () => formatWitnesses(fb, fh));
+      else this.add(site, dir, "response-format-narrowed", `format narrowed from "${fb}" to "${fh}"`, where);
+    } else {
+      const [accept, reject] = req ? [fb, fh] : [fh, fb];
+      this.add(site, dir, req ? "request-format-changed" : "response-format-changed", `format changed from "${fb}" to "${fh}"`, where, () =>
+        formatWitnesses(accept, reject),
+      );
+    }
+  }
+
+  private compareNumbers(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite, valid: SchemaNode): void {
+    const req = dir === "request";
+    const vt = effectiveTypes(valid);
+    const step = vt !== undefined && vt.has("integer") && !vt.has("number") ? 1 : 0.5;
+    const lower = compareLower(h.minimum, b.minimum);
+    if (lower !== 0) {
+      const tighter = lower < 0;
+      const where = { base: boundPlace(b, "minimum"), head: boundPlace(h, "minimum"), path: `${site.path}/minimum` };
+      const text = `minimum ${tighter ? "raised" : "lowered"} from ${showBound(b.minimum, true)} to ${showBound(h.minimum, true)}`;
+      if (req) {
+        if (tighter) this.add(site, dir, "request-minimum-increased", text, where, () => justOutside(h.minimum!, true, step));
+        else this.add(site, dir, "request-minimum-decreased", text, where);
+      } else if (!tighter) this.add(site, dir, "response-minimum-decreased", text, where, () => (b.minimum ? justOutside(b.minimum, true, step) : []));
+      else this.add(site, dir, "response-minimum-increased", text, where);
+    }
+    const upper = compareUpper(h.maximum, b.maximum);
+    if (upper !== 0) {
+      const tighter = upper < 0;
+      const where = { base: boundPlace(b, "maximum"), head: boundPlace(h, "maximum"), path: `${site.path}/maximum` };
+      const text = `maximum ${tighter ? "lowered" : "raised"} from ${showBound(b.maximum, false)} to ${showBound(h.maximum, false)}`;
+      if (req) {
+        if (tighter) this.add(site, dir, "request-maximum-decreased", text, where, () => justOutside(h.maximum!, false, step));
+        else this.add(site, dir, "request-maximum-increased", text, where);
+      } else if (!tighter) this.add(site, dir, "response-maximum-increased", text, where, () => (b.maximum ? justOutside(b.maximum, false, step) : []));
+      else this.add(site, dir, "response-maximum-decreased", text, where);
+    }
+    const mb = b.multipleOf;
+    const mh = h.multipleOf;
+    if (mb !== mh) {
+      const where = { base: place(b, "multipleOf"), head: place(h, "multipleOf"), path: `${site.path}/multipleOf` };
+      // Head is coarser when every multiple of it is a multiple of the base's step.
+      const coarser = mh !== undefined && (mb === undefined || isMultiple(mh, mb));
+      const finer = mb !== undefined && (mh === undefined || isMultiple(mb, mh));
+      const text = `multipleOf changed from ${mb ?? "none"} to ${mh ?? "none"}`;
+      const offGrid = (keep: number | undefined, drop: number) => {
+        const out: number[] = [];
+        for (let k = 1; k <= 20 && out.length < 3; k++) {
+          const x = (keep ?? step) * k;
+          if (!isMultiple(x, drop)) out.push(x);
+        }
+        return out;
+      };
+      if (req) {
+        if (finer && !coarser) this.add(site, dir, "request-multiple-of-widened", text, where);
+        else this.add(site, dir, "request-multiple-of-narrowed", text, where, () => offGrid(mb, mh!));
+      } else if (coarser && !finer) this.add(site, dir, "response-multiple-of-narrowed", text, where);
+      else this.add(site, dir, "response-multiple-of-widened", text, where, () => (mb === undefined ? [] : offGrid(mh, mb)));
+    }
+  }
+
+  private compareCount(
+    b: SchemaNode,
+    h: SchemaNode,
+    dir: Direction,
+    site: SchemaSite,
+    keyword: "Length" | "Items" | "Properties",
+    noun: string,
+    make: (n: number) => unknown,
+  ): void {
+    const slug = keyword === "Length" ? "length" : keyword === "Items" ? "items" : "properties";
+    const minKey = `min${keyword}` as "minLength";
+    const maxKey = `max${keyword}` as "maxLength";
+    const req = dir === "request";
+    const bmin = b[minKey] ?? 0;
+    const hmin = h[minKey] ?? 0;
+    if (bmin !== hmin) {
+      const up = hmin > bmin;
+      const text = `minimum ${noun} ${up ? "raised" : "lowered"} from ${bmin} to ${hmin}`;
+      const where = { base: place(b, minKey), head: place(h, minKey), path: `${site.path}/${minKey}` };
+      if (req) {
+        if (up) this.add(site, dir, `request-min-${slug}-increased`, text, where, () => [make(hmin - 1)]);
+        else this.add(site, dir, `request-min-${slug}-decreased`, text, where);
+      } else if (!up) this.add(site, dir, `response-min-${slug}-decreased`, text, where, () => [make(bmin - 1)]);
+      else this.add(site, dir, `response-min-${slug}-increased`, text, where);
+    }
+    const bmax = b[maxKey];
+    const hmax = h[maxKey];
+    if (bmax !== hmax) {
+      const down = hmax !== undefined && (bmax === undefined || hmax < bmax);
+      const text = `maximum ${noun} ${down ? "lowered" : "raised"} from ${bmax ?? "none"} to ${hmax ?? "none"}`;
+      const where = { base: place(b, maxKey), head: place(h, maxKey), path: `${site.path}/${maxKey}` };
+      if (req) {
+        if (down) this.add(site, dir, `request-max-${slug}-decreased`, text, where, () => [make(hmax + 1)]);
+        else this.add(site, dir, `request-max-${slug}-increased`, text, where);
+      } else if (!down) this.add(site, dir, `response-max-${slug}-increased`, text, where, () => (bmax === undefined ? [] : [make(bmax + 1)]));
+      else this.add(site, dir, `response-max-${slug}-decreased`, text, where);
+    }
+  }
+
+  private compareStrings(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite, valid: SchemaNode, other: SchemaNode): void {
+    const base = String(valueOfType(valid, "string"));
+    this.compareCount(b, h, dir, site, "Length", "length", (n) => {
+      const s = base.length >= n ? base.slice(0, Math.max(0, n)) : base + "a".repeat(n - base.length);
+      return s;
+    });
+    const pb = b.pattern;
+    const ph = h.pattern;
+    if (pb === ph) return;
+    const req = dir === "request";
+    const where = { base: place(b, "pattern"), head: place(h, "pattern"), path: `${site.path}/pattern` };
+    const text = `pattern changed from ${pb === undefined ? "none" : `"${pb}"`} to ${ph === undefined ? "none" : `"${ph}"`}`;
+    if (ph === undefined) {
+      this.add(site, dir, req ? "request-pattern-removed" : "response-pattern-removed", text, where);
+      return;
+    }
+    if (!req && pb === undefined) {
+      this.add(site, dir, "response-pattern-added", text, where);
+      return;
+    }
+    // Request: a string the base accepts and the head rejects; response: the reverse.
+    const [accept, reject] = req ? [pb, ph] : [ph, pb!];
+    const extra = [exampleOf(valid), exampleOf(other), ...((valid.enum ?? []) as unknown[])].filter((x): x is string => typeof x === "string");
+    const witnesses = patternWitnesses(accept, reject, extra);
+    if (witnesses.length > 0) {
+      this.add(site, dir, req ? "request-pattern-narrowed" : "response-pattern-widened", `${text}; ${showValue(witnesses[0])} ${req ? "is no longer accepted" : "may now be returned"}`, where, () => witnesses);
+    } else this.add(site, dir, req ? "request-pattern-changed" : "response-pattern-changed", text, where);
+  }
+
+  private compareArrays(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite, valid: SchemaNode): void {
+    const req = dir === "request";
+    const item = valid.items ? exampleOf(valid.items) : "example";
+    this.compareCount(b, h, dir, site, "Items", "items", (n) => {
+      const prefix = (valid.prefixItems ?? []).map((p) => exampleOf(p));
+      const out = prefix.slice(0, n);
+      while (out.length < n) out.push(item);
+      return out;
+    });
+    if (b.uniqueItems !== h.uniqueItems) {
+      const where = { base: place(b, "uniqueItems"), head: place(h, "uniqueItems"), path: `${site.path}/uniqueItems` };
+      if (req) {
+        if (h.uniqueItems) this.add(site, dir, "request-unique-items-added", "items must now be distinct", where, () => [[item, item]]);
+        else this.add(site, dir, "request-unique-items-removed", "items may now repeat", where);
+      } else if (!h.uniqueItems) this.add(site, dir, "response-unique-items-removed", "items may now repeat", where);
+      else this.add(site, dir, "response-unique-items-added", "items are now distinct", where);
+    }
+    const bp = b.prefixItems ?? [];
+    const hp = h.prefixItems ?? [];
+    const name = `${site.name}[]`;
+    for (let i = 0; i < Math.max(bp.length, hp.length); i++) {
+      const bi = bp[i] ?? b.items ?? this.any(b.place);
+      const hi = hp[i] ?? h.items ?? this.any(h.place);
+      const tokens = h.prefixItems ? (h.dialect === "draft-07" ? ["items", i] : ["prefixItems", i]) : ["items", i];
+      this.visit(bi, hi, dir, this.child(site, dir, b, h, { kind: "prefix", index: i }, tokens, `${site.name}[${i}]`));
+    }
+    if (b.items || h.items) {
+      const bi = b.items ?? this.any(b.place);
+      const hi = h.items ?? this.any(h.place);
+      this.visit(bi, hi, dir, this.child(site, dir, b, h, { kind: "items" }, ["items"], name));
+    }
+  }
+
+  private compareObjects(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite, valid: SchemaNode): void {
+    const req = dir === "request";
+    const hidden = (n: SchemaNode | undefined) => (n ? (req ? n.readOnly : n.writeOnly) : false);
+    const names = new Set([...b.properties.keys(), ...h.properties.keys(), ...b.required, ...h.required]);
+    for (const name of [...names].sort()) {
+      const bp = b.properties.get(name);
+      const hp = h.properties.get(name);
+      const bIn = (bp !== undefined || b.required.has(name)) && !hidden(bp);
+      const hDeclared = hp !== undefined || h.required.has(name);
+      const hIn = hDeclared && !hidden(hp);
+      const bReq = b.required.has(name);
+      const hReq = h.required.has(name);
+      const propPath = `${site.path}/properties/${escapeToken(name)}`;
+      const dotted = site.name ? `${site.name}.${name}` : name;
+      const label = `\`${name}\``;
+      const basePlace = bp ? bp.place : place(b, "required");
+      const headPlace = hp ? hp.place : place(h, hReq ? "required" : "properties");
+      if (bIn && !hIn) {
+        if (hDeclared && hidden(hp)) {
+          if (req) this.add(site, dir, "request-property-became-read-only", `property ${label} became read-only`, { base: basePlace, head: headPlace, path: propPath });
+          else this.add(site, dir, "response-property-became-write-only", `property ${label} became write-only and is no longer returned`, { base: basePlace, head: headPlace, path: propPath }, () => [objectExample(h, 0, name)]);
+          continue;
+        }
+        const head = place(h, "properties");
+        if (req) {
+          if (h.additionalProperties === false) {
+            this.add(site, dir, "request-property-removed-rejected", `property ${label} removed and no longer allowed`, { base: basePlace, head, path: propPath }, () => {
+              const obj = objectExample(b, 0);
+              obj[name] = bp ? exampleOf(bp) : "example";
+              return [obj];
+            });
+          } else this.add(site, dir, "request-property-removed", `property ${label} removed (clients still sending it are ignored)`, { base: basePlace, head, path: propPath });
+        } else if (bReq) {
+          this.add(site, dir, "response-required-property-removed", `required property ${label} removed`, { base: basePlace, head, path: propPath }, () => [objectExample(h, 0, name)]);
+        } else this.add(site, dir, "response-optional-property-removed", `optional property ${label} removed`, { base: basePlace, head, path: propPath });
+        continue;
+      }
+      if (!bIn && hIn) {
+        if (req) {
+          if (hReq) {
+            this.add(site, dir, "request-required-property-added", `new required property ${label}`, { base: place(b, "properties"), head: headPlace, path: propPath }, () => [objectExample(b, 0, name)]);
+          } else this.add(site, dir, "request-optional-property-added", `new optional property ${label}`, { head: headPlace, path: propPath });
+        } else if (b.additionalProperties === false) {
+          this.add(site, dir, "response-property-added-to-closed-object", `new property ${label} in an object that allowed no others`, { base: place(b, "additionalProperties"), head: headPlace, path: propPath });
+        } else this.add(site, dir, "response-property-added", `new property ${label}`, { head: headPlace, path: propPath });
+        // What the base allowed for unlisted properties now meets the new property's schema.
+        if (typeof b.additionalProperties === "object" && hp) {
+          this.visit(b.additionalProperties, hp, dir, this.child(site, dir, b, h, { kind: "property", name }, ["properties", name], dotted));
+        }
+        continue;
+      }
+      if (!bIn || !hIn) continue;
+      if (req && !bReq && hReq) {
+        this.add(site, dir, "request-property-became-required", `property ${label} became required`, { base: basePlace, head: place(h, "required"), path: propPath }, () => [objectExample(b, 0, name)]);
+      } else if (req && bReq && !hReq) {
+        this.add(site, dir, "request-property-became-optional", `property ${label} became optional`, { base: place(b, "required"), head: headPlace, path: propPath });
+      } else if (!req && bReq && !hReq) {
+        this.add(site, dir, "response-property-became-optional", `property ${label} became optional (may be missing)`, { base: place(b, "required"), head: headPlace, path: propPath }, () => [objectExample(h, 0, name)]);
+      } else if (!req && !bReq && hReq) {
+        this.add(site, dir, "response-property-became-required", `property ${label} became required (always present)`, { base: basePlace, head: place(h, "required"), path: propPath });
+      }
+      const bs = bp ?? (typeof b.additionalProperties === "object" ? b.additionalProperties : this.any(b.place));
+      const hs = hp ?? (typeof h.additionalProperties === "object" ? h.additionalProperties : this.any(h.place));
+      this.visit(bs, hs, dir, this.child(site, dir, b, h, { kind: "property", name }, ["properties", name], dotted));
+    }
+
+    const ba = b.additionalProperties;
+    const ha = h.additionalProperties;
+    const where = { base: place(b, "additionalProperties"), head: place(h, "additionalProperties"), path: `${site.path}/additionalProperties` };
+    if (ba !== false && ha === false) {
+      if (req) {
+        this.add(site, dir, "request-additional-properties-closed", "no longer allows properties it does not list", where, () => {
+          const obj = objectExample(b, 0);
+          obj[freshName(b, h)] = typeof ba === "object" ? exampleOf(ba) : "example";
+          return [obj];
+        });
+      } else this.add(site, dir, "response-additional-properties-closed", "no longer has properties it does not list", where);
+    } else if (ba === false && ha !== false) {
+      if (req) this.add(site, dir, "request-additional-properties-opened", "now allows properties it does not list", where);
+      else this.add(site, dir, "response-additional-properties-opened", "may now have properties it does not list", where);
+    } else if (ba !== false && ha !== false && (typeof ba === "object" || typeof ha === "object")) {
+      const bs = typeof ba === "object" ? ba : this.any(b.place);
+      const hs = typeof ha === "object" ? ha : this.any(h.place);
+      const extra = freshName(b, h);
+      this.visit(bs, hs, dir, this.child(site, dir, b, h, { kind: "extra", name: extra }, ["additionalProperties"], site.name ? `${site.name}.*` : "*"));
+    }
+
+    this.compareCount(b, h, dir, site, "Properties", "properties", (n) => {
+      const obj = objectExample(valid, 0);
+      const keys = Object.keys(obj);
+      if (keys.length > n) {
+        for (const k of keys.slice(n)) delete obj[k];
+      } else {
+        const filler = typeof valid.additionalProperties === "object" ? exampleOf(valid.additionalProperties) : "example";
+        for (let i = keys.length; i < n; i++) obj[`extra_${i}`] = filler;
+      }
+      return obj;
+    });
+    this.compareDiscriminator(b, h, dir, site);
+  }
+
+  private compareDiscriminator(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
+    const db = b.discriminator;
+    const dh = h.discriminator;
+    if (!db || !dh) return;
+    const req = dir === "request";
+    const where = { base: place(b, "discriminator"), head: place(h, "discriminator"), path: `${site.path}/discriminator` };
+    if (db.propertyName !== dh.propertyName) {
+      this.add(site, dir, req ? "request-discriminator-changed" : "response-discriminator-changed", `discriminator changed from \`${db.propertyName}\` to \`${dh.propertyName}\``, where);
+      return;
+    }
+    const removed = [...db.mapping.keys()].filter((k) => !dh.mapping.has(k));
+    const added = [...dh.mapping.keys()].filter((k) => !db.mapping.has(k));
+    if (removed.length > 0) {
+      this.add(site, dir, req ? "request-discriminator-mapping-removed" : "response-discriminator-mapping-removed", `discriminator value${removed.length > 1 ? "s" : ""} ${list(removed)} removed`, where);
+    }
+    if (added.length > 0) {
+      this.add(site, dir, req ? "request-discriminator-mapping-added" : "response-discriminator-mapping-added", `discriminator value${added.length > 1 ? "s" : ""} ${list(added)} added`, where);
+    }
+  }
+
+  private compareVariants(keyword: "oneOf" | "anyOf", b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
+    const bl = b[keyword];
+    const hl = h[keyword];
+    if (!bl && !hl) return;
+    // A plain schema on one side stands for a single variant, so `string` → `oneOf: [string, integer]` reads as one added variant.
+    const bs = bl ?? (hl && !b[keyword === "oneOf" ? "anyOf" : "oneOf"] ? [b] : undefined);
+    const hs = hl ?? (bl && !h[keyword === "oneOf" ? "anyOf" : "oneOf"] ? [h] : undefined);
+    if (!bs || !hs) return;
+    const slug = keyword === "oneOf" ? "one-of" : "any-of";
+    const req = dir === "request";
+    const { pairs, removed, added } = matchVariants(bs, hs);
+    for (const i of removed) {
+      const v = bs[i]!;
+      const where = { base: v.place, head: place(h, keyword), path: `${site.path}/${keyword}/${bl ? i : 0}` };
+      const text = `${keyword} variant ${describeVariant(v, i)} removed`;
+      if (req) this.add(site, dir, `request-${slug}-variant-removed`, text, where, () => [exampleOf(v)]);
+      else this.add(site, dir, `response-${slug}-variant-removed`, text, where);
+    }
+    for (const j of added) {
+      const v = hs[j]!;
+      const where = { head: v.place, path: `${site.path}/${keyword}/${hl ? j : 0}` };
+      const text = `${keyword} variant ${describeVariant(v, j)} added`;
+      this.add(site, dir, req ? `request-${slug}-variant-added` : `response-${slug}-variant-added`, text, where);
+    }
+    for (const [i, j] of pairs) {
+      const bv = bs[i]!;
+      const hv = hs[j]!;
+      if (bv === b && hv === h) continue;
+      const tokens = hl ? [keyword, j] : bl ? [keyword, i] : [];
+      const childSite = this.child(site, dir, b, h, { kind: "variant" }, tokens, site.name);
+      // Only the variant itself is compared; the node's own keywords were compared above.
+      if (bv === b || hv === h) childSite.trail = site.trail;
+      this.visit(bv, hv, dir, childSite);
+    }
+  }
+
+  private compareAllOf(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
+    const bl = b.allOf ?? [];
+    const hl = h.allOf ?? [];
+    const req = dir === "request";
+    const { pairs, removed, added } = matchVariants(bl, hl);
+    for (const i of removed) {
+      const v = bl[i]!;
+      const where = { base: v.place, head: place(h, "allOf"), path: `${site.path}/allOf/${i}` };
+      const text = `allOf member ${describeVariant(v, i)} removed`;
+      if (req) this.add(site, dir, "request-all-of-member-removed", text, where);
+      else this.add(site, dir, "response-all-of-member-removed", text, where, () => [exampleOf(h)]);
+    }
+    for (const j of added) {
+      const v = hl[j]!;
+      const where = { head: v.place, path: `${site.path}/allOf/${j}` };
+      const text = `allOf member ${describeVariant(v, j)} added`;
+      if (req) this.add(site, dir, "request-all-of-member-added", text, where, () => [exampleOf(b)]);
+      else this.add(site, dir, "response-all-of-member-added", text, where);
+    }
+    for (const [i, j] of pairs) {
+      this.visit(bl[i]!, hl[j]!, dir, this.child(site, dir, b, h, { kind: "member", index: req ? i : j }, ["allOf", j], site.name));
+    }
+  }
+
+  private compareOther(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
+    const keys = new Set([...b.other.keys(), ...h.other.keys()]);
+    for (const k of [...keys].sort()) {
+      if (b.other.get(k) === h.other.get(k)) continue;
+      this.add(site, dir, `${dir}-schema-keyword-changed`, `"${k}" changed`, { base: place(b, k), head: place(h, k), path: `${site.path}/${k}` });
+    }
+  }
+}
+
+function describeVariant(node: SchemaNode, index: number): string {
+  if (node.home !== undefined) {
+    const name = node.home.split("/").pop() ?? node.home;
+    return `\`${name}\``;
+  }
+  const types = effectiveTypes(node);
+  return `#${index}${types ? ` (${typeList(types)})` : ""}`;
+}
+
+/** Pair up variants: by `$ref` name, then by identical content, then by position, then by type. */
+export function matchVariants(
+  bs: readonly SchemaNode[],
+  hs: readonly SchemaNode[],
+): { pairs: [number, number][]; removed: number[]; added: number[] } {
+  const pairs: [number, number][] = [];
+  const freeB = new Set(bs.map((_, i) => i));
+  const freeH = new Set(hs.map((_, i) => i));
+  const take = (i: number, j: number) => {
+    pairs.push([i, j]);
+    freeB.delete(i);
+    freeH.delete(j);
+  };
+  for (const i of [...freeB]) {
+    const home = bs[i]!.home;
+    if (home === undefined) continue;
+    const j = [...freeH].find((k) => hs[k]!.home === home);
+    if (j !== undefined) take(i, j);
+  }
+  for (const i of [...freeB]) {
+    const j = [...freeH].find((k) => hs[k]!.dialect === bs[i]!.dialect && deepEqual(hs[k]!.raw, bs[i]!.raw));
+    if (j !== undefined) take(i, j);
+  }
+  const overlap = (x: SchemaNode, y: SchemaNode) => {
+    const a = effectiveTypes(x);
+    const c = effectiveTypes(y);
+    if (!a || !c) return true;
+    return [...a].some((t) => allowsType(c, t) || (t === "number" && c.has("integer")));
+  };
+  // A variant with a name of its own was renamed or replaced, not edited: match it by position only when both are unnamed.
+  for (const i of [...freeB]) {
+    if (freeH.has(i) && overlap(bs[i]!, hs[i]!) && (bs[i]!.home === undefined || hs[i]!.home === undefined)) take(i, i);
+  }
+  for (const i of [...freeB]) {
+    const j = [...freeH].find((k) => overlap(bs[i]!, hs[k]!) && bs[i]!.home === undefined && hs[k]!.home === undefined);
+    if (j !== undefined) take(i, j);
+  }
+  return { pairs, removed: [...freeB], added: [...freeH] };
+}
+
+/** A property name neither side lists, for payloads that test unlisted properties. */
+function freshName(b: SchemaNode, h: SchemaNode): string {
+  let name = "unlisted_property";
+  for (let i = 2; b.properties.has(name) || h.properties.has(name); i++) name = `unlisted_property_${i}`;
+  return name;
+}
+
+/** Values just past a bound (on the side the bound excludes). */
+function justOutside(bound: Bound, lower: boolean, step: number): number[] {
+  if (bound.exclusive) return [bound.value];
+  const s = Number.isInteger(bound.value) ? step : Math.max(Math.abs(bound.value) * 1e-6, 1e-9);
+  return lower ? [bound.value - s, bound.value - 1] : [bound.value + s, bound.value + 1];
+}
+
+const FORMAT_WITNESSES: Record<string, unknown[]> = {
+  date: ["2024-01-01"],
+  "date-time": ["2024-01-01T00:00:00Z"],
+  time: ["12:00:00Z"],
+  email: ["user@example.com"],
+  uri: ["https://example.com/"],
+  uuid: ["00000000-0000-4000-8000-000000000000"],
+  ipv4: ["192.0.2.1"],
+  ipv6: ["2001:db8::1"],
+  hostname: ["example.com"],
+  int64: [2 ** 31, -(2 ** 31) - 1],
+  double: [3.4e39, 1.5],
+  int32: [1],
+  float: [1.5],
+};
+
+/** Values in the `accept` format that are not in the `reject` format. */
+function formatWitnesses(accept: string, reject: string): unknown[] {
+  const known = FORMAT_WITNESSES[accept] ?? [];
+  return [...known, "example", `not-a-${reject.replace(/[^a-z]/gi, "")}`, 1.5, 2 ** 31];
+}

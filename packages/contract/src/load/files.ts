@@ -1,0 +1,114 @@
+import { open, realpath } from "node:fs/promises";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { formatValue, GateError } from "@mlgate/core";
+import { type ContractLimits, LIMIT_HINT } from "../limits.js";
+
+/**
+ * Where the files of one side of a contract come from: the working tree, or a git revision.
+ * Identifiers are opaque to the loader; `resolve` turns a relative `$ref` into one.
+ */
+export interface ContractFiles {
+  read(id: string, limits: ContractLimits): Promise<Uint8Array>;
+  /** The file a relative reference from `fromId` names; throws when it leaves the allowed root. */
+  resolve(fromId: string, relativePath: string): string;
+  /** How messages and findings name the file. */
+  display(id: string): string;
+  /** The same file as a path relative to the contract's root directory, to compare sides by. */
+  relativeName(id: string): string;
+}
+
+export function tooLarge(file: string, size: number, max: number): GateError {
+  return new GateError(
+    `${file} is ${formatValue(size, "bytes")}, over the ${formatValue(max, "bytes")} limit for a contract file`,
+    { location: { file }, hint: LIMIT_HINT },
+  );
+}
+
+/** `$ref` paths are URI references: percent-decoded, forward slashes. */
+export function decodeRefPath(path: string, from: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new GateError(`invalid $ref path "${path}" (bad percent-encoding)`, { location: { file: from } });
+  }
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel));
+}
+
+/** Files in the working tree, confined to `root` (symbolic links included). */
+export class DiskFiles implements ContractFiles {
+  readonly root: string;
+
+  constructor(
+    root: string,
+    private readonly cwd: string,
+  ) {
+    this.root = resolve(root);
+  }
+
+  display(id: string): string {
+    const rel = relative(this.cwd, id);
+    return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : id;
+  }
+
+  relativeName(id: string): string {
+    return relative(this.root, id).split(sep).join("/");
+  }
+
+  resolve(fromId: string, relativePath: string): string {
+    const target = resolve(dirname(fromId), decodeRefPath(relativePath, this.display(fromId)));
+    if (!inside(this.root, target)) {
+      throw new GateError(
+        `$ref "${relativePath}" in ${this.display(fromId)} points outside the contract root ${this.display(this.root) || "."}`,
+        {
+          location: { file: this.display(fromId) },
+          hint: "keep referenced files under the root directory, or widen it with the `root` option",
+        },
+      );
+    }
+    return target;
+  }
+
+  async read(id: string, limits: ContractLimits): Promise<Uint8Array> {
+    const shown = this.display(id);
+    let real: string;
+    try {
+      real = await realpath(id);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new GateError(
+        code === "ENOENT" || code === "ENOTDIR" ? `contract file not found: ${shown}` : `cannot read ${shown}: ${code}`,
+        { location: { file: shown }, cause: e },
+      );
+    }
+    const realRoot = await realpath(this.root).catch(() => this.root);
+    if (!inside(realRoot, real)) {
+      throw new GateError(`${shown} resolves (through a symbolic link) outside the contract root`, {
+        location: { file: shown },
+        hint: "keep referenced files under the root directory, or widen it with the `root` option",
+      });
+    }
+    const handle = await open(real, "r");
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new GateError(`${shown} is not a regular file`, { location: { file: shown } });
+      if (info.size > limits.maxFileBytes) throw tooLarge(shown, info.size, limits.maxFileBytes);
+      const chunks: Buffer[] = [];
+      let length = 0;
+      while (length <= limits.maxFileBytes) {
+        const chunk = Buffer.alloc(Math.min(1024 * 1024, limits.maxFileBytes + 1 - length));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
+        if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
+        length += bytesRead;
+      }
+      if (length > limits.maxFileBytes) throw tooLarge(shown, length, limits.maxFileBytes);
+      return Buffer.concat(chunks, length);
+    } finally {
+      await handle.close();
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Positions in a JSON text for a batch of JSON pointers, found in one pass that skips every
+ * subtree no pointer enters. Parsing positions for a whole multi-megabyte description would cost
+ * more than the diff itself; findings need only a handful of them.
+ */
+
+interface Trie {
+  /** The pointer ending here, when one does. */
+  pointer?: string;
+  children: Map<string, Trie>;
+}
+
+function buildTrie(pointers: Iterable<readonly [string, readonly string[]]>): Trie {
+  const root: Trie = { children: new Map() };
+  for (const [pointer, tokens] of pointers) {
+    let node = root;
+    for (const token of tokens) {
+      let next = node.children.get(token);
+      if (!next) {
+        next = { children: new Map() };
+        node.children.set(token, next);
+      }
+      node = next;
+    }
+    node.pointer = pointer;
+  }
+  return root;
+}
+
+const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+class Scanner {
+  i = 0;
+  constructor(readonly text: string) {}
+
+  ws(): void {
+    const t = this.text;
+    while (this.i < t.length && WS.has(t.charCodeAt(this.i))) this.i++;
+  }
+
+  /** Past the closing quote of the string starting at `i`; returns its decoded value. */
+  string(): string {
+    const t = this.text;
+    const start = this.i;
+    let escaped = false;
+    this.i++;
+    while (this.i < t.length) {
+      const c = t.charCodeAt(this.i);
+      if (c === 0x5c) {
+        escaped = true;
+        this.i += 2;
+        continue;
+      }
+      this.i++;
+      if (c === 0x22) break;
+    }
+    const raw = t.slice(start, this.i);
+    if (!escaped) return raw.slice(1, -1);
+    try {
+      return JSON.parse(raw) as string;
+    } catch {
+      return raw.slice(1, -1);
+    }
+  }
+
+  /** Past the value starting at `i`, without looking inside it. */
+  skip(): void {
+    const t = this.text;
+    const c = t.charCodeAt(this.i);
+    if (c === 0x22) {
+      this.string();
+      return;
+    }
+    if (c !== 0x7b && c !== 0x5b) {
+      while (this.i < t.length) {
+        const d = t.charCodeAt(this.i);
+        if (d === 0x2c || d === 0x7d || d === 0x5d || WS.has(d)) break;
+        this.i++;
+      }
+      return;
+    }
+    let depth = 0;
+    while (this.i < t.length) {
+      const d = t.charCodeAt(this.i);
+      if (d === 0x22) {
+        this.string();
+        continue;
+      }
+      this.i++;
+      if (d === 0x7b || d === 0x5b) depth++;
+      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return;
+    }
+  }
+}
+
+/**
+ * Offsets of the values (for members: of their keys, where a reader looks) that the pointers name.
+ * Pointers that name nothing in the text are left out of the result.
+ */
+export function locateJsonPointers(
+  text: string,
+  pointers: Iterable<readonly [string, readonly string[]]>,
+): Map<string, number> {
+  const found = new Map<string, number>();
+  const trie = buildTrie(pointers);
+  const s = new Scanner(text);
+  s.ws();
+  if (trie.pointer !== undefined) found.set(trie.pointer, s.i);
+
+  const visit = (node: Trie): void => {
+    const c = text.charCodeAt(s.i);
+    if (node.children.size === 0 || (c !== 0x7b && c !== 0x5b)) {
+      s.skip();
+      return;
+    }
+    s.i++;
+    s.ws();
+    let index = 0;
+    let remaining = node.children.size;
+    while (s.i < text.length) {
+      const d = text.charCodeAt(s.i);
+      if (d === 0x7d || d === 0x5d) {
+        s.i++;
+        return;
+      }
+      if (d === 0x2c) {
+        s.i++;
+        s.ws();
+        continue;
+      }
+      let token: string;
+      let at = s.i;
+      if (c === 0x7b) {
+        token = s.string();
+        s.ws();
+        s.i++; // the colon
+        s.ws();
+      } else {
+        token = String(index++);
+      }
+      const child = remaining > 0 ? node.children.get(token) : undefined;
+      if (child) {
+        remaining--;
+        if (c === 0x5b) at = s.i;
+        if (child.pointer !== undefined) found.set(child.pointer, at);
+        visit(child);
+      } else {
+        s.skip();
+      }
+      s.ws();
+    }
+  };
+  visit(trie);
+  return found;
+}

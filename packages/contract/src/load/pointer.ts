@@ -1,0 +1,45 @@
+/** JSON Pointer (RFC 6901) helpers. */
+
+export function escapeToken(token: string | number): string {
+  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+export function unescapeToken(token: string): string {
+  return token.replace(/~1/g, "/").replace(/~0/g, "~");
+}
+
+/** `["paths", "/pets", "get"]` → `/paths/~1pets/get`. */
+export function toPointer(tokens: readonly (string | number)[]): string {
+  return tokens.map((t) => `/${escapeToken(t)}`).join("");
+}
+
+/** `/paths/~1pets/get` → `["paths", "/pets", "get"]`; `""` is the whole document. */
+export function parsePointer(pointer: string): string[] | undefined {
+  if (pointer === "") return [];
+  if (!pointer.startsWith("/")) return undefined;
+  return pointer.slice(1).split("/").map(unescapeToken);
+}
+
+/** Append tokens to a pointer. */
+export function childPointer(pointer: string, ...tokens: (string | number)[]): string {
+  return pointer + toPointer(tokens);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object";
+}
+
+/** The value a pointer names, or undefined when some step is missing. */
+export function getAt(root: unknown, tokens: readonly string[]): unknown {
+  let node = root;
+  for (const token of tokens) {
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9]\d*)$/.test(token)) return undefined;
+      node = node[Number(token)];
+    } else if (isRecord(node)) {
+      if (!Object.hasOwn(node, token)) return undefined;
+      node = node[token];
+    } else return undefined;
+  }
+  return node;
+}

@@ -1,0 +1,387 @@
+import { GateError } from "@mlgate/core";
+import type { DocPlace, LoadedContract } from "../load/contract.js";
+import { refOf } from "../load/contract.js";
+import { childPointer } from "../load/pointer.js";
+import { canonicalJson } from "./canonical.js";
+import type { Bound, Dialect, Discriminator, JsonType, SchemaNode } from "./types.js";
+
+const TYPE_NAMES = new Set(["string", "number", "integer", "boolean", "array", "object", "null"]);
+
+/** Keywords that validate but that the rules do not model one by one. */
+const OTHER_KEYWORDS = [
+  "not",
+  "patternProperties",
+  "propertyNames",
+  "contains",
+  "minContains",
+  "maxContains",
+  "dependentRequired",
+  "dependentSchemas",
+  "dependencies",
+  "if",
+  "then",
+  "else",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+  "contentMediaType",
+  "contentEncoding",
+];
+
+/** Keywords that say nothing about which values are valid. */
+const ANNOTATIONS = new Set([
+  "$schema",
+  "$id",
+  "$anchor",
+  "$comment",
+  "$defs",
+  "definitions",
+  "title",
+  "description",
+  "summary",
+  "example",
+  "examples",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "externalDocs",
+  "xml",
+  "discriminator",
+  "nullable",
+  "x-nullable",
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/**
+ * Builds schema nodes from a loaded contract, lazily (children on first use) and once per place,
+ * so `$ref` cycles become cycles of nodes rather than endless expansion.
+ */
+export class SchemaFactory {
+  private readonly byPlace = new Map<string, SchemaNode>();
+  private nextId = 1;
+
+  constructor(
+    readonly contract: LoadedContract,
+    readonly dialect: Dialect,
+  ) {}
+
+  /** The schema at `place` whose value is `value` (which may be a `$ref`). */
+  node(place: DocPlace, value: unknown, home?: string): SchemaNode {
+    if (refOf(value) !== undefined && !this.refWithSiblings(value)) {
+      const target = this.contract.deref(place, value);
+      return this.node(target, target.value, this.contract.address(target));
+    }
+    const key = `${place.doc.id}#${place.pointer}`;
+    const known = this.byPlace.get(key);
+    if (known) return known;
+    const built = new Schema(this, this.nextId++, place, value, home);
+    this.byPlace.set(key, built);
+    return built;
+  }
+
+  /** A schema that allows anything, standing for a missing one. */
+  any(place: DocPlace): SchemaNode {
+    return unconstrainedSchema(place, this.dialect);
+  }
+
+  /** A schema made up here (a Swagger 2.0 form, a parameter set), with real schemas inside. */
+  synthetic(place: DocPlace, raw: Record<string, unknown>, properties: Map<string, SchemaNode>, required: string[]) {
+    return new Schema(this, this.nextId++, place, raw, undefined, { properties, required: new Set(required) });
+  }
+
+  /** 2020-12 and OpenAPI 3.1 apply keywords beside `$ref`; older dialects ignore them. */
+  refWithSiblings(value: unknown): boolean {
+    if (this.dialect !== "2020-12" && this.dialect !== "oas31") return false;
+    if (!isRecord(value)) return false;
+    return Object.keys(value).some((k) => k !== "$ref" && !ANNOTATIONS.has(k) && !k.startsWith("x-"));
+  }
+}
+
+class Schema implements SchemaNode {
+  readonly raw: unknown;
+  readonly unconstrained: boolean;
+  readonly types?: ReadonlySet<JsonType>;
+  readonly nullable: boolean;
+  readonly format?: string;
+  readonly enum?: readonly unknown[];
+  readonly minimum?: Bound;
+  readonly maximum?: Bound;
+  readonly multipleOf?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly uniqueItems: boolean;
+  readonly minProperties?: number;
+  readonly maxProperties?: number;
+  readonly readOnly: boolean;
+  readonly writeOnly: boolean;
+  readonly deprecated: boolean;
+  readonly default?: { value: unknown };
+  readonly discriminator?: Discriminator;
+  readonly other: ReadonlyMap<string, string>;
+  readonly dialect: Dialect;
+  private readonly obj: Record<string, unknown>;
+  private cache = new Map<string, unknown>();
+  private readonly preset?: { properties: Map<string, SchemaNode>; required: Set<string> };
+
+  constructor(
+    private readonly factory: SchemaFactory,
+    readonly id: number,
+    readonly place: DocPlace,
+    raw: unknown,
+    readonly home: string | undefined,
+    preset?: { properties: Map<string, SchemaNode>; required: Set<string> },
+  ) {
+    this.raw = raw;
+    this.dialect = factory.dialect;
+    if (preset) this.preset = preset;
+    if (raw === true || raw === false) {
+      this.obj = {};
+      this.unconstrained = raw;
+      this.uniqueItems = false;
+      this.readOnly = false;
+      this.writeOnly = false;
+      this.deprecated = false;
+      this.other = new Map();
+      if (raw === false) {
+        this.types = new Set();
+        this.enum = [];
+        this.nullable = false;
+      } else this.nullable = true;
+      return;
+    }
+    if (!isRecord(raw)) this.fail(`a schema must be an object${this.booleanSchemas() ? " or a boolean" : ""}`);
+    const o = raw as Record<string, unknown>;
+    this.obj = o;
+    const legacy = this.dialect === "oas30" || this.dialect === "swagger2";
+
+    let typeNull = false;
+    if (o.type !== undefined) {
+      const list = Array.isArray(o.type) ? o.type : [o.type];
+      const types = new Set<JsonType>();
+      for (const t of list) {
+        if (t === "file" && this.dialect === "swagger2") types.add("string");
+        else if (typeof t === "string" && TYPE_NAMES.has(t) && !(legacy && t === "null")) {
+          if (t === "null") typeNull = true;
+          else types.add(t as JsonType);
+        } else this.fail(`"type" must be one of ${[...TYPE_NAMES].join(", ")}, got ${canonicalJson(t)}`, "type");
+      }
+      this.types = types;
+    }
+    const nullableFlag =
+      (legacy && o.nullable === true) || (this.dialect === "swagger2" && o["x-nullable"] === true);
+    const typeAllowsNull = this.types === undefined || typeNull || nullableFlag;
+
+    let values: unknown[] | undefined;
+    if (o.enum !== undefined) {
+      if (!Array.isArray(o.enum)) this.fail(`"enum" must be a list`, "enum");
+      values = o.enum as unknown[];
+    }
+    if (o.const !== undefined && this.dialect !== "oas30" && this.dialect !== "swagger2") {
+      values = values ? values.filter((v) => canonicalJson(v) === canonicalJson(o.const)) : [o.const];
+    }
+    // OpenAPI 3.0 `nullable: true` is read as allowing null even when an enum forgets to list it.
+    const enumAllowsNull = values === undefined || values.includes(null) || nullableFlag;
+    this.nullable = typeAllowsNull && enumAllowsNull;
+    if (values) this.enum = values.filter((v) => v !== null);
+
+    if (o.format !== undefined) this.format = this.string("format");
+    this.minimum = this.bound("minimum", "exclusiveMinimum", legacy);
+    this.maximum = this.bound("maximum", "exclusiveMaximum", legacy);
+    if (o.multipleOf !== undefined) {
+      const m = o.multipleOf;
+      if (typeof m !== "number" || !(m > 0)) this.fail(`"multipleOf" must be a number above 0`, "multipleOf");
+      this.multipleOf = m as number;
+    }
+    this.minLength = this.count("minLength");
+    this.maxLength = this.count("maxLength");
+    if (o.pattern !== undefined) this.pattern = this.string("pattern");
+    this.minItems = this.count("minItems");
+    this.maxItems = this.count("maxItems");
+    this.uniqueItems = o.uniqueItems === true;
+    this.minProperties = this.count("minProperties");
+    this.maxProperties = this.count("maxProperties");
+    this.readOnly = o.readOnly === true;
+    this.writeOnly = o.writeOnly === true;
+    this.deprecated = o.deprecated === true;
+    if (Object.hasOwn(o, "default")) this.default = { value: o.default };
+    const disc = o.discriminator;
+    if (typeof disc === "string") this.discriminator = { propertyName: disc, mapping: new Map() };
+    else if (isRecord(disc) && typeof disc.propertyName === "string") {
+      const mapping = new Map<string, string>();
+      if (isRecord(disc.mapping)) {
+        for (const [k, v] of Object.entries(disc.mapping)) if (typeof v === "string") mapping.set(k, v);
+      }
+      this.discriminator = { propertyName: disc.propertyName, mapping };
+    }
+    const other = new Map<string, string>();
+    for (const k of OTHER_KEYWORDS) if (o[k] !== undefined) other.set(k, canonicalJson(o[k]));
+    this.other = other;
+    this.unconstrained = !preset && Object.keys(o).every((k) => ANNOTATIONS.has(k) || k.startsWith("x-"));
+  }
+
+  private booleanSchemas(): boolean {
+    return this.dialect === "2020-12" || this.dialect === "draft-07" || this.dialect === "oas31";
+  }
+
+  private fail(message: string, keyword?: string): never {
+    const pointer = keyword === undefined ? this.place.pointer : childPointer(this.place.pointer, keyword);
+    const pos = this.place.doc.locate([pointer]).get(pointer);
+    throw new GateError(`invalid schema at ${pointer || "the document root"}: ${message}`, {
+      location: { file: this.place.doc.display, ...(pos ?? {}) },
+    });
+  }
+
+  private string(keyword: string): string {
+    const v = this.obj[keyword];
+    if (typeof v !== "string") this.fail(`"${keyword}" must be a string`, keyword);
+    return v as string;
+  }
+
+  private count(keyword: string): number | undefined {
+    const v = this.obj[keyword];
+    if (v === undefined) return undefined;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) {
+      this.fail(`"${keyword}" must be a whole number of at least 0`, keyword);
+    }
+    return v as number;
+  }
+
+  private bound(keyword: string, exclusiveKeyword: string, legacy: boolean): Bound | undefined {
+    const value = this.obj[keyword];
+    const exclusive = this.obj[exclusiveKeyword];
+    if (value !== undefined && typeof value !== "number") this.fail(`"${keyword}" must be a number`, keyword);
+    let out: Bound | undefined = value === undefined ? undefined : { value: value as number, exclusive: false };
+    if (typeof exclusive === "boolean") {
+      if (out && exclusive) out.exclusive = true;
+    } else if (typeof exclusive === "number" && !legacy) {
+      const lower = keyword === "minimum";
+      const tighter = !out || (lower ? exclusive >= out.value : exclusive <= out.value);
+      if (tighter) out = { value: exclusive, exclusive: true };
+    } else if (exclusive !== undefined) {
+      this.fail(`"${exclusiveKeyword}" must be a ${legacy ? "boolean" : "number"}`, exclusiveKeyword);
+    }
+    return out;
+  }
+
+  private lazy<T>(key: string, build: () => T): T {
+    if (this.cache.has(key)) return this.cache.get(key) as T;
+    const value = build();
+    this.cache.set(key, value);
+    return value;
+  }
+
+  private child(tokens: (string | number)[], value: unknown): SchemaNode {
+    return this.factory.node(
+      { doc: this.place.doc, pointer: childPointer(this.place.pointer, ...tokens) },
+      value,
+    );
+  }
+
+  private list(keyword: string): SchemaNode[] | undefined {
+    const v = this.obj[keyword];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v)) this.fail(`"${keyword}" must be a list of schemas`, keyword);
+    return (v as unknown[]).map((s, i) => this.child([keyword, i], s));
+  }
+
+  get properties(): ReadonlyMap<string, SchemaNode> {
+    return this.lazy("properties", () => {
+      if (this.preset) return this.preset.properties;
+      const out = new Map<string, SchemaNode>();
+      const props = this.obj.properties;
+      if (props === undefined) return out;
+      if (!isRecord(props)) this.fail(`"properties" must be a mapping of names to schemas`, "properties");
+      for (const [name, s] of Object.entries(props as Record<string, unknown>)) {
+        out.set(name, this.child(["properties", name], s));
+      }
+      return out;
+    });
+  }
+
+  get required(): ReadonlySet<string> {
+    return this.lazy("required", () => {
+      if (this.preset) return this.preset.required;
+      const r = this.obj.required;
+      if (r === undefined || typeof r === "boolean") return new Set<string>();
+      if (!Array.isArray(r) || r.some((x) => typeof x !== "string")) {
+        this.fail(`"required" must be a list of property names`, "required");
+      }
+      return new Set(r as string[]);
+    });
+  }
+
+  get additionalProperties(): boolean | SchemaNode {
+    return this.lazy("additionalProperties", () => {
+      const a = this.obj.additionalProperties;
+      if (a === undefined || a === true) return true;
+      if (a === false) return false;
+      return this.child(["additionalProperties"], a);
+    });
+  }
+
+  get items(): SchemaNode | undefined {
+    return this.lazy("items", () => {
+      const it = this.obj.items;
+      if (Array.isArray(it)) {
+        const extra = this.obj.additionalItems;
+        return extra === undefined ? undefined : this.child(["additionalItems"], extra);
+      }
+      return it === undefined ? undefined : this.child(["items"], it);
+    });
+  }
+
+  get prefixItems(): readonly SchemaNode[] | undefined {
+    return this.lazy("prefixItems", () => {
+      if (Array.isArray(this.obj.items)) return (this.obj.items as unknown[]).map((s, i) => this.child(["items", i], s));
+      return this.list("prefixItems");
+    });
+  }
+
+  get oneOf(): readonly SchemaNode[] | undefined {
+    return this.lazy("oneOf", () => this.list("oneOf"));
+  }
+
+  get anyOf(): readonly SchemaNode[] | undefined {
+    return this.lazy("anyOf", () => this.list("anyOf"));
+  }
+
+  get allOf(): readonly SchemaNode[] | undefined {
+    return this.lazy("allOf", () => {
+      const members = this.list("allOf") ?? [];
+      // 2020-12: `$ref` beside other keywords is one more constraint, like an allOf member.
+      if (refOf(this.obj) !== undefined && this.factory.refWithSiblings(this.obj)) {
+        const target = this.factory.contract.deref(this.place, { $ref: this.obj.$ref });
+        members.unshift(this.factory.node(target, target.value, this.factory.contract.address(target)));
+      }
+      return members.length > 0 ? members : undefined;
+    });
+  }
+}
+
+let nextAnyId = -1_000_000_000;
+
+/** A schema that allows anything, standing for a missing one (a parameter without a schema, say). */
+export function unconstrainedSchema(place: DocPlace, dialect: Dialect): SchemaNode {
+  return {
+    id: nextAnyId--,
+    place,
+    dialect,
+    raw: true,
+    unconstrained: true,
+    nullable: true,
+    uniqueItems: false,
+    properties: new Map(),
+    required: new Set(),
+    additionalProperties: true,
+    readOnly: false,
+    writeOnly: false,
+    deprecated: false,
+    other: new Map(),
+  };
+}

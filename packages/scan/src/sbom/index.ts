@@ -1,0 +1,1 @@
+export { type CycloneDxOptions, type SbomImage, toCycloneDx } from "./cyclonedx.js";
