@@ -10,7 +10,12 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type SMALL_MODEL, tensorBytes, type TensorSpec, torchStateDictPickle } from "../packages/artifact/test/fixtures/pickles/models.js";
+import {
+  type SMALL_MODEL,
+  type TensorSpec,
+  tensorBytes,
+  torchStateDictPickle,
+} from "../packages/artifact/test/fixtures/pickles/models.js";
 import { ZipWriter } from "../packages/artifact/test/fixtures/pickles/zip.js";
 import { commandExists, type Measurement, measure, printTable } from "./lib/measure.js";
 import type { Benchmark } from "./run.js";
@@ -84,7 +89,9 @@ async function buildWorker(dir: string): Promise<{ args: string[]; how: string }
       target: "node20",
       outfile,
       logLevel: "silent",
-      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
     });
     return { args: [outfile], how: "node, one bundled file" };
   } catch (e) {
@@ -102,11 +109,17 @@ const bench: Benchmark = {
       const path = join(dir, "model.pt");
       const started = performance.now();
       const size = writeArchive(path);
-      console.log(`wrote ${(size / 2 ** 20).toFixed(0)} MiB to ${path} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `wrote ${(size / 2 ** 20).toFixed(0)} MiB to ${path} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
       const worker = await buildWorker(dir);
       const rows: string[][] = [];
       const mb = size / 1e6;
-      const ours = measure(process.execPath, [...worker.args, path], { runs: RUNS, cwd: root, timeoutMs: 600_000 });
+      const ours = measure(process.execPath, [...worker.args, path], {
+        runs: RUNS,
+        cwd: root,
+        timeoutMs: 600_000,
+      });
       const tiny = join(dir, "tiny.pkl");
       writeFileSync(tiny, Uint8Array.of(0x80, 0x02, 0x4e, 0x2e));
       const startup = measure(process.execPath, [...worker.args, tiny], { runs: RUNS, cwd: root });
@@ -146,7 +159,10 @@ const bench: Benchmark = {
         console.log("/usr/bin/python3 is not installed: the python anchor is left out");
       }
       console.log("");
-      printTable(["tool", "wall s (median of 3)", "in-process s (last run)", "MB/s (wall)", "peak RSS MiB"], rows);
+      printTable(
+        ["tool", "wall s (median of 3)", "in-process s (last run)", "MB/s (wall)", "peak RSS MiB"],
+        rows,
+      );
       if (anchor) console.log(`\ntime ÷ python anchor: ${(ours.wallMs / anchor.wallMs).toFixed(2)}`);
       console.log(
         "\nBoth read every byte once for CRC-32; mlgate also checks local headers against the central directory, entry tiling, descriptors, and the storages data.pkl names.",

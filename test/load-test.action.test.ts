@@ -3,12 +3,14 @@
  * on loopback: inputs in, outputs, job summary with the latency chart, masked secrets, exit status;
  * then a split test (two shards and a merge), and the command line.
  */
+
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header templates are written ${env.NAME}, ${seq}, ${uuid}
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Report } from "@mlgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exampleBodies, type ExampleServer, startExampleServer } from "../examples/serve/index.js";
+import { type ExampleServer, exampleBodies, startExampleServer } from "../examples/serve/index.js";
 import { loadTestCommand } from "../packages/cli/src/commands/load-test.js";
 import { runAction } from "./harness/index.js";
 
@@ -23,12 +25,27 @@ beforeAll(async () => {
   healthy = await startExampleServer({ latencyMs: 2 });
   flaky = await startExampleServer({ latencyMs: 2, errorEvery: 4 });
   workspace = await mkdtemp(join(tmpdir(), "mlgate-load-action-"));
-  await writeFile(join(workspace, "inputs.jsonl"), exampleBodies(20).map((b) => JSON.stringify(b)).join("\n"));
+  await writeFile(
+    join(workspace, "inputs.jsonl"),
+    exampleBodies(20)
+      .map((b) => JSON.stringify(b))
+      .join("\n"),
+  );
   await writeFile(
     join(workspace, "mlgate.yml"),
-    ["version: 1", "load-test:", "  body-file: inputs.jsonl", "  rate: 40/s", "  duration: 1s",
+    [
+      "version: 1",
+      "load-test:",
+      "  body-file: inputs.jsonl",
+      "  rate: 40/s",
+      "  duration: 1s",
       // A fresh process runs cold for its first moments; the warm-up keeps that out of the figures.
-      "  warmup: 500ms", "  gates:", "    - p95 < 2s", "    - error_rate < 1%", ""].join("\n"),
+      "  warmup: 500ms",
+      "  gates:",
+      "    - p95 < 2s",
+      "    - error_rate < 1%",
+      "",
+    ].join("\n"),
   );
 });
 
@@ -41,7 +58,11 @@ describe("load-test action", () => {
     const run = await runAction(ACTION, {
       cwd: workspace,
       env: { API_TOKEN: TOKEN },
-      inputs: { url: `${healthy.url}/v1/predict`, headers: "Authorization: Bearer ${env.API_TOKEN}\nX-Request: ${seq}", comment: "false" },
+      inputs: {
+        url: `${healthy.url}/v1/predict`,
+        headers: "Authorization: Bearer ${env.API_TOKEN}\nX-Request: ${seq}",
+        comment: "false",
+      },
     });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     // `warn` when the shared test machine made the generator late (the SLA still holds).
@@ -60,12 +81,17 @@ describe("load-test action", () => {
     expect(run.summary).toMatch(/Authorization: (\*\*\*|\\\*\\\*\\\*)/);
     expect(run.secretsMasked).toContain(TOKEN);
     // The token reaches the log only inside the mask command itself.
-    expect(run.stdout.replace(`::add-mask::${TOKEN}`, "").replace(`::add-mask::Bearer ${TOKEN}`, "")).not.toContain(TOKEN);
+    expect(
+      run.stdout.replace(`::add-mask::${TOKEN}`, "").replace(`::add-mask::Bearer ${TOKEN}`, ""),
+    ).not.toContain(TOKEN);
     expect(JSON.stringify(report)).not.toContain(TOKEN);
   });
 
   it("fails when the endpoint misses its error SLA; outputs are still set", async () => {
-    const run = await runAction(ACTION, { cwd: workspace, inputs: { url: `${flaky.url}/v1/predict`, comment: "false" } });
+    const run = await runAction(ACTION, {
+      cwd: workspace,
+      inputs: { url: `${flaky.url}/v1/predict`, comment: "false" },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.verdict).toBe("fail");
     expect(run.outputs.headline).toMatch(/error_rate is 2\d(\.\d+)?%, limit < 1%/);
@@ -75,9 +101,14 @@ describe("load-test action", () => {
 
   it("splits a test across shards and judges the merged result", async () => {
     for (const shard of ["1/2", "2/2"]) {
-      const run = await runAction(ACTION, { cwd: workspace, inputs: { url: `${healthy.url}/v1/predict`, rate: "60/s", shard, warmup: "500ms", comment: "false" } });
+      const run = await runAction(ACTION, {
+        cwd: workspace,
+        inputs: { url: `${healthy.url}/v1/predict`, rate: "60/s", shard, warmup: "500ms", comment: "false" },
+      });
       expect(run.exitCode, run.stdout).toBe(0);
-      expect(run.outputs["result-file"]).toBe(join(workspace, `load-test-shard-${shard.replace("/", "-of-")}.json`));
+      expect(run.outputs["result-file"]).toBe(
+        join(workspace, `load-test-shard-${shard.replace("/", "-of-")}.json`),
+      );
       expect(run.outputs.requests).toBe("30");
     }
     const merged = await runAction(ACTION, {
@@ -91,10 +122,15 @@ describe("load-test action", () => {
   });
 
   it("turns an unreachable endpoint into an error verdict with the reason", async () => {
-    const run = await runAction(ACTION, { cwd: workspace, inputs: { url: "http://127.0.0.1:9/v1/predict", comment: "false" } });
+    const run = await runAction(ACTION, {
+      cwd: workspace,
+      inputs: { url: "http://127.0.0.1:9/v1/predict", comment: "false" },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.verdict).toBe("error");
-    expect(run.outputs.headline).toMatch(/^cannot reach http:\/\/127\.0\.0\.1:9\/v1\/predict: connection refused/);
+    expect(run.outputs.headline).toMatch(
+      /^cannot reach http:\/\/127\.0\.0\.1:9\/v1\/predict: connection refused/,
+    );
   });
 });
 
@@ -112,12 +148,28 @@ describe("mlgate load-test", () => {
   }
 
   it("loads a URL at a rate and prints the report; progress goes to stderr", async () => {
-    const run = await cli([`${healthy.url}/v1/predict`, "--rate", "40/s", "--duration", "1s", "--gate", "p95 < 2s", "--gate", "throughput >= 30/s", "--format", "json", "--body-file", "inputs.jsonl", "--warmup", "500ms"]);
+    const run = await cli([
+      `${healthy.url}/v1/predict`,
+      "--rate",
+      "40/s",
+      "--duration",
+      "1s",
+      "--gate",
+      "p95 < 2s",
+      "--gate",
+      "throughput >= 30/s",
+      "--format",
+      "json",
+      "--body-file",
+      "inputs.jsonl",
+      "--warmup",
+      "500ms",
+    ]);
     expect(run.code, run.stdout).toBe(0);
     const report = JSON.parse(run.stdout) as Report;
     expect(report.checks.map((c) => c.status)).toEqual(["pass", "pass"]);
     expect(report.metrics.requests?.value).toBe(40);
-    expect(run.stderr).toMatch(/^load-test \[\d+s\/1s\]/m);
+    expect(run.stderr).toMatch(/^load-test \[\d+s\/\d+s\] /m);
   });
 
   it("exits 2 on bad flags, naming them", async () => {

@@ -15,8 +15,10 @@ export interface Prediction {
 /** Why `features` is not a valid input, or undefined when it is. */
 export function featureProblem(features: unknown): string | undefined {
   if (!Array.isArray(features)) return "features must be an array of numbers";
-  if (features.length !== FEATURES.length) return `features must hold ${FEATURES.length} numbers (${FEATURES.join(", ")})`;
-  if (!features.every((x) => typeof x === "number" && Number.isFinite(x))) return "features must be finite numbers";
+  if (features.length !== FEATURES.length)
+    return `features must hold ${FEATURES.length} numbers (${FEATURES.join(", ")})`;
+  if (!features.every((x) => typeof x === "number" && Number.isFinite(x)))
+    return "features must be finite numbers";
   return undefined;
 }
 
@@ -35,7 +37,12 @@ export const PREDICT_RESPONSE_SCHEMA = {
   required: ["label", "probabilities"],
   properties: {
     label: { enum: [0, 1] },
-    probabilities: { type: "array", items: { type: "number", minimum: 0, maximum: 1 }, minItems: 2, maxItems: 2 },
+    probabilities: {
+      type: "array",
+      items: { type: "number", minimum: 0, maximum: 1 },
+      minItems: 2,
+      maxItems: 2,
+    },
   },
 } as const;
 

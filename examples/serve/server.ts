@@ -91,7 +91,12 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
     if (req.method === "POST" && path === "/v1/chat/completions") {
       return readJson(req, res, (body) => {
         if ((body as { stream?: unknown } | null)?.stream !== true) {
-          return send(res, 200, { object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: ANSWER.join("") }, finish_reason: "stop" }] });
+          return send(res, 200, {
+            object: "chat.completion",
+            choices: [
+              { index: 0, message: { role: "assistant", content: ANSWER.join("") }, finish_reason: "stop" },
+            ],
+          });
         }
         streamAnswer(res, options.firstTokenMs ?? 40, options.tokenGapMs ?? 15);
       });

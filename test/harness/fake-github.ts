@@ -173,7 +173,11 @@ export interface FakeGitHub {
   addPullRequest(owner: string, repo: string, pull: FakePullRequest): void;
   checkRuns(owner: string, repo: string): FakeCheckRun[];
   /** Register a workflow (for `GET /actions/workflows` and runs filtered by workflow). */
-  addWorkflow(owner: string, repo: string, workflow: { name: string; path: string; id?: number }): FakeWorkflow;
+  addWorkflow(
+    owner: string,
+    repo: string,
+    workflow: { name: string; path: string; id?: number },
+  ): FakeWorkflow;
   /**
    * Register a workflow run. Runs are listed newest first by `createdAt` (default: now, so later
    * additions come first); `conclusion` defaults to `success`.
@@ -585,7 +589,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           (a) => a.workflow_run.id === Number(runId) && (!query.name || a.name === query.name),
         );
         const { items, headers } = page(list, query, path);
-        const json = { total_count: list.length, artifacts: items.map((a) => artifactJson(owner!, repo!, a)) };
+        const json = {
+          total_count: list.length,
+          artifacts: items.map((a) => artifactJson(owner!, repo!, a)),
+        };
         return { status: 200, json, headers };
       },
     ],
@@ -846,15 +853,27 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const refuse = (status: number, code: string) => {
       call.status = status;
       const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code></Error>`;
-      res.writeHead(status, { "content-type": "application/xml", "content-length": String(Buffer.byteLength(xml)) });
+      res.writeHead(status, {
+        "content-type": "application/xml",
+        "content-length": String(Buffer.byteLength(xml)),
+      });
       res.end(xml);
     };
     const m = /^\/blobs\/([^/]+)$/.exec(parsed.pathname);
     const blob = m ? blobs.get(decodeURIComponent(m[1]!)) : undefined;
-    if (call.method !== "GET" || !blob) return refuse(404, "BlobNotFound");
+    if (call.method !== "GET" || !blob) {
+      refuse(404, "BlobNotFound");
+      return;
+    }
     // Blob storage refuses a request that carries both a signature and someone's credentials.
-    if (req.headers.authorization) return refuse(400, "InvalidAuthenticationInfo");
-    if (parsed.searchParams.get("sig") !== blob.sig) return refuse(403, "AuthenticationFailed");
+    if (req.headers.authorization) {
+      refuse(400, "InvalidAuthenticationInfo");
+      return;
+    }
+    if (parsed.searchParams.get("sig") !== blob.sig) {
+      refuse(403, "AuthenticationFailed");
+      return;
+    }
     call.status = 200;
     res.writeHead(200, {
       "content-type": blob.contentType,

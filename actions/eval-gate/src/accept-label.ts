@@ -8,12 +8,17 @@ import { eventPayload, pullRequestLabels, repository } from "./event.js";
  * payload), and the issue-events API says who applied it so the report can name them. A failed
  * lookup only loses the name, never the acceptance.
  */
-export async function acceptanceByLabel(label: string, token: string | undefined): Promise<LabelAcceptance | undefined> {
+export async function acceptanceByLabel(
+  label: string,
+  token: string | undefined,
+): Promise<LabelAcceptance | undefined> {
   const pr = pullRequestLabels(eventPayload());
-  if (!pr || !pr.labels.includes(label)) return undefined;
+  if (!pr?.labels.includes(label)) return undefined;
   const repo = repository();
   if (!token || !repo) {
-    core.info(`Pull request #${pr.number} carries "${label}"; without a token, who applied it is not looked up.`);
+    core.info(
+      `Pull request #${pr.number} carries "${label}"; without a token, who applied it is not looked up.`,
+    );
     return { label };
   }
   try {
@@ -22,7 +27,9 @@ export async function acceptanceByLabel(label: string, token: string | undefined
     core.info(`Pull request #${pr.number} carries "${label}", applied by ${applied.actor} at ${applied.at}.`);
     return { label, by: applied.actor, at: applied.at };
   } catch (e) {
-    core.warning(`${(e as Error).message}; the acceptance stands, but the report cannot name who applied the label.`);
+    core.warning(
+      `${(e as Error).message}; the acceptance stands, but the report cannot name who applied the label.`,
+    );
     return { label };
   }
 }

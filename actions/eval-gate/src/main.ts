@@ -1,11 +1,6 @@
 import * as core from "@actions/core";
 import { GateError } from "@mlgate/core";
-import {
-  type EvalGateInput,
-  parseColumnPairs,
-  resolveEvalGate,
-  runEvalGate,
-} from "@mlgate/evaluate";
+import { type EvalGateInput, parseColumnPairs, resolveEvalGate, runEvalGate } from "@mlgate/evaluate";
 import { readInputs, runGateAction } from "@mlgate/github";
 import { z } from "zod";
 import { acceptanceByLabel } from "./accept-label.js";
@@ -96,7 +91,9 @@ await runGateAction("eval-gate", async () => {
   }
 
   const judged = await runEvalGate(input);
-  const report = baselineUrl ? { ...judged, outputs: { ...judged.outputs, "baseline-url": baselineUrl } } : judged;
+  const report = baselineUrl
+    ? { ...judged, outputs: { ...judged.outputs, "baseline-url": baselineUrl } }
+    : judged;
   const files = given.output ?? resolved.report.outputs;
   return {
     report,

@@ -54,7 +54,8 @@ export async function fetchRemoteBaseline(
   }
   const described = describeBaseline(fetched);
   core.info(described.summary);
-  const what = fetched.source === "branch" ? `artifact "${fetched.artifact.name}"` : `asset "${fetched.asset.name}"`;
+  const what =
+    fetched.source === "branch" ? `artifact "${fetched.artifact.name}"` : `asset "${fetched.asset.name}"`;
   const files = await baselineFilesIn(fetched.dir, fetched.files, what);
   const source = { summary: described.summary, links: described.links, createdAt: described.createdAt };
   return { input: useFetchedBaseline(input, files, source), url: described.links[0]?.url };
@@ -62,11 +63,16 @@ export async function fetchRemoteBaseline(
 
 /** `branch` alone: the pull request's base branch, else the branch that was pushed, else the default. */
 function baseBranch(): string {
-  const payload = eventPayload() as { pull_request?: { base?: { ref?: unknown } }; repository?: { default_branch?: unknown } };
+  const payload = eventPayload() as {
+    pull_request?: { base?: { ref?: unknown } };
+    repository?: { default_branch?: unknown };
+  };
   const candidates = [
     process.env.GITHUB_BASE_REF,
     payload.pull_request?.base?.ref,
-    process.env.GITHUB_REF?.startsWith("refs/heads/") ? process.env.GITHUB_REF.slice("refs/heads/".length) : undefined,
+    process.env.GITHUB_REF?.startsWith("refs/heads/")
+      ? process.env.GITHUB_REF.slice("refs/heads/".length)
+      : undefined,
     payload.repository?.default_branch,
   ];
   const branch = candidates.find((b): b is string => typeof b === "string" && b !== "");

@@ -1,5 +1,5 @@
-import { resolveLoadTest, runLoadTest } from "@mlgate/load";
 import { readInputs, runGateAction } from "@mlgate/github";
+import { resolveLoadTest, runLoadTest } from "@mlgate/load";
 import { z } from "zod";
 
 // Inputs left empty fall back to the config file's keys, then to the gate's defaults.
@@ -32,7 +32,8 @@ const inputs = z.object({
 
 /** The runner's log command that hides a value wherever it would be printed. */
 function mask(secret: string): void {
-  for (const line of secret.split(/\r?\n/)) if (line.trim() !== "") process.stdout.write(`::add-mask::${line}\n`);
+  for (const line of secret.split(/\r?\n/))
+    if (line.trim() !== "") process.stdout.write(`::add-mask::${line}\n`);
 }
 
 await runGateAction("load-test", async () => {

@@ -2,6 +2,7 @@ import { lstat, readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { type Finding, GateError } from "@mlgate/core";
 import { sha256File } from "./hash.js";
+import type { FileHasher } from "./hash-worker.js";
 
 export interface ArtifactFile {
   /** Relative to the artifact root, with `/` separators. */
@@ -78,11 +79,11 @@ export async function walkArtifact(
   return { files, findings };
 }
 
-/** Hash each file in turn (streamed), filling in `sha256`. */
-export async function hashArtifactFiles(files: ArtifactFile[]): Promise<ArtifactFile[]> {
+/** Hash each file (streamed), filling in `sha256`; through `hasher` when given, so work is shared. */
+export async function hashArtifactFiles(files: ArtifactFile[], hasher?: FileHasher): Promise<ArtifactFile[]> {
   for (const f of files) {
     if (f.sha256 !== undefined) continue;
-    const { sha256, bytes } = await sha256File(f.absolute);
+    const { sha256, bytes } = await (hasher ? hasher.hash(f.absolute) : sha256File(f.absolute));
     f.sha256 = sha256;
     f.bytes = bytes;
   }

@@ -26,8 +26,45 @@ function tally(count: NonFiniteCount, nan: boolean): void {
   else count.inf++;
 }
 
+/** Aligned little-endian data read through typed views: several times faster than a DataView. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function countAligned(kind: FloatEncoding, bytes: Uint8Array, out: NonFiniteCount): boolean {
+  if (!LITTLE_ENDIAN) return false;
+  const width = encodingWidth(kind);
+  if (bytes.byteOffset % width !== 0 || bytes.byteLength % width !== 0) return false;
+  const n = bytes.byteLength / width;
+  if (kind === "f32") {
+    const v = new Uint32Array(bytes.buffer, bytes.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      if ((x & 0x7f800000) === 0x7f800000) tally(out, (x & 0x007fffff) !== 0);
+    }
+    return true;
+  }
+  if (kind === "f64") {
+    const v = new Uint32Array(bytes.buffer, bytes.byteOffset, n * 2);
+    for (let i = 1; i < 2 * n; i += 2) {
+      const hi = v[i]!;
+      if ((hi & 0x7ff00000) === 0x7ff00000) tally(out, ((hi & 0x000fffff) | v[i - 1]!) !== 0);
+    }
+    return true;
+  }
+  if (kind === "f16" || kind === "bf16") {
+    const v = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+    const [exp, man] = kind === "f16" ? [0x7c00, 0x03ff] : [0x7f80, 0x007f];
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      if ((x & exp) === exp) tally(out, (x & man) !== 0);
+    }
+    return true;
+  }
+  return false;
+}
+
 export function countNonFinite(kind: FloatEncoding, bytes: Uint8Array): NonFiniteCount {
   const out = { nan: 0, inf: 0 };
+  if (countAligned(kind, bytes, out)) return out;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (kind) {
     case "f32":

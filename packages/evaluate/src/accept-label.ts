@@ -32,7 +32,7 @@ export function applyLabelAcceptance(report: Report, acceptance: LabelAcceptance
   if (report.verdict === "error") return report;
   const who = acceptance.by
     ? `applied by ${acceptance.by}${acceptance.at ? ` on ${acceptance.at.slice(0, 10)}` : ""}`
-    : "applied by someone the event history does not name";
+    : "who applied it is not known";
   const accepted: string[] = [];
   const refused: string[] = [];
   const checks = report.checks.map((c) => {
@@ -46,9 +46,7 @@ export function applyLabelAcceptance(report: Report, acceptance: LabelAcceptance
     return { ...c, status: "warn" as const, message };
   });
   const still =
-    refused.length > 0
-      ? ` Still failing, as a label cannot waive them: ${refused.join("; ")}.`
-      : "";
+    refused.length > 0 ? ` Still failing, as a label cannot waive them: ${refused.join("; ")}.` : "";
   const note = `The pull request carries the label "${acceptance.label}" (${who}): ${accepted.length} failing comparison(s) with the baseline accepted as warnings. Absolute thresholds, must-pass examples, behavioural tests and baseline checks are never waived by a label.${still}`;
   if (accepted.length === 0) return { ...report, notes: [...(report.notes ?? []), note] };
   const verdict = verdictOf(report.findings, checks);

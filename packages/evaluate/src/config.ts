@@ -87,7 +87,9 @@ export const evalGateSection = gateSection({
           .number()
           .min(0)
           .optional()
-          .describe("How far a dir test's score may move against its expected direction and still pass (default 0)."),
+          .describe(
+            "How far a dir test's score may move against its expected direction and still pass (default 0).",
+          ),
       }),
     ])
     .optional()
@@ -254,7 +256,10 @@ export async function resolveEvalGate(
   const inFile = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(loaded.baseDir, p));
   const inCwd = (p: string | undefined) => (p === undefined ? undefined : resolveFrom(source.cwd, p));
   // A baseline can be a remote spec (branch:main); only a file is resolved as a path.
-  const baselineOf = (value: string | undefined, resolvePath: (p: string | undefined) => string | undefined) => {
+  const baselineOf = (
+    value: string | undefined,
+    resolvePath: (p: string | undefined) => string | undefined,
+  ) => {
     if (value === undefined) return undefined;
     const spec = parseBaselineSpec(value);
     return spec.from === "file" ? resolvePath(spec.path) : value;
@@ -338,7 +343,8 @@ export async function resolveEvalGate(
       ? {
           remoteBaseline: {
             spec,
-            artifact: pick(overrides.baselineArtifact, fromFile["baseline-artifact"]) ?? DEFAULT_BASELINE_ARTIFACT,
+            artifact:
+              pick(overrides.baselineArtifact, fromFile["baseline-artifact"]) ?? DEFAULT_BASELINE_ARTIFACT,
             ...(workflow ? { workflow } : {}),
           },
         }

@@ -6,7 +6,7 @@ import {
   parseThresholds,
   type Report,
 } from "@mlgate/core";
-import { type LabelAcceptance, applyLabelAcceptance } from "./accept-label.js";
+import { applyLabelAcceptance, type LabelAcceptance } from "./accept-label.js";
 import { type BaselinePolicy, baselineChecks } from "./baseline/checks.js";
 import { parseDuration } from "./baseline/duration.js";
 import { type ConfigFile, configFingerprint } from "./baseline/fingerprint.js";
@@ -58,14 +58,20 @@ export async function runEvalGate(input: EvalGateInput): Promise<Report> {
   const behaviouralGates = thresholds.filter(isBehaviouralGate);
   const mainGates = input.gates.filter((_, i) => !isBehaviouralGate(thresholds[i] as { metric: string }));
   if (behaviouralGates.length > 0 && !input.behavioural) {
-    throw new GateError(`"${behaviouralGates[0]?.source}" gates a behavioural test, but no behavioural results were given`, {
-      hint: "pass --behavioural FILE (action input `behavioural`, or `behavioural:` under eval-gate in mlgate.yml)",
-    });
+    throw new GateError(
+      `"${behaviouralGates[0]?.source}" gates a behavioural test, but no behavioural results were given`,
+      {
+        hint: "pass --behavioural FILE (action input `behavioural`, or `behavioural:` under eval-gate in mlgate.yml)",
+      },
+    );
   }
   const configSha256 = await configFingerprint(readingSettings(input), input.evalConfig);
   const extras = await gatherExtras(input, behaviouralGates, configSha256, now.getTime());
   const saving = input.saveBaseline !== undefined;
-  const judged = await judge({ ...input, gates: mainGates, ...(saving ? { missingBaseline: "skip" } : {}) }, extras);
+  const judged = await judge(
+    { ...input, gates: mainGates, ...(saving ? { missingBaseline: "skip" } : {}) },
+    extras,
+  );
 
   let report = applyAcceptances(judged, input.accept ?? []);
   if (input.acceptLabel) report = applyLabelAcceptance(report, input.acceptLabel);
@@ -115,12 +121,18 @@ async function gatherExtras(
   }
   if (input.baseline === undefined) return extras;
 
-  const metaFile = input.baselineMeta === false ? undefined : (input.baselineMeta ?? metaBeside(input.baseline));
+  const metaFile =
+    input.baselineMeta === false ? undefined : (input.baselineMeta ?? metaBeside(input.baseline));
   const meta: BaselineMeta | undefined = metaFile ? await readBaselineMeta(metaFile) : undefined;
   const policy: BaselinePolicy = {
     mismatch: input.baselinePolicy?.mismatch ?? "warn",
     ...(input.baselinePolicy?.maxAge
-      ? { maxAge: { ms: parseDuration(input.baselinePolicy.maxAge, "baseline-max-age"), text: input.baselinePolicy.maxAge } }
+      ? {
+          maxAge: {
+            ms: parseDuration(input.baselinePolicy.maxAge, "baseline-max-age"),
+            text: input.baselinePolicy.maxAge,
+          },
+        }
       : {}),
   };
   const createdAt = input.baselineSource?.createdAt;

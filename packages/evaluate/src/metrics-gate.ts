@@ -35,7 +35,10 @@ const MAX_LISTED_METRICS = 50;
  * Judge a candidate's metric file against absolute and baseline-relative thresholds. `extras`
  * (behavioural tests, baseline checks, notes) join the report before the verdict is taken.
  */
-export async function runMetricsGate(input: MetricsGateInput, extras: GateExtras = NO_EXTRAS): Promise<Report> {
+export async function runMetricsGate(
+  input: MetricsGateInput,
+  extras: GateExtras = NO_EXTRAS,
+): Promise<Report> {
   const started = Date.now();
   const skipComparisons = input.missingBaseline === "skip" && input.baseline === undefined;
   if (input.gates.length === 0 && extras.checks.length === 0 && !skipComparisons) {

@@ -58,7 +58,8 @@ describe("baseline specs and durations", () => {
     expect(parseDuration("36h")).toBe(36 * 3_600_000);
     expect(parseDuration("2w")).toBe(14 * DAY);
     expect(parseDuration("90 m")).toBe(90 * 60_000);
-    for (const bad of ["14", "d", "-1d", "0d", "1y", "1e3d"]) expect(() => parseDuration(bad)).toThrow(/duration|more than zero/);
+    for (const bad of ["14", "d", "-1d", "0d", "1y", "1e3d"])
+      expect(() => parseDuration(bad)).toThrow(/duration|more than zero/);
     expect(formatAge(3 * DAY + 4 * 3_600_000 + 5)).toBe("3d 4h");
     expect(formatAge(5 * 3_600_000 + 12 * 60_000)).toBe("5h 12m");
     expect(formatAge(59_000)).toBe("0m");
@@ -101,7 +102,8 @@ describe("the baseline's metadata", () => {
   });
 
   it("refuses metadata that is malformed or names files outside its directory", async () => {
-    const bad = async (value: unknown) => readBaselineMeta(await file(BASELINE_META_FILE, JSON.stringify(value)));
+    const bad = async (value: unknown) =>
+      readBaselineMeta(await file(BASELINE_META_FILE, JSON.stringify(value)));
     await expect(bad({ schema: 1, createdAt: "yesterday", results: "r.jsonl" })).rejects.toThrow(/createdAt/);
     await expect(
       bad({ schema: 1, createdAt: "2025-01-01T00:00:00Z", results: "../../etc/passwd" }),
@@ -110,7 +112,9 @@ describe("the baseline's metadata", () => {
       bad({ schema: 1, createdAt: "2025-01-01T00:00:00Z", results: "r", evalSetSha256: "abc" }),
     ).rejects.toThrow(/evalSetSha256: a SHA-256/);
     await expect(readBaselineMeta(await file(BASELINE_META_FILE, "{oops"))).rejects.toThrow(/not valid JSON/);
-    await expect(readBaselineMeta(await file(BASELINE_META_FILE, "x".repeat(70_000)))).rejects.toThrow(/over the limit/);
+    await expect(readBaselineMeta(await file(BASELINE_META_FILE, "x".repeat(70_000)))).rejects.toThrow(
+      /over the limit/,
+    );
   });
 
   it("throws nothing but GateError on arbitrary metadata (property)", async () => {
@@ -196,14 +200,18 @@ describe("configFingerprint", () => {
       { name: "./prompt.txt", path: prompt },
     ]);
     expect(a).toBe(b);
-    expect(await configFingerprint({ kind: "classification" }, [{ name: "prompt.txt", path: prompt }])).not.toBe(a);
+    expect(
+      await configFingerprint({ kind: "classification" }, [{ name: "prompt.txt", path: prompt }]),
+    ).not.toBe(a);
     await writeFile(prompt, "Answer yes, no or maybe.");
     expect(
-      await configFingerprint({ kind: "classification", columns: { id: "doc" } }, [{ name: "prompt.txt", path: prompt }]),
+      await configFingerprint({ kind: "classification", columns: { id: "doc" } }, [
+        { name: "prompt.txt", path: prompt },
+      ]),
     ).not.toBe(a);
-    await expect(configFingerprint({}, [{ name: "missing.txt", path: join(dir, "missing.txt") }])).rejects.toThrow(
-      /eval-config file not found: missing.txt/,
-    );
+    await expect(
+      configFingerprint({}, [{ name: "missing.txt", path: join(dir, "missing.txt") }]),
+    ).rejects.toThrow(/eval-config file not found: missing.txt/);
     expect(canonicalJson({ b: [1, { d: 2, c: undefined }], a: "x" })).toBe('{"a":"x","b":[1,{"d":2}]}');
   });
 });
@@ -224,7 +232,9 @@ describe("eval-gate with a saved baseline", () => {
       ["delta(accuracy) >= -0.05", "skip"],
     ]);
     expect(first.outputs?.["baseline-dir"]).toBe(out);
-    expect(first.notes?.at(-1)).toMatch(/Saved these results as a baseline in .*artifact \(main.jsonl, mlgate-baseline.json\)/);
+    expect(first.notes?.at(-1)).toMatch(
+      /Saved these results as a baseline in .*artifact \(main.jsonl, mlgate-baseline.json\)/,
+    );
 
     // A pull request evaluated on the same eval set: the metadata beside the file is found and checked.
     const pr = await file("pr.jsonl", items(12));
@@ -269,10 +279,15 @@ describe("eval-gate with a saved baseline", () => {
     const input = useFetchedBaseline(
       { candidate: await file("g.jsonl", items(10)), gates: ["delta(accuracy) >= 0"] },
       files,
-      { summary: "Baseline: artifact of run #6 on main.", links: [{ title: "baseline run", url: "https://github.com/acme/models/actions/runs/6" }] },
+      {
+        summary: "Baseline: artifact of run #6 on main.",
+        links: [{ title: "baseline run", url: "https://github.com/acme/models/actions/runs/6" }],
+      },
     );
     const report = await runEvalGate(input);
-    expect(report.links).toEqual([{ title: "baseline run", url: "https://github.com/acme/models/actions/runs/6" }]);
+    expect(report.links).toEqual([
+      { title: "baseline run", url: "https://github.com/acme/models/actions/runs/6" },
+    ]);
     expect(report.notes).toContain("Baseline: artifact of run #6 on main.");
     expect(report.checks.find((c) => c.name === "baseline config")?.status).toBe("warn");
   });
@@ -314,7 +329,10 @@ describe("resolveEvalGate", () => {
     expect(overridden.remoteBaseline?.artifact).toBe("eval.zip");
     expect(overridden.acceptLabel).toBeUndefined();
 
-    const plain = await resolveEvalGate({ candidate: "c.jsonl", baseline: "b.jsonl", gates: ["accuracy >= 0"] }, { cwd: dir });
+    const plain = await resolveEvalGate(
+      { candidate: "c.jsonl", baseline: "b.jsonl", gates: ["accuracy >= 0"] },
+      { cwd: dir },
+    );
     expect(plain.input.baseline).toBe(join(dir, "b.jsonl"));
     expect(plain.acceptLabel).toBe("mlgate:accept-regression");
     await expect(

@@ -28,24 +28,45 @@ function suite(breaks: { mft: number; inv: number; dir: number }) {
   const rows: object[] = [];
   for (let i = 0; i < 20; i++) {
     const wrong = i < breaks.mft;
-    rows.push({ test: "negation", test_type: "mft", id: `neg-${i}`, label: "negative", prediction: wrong ? "positive" : "negative" });
+    rows.push({
+      test: "negation",
+      test_type: "mft",
+      id: `neg-${i}`,
+      label: "negative",
+      prediction: wrong ? "positive" : "negative",
+    });
   }
   for (let i = 0; i < 10; i++) {
     const wrong = i < breaks.inv;
     rows.push({ test: "typos", test_type: "inv", case: `t${i}`, id: `t${i}-orig`, prediction: "positive" });
-    rows.push({ test: "typos", test_type: "inv", case: `t${i}`, id: `t${i}-typo`, prediction: wrong ? "negative" : "positive" });
+    rows.push({
+      test: "typos",
+      test_type: "inv",
+      case: `t${i}`,
+      id: `t${i}-typo`,
+      prediction: wrong ? "negative" : "positive",
+    });
   }
   for (let i = 0; i < 10; i++) {
     const wrong = i < breaks.dir;
     rows.push({ test: "add intensifier", test_type: "dir", case: `d${i}`, id: `d${i}`, score: 0.7 });
-    rows.push({ test: "add intensifier", test_type: "dir", case: `d${i}`, id: `d${i}-very`, score: wrong ? 0.6 : 0.8, expect: "up" });
+    rows.push({
+      test: "add intensifier",
+      test_type: "dir",
+      case: `d${i}`,
+      id: `d${i}-very`,
+      score: wrong ? 0.6 : 0.8,
+      expect: "up",
+    });
   }
   return rows;
 }
 
 describe("reading behavioural results", () => {
   it("reads JSON Lines and CSV alike, with the other column names people use", async () => {
-    const fromJson = await readBehavioural(await jsonl("s.jsonl", suite({ mft: 0, inv: 0, dir: 0 }).slice(0, 3)));
+    const fromJson = await readBehavioural(
+      await jsonl("s.jsonl", suite({ mft: 0, inv: 0, dir: 0 }).slice(0, 3)),
+    );
     const csv = join(dir, "s.csv");
     await writeFile(
       csv,
@@ -59,8 +80,12 @@ describe("reading behavioural results", () => {
   it("names the file and line of a bad row", async () => {
     const bad = async (rows: object[]) => readBehavioural(await jsonl("bad.jsonl", rows));
     await expect(bad([{ test_type: "mft" }])).rejects.toThrow(/line 1: no test name/);
-    await expect(bad([{ test: "a", test_type: "unit" }])).rejects.toThrow(/line 1: test_type must be mft, inv or dir, got "unit"/);
-    await expect(bad([{ test: "a", test_type: "dir", expect: "sideways" }])).rejects.toThrow(/expect must be up or down/);
+    await expect(bad([{ test: "a", test_type: "unit" }])).rejects.toThrow(
+      /line 1: test_type must be mft, inv or dir, got "unit"/,
+    );
+    await expect(bad([{ test: "a", test_type: "dir", expect: "sideways" }])).rejects.toThrow(
+      /expect must be up or down/,
+    );
     await expect(bad([{ test: "a", test_type: "mft", score: "NaN" }])).rejects.toThrow(/finite number/);
     const broken = join(dir, "broken.jsonl");
     await writeFile(broken, '{"test":"a","test_type":"mft"}\n{"test":\n');
@@ -70,10 +95,12 @@ describe("reading behavioural results", () => {
     )) as { location?: unknown; message: string };
     expect(error.message).toMatch(/^line 2 is not valid JSON/);
     expect(error.location).toEqual({ file: broken, line: 2 });
-    await expect(readBehavioural(join(dir, "missing.jsonl"))).rejects.toThrow(/behavioural results not found/);
-    await expect(readBehavioural(await jsonl("many.jsonl", suite({ mft: 0, inv: 0, dir: 0 })), { maxRows: 10 })).rejects.toThrow(
-      /more than 10 rows/,
+    await expect(readBehavioural(join(dir, "missing.jsonl"))).rejects.toThrow(
+      /behavioural results not found/,
     );
+    await expect(
+      readBehavioural(await jsonl("many.jsonl", suite({ mft: 0, inv: 0, dir: 0 })), { maxRows: 10 }),
+    ).rejects.toThrow(/more than 10 rows/);
   });
 
   it("throws nothing but GateError on arbitrary lines (property)", async () => {
@@ -91,14 +118,23 @@ describe("reading behavioural results", () => {
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.oneof(row.map((r) => JSON.stringify(r)), fc.string({ maxLength: 20 })), { maxLength: 12 }), async (lines) => {
-        await writeFile(path, lines.join("\n"));
-        try {
-          judgeSuite(await readBehavioural(path));
-        } catch (e) {
-          if (!isGateError(e)) throw e;
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            row.map((r) => JSON.stringify(r)),
+            fc.string({ maxLength: 20 }),
+          ),
+          { maxLength: 12 },
+        ),
+        async (lines) => {
+          await writeFile(path, lines.join("\n"));
+          try {
+            judgeSuite(await readBehavioural(path));
+          } catch (e) {
+            if (!isGateError(e)) throw e;
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -106,16 +142,24 @@ describe("reading behavioural results", () => {
 
 describe("judging behavioural tests", () => {
   it("counts failing items (mft) and cases (inv, dir) per test", async () => {
-    const outcomes = judgeSuite(await readBehavioural(await jsonl("o.jsonl", suite({ mft: 2, inv: 1, dir: 3 }))));
+    const outcomes = judgeSuite(
+      await readBehavioural(await jsonl("o.jsonl", suite({ mft: 2, inv: 1, dir: 3 }))),
+    );
     const summary = [...outcomes.values()].map((o) => [o.key, o.units, o.failed.length]);
     expect(summary).toEqual([
       ["mft.negation", 20, 2],
       ["inv.typos", 10, 1],
       ["dir.add_intensifier", 10, 3],
     ]);
-    expect(outcomes.get("negation")?.reasons.get("neg-0")).toBe('"neg-0": expected "negative", got "positive"');
-    expect(outcomes.get("typos")?.reasons.get("t0")).toBe('case "t0": "positive" ("t0-orig") became "negative" ("t0-typo")');
-    expect(outcomes.get("add intensifier")?.reasons.get("d0")).toBe('case "d0": "d0-very" expected up, score 0.7 → 0.6');
+    expect(outcomes.get("negation")?.reasons.get("neg-0")).toBe(
+      '"neg-0": expected "negative", got "positive"',
+    );
+    expect(outcomes.get("typos")?.reasons.get("t0")).toBe(
+      'case "t0": "positive" ("t0-orig") became "negative" ("t0-typo")',
+    );
+    expect(outcomes.get("add intensifier")?.reasons.get("d0")).toBe(
+      'case "d0": "d0-very" expected up, score 0.7 → 0.6',
+    );
     expect(testKey("mft", "  Negation of positive!  ")).toBe("mft.Negation_of_positive");
   });
 
@@ -127,8 +171,12 @@ describe("judging behavioural tests", () => {
 
   it("refuses cases it cannot judge", async () => {
     const judge = async (rows: object[]) => judgeSuite(await readBehavioural(await jsonl("j.jsonl", rows)));
-    await expect(judge([{ test: "a", test_type: "inv", prediction: "x" }])).rejects.toThrow(/needs a case column/);
-    await expect(judge([{ test: "a", test_type: "inv", case: "c", prediction: "x" }])).rejects.toThrow(/has one row/);
+    await expect(judge([{ test: "a", test_type: "inv", prediction: "x" }])).rejects.toThrow(
+      /needs a case column/,
+    );
+    await expect(judge([{ test: "a", test_type: "inv", case: "c", prediction: "x" }])).rejects.toThrow(
+      /has one row/,
+    );
     await expect(
       judge([
         { test: "a", test_type: "dir", case: "c", score: 1 },
@@ -173,7 +221,9 @@ describe("judging behavioural tests", () => {
       ["inv.typos.failure_rate <= 5%", "fail"],
       ["warn: dir.add_intensifier.failure_rate <= 10%", "warn"],
     ]);
-    await expect(judgeBehavioural({ results }, parseThresholds(["mft.negatoin.failures == 0"]))).rejects.toThrow(
+    await expect(
+      judgeBehavioural({ results }, parseThresholds(["mft.negatoin.failures == 0"])),
+    ).rejects.toThrow(
       /no behavioural test metric "mft.negatoin.failures"; did you mean "mft.negation.failures"/,
     );
     await expect(judgeBehavioural({ results, defaults: { mft: "accuracy >= 1" } }, [])).rejects.toThrow(
@@ -193,8 +243,12 @@ describe("judging behavioural tests", () => {
     );
     const negation = judged.checks[0];
     expect(negation?.status).toBe("fail");
-    expect(negation?.message).toMatch(/^newly failing, it held for the baseline: mft\.negation\.failures is 3/);
-    expect(negation?.message).toMatch(/"neg-0": expected "negative", got "positive" \(held for the baseline\)/);
+    expect(negation?.message).toMatch(
+      /^newly failing, it held for the baseline: mft\.negation\.failures is 3/,
+    );
+    expect(negation?.message).toMatch(
+      /"neg-0": expected "negative", got "positive" \(held for the baseline\)/,
+    );
     expect(judged.checks[1]).toMatchObject({ name: "delta(inv.typos.failure_rate) <= 0", status: "pass" });
     expect(judged.newlyFailing).toEqual(["negation"]);
     expect(judged.notes[0]).toMatch(/Newly failing since the baseline: "negation"\.$/);

@@ -5,7 +5,7 @@ import { makeReport, parseThreshold } from "@mlgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyLabelAcceptance } from "../src/accept-label.js";
 import { runEvalGate } from "../src/eval-gate.js";
-import { encodeClassification, type EvalData } from "../src/metrics/index.js";
+import { type EvalData, encodeClassification } from "../src/metrics/index.js";
 import { decideAll } from "../src/paired/decide.js";
 import { estimate } from "../src/paired/estimate.js";
 import { runPairedGate } from "../src/paired/paired-gate.js";
@@ -65,12 +65,19 @@ describe("exact McNemar at a zero margin", () => {
       label: encoded.label.subarray(from, from + 200),
       prediction: encoded.prediction.subarray(from, from + 200),
     });
-    const e = estimate("accuracy", "delta", half(0), half(200), 200, { confidence: 0.95, resamples: 100, seed: 1 });
+    const e = estimate("accuracy", "delta", half(0), half(200), 200, {
+      confidence: 0.95,
+      resamples: 100,
+      seed: 1,
+    });
     expect(e.discordant).toEqual({ onlyCandidate: 2, onlyBaseline: 10 });
     const [zero] = decideAll([{ threshold: parseThreshold("delta(accuracy) >= 0"), estimate: e }], 0.95);
     expect(zero).toMatchObject({ test: "exact McNemar", decision: "fail" });
     expect(zero?.pWorse).toBeCloseTo(79 / 4096, 15);
-    const [margin] = decideAll([{ threshold: parseThreshold("delta(accuracy) >= -0.01"), estimate: e }], 0.95);
+    const [margin] = decideAll(
+      [{ threshold: parseThreshold("delta(accuracy) >= -0.01"), estimate: e }],
+      0.95,
+    );
     expect(margin?.test).toBe("interval");
 
     const files = await pair("mcnemar", 200, 10, 2);
@@ -107,7 +114,10 @@ describe("the table of newly failing items", () => {
     expect(report.outputs).toMatchObject({ "newly-failing": "25", "newly-passing": "4" });
     expect(report.findings).toEqual([]);
 
-    const written = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const written = (await readFile(out, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(written).toHaveLength(29);
     expect(written[0]).toEqual({
       id: "x7",
@@ -118,7 +128,12 @@ describe("the table of newly failing items", () => {
       candidate: "cat",
       must_pass: true,
     });
-    expect(written.filter((w) => w.change === "newly-passing").map((w) => w.id)).toEqual(["x25", "x26", "x27", "x28"]);
+    expect(written.filter((w) => w.change === "newly-passing").map((w) => w.id)).toEqual([
+      "x25",
+      "x26",
+      "x27",
+      "x28",
+    ]);
   });
 
   it("says so when nothing newly fails, and has no table for regression results", async () => {
@@ -128,7 +143,8 @@ describe("the table of newly failing items", () => {
     expect(report.notes).toContain(
       "No item the baseline got right fails now; 3 item(s) the baseline got wrong the candidate gets right.",
     );
-    const reg = (d: number) => Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, label: i / 3, prediction: i / 3 + d }));
+    const reg = (d: number) =>
+      Array.from({ length: 40 }, (_, i) => ({ id: `r${i}`, label: i / 3, prediction: i / 3 + d }));
     const regression = await runPairedGate({
       candidate: await jsonl("reg-c.jsonl", reg(0.1)),
       baseline: await jsonl("reg-b.jsonl", reg(0.2)),
@@ -179,7 +195,7 @@ describe("the accepting label", () => {
     expect(accepted.notes?.at(-1)).toMatch(
       /Still failing, as a label cannot waive them: accuracy >= 0.9; must-pass examples \(3\)\.$/,
     );
-    expect(accepted.headline).toMatch(/applied by someone the event history does not name/);
+    expect(accepted.headline).toMatch(/who applied it is not known/);
   });
 
   it("applies after the gate judged, through runEvalGate", async () => {

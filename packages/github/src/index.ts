@@ -1,4 +1,5 @@
 export { ANNOTATIONS_PER_LEVEL, annotateFindings } from "./annotations.js";
+export * from "./baseline/index.js";
 export {
   type CommentTarget,
   type StickyCommentOptions,
@@ -10,4 +11,3 @@ export { inputName, readInputs } from "./inputs.js";
 export { createOctokit, type Octokit } from "./octokit.js";
 export { defaultReportPath, type PublishOptions, publishReport, runUrl } from "./publish.js";
 export { type GateOutcome, runGateAction } from "./run.js";
-export * from "./baseline/index.js";

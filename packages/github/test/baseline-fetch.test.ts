@@ -76,7 +76,10 @@ describe("fetchBranchBaseline", () => {
     github.addWorkflowRun("acme", "models", { conclusion: "failure", createdAt: "2026-01-01T00:00:00Z" });
     github.addWorkflowRun("acme", "models", { event: "pull_request", createdAt: "2026-01-01T00:00:00Z" });
     const target = runs[5]!; // 34 newer runs: the answer is on the second page of 30
-    github.addArtifact("acme", "models", target.id, { name: "mlgate-eval-baseline", data: artifactZip("old\n") });
+    github.addArtifact("acme", "models", target.id, {
+      name: "mlgate-eval-baseline",
+      data: artifactZip("old\n"),
+    });
     github.addArtifact("acme", "models", runs[7]!.id, {
       name: "mlgate-eval-baseline",
       data: artifactZip("expired\n"),
@@ -105,30 +108,59 @@ describe("fetchBranchBaseline", () => {
     expect(github.blobCalls[0]?.headers.authorization).toBeUndefined();
 
     const described = describeBaseline(baseline, Date.parse(target.created_at) + 3 * 86_400_000);
-    expect(described.summary).toMatch(/^Baseline: artifact "mlgate-eval-baseline" of run #6 on main, commit [0-9a-f]{7}, made .* \(3 days ago\); 34 newer successful run\(s\) had no live artifact of that name\.$/);
+    expect(described.summary).toMatch(
+      /^Baseline: artifact "mlgate-eval-baseline" of run #6 on main, commit [0-9a-f]{7}, made .* \(3 days ago\); 34 newer successful run\(s\) had no live artifact of that name\.$/,
+    );
     expect(described.links[0]?.url).toBe(baseline.run.htmlUrl);
     expect(described.commit).toBe(target.head_sha);
   });
 
   it("reads the runs of one workflow, named by file or by display name", async () => {
-    const evalFlow = github.addWorkflow("acme", "models", { name: "Model eval", path: ".github/workflows/eval.yml" });
+    const evalFlow = github.addWorkflow("acme", "models", {
+      name: "Model eval",
+      path: ".github/workflows/eval.yml",
+    });
     const other = github.addWorkflow("acme", "models", { name: "Lint", path: ".github/workflows/lint.yml" });
-    const wanted = github.addWorkflowRun("acme", "models", { workflow: evalFlow, createdAt: "2025-02-01T00:00:00Z" });
-    const newer = github.addWorkflowRun("acme", "models", { workflow: other, createdAt: "2025-03-01T00:00:00Z" });
-    github.addArtifact("acme", "models", wanted.id, { name: "mlgate-eval-baseline", data: artifactZip("eval\n") });
-    github.addArtifact("acme", "models", newer.id, { name: "mlgate-eval-baseline", data: artifactZip("lint\n") });
+    const wanted = github.addWorkflowRun("acme", "models", {
+      workflow: evalFlow,
+      createdAt: "2025-02-01T00:00:00Z",
+    });
+    const newer = github.addWorkflowRun("acme", "models", {
+      workflow: other,
+      createdAt: "2025-03-01T00:00:00Z",
+    });
+    github.addArtifact("acme", "models", wanted.id, {
+      name: "mlgate-eval-baseline",
+      data: artifactZip("eval\n"),
+    });
+    github.addArtifact("acme", "models", newer.id, {
+      name: "mlgate-eval-baseline",
+      data: artifactZip("lint\n"),
+    });
 
     for (const workflow of ["eval.yml", ".github/workflows/eval.yml", "Model eval", String(evalFlow.id)]) {
       const b = keep(
-        await fetchBranchBaseline(octokit(), { ...repo, branch: "main", artifact: "mlgate-eval-baseline", workflow }),
+        await fetchBranchBaseline(octokit(), {
+          ...repo,
+          branch: "main",
+          artifact: "mlgate-eval-baseline",
+          workflow,
+        }),
       );
       expect(b.run.id).toBe(wanted.id);
     }
-    const all = keep(await fetchBranchBaseline(octokit(), { ...repo, branch: "main", artifact: "mlgate-eval-baseline" }));
+    const all = keep(
+      await fetchBranchBaseline(octokit(), { ...repo, branch: "main", artifact: "mlgate-eval-baseline" }),
+    );
     expect(all.run.id).toBe(newer.id);
 
     await expect(
-      fetchBranchBaseline(octokit(), { ...repo, branch: "main", artifact: "mlgate-eval-baseline", workflow: "Evals" }),
+      fetchBranchBaseline(octokit(), {
+        ...repo,
+        branch: "main",
+        artifact: "mlgate-eval-baseline",
+        workflow: "Evals",
+      }),
     ).rejects.toThrow(/no workflow named "Evals" in acme\/models/);
   });
 
@@ -138,13 +170,21 @@ describe("fetchBranchBaseline", () => {
     ).rejects.toThrow(/no baseline: no successful push run of acme\/models@main/);
 
     const runs = seedRuns(3);
-    github.addArtifact("acme", "models", runs[0]!.id, { name: "mlgate-eval-baseline", data: artifactZip("x"), expired: true });
-    const error = await rejection(fetchBranchBaseline(octokit(), {
-      ...repo,
-      branch: "main",
-      artifact: "mlgate-eval-baseline",
-    }));
-    expect(error.message).toMatch(/none of the 3 newest successful push runs .* has a live artifact named "mlgate-eval-baseline" \(1 had only an expired one\)/);
+    github.addArtifact("acme", "models", runs[0]!.id, {
+      name: "mlgate-eval-baseline",
+      data: artifactZip("x"),
+      expired: true,
+    });
+    const error = await rejection(
+      fetchBranchBaseline(octokit(), {
+        ...repo,
+        branch: "main",
+        artifact: "mlgate-eval-baseline",
+      }),
+    );
+    expect(error.message).toMatch(
+      /none of the 3 newest successful push runs .* has a live artifact named "mlgate-eval-baseline" \(1 had only an expired one\)/,
+    );
     expect(error.hint).toMatch(/save-baseline/);
 
     // maxRuns bounds the search (and the API calls) however many runs there are.
@@ -187,7 +227,12 @@ describe("fetchBranchBaseline", () => {
     ).rejects.toThrow(/refused as a possible zip bomb/);
 
     await expect(
-      fetchBranchBaseline(octokit(), { ...repo, branch: "main", artifact: "big", limits: { maxDownloadBytes: 100 } }),
+      fetchBranchBaseline(octokit(), {
+        ...repo,
+        branch: "main",
+        artifact: "big",
+        limits: { maxDownloadBytes: 100 },
+      }),
     ).rejects.toThrow(/over the download limit of 100/);
     expect(readdirSync(runnerTemp)).toEqual([]);
     expect(github.blobCalls.filter((c) => c.path.includes(`artifact-`))).toHaveLength(2);
@@ -212,7 +257,9 @@ describe("fetchReleaseBaseline", () => {
         { name: "mlgate-eval-baseline.zip", data: artifactZip("release\n"), contentType: "application/zip" },
       ],
     });
-    const b = keep(await fetchReleaseBaseline(octokit(), { ...repo, tag: "v1.4.0", asset: "mlgate-eval-baseline" }));
+    const b = keep(
+      await fetchReleaseBaseline(octokit(), { ...repo, tag: "v1.4.0", asset: "mlgate-eval-baseline" }),
+    );
     expect(b.files.sort()).toEqual(["mlgate-baseline.json", "results.jsonl"]);
     expect(readFileSync(join(b.dir, "results.jsonl"), "utf8")).toBe("release\n");
     expect(b.release).toMatchObject({ id: release.id, tag: "v1.4.0", htmlUrl: release.html_url });
@@ -221,7 +268,9 @@ describe("fetchReleaseBaseline", () => {
     expect(download?.headers.accept).toContain("application/octet-stream");
     expect(download?.status).toBe(302);
     expect(github.blobCalls[0]?.headers.authorization).toBeUndefined();
-    expect(describeBaseline(b).summary).toMatch(/^Baseline: asset "mlgate-eval-baseline.zip" of release v1.4.0, made from c{7}, uploaded /);
+    expect(describeBaseline(b).summary).toMatch(
+      /^Baseline: asset "mlgate-eval-baseline.zip" of release v1.4.0, made from c{7}, uploaded /,
+    );
   });
 
   it("keeps a single-file asset under its name, with the metadata asset beside it", async () => {
@@ -259,9 +308,18 @@ describe("labelApplication", () => {
   const target = { ...repo, issueNumber: 7 };
 
   it("names who applied the label last, reading every page of the history", async () => {
-    github.addIssueEvent("acme", "models", 7, { event: "labeled", label: "mlgate:accept-regression", actor: { login: "bob" } });
-    for (let i = 0; i < 130; i++) github.addIssueEvent("acme", "models", 7, { event: "labeled", label: `noise-${i}` });
-    github.addIssueEvent("acme", "models", 7, { event: "unlabeled", label: "mlgate:accept-regression", actor: { login: "bob" } });
+    github.addIssueEvent("acme", "models", 7, {
+      event: "labeled",
+      label: "mlgate:accept-regression",
+      actor: { login: "bob" },
+    });
+    for (let i = 0; i < 130; i++)
+      github.addIssueEvent("acme", "models", 7, { event: "labeled", label: `noise-${i}` });
+    github.addIssueEvent("acme", "models", 7, {
+      event: "unlabeled",
+      label: "mlgate:accept-regression",
+      actor: { login: "bob" },
+    });
     github.addIssueEvent("acme", "models", 7, {
       event: "labeled",
       label: "mlgate:accept-regression",
@@ -273,7 +331,9 @@ describe("labelApplication", () => {
       actor: "alice",
       at: "2025-05-01T12:00:00Z",
     });
-    expect(github.calls.filter((c) => c.path.endsWith("/issues/7/events")).map((c) => c.query.page ?? "1")).toEqual(["1", "2"]);
+    expect(
+      github.calls.filter((c) => c.path.endsWith("/issues/7/events")).map((c) => c.query.page ?? "1"),
+    ).toEqual(["1", "2"]);
   });
 
   it("finds nothing when the label was removed again, and reports API failures", async () => {
@@ -281,6 +341,8 @@ describe("labelApplication", () => {
     github.addIssueEvent("acme", "models", 7, { event: "unlabeled", label: "ok", actor: { login: "bob" } });
     expect(await labelApplication(octokit(), target, "ok")).toBeUndefined();
     github.failNext(1, 404, { path: /\/events$/ });
-    await expect(labelApplication(octokit(), target, "ok")).rejects.toThrow(/could not read the events of #7.*HTTP 404/);
+    await expect(labelApplication(octokit(), target, "ok")).rejects.toThrow(
+      /could not read the events of #7.*HTTP 404/,
+    );
   });
 });

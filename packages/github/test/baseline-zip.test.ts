@@ -39,7 +39,11 @@ describe("extractZip", () => {
       nested: { "deep.txt": strToU8("x".repeat(5000)) },
     });
     const files = extractZip(zip, out());
-    expect(files.map((f) => f.path).sort()).toEqual(["mlgate-baseline.json", "nested/deep.txt", "results.jsonl"]);
+    expect(files.map((f) => f.path).sort()).toEqual([
+      "mlgate-baseline.json",
+      "nested/deep.txt",
+      "results.jsonl",
+    ]);
     expect(readFileSync(join(out(), "nested/deep.txt"), "utf8")).toBe("x".repeat(5000));
     expect(files.find((f) => f.path === "results.jsonl")?.bytes).toBe(11);
   });
@@ -87,13 +91,15 @@ describe("extractZip", () => {
 
   it("refuses too many entries, duplicate names, symbolic links and damaged data", () => {
     const many = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`f${i}.txt`, strToU8("x")]));
-    expect(() => extractZip(zipSync(many), out(), { maxEntries: 10 })).toThrow(/11 entries, over the limit of 10/);
+    expect(() => extractZip(zipSync(many), out(), { maxEntries: 10 })).toThrow(
+      /11 entries, over the limit of 10/,
+    );
 
     const twice = zipSync({ "a.txt": strToU8("1"), "./a.txt": strToU8("2") });
     expect(() => extractZip(twice, out())).toThrow(/holds "a.txt" twice/);
 
     // A Unix symlink: host 3 in "version made by", S_IFLNK in the external attributes.
-    const link = zipSync({ "link": [strToU8("/etc/passwd"), { os: 3, attrs: 0o120777 << 16 }] });
+    const link = zipSync({ link: [strToU8("/etc/passwd"), { os: 3, attrs: 0o120777 << 16 }] });
     expect(() => extractZip(link, out())).toThrow(/symbolic link/);
 
     const good = zipSync({ "a.txt": [strToU8("hello hello hello"), { level: 0 }] });
@@ -102,12 +108,17 @@ describe("extractZip", () => {
     flipped[at] = (flipped[at] as number) ^ 0xff;
     expect(() => extractZip(flipped, out())).toThrow(/fails its CRC-32 check/);
 
-    expect(() => extractZip(strToU8("not a zip at all, just text"), out())).toThrow(/not a valid ZIP archive/);
+    expect(() => extractZip(strToU8("not a zip at all, just text"), out())).toThrow(
+      /not a valid ZIP archive/,
+    );
     expect(() => extractZip(new Uint8Array(0), out())).toThrow(/not a valid ZIP archive/);
   });
 
   it("never throws anything but a GateError on damaged archives (fuzz)", () => {
-    const base = zipSync({ "r.jsonl": strToU8('{"id":"a","label":1}\n'.repeat(50)), "m.json": strToU8("{}") });
+    const base = zipSync({
+      "r.jsonl": strToU8('{"id":"a","label":1}\n'.repeat(50)),
+      "m.json": strToU8("{}"),
+    });
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),

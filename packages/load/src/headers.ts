@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header templates are written ${env.NAME}, ${seq}, ${uuid}
 import { randomUUID } from "node:crypto";
 import { closestMatches, didYouMean, GateError } from "@mlgate/core";
 import { LIMITS } from "./limits.js";

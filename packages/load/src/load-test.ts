@@ -314,7 +314,10 @@ async function runAndJudge(input: LoadTestInput): Promise<Report> {
       stopped: () => aborted !== undefined,
     };
 
-    const progressEvery = Math.max(250, input.progressEveryMs ?? Math.min(DEFAULTS.progressEveryMs, Math.max(1000, totalMs / 10)));
+    const progressEvery = Math.max(
+      250,
+      input.progressEveryMs ?? Math.min(DEFAULTS.progressEveryMs, Math.max(1000, totalMs / 10)),
+    );
     let lastProgressAt = 0;
     let lastDone = 0;
     const tickMs = Math.min(progressEvery, 500);

@@ -51,10 +51,17 @@ function lateBeyondAllowance(result: LoadResult, ctx: ReportContext): number | u
  * run that passes despite them still proves the SLA; one that misses a threshold may be missing it
  * because of the generator, and is not judged.
  */
-export function inconclusiveReason(result: LoadResult, ctx: ReportContext, checks: readonly Check[] = []): string | undefined {
+export function inconclusiveReason(
+  result: LoadResult,
+  ctx: ReportContext,
+  checks: readonly Check[] = [],
+): string | undefined {
   const fraction = lateBeyondAllowance(result, ctx);
   // Only timing can suffer from a late generator: error counts and rates are judged regardless.
-  const timingMissed = checks.some((c, i) => (c.status === "fail" || c.status === "warn") && TIMED.has(ctx.thresholds[i]?.dimension ?? "none"));
+  const timingMissed = checks.some(
+    (c, i) =>
+      (c.status === "fail" || c.status === "warn") && TIMED.has(ctx.thresholds[i]?.dimension ?? "none"),
+  );
   if (fraction === undefined || !timingMissed) return undefined;
   const rate =
     result.meta.rate === undefined ? "the requested rate" : `${formatValue(result.meta.rate, "rate")}`;

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header templates are written ${env.NAME}, ${seq}, ${uuid}
 import { GateError } from "@mlgate/core";
 
 /** Where requests go: exactly the URL the user gave, split into what the connection pool needs. */

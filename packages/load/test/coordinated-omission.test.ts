@@ -5,6 +5,8 @@
  * p99 is about 0.9 × 400 ms. The truth is computed from the server's own log: each request's
  * response time minus the time the schedule meant it to start.
  */
+
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header templates are written ${env.NAME}, ${seq}, ${uuid}
 import { afterAll, describe, expect, it } from "vitest";
 import { runLoadTest } from "../src/index.js";
 import { startHttpServer } from "./servers.js";
@@ -43,11 +45,20 @@ describe("coordinated omission", () => {
     // Sanity: the scaled stall dominates the tail (0.9 × 400 ms, give or take a period's alignment).
     expect(trueP99).toBeGreaterThan(0.7 * STALL_MS);
     const p99 = report.metrics.p99!.value;
-    expect(Math.abs(p99 - trueP99) / trueP99, `reported p99 ${p99}ms, true p99 ${trueP99}ms`).toBeLessThanOrEqual(0.1);
+    expect(
+      Math.abs(p99 - trueP99) / trueP99,
+      `reported p99 ${p99}ms, true p99 ${trueP99}ms`,
+    ).toBeLessThanOrEqual(0.1);
   });
 
   it("shows what a closed loop misses on the same server", async () => {
-    const report = await runLoadTest({ url: server.url, concurrency: 2, durationMs: PERIOD_MS, gates: ["p99 < 10s"], progressEveryMs: 60_000 });
+    const report = await runLoadTest({
+      url: server.url,
+      concurrency: 2,
+      durationMs: PERIOD_MS,
+      gates: ["p99 < 10s"],
+      progressEveryMs: 60_000,
+    });
     // Two users meet each stall once; their hundreds of fast requests bury it below the 99th percentile.
     expect(report.metrics.p99!.value).toBeLessThan(0.5 * STALL_MS);
     expect(report.findings.map((f) => f.rule)).toContain("load.closed-model");

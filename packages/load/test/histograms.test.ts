@@ -2,7 +2,15 @@ import { deflateSync } from "node:zlib";
 import { isGateError } from "@mlgate/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ArrivalSchedule, decodeHistogram, encodeHistogram, mergeHistograms, newHistogram, percentileMs, recordMs } from "../src/index.js";
+import {
+  ArrivalSchedule,
+  decodeHistogram,
+  encodeHistogram,
+  mergeHistograms,
+  newHistogram,
+  percentileMs,
+  recordMs,
+} from "../src/index.js";
 
 function histogramOf(samplesMs: readonly number[]) {
   const h = newHistogram();
@@ -22,14 +30,22 @@ describe("HDR histograms", () => {
   it("merges shards exactly: any split of the same samples gives the same histogram", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: 0.001, max: 120_000, noNaN: true }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 400 }),
+        fc.array(
+          fc.tuple(fc.double({ min: 0.001, max: 120_000, noNaN: true }), fc.integer({ min: 0, max: 3 })),
+          { minLength: 1, maxLength: 400 },
+        ),
         (samples) => {
           const whole = histogramOf(samples.map(([v]) => v));
-          const shards = [0, 1, 2, 3].map((s) => histogramOf(samples.filter(([, k]) => k === s).map(([v]) => v)));
+          const shards = [0, 1, 2, 3].map((s) =>
+            histogramOf(samples.filter(([, k]) => k === s).map(([v]) => v)),
+          );
           // Through the result-file encoding, as a merge step reads them.
-          const merged = mergeHistograms(shards.map((h, i) => decodeHistogram(encodeHistogram(h), `shard ${i}`)));
+          const merged = mergeHistograms(
+            shards.map((h, i) => decodeHistogram(encodeHistogram(h), `shard ${i}`)),
+          );
           expect(merged.totalCount).toBe(whole.totalCount);
-          for (const q of [0, 10, 50, 90, 95, 99, 99.9, 100]) expect(merged.getValueAtPercentile(q)).toBe(whole.getValueAtPercentile(q));
+          for (const q of [0, 10, 50, 90, 95, 99, 99.9, 100])
+            expect(merged.getValueAtPercentile(q)).toBe(whole.getValueAtPercentile(q));
           expect(encodeHistogram(merged)).toBe(encodeHistogram(whole));
         },
       ),
@@ -39,7 +55,9 @@ describe("HDR histograms", () => {
 
   it("refuses encodings that are not ours before allocating", () => {
     expect(() => decodeHistogram("not base64!", "x")).toThrow(/not base64/);
-    expect(() => decodeHistogram(Buffer.from("short").toString("base64"), "x")).toThrow(/not a valid encoded histogram/);
+    expect(() => decodeHistogram(Buffer.from("short").toString("base64"), "x")).toThrow(
+      /not a valid encoded histogram/,
+    );
     // A 40-byte header claiming a range far beyond one hour.
     const header = Buffer.alloc(40);
     header.writeInt32BE(3, 12);
@@ -48,7 +66,9 @@ describe("HDR histograms", () => {
     const payload = deflateSync(header);
     const framed = Buffer.concat([Buffer.from([0x1c, 0x84, 0x93, 0x14]), Buffer.alloc(4), payload]);
     framed.writeInt32BE(payload.length, 4);
-    expect(() => decodeHistogram(framed.toString("base64"), "histograms.latency")).toThrow(/histograms\.latency .*unexpected range/);
+    expect(() => decodeHistogram(framed.toString("base64"), "histograms.latency")).toThrow(
+      /histograms\.latency .*unexpected range/,
+    );
     // A compression bomb: 65 MiB of zeros, over the 64 MiB inflate limit.
     const bomb = deflateSync(Buffer.alloc(65 * 1024 * 1024), { level: 1 });
     const framedBomb = Buffer.concat([Buffer.from([0x1c, 0x84, 0x93, 0x14]), Buffer.alloc(4), bomb]);
@@ -59,13 +79,17 @@ describe("HDR histograms", () => {
   it("decodes any string to a histogram or a clear error (fuzz)", () => {
     const valid = encodeHistogram(histogramOf([1, 2, 3, 400]));
     fc.assert(
-      fc.property(fc.nat({ max: valid.length - 1 }), fc.string({ minLength: 1, maxLength: 4 }), (at, insert) => {
-        try {
-          decodeHistogram(valid.slice(0, at) + insert + valid.slice(at + insert.length), "x");
-        } catch (e) {
-          if (!isGateError(e)) throw e;
-        }
-      }),
+      fc.property(
+        fc.nat({ max: valid.length - 1 }),
+        fc.string({ minLength: 1, maxLength: 4 }),
+        (at, insert) => {
+          try {
+            decodeHistogram(valid.slice(0, at) + insert + valid.slice(at + insert.length), "x");
+          } catch (e) {
+            if (!isGateError(e)) throw e;
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -96,7 +120,14 @@ describe("arrival schedule", () => {
   it("splits into shards that together make exactly the whole schedule", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ durationMs: fc.integer({ min: 1, max: 3000 }), fromRate: fc.integer({ min: 0, max: 200 }), toRate: fc.integer({ min: 0, max: 200 }) }), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.record({
+            durationMs: fc.integer({ min: 1, max: 3000 }),
+            fromRate: fc.integer({ min: 0, max: 200 }),
+            toRate: fc.integer({ min: 0, max: 200 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
         fc.integer({ min: 1, max: 5 }),
         (segments, n) => {
           const whole = new ArrivalSchedule(segments);

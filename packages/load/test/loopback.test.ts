@@ -3,6 +3,8 @@
  * shared (2 cores, other suites in parallel), so rates are modest, durations short, tolerances stated
  * next to each assertion, and the lateness allowance is raised where accuracy is not the point.
  */
+
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header templates are written ${env.NAME}, ${seq}, ${uuid}
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,7 +58,10 @@ describe("open model against a server with known latency", () => {
     expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(2100);
     // Latency can be no less than the server's 20 ms, and no more than what the server itself took
     // plus 60 ms for the client's share of a starved 2-core test machine.
-    const serverP50 = nearestRank(server.log.filter((e) => e.seq >= 50).map((e) => e.respondedAt - e.arrivedAt), 50);
+    const serverP50 = nearestRank(
+      server.log.filter((e) => e.seq >= 50).map((e) => e.respondedAt - e.arrivedAt),
+      50,
+    );
     const p50 = report.metrics.p50!.value;
     expect(p50).toBeGreaterThanOrEqual(20);
     expect(p50).toBeLessThan(serverP50 + 60);
@@ -70,7 +75,13 @@ describe("open model against a server with known latency", () => {
 
   it("ramps the arrival rate: a quarter of a linear ramp's arrivals come in its first half", async () => {
     const server = await served(startHttpServer({}));
-    const report = await runLoadTest({ url: server.url, ramp: [{ durationMs: 2000, rate: 200 }], gates: ["error_rate < 1%"], headers: { "X-Seq": "${seq}" }, ...RELAXED });
+    const report = await runLoadTest({
+      url: server.url,
+      ramp: [{ durationMs: 2000, rate: 200 }],
+      gates: ["error_rate < 1%"],
+      headers: { "X-Seq": "${seq}" },
+      ...RELAXED,
+    });
     expect(report.metrics.requests?.value).toBe(200);
     const seqs = server.log.filter((e) => e.seq >= 0);
     const start = Math.min(...seqs.map((e) => e.arrivedAt));
@@ -81,7 +92,9 @@ describe("open model against a server with known latency", () => {
   });
 
   it("breaks errors down by kind, validates bodies, and fails the SLA", async () => {
-    const server = await served(startHttpServer({ errorEvery: 10, notFoundEvery: 7, body: '{"probabilities":[0.5,0.5]}' }));
+    const server = await served(
+      startHttpServer({ errorEvery: 10, notFoundEvery: 7, body: '{"probabilities":[0.5,0.5]}' }),
+    );
     const schema = join(dir, "schema.json");
     await writeFile(schema, JSON.stringify({ type: "object", required: ["label"] }));
     const bodies = join(dir, "bodies.jsonl");
@@ -105,15 +118,29 @@ describe("open model against a server with known latency", () => {
     );
     expect(count(1)).toBe(101);
     // Every 200 lacked "label": all of them fail validation.
-    expect(report.metrics.errors_validation?.value).toBe(100 - report.metrics.errors_4xx!.value - report.metrics.errors_5xx!.value);
+    expect(report.metrics.errors_validation?.value).toBe(
+      100 - report.metrics.errors_4xx!.value - report.metrics.errors_5xx!.value,
+    );
     expect(report.metrics.error_rate?.value).toBe(1);
     expect(report.headline).toMatch(/^1 of 2 SLA checks failed: error_rate is 100%/);
-    expect(report.findings.some((f) => f.rule === "load.validation" && /must have required property 'label'/.test(f.message))).toBe(true);
+    expect(
+      report.findings.some(
+        (f) => f.rule === "load.validation" && /must have required property 'label'/.test(f.message),
+      ),
+    ).toBe(true);
   });
 
   it("counts timeouts and records them at the time the client gave up", async () => {
     const server = await served(startHttpServer({ latencyMs: 4000 }));
-    const report = await runLoadTest({ url: server.url, rate: 20, durationMs: 250, timeoutMs: 300, skipPreflight: true, gates: ["errors_timeout == 0"], ...RELAXED });
+    const report = await runLoadTest({
+      url: server.url,
+      rate: 20,
+      durationMs: 250,
+      timeoutMs: 300,
+      skipPreflight: true,
+      gates: ["errors_timeout == 0"],
+      ...RELAXED,
+    });
     expect(report.verdict).toBe("fail");
     expect(report.metrics.errors_timeout?.value).toBe(5);
     // The HTTP client enforces timeouts on a coarse clock (up to about a second late), never early.
@@ -124,7 +151,14 @@ describe("open model against a server with known latency", () => {
   it("stops early once a threshold can no longer pass", async () => {
     const server = await served(startHttpServer({ latencyMs: 150 }));
     const started = Date.now();
-    const report = await runLoadTest({ url: server.url, rate: 50, durationMs: 20_000, abortEarly: true, gates: ["p90 < 50ms"], ...RELAXED });
+    const report = await runLoadTest({
+      url: server.url,
+      rate: 50,
+      durationMs: 20_000,
+      abortEarly: true,
+      gates: ["p90 < 50ms"],
+      ...RELAXED,
+    });
     // 10% of the 1000 planned requests must be slow before p90 is lost: about 2 s, far from 20 s.
     expect(Date.now() - started).toBeLessThan(8000);
     expect(report.verdict).toBe("fail");
@@ -135,19 +169,37 @@ describe("open model against a server with known latency", () => {
     const server = await served(startHttpServer({ latencyMs: 5 }));
     // With no lateness allowance every start counts as late: a missed threshold cannot be blamed on
     // the endpoint, so the report refuses to judge it.
-    const failing = await runLoadTest({ url: server.url, rate: 100, durationMs: 500, lateAfterMs: 0, gates: ["p95 < 1ms"] });
+    const failing = await runLoadTest({
+      url: server.url,
+      rate: 100,
+      durationMs: 500,
+      lateAfterMs: 0,
+      gates: ["p95 < 1ms"],
+    });
     expect(failing.verdict).toBe("error");
     expect(failing.headline).toMatch(/^inconclusive: the load generator could not hold 100\/s/);
     expect(failing.checks[0]?.status).toBe("fail");
     // Late starts only add latency: a pass despite them still proves the SLA, with a warning.
-    const passing = await runLoadTest({ url: server.url, rate: 100, durationMs: 500, lateAfterMs: 0, gates: ["p95 < 10s"] });
+    const passing = await runLoadTest({
+      url: server.url,
+      rate: 100,
+      durationMs: 500,
+      lateAfterMs: 0,
+      gates: ["p95 < 10s"],
+    });
     expect(passing.verdict).toBe("warn");
     expect(passing.findings.find((f) => f.rule === "load.late-starts")?.message).toMatch(/pessimistic side/);
   });
 
   it("runs a closed model and says it cannot see coordinated omission", async () => {
     const server = await served(startHttpServer({ latencyMs: 10 }));
-    const report = await runLoadTest({ url: server.url, concurrency: 4, durationMs: 1000, gates: ["p50 < 1s"], ...RELAXED });
+    const report = await runLoadTest({
+      url: server.url,
+      concurrency: 4,
+      durationMs: 1000,
+      gates: ["p50 < 1s"],
+      ...RELAXED,
+    });
     expect(report.verdict).toBe("pass");
     // 4 users and at least 10 ms per request: at most 400 responses per second.
     expect(report.metrics.throughput!.value).toBeLessThanOrEqual(400);
@@ -159,7 +211,12 @@ describe("open model against a server with known latency", () => {
     const server = await startHttpServer({});
     const url = server.url;
     await server.close();
-    const report = await runLoadTest({ url: `${url}/v1/predict`, rate: 10, durationMs: 1000, gates: ["p95 < 1s"] });
+    const report = await runLoadTest({
+      url: `${url}/v1/predict`,
+      rate: 10,
+      durationMs: 1000,
+      gates: ["p95 < 1s"],
+    });
     expect(report.verdict).toBe("error");
     expect(report.headline).toBe(
       `cannot reach ${url}/v1/predict: connection refused (nothing listens there) — check the URL and that the endpoint is up and reachable from this runner; requests go to exactly this URL`,
@@ -170,7 +227,12 @@ describe("open model against a server with known latency", () => {
     const server = await served(startHttpServer({}));
     const bad = await runLoadTest({ url: server.url, rate: 10, durationMs: 1000, gates: ["p59 < 1s"] });
     expect(bad.headline).toMatch(/no metric named "p59"; did you mean "p50", "p95" or "p99"\?/);
-    const stream = await runLoadTest({ url: server.url, rate: 10, durationMs: 1000, gates: ["ttft_p95 < 1s"] });
+    const stream = await runLoadTest({
+      url: server.url,
+      rate: 10,
+      durationMs: 1000,
+      gates: ["ttft_p95 < 1s"],
+    });
     expect(stream.headline).toMatch(/ttft_p95 is measured on streaming endpoints only — add --stream/);
     expect(server.log).toHaveLength(0);
   });
@@ -183,7 +245,16 @@ describe("shards", () => {
     for (const index of [0, 1]) {
       const resultFile = join(dir, `shard-${index + 1}.json`);
       files.push(resultFile);
-      const report = await runLoadTest({ url: server.url, rate: 100, durationMs: 1000, shard: { index, count: 2 }, resultFile, headers: { "X-Seq": "${seq}" }, gates: ["p99 < 1s"], ...RELAXED });
+      const report = await runLoadTest({
+        url: server.url,
+        rate: 100,
+        durationMs: 1000,
+        shard: { index, count: 2 },
+        resultFile,
+        headers: { "X-Seq": "${seq}" },
+        gates: ["p99 < 1s"],
+        ...RELAXED,
+      });
       expect(report.verdict).toBe("pass");
       expect(report.checks[0]).toMatchObject({ status: "skip" });
       expect(report.metrics.requests?.value).toBe(50);
@@ -192,14 +263,20 @@ describe("shards", () => {
     const seqs = server.log.map((e) => e.seq).filter((s) => s >= 0);
     expect(seqs.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
 
-    const merged = await runLoadTest({ merge: files, gates: ["p99 < 1s", "throughput >= 80/s", "requests == 100"] });
+    const merged = await runLoadTest({
+      merge: files,
+      gates: ["p99 < 1s", "throughput >= 80/s", "requests == 100"],
+    });
     expect(merged.verdict, merged.headline).toBe("pass");
     const parts = await Promise.all(files.map(readResultFile));
     const counts = parts.map((p) => p.measurements.latency.totalCount);
     expect(counts).toEqual([50, 50]);
     expect(merged.notes?.some((n) => n.includes("Merged from 2 shards"))).toBe(true);
     // Merged throughput is the shards' sum (they would run side by side in a matrix).
-    expect(merged.metrics.throughput!.value).toBeCloseTo(parts[0]!.measurements.throughput + parts[1]!.measurements.throughput, 6);
+    expect(merged.metrics.throughput!.value).toBeCloseTo(
+      parts[0]!.measurements.throughput + parts[1]!.measurements.throughput,
+      6,
+    );
   });
 });
 

@@ -1,7 +1,15 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header templates are written ${env.NAME}, ${seq}, ${uuid}
 import { isGateError } from "@mlgate/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileHeaders, headersFor, maskSecrets, parseDuration, parseRate, parseTarget } from "../src/index.js";
+import {
+  compileHeaders,
+  headersFor,
+  maskSecrets,
+  parseDuration,
+  parseRate,
+  parseTarget,
+} from "../src/index.js";
 
 /** Anything thrown must be a GateError (a clear message), never a crash. */
 function onlyGateErrors(fn: () => unknown): void {
@@ -43,9 +51,13 @@ describe("durations and rates", () => {
 
   it("reads back every number written with a unit", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom(["ms", 1], ["s", 1000], ["m", 60_000]), (n, [unit, factor]) => {
-        expect(parseDuration(`${n}${unit}`, "d")).toBe(n * (factor as number));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.constantFrom(["ms", 1], ["s", 1000], ["m", 60_000]),
+        (n, [unit, factor]) => {
+          expect(parseDuration(`${n}${unit}`, "d")).toBe(n * (factor as number));
+        },
+      ),
     );
   });
 });
@@ -70,7 +82,13 @@ describe("target URL", () => {
 
   it("turns any text into a target or a clear error", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.webUrl().map((u) => `${u}/x`)), (s) => onlyGateErrors(() => parseTarget(s))),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl().map((u) => `${u}/x`),
+        ),
+        (s) => onlyGateErrors(() => parseTarget(s)),
+      ),
       { numRuns: 150 },
     );
   });
@@ -80,16 +98,37 @@ describe("header templates", () => {
   const env = { API_TOKEN: "s3cr3t-token", TENANT: "acme" };
 
   it("reads ${env.NAME}, masks it, and renders ${seq} per request", () => {
-    const h = compileHeaders({ Authorization: "Bearer ${env.API_TOKEN}", "X-Tenant": "${env.TENANT}", "X-Seq": "req-${seq}", "X-Lit": "$${seq}" }, env);
+    const h = compileHeaders(
+      {
+        Authorization: "Bearer ${env.API_TOKEN}",
+        "X-Tenant": "${env.TENANT}",
+        "X-Seq": "req-${seq}",
+        "X-Lit": "$${seq}",
+      },
+      env,
+    );
     expect(h.secrets).toEqual(expect.arrayContaining(["s3cr3t-token", "acme", "Bearer s3cr3t-token"]));
     expect(h.shown).toEqual(["Authorization: ***", "X-Tenant: ***", "X-Seq: req-${seq}", "X-Lit: ${seq}"]);
-    expect(headersFor(h, 41, [])).toEqual(["authorization", "Bearer s3cr3t-token", "x-tenant", "acme", "x-lit", "${seq}", "x-seq", "req-41"]);
+    expect(headersFor(h, 41, [])).toEqual([
+      "authorization",
+      "Bearer s3cr3t-token",
+      "x-tenant",
+      "acme",
+      "x-lit",
+      "${seq}",
+      "x-seq",
+      "req-41",
+    ]);
     expect(maskSecrets("failed with Bearer s3cr3t-token", h.secrets)).toBe("failed with ***");
   });
 
   it("says what is wrong with a template", () => {
-    expect(() => compileHeaders({ Authorization: "Bearer ${env.MISSING}" }, env)).toThrow(/MISSING is not set/);
-    expect(() => compileHeaders({ X: "${sequ}" }, env)).toThrow(/unknown variable \$\{sequ\}; did you mean "seq"\?/);
+    expect(() => compileHeaders({ Authorization: "Bearer ${env.MISSING}" }, env)).toThrow(
+      /MISSING is not set/,
+    );
+    expect(() => compileHeaders({ X: "${sequ}" }, env)).toThrow(
+      /unknown variable \$\{sequ\}; did you mean "seq"\?/,
+    );
     expect(() => compileHeaders({ X: "${seq" }, env)).toThrow(/unclosed/);
     expect(() => compileHeaders({ Host: "evil.example" }, env)).toThrow(/Host cannot be set/);
     expect(() => compileHeaders({ "Bad Name": "x" }, env)).toThrow(/not a valid HTTP header name/);

@@ -59,7 +59,12 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
         if (phase < options.stall.stallMs) delay = Math.max(delay, options.stall.stallMs - phase);
       }
       const respond = () => {
-        const status = options.errorEvery && n % options.errorEvery === 0 ? 500 : options.notFoundEvery && n % options.notFoundEvery === 0 ? 404 : 200;
+        const status =
+          options.errorEvery && n % options.errorEvery === 0
+            ? 500
+            : options.notFoundEvery && n % options.notFoundEvery === 0
+              ? 404
+              : 200;
         res.writeHead(status, { "content-type": "application/json" });
         res.end(status === 200 ? body : '{"error":"nope"}');
         log.push({ seq, arrivedAt, respondedAt: performance.now() });

@@ -17,16 +17,24 @@ import { emptyMeasurements } from "../src/measurements.js";
 function sse(chunks: object[], done = true): string {
   return chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join("") + (done ? "data: [DONE]\n\n" : "");
 }
-const delta = (content: string, finish: string | null = null) => ({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+const delta = (content: string, finish: string | null = null) => ({
+  choices: [{ index: 0, delta: { content }, finish_reason: finish }],
+});
 
 describe("token streams", () => {
-  const body = sse([{ choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] }, delta("Hel"), delta("lo"), delta("!"), delta("", "stop")]);
+  const body = sse([
+    { choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] },
+    delta("Hel"),
+    delta("lo"),
+    delta("!"),
+    delta("", "stop"),
+  ]);
 
   it("counts OpenAI-style content chunks and times the gaps between them", () => {
     const gaps: number[] = [];
     const s = new TokenStream((g) => gaps.push(g));
     const events = body.split("\n\n").filter(Boolean);
-    events.forEach((e, i) => s.feed(Buffer.from(`${e}\n\n`), 100 + i * 10));
+    for (const [i, e] of events.entries()) s.feed(Buffer.from(`${e}\n\n`), 100 + i * 10);
     expect(s.tokens).toBe(3);
     expect(s.firstTokenAt).toBe(110);
     expect(gaps).toEqual([10, 10]);
@@ -35,19 +43,29 @@ describe("token streams", () => {
   });
 
   it("gives the same tokens however the bytes are split (multi-byte characters included)", () => {
-    const text = sse([delta("héllo 🌍"), delta("wörld"), { choices: [{ index: 0, text: "legacy", finish_reason: "length" }] }], false);
+    const text = sse(
+      [
+        delta("héllo 🌍"),
+        delta("wörld"),
+        { choices: [{ index: 0, text: "legacy", finish_reason: "length" }] },
+      ],
+      false,
+    );
     const bytes = Buffer.from(text);
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 12 }), (cuts) => {
-        const s = new TokenStream(() => {});
-        let from = 0;
-        for (const cut of [...cuts].sort((a, b) => a - b)) {
-          s.feed(bytes.subarray(from, cut), 0);
-          from = cut;
-        }
-        s.feed(bytes.subarray(from), 0);
-        expect([s.tokens, s.complete, s.failure]).toEqual([3, true, undefined]);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 12 }),
+        (cuts) => {
+          const s = new TokenStream(() => {});
+          let from = 0;
+          for (const cut of [...cuts].sort((a, b) => a - b)) {
+            s.feed(bytes.subarray(from, cut), 0);
+            from = cut;
+          }
+          s.feed(bytes.subarray(from), 0);
+          expect([s.tokens, s.complete, s.failure]).toEqual([3, true, undefined]);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -102,7 +120,10 @@ describe("result files and merging", () => {
   it("round-trips through the file format and merges every shard exactly", () => {
     const a = shard(1, 2, [1, 2, 3, 250]);
     const b = shard(2, 2, [4, 5, 600], 1);
-    const read = [a, b].map((r, i) => ({ file: `s${i}.json`, result: decodeResult(encodeResult(r), `s${i}.json`) }));
+    const read = [a, b].map((r, i) => ({
+      file: `s${i}.json`,
+      result: decodeResult(encodeResult(r), `s${i}.json`),
+    }));
     const merged = mergeResults(read);
     expect(merged.meta.mergedShards).toBe(2);
     expect(merged.measurements.counters).toMatchObject({ requests: 8, ok: 7 });
@@ -110,30 +131,44 @@ describe("result files and merging", () => {
     expect(merged.measurements.throughput).toBeCloseTo(0.7, 9);
     const whole = newHistogram();
     for (const v of [1, 2, 3, 250, 4, 5, 600]) recordMs(whole, v);
-    for (const q of [50, 90, 99, 100]) expect(merged.measurements.latency.getValueAtPercentile(q)).toBe(whole.getValueAtPercentile(q));
+    for (const q of [50, 90, 99, 100])
+      expect(merged.measurements.latency.getValueAtPercentile(q)).toBe(whole.getValueAtPercentile(q));
   });
 
   it("refuses incomplete, duplicated or foreign shards", () => {
     const one = { file: "a.json", result: shard(1, 3, [1]) };
     expect(() => mergeResults([one])).toThrow(/shards 2\/3, 3\/3 missing from the merge/);
-    expect(() => mergeResults([one, { file: "b.json", result: shard(1, 3, [2]) }])).toThrow(/shard 1\/3 appears twice/);
+    expect(() => mergeResults([one, { file: "b.json", result: shard(1, 3, [2]) }])).toThrow(
+      /shard 1\/3 appears twice/,
+    );
     const other = shard(2, 3, [1]);
     other.meta.target = "http://y/v1";
-    expect(() => mergeResults([one, { file: "c.json", result: other }])).toThrow(/c\.json is from a different test .*target/);
-    expect(() => decodeResult('{"format":"something-else"}', "x.json")).toThrow(/x\.json is not a load-test result file/);
-    expect(() => decodeResult('{"format":"mlgate-load-result","version":1}', "x.json")).toThrow(/x\.json: meta: /);
+    expect(() => mergeResults([one, { file: "c.json", result: other }])).toThrow(
+      /c\.json is from a different test .*target/,
+    );
+    expect(() => decodeResult('{"format":"something-else"}', "x.json")).toThrow(
+      /x\.json is not a load-test result file/,
+    );
+    expect(() => decodeResult('{"format":"mlgate-load-result","version":1}', "x.json")).toThrow(
+      /x\.json: meta: /,
+    );
   });
 
   it("decodes any mangled result file to a result or a clear error (fuzz)", () => {
     const text = encodeResult(shard(1, 1, [1, 2, 3]));
     fc.assert(
-      fc.property(fc.nat({ max: text.length - 1 }), fc.string({ maxLength: 5 }), fc.nat({ max: 5 }), (at, insert, remove) => {
-        try {
-          decodeResult(text.slice(0, at) + insert + text.slice(at + remove), "r.json");
-        } catch (e) {
-          if (!isGateError(e)) throw e;
-        }
-      }),
+      fc.property(
+        fc.nat({ max: text.length - 1 }),
+        fc.string({ maxLength: 5 }),
+        fc.nat({ max: 5 }),
+        (at, insert, remove) => {
+          try {
+            decodeResult(text.slice(0, at) + insert + text.slice(at + remove), "r.json");
+          } catch (e) {
+            if (!isGateError(e)) throw e;
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -151,7 +186,9 @@ describe("abort-early", () => {
     expect(watch("p99 <= 310ms").lost(m, 100)).toBeUndefined();
     // 300ms is kept as 300.03ms (0.1% precision), which the final p99 would also report, so this one is lost.
     expect(watch("p99 <= 300ms").lost(m, 100)).toMatch(/more than the limit/);
-    expect(lossWatches(parseThresholds(["p95 > 1ms", "warn: p95 < 1ms", "throughput >= 5/s"]))).toHaveLength(0);
+    expect(lossWatches(parseThresholds(["p95 > 1ms", "warn: p95 < 1ms", "throughput >= 5/s"]))).toHaveLength(
+      0,
+    );
   });
 
   it("declares error bounds lost once the errors alone exceed them", () => {

@@ -12,6 +12,7 @@ import {
 import { type ModelSignature, type ResolvedRuntime, resolveOnnxRuntime, signatureOf } from "@mlgate/onnx";
 import { type ArtifactFile, hashArtifactFiles, toArtifactPath, walkArtifact } from "../artifact-files.js";
 import { sha256OfListing } from "../hash.js";
+import { FileHasher } from "../hash-worker.js";
 import { checkBudgets } from "../manifest/budgets.js";
 import { checkManifestFiles } from "../manifest/files.js";
 import { loadModelCard } from "../manifest/load.js";
@@ -45,12 +46,19 @@ async function fileEntry(root: string, absolute: string): Promise<ArtifactFile> 
 }
 
 /** Validate every model file; ONNX first, so their external data files are known as data. */
-async function takeInventory(located: LocatedArtifact, input: ValidateArtifactInput): Promise<Inventory> {
+async function takeInventory(
+  located: LocatedArtifact,
+  input: ValidateArtifactInput,
+  hasher: FileHasher,
+): Promise<Inventory> {
+  // Hashing starts now, on its own thread, and overlaps with every check below.
+  const prefetch = (path: string) => void hasher.hash(path).catch(() => {});
   const onnxPolicy = input.onnxPolicy ?? {};
   const nonFinite = input.nonFinite ?? onnxPolicy.nonFinite ?? "fail";
   const models: ModelFileResult[] = [];
   if (located.kind === "file") {
     const target = located.target;
+    prefetch(target);
     const { role, format } = await classifyFile(target);
     if (role === "data") {
       throw new GateError(`${target} is not a model file the gate knows (${format})`, {
@@ -72,6 +80,7 @@ async function takeInventory(located: LocatedArtifact, input: ValidateArtifactIn
 
   const walked = await walkArtifact(located.root);
   const present = walked.files.filter((f) => f.absolute !== located.manifest);
+  for (const f of present) prefetch(f.absolute);
   const external = new Set<string>();
   for (const f of present) {
     if (!f.path.toLowerCase().endsWith(".onnx")) continue;
@@ -200,11 +209,20 @@ function inRoot(root: string, relative: string): string {
  * within its budgets: one report with a check per policy item and per budget.
  */
 export async function runValidateArtifact(input: ValidateArtifactInput): Promise<Report> {
+  const hasher = new FileHasher();
+  try {
+    return await validate(input, hasher);
+  } finally {
+    await hasher.close();
+  }
+}
+
+async function validate(input: ValidateArtifactInput, hasher: FileHasher): Promise<Report> {
   const started = Date.now();
   const located = await locateArtifact(input.model, input.manifest);
   const card = located.manifest ? await loadModelCard(located.manifest) : undefined;
   const profile = chooseProfile(card, input.profile, located.manifest);
-  const inventory = await takeInventory(located, input);
+  const inventory = await takeInventory(located, input, hasher);
   const { models } = inventory;
   const notes: string[] = [];
 
@@ -218,6 +236,7 @@ export async function runValidateArtifact(input: ValidateArtifactInput): Promise
         declared: card.files,
         present: inventory.present,
         manifestFile: located.manifest,
+        hasher,
       });
       files = checked.files;
       cardParts.push(checked.outcome);
@@ -234,7 +253,7 @@ export async function runValidateArtifact(input: ValidateArtifactInput): Promise
       "No model card: file hashes, metadata, the declared signature and budgets were not checked. Add a model-card.yml beside the model (or pass --manifest).",
     );
   }
-  await hashArtifactFiles(files);
+  await hashArtifactFiles(files, hasher);
 
   const primary = primaryModel(models, located, card);
   const declared = card ? declaredSignature(card) : undefined;

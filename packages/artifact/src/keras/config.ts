@@ -46,7 +46,11 @@ function allowed(allow: readonly AllowEntry[], module: string, name: string): bo
   });
 }
 
-export function checkKerasConfig(root: unknown, allow: readonly AllowEntry[], maxNodes: number): KerasIssue[] {
+export function checkKerasConfig(
+  root: unknown,
+  allow: readonly AllowEntry[],
+  maxNodes: number,
+): KerasIssue[] {
   const issues: KerasIssue[] = [];
   const stack: [unknown, string][] = [[root, "$"]];
   let nodes = 0;
@@ -66,18 +70,28 @@ export function checkKerasConfig(root: unknown, allow: readonly AllowEntry[], ma
     const keys = Object.keys(obj);
     for (let i = keys.length - 1; i >= 0; i--) {
       const k = keys[i] as string;
-      stack.push([obj[k], /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`]);
+      stack.push([
+        obj[k],
+        /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`,
+      ]);
     }
   }
   return issues;
 }
 
-function checkObject(obj: Record<string, unknown>, path: string, allow: readonly AllowEntry[], issues: KerasIssue[]) {
+function checkObject(
+  obj: Record<string, unknown>,
+  path: string,
+  allow: readonly AllowEntry[],
+  issues: KerasIssue[],
+) {
   const className = obj.class_name;
   const module = obj.module;
   const registered = obj.registered_name;
   const layerName =
-    typeof obj.config === "object" && obj.config !== null ? (obj.config as Record<string, unknown>).name : undefined;
+    typeof obj.config === "object" && obj.config !== null
+      ? (obj.config as Record<string, unknown>).name
+      : undefined;
   const label = `${typeof className === "string" ? className : "object"}${typeof layerName === "string" ? ` "${layerName}"` : ""} at ${path}`;
   if (typeof className !== "string") {
     issues.push({ rule: "keras.malformed", message: `${label}: class_name is not a string`, path });
@@ -97,7 +111,12 @@ function checkObject(obj: Record<string, unknown>, path: string, allow: readonly
   }
   const name = className === "__typespec__" && typeof obj.spec_name === "string" ? obj.spec_name : className;
   if (module !== undefined && module !== null && typeof module !== "string") {
-    issues.push({ rule: "keras.malformed", message: `${label}: module is not a string`, path, properties: props });
+    issues.push({
+      rule: "keras.malformed",
+      message: `${label}: module is not a string`,
+      path,
+      properties: props,
+    });
   } else if (typeof module === "string" && !isKerasModule(module)) {
     if (module === "builtins" && className === "function") {
       const fn = obj.config;
@@ -117,7 +136,10 @@ function checkObject(obj: Record<string, unknown>, path: string, allow: readonly
         properties: props,
       });
     }
-  } else if (module === undefined && (/[.>]/.test(className) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(className))) {
+  } else if (
+    module === undefined &&
+    (/[.>]/.test(className) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(className))
+  ) {
     issues.push({
       rule: "keras.foreign-module",
       message: `${label} names a class outside keras`,

@@ -5,7 +5,9 @@
  * and to a scanner that reads it differently.
  */
 
-export type JsonCheck = { ok: true; value: unknown } | { ok: false; rule: string; message: string; offset?: number };
+export type JsonCheck =
+  | { ok: true; value: unknown }
+  | { ok: false; rule: string; message: string; offset?: number };
 
 export function parseBoundedJson(text: string, maxDepth: number): JsonCheck {
   const frames: { object: boolean; keys: Set<string>; expectKey: boolean }[] = [];
@@ -27,7 +29,12 @@ export function parseBoundedJson(text: string, maxDepth: number): JsonCheck {
           break; // JSON.parse below reports the syntax error
         }
         if (top.keys.has(key)) {
-          return { ok: false, rule: "keras.duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, offset: start };
+          return {
+            ok: false,
+            rule: "keras.duplicate-key",
+            message: `duplicate key ${JSON.stringify(key)}`,
+            offset: start,
+          };
         }
         top.keys.add(key);
         top.expectKey = false;
@@ -35,7 +42,12 @@ export function parseBoundedJson(text: string, maxDepth: number): JsonCheck {
     } else if (ch === 0x7b || ch === 0x5b) {
       frames.push({ object: ch === 0x7b, keys: new Set(), expectKey: ch === 0x7b });
       if (frames.length > maxDepth) {
-        return { ok: false, rule: "keras.limit", message: `nested deeper than ${maxDepth} levels`, offset: i };
+        return {
+          ok: false,
+          rule: "keras.limit",
+          message: `nested deeper than ${maxDepth} levels`,
+          offset: i,
+        };
       }
     } else if (ch === 0x7d || ch === 0x5d) {
       frames.pop();

@@ -2,6 +2,7 @@ import { lstat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Finding } from "@mlgate/core";
 import { type ArtifactFile, hashArtifactFiles } from "../artifact-files.js";
+import type { FileHasher } from "../hash-worker.js";
 import { checkFrom, type Outcome } from "../outcome.js";
 
 export interface FileCheckInput {
@@ -12,6 +13,8 @@ export interface FileCheckInput {
   present: ArtifactFile[];
   /** The manifest's own file, never listed in itself. */
   manifestFile?: string;
+  /** Shares hashing with the rest of the gate (and runs it off the main thread). */
+  hasher?: FileHasher;
 }
 
 /**

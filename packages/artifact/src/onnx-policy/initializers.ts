@@ -1,6 +1,7 @@
 import { open } from "node:fs/promises";
 import { type Check, type Finding, isGateError } from "@mlgate/core";
-import { countNonFinite, dtypeInfo, type OnnxModel, rawValues } from "@mlgate/onnx";
+import { dtypeInfo, type OnnxModel, type TensorValues } from "@mlgate/onnx";
+import { countNonFinite, type FloatEncoding } from "../non-finite.js";
 import { checkFrom, skipped } from "../outcome.js";
 import type { ExternalRegion } from "./external-data.js";
 import { allGraphs } from "./graphs.js";
@@ -13,12 +14,41 @@ interface Count {
   infinity: number;
 }
 
-function isFloat(dtype: string): boolean {
-  const kind = dtypeInfo(dtype)?.kind;
-  return kind === "float" || kind === "complex";
+/** How NaN and infinity look in an ONNX element type; undefined for types without them. */
+function encodingOf(dtype: string): FloatEncoding | undefined {
+  switch (dtypeInfo(dtype)?.name) {
+    case "float32":
+    case "complex64":
+      return "f32";
+    case "float64":
+    case "complex128":
+      return "f64";
+    case "float16":
+      return "f16";
+    case "bfloat16":
+      return "bf16";
+    case "float8e4m3fn":
+      return "f8e4m3fn";
+    case "float8e5m2":
+      return "f8e5m2";
+    case "float8e4m3fnuz":
+    case "float8e5m2fnuz":
+      return "f8fnuz";
+    default:
+      return undefined;
+  }
 }
 
-async function countExternal(region: ExternalRegion, buffer: Uint8Array): Promise<Count> {
+function countBytes(encoding: FloatEncoding, bytes: Uint8Array): Count {
+  const c = countNonFinite(encoding, bytes);
+  return { nan: c.nan, infinity: c.inf };
+}
+
+function bytesOf(values: TensorValues): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+async function countExternal(region: ExternalRegion, encoding: FloatEncoding, buffer: Uint8Array): Promise<Count> {
   const total = { nan: 0, infinity: 0 };
   const handle = await open(region.path, "r");
   try {
@@ -26,12 +56,9 @@ async function countExternal(region: ExternalRegion, buffer: Uint8Array): Promis
       const want = Math.min(buffer.byteLength, region.length - done);
       const { bytesRead } = await handle.read(buffer, 0, want, region.offset + done);
       if (bytesRead === 0) break;
-      const values = rawValues(region.tensor.dtype, buffer.subarray(0, bytesRead));
-      if (values) {
-        const c = countNonFinite(region.tensor.dtype, values);
-        total.nan += c.nan;
-        total.infinity += c.infinity;
-      }
+      const c = countBytes(encoding, buffer.subarray(0, bytesRead));
+      total.nan += c.nan;
+      total.infinity += c.infinity;
       done += bytesRead;
     }
   } finally {
@@ -74,13 +101,13 @@ export async function checkInitializerValues(
   };
   for (const graph of allGraphs(model.graph)) {
     for (const tensor of graph.initializers) {
-      if (tensor.dataLocation === "external" || tensor.dataLocation === "empty" || !isFloat(tensor.dtype))
-        continue;
+      const encoding = encodingOf(tensor.dtype);
+      if (tensor.dataLocation === "external" || tensor.dataLocation === "empty" || !encoding) continue;
       try {
         const values = tensor.values();
         if (!values) continue;
         scanned++;
-        report(tensor.name, countNonFinite(tensor.dtype, values), file);
+        report(tensor.name, countBytes(encoding, bytesOf(values)), file);
       } catch (e) {
         if (!isGateError(e)) throw e;
         findings.push({
@@ -94,9 +121,10 @@ export async function checkInitializerValues(
   }
   const buffer = new Uint8Array(new ArrayBuffer(CHUNK));
   for (const region of regions) {
-    if (!isFloat(region.tensor.dtype)) continue;
+    const encoding = encodingOf(region.tensor.dtype);
+    if (!encoding) continue;
     scanned++;
-    report(region.tensor.name, await countExternal(region, buffer), region.path);
+    report(region.tensor.name, await countExternal(region, encoding, buffer), region.path);
   }
   return { check: checkFrom(name, findings, { actual: `${scanned} float tensor(s) scanned` }), findings };
 }

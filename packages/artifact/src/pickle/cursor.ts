@@ -106,7 +106,9 @@ export class Cursor {
     const v = this.view(n, what);
     if (n === 1) return v[0] as number;
     if (n === 2) return (v[0] as number) | ((v[1] as number) << 8);
-    return ((v[0] as number) | ((v[1] as number) << 8) | ((v[2] as number) << 16)) + (v[3] as number) * 2 ** 24;
+    return (
+      ((v[0] as number) | ((v[1] as number) << 8) | ((v[2] as number) << 16)) + (v[3] as number) * 2 ** 24
+    );
   }
 
   int32(what: string): number {
@@ -160,6 +162,10 @@ export class Cursor {
         start,
       );
     }
-    throw new StreamError("pickle.limit", `${what} at offset ${start} is longer than ${maxBytes} bytes`, start);
+    throw new StreamError(
+      "pickle.limit",
+      `${what} at offset ${start} is longer than ${maxBytes} bytes`,
+      start,
+    );
   }
 }

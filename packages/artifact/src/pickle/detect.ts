@@ -8,9 +8,16 @@ import { extname } from "node:path";
 import { GateError } from "@mlgate/core";
 import { looksLikeKerasConfig } from "../keras/scan.js";
 import { openZip, type ZipArchive, type ZipEntry } from "../zip/reader.js";
-import { archiveMagic, isBinaryPickle, isHdf5, isJsonObjectStart, isZip, mayBeTextPickle } from "../zip/sniff.js";
+import {
+  archiveMagic,
+  isBinaryPickle,
+  isHdf5,
+  isJsonObjectStart,
+  isZip,
+  mayBeTextPickle,
+} from "../zip/sniff.js";
 import { Cursor } from "./cursor.js";
-import { Deadline, DEFAULT_LIMITS } from "./limits.js";
+import { DEFAULT_LIMITS, Deadline } from "./limits.js";
 import type { ScanFormat } from "./report.js";
 import { memorySource } from "./source.js";
 import { walkPickle } from "./walker.js";
@@ -75,28 +82,37 @@ export interface Sniffed {
   prefix?: string;
 }
 
-function looksLikeTextPickle(head: Uint8Array): boolean {
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** Text files can start with an opener byte too: a protocol 0/1 pickle must also parse like one. */
+function looksLikeTextPickle(head: Uint8Array, fileSize: number): boolean {
   if (!mayBeTextPickle(head)) return false;
   const walk = walkPickle(new Cursor(memorySource(head)), {
     limits: { ...DEFAULT_LIMITS, maxOpcodes: 4096 },
     deadline: new Deadline(1000),
   });
-  if (walk.stopped) return !walk.issues.some((i) => i.fatal);
-  // The head may cut the stream short: a pickle that ran cleanly for a while still counts.
+  if (!walk.globals.every((g) => DOTTED.test(g.module) && DOTTED.test(g.name))) return false;
   const fatal = walk.issues.find((i) => i.fatal);
-  return walk.opcodes >= 16 && (fatal === undefined || fatal.offset >= head.length - 8 || fatal.rule === "pickle.limit");
+  if (walk.stopped) return fatal === undefined;
+  // A head cut from a longer file may end mid-stream: a pickle that ran cleanly that far still counts.
+  const cut = head.length < fileSize && fatal !== undefined && fatal.offset >= head.length - 8;
+  return walk.opcodes >= 16 && (cut || fatal?.rule === "pickle.limit");
 }
 
-export async function sniffFile(path: string, maxJsonBytes = DEFAULT_LIMITS.maxJsonBytes): Promise<Sniffed> {
+export async function sniffFile(path: string, limits: ScanLimits = DEFAULT_LIMITS): Promise<Sniffed> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new GateError(code === "ENOENT" ? `model file not found: ${path}` : `cannot open ${path}: ${code}`, {
-      hint: code === "ENOENT" ? "check the path (relative paths start at the working directory)" : undefined,
-      cause: e,
-    });
+    throw new GateError(
+      code === "ENOENT" ? `model file not found: ${path}` : `cannot open ${path}: ${code}`,
+      {
+        hint:
+          code === "ENOENT" ? "check the path (relative paths start at the working directory)" : undefined,
+        cause: e,
+      },
+    );
   }
   let size: number;
   let head: Uint8Array;
@@ -125,7 +141,11 @@ export async function sniffFile(path: string, maxJsonBytes = DEFAULT_LIMITS.maxJ
     ...extra,
   });
   if (isZip(head)) {
-    const archive = await openZip(path);
+    const archive = await openZip(path, {
+      maxEntries: limits.maxZipEntries,
+      maxCentralDirectoryBytes: limits.maxCentralDirectoryBytes,
+      maxInflatedBytes: limits.maxInflatedBytes,
+    });
     const kind = classifyArchive(archive.entries);
     const evidence =
       kind.format === "torch-zip"
@@ -138,18 +158,23 @@ export async function sniffFile(path: string, maxJsonBytes = DEFAULT_LIMITS.maxJ
   if (head.length >= TORCH_LEGACY_HEAD.length && TORCH_LEGACY_HEAD.every((b, i) => head[i] === b)) {
     return done("torch-legacy", "pickle of torch's legacy magic number");
   }
-  if (isBinaryPickle(head) || looksLikeTextPickle(head)) {
+  if (isBinaryPickle(head) || looksLikeTextPickle(head, size)) {
     const text = new TextDecoder("latin1").decode(head);
     if (text.includes("NumpyArrayWrapper")) return done("joblib", "pickle with joblib array headers");
-    return done("pickle", isBinaryPickle(head) ? `pickle protocol ${head[1]}` : "protocol 0/1 pickle opcodes");
+    return done(
+      "pickle",
+      isBinaryPickle(head) ? `pickle protocol ${head[1]}` : "protocol 0/1 pickle opcodes",
+    );
   }
   if (isHdf5(head)) return done("hdf5", "HDF5 signature");
   const magic = archiveMagic(head);
   if (magic) return done("compressed", magic);
-  if (isJsonObjectStart(head) && size <= maxJsonBytes) {
+  if (isJsonObjectStart(head) && size <= limits.maxJsonBytes) {
     const { readFile } = await import("node:fs/promises");
     try {
-      const value: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(await readFile(path)));
+      const value: unknown = JSON.parse(
+        new TextDecoder("utf-8", { fatal: true }).decode(await readFile(path)),
+      );
       if (looksLikeKerasConfig(value)) return done("keras-config", "JSON object with class_name and config");
     } catch {
       // not JSON after all: unknown

@@ -4,8 +4,9 @@
  * reads those bytes right after BUILD gives the header its state, so the scanner must too:
  * it sizes them from the header's shape and dtype and resumes at the next opcode.
  */
-import type { BuildHook } from "./walker.js";
+
 import { asInt, type Call, describe, dictGet, isCall, isDict, isSeq, type Value } from "./values.js";
+import type { BuildHook } from "./walker.js";
 
 const WRAPPER_MODULES = new Set(["joblib.numpy_pickle", "sklearn.externals.joblib.numpy_pickle"]);
 
@@ -20,7 +21,8 @@ interface DtypeInfo {
 
 /** Item size of a numpy dtype rebuilt as numpy.dtype(descr, False, True) + BUILD(state). */
 function dtypeInfo(v: Value | undefined): DtypeInfo | string {
-  if (!isCall(v) || v.callee.module !== "numpy" || v.callee.name !== "dtype") return `dtype is ${describe(v)}`;
+  if (!isCall(v) || v.callee.module !== "numpy" || v.callee.name !== "dtype")
+    return `dtype is ${describe(v)}`;
   const args = v.args;
   const descr = isSeq(args, "tuple") ? args.items[0] : undefined;
   if (typeof descr !== "string") return "dtype descriptor is not a string";
@@ -74,7 +76,8 @@ export const joblibArrayHook: BuildHook = (call, ctx) => {
   }
   if (dtype.hasObject) {
     const nested = ctx.walkNested();
-    if (!nested.stopped) ctx.issue("pickle.malformed", "the pickle of a joblib object array does not end", true);
+    if (!nested.stopped)
+      ctx.issue("pickle.malformed", "the pickle of a joblib object array does not end", true);
     return;
   }
   const alignment = dictGet(state, "numpy_array_alignment_bytes");

@@ -17,6 +17,8 @@ export interface ScanLimits {
   maxLineBytes: number;
   /** Items retained per container for analysis (beyond that only counted). */
   maxRetainedItems: number;
+  /** Distinct globals one pickle may import. */
+  maxGlobals: number;
   /** Pickle streams in one file (legacy torch has five, joblib nests one per object array). */
   maxPickles: number;
   /** Bytes of a compressed archive member inflated into memory for scanning. */
@@ -40,6 +42,7 @@ export const DEFAULT_LIMITS: Readonly<ScanLimits> = Object.freeze({
   maxStringBytes: 4 * 1024 ** 3,
   maxLineBytes: 64 * 1024,
   maxRetainedItems: 65_536,
+  maxGlobals: 100_000,
   maxPickles: 64,
   maxInflatedBytes: 512 * 1024 ** 2,
   maxZipEntries: 100_000,

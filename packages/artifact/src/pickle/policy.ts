@@ -95,7 +95,11 @@ const TORCH_TENSOR_TYPES = [
 
 /** Known-safe constructors of ML weight files: they build tensors, arrays and plain containers. */
 export const DEFAULT_ALLOWLIST: readonly AllowEntry[] = Object.freeze([
-  ...entries("collections", ["OrderedDict", "Counter"], "plain mapping types; torch state dicts are OrderedDicts"),
+  ...entries(
+    "collections",
+    ["OrderedDict", "Counter"],
+    "plain mapping types; torch state dicts are OrderedDicts",
+  ),
   ...entries(
     "builtins",
     ["set", "frozenset", "complex", "slice", "bytearray", "bytes", "range", "object"],
@@ -109,7 +113,8 @@ export const DEFAULT_ALLOWLIST: readonly AllowEntry[] = Object.freeze([
   {
     module: "copyreg",
     name: "_reconstructor",
-    reason: "protocol 0-1 instance reconstruction; the class it builds is itself a global that must be allowed",
+    reason:
+      "protocol 0-1 instance reconstruction; the class it builds is itself a global that must be allowed",
   },
   {
     module: "_codecs",
@@ -139,7 +144,11 @@ export const DEFAULT_ALLOWLIST: readonly AllowEntry[] = Object.freeze([
     reason: "tensor subclass rebuild; the function and type it receives are globals that must be allowed too",
   },
   { module: "torch.nn.parameter", name: "Parameter", reason: "a tensor marked as a module parameter" },
-  { module: "torch.serialization", name: "_get_layout", reason: "maps a layout name to a torch layout object" },
+  {
+    module: "torch.serialization",
+    name: "_get_layout",
+    reason: "maps a layout name to a torch layout object",
+  },
   ...entries("torch", ["Size", "device"], "torch shape and device value types"),
   ...entries("torch", TORCH_STORAGES, "typed storage classes named by persistent ids; never called"),
   ...entries("torch.storage", ["UntypedStorage", "TypedStorage"], "storage classes named by persistent ids"),
@@ -194,7 +203,11 @@ export const DANGEROUS_GLOBALS: readonly Deny[] = Object.freeze([
     ["getattr", "setattr", "delattr", "globals", "locals", "vars", "__builtins__"],
     "reaches any attribute of any object, so any function",
   ),
-  ...deny("builtins", ["open", "input", "breakpoint", "help", "exit", "quit"], "file, terminal or debugger access"),
+  ...deny(
+    "builtins",
+    ["open", "input", "breakpoint", "help", "exit", "quit"],
+    "file, terminal or debugger access",
+  ),
   ...deny("os", "*", "operating system access (os.system, os.popen, os.exec*)"),
   ...deny("posix", "*", "operating system access"),
   ...deny("nt", "*", "operating system access"),
@@ -215,7 +228,11 @@ export const DANGEROUS_GLOBALS: readonly Deny[] = Object.freeze([
   ...deny("cloudpickle", "*", "deserializes code"),
   ...deny("shelve", "*", "opens pickle databases"),
   ...deny("jsonpickle", "*", "deserializes arbitrary objects"),
-  ...deny("yaml", ["load", "unsafe_load", "full_load", "load_all", "unsafe_load_all"], "deserializes arbitrary objects"),
+  ...deny(
+    "yaml",
+    ["load", "unsafe_load", "full_load", "load_all", "unsafe_load_all"],
+    "deserializes arbitrary objects",
+  ),
   ...deny("joblib", ["load"], "deserializes another pickle file"),
   ...deny("joblib.numpy_pickle", ["load"], "deserializes another pickle file"),
   ...deny("pandas", ["read_pickle"], "deserializes another pickle file"),
@@ -226,9 +243,17 @@ export const DANGEROUS_GLOBALS: readonly Deny[] = Object.freeze([
     "turns attribute names into calls, reaching any function",
   ),
   ...deny("_operator", ["attrgetter", "itemgetter", "methodcaller"], "turns attribute names into calls"),
-  ...deny("functools", ["partial", "reduce", "partialmethod"], "calls another callable with chosen arguments"),
+  ...deny(
+    "functools",
+    ["partial", "reduce", "partialmethod"],
+    "calls another callable with chosen arguments",
+  ),
   ...deny("_functools", ["partial", "reduce"], "calls another callable with chosen arguments"),
-  ...deny("copyreg", ["add_extension", "_extension_registry", "_inverted_registry"], "rewires extension codes"),
+  ...deny(
+    "copyreg",
+    ["add_extension", "_extension_registry", "_inverted_registry"],
+    "rewires extension codes",
+  ),
   ...deny("ctypes", "*", "calls native code"),
   ...deny("_ctypes", "*", "calls native code"),
   ...deny("cffi", "*", "calls native code"),
@@ -305,7 +330,9 @@ export function validateAllowEntries(list: readonly unknown[], where = "allowlis
     const e = raw as Record<string, unknown>;
     const { module, name, reason } = e;
     if (typeof module !== "string" || module.trim() === "") {
-      throw new GateError(`${at} has no module`, { hint: "write the Python module, e.g. module: sklearn.linear_model._logistic" });
+      throw new GateError(`${at} has no module`, {
+        hint: "write the Python module, e.g. module: sklearn.linear_model._logistic",
+      });
     }
     if (typeof name !== "string" || name.trim() === "") {
       throw new GateError(`${at} (${module}) has no name`, {
@@ -369,7 +396,11 @@ export interface Classification {
   reason?: string;
 }
 
-export function classifyGlobal(module: string, name: string, userAllow: readonly AllowEntry[]): Classification {
+export function classifyGlobal(
+  module: string,
+  name: string,
+  userAllow: readonly AllowEntry[],
+): Classification {
   const danger = dangerOf(module, name);
   for (const e of DEFAULT_ALLOWLIST) {
     if (e.module === module && e.name === name) return { status: "allowed", reason: e.reason };

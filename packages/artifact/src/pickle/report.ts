@@ -80,15 +80,15 @@ export class ScanCollector {
         status: cls.status,
         ...(cls.reason ? { reason: cls.reason } : {}),
       };
-      summary.count++;
+      summary.count += g.count;
       summary.calls += g.calls;
       this.globals.set(key, summary);
       const seen = perStream.get(key);
-      if (seen) seen.count++;
+      if (seen) seen.count += g.count;
       else
         perStream.set(key, {
           first: g.offset,
-          count: 1,
+          count: g.count,
           opcode: g.opcode,
           ...(g.written ? { written: `${g.written.module}.${g.written.name}` } : {}),
         });
@@ -152,6 +152,12 @@ export class ScanCollector {
     const globals = [...this.globals.values()].sort(
       (a, b) => a.module.localeCompare(b.module) || a.name.localeCompare(b.name),
     );
-    return { format, findings: this.findings, globals, members: this.members, bytesScanned: this.bytesScanned };
+    return {
+      format,
+      findings: this.findings,
+      globals,
+      members: this.members,
+      bytesScanned: this.bytesScanned,
+    };
   }
 }

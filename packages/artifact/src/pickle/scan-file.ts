@@ -5,7 +5,7 @@
  * Bad content is a finding; only I/O problems and bad options throw (GateError).
  */
 import { open } from "node:fs/promises";
-import { readKerasJson, judgeKerasConfig } from "../keras/scan.js";
+import { judgeKerasConfig, readKerasJson } from "../keras/scan.js";
 import type { ZipArchive, ZipEntry } from "../zip/reader.js";
 import { archiveMagic, isBinaryPickle, isHdf5, isZip } from "../zip/sniff.js";
 import { classifyArchive, sniffFile } from "./detect.js";
@@ -54,7 +54,7 @@ export function scanPickleBytes(
 
 export async function scanModelFile(path: string, options: ScanOptions = {}): Promise<PickleScanResult> {
   const ctx = prepare(path, options);
-  const sniffed = await sniffFile(path, ctx.limits.maxJsonBytes);
+  const sniffed = await sniffFile(path, ctx.limits);
   const c = ctx.collector;
   let format: ScanFormat;
   const det = sniffed.detection;
@@ -164,7 +164,13 @@ function kerasOpts(ctx: Context, member?: string) {
 const PICKLE_NAME = /\.(pkl|pickle|joblib)$/i;
 
 function memberFinding(ctx: Context, e: ZipEntry, rule: string, message: string): void {
-  ctx.collector.add({ rule, level: "fail", message, file: ctx.file, properties: { member: e.name, offset: 0 } });
+  ctx.collector.add({
+    rule,
+    level: "fail",
+    message,
+    file: ctx.file,
+    properties: { member: e.name, offset: 0 },
+  });
 }
 
 async function scanArchive(archive: ZipArchive, ctx: Context): Promise<ScanFormat> {
@@ -196,14 +202,22 @@ async function scanArchive(archive: ZipArchive, ctx: Context): Promise<ScanForma
       continue;
     }
     const head = readRange(source, 0, 512);
-    const isStorage = storagePrefix !== undefined && e.name.startsWith(storagePrefix) && !e.name.slice(storagePrefix.length).includes("/");
+    const isStorage =
+      storagePrefix !== undefined &&
+      e.name.startsWith(storagePrefix) &&
+      !e.name.slice(storagePrefix.length).includes("/");
     if (isStorage) {
       if (isZip(head)) memberFinding(ctx, e, "zip.nested-archive", `${e.name} holds a zip archive`);
       continue;
     }
     const nested = archiveMagic(head);
     if (nested) {
-      memberFinding(ctx, e, "zip.nested-archive", `${e.name} holds ${nested}: its contents would escape the scan`);
+      memberFinding(
+        ctx,
+        e,
+        "zip.nested-archive",
+        `${e.name} holds ${nested}: its contents would escape the scan`,
+      );
       continue;
     }
     if (PICKLE_NAME.test(e.name) || isBinaryPickle(head)) {
@@ -219,7 +233,12 @@ async function scanArchive(archive: ZipArchive, ctx: Context): Promise<ScanForma
   }
   if (kind.format === "torch-zip") checkTorchArchive(archive, kind.prefix as string, torchRefs, ctx);
   if (kind.format === "keras" && !archive.entries.some((e) => e.name === "config.json" && e.end > 0)) {
-    c.add({ rule: "keras.malformed", level: "fail", message: "the Keras archive has no readable config.json", file: ctx.file });
+    c.add({
+      rule: "keras.malformed",
+      level: "fail",
+      message: "the Keras archive has no readable config.json",
+      file: ctx.file,
+    });
   }
   return kind.format;
 }
@@ -257,7 +276,12 @@ function scanMemberPickle(source: ByteSource, member: string, ctx: Context): Sto
 function scanKerasMember(source: ByteSource, e: ZipEntry, head: Uint8Array, ctx: Context): void {
   if (e.name === "config.json" || e.name === "metadata.json") {
     if (e.uncompressedSize > ctx.limits.maxJsonBytes) {
-      memberFinding(ctx, e, "keras.limit", `${e.name} is ${e.uncompressedSize} bytes, over the limit of ${ctx.limits.maxJsonBytes}`);
+      memberFinding(
+        ctx,
+        e,
+        "keras.limit",
+        `${e.name} is ${e.uncompressedSize} bytes, over the limit of ${ctx.limits.maxJsonBytes}`,
+      );
       return;
     }
     let text: string;

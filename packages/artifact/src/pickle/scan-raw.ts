@@ -8,6 +8,8 @@
  * also writes one pickle (its arrays are inside it, not after it), so it gets no exception;
  * only the legacy torch layout, whose sequence is fixed, is read as several pickles.
  */
+
+import { isBinaryPickle, mayBeTextPickle } from "../zip/sniff.js";
 import { Cursor } from "./cursor.js";
 import { joblibArrayHook } from "./joblib.js";
 import type { Deadline, ScanLimits } from "./limits.js";
@@ -15,8 +17,7 @@ import type { ScanCollector, ScanFormat } from "./report.js";
 import { type ByteSource, readRange } from "./source.js";
 import { storageRef } from "./torch-storage.js";
 import { asInt, describe, isDict, isSeq, type Value } from "./values.js";
-import { walkPickle, type WalkResult } from "./walker.js";
-import { isBinaryPickle, mayBeTextPickle } from "../zip/sniff.js";
+import { type WalkResult, walkPickle } from "./walker.js";
 
 /** torch.serialization's magic number, the value of the first pickle of a legacy file. */
 export const TORCH_LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -79,7 +80,9 @@ export function scanRawPickle(source: ByteSource, opts: RawScanOptions): ScanFor
 }
 
 function formatOf(walk: WalkResult): ScanFormat {
-  const joblib = walk.globals.some((g) => g.name === "NumpyArrayWrapper" && g.module.endsWith("numpy_pickle"));
+  const joblib = walk.globals.some(
+    (g) => g.name === "NumpyArrayWrapper" && g.module.endsWith("numpy_pickle"),
+  );
   return joblib ? "joblib" : "pickle";
 }
 
@@ -106,7 +109,11 @@ function reportTrailing(source: ByteSource, at: number, opts: RawScanOptions, na
     level: "fail",
     message: `${name}: ${source.size - at} bytes follow STOP at offset ${(opts.base ?? 0) + at}${hidden.length > 0 ? ` (${hidden.join("; ")})` : ""}; a model file holds one pickle`,
     file: opts.file,
-    properties: { ...c.where(place(opts, name), at), trailingBytes: source.size - at, hiddenPickles: hidden.length },
+    properties: {
+      ...c.where(place(opts, name), at),
+      trailingBytes: source.size - at,
+      hiddenPickles: hidden.length,
+    },
   });
 }
 
@@ -149,9 +156,14 @@ function scanLegacyTorch(source: ByteSource, start: number, opts: RawScanOptions
   }
   const [version, sysInfo, data, keys] = walks as [WalkResult, WalkResult, WalkResult, WalkResult];
   if (asInt(version.value) !== TORCH_LEGACY_PROTOCOL) {
-    layout(opts, `legacy torch protocol version is ${describe(version.value)}, not ${TORCH_LEGACY_PROTOCOL}`, version.start);
+    layout(
+      opts,
+      `legacy torch protocol version is ${describe(version.value)}, not ${TORCH_LEGACY_PROTOCOL}`,
+      version.start,
+    );
   }
-  if (!isDict(sysInfo.value)) layout(opts, `legacy torch sys_info is ${describe(sysInfo.value)}, not a dict`, sysInfo.start);
+  if (!isDict(sysInfo.value))
+    layout(opts, `legacy torch sys_info is ${describe(sysInfo.value)}, not a dict`, sysInfo.start);
   const storages = new Map<string, { numel: number; elementSize?: number; type: string }>();
   for (const p of data.persistentIds) {
     if (isSeq(p.pid, "tuple") && p.pid.items[0] === "module") continue; // a saved class: its global is judged already
@@ -205,6 +217,10 @@ function scanLegacyTorch(source: ByteSource, start: number, opts: RawScanOptions
     });
   }
   if (storages.size !== keyList.items.length) {
-    layout(opts, `the data pickle refers to ${storages.size} storages, the key list names ${keyList.items.length}`, keys.start);
+    layout(
+      opts,
+      `the data pickle refers to ${storages.size} storages, the key list names ${keyList.items.length}`,
+      keys.start,
+    );
   }
 }

@@ -43,7 +43,8 @@ export function parsePythonInt(bytes: Uint8Array, base: 10 | 0): ParsedInt | und
   if (base === 0 && radix === 10 && /^0+[1-9]/.test(clean)) return undefined;
   const prefix = radix === 16 ? "0x" : radix === 8 ? "0o" : radix === 2 ? "0b" : "";
   const big = BigInt(prefix + clean) * (negative ? -1n : 1n);
-  const value = big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  const value =
+    big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   const canonical = text === `${negative ? "-" : ""}${clean}` && (clean === "0" || !clean.startsWith("0"));
   return { value, canonical };
 }

@@ -12,9 +12,11 @@ export interface GlobalRef {
   readonly name: string;
   /** Module and name as written in the stream, when the mapping changed them. */
   readonly written?: { module: string; name: string };
-  /** Byte offset of the importing opcode within its file. */
+  /** Byte offset of the first importing opcode within its source. */
   readonly offset: number;
   readonly opcode: "GLOBAL" | "STACK_GLOBAL" | "INST";
+  /** How often the stream imports it (one shared reference per distinct global). */
+  count: number;
   /** How often the stream calls it (REDUCE, NEWOBJ, NEWOBJ_EX, INST, OBJ) or sets its instances' state (BUILD). */
   calls: number;
 }

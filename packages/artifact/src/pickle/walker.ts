@@ -7,7 +7,7 @@
  * fatal stop the walk, as the real unpickler would stop there too.
  */
 import { mapPython2Name } from "./compat.js";
-import { Cursor, StreamError } from "./cursor.js";
+import { type Cursor, StreamError } from "./cursor.js";
 import type { Deadline, ScanLimits } from "./limits.js";
 import {
   decodeLong,
@@ -85,76 +85,80 @@ export function walkPickle(cursor: Cursor, options: WalkOptions): WalkResult {
 
 const KEEP_STRING = 4096;
 const KEEP_BYTES = 256;
+/** Non-fatal issues recorded per stream; the rest are counted in one closing issue. */
+const MAX_ISSUES = 100;
+/** Container items retained across the whole stream (each container also has its own cap). */
+const RETAINED_BUDGET = 4_000_000;
 
 const OPCODE_NAMES: Record<number, string> = {
-  0x28: "MARK",
-  0x2e: "STOP",
-  0x30: "POP",
-  0x31: "POP_MARK",
-  0x32: "DUP",
-  0x46: "FLOAT",
-  0x49: "INT",
-  0x4a: "BININT",
-  0x4b: "BININT1",
-  0x4c: "LONG",
-  0x4d: "BININT2",
-  0x4e: "NONE",
-  0x50: "PERSID",
-  0x51: "BINPERSID",
-  0x52: "REDUCE",
-  0x53: "STRING",
-  0x54: "BINSTRING",
-  0x55: "SHORT_BINSTRING",
-  0x56: "UNICODE",
-  0x58: "BINUNICODE",
-  0x61: "APPEND",
-  0x62: "BUILD",
-  0x63: "GLOBAL",
-  0x64: "DICT",
-  0x7d: "EMPTY_DICT",
-  0x65: "APPENDS",
-  0x67: "GET",
-  0x68: "BINGET",
-  0x69: "INST",
-  0x6a: "LONG_BINGET",
-  0x6c: "LIST",
-  0x5d: "EMPTY_LIST",
-  0x6f: "OBJ",
-  0x70: "PUT",
-  0x71: "BINPUT",
-  0x72: "LONG_BINPUT",
-  0x73: "SETITEM",
-  0x74: "TUPLE",
-  0x29: "EMPTY_TUPLE",
-  0x75: "SETITEMS",
-  0x47: "BINFLOAT",
-  0x80: "PROTO",
-  0x81: "NEWOBJ",
-  0x82: "EXT1",
-  0x83: "EXT2",
-  0x84: "EXT4",
-  0x85: "TUPLE1",
-  0x86: "TUPLE2",
-  0x87: "TUPLE3",
-  0x88: "NEWTRUE",
-  0x89: "NEWFALSE",
-  0x8a: "LONG1",
-  0x8b: "LONG4",
-  0x42: "BINBYTES",
-  0x43: "SHORT_BINBYTES",
-  0x8c: "SHORT_BINUNICODE",
-  0x8d: "BINUNICODE8",
-  0x8e: "BINBYTES8",
-  0x8f: "EMPTY_SET",
-  0x90: "ADDITEMS",
-  0x91: "FROZENSET",
-  0x92: "NEWOBJ_EX",
-  0x93: "STACK_GLOBAL",
-  0x94: "MEMOIZE",
-  0x95: "FRAME",
-  0x96: "BYTEARRAY8",
-  0x97: "NEXT_BUFFER",
-  0x98: "READONLY_BUFFER",
+  40: "MARK",
+  46: "STOP",
+  48: "POP",
+  49: "POP_MARK",
+  50: "DUP",
+  70: "FLOAT",
+  73: "INT",
+  74: "BININT",
+  75: "BININT1",
+  76: "LONG",
+  77: "BININT2",
+  78: "NONE",
+  80: "PERSID",
+  81: "BINPERSID",
+  82: "REDUCE",
+  83: "STRING",
+  84: "BINSTRING",
+  85: "SHORT_BINSTRING",
+  86: "UNICODE",
+  88: "BINUNICODE",
+  97: "APPEND",
+  98: "BUILD",
+  99: "GLOBAL",
+  100: "DICT",
+  125: "EMPTY_DICT",
+  101: "APPENDS",
+  103: "GET",
+  104: "BINGET",
+  105: "INST",
+  106: "LONG_BINGET",
+  108: "LIST",
+  93: "EMPTY_LIST",
+  111: "OBJ",
+  112: "PUT",
+  113: "BINPUT",
+  114: "LONG_BINPUT",
+  115: "SETITEM",
+  116: "TUPLE",
+  41: "EMPTY_TUPLE",
+  117: "SETITEMS",
+  71: "BINFLOAT",
+  128: "PROTO",
+  129: "NEWOBJ",
+  130: "EXT1",
+  131: "EXT2",
+  132: "EXT4",
+  133: "TUPLE1",
+  134: "TUPLE2",
+  135: "TUPLE3",
+  136: "NEWTRUE",
+  137: "NEWFALSE",
+  138: "LONG1",
+  139: "LONG4",
+  66: "BINBYTES",
+  67: "SHORT_BINBYTES",
+  140: "SHORT_BINUNICODE",
+  141: "BINUNICODE8",
+  142: "BINBYTES8",
+  143: "EMPTY_SET",
+  144: "ADDITEMS",
+  145: "FROZENSET",
+  146: "NEWOBJ_EX",
+  147: "STACK_GLOBAL",
+  148: "MEMOIZE",
+  149: "FRAME",
+  150: "BYTEARRAY8",
+  151: "NEXT_BUFFER",
+  152: "READONLY_BUFFER",
 };
 
 export function opcodeName(byte: number): string | undefined {
@@ -173,6 +177,9 @@ class Walker {
   private proto = 0;
   private opStart = 0;
   private opName = "";
+  private readonly interned = new Map<string, GlobalRef>();
+  private retained = 0;
+  private suppressed = 0;
 
   constructor(
     private readonly cursor: Cursor,
@@ -202,6 +209,14 @@ class Walker {
         throw e;
       }
     }
+    if (this.suppressed > 0) {
+      this.result.issues.push({
+        rule: this.result.issues[this.result.issues.length - 1]?.rule ?? "pickle.malformed",
+        message: `${this.suppressed} more issue(s) of this stream are not listed`,
+        offset: this.cursor.pos,
+        fatal: false,
+      });
+    }
     this.result.end = this.cursor.pos;
     this.result.protocol = this.proto;
     return this.result;
@@ -214,6 +229,10 @@ class Walker {
     offset = this.opStart,
     properties?: Record<string, unknown>,
   ): void {
+    if (!fatal && this.result.issues.length >= MAX_ISSUES) {
+      this.suppressed++;
+      return;
+    }
     this.result.issues.push({
       rule,
       message,
@@ -259,21 +278,30 @@ class Walker {
     return this.stack.splice(mark);
   }
 
+  /** How many more items a container holding `held` may retain. */
+  private room(held: number): number {
+    return Math.max(0, Math.min(this.limits.maxRetainedItems - held, RETAINED_BUDGET - this.retained));
+  }
+
   private seq(k: Seq["k"], items: Value[]): Seq {
-    const keep = this.limits.maxRetainedItems;
-    return { k, items: items.length > keep ? items.slice(0, keep) : items, size: items.length };
+    const keep = this.room(0);
+    const kept = items.length > keep ? items.slice(0, keep) : items;
+    this.retained += kept.length;
+    return { k, items: kept, size: items.length };
   }
 
   private addItems(target: Seq, items: Value[]): void {
-    const room = this.limits.maxRetainedItems - target.items.length;
+    const room = this.room(target.items.length);
     for (let i = 0; i < items.length && i < room; i++) target.items.push(items[i] as Value);
+    this.retained += Math.min(room, items.length);
     target.size += items.length;
   }
 
   private setItems(target: Dict, items: Value[]): void {
     for (let i = 0; i + 1 < items.length; i += 2) {
-      if (target.entries.length < this.limits.maxRetainedItems) {
+      if (this.room(target.entries.length) > 0) {
         target.entries.push([items[i] as Value, items[i + 1] as Value]);
+        this.retained++;
       }
       target.size++;
     }
@@ -307,7 +335,11 @@ class Walker {
   private textIndex(what: string): number {
     const raw = this.cursor.line(this.limits.maxLineBytes, what);
     const parsed = parsePythonInt(raw, 10);
-    if (!parsed) this.fail("pickle.malformed", `${this.opName} argument ${JSON.stringify(latin1(raw))} is not an integer`);
+    if (!parsed)
+      this.fail(
+        "pickle.malformed",
+        `${this.opName} argument ${JSON.stringify(latin1(raw))} is not an integer`,
+      );
     const index = Number(parsed.value);
     if (index < 0) this.fail("pickle.malformed", `negative ${this.opName} argument ${index}`);
     if (!parsed.canonical) {
@@ -320,8 +352,18 @@ class Walker {
     return index;
   }
 
+  /** One shared reference per distinct global, so memory follows distinct names, not imports. */
   private importGlobal(module: string, name: string, opcode: GlobalRef["opcode"]): GlobalRef {
     const [m, n] = this.proto < 3 ? mapPython2Name(module, name) : [module, name];
+    const key = `${m}\u0000${n}\u0000${module}\u0000${name}`;
+    const known = this.interned.get(key);
+    if (known) {
+      known.count++;
+      return known;
+    }
+    if (this.interned.size >= this.limits.maxGlobals) {
+      this.fail("pickle.limit", `more than ${this.limits.maxGlobals} distinct globals in one pickle`);
+    }
     const ref: GlobalRef = {
       k: "global",
       module: m,
@@ -329,10 +371,21 @@ class Walker {
       ...(m !== module || n !== name ? { written: { module, name } } : {}),
       offset: this.opStart,
       opcode,
+      count: 1,
       calls: 0,
     };
+    this.interned.set(key, ref);
     this.result.globals.push(ref);
     return ref;
+  }
+
+  private persistent(pid: Value): Persistent {
+    const p: Persistent = { k: "persistent", pid, offset: this.opStart };
+    if (this.result.persistentIds.length >= this.limits.maxMemo) {
+      this.fail("pickle.limit", `more than ${this.limits.maxMemo} persistent ids in one pickle`);
+    }
+    this.result.persistentIds.push(p);
+    return p;
   }
 
   private textGlobal(): GlobalRef {
@@ -394,7 +447,10 @@ class Walker {
 
   private counted(n: number, what: string): Uint8Array | undefined {
     if (n > this.limits.maxStringBytes) {
-      this.fail("pickle.limit", `${what} of ${n} bytes is longer than the limit of ${this.limits.maxStringBytes}`);
+      this.fail(
+        "pickle.limit",
+        `${what} of ${n} bytes is longer than the limit of ${this.limits.maxStringBytes}`,
+      );
     }
     if (n <= KEEP_STRING) return this.cursor.take(n, what);
     this.cursor.skip(n, what);
@@ -403,7 +459,10 @@ class Walker {
 
   private bytesValue(k: "bytes" | "bytearray", n: number, what: string): Value {
     if (n > this.limits.maxStringBytes) {
-      this.fail("pickle.limit", `${what} of ${n} bytes is longer than the limit of ${this.limits.maxStringBytes}`);
+      this.fail(
+        "pickle.limit",
+        `${what} of ${n} bytes is longer than the limit of ${this.limits.maxStringBytes}`,
+      );
     }
     if (n <= KEEP_BYTES) return { k, length: n, data: this.cursor.take(n, what) };
     this.cursor.skip(n, what);
@@ -454,7 +513,8 @@ class Walker {
           return;
         }
         case 0x30: // POP: removes a MARK when the stack above it is empty (as CPython does)
-          if (this.marks.length > 0 && this.marks[this.marks.length - 1] === this.stack.length) this.marks.pop();
+          if (this.marks.length > 0 && this.marks[this.marks.length - 1] === this.stack.length)
+            this.marks.pop();
           else this.pop();
           break;
         case 0x31: // POP_MARK
@@ -467,7 +527,8 @@ class Walker {
           // FLOAT
           const raw = c.line(limits.maxLineBytes, "FLOAT argument");
           const v = parsePythonFloat(raw);
-          if (v === undefined) this.fail("pickle.malformed", `FLOAT argument ${JSON.stringify(latin1(raw))} is not a number`);
+          if (v === undefined)
+            this.fail("pickle.malformed", `FLOAT argument ${JSON.stringify(latin1(raw))} is not a number`);
           this.push(v);
           break;
         }
@@ -489,7 +550,8 @@ class Walker {
           let raw = c.line(limits.maxLineBytes, "LONG argument");
           if (raw.length > 0 && raw[raw.length - 1] === 0x4c) raw = raw.subarray(0, raw.length - 1);
           const v = parsePythonInt(raw, 0);
-          if (!v) this.fail("pickle.malformed", `LONG argument ${JSON.stringify(latin1(raw))} is not an integer`);
+          if (!v)
+            this.fail("pickle.malformed", `LONG argument ${JSON.stringify(latin1(raw))} is not an integer`);
           this.push(v.value);
           break;
         }
@@ -651,7 +713,8 @@ class Walker {
           const value = this.pop();
           const target = this.top();
           this.mutation(target, "APPEND");
-          if (typeof target === "object" && target !== null && target.k === "list") this.addItems(target, [value]);
+          if (typeof target === "object" && target !== null && target.k === "list")
+            this.addItems(target, [value]);
           break;
         }
         case 0x65: {
@@ -659,7 +722,8 @@ class Walker {
           const items = this.popMark();
           const target = this.top();
           this.mutation(target, "APPENDS");
-          if (typeof target === "object" && target !== null && target.k === "list") this.addItems(target, items);
+          if (typeof target === "object" && target !== null && target.k === "list")
+            this.addItems(target, items);
           break;
         }
         case 0x73: {
@@ -668,7 +732,8 @@ class Walker {
           const key = this.pop();
           const target = this.top();
           this.mutation(target, "SETITEM");
-          if (typeof target === "object" && target !== null && target.k === "dict") this.setItems(target, [key, value]);
+          if (typeof target === "object" && target !== null && target.k === "dict")
+            this.setItems(target, [key, value]);
           break;
         }
         case 0x75: {
@@ -677,7 +742,8 @@ class Walker {
           if (items.length % 2 !== 0) this.fail("pickle.malformed", "odd number of items for SETITEMS");
           const target = this.top();
           this.mutation(target, "SETITEMS");
-          if (typeof target === "object" && target !== null && target.k === "dict") this.setItems(target, items);
+          if (typeof target === "object" && target !== null && target.k === "dict")
+            this.setItems(target, items);
           break;
         }
         case 0x90: {
@@ -685,7 +751,8 @@ class Walker {
           const items = this.popMark();
           const target = this.top();
           this.mutation(target, "ADDITEMS");
-          if (typeof target === "object" && target !== null && target.k === "set") this.addItems(target, items);
+          if (typeof target === "object" && target !== null && target.k === "set")
+            this.addItems(target, items);
           break;
         }
         case 0x63: // GLOBAL
@@ -711,7 +778,8 @@ class Walker {
         case 0x83:
         case 0x84: {
           // EXT1, EXT2, EXT4: the copyreg extension registry of whichever process loads the file
-          const code = op === 0x82 ? c.u8("EXT1 code") : op === 0x83 ? c.uint(2, "EXT2 code") : c.int32("EXT4 code");
+          const code =
+            op === 0x82 ? c.u8("EXT1 code") : op === 0x83 ? c.uint(2, "EXT2 code") : c.int32("EXT4 code");
           this.issue(
             "pickle.extension-registry",
             `${this.opName} ${code} imports whatever the loading process registered under that extension code: it cannot be checked`,
@@ -741,7 +809,9 @@ class Walker {
           const kwargs = this.pop();
           const args = this.pop();
           const cls = this.pop();
-          this.push(this.called(this.callee(cls, "NEWOBJ_EX"), this.seq("tuple", [args, kwargs]), "NEWOBJ_EX"));
+          this.push(
+            this.called(this.callee(cls, "NEWOBJ_EX"), this.seq("tuple", [args, kwargs]), "NEWOBJ_EX"),
+          );
           break;
         }
         case 0x69: {
@@ -776,16 +846,12 @@ class Walker {
           // PERSID
           const raw = c.line(limits.maxLineBytes, "PERSID argument");
           if (!isAscii(raw)) this.fail("pickle.malformed", "PERSID argument is not ASCII");
-          const p: Persistent = { k: "persistent", pid: latin1(raw), offset: this.opStart };
-          this.result.persistentIds.push(p);
-          this.push(p);
+          this.push(this.persistent(latin1(raw)));
           break;
         }
         case 0x51: {
           // BINPERSID
-          const p: Persistent = { k: "persistent", pid: this.pop(), offset: this.opStart };
-          this.result.persistentIds.push(p);
-          this.push(p);
+          this.push(this.persistent(this.pop()));
           break;
         }
         case 0x67: // GET
@@ -833,7 +899,10 @@ class Walker {
           break;
         }
         default:
-          this.fail("pickle.malformed", `unknown opcode 0x${op.toString(16).padStart(2, "0")} at offset ${this.opStart}`);
+          this.fail(
+            "pickle.malformed",
+            `unknown opcode 0x${op.toString(16).padStart(2, "0")} at offset ${this.opStart}`,
+          );
       }
     }
   }

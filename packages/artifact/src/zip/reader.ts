@@ -5,8 +5,9 @@
  * Anything a different zip implementation could read differently is a finding: the scanner
  * judges the bytes the loader will see, so the loader and the scanner must see the same bytes.
  */
-import { type FileHandle, open } from "node:fs/promises";
+
 import { createReadStream } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { crc32, createInflateRaw, inflateRawSync } from "node:zlib";
 import { type Finding, GateError } from "@mlgate/core";
 import { type ByteSource, fileSource, memorySource, readRange } from "../pickle/source.js";
@@ -129,9 +130,12 @@ export async function openZip(path: string, limits: Partial<ZipLimits> = {}): Pr
     handle = await open(path, "r");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new GateError(code === "ENOENT" ? `model file not found: ${path}` : `cannot open ${path}: ${code}`, {
-      cause: e,
-    });
+    throw new GateError(
+      code === "ENOENT" ? `model file not found: ${path}` : `cannot open ${path}: ${code}`,
+      {
+        cause: e,
+      },
+    );
   }
   try {
     const info = await handle.stat();
@@ -180,9 +184,14 @@ function findEnd(file: ByteSource, ctx: ZipContext): EndRecords | undefined {
   const commentLen = t.u16(at + 20);
   const recordEnd = eocdPos + 22 + commentLen;
   if (recordEnd > file.size) {
-    finding(ctx, "zip.malformed", `the end record's comment runs ${recordEnd - file.size} bytes past the end of the file`, {
-      offset: eocdPos,
-    });
+    finding(
+      ctx,
+      "zip.malformed",
+      `the end record's comment runs ${recordEnd - file.size} bytes past the end of the file`,
+      {
+        offset: eocdPos,
+      },
+    );
     return undefined;
   }
   if (recordEnd < file.size) {
@@ -207,13 +216,20 @@ function findEnd(file: ByteSource, ctx: ZipContext): EndRecords | undefined {
     const rec = readRange(file, z64Pos, 56);
     const z = new Le(rec);
     if (rec.length < 56 || z.u32(0) !== SIG_ZIP64_EOCD) {
-      finding(ctx, "zip.malformed", `the zip64 locator points at offset ${z64Pos}, where there is no zip64 end record`, {
-        offset: locatorPos,
-      });
+      finding(
+        ctx,
+        "zip.malformed",
+        `the zip64 locator points at offset ${z64Pos}, where there is no zip64 end record`,
+        {
+          offset: locatorPos,
+        },
+      );
       return undefined;
     }
     if (z64Pos + 12 + z.u64(4) !== locatorPos) {
-      finding(ctx, "zip.extra-data", "bytes lie between the zip64 end record and its locator", { offset: z64Pos });
+      finding(ctx, "zip.extra-data", "bytes lie between the zip64 end record and its locator", {
+        offset: z64Pos,
+      });
     }
     const z64 = {
       entriesOnDisk: z.u64(24),
@@ -228,9 +244,14 @@ function findEnd(file: ByteSource, ctx: ZipContext): EndRecords | undefined {
       !agree(cdSize, U32, z64.cdSize) ||
       !agree(cdOffset, U32, z64.cdOffset)
     ) {
-      finding(ctx, "zip.header-mismatch", "the end record and the zip64 end record disagree on the central directory", {
-        offset: eocdPos,
-      });
+      finding(
+        ctx,
+        "zip.header-mismatch",
+        "the end record and the zip64 end record disagree on the central directory",
+        {
+          offset: eocdPos,
+        },
+      );
     }
     ({ entriesOnDisk, entries, cdSize, cdOffset } = z64);
     cdEnd = z64Pos;
@@ -241,18 +262,28 @@ function findEnd(file: ByteSource, ctx: ZipContext): EndRecords | undefined {
     return undefined;
   }
   if (entriesOnDisk !== entries) {
-    finding(ctx, "zip.header-mismatch", `the end record counts ${entriesOnDisk} entries on disk but ${entries} in total`, {
-      offset: eocdPos,
-    });
+    finding(
+      ctx,
+      "zip.header-mismatch",
+      `the end record counts ${entriesOnDisk} entries on disk but ${entries} in total`,
+      {
+        offset: eocdPos,
+      },
+    );
   }
   if (cdOffset + cdSize > cdEnd) {
     finding(ctx, "zip.malformed", "the central directory runs into the end records", { offset: cdOffset });
     return undefined;
   }
   if (cdOffset + cdSize < cdEnd) {
-    finding(ctx, "zip.extra-data", `${cdEnd - cdOffset - cdSize} bytes lie between the central directory and the end record`, {
-      offset: cdOffset + cdSize,
-    });
+    finding(
+      ctx,
+      "zip.extra-data",
+      `${cdEnd - cdOffset - cdSize} bytes lie between the central directory and the end record`,
+      {
+        offset: cdOffset + cdSize,
+      },
+    );
   }
   return { entries, cdOffset, cdSize, cdEnd };
 }
@@ -264,7 +295,10 @@ interface Zip64Values {
 }
 
 /** Values of the zip64 extra field (id 1): present only for the fields stored as 0xFFFFFFFF. */
-function zip64Extra(extra: Uint8Array, want: { u: boolean; c: boolean; o: boolean }): Zip64Values | undefined {
+function zip64Extra(
+  extra: Uint8Array,
+  want: { u: boolean; c: boolean; o: boolean },
+): Zip64Values | undefined {
   const e = new Le(extra);
   for (let i = 0; i + 4 <= extra.length; ) {
     const id = e.u16(i);
@@ -298,7 +332,11 @@ function readStructure(file: ByteSource, ctx: ZipContext, lim: ZipLimits): ZipEn
     return undefined;
   }
   if (end.cdSize > lim.maxCentralDirectoryBytes) {
-    finding(ctx, "zip.limit", `the central directory is ${end.cdSize} bytes, over the limit of ${lim.maxCentralDirectoryBytes}`);
+    finding(
+      ctx,
+      "zip.limit",
+      `the central directory is ${end.cdSize} bytes, over the limit of ${lim.maxCentralDirectoryBytes}`,
+    );
     return undefined;
   }
   const cd = readRange(file, end.cdOffset, end.cdSize);
@@ -355,7 +393,12 @@ function readStructure(file: ByteSource, ctx: ZipContext, lim: ZipLimits): ZipEn
     };
     const props = { member: name, offset: end.cdOffset + p };
     if (!z) {
-      finding(ctx, "zip.malformed", `${name}: sizes need a zip64 extra field that is missing or short`, props);
+      finding(
+        ctx,
+        "zip.malformed",
+        `${name}: sizes need a zip64 extra field that is missing or short`,
+        props,
+      );
       return undefined;
     }
     compressedSize = z.compressed ?? compressedSize;
@@ -370,11 +413,21 @@ function readStructure(file: ByteSource, ctx: ZipContext, lim: ZipLimits): ZipEn
       finding(ctx, "zip.encrypted", `${name} is encrypted: its contents cannot be checked`, props);
       entry.broken = true;
     } else if (method !== 0 && method !== 8) {
-      finding(ctx, "zip.unsupported-compression", `${name} uses compression method ${method}; only stored (0) and deflate (8) are read`, props);
+      finding(
+        ctx,
+        "zip.unsupported-compression",
+        `${name} uses compression method ${method}; only stored (0) and deflate (8) are read`,
+        props,
+      );
       entry.broken = true;
     }
     if (method === 0 && compressedSize !== uncompressedSize) {
-      finding(ctx, "zip.header-mismatch", `${name} is stored but its sizes differ (${compressedSize} vs ${uncompressedSize})`, props);
+      finding(
+        ctx,
+        "zip.header-mismatch",
+        `${name} is stored but its sizes differ (${compressedSize} vs ${uncompressedSize})`,
+        props,
+      );
       entry.broken = true;
     }
     const unsafe = unsafeNameReason(name);
@@ -395,9 +448,14 @@ function readStructure(file: ByteSource, ctx: ZipContext, lim: ZipLimits): ZipEn
   for (const e of entries) {
     const prior = seen.get(e.name);
     if (prior) {
-      finding(ctx, "zip.duplicate-name", `${e.name} appears twice in the central directory: loaders disagree on which one they read`, {
-        member: e.name,
-      });
+      finding(
+        ctx,
+        "zip.duplicate-name",
+        `${e.name} appears twice in the central directory: loaders disagree on which one they read`,
+        {
+          member: e.name,
+        },
+      );
       e.broken = true;
     } else seen.set(e.name, e);
   }
@@ -427,14 +485,19 @@ function checkLocalHeaders(file: ByteSource, entries: ZipEntry[], cdOffset: numb
     const head = readRange(file, e.localHeaderOffset, 30);
     const h = new Le(head);
     if (head.length < 30 || h.u32(0) !== SIG_LOCAL) {
-      finding(ctx, "zip.header-mismatch", `${e.name}: no local header at offset ${e.localHeaderOffset}`, props);
+      finding(
+        ctx,
+        "zip.header-mismatch",
+        `${e.name}: no local header at offset ${e.localHeaderOffset}`,
+        props,
+      );
       e.broken = true;
       cursor = Math.max(cursor, e.localHeaderOffset + 1);
       continue;
     }
     const flags = h.u16(6);
     const method = h.u16(8);
-    let crc = h.u32(14);
+    const crc = h.u32(14);
     let comp = h.u32(18);
     let uncomp = h.u32(22);
     const nameLen = h.u16(26);
@@ -448,7 +511,8 @@ function checkLocalHeaders(file: ByteSource, entries: ZipEntry[], cdOffset: numb
       mismatch.push(`name ${JSON.stringify(decodeName(localName, (flags & 0x800) !== 0))}`);
     }
     if (method !== e.method) mismatch.push(`compression method ${method} (central: ${e.method})`);
-    if ((flags & 0x849) !== (e.flags & 0x849)) mismatch.push(`flags 0x${flags.toString(16)} (central: 0x${e.flags.toString(16)})`);
+    if ((flags & 0x849) !== (e.flags & 0x849))
+      mismatch.push(`flags 0x${flags.toString(16)} (central: 0x${e.flags.toString(16)})`);
     if (comp === U32 || uncomp === U32) {
       const z = zip64Extra(extra, { u: uncomp === U32, c: comp === U32, o: false });
       if (!z) mismatch.push("a missing zip64 extra field");
@@ -465,7 +529,12 @@ function checkLocalHeaders(file: ByteSource, entries: ZipEntry[], cdOffset: numb
       if (uncomp !== e.uncompressedSize) mismatch.push(`size ${uncomp} (central: ${e.uncompressedSize})`);
     }
     if (mismatch.length > 0) {
-      finding(ctx, "zip.header-mismatch", `${e.name}: the local header disagrees with the central directory: ${mismatch.join(", ")}`, props);
+      finding(
+        ctx,
+        "zip.header-mismatch",
+        `${e.name}: the local header disagrees with the central directory: ${mismatch.join(", ")}`,
+        props,
+      );
       e.broken = true;
     }
     const dataEnd = e.dataOffset + e.compressedSize;
@@ -480,26 +549,46 @@ function checkLocalHeaders(file: ByteSource, entries: ZipEntry[], cdOffset: numb
     if (deferred) {
       const descriptor = readDescriptor(file, dataEnd, next - dataEnd, e);
       if (descriptor === "mismatch") {
-        finding(ctx, "zip.header-mismatch", `${e.name}: the data descriptor disagrees with the central directory`, props);
+        finding(
+          ctx,
+          "zip.header-mismatch",
+          `${e.name}: the data descriptor disagrees with the central directory`,
+          props,
+        );
         e.broken = true;
       } else if (descriptor === "missing") {
-        finding(ctx, "zip.malformed", `${e.name}: flag bit 3 promises a data descriptor after the data, none fits there`, props);
+        finding(
+          ctx,
+          "zip.malformed",
+          `${e.name}: flag bit 3 promises a data descriptor after the data, none fits there`,
+          props,
+        );
         e.broken = true;
       } else e.end = dataEnd + descriptor;
     }
     cursor = Math.max(cursor, e.end);
   }
   if (cursor < cdOffset) {
-    finding(ctx, "zip.extra-data", `${cdOffset - cursor} unaccounted bytes lie before the central directory`, {
-      offset: cursor,
-    });
+    finding(
+      ctx,
+      "zip.extra-data",
+      `${cdOffset - cursor} unaccounted bytes lie before the central directory`,
+      {
+        offset: cursor,
+      },
+    );
   } else if (cursor > cdOffset) {
     finding(ctx, "zip.overlap", "the last entry runs into the central directory", { offset: cdOffset });
   }
 }
 
 /** Length of the data descriptor at `at` (with or without signature, 32- or 64-bit sizes), or why not. */
-function readDescriptor(file: ByteSource, at: number, room: number, e: ZipEntry): number | "missing" | "mismatch" {
+function readDescriptor(
+  file: ByteSource,
+  at: number,
+  room: number,
+  e: ZipEntry,
+): number | "missing" | "mismatch" {
   const bytes = readRange(file, at, Math.min(24, Math.max(0, room)));
   const d = new Le(bytes);
   const candidates: [number, number, 4 | 8][] = []; // [length, crc offset, size width]
@@ -545,7 +634,8 @@ function makeArchive(
     readable: entries !== undefined,
     source(e) {
       if (e.method === 0) return fileSource(handle.fd, e.dataOffset, e.compressedSize);
-      if (e.method !== 8) return memberFinding(e, "zip.unsupported-compression", `${e.name} cannot be decompressed`);
+      if (e.method !== 8)
+        return memberFinding(e, "zip.unsupported-compression", `${e.name} cannot be decompressed`);
       if (e.uncompressedSize > lim.maxInflatedBytes || e.compressedSize > lim.maxInflatedBytes) {
         return memberFinding(
           e,
@@ -615,7 +705,7 @@ function makeArchive(
           `${e.name} holds ${size > e.uncompressedSize ? "more than" : "only"} ${size} bytes, not the ${e.uncompressedSize} its header declares`,
         );
       }
-      if ((crc >>> 0) !== e.crc32) {
+      if (crc >>> 0 !== e.crc32) {
         return {
           ...memberFinding(
             e,

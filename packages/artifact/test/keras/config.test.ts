@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseBoundedJson } from "../../src/keras/json.js";
 import { checkKerasConfig, scanModelFile } from "../../src/index.js";
+import { parseBoundedJson } from "../../src/keras/json.js";
 import { KERAS_SEQUENTIAL } from "../fixtures/pickles/models.js";
 import { zipBytes } from "../fixtures/pickles/zip.js";
 
@@ -16,7 +16,10 @@ const layer = (extra: Record<string, unknown>) => ({
 describe("bounded JSON", () => {
   it("parses, and reports depth, duplicate keys (escaped ones too) and syntax errors", () => {
     expect(parseBoundedJson('{"a": [1, {"b": 2}]}', 10)).toEqual({ ok: true, value: { a: [1, { b: 2 }] } });
-    expect(parseBoundedJson("[".repeat(50) + "]".repeat(50), 10)).toMatchObject({ ok: false, rule: "keras.limit" });
+    expect(parseBoundedJson("[".repeat(50) + "]".repeat(50), 10)).toMatchObject({
+      ok: false,
+      rule: "keras.limit",
+    });
     expect(parseBoundedJson('{"class_name": 1, "\\u0063lass_name": 2}', 10)).toMatchObject({
       ok: false,
       rule: "keras.duplicate-key",
@@ -33,34 +36,58 @@ describe("Keras config rules", () => {
   });
 
   it("fails Lambda, TFOpLambda and __lambda__ wherever they appear", () => {
-    expect(rules(layer({ class_name: "TFOpLambda", config: { function: "io.write_file" } }))).toEqual(["keras.lambda-layer"]);
-    expect(rules({ class_name: "Dense", config: { activation: { class_name: "__lambda__", config: { value: "x" } } } })).toEqual([
+    expect(rules(layer({ class_name: "TFOpLambda", config: { function: "io.write_file" } }))).toEqual([
       "keras.lambda-layer",
     ]);
+    expect(
+      rules({
+        class_name: "Dense",
+        config: { activation: { class_name: "__lambda__", config: { value: "x" } } },
+      }),
+    ).toEqual(["keras.lambda-layer"]);
   });
 
   it("fails modules outside keras unless the allowlist names them", () => {
-    const custom = layer({ module: "my_pkg.layers", class_name: "Gate", config: {}, registered_name: "my_pkg>Gate" });
+    const custom = layer({
+      module: "my_pkg.layers",
+      class_name: "Gate",
+      config: {},
+      registered_name: "my_pkg>Gate",
+    });
     expect(rules(custom)).toEqual(["keras.foreign-module"]);
     const allow = [{ module: "my_pkg.*", name: "Gate", reason: "our reviewed layer" }];
     expect(checkKerasConfig(custom, allow, 1000)).toEqual([]);
-    expect(rules(layer({ module: "keras_hub.layers", class_name: "X", config: {} }))).toEqual(["keras.foreign-module"]);
+    expect(rules(layer({ module: "keras_hub.layers", class_name: "X", config: {} }))).toEqual([
+      "keras.foreign-module",
+    ]);
     expect(rules(layer({ module: "kerasx", class_name: "X", config: {} }))).toEqual(["keras.foreign-module"]);
   });
 
   it("fails registered custom objects and dotted class names in configs without modules", () => {
-    expect(rules(layer({ class_name: "Custom", config: {}, registered_name: "pkg>Custom" }))).toEqual(["keras.foreign-module"]);
+    expect(rules(layer({ class_name: "Custom", config: {}, registered_name: "pkg>Custom" }))).toEqual([
+      "keras.foreign-module",
+    ]);
     expect(rules(layer({ class_name: "os.system", config: {} }))).toEqual(["keras.foreign-module"]);
   });
 
   it("tells Keras builtin functions from Python builtins", () => {
-    const fn = (name: string) => ({ module: "builtins", class_name: "function", config: name, registered_name: "function" });
+    const fn = (name: string) => ({
+      module: "builtins",
+      class_name: "function",
+      config: name,
+      registered_name: "function",
+    });
     expect(rules({ class_name: "Dense", config: { activation: fn("relu") } })).toEqual([]);
-    expect(rules({ class_name: "Dense", config: { activation: fn("exec") } })).toEqual(["keras.foreign-module"]);
+    expect(rules({ class_name: "Dense", config: { activation: fn("exec") } })).toEqual([
+      "keras.foreign-module",
+    ]);
   });
 
   it("stops at the node budget", () => {
-    const wide = { class_name: "Sequential", config: { layers: new Array(50).fill({ class_name: "Dense", config: {} }) } };
+    const wide = {
+      class_name: "Sequential",
+      config: { layers: new Array(50).fill({ class_name: "Dense", config: {} }) },
+    };
     expect(checkKerasConfig(wide, [], 20).map((i) => i.rule)).toEqual(["keras.limit"]);
   });
 });

@@ -43,7 +43,8 @@ describe("every malicious sample fails with the rule that names it", () => {
     it(sample.id, async () => {
       const result = await scan(sample.id, sample.file, sample.bytes());
       const rules = new Set(result.findings.filter((f) => f.level === "fail").map((f) => f.rule));
-      for (const rule of sample.expect ?? []) expect([...rules], `${sample.id} should raise ${rule}`).toContain(rule);
+      for (const rule of sample.expect ?? [])
+        expect([...rules], `${sample.id} should raise ${rule}`).toContain(rule);
       for (const f of result.findings) {
         expect(f.file).toContain(sample.file);
         expect(f.message.length).toBeGreaterThan(10);
@@ -57,9 +58,19 @@ describe("findings carry where and what", () => {
     const sample = MALICIOUS.find((s) => s.id === "torch-zip-extra-pickle-member");
     const result = await scan("where", "model.pt", sample?.bytes() ?? new Uint8Array());
     const f = result.findings.find((x) => x.rule === "pickle.dangerous-global");
-    expect(f?.properties).toMatchObject({ member: "archive/extra/helper.pkl", offset: 2, module: "os", name: "system", opcode: "GLOBAL" });
+    expect(f?.properties).toMatchObject({
+      member: "archive/extra/helper.pkl",
+      offset: 2,
+      module: "os",
+      name: "system",
+      opcode: "GLOBAL",
+    });
     expect(result.format).toBe("torch-zip");
-    expect(result.globals.find((g) => g.module === "os")).toMatchObject({ status: "dangerous", count: 1, calls: 1 });
+    expect(result.globals.find((g) => g.module === "os")).toMatchObject({
+      status: "dangerous",
+      count: 1,
+      calls: 1,
+    });
   });
 
   it("counts a global once per member however often it is imported", async () => {

@@ -22,7 +22,8 @@ function wellFormed(result: ReturnType<typeof scanPickleBytes>): void {
     expect(f.message.length).toBeGreaterThan(0);
     expect(["fail", "warn", "info"]).toContain(f.level);
   }
-  for (const g of result.globals) expect(["allowed", "user-allowed", "dangerous", "unknown"]).toContain(g.status);
+  for (const g of result.globals)
+    expect(["allowed", "user-allowed", "dangerous", "unknown"]).toContain(g.status);
 }
 
 /** Flip, insert, delete and truncate bytes of a seed. */
@@ -31,7 +32,11 @@ const mutated = (seeds: Uint8Array[]) =>
     .tuple(
       fc.constantFrom(...seeds),
       fc.array(
-        fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("flip", "insert", "delete", "set")),
+        fc.tuple(
+          fc.nat(),
+          fc.integer({ min: 0, max: 255 }),
+          fc.constantFrom("flip", "insert", "delete", "set"),
+        ),
         { minLength: 1, maxLength: 8 },
       ),
       fc.option(fc.nat(), { nil: undefined }),
@@ -62,11 +67,18 @@ describe("pickle streams", () => {
   });
 
   it("random opcodes after PROTO always give a result", () => {
-    const opcodes = fc.constantFrom(..."(.012FIJKLMNPQRSTUVXabcdegh}ijl]opqrstu)GB".split("").map((c) => c.charCodeAt(0)), ...Array.from({ length: 25 }, (_, i) => 0x80 + i));
+    const opcodes = fc.constantFrom(
+      ..."(.012FIJKLMNPQRSTUVXabcdegh}ijl]opqrstu)GB".split("").map((c) => c.charCodeAt(0)),
+      ...Array.from({ length: 25 }, (_, i) => 0x80 + i),
+    );
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5 }), fc.array(fc.oneof(opcodes, fc.integer({ min: 0, max: 255 })), { maxLength: 300 }), (p, ops) => {
-        wellFormed(scanPickleBytes(Uint8Array.from([0x80, p, ...ops]), { limits: LIMITS }));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5 }),
+        fc.array(fc.oneof(opcodes, fc.integer({ min: 0, max: 255 })), { maxLength: 300 }),
+        (p, ops) => {
+          wellFormed(scanPickleBytes(Uint8Array.from([0x80, p, ...ops]), { limits: LIMITS }));
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -84,7 +96,11 @@ describe("pickle streams", () => {
     fc.assert(
       fc.property(mutated(rawSeeds), (bytes) => {
         const r = scanPickleBytes(bytes, { limits: LIMITS });
-        const named = new Set(r.findings.filter((f) => f.rule.endsWith("-global")).map((f) => `${f.properties?.module}.${f.properties?.name}`));
+        const named = new Set(
+          r.findings
+            .filter((f) => f.rule.endsWith("-global"))
+            .map((f) => `${f.properties?.module}.${f.properties?.name}`),
+        );
         for (const g of r.globals.filter((x) => x.status === "unknown" || x.status === "dangerous")) {
           expect(named).toContain(`${g.module}.${g.name}`);
         }
@@ -124,12 +140,17 @@ describe("files", () => {
 
 describe("Keras JSON", () => {
   it("random text and mutated configs always give a result", () => {
-    const base = JSON.stringify({ class_name: "Sequential", config: { layers: [{ class_name: "Dense", config: { units: 1 } }] } });
+    const base = JSON.stringify({
+      class_name: "Sequential",
+      config: { layers: [{ class_name: "Dense", config: { units: 1 } }] },
+    });
     fc.assert(
       fc.property(
         fc.oneof(
           fc.string({ maxLength: 300 }),
-          fc.tuple(fc.nat(), fc.string({ maxLength: 5 })).map(([at, s]) => base.slice(0, at % base.length) + s + base.slice(at % base.length)),
+          fc
+            .tuple(fc.nat(), fc.string({ maxLength: 5 }))
+            .map(([at, s]) => base.slice(0, at % base.length) + s + base.slice(at % base.length)),
         ),
         (text) => {
           const parsed = parseBoundedJson(text, 64);

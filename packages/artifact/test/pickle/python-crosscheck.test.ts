@@ -24,7 +24,7 @@ const skipReason = !probe
     : undefined;
 if (skipReason) console.warn(`python cross-check skipped: ${skipReason}`);
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import io, json, pickle, pickletools, sys, zipfile, _compat_pickle
 
 SAFE = {
@@ -109,7 +109,19 @@ for item in json.load(open(sys.argv[1])):
 json.dump(results, sys.stdout)
 `;
 
-type PyResult = Record<string, any>;
+interface PyLoad {
+  dis?: boolean;
+  disError?: string;
+  loaded?: boolean;
+  error?: string;
+  globals?: string[];
+  value?: unknown;
+}
+/** One sample's outcome in Python: a pickle load, or a zip check with the load of its data.pkl. */
+interface PyResult extends PyLoad {
+  testzip?: string | null;
+  data?: PyLoad;
+}
 let dir: string;
 let py: Record<string, PyResult> = {};
 const pickles = [...BENIGN, ...MALICIOUS].filter((s) => s.rawPickle);
@@ -149,51 +161,58 @@ afterAll(async () => {
 const scannedGlobals = (s: Sample) =>
   new Set(scanPickleBytes(s.bytes()).globals.map((g) => `${g.module}.${g.name}`));
 
-describe.skipIf(skipReason !== undefined)(`python cross-check${skipReason ? ` (skipped: ${skipReason})` : ""}`, () => {
-  for (const s of pickles.filter((x) => BENIGN.includes(x))) {
-    it(`CPython reads the benign sample ${s.id}, and asks for the globals the scanner reports`, () => {
-      const r = py[s.id] as PyResult;
-      expect(r.dis, r.disError).toBe(true);
-      expect(r.loaded, r.error).toBe(true);
-      expect(new Set(r.globals)).toEqual(scannedGlobals(s));
-    });
-  }
-
-  it("numpy arrays written by the fixture writer load as the arrays they encode", () => {
-    expect(py["numpy-protocol-2"]?.value).toEqual({ ndarray: [1, 2], dtype: "float32" });
-    expect(py["numpy-1x-protocol-2"]?.value).toEqual({ ndarray: [1, 2], dtype: "float32" });
-    expect(py["numpy-protocol-4"]?.value).toEqual({ ndarray: [1, 2], dtype: "float32" });
-    expect(py["numpy-protocol-5"]?.value).toEqual({ ndarray: [0, 1, 2], dtype: "float64" });
-    for (const p of [0, 1, 2, 3, 4, 5]) {
-      expect(py[`plain-dict-protocol-${p}`]?.value).toEqual({ repr: "{'a': [1, 2], 'b': (1.5, 'x'), 'c': None, 'd': True}" });
+describe.skipIf(skipReason !== undefined)(
+  `python cross-check${skipReason ? ` (skipped: ${skipReason})` : ""}`,
+  () => {
+    for (const s of pickles.filter((x) => BENIGN.includes(x))) {
+      it(`CPython reads the benign sample ${s.id}, and asks for the globals the scanner reports`, () => {
+        const r = py[s.id] as PyResult;
+        expect(r.dis, r.disError).toBe(true);
+        expect(r.loaded, r.error).toBe(true);
+        expect(new Set(r.globals)).toEqual(scannedGlobals(s));
+      });
     }
-  });
 
-  for (const s of pickles.filter((x) => MALICIOUS.includes(x))) {
-    it(`the scanner names every global CPython imports for ${s.id}`, () => {
-      const r = py[s.id] as PyResult;
-      const ours = scannedGlobals(s);
-      for (const g of r.globals as string[]) expect(ours, `CPython imported ${g}`).toContain(g);
-      // When CPython reads the whole stream, the two lists agree exactly.
-      if (r.loaded) expect(new Set(r.globals)).toEqual(ours);
+    it("numpy arrays written by the fixture writer load as the arrays they encode", () => {
+      expect(py["numpy-protocol-2"]?.value).toEqual({ ndarray: [1, 2], dtype: "float32" });
+      expect(py["numpy-1x-protocol-2"]?.value).toEqual({ ndarray: [1, 2], dtype: "float32" });
+      expect(py["numpy-protocol-4"]?.value).toEqual({ ndarray: [1, 2], dtype: "float32" });
+      expect(py["numpy-protocol-5"]?.value).toEqual({ ndarray: [0, 1, 2], dtype: "float64" });
+      for (const p of [0, 1, 2, 3, 4, 5]) {
+        expect(py[`plain-dict-protocol-${p}`]?.value).toEqual({
+          repr: "{'a': [1, 2], 'b': (1.5, 'x'), 'c': None, 'd': True}",
+        });
+      }
     });
-  }
 
-  it("CPython's zipfile accepts the benign archives and their CRCs", () => {
-    for (const s of zips.filter((x) => BENIGN.includes(x))) {
-      const r = py[s.id] as PyResult;
-      expect(r.error, s.id).toBeUndefined();
-      expect(r.testzip, s.id).toBeNull();
-      if (!s.file.endsWith(".keras")) expect(r.data?.loaded, `${s.id}: ${r.data?.error}`).toBe(true);
+    for (const s of pickles.filter((x) => MALICIOUS.includes(x))) {
+      it(`the scanner names every global CPython imports for ${s.id}`, () => {
+        const r = py[s.id] as PyResult;
+        const ours = scannedGlobals(s);
+        for (const g of r.globals ?? []) expect(ours, `CPython imported ${g}`).toContain(g);
+        // When CPython reads the whole stream, the two lists agree exactly.
+        if (r.loaded) expect(new Set(r.globals)).toEqual(ours);
+      });
     }
-  });
 
-  it("CPython's zipfile also rejects the bad CRC and the name mismatch the scanner reports", async () => {
-    expect(py["zip-bad-crc"]?.testzip).toBe("archive/data/9");
-    expect(String(py["zip-name-mismatch"]?.testzip ?? py["zip-name-mismatch"]?.error)).toMatch(/readme|differ/);
-    expect(py["torch-zip-evil-data-pkl"]?.data?.globals).toEqual(["os.system"]);
-    const path = join(dir, "zip-bad-crc-model.pt");
-    const ours = await scanModelFile(path);
-    expect(ours.findings.map((f) => f.rule)).toContain("zip.crc-mismatch");
-  });
-});
+    it("CPython's zipfile accepts the benign archives and their CRCs", () => {
+      for (const s of zips.filter((x) => BENIGN.includes(x))) {
+        const r = py[s.id] as PyResult;
+        expect(r.error, s.id).toBeUndefined();
+        expect(r.testzip, s.id).toBeNull();
+        if (!s.file.endsWith(".keras")) expect(r.data?.loaded, `${s.id}: ${r.data?.error}`).toBe(true);
+      }
+    });
+
+    it("CPython's zipfile also rejects the bad CRC and the name mismatch the scanner reports", async () => {
+      expect(py["zip-bad-crc"]?.testzip).toBe("archive/data/9");
+      expect(String(py["zip-name-mismatch"]?.testzip ?? py["zip-name-mismatch"]?.error)).toMatch(
+        /readme|differ/,
+      );
+      expect(py["torch-zip-evil-data-pkl"]?.data?.globals).toEqual(["os.system"]);
+      const path = join(dir, "zip-bad-crc-model.pt");
+      const ours = await scanModelFile(path);
+      expect(ours.findings.map((f) => f.rule)).toContain("zip.crc-mismatch");
+    });
+  },
+);

@@ -1,16 +1,25 @@
 import { isGateError } from "@mlgate/core";
 import { describe, expect, it } from "vitest";
+import {
+  classifyGlobal,
+  DANGEROUS_GLOBALS,
+  DEFAULT_ALLOWLIST,
+  scanPickleBytes,
+  validateAllowEntries,
+} from "../../src/index.js";
 import { Cursor } from "../../src/pickle/cursor.js";
-import { Deadline, DEFAULT_LIMITS } from "../../src/pickle/limits.js";
+import { DEFAULT_LIMITS, Deadline } from "../../src/pickle/limits.js";
 import { memorySource } from "../../src/pickle/source.js";
 import { escapeDecode, parsePythonInt, rawUnicodeEscapeDecode } from "../../src/pickle/text.js";
 import { walkPickle } from "../../src/pickle/walker.js";
-import { classifyGlobal, DANGEROUS_GLOBALS, DEFAULT_ALLOWLIST, scanPickleBytes, validateAllowEntries } from "../../src/index.js";
 import { joblibDump, numpyArrayProtocol4 } from "../fixtures/pickles/models.js";
 import { concat, latin1Bytes, PickleWriter } from "../fixtures/pickles/writer.js";
 
 const walk = (bytes: Uint8Array, limits: Partial<typeof DEFAULT_LIMITS> = {}, ms = 10_000) =>
-  walkPickle(new Cursor(memorySource(bytes)), { limits: { ...DEFAULT_LIMITS, ...limits }, deadline: new Deadline(ms) });
+  walkPickle(new Cursor(memorySource(bytes)), {
+    limits: { ...DEFAULT_LIMITS, ...limits },
+    deadline: new Deadline(ms),
+  });
 
 const rules = (bytes: Uint8Array) => scanPickleBytes(bytes).findings.map((f) => f.rule);
 
@@ -70,7 +79,17 @@ describe("the walker", () => {
   });
 
   it("MEMOIZE numbers entries by count, so it can overwrite an index BINPUT set", () => {
-    const bytes = new PickleWriter(4).proto().str("a").put(1).pop().str("b").memoize().pop().get(1).stop().bytesOut();
+    const bytes = new PickleWriter(4)
+      .proto()
+      .str("a")
+      .put(1)
+      .pop()
+      .str("b")
+      .memoize()
+      .pop()
+      .get(1)
+      .stop()
+      .bytesOut();
     const r = walk(bytes);
     expect(r.issues.map((i) => i.rule)).toEqual(["pickle.memo-confusion"]);
     expect(r.value).toBe("b");
@@ -159,8 +178,12 @@ describe("the allowlist decides, the denylist names", () => {
   });
 
   it("lets a wildcard cover plain names of a package, never dunders, dotted paths or named dangers", () => {
-    const allow = validateAllowEntries([{ module: "sklearn.*", name: "*", reason: "estimators built from arrays" }]);
-    expect(classifyGlobal("sklearn.tree._classes", "DecisionTreeClassifier", allow).status).toBe("user-allowed");
+    const allow = validateAllowEntries([
+      { module: "sklearn.*", name: "*", reason: "estimators built from arrays" },
+    ]);
+    expect(classifyGlobal("sklearn.tree._classes", "DecisionTreeClassifier", allow).status).toBe(
+      "user-allowed",
+    );
     expect(classifyGlobal("sklearn", "Pipeline", allow).status).toBe("user-allowed");
     expect(classifyGlobal("sklearnx", "X", allow).status).toBe("unknown");
     expect(classifyGlobal("sklearn.base", "__reduce__", allow).status).toBe("unknown");

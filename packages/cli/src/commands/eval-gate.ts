@@ -71,9 +71,12 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
       const { input, report, remoteBaseline, acceptLabel } = resolved;
       if (remoteBaseline) {
         const name = remoteBaseline.artifact;
-        throw new GateError(`baseline "${describeSpec(remoteBaseline.spec)}" lives on GitHub; the action fetches it`, {
-          hint: `download it (gh run download --name ${name} --dir baseline) and pass --baseline baseline/<results file>; its mlgate-baseline.json is read from beside it`,
-        });
+        throw new GateError(
+          `baseline "${describeSpec(remoteBaseline.spec)}" lives on GitHub; the action fetches it`,
+          {
+            hint: `download it (gh run download --name ${name} --dir baseline) and pass --baseline baseline/<results file>; its mlgate-baseline.json is read from beside it`,
+          },
+        );
       }
       const labels = options.prLabel as string[];
       if (acceptLabel && labels.includes(acceptLabel)) input.acceptLabel = { label: acceptLabel };
@@ -88,7 +91,10 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
       "--baseline <file>",
       "the baseline's results in the same shape, for delta() and ratio() gates (mlgate-baseline.json beside it is checked too)",
     )
-    .option("--baseline-meta <file>", "the baseline's mlgate-baseline.json, when it is not beside the baseline file")
+    .option(
+      "--baseline-meta <file>",
+      "the baseline's mlgate-baseline.json, when it is not beside the baseline file",
+    )
     .option("--baseline-max-age <duration>", "oldest baseline accepted, e.g. 14d, 36h, 2w")
     .addOption(
       new Option(
@@ -142,7 +148,10 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
       "--behavioural <file>",
       "CheckList-style behavioural test results (test, test_type mft|inv|dir, id/case, label, prediction, score, expect)",
     )
-    .option("--behavioural-baseline <file>", "the baseline's behavioural results, to tell newly failing tests apart")
+    .option(
+      "--behavioural-baseline <file>",
+      "the baseline's behavioural results, to tell newly failing tests apart",
+    )
     .option(
       "--pr-label <name>",
       "a label the pull request carries, as the action reads it from the event (repeatable)",

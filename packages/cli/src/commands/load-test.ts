@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header templates are written ${env.NAME}, ${seq}, ${uuid}
 import { GateError } from "@mlgate/core";
 import { resolveLoadTest, runLoadTest } from "@mlgate/load";
 import { type Command, Option } from "commander";
@@ -57,7 +58,10 @@ export function loadTestCommand(io: CliIO, setExitCode: (code: number) => void):
     },
   )
     .argument("[url]", "the endpoint, exactly as requests should reach it (or load-test.url in mlgate.yml)")
-    .option("--rate <rate>", "open model: arrivals per second, e.g. 200/s or 12000/min (with --ramp: the starting rate)")
+    .option(
+      "--rate <rate>",
+      "open model: arrivals per second, e.g. 200/s or 12000/min (with --ramp: the starting rate)",
+    )
     .option("--duration <time>", "measured phase at --rate, e.g. 30s or 2m (default 30s)")
     .option(
       "--ramp <time:rate>",
@@ -66,23 +70,45 @@ export function loadTestCommand(io: CliIO, setExitCode: (code: number) => void):
       [],
     )
     .option("--warmup <time>", "load before the measured phase, left out of every metric, e.g. 10s")
-    .option("--concurrency <n>", "closed model instead: N users, each sending again as soon as its answer arrives")
+    .option(
+      "--concurrency <n>",
+      "closed model instead: N users, each sending again as soon as its answer arrives",
+    )
     .option("--connections <n>", "open model: most connections in flight at once (default 1024)")
     .option("--timeout <time>", "per-request timeout (default 30s)")
     .option("--max-requests <n>", "send at most N requests, warm-up included")
-    .addOption(new Option("--method <method>", "HTTP method (default POST with --body-file, else GET)").choices(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]))
-    .option("--body-file <file>", "request bodies, one per request, cycling: JSONL, or CSV (rows sent as JSON objects)")
+    .addOption(
+      new Option("--method <method>", "HTTP method (default POST with --body-file, else GET)").choices([
+        "GET",
+        "POST",
+        "PUT",
+        "PATCH",
+        "DELETE",
+        "HEAD",
+        "OPTIONS",
+      ]),
+    )
+    .option(
+      "--body-file <file>",
+      "request bodies, one per request, cycling: JSONL, or CSV (rows sent as JSON objects)",
+    )
     .option(
       "-H, --header <header>",
       "request header 'Name: value'; ${env.NAME} reads the environment (masked), ${seq} and ${uuid} vary per request (repeatable)",
       collect,
       [],
     )
-    .option("--stream", "server-sent-events endpoint (OpenAI-style): measure TTFT, inter-token latency, tokens/s")
+    .option(
+      "--stream",
+      "server-sent-events endpoint (OpenAI-style): measure TTFT, inter-token latency, tokens/s",
+    )
     .option("--response-schema <file>", "JSON Schema every 2xx response body must match")
     .option("--abort-early", "stop as soon as a threshold can no longer pass")
     .option("--shard <i/n>", "run share i of n of the arrival rate and write a mergeable result file")
-    .option("--result-file <file>", "where to write the mergeable result (default for shards: load-test-shard-I-of-N.json)")
+    .option(
+      "--result-file <file>",
+      "where to write the mergeable result (default for shards: load-test-shard-I-of-N.json)",
+    )
     .option("--merge <files...>", "merge shards' result files and judge the thresholds on the merged result")
     .option("--no-progress", "no progress lines on stderr")
     .addHelpText(

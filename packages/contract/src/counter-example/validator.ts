@@ -12,7 +12,8 @@ const MAX_CACHED = 2000;
 
 function instance(): Ajv2020 {
   if (ajv) return ajv;
-  const created = new Ajv2020({ strict: false, allErrors: false, validateFormats: true, logger: false });
+  // Projections are built by code from validated models: checking them against the meta-schema only costs time.
+  const created = new Ajv2020({ strict: false, allErrors: false, validateFormats: true, logger: false, validateSchema: false, meta: false });
   (addFormats as unknown as (a: Ajv2020) => void)(created);
   ajv = created;
   return created;

@@ -5,9 +5,14 @@ import { showLocation } from "./report.js";
 const BADGE: Record<ChangeLevel, string> = { breaking: "❌ breaking", dangerous: "⚠️ dangerous", safe: "✅ safe" };
 const MAX_PAYLOAD = 2000;
 
-/** Text that cannot open HTML, a table cell or emphasis by accident. */
+/** Text that cannot open HTML, a table cell or emphasis by accident; `code` spans in messages stay code. */
 function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`));
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) =>
+      i % 2 === 1 ? part : part.replace(/[\\`*_[\]<>|]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`)),
+    )
+    .join("");
 }
 
 /** Inline code that no backtick inside can close. */

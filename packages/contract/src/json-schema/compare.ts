@@ -20,17 +20,40 @@ import type { ChangeCollector, PairRecord } from "../rules/collector.js";
 import { deepEqual, hasRef } from "./equal.js";
 import { mergeAllOf } from "./merge.js";
 
+/** A string built from parts only when asked for: most positions never need their path spelt out. */
+export interface Link {
+  up: Link | undefined;
+  text: string;
+}
+
+export function linkText(link: Link | undefined): string {
+  const parts: string[] = [];
+  for (let l = link; l; l = l.up) parts.push(l.text);
+  return parts.reverse().join("");
+}
+
+export interface TrailLink {
+  up: TrailLink | undefined;
+  entry: TrailEntry;
+}
+
+function trailArray(link: TrailLink | undefined): TrailEntry[] {
+  const out: TrailEntry[] = [];
+  for (let l = link; l; l = l.up) out.push(l.entry);
+  return out.reverse();
+}
+
 export interface SchemaSite {
   /** Stable path of this position (JSON pointer, or `file#pointer` inside another file). */
-  path: string;
+  path: Link;
   /** The operation (or document) this position belongs to. */
   group: string;
   owner: PairRecord;
   /** From the envelope root down to this position, on the valid side. */
-  trail: TrailEntry[];
+  trail: TrailLink | undefined;
   envelope: Envelope;
-  /** Dotted name from the root (`model.params.temperature`), empty at the root. */
-  name: string;
+  /** Dotted name from the root (`model.params.temperature`), undefined at the root. */
+  name: Link | undefined;
   /** How the root reads in messages: `request body`, `query parameter "limit"`. */
   rootLabel: string;
 }
@@ -114,9 +137,20 @@ export class SchemaComparer {
   ) {}
 
   /** Compare the schemas at a top-level position; call `drain` once all roots are in. */
-  compareRoot(base: SchemaNode, head: SchemaNode, dir: Direction, site: Omit<SchemaSite, "owner">): void {
+  compareRoot(
+    base: SchemaNode,
+    head: SchemaNode,
+    dir: Direction,
+    site: { path: string; group: string; envelope: Envelope; rootLabel: string },
+  ): void {
     const owner: PairRecord = { groups: new Set([site.group]), parents: new Set() };
-    this.visit(base, head, dir, { ...site, owner });
+    this.visit(base, head, dir, {
+      ...site,
+      path: { up: undefined, text: site.path },
+      owner,
+      trail: undefined,
+      name: undefined,
+    });
   }
 
   drain(): void {
@@ -139,7 +173,7 @@ export class SchemaComparer {
       }
       const record: PairRecord = { groups: new Set(), parents: new Set([site.owner]) };
       this.memo.set(key, record);
-      this.queue.push({ base: b, head: h, dir, site: { ...site, owner: record, path: h.home ?? site.path } });
+      this.queue.push({ base: b, head: h, dir, site: { ...site, owner: record, path: h.home !== undefined ? { up: undefined, text: h.home } : site.path } });
       return;
     }
     if (this.inline.has(key) || this.depth > MAX_INLINE_DEPTH) return;
@@ -160,19 +194,21 @@ export class SchemaComparer {
     h: SchemaNode,
     step: Step,
     tokens: (string | number)[],
-    name: string,
+    name: string | undefined,
   ): SchemaSite {
     const valid = dir === "request" ? b : h;
+    let text = "";
+    for (const t of tokens) text += `/${escapeToken(t)}`;
     return {
       ...site,
-      path: site.path + tokens.map((t) => `/${escapeToken(t)}`).join(""),
-      trail: [...site.trail, { node: valid, step }],
-      name,
+      path: text === "" ? site.path : { up: site.path, text },
+      trail: { up: site.trail, entry: { node: valid, step } },
+      name: name === undefined ? site.name : { up: site.name, text: site.name ? name : name.replace(/^\./, "") },
     };
   }
 
   private subject(site: SchemaSite): string {
-    return site.name ? `${site.rootLabel} \`${site.name}\`` : site.rootLabel;
+    return site.name ? `${site.rootLabel} \`${linkText(site.name)}\`` : site.rootLabel;
   }
 
   private add(
@@ -187,7 +223,7 @@ export class SchemaComparer {
     this.out.add({
       rule,
       message: `${this.subject(site)}: ${message}`,
-      path: where.path ?? site.path,
+      path: where.path ?? linkText(site.path),
       group: site.group,
       owner: site.owner,
       ...(where.base ? { base: where.base } : {}),
@@ -200,7 +236,7 @@ export class SchemaComparer {
     return () => {
       for (const local of witnesses()) {
         if (local === undefined) continue;
-        const payload = site.envelope.wrap(embed(site.trail, local));
+        const payload = site.envelope.wrap(embed(trailArray(site.trail), local));
         if (site.envelope.verify(payload)) {
           return { direction: dir, describes: site.envelope.describes, payload };
         }
@@ -283,16 +319,19 @@ export class SchemaComparer {
     const from = typeList(bt);
     const to = typeList(ht);
     const overlap = [...bs].some((t) => covers(hs, t));
+    // `number` beside `integer` on the other side means the fractional numbers only.
+    const names = (types: JsonType[], other: Set<JsonType>) =>
+      types.map((t) => (t === "number" && other.has("integer") ? "non-integer numbers" : t)).join(", ");
     if (dir === "request") {
       if (lost.length > 0) {
         const rule = overlap ? "request-type-narrowed" : "request-type-changed";
-        this.add(site, dir, rule, `type changed from ${from} to ${to}; ${lost.join(", ")} no longer accepted`, where, () =>
+        this.add(site, dir, rule, `type changed from ${from} to ${to}; ${names(lost, hs)} no longer accepted`, where, () =>
           lost.map((t) => valueOfType(b, t)),
         );
       } else this.add(site, dir, "request-type-widened", `type widened from ${from} to ${to}`, where);
     } else if (gained.length > 0) {
       const rule = overlap ? "response-type-widened" : "response-type-changed";
-      this.add(site, dir, rule, `type changed from ${from} to ${to}; may now be ${gained.join(", ")}`, where, () =>
+      this.add(site, dir, rule, `type changed from ${from} to ${to}; may now be ${names(gained, bs)}`, where, () =>
         gained.map((t) => valueOfType(h, t)),
       );
     } else this.add(site, dir, "response-type-narrowed", `type narrowed from ${from} to ${to}`, where);
@@ -318,7 +357,7 @@ export class SchemaComparer {
     const he = h.enum;
     if (!be && !he) return;
     const where = { base: place(b, b.enum ? "enum" : undefined), head: place(h, h.enum ? "enum" : undefined) };
-    const path = `${site.path}/enum`;
+    const path = `${linkText(site.path)}/enum`;
     const req = dir === "request";
     if (be && he) {
       const hk = new Set(he.map(canonicalJson));
@@ -349,7 +388,7 @@ export class SchemaComparer {
   }
 
   private compareDefault(b: SchemaNode, h: SchemaNode, site: SchemaSite): void {
-    const where = { base: place(b, "default"), head: place(h, "default"), path: `${site.path}/default` };
+    const where = { base: place(b, "default"), head: place(h, "default"), path: `${linkText(site.path)}/default` };
     if (b.default && h.default) {
       if (canonicalJson(b.default.value) !== canonicalJson(h.default.value)) {
         this.add(site, "request", "request-default-changed", `default changed from ${showValue(b.default.value)} to ${showValue(h.default.value)}`, where);
@@ -362,7 +401,7 @@ export class SchemaComparer {
     const fb = b.format;
     const fh = h.format;
     if (fb === fh) return;
-    const where = { base: place(b, "format"), head: place(h, "format"), path: `${site.path}/format` };
+    const where = { base: place(b, "format"), head: place(h, "format"), path: `${linkText(site.path)}/format` };
     const req = dir === "request";
     if (!fb) {
       this.add(site, dir, req ? "request-format-added" : "response-format-added", `format "${fh}" added`, where);
@@ -389,7 +428,7 @@ export class SchemaComparer {
     const lower = compareLower(h.minimum, b.minimum);
     if (lower !== 0) {
       const tighter = lower < 0;
-      const where = { base: boundPlace(b, "minimum"), head: boundPlace(h, "minimum"), path: `${site.path}/minimum` };
+      const where = { base: boundPlace(b, "minimum"), head: boundPlace(h, "minimum"), path: `${linkText(site.path)}/minimum` };
       const text = `minimum ${tighter ? "raised" : "lowered"} from ${showBound(b.minimum, true)} to ${showBound(h.minimum, true)}`;
       if (req) {
         if (tighter) this.add(site, dir, "request-minimum-increased", text, where, () => justOutside(h.minimum!, true, step));
@@ -400,7 +439,7 @@ export class SchemaComparer {
     const upper = compareUpper(h.maximum, b.maximum);
     if (upper !== 0) {
       const tighter = upper < 0;
-      const where = { base: boundPlace(b, "maximum"), head: boundPlace(h, "maximum"), path: `${site.path}/maximum` };
+      const where = { base: boundPlace(b, "maximum"), head: boundPlace(h, "maximum"), path: `${linkText(site.path)}/maximum` };
       const text = `maximum ${tighter ? "lowered" : "raised"} from ${showBound(b.maximum, false)} to ${showBound(h.maximum, false)}`;
       if (req) {
         if (tighter) this.add(site, dir, "request-maximum-decreased", text, where, () => justOutside(h.maximum!, false, step));
@@ -411,7 +450,7 @@ export class SchemaComparer {
     const mb = b.multipleOf;
     const mh = h.multipleOf;
     if (mb !== mh) {
-      const where = { base: place(b, "multipleOf"), head: place(h, "multipleOf"), path: `${site.path}/multipleOf` };
+      const where = { base: place(b, "multipleOf"), head: place(h, "multipleOf"), path: `${linkText(site.path)}/multipleOf` };
       // Head is coarser when every multiple of it is a multiple of the base's step.
       const coarser = mh !== undefined && (mb === undefined || isMultiple(mh, mb));
       const finer = mb !== undefined && (mh === undefined || isMultiple(mb, mh));
@@ -450,7 +489,7 @@ export class SchemaComparer {
     if (bmin !== hmin) {
       const up = hmin > bmin;
       const text = `minimum ${noun} ${up ? "raised" : "lowered"} from ${bmin} to ${hmin}`;
-      const where = { base: place(b, minKey), head: place(h, minKey), path: `${site.path}/${minKey}` };
+      const where = { base: place(b, minKey), head: place(h, minKey), path: `${linkText(site.path)}/${minKey}` };
       if (req) {
         if (up) this.add(site, dir, `request-min-${slug}-increased`, text, where, () => [make(hmin - 1)]);
         else this.add(site, dir, `request-min-${slug}-decreased`, text, where);
@@ -462,7 +501,7 @@ export class SchemaComparer {
     if (bmax !== hmax) {
       const down = hmax !== undefined && (bmax === undefined || hmax < bmax);
       const text = `maximum ${noun} ${down ? "lowered" : "raised"} from ${bmax ?? "none"} to ${hmax ?? "none"}`;
-      const where = { base: place(b, maxKey), head: place(h, maxKey), path: `${site.path}/${maxKey}` };
+      const where = { base: place(b, maxKey), head: place(h, maxKey), path: `${linkText(site.path)}/${maxKey}` };
       if (req) {
         if (down) this.add(site, dir, `request-max-${slug}-decreased`, text, where, () => [make(hmax + 1)]);
         else this.add(site, dir, `request-max-${slug}-increased`, text, where);
@@ -481,7 +520,7 @@ export class SchemaComparer {
     const ph = h.pattern;
     if (pb === ph) return;
     const req = dir === "request";
-    const where = { base: place(b, "pattern"), head: place(h, "pattern"), path: `${site.path}/pattern` };
+    const where = { base: place(b, "pattern"), head: place(h, "pattern"), path: `${linkText(site.path)}/pattern` };
     const text = `pattern changed from ${pb === undefined ? "none" : `"${pb}"`} to ${ph === undefined ? "none" : `"${ph}"`}`;
     if (ph === undefined) {
       this.add(site, dir, req ? "request-pattern-removed" : "response-pattern-removed", text, where);
@@ -510,7 +549,7 @@ export class SchemaComparer {
       return out;
     });
     if (b.uniqueItems !== h.uniqueItems) {
-      const where = { base: place(b, "uniqueItems"), head: place(h, "uniqueItems"), path: `${site.path}/uniqueItems` };
+      const where = { base: place(b, "uniqueItems"), head: place(h, "uniqueItems"), path: `${linkText(site.path)}/uniqueItems` };
       if (req) {
         if (h.uniqueItems) this.add(site, dir, "request-unique-items-added", "items must now be distinct", where, () => [[item, item]]);
         else this.add(site, dir, "request-unique-items-removed", "items may now repeat", where);
@@ -519,17 +558,17 @@ export class SchemaComparer {
     }
     const bp = b.prefixItems ?? [];
     const hp = h.prefixItems ?? [];
-    const name = `${site.name}[]`;
+
     for (let i = 0; i < Math.max(bp.length, hp.length); i++) {
       const bi = bp[i] ?? b.items ?? this.any(b.place);
       const hi = hp[i] ?? h.items ?? this.any(h.place);
       const tokens = h.prefixItems ? (h.dialect === "draft-07" ? ["items", i] : ["prefixItems", i]) : ["items", i];
-      this.visit(bi, hi, dir, this.child(site, dir, b, h, { kind: "prefix", index: i }, tokens, `${site.name}[${i}]`));
+      this.visit(bi, hi, dir, this.child(site, dir, b, h, { kind: "prefix", index: i }, tokens, `[${i}]`));
     }
     if (b.items || h.items) {
       const bi = b.items ?? this.any(b.place);
       const hi = h.items ?? this.any(h.place);
-      this.visit(bi, hi, dir, this.child(site, dir, b, h, { kind: "items" }, ["items"], name));
+      this.visit(bi, hi, dir, this.child(site, dir, b, h, { kind: "items" }, ["items"], "[]"));
     }
   }
 
@@ -545,39 +584,39 @@ export class SchemaComparer {
       const hIn = hDeclared && !hidden(hp);
       const bReq = b.required.has(name);
       const hReq = h.required.has(name);
-      const propPath = `${site.path}/properties/${escapeToken(name)}`;
-      const dotted = site.name ? `${site.name}.${name}` : name;
+      const propPath = () => `${linkText(site.path)}/properties/${escapeToken(name)}`;
+      const dotted = `.${name}`;
       const label = `\`${name}\``;
       const basePlace = bp ? bp.place : place(b, "required");
       const headPlace = hp ? hp.place : place(h, hReq ? "required" : "properties");
       if (bIn && !hIn) {
         if (hDeclared && hidden(hp)) {
-          if (req) this.add(site, dir, "request-property-became-read-only", `property ${label} became read-only`, { base: basePlace, head: headPlace, path: propPath });
-          else this.add(site, dir, "response-property-became-write-only", `property ${label} became write-only and is no longer returned`, { base: basePlace, head: headPlace, path: propPath }, () => [objectExample(h, 0, name)]);
+          if (req) this.add(site, dir, "request-property-became-read-only", `property ${label} became read-only`, { base: basePlace, head: headPlace, path: propPath() });
+          else this.add(site, dir, "response-property-became-write-only", `property ${label} became write-only and is no longer returned`, { base: basePlace, head: headPlace, path: propPath() }, () => [objectExample(h, 0, name)]);
           continue;
         }
         const head = place(h, "properties");
         if (req) {
           if (h.additionalProperties === false) {
-            this.add(site, dir, "request-property-removed-rejected", `property ${label} removed and no longer allowed`, { base: basePlace, head, path: propPath }, () => {
+            this.add(site, dir, "request-property-removed-rejected", `property ${label} removed and no longer allowed`, { base: basePlace, head, path: propPath() }, () => {
               const obj = objectExample(b, 0);
               obj[name] = bp ? exampleOf(bp) : "example";
               return [obj];
             });
-          } else this.add(site, dir, "request-property-removed", `property ${label} removed (clients still sending it are ignored)`, { base: basePlace, head, path: propPath });
+          } else this.add(site, dir, "request-property-removed", `property ${label} removed (clients still sending it are ignored)`, { base: basePlace, head, path: propPath() });
         } else if (bReq) {
-          this.add(site, dir, "response-required-property-removed", `required property ${label} removed`, { base: basePlace, head, path: propPath }, () => [objectExample(h, 0, name)]);
-        } else this.add(site, dir, "response-optional-property-removed", `optional property ${label} removed`, { base: basePlace, head, path: propPath });
+          this.add(site, dir, "response-required-property-removed", `required property ${label} removed`, { base: basePlace, head, path: propPath() }, () => [objectExample(h, 0, name)]);
+        } else this.add(site, dir, "response-optional-property-removed", `optional property ${label} removed`, { base: basePlace, head, path: propPath() });
         continue;
       }
       if (!bIn && hIn) {
         if (req) {
           if (hReq) {
-            this.add(site, dir, "request-required-property-added", `new required property ${label}`, { base: place(b, "properties"), head: headPlace, path: propPath }, () => [objectExample(b, 0, name)]);
-          } else this.add(site, dir, "request-optional-property-added", `new optional property ${label}`, { head: headPlace, path: propPath });
+            this.add(site, dir, "request-required-property-added", `new required property ${label}`, { base: place(b, "properties"), head: headPlace, path: propPath() }, () => [objectExample(b, 0, name)]);
+          } else this.add(site, dir, "request-optional-property-added", `new optional property ${label}`, { head: headPlace, path: propPath() });
         } else if (b.additionalProperties === false) {
-          this.add(site, dir, "response-property-added-to-closed-object", `new property ${label} in an object that allowed no others`, { base: place(b, "additionalProperties"), head: headPlace, path: propPath });
-        } else this.add(site, dir, "response-property-added", `new property ${label}`, { head: headPlace, path: propPath });
+          this.add(site, dir, "response-property-added-to-closed-object", `new property ${label} in an object that allowed no others`, { base: place(b, "additionalProperties"), head: headPlace, path: propPath() });
+        } else this.add(site, dir, "response-property-added", `new property ${label}`, { head: headPlace, path: propPath() });
         // What the base allowed for unlisted properties now meets the new property's schema.
         if (typeof b.additionalProperties === "object" && hp) {
           this.visit(b.additionalProperties, hp, dir, this.child(site, dir, b, h, { kind: "property", name }, ["properties", name], dotted));
@@ -586,13 +625,13 @@ export class SchemaComparer {
       }
       if (!bIn || !hIn) continue;
       if (req && !bReq && hReq) {
-        this.add(site, dir, "request-property-became-required", `property ${label} became required`, { base: basePlace, head: place(h, "required"), path: propPath }, () => [objectExample(b, 0, name)]);
+        this.add(site, dir, "request-property-became-required", `property ${label} became required`, { base: basePlace, head: place(h, "required"), path: propPath() }, () => [objectExample(b, 0, name)]);
       } else if (req && bReq && !hReq) {
-        this.add(site, dir, "request-property-became-optional", `property ${label} became optional`, { base: place(b, "required"), head: headPlace, path: propPath });
+        this.add(site, dir, "request-property-became-optional", `property ${label} became optional`, { base: place(b, "required"), head: headPlace, path: propPath() });
       } else if (!req && bReq && !hReq) {
-        this.add(site, dir, "response-property-became-optional", `property ${label} became optional (may be missing)`, { base: place(b, "required"), head: headPlace, path: propPath }, () => [objectExample(h, 0, name)]);
+        this.add(site, dir, "response-property-became-optional", `property ${label} became optional (may be missing)`, { base: place(b, "required"), head: headPlace, path: propPath() }, () => [objectExample(h, 0, name)]);
       } else if (!req && !bReq && hReq) {
-        this.add(site, dir, "response-property-became-required", `property ${label} became required (always present)`, { base: basePlace, head: place(h, "required"), path: propPath });
+        this.add(site, dir, "response-property-became-required", `property ${label} became required (always present)`, { base: basePlace, head: place(h, "required"), path: propPath() });
       }
       const bs = bp ?? (typeof b.additionalProperties === "object" ? b.additionalProperties : this.any(b.place));
       const hs = hp ?? (typeof h.additionalProperties === "object" ? h.additionalProperties : this.any(h.place));
@@ -601,7 +640,7 @@ export class SchemaComparer {
 
     const ba = b.additionalProperties;
     const ha = h.additionalProperties;
-    const where = { base: place(b, "additionalProperties"), head: place(h, "additionalProperties"), path: `${site.path}/additionalProperties` };
+    const where = { base: place(b, "additionalProperties"), head: place(h, "additionalProperties"), path: `${linkText(site.path)}/additionalProperties` };
     if (ba !== false && ha === false) {
       if (req) {
         this.add(site, dir, "request-additional-properties-closed", "no longer allows properties it does not list", where, () => {
@@ -617,7 +656,7 @@ export class SchemaComparer {
       const bs = typeof ba === "object" ? ba : this.any(b.place);
       const hs = typeof ha === "object" ? ha : this.any(h.place);
       const extra = freshName(b, h);
-      this.visit(bs, hs, dir, this.child(site, dir, b, h, { kind: "extra", name: extra }, ["additionalProperties"], site.name ? `${site.name}.*` : "*"));
+      this.visit(bs, hs, dir, this.child(site, dir, b, h, { kind: "extra", name: extra }, ["additionalProperties"], ".*"));
     }
 
     this.compareCount(b, h, dir, site, "Properties", "properties", (n) => {
@@ -639,7 +678,7 @@ export class SchemaComparer {
     const dh = h.discriminator;
     if (!db || !dh) return;
     const req = dir === "request";
-    const where = { base: place(b, "discriminator"), head: place(h, "discriminator"), path: `${site.path}/discriminator` };
+    const where = { base: place(b, "discriminator"), head: place(h, "discriminator"), path: `${linkText(site.path)}/discriminator` };
     if (db.propertyName !== dh.propertyName) {
       this.add(site, dir, req ? "request-discriminator-changed" : "response-discriminator-changed", `discriminator changed from \`${db.propertyName}\` to \`${dh.propertyName}\``, where);
       return;
@@ -667,14 +706,14 @@ export class SchemaComparer {
     const { pairs, removed, added } = matchVariants(bs, hs);
     for (const i of removed) {
       const v = bs[i]!;
-      const where = { base: v.place, head: place(h, keyword), path: `${site.path}/${keyword}/${bl ? i : 0}` };
+      const where = { base: v.place, head: place(h, keyword), path: `${linkText(site.path)}/${keyword}/${bl ? i : 0}` };
       const text = `${keyword} variant ${describeVariant(v, i)} removed`;
       if (req) this.add(site, dir, `request-${slug}-variant-removed`, text, where, () => [exampleOf(v)]);
       else this.add(site, dir, `response-${slug}-variant-removed`, text, where);
     }
     for (const j of added) {
       const v = hs[j]!;
-      const where = { head: v.place, path: `${site.path}/${keyword}/${hl ? j : 0}` };
+      const where = { head: v.place, path: `${linkText(site.path)}/${keyword}/${hl ? j : 0}` };
       const text = `${keyword} variant ${describeVariant(v, j)} added`;
       this.add(site, dir, req ? `request-${slug}-variant-added` : `response-${slug}-variant-added`, text, where);
     }
@@ -683,7 +722,7 @@ export class SchemaComparer {
       const hv = hs[j]!;
       if (bv === b && hv === h) continue;
       const tokens = hl ? [keyword, j] : bl ? [keyword, i] : [];
-      const childSite = this.child(site, dir, b, h, { kind: "variant" }, tokens, site.name);
+      const childSite = this.child(site, dir, b, h, { kind: "variant" }, tokens, undefined);
       // Only the variant itself is compared; the node's own keywords were compared above.
       if (bv === b || hv === h) childSite.trail = site.trail;
       this.visit(bv, hv, dir, childSite);
@@ -697,20 +736,20 @@ export class SchemaComparer {
     const { pairs, removed, added } = matchVariants(bl, hl);
     for (const i of removed) {
       const v = bl[i]!;
-      const where = { base: v.place, head: place(h, "allOf"), path: `${site.path}/allOf/${i}` };
+      const where = { base: v.place, head: place(h, "allOf"), path: `${linkText(site.path)}/allOf/${i}` };
       const text = `allOf member ${describeVariant(v, i)} removed`;
       if (req) this.add(site, dir, "request-all-of-member-removed", text, where);
       else this.add(site, dir, "response-all-of-member-removed", text, where, () => [exampleOf(h)]);
     }
     for (const j of added) {
       const v = hl[j]!;
-      const where = { head: v.place, path: `${site.path}/allOf/${j}` };
+      const where = { head: v.place, path: `${linkText(site.path)}/allOf/${j}` };
       const text = `allOf member ${describeVariant(v, j)} added`;
       if (req) this.add(site, dir, "request-all-of-member-added", text, where, () => [exampleOf(b)]);
       else this.add(site, dir, "response-all-of-member-added", text, where);
     }
     for (const [i, j] of pairs) {
-      this.visit(bl[i]!, hl[j]!, dir, this.child(site, dir, b, h, { kind: "member", index: req ? i : j }, ["allOf", j], site.name));
+      this.visit(bl[i]!, hl[j]!, dir, this.child(site, dir, b, h, { kind: "member", index: req ? i : j }, ["allOf", j], undefined));
     }
   }
 
@@ -718,7 +757,7 @@ export class SchemaComparer {
     const keys = new Set([...b.other.keys(), ...h.other.keys()]);
     for (const k of [...keys].sort()) {
       if (b.other.get(k) === h.other.get(k)) continue;
-      this.add(site, dir, `${dir}-schema-keyword-changed`, `"${k}" changed`, { base: place(b, k), head: place(h, k), path: `${site.path}/${k}` });
+      this.add(site, dir, `${dir}-schema-keyword-changed`, `"${k}" changed`, { base: place(b, k), head: place(h, k), path: `${linkText(site.path)}/${k}` });
     }
   }
 }

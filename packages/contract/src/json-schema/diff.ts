@@ -21,9 +21,7 @@ export function diffSchemaModels(
     schemas.compareRoot(base.root, head.root, dir, {
       path: head.root.home ?? "",
       group: options.group,
-      trail: [],
       envelope: instanceEnvelope(base.root, head.root, dir, `${dir === "request" ? "instance sent as" : "instance returned as"} ${options.group}`),
-      name: "",
       rootLabel: dir === "request" ? "accepted value" : "returned value",
     });
   }

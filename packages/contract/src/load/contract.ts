@@ -2,7 +2,7 @@ import { formatValue, GateError } from "@mlgate/core";
 import { type ContractLimits, LIMIT_HINT } from "../limits.js";
 import { type ContractDocument, parseContractDocument } from "./document.js";
 import type { ContractFiles } from "./files.js";
-import { childPointer, getAt, parsePointer } from "./pointer.js";
+import { getAt, parsePointer } from "./pointer.js";
 
 /** A place in one of the contract's files. */
 export interface DocPlace {
@@ -121,12 +121,27 @@ export class LoadedContract {
     const sites: RefSite[] = [];
     const anchors = new Map<string, string>();
     this.anchors.set(doc.id, anchors);
-    const stack: [unknown, string][] = [[doc.value, ""]];
+    // Pointers are built only for the few nodes that need one: each entry links to its parent.
+    interface Entry {
+      node: unknown;
+      parent: Entry | undefined;
+      key: string;
+    }
+    const pointerOf = (e: Entry | undefined): string => {
+      const tokens: string[] = [];
+      for (let x = e; x?.parent; x = x.parent) tokens.push(x.key);
+      return tokens.reverse().map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+    };
+    const stack: Entry[] = [{ node: doc.value, parent: undefined, key: "" }];
     while (stack.length > 0) {
-      const [node, pointer] = stack.pop()!;
+      const entry = stack.pop()!;
+      const node = entry.node;
       if (node === null || typeof node !== "object") continue;
       if (Array.isArray(node)) {
-        for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], `${pointer}/${i}`]);
+        for (let i = node.length - 1; i >= 0; i--) {
+          const child = node[i];
+          if (child !== null && typeof child === "object") stack.push({ node: child, parent: entry, key: String(i) });
+        }
         continue;
       }
       const obj = node as Record<string, unknown>;
@@ -134,22 +149,23 @@ export class LoadedContract {
       if (typeof ref === "string") {
         if (++this.refCount > limits.maxRefs) {
           throw new GateError(`the contract has more than ${limits.maxRefs} $refs`, {
-            location: this.where(doc, pointer),
+            location: this.where(doc, pointerOf(entry)),
             hint: LIMIT_HINT,
           });
         }
-        sites.push({ ref, pointer: `${pointer}/$ref` });
+        sites.push({ ref, pointer: `${pointerOf(entry)}/$ref` });
       }
-      if (typeof obj.$anchor === "string") anchors.set(obj.$anchor, pointer);
+      if (typeof obj.$anchor === "string") anchors.set(obj.$anchor, pointerOf(entry));
       if (typeof obj.$id === "string") {
-        if (obj.$id.startsWith("#")) anchors.set(obj.$id.slice(1), pointer);
-        else if (pointer === "") this.ids.set(obj.$id.split("#")[0]!, doc.id);
+        if (obj.$id.startsWith("#")) anchors.set(obj.$id.slice(1), pointerOf(entry));
+        else if (entry.parent === undefined) this.ids.set(obj.$id.split("#")[0]!, doc.id);
       }
-      for (const key of Object.keys(obj)) {
-        if (DATA_KEYS.has(key) || key.startsWith("x-")) continue;
+      for (const key in obj) {
         const child = obj[key];
+        if (child === null || typeof child !== "object") continue;
+        if (DATA_KEYS.has(key) || key.startsWith("x-")) continue;
         if (key === "examples" && Array.isArray(child)) continue;
-        stack.push([child, childPointer(pointer, key)]);
+        stack.push({ node: child, parent: entry, key });
       }
     }
     return sites;
@@ -212,8 +228,20 @@ export class LoadedContract {
     }
   }
 
+  private readonly resolved = new Map<ContractDocument, Map<string, RefTarget>>();
+
   /** The document and pointer a `$ref` names (one hop; the value may be another `$ref`). */
   resolveRef(from: ContractDocument, ref: string, at?: string): RefTarget {
+    let cache = this.resolved.get(from);
+    if (!cache) this.resolved.set(from, (cache = new Map()));
+    const known = cache.get(ref);
+    if (known) return known;
+    const target = this.resolveUncached(from, ref, at);
+    cache.set(ref, target);
+    return target;
+  }
+
+  private resolveUncached(from: ContractDocument, ref: string, at?: string): RefTarget {
     const fail = (message: string, hint?: string): never => {
       throw new GateError(message, {
         location: at === undefined ? { file: from.display } : this.where(from, at),
@@ -262,7 +290,8 @@ export class LoadedContract {
    * returned place is where that schema (or object) is defined.
    */
   deref(place: DocPlace, value: unknown): RefTarget {
-    let current: RefTarget = { ...place, value };
+    if (refOf(value) === undefined) return { doc: place.doc, pointer: place.pointer, value };
+    let current: RefTarget = { doc: place.doc, pointer: place.pointer, value };
     const seen = new Set<string>();
     for (let hops = 0; ; hops++) {
       const ref = refOf(current.value);

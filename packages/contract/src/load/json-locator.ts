@@ -38,24 +38,33 @@ class Scanner {
     while (this.i < t.length && WS.has(t.charCodeAt(this.i))) this.i++;
   }
 
+  /** Past the closing quote of the string starting at `i`. */
+  skipString(): void {
+    const t = this.text;
+    let j = this.i + 1;
+    for (;;) {
+      const end = t.indexOf('"', j);
+      if (end === -1) {
+        this.i = t.length;
+        return;
+      }
+      // An odd run of backslashes before the quote escapes it.
+      let backslashes = 0;
+      for (let k = end - 1; k > this.i && t.charCodeAt(k) === 0x5c; k--) backslashes++;
+      if (backslashes % 2 === 0) {
+        this.i = end + 1;
+        return;
+      }
+      j = end + 1;
+    }
+  }
+
   /** Past the closing quote of the string starting at `i`; returns its decoded value. */
   string(): string {
-    const t = this.text;
     const start = this.i;
-    let escaped = false;
-    this.i++;
-    while (this.i < t.length) {
-      const c = t.charCodeAt(this.i);
-      if (c === 0x5c) {
-        escaped = true;
-        this.i += 2;
-        continue;
-      }
-      this.i++;
-      if (c === 0x22) break;
-    }
-    const raw = t.slice(start, this.i);
-    if (!escaped) return raw.slice(1, -1);
+    this.skipString();
+    const raw = this.text.slice(start, this.i);
+    if (!raw.includes("\\")) return raw.slice(1, -1);
     try {
       return JSON.parse(raw) as string;
     } catch {
@@ -68,7 +77,7 @@ class Scanner {
     const t = this.text;
     const c = t.charCodeAt(this.i);
     if (c === 0x22) {
-      this.string();
+      this.skipString();
       return;
     }
     if (c !== 0x7b && c !== 0x5b) {
@@ -83,7 +92,7 @@ class Scanner {
     while (this.i < t.length) {
       const d = t.charCodeAt(this.i);
       if (d === 0x22) {
-        this.string();
+        this.skipString();
         continue;
       }
       this.i++;

@@ -60,7 +60,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * so `$ref` cycles become cycles of nodes rather than endless expansion.
  */
 export class SchemaFactory {
-  private readonly byPlace = new Map<string, SchemaNode>();
+  private readonly byPlace = new Map<DocPlace["doc"], Map<string, SchemaNode>>();
   private nextId = 1;
 
   constructor(
@@ -74,11 +74,12 @@ export class SchemaFactory {
       const target = this.contract.deref(place, value);
       return this.node(target, target.value, this.contract.address(target));
     }
-    const key = `${place.doc.id}#${place.pointer}`;
-    const known = this.byPlace.get(key);
+    let inDoc = this.byPlace.get(place.doc);
+    if (!inDoc) this.byPlace.set(place.doc, (inDoc = new Map()));
+    const known = inDoc.get(place.pointer);
     if (known) return known;
     const built = new Schema(this, this.nextId++, place, value, home);
-    this.byPlace.set(key, built);
+    inDoc.set(place.pointer, built);
     return built;
   }
 

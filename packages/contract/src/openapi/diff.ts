@@ -50,7 +50,7 @@ export function diffApiModels(base: ApiModel, head: ApiModel, out: ChangeCollect
       const group = b.label;
       out.add({
         rule: b.deprecated ? "deprecated-operation-removed" : "operation-removed",
-        message: `${b.label} removed${b.deprecated ? " (it was deprecated)" : ""}`,
+        message: `operation removed${b.deprecated ? " (it was deprecated)" : ""}`,
         path: b.pointer,
         group,
         owner: ownerOf(group),
@@ -58,7 +58,7 @@ export function diffApiModels(base: ApiModel, head: ApiModel, out: ChangeCollect
         head: headPathPlace(head, b.path),
       });
     } else if (h) {
-      out.add({ rule: "operation-added", message: `${h.label} added`, path: h.pointer, group: h.label, owner: ownerOf(h.label), head: h.place });
+      out.add({ rule: "operation-added", message: "new operation", path: h.pointer, group: h.label, owner: ownerOf(h.label), head: h.place });
     }
   }
   diffSecuritySchemes(base, head, out);
@@ -96,7 +96,7 @@ function diffOperation(ctx: Ctx, b: Operation, h: Operation): void {
   const add = (rule: string, message: string, where: { base?: DocPlace; head?: DocPlace; path?: string }, counterExample?: () => CounterExample | undefined) =>
     out.add({
       rule,
-      message: `${group}: ${message}`,
+      message,
       path: where.path ?? h.pointer,
       group,
       owner,
@@ -181,10 +181,8 @@ function diffParameters(ctx: Ctx, b: Operation, h: Operation, add: Add): void {
     ctx.schemas.compareRoot(bp.schema, hp.schema, "request", {
       path: `${path}/schema`,
       group: h.label,
-      trail: [],
       envelope: new RequestEnvelope(b, h, { kind: "param", key }, describes),
-      name: "",
-      rootLabel: `${h.label}: ${paramLabel(hp)}`,
+      rootLabel: paramLabel(hp),
     });
   }
 }
@@ -230,10 +228,8 @@ function diffRequestBody(ctx: Ctx, b: Operation, h: Operation, add: Add): void {
     ctx.schemas.compareRoot(bm.schema, hm.schema, "request", {
       path: `${mtPath}/schema`,
       group: h.label,
-      trail: [],
       envelope: new RequestEnvelope(b, h, { kind: "body", mediaType: mt }, describes(hm.name)),
-      name: "",
-      rootLabel: `${h.label}: request body${several ? ` (${hm.name})` : ""}`,
+      rootLabel: `request body${several ? ` (${hm.name})` : ""}`,
     });
   }
 }
@@ -282,10 +278,8 @@ function diffResponse(ctx: Ctx, b: Operation, h: Operation, br: ResponseModel, h
     ctx.schemas.compareRoot(bh.schema, hh.schema, "response", {
       path: `${hPath}/schema`,
       group: h.label,
-      trail: [],
       envelope: new ResponseEnvelope(b, h, statusKey(hr), { kind: "header", name }, describes("response")),
-      name: "",
-      rootLabel: `${h.label}: response ${status} header ${hh.name}`,
+      rootLabel: `response ${status} header ${hh.name}`,
     });
   }
   for (const [name, hh] of hr.headers) {
@@ -306,10 +300,8 @@ function diffResponse(ctx: Ctx, b: Operation, h: Operation, br: ResponseModel, h
     ctx.schemas.compareRoot(bm.schema, hm.schema, "response", {
       path: `${mtPath}/schema`,
       group: h.label,
-      trail: [],
       envelope: new ResponseEnvelope(b, h, statusKey(hr), { kind: "body", mediaType: mt }, describes(`response${several ? ` ${hm.name}` : ""}`)),
-      name: "",
-      rootLabel: `${h.label}: response ${status}${several ? ` (${hm.name})` : ""}`,
+      rootLabel: `response ${status}${several ? ` (${hm.name})` : ""}`,
     });
   }
 }

@@ -18,6 +18,10 @@ export interface BuiltProto {
   files: Map<string, BuiltFile>;
 }
 
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function checkSizes(source: ProtoSource, limits: ProtoLimits): void {
   if (source.files.length === 0) {
     throw new GateError("no .proto files to compare", {
@@ -57,7 +61,7 @@ function scanAll(source: ProtoSource, limits: ProtoLimits): Map<string, BuiltFil
     const display = displayPath(source, file.path);
     const path = normalizeImportPath(file.path, { file: display });
     if (files.has(path)) throw new GateError(`${display} is listed twice`, { location: { file: display } });
-    files.set(path, { ...scanProtoFile(file.text, display, limits), path, display });
+    files.set(path, { ...scanProtoFile(withoutBom(file.text), display, limits), path, display });
   }
   return files;
 }
@@ -175,7 +179,9 @@ export function buildProto(source: ProtoSource, limits: ProtoLimits): BuiltProto
       }
     }
   }
-  const texts = new Map(source.files.map((f) => [normalizeImportPath(f.path, undefined), f.text]));
+  const texts = new Map(
+    source.files.map((f) => [normalizeImportPath(f.path, undefined), withoutBom(f.text)]),
+  );
   for (const file of files.values()) {
     parser.filename = file.path;
     try {

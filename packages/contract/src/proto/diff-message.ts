@@ -168,7 +168,9 @@ class MessageDiff {
       );
     }
     this.compareTypes(bf, hf);
-    this.comparePresence(bf, hf);
+    // Oneof members always track presence: a move the oneof rules judge is not reported twice.
+    const judgedByOneof = this.compareOneof(bf, hf);
+    if (!judgedByOneof) this.comparePresence(bf, hf);
     if (bf.defaultValue !== hf.defaultValue) {
       this.report(
         "proto.field-default-changed",
@@ -176,7 +178,6 @@ class MessageDiff {
         { base: bf, head: hf },
       );
     }
-    this.compareOneof(bf, hf);
   }
 
   private compareTypes(bf: ProtoField, hf: ProtoField): void {
@@ -227,8 +228,6 @@ class MessageDiff {
     const b = bf.presence;
     const h = hf.presence;
     if (b === undefined || h === undefined || b === h) return;
-    // Oneof members always track presence; moving in or out of a oneof is judged by the oneof rules.
-    if (bf.oneof !== hf.oneof && b !== "required" && h !== "required") return;
     const name = `${this.h.name}.${hf.name}`;
     if (b === "required") {
       this.report(
@@ -250,10 +249,11 @@ class MessageDiff {
     }
   }
 
-  private compareOneof(bf: ProtoField, hf: ProtoField): void {
+  /** Whether a oneof rule judged the field (a move into, out of or between oneofs). */
+  private compareOneof(bf: ProtoField, hf: ProtoField): boolean {
     const bo = bf.oneof;
     const ho = hf.oneof;
-    if (bo === ho) return;
+    if (bo === ho) return false;
     const name = `${this.h.name}.${hf.name}`;
     const bMembers = bo === undefined ? [] : (this.b.oneofs.get(bo) ?? []);
     const hMembers = ho === undefined ? [] : (this.h.oneofs.get(ho) ?? []);
@@ -265,7 +265,7 @@ class MessageDiff {
           head: hf,
         });
       }
-      return;
+      return true;
     }
     // Which other members were (or become) exclusive with this field and exist on both sides.
     const otherBefore = bMembers.filter((n) => n !== bf.number && this.headByNumber.has(n));
@@ -275,12 +275,14 @@ class MessageDiff {
         base: bf,
         head: hf,
       });
-      return;
+      return true;
     }
-    if (bo !== undefined && ho === undefined && otherBefore.length === 0) return;
+    // Out of a oneof whose other members are gone: only presence can have changed.
+    if (bo !== undefined && ho === undefined && otherBefore.length === 0) return false;
     const from = bo === undefined ? "no oneof" : `oneof ${bo}`;
     const to = ho === undefined ? "no oneof" : `oneof ${ho}`;
     this.report("proto.field-oneof-changed", `${name} moved from ${from} to ${to}`, { base: bf, head: hf });
+    return true;
   }
 
   private reservations(): void {

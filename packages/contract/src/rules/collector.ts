@@ -94,8 +94,7 @@ export class ChangeCollector {
       const existing = merged.get(key);
       if (existing) {
         const all = new Set([...(existing.usedBy ?? [existing.group]), ...groups]);
-        existing.usedBy = [...all].sort(compareGroups);
-        existing.group = existing.usedBy[0] ?? existing.group;
+        if (all.size > 1) existing.usedBy = [...all].sort(compareGroups);
         continue;
       }
       const base = locate(c.base);
@@ -105,7 +104,8 @@ export class ChangeCollector {
         level: c.level,
         message: c.message,
         path: c.path,
-        group: groups[0] ?? c.group,
+        // Where the change was first reached reads best with its message; usedBy lists every group.
+        group: c.group,
         ...(base ? { base } : {}),
         ...(head ? { head } : {}),
         ...(groups.length > 1 ? { usedBy: groups } : {}),
@@ -131,12 +131,25 @@ export class ChangeCollector {
 
 const LEVEL_ORDER: Record<ChangeLevel, number> = { breaking: 0, dangerous: 1, safe: 2 };
 
-/** Operations by path then method; other groups after. */
+const GROUP_KEYS = new Map<string, string>();
+
+/** `POST /predict` sorts by path, then method. */
+function groupKey(group: string): string {
+  let key = GROUP_KEYS.get(group);
+  if (key === undefined) {
+    const space = group.indexOf(" ");
+    key = space === -1 ? group : `${group.slice(space + 1)}\u0000${group.slice(0, space)}`;
+    if (GROUP_KEYS.size > 100_000) GROUP_KEYS.clear();
+    GROUP_KEYS.set(group, key);
+  }
+  return key;
+}
+
+/** Operations by path then method. */
 export function compareGroups(a: string, b: string): number {
-  const [ma = "", pa = ""] = a.split(" ", 2);
-  const [mb = "", pb = ""] = b.split(" ", 2);
-  if (pa !== pb) return pa < pb ? -1 : 1;
-  return ma < mb ? -1 : ma > mb ? 1 : 0;
+  const ka = groupKey(a);
+  const kb = groupKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 export function compareChanges(a: Change, b: Change): number {

@@ -4,7 +4,7 @@ import { type Document, LineCounter, type Node, parseDocument } from "yaml";
 import type { SourceLocation } from "../change.js";
 import type { SignatureDocument } from "./document.js";
 import { normalizeDType } from "./dtypes.js";
-import type { SignatureLimits } from "./limits.js";
+import { resolveSignatureLimits, type SignatureLimits } from "./limits.js";
 import { checkYamlNesting } from "./yaml-guard.js";
 
 export type SignatureTextFormat = "yaml" | "json" | "markdown";
@@ -181,8 +181,9 @@ export function parseSignatureText(
   text: string,
   file: string,
   format: SignatureTextFormat,
-  limits: SignatureLimits,
+  partialLimits: Partial<SignatureLimits> = {},
 ): SignatureDocument {
+  const limits = resolveSignatureLimits(partialLimits);
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > limits.maxBytes) {
     throw new GateError(

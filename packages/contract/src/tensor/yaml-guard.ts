@@ -51,7 +51,8 @@ export function checkYamlNesting(text: string, file: string, maxDepth: number, l
     }
     // Characters: quotes (which may span lines), comments, flow brackets.
     let previous = " ";
-    let content = "";
+    // End of the line's content before any comment, to spot a block scalar header.
+    let contentEnd = line.length;
     for (let i: number = quote === null ? indent : 0; i < line.length; i++) {
       const c: string = line[i]!;
       if (quote) {
@@ -63,15 +64,17 @@ export function checkYamlNesting(text: string, file: string, maxDepth: number, l
         previous = c;
         continue;
       }
-      if (c === "#" && (previous === " " || previous === "\t")) break;
+      if (c === "#" && (previous === " " || previous === "\t")) {
+        contentEnd = i;
+        break;
+      }
       if ((c === '"' || c === "'") && " \t:-[{,?".includes(previous)) quote = c;
       else if (c === "[" || c === "{") {
         if (++flow > maxDepth) fail(i + 1);
       } else if (c === "]" || c === "}") flow = Math.max(0, flow - 1);
       previous = c;
-      content += c;
     }
-    if (quote === null && flow === 0 && BLOCK_SCALAR_HEADER.test(content.trimEnd()))
-      blockScalarIndent = indent;
+    const tail = line.slice(Math.max(indent, contentEnd - 12), contentEnd).trimEnd();
+    if (quote === null && flow === 0 && BLOCK_SCALAR_HEADER.test(tail)) blockScalarIndent = indent;
   }
 }

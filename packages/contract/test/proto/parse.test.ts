@@ -200,6 +200,11 @@ message M {
     expect(() => diffProto(bad, good)).toThrow(/cannot parse a\.proto/);
   });
 
+  it("accepts a byte-order mark at the start of a file", () => {
+    const model = readProtoModel(one('\uFEFFsyntax = "proto3";\npackage t;\nmessage M { int32 a = 1; }'));
+    expect(model.messages.get("t.M")!.fields[0]!.location.line).toBe(3);
+  });
+
   it("refuses an empty source and a path listed twice", () => {
     expect(errorOf({ files: [] }).message).toBe("no .proto files to compare");
     const twice = errorOf({ files: [one("").files[0]!, { path: "./a.proto", text: "" }] });

@@ -146,7 +146,7 @@ describe("protobuf diff properties", () => {
         expect(diffProto(source(render(p)), source(render(p)))).toEqual([]);
         expect(diffProto(source(render(p)), source(render(p, style)))).toEqual([]);
       }),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
   });
 
@@ -170,7 +170,7 @@ describe("protobuf diff properties", () => {
           ["proto.field-renamed", "dangerous", `${p.pkg}.${m.name}.x_${f.name}`],
         ]);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
@@ -190,7 +190,7 @@ describe("protobuf diff properties", () => {
           ["proto.field-removed", "breaking", `${p.pkg}.${m.name}.${f.name}`],
         ]);
       }),
-      { numRuns: 100 },
+      { numRuns: 60 },
     );
   });
 
@@ -255,7 +255,7 @@ describe("protobuf diff properties", () => {
         }
         expect(performance.now() - start).toBeLessThan(2000);
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 });

@@ -102,7 +102,7 @@ describe("tensor signature diff properties", () => {
           }
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 
@@ -124,7 +124,7 @@ describe("tensor signature diff properties", () => {
         expect(doc.signature).toEqual(sig);
         for (const t of sig.inputs) expect(doc.inputs?.get(t.name)?.line).toBeGreaterThan(0);
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -174,7 +174,7 @@ describe("tensor signature diff properties", () => {
         }
         expect(performance.now() - start).toBeLessThan(1000);
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 });

@@ -28,7 +28,10 @@ const short = (sha: string) => `${sha.slice(0, 12)}…`;
  * configuration, and recently enough. Each mismatch warns or fails by the policy; a baseline without
  * metadata cannot be checked, which is a note, or a failure under a strict policy.
  */
-export function baselineChecks(facts: BaselineFacts, policy: BaselinePolicy): { checks: Check[]; notes: string[] } {
+export function baselineChecks(
+  facts: BaselineFacts,
+  policy: BaselinePolicy,
+): { checks: Check[]; notes: string[] } {
   const checks: Check[] = [];
   const notes: string[] = [];
   const { meta } = facts;
@@ -46,7 +49,8 @@ export function baselineChecks(facts: BaselineFacts, policy: BaselinePolicy): { 
           ? {
               name: "baseline eval set",
               status: "skip",
-              message: "the baseline's metadata has no eval-set fingerprint (it was saved from a metrics file)",
+              message:
+                "the baseline's metadata has no eval-set fingerprint (it was saved from a metrics file)",
             }
           : sameCheck(
               "baseline eval set",

@@ -14,7 +14,11 @@ export interface BaselineFiles {
  * Pick the results out of a fetched baseline (an unpacked artifact or release asset): the file its
  * `mlgate-baseline.json` names, or else the only file there is.
  */
-export async function baselineFilesIn(dir: string, files: readonly string[], what: string): Promise<BaselineFiles> {
+export async function baselineFilesIn(
+  dir: string,
+  files: readonly string[],
+  what: string,
+): Promise<BaselineFiles> {
   if (files.includes(BASELINE_META_FILE)) {
     const metaFile = join(dir, BASELINE_META_FILE);
     const meta = await readBaselineMeta(metaFile);

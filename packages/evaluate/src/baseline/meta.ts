@@ -15,7 +15,10 @@ const siblingName = z
   .string()
   .min(1)
   .max(255)
-  .refine((n) => !/[/\\]/.test(n) && n !== "." && n !== ".." && !n.includes("\0"), "a file name without a directory");
+  .refine(
+    (n) => !/[/\\]/.test(n) && n !== "." && n !== ".." && !n.includes("\0"),
+    "a file name without a directory",
+  );
 
 /**
  * What a saved baseline says about itself, so a later run can tell whether it is comparable: the

@@ -32,9 +32,12 @@ export async function saveBaseline(input: SaveBaselineInput): Promise<SavedBasel
   try {
     await mkdir(input.dir, { recursive: true });
   } catch (e) {
-    throw new GateError(`cannot create the baseline directory ${input.dir}: ${(e as NodeJS.ErrnoException).code}`, {
-      cause: e,
-    });
+    throw new GateError(
+      `cannot create the baseline directory ${input.dir}: ${(e as NodeJS.ErrnoException).code}`,
+      {
+        cause: e,
+      },
+    );
   }
   const results = fileName(basename(input.results), []);
   const behavioural = input.behavioural ? fileName(basename(input.behavioural), [results]) : undefined;
@@ -53,7 +56,11 @@ export async function saveBaseline(input: SaveBaselineInput): Promise<SavedBasel
   await copy(input.results, join(input.dir, results));
   if (input.behavioural && behavioural) await copy(input.behavioural, join(input.dir, behavioural));
   await writeFile(join(input.dir, BASELINE_META_FILE), `${JSON.stringify(meta, null, 2)}\n`);
-  return { dir: input.dir, files: [results, ...(behavioural ? [behavioural] : []), BASELINE_META_FILE], meta };
+  return {
+    dir: input.dir,
+    files: [results, ...(behavioural ? [behavioural] : []), BASELINE_META_FILE],
+    meta,
+  };
 }
 
 /** The file's own name, unless it would clash with the metadata file or a file already taken. */
@@ -67,6 +74,8 @@ async function copy(from: string, to: string): Promise<void> {
   try {
     await copyFile(from, to);
   } catch (e) {
-    throw new GateError(`cannot copy ${from} into the baseline: ${(e as NodeJS.ErrnoException).code}`, { cause: e });
+    throw new GateError(`cannot copy ${from} into the baseline: ${(e as NodeJS.ErrnoException).code}`, {
+      cause: e,
+    });
   }
 }

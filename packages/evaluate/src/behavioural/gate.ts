@@ -70,9 +70,12 @@ export async function judgeBehavioural(
   for (const t of gates) {
     if (!Object.hasOwn(metrics, t.metric)) {
       const guess = didYouMean(closestMatches(t.metric, names));
-      throw new GateError(`"${t.source}": no behavioural test metric "${t.metric}"${guess ? `; ${guess}` : ""}`, {
-        hint: `tests are named <type>.<test>.<failure_rate|failures|total>, e.g. ${names.slice(0, 3).join(", ")}`,
-      });
+      throw new GateError(
+        `"${t.source}": no behavioural test metric "${t.metric}"${guess ? `; ${guess}` : ""}`,
+        {
+          hint: `tests are named <type>.<test>.<failure_rate|failures|total>, e.g. ${names.slice(0, 3).join(", ")}`,
+        },
+      );
     }
     if (t.slice !== undefined) throw new GateError(`"${t.source}": behavioural tests have no slices`);
   }
@@ -108,7 +111,13 @@ export async function judgeBehavioural(
       });
     }
   }
-  return { checks, metrics: rateMetrics(metrics), findings, notes: [summary(candidate, checks, newlyFailing)], newlyFailing };
+  return {
+    checks,
+    metrics: rateMetrics(metrics),
+    findings,
+    notes: [summary(candidate, checks, newlyFailing)],
+    newlyFailing,
+  };
 }
 
 function defaultThreshold(text: string, outcome: TestOutcome): Threshold {
@@ -116,12 +125,17 @@ function defaultThreshold(text: string, outcome: TestOutcome): Threshold {
   try {
     t = parseThreshold(text);
   } catch (e) {
-    throw new GateError(`the default gate of ${outcome.type} tests, "${text}", is not a threshold: ${(e as Error).message}`);
+    throw new GateError(
+      `the default gate of ${outcome.type} tests, "${text}", is not a threshold: ${(e as Error).message}`,
+    );
   }
   if (!(QUANTITIES as readonly string[]).includes(t.metric) || t.slice !== undefined) {
-    throw new GateError(`the default gate of ${outcome.type} tests, "${text}", must hold failure_rate, failures or total`, {
-      hint: 'e.g. "failure_rate <= 5%", "failures == 0" or "delta(failure_rate) <= 0"',
-    });
+    throw new GateError(
+      `the default gate of ${outcome.type} tests, "${text}", must hold failure_rate, failures or total`,
+      {
+        hint: 'e.g. "failure_rate <= 5%", "failures == 0" or "delta(failure_rate) <= 0"',
+      },
+    );
   }
   const scoped = { ...t, metric: `${outcome.key}.${t.metric}` };
   return { ...scoped, source: formatThreshold(scoped) };
@@ -135,13 +149,36 @@ function metricsOf(
   for (const c of candidate.values()) {
     const b = baseline?.get(c.test);
     const same = b !== undefined && b.type === c.type ? b : undefined;
-    const add = (name: string, value: number, base: number | undefined, dimension: Metric["dimension"], description: string) => {
-      out[`${c.key}.${name}`] = { value, dimension, description, ...(base === undefined ? {} : { baseline: base }) };
+    const add = (
+      name: string,
+      value: number,
+      base: number | undefined,
+      dimension: Metric["dimension"],
+      description: string,
+    ) => {
+      out[`${c.key}.${name}`] = {
+        value,
+        dimension,
+        description,
+        ...(base === undefined ? {} : { baseline: base }),
+      };
     };
     const rate = (o: TestOutcome) => (o.units === 0 ? 0 : o.failed.length / o.units);
     const noun = c.type === "mft" ? "items" : "cases";
-    add("failure_rate", rate(c), same && rate(same), "ratio", `share of ${noun} failing ${c.type} test "${c.test}"`);
-    add("failures", c.failed.length, same?.failed.length, "count", `${noun} failing ${c.type} test "${c.test}"`);
+    add(
+      "failure_rate",
+      rate(c),
+      same && rate(same),
+      "ratio",
+      `share of ${noun} failing ${c.type} test "${c.test}"`,
+    );
+    add(
+      "failures",
+      c.failed.length,
+      same?.failed.length,
+      "count",
+      `${noun} failing ${c.type} test "${c.test}"`,
+    );
     add("total", c.units, same?.units, "count", `${noun} of ${c.type} test "${c.test}"`);
   }
   return out;
@@ -161,14 +198,20 @@ function rateMetrics(metrics: Record<string, Metric>): Record<string, Metric> {
   return Object.fromEntries(Object.entries(metrics).filter(([name]) => name.endsWith(".failure_rate")));
 }
 
-function decorate(check: Check, outcome: TestOutcome, before: TestOutcome | undefined, heldBefore: boolean): Check {
+function decorate(
+  check: Check,
+  outcome: TestOutcome,
+  before: TestOutcome | undefined,
+  heldBefore: boolean,
+): Check {
   const noun = outcome.type === "mft" ? "items" : "cases";
   const counts = `${outcome.failed.length} of ${outcome.units} ${noun} failed`;
-  const actual = check.actual === undefined ? counts : `${check.actual} (${outcome.failed.length}/${outcome.units})`;
+  const actual =
+    check.actual === undefined ? counts : `${check.actual} (${outcome.failed.length}/${outcome.units})`;
   if (check.status === "pass" || check.status === "skip") return { ...check, actual };
   // Units that held for the baseline come first among the examples: they are what changed.
   const failedBefore = new Set(before?.failed);
-  const held = (u: string) => before !== undefined && before.unitKeys.has(u) && !failedBefore.has(u);
+  const held = (u: string) => before?.unitKeys.has(u) === true && !failedBefore.has(u);
   const ordered = [...outcome.failed.filter(held), ...outcome.failed.filter((u) => !held(u))];
   const examples = ordered
     .slice(0, EXAMPLES)
@@ -182,11 +225,20 @@ function decorate(check: Check, outcome: TestOutcome, before: TestOutcome | unde
   };
 }
 
-function summary(candidate: Map<string, TestOutcome>, checks: readonly Check[], newlyFailing: readonly string[]): string {
-  const byType = TEST_TYPES.map((type) => [type, [...candidate.values()].filter((o) => o.type === type).length] as const)
+function summary(
+  candidate: Map<string, TestOutcome>,
+  checks: readonly Check[],
+  newlyFailing: readonly string[],
+): string {
+  const byType = TEST_TYPES.map(
+    (type) => [type, [...candidate.values()].filter((o) => o.type === type).length] as const,
+  )
     .filter(([, n]) => n > 0)
     .map(([type, n]) => `${n} ${type}`);
   const failing = checks.filter((c) => c.status === "fail" || c.status === "warn").length;
-  const fresh = newlyFailing.length > 0 ? ` Newly failing since the baseline: ${newlyFailing.map((t) => `"${t}"`).join(", ")}.` : "";
+  const fresh =
+    newlyFailing.length > 0
+      ? ` Newly failing since the baseline: ${newlyFailing.map((t) => `"${t}"`).join(", ")}.`
+      : "";
   return `Behavioural tests: ${candidate.size} (${byType.join(", ")}); ${failing} of ${checks.length} checks did not hold.${fresh}`;
 }

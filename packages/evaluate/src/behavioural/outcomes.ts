@@ -28,9 +28,12 @@ export function judgeSuite(suite: BehaviouralSuite, tolerance = 0): Map<string, 
     if (rows) {
       const first = rows[0] as BehaviouralRow;
       if (first.type !== row.type) {
-        throw new GateError(`test "${row.test}" is ${first.type} on line ${first.line} but ${row.type} on line ${row.line}`, {
-          location: { file: suite.file, line: row.line },
-        });
+        throw new GateError(
+          `test "${row.test}" is ${first.type} on line ${first.line} but ${row.type} on line ${row.line}`,
+          {
+            location: { file: suite.file, line: row.line },
+          },
+        );
       }
       rows.push(row);
     } else byTest.set(row.test, [row]);
@@ -48,7 +51,15 @@ export function judgeSuite(suite: BehaviouralSuite, tolerance = 0): Map<string, 
       });
     }
     keys.set(key, test);
-    const outcome: TestOutcome = { test, type, key, units: 0, unitKeys: new Set(), failed: [], reasons: new Map() };
+    const outcome: TestOutcome = {
+      test,
+      type,
+      key,
+      units: 0,
+      unitKeys: new Set(),
+      failed: [],
+      reasons: new Map(),
+    };
     if (type === "mft") judgeMft(rows, outcome, suite.file);
     else judgeCases(rows, outcome, suite.file, tolerance);
     outcomes.set(test, outcome);
@@ -80,21 +91,32 @@ function judgeMft(rows: readonly BehaviouralRow[], outcome: TestOutcome, file: s
     } else if (row.score !== undefined) {
       if (row.score < 0.5) fail(outcome, unit, `${show(unit)}: score ${row.score} (a fail)`);
     } else {
-      throw new GateError(`mft test "${row.test}" needs a label and a prediction (or a 0/1 score) on every row`, {
-        location: { file, line: row.line },
-      });
+      throw new GateError(
+        `mft test "${row.test}" needs a label and a prediction (or a 0/1 score) on every row`,
+        {
+          location: { file, line: row.line },
+        },
+      );
     }
   }
 }
 
-function judgeCases(rows: readonly BehaviouralRow[], outcome: TestOutcome, file: string, tolerance: number): void {
+function judgeCases(
+  rows: readonly BehaviouralRow[],
+  outcome: TestOutcome,
+  file: string,
+  tolerance: number,
+): void {
   const cases = new Map<string, BehaviouralRow[]>();
   for (const row of rows) {
     if (row.case === undefined) {
-      throw new GateError(`${row.type} test "${row.test}" needs a case column grouping each original with its perturbations`, {
-        location: { file, line: row.line },
-        hint: "give the original and its perturbed versions the same `case` value",
-      });
+      throw new GateError(
+        `${row.type} test "${row.test}" needs a case column grouping each original with its perturbations`,
+        {
+          location: { file, line: row.line },
+          hint: "give the original and its perturbed versions the same `case` value",
+        },
+      );
     }
     const list = cases.get(row.case);
     if (list) list.push(row);
@@ -105,9 +127,12 @@ function judgeCases(rows: readonly BehaviouralRow[], outcome: TestOutcome, file:
     outcome.unitKeys.add(group);
     const at = { file, line: (members[0] as BehaviouralRow).line };
     if (members.length < 2) {
-      throw new GateError(`case ${show(group)} of test "${outcome.test}" has one row; it needs an original and a perturbation`, {
-        location: at,
-      });
+      throw new GateError(
+        `case ${show(group)} of test "${outcome.test}" has one row; it needs an original and a perturbation`,
+        {
+          location: at,
+        },
+      );
     }
     const reason = outcome.type === "inv" ? invariance(members, at) : direction(members, at, tolerance);
     if (reason !== undefined) fail(outcome, group, `case ${show(group)}: ${reason}`);
@@ -117,7 +142,10 @@ function judgeCases(rows: readonly BehaviouralRow[], outcome: TestOutcome, file:
 const label = (row: BehaviouralRow) => row.id ?? `line ${row.line}`;
 
 /** Why an invariance case fails (its rows disagree), or undefined when it holds. */
-function invariance(members: readonly BehaviouralRow[], at: { file: string; line: number }): string | undefined {
+function invariance(
+  members: readonly BehaviouralRow[],
+  at: { file: string; line: number },
+): string | undefined {
   if (members.some((r) => r.prediction === undefined)) {
     throw new GateError(`inv test "${members[0]?.test}" needs a prediction on every row`, { location: at });
   }
@@ -137,7 +165,10 @@ function direction(
   if (originals.length !== 1) {
     throw new GateError(
       `dir case ${show(members[0]?.case)} of test "${members[0]?.test}" has ${originals.length} rows without \`expect\`; exactly one (the original) is needed`,
-      { location: at, hint: "mark each perturbed row with expect: up or down, and leave the original's empty" },
+      {
+        location: at,
+        hint: "mark each perturbed row with expect: up or down, and leave the original's empty",
+      },
     );
   }
   const original = originals[0] as BehaviouralRow;

@@ -45,15 +45,23 @@ export async function readBehavioural(
   const bounds = { ...DEFAULT_BEHAVIOURAL_LIMITS, ...limits };
   const text = await readTextFile(path, ROLE, { maxBytes: bounds.maxBytes });
   const ext = extname(path).toLowerCase();
-  const csv = ext === ".csv" || ext === ".tsv" || (ext !== ".jsonl" && ext !== ".ndjson" && !text.trimStart().startsWith("{"));
-  const records = csv ? csvRecords(text, path, ext === ".tsv" ? "\t" : sniff(text), bounds) : jsonRecords(text, path, bounds);
-  if (records.length === 0) throw new GateError(`${ROLE} ${path} holds no rows`, { location: { file: path } });
+  const csv =
+    ext === ".csv" ||
+    ext === ".tsv" ||
+    (ext !== ".jsonl" && ext !== ".ndjson" && !text.trimStart().startsWith("{"));
+  const records = csv
+    ? csvRecords(text, path, ext === ".tsv" ? "\t" : sniff(text), bounds)
+    : jsonRecords(text, path, bounds);
+  if (records.length === 0)
+    throw new GateError(`${ROLE} ${path} holds no rows`, { location: { file: path } });
   const tests = new Set<string>();
   const rows = records.map(({ line, fields }) => {
     const row = toRow(fields, path, line);
     tests.add(row.test);
     if (tests.size > bounds.maxTests) {
-      throw new GateError(`${ROLE} has more than ${bounds.maxTests} tests`, { location: { file: path, line } });
+      throw new GateError(`${ROLE} has more than ${bounds.maxTests} tests`, {
+        location: { file: path, line },
+      });
     }
     return row;
   });
@@ -72,7 +80,9 @@ function jsonRecords(text: string, file: string, limits: BehaviouralLimits): Raw
     const line = (lines[i] as string).trim();
     if (line === "") continue;
     if (out.length >= limits.maxRows) {
-      throw new GateError(`${ROLE} has more than ${limits.maxRows} rows`, { location: { file, line: i + 1 } });
+      throw new GateError(`${ROLE} has more than ${limits.maxRows} rows`, {
+        location: { file, line: i + 1 },
+      });
     }
     let value: unknown;
     try {
@@ -146,13 +156,18 @@ function toRow(fields: Record<string, unknown>, file: string, line: number): Beh
   };
   const test = text(COLUMNS.test, "test");
   if (test === undefined) {
-    throw bad('no test name (column "test")', "each row names its test in a `test` column and its type in `test_type`");
+    throw bad(
+      'no test name (column "test")',
+      "each row names its test in a `test` column and its type in `test_type`",
+    );
   }
   const rawType = text(COLUMNS.type, "test_type");
   const type = rawType === undefined ? undefined : TYPE_NAMES[rawType.toLowerCase()];
   if (type === undefined) {
     throw bad(
-      rawType === undefined ? 'no test type (column "test_type")' : `test_type must be mft, inv or dir, got ${JSON.stringify(rawType)}`,
+      rawType === undefined
+        ? 'no test type (column "test_type")'
+        : `test_type must be mft, inv or dir, got ${JSON.stringify(rawType)}`,
       "mft: minimum functionality; inv: invariance under a perturbation; dir: directional expectation",
     );
   }

@@ -1,5 +1,5 @@
-import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { createWriteStream } from "node:fs";
 import { finished } from "node:stream/promises";
 import { GateError } from "@mlgate/core";
 import type { ItemRecord } from "../items/index.js";
@@ -114,7 +114,14 @@ export function changesTable(title: string, rows: readonly ItemChange[], moreHin
   const withSlices = shown.some((r) => Object.keys(r.slices).length > 0);
   const withLabels = shown.some((r) => r.label !== undefined);
   const withBaseline = shown.some((r) => r.baseline !== undefined);
-  const header = ["", "id", ...(withSlices ? ["slice"] : []), ...(withLabels ? ["label"] : []), ...(withBaseline ? ["baseline"] : []), "candidate"];
+  const header = [
+    "",
+    "id",
+    ...(withSlices ? ["slice"] : []),
+    ...(withLabels ? ["label"] : []),
+    ...(withBaseline ? ["baseline"] : []),
+    "candidate",
+  ];
   const lines = shown.map((r) => [
     r.mustPass ? "★" : "",
     cell(r.id, MAX_ID),
@@ -123,7 +130,9 @@ export function changesTable(title: string, rows: readonly ItemChange[], moreHin
     ...(withBaseline ? [cell(r.baseline, MAX_VALUE)] : []),
     cell(r.candidate, MAX_VALUE),
   ]);
-  const widths = header.map((h, c) => Math.max(Array.from(h).length, ...lines.map((l) => Array.from(l[c] ?? "").length)));
+  const widths = header.map((h, c) =>
+    Math.max(Array.from(h).length, ...lines.map((l) => Array.from(l[c] ?? "").length)),
+  );
   const format = (cells: readonly string[]) =>
     cells
       .map((text, c) => text + " ".repeat(Math.max(0, (widths[c] ?? 0) - Array.from(text).length)))
@@ -157,8 +166,11 @@ export async function writeItemChanges(path: string, changes: ItemChanges): Prom
     await Promise.race([finished(out), failed]);
   } catch (e) {
     out.destroy();
-    throw new GateError(`cannot write the item changes to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      cause: e,
-    });
+    throw new GateError(
+      `cannot write the item changes to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
 }

@@ -24,7 +24,13 @@ import { minimumDetectableEffect, requiredSampleSize } from "../stats/index.js";
 import { encodePaired, subset } from "./data.js";
 import { type Decision, decideAll, type Judgement } from "./decide.js";
 import { type Estimate, estimate, type Quantity } from "./estimate.js";
-import { changesTable, type ItemChange, type ItemChanges, itemChanges, writeItemChanges } from "./item-changes.js";
+import {
+  changesTable,
+  type ItemChange,
+  type ItemChanges,
+  itemChanges,
+  writeItemChanges,
+} from "./item-changes.js";
 import { judgeMustPass } from "./must-pass.js";
 import { prepared } from "./prepared.js";
 import { groupSlices, selectSlices } from "./slices.js";
@@ -121,7 +127,9 @@ export async function runPairedGate(input: PairedGateInput, extras: GateExtras =
   }
   const parsed = parseThresholds(input.gates);
   const thresholds = skipComparisons ? parsed.filter((t) => t.fn === null) : parsed;
-  const unjudged = skipComparisons ? parsed.filter((t) => t.fn !== null).map((t) => noBaselineCheck(t.source)) : [];
+  const unjudged = skipComparisons
+    ? parsed.filter((t) => t.fn !== null).map((t) => noBaselineCheck(t.source))
+    : [];
   const readOptions = {
     ...(input.columns ? { columns: input.columns } : {}),
     ...(input.kind ? { kind: input.kind } : {}),
@@ -292,7 +300,9 @@ function describeChanges(
   mustPassFailing: readonly ItemChange[],
   written: boolean,
 ): { table?: string; note?: string } {
-  const more = written ? "in the item-changes file" : "(list them all with --item-changes FILE, action input item-changes)";
+  const more = written
+    ? "in the item-changes file"
+    : "(list them all with --item-changes FILE, action input item-changes)";
   if (!changes) {
     if (mustPassFailing.length === 0) return {};
     return {

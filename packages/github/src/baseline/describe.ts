@@ -47,8 +47,12 @@ export function describeBaseline(baseline: ResolvedBaseline, now: number = Date.
   const { release, asset } = baseline;
   const age = roughAge(now - Date.parse(asset.createdAt));
   const commit =
-    release.targetCommitish && /^[0-9a-f]{40}$/i.test(release.targetCommitish) ? release.targetCommitish : undefined;
-  const from = release.targetCommitish ? `, made from ${commit ? short(commit) : release.targetCommitish}` : "";
+    release.targetCommitish && /^[0-9a-f]{40}$/i.test(release.targetCommitish)
+      ? release.targetCommitish
+      : undefined;
+  const from = release.targetCommitish
+    ? `, made from ${commit ? short(commit) : release.targetCommitish}`
+    : "";
   return {
     summary: `Baseline: asset "${asset.name}" of release ${release.tag}${from}, uploaded ${asset.createdAt} (${age} ago).`,
     links: [{ title: `baseline: release ${release.tag}`, url: release.htmlUrl }],

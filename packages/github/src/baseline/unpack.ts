@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { GateError } from "@mlgate/core";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GateError } from "@mlgate/core";
 import { DEFAULT_MAX_DOWNLOAD_BYTES } from "./download.js";
 import type { BaselineLimits, FetchedBaseline } from "./types.js";
 import { DEFAULT_ZIP_LIMITS, extractZip, safeParts } from "./zip.js";
@@ -19,7 +19,10 @@ async function targetDir(given: string | undefined): Promise<{ dir: string; crea
 }
 
 /** Fill the target directory; a directory made here is removed again when filling it fails. */
-async function fill(given: string | undefined, write: (dir: string) => Promise<string[]>): Promise<FetchedBaseline> {
+async function fill(
+  given: string | undefined,
+  write: (dir: string) => Promise<string[]>,
+): Promise<FetchedBaseline> {
   const { dir, created } = await targetDir(given);
   try {
     return { dir, files: await write(dir) };

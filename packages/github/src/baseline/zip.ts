@@ -110,7 +110,9 @@ function planEntries(entries: readonly Entry[], root: string, limits: ZipLimits,
     if (declared > limits.maxUncompressedBytes) {
       throw new GateError(
         `${what} declares more than ${limits.maxUncompressedBytes} unpacked bytes: refused as a possible zip bomb`,
-        { hint: "a baseline artifact holds per-item results and a small metadata file; check what was uploaded" },
+        {
+          hint: "a baseline artifact holds per-item results and a small metadata file; check what was uploaded",
+        },
       );
     }
     return { entry, target, relative };
@@ -159,7 +161,8 @@ function readCentralDirectory(zip: Uint8Array, limits: ZipLimits, what: string):
   const entries: Entry[] = [];
   let at = offset;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > end || u32(zip, at) !== CENTRAL) throw corrupt(what, `central directory entry ${i + 1} is damaged`);
+    if (at + 46 > end || u32(zip, at) !== CENTRAL)
+      throw corrupt(what, `central directory entry ${i + 1} is damaged`);
     const flags = u16(zip, at + 8);
     const nameLength = u16(zip, at + 28);
     const extraLength = u16(zip, at + 30);
@@ -167,7 +170,9 @@ function readCentralDirectory(zip: Uint8Array, limits: ZipLimits, what: string):
     if (at + 46 + nameLength > end) throw corrupt(what, `the name of entry ${i + 1} runs past the directory`);
     const name = decodeName(zip.subarray(at + 46, at + 46 + nameLength), flags, what, i);
     if (name.length > limits.maxNameLength) {
-      throw new GateError(`${what}: entry ${i + 1} has a ${name.length}-character name, over the limit of ${limits.maxNameLength}`);
+      throw new GateError(
+        `${what}: entry ${i + 1} has a ${name.length}-character name, over the limit of ${limits.maxNameLength}`,
+      );
     }
     const madeBy = u16(zip, at + 4) >> 8;
     const mode = u32(zip, at + 38) >>> 16;
@@ -183,7 +188,11 @@ function readCentralDirectory(zip: Uint8Array, limits: ZipLimits, what: string):
       // Unix hosts (3) keep the file type in the upper half of the external attributes.
       isSymlink: madeBy === 3 && (mode & 0o170000) === 0o120000,
     };
-    if (entry.compressedSize === 0xffffffff || entry.uncompressedSize === 0xffffffff || entry.localOffset === 0xffffffff) {
+    if (
+      entry.compressedSize === 0xffffffff ||
+      entry.uncompressedSize === 0xffffffff ||
+      entry.localOffset === 0xffffffff
+    ) {
       throw new GateError(`${what}: entry "${name}" uses ZIP64 sizes, which are not supported`);
     }
     entries.push(entry);
@@ -229,14 +238,18 @@ function writeEntry(
 ): number {
   if (entry.flags & 0x1) throw new GateError(`${what}: entry "${entry.name}" is encrypted`);
   const local = entry.localOffset;
-  if (local + 30 > zip.length || u32(zip, local) !== LOCAL) throw corrupt(what, `the local header of "${entry.name}" is missing`);
+  if (local + 30 > zip.length || u32(zip, local) !== LOCAL)
+    throw corrupt(what, `the local header of "${entry.name}" is missing`);
   const start = local + 30 + u16(zip, local + 26) + u16(zip, local + 28);
   const data = zip.subarray(start, start + entry.compressedSize);
-  if (start + entry.compressedSize > zip.length) throw corrupt(what, `the data of "${entry.name}" is cut short`);
+  if (start + entry.compressedSize > zip.length)
+    throw corrupt(what, `the data of "${entry.name}" is cut short`);
   const tooBig = () =>
     new GateError(
       `${what} unpacks to more than ${limits.maxUncompressedBytes} bytes (stopped in "${entry.name}"): refused as a possible zip bomb`,
-      { hint: "a baseline artifact holds per-item results and a small metadata file; check what was uploaded" },
+      {
+        hint: "a baseline artifact holds per-item results and a small metadata file; check what was uploaded",
+      },
     );
   if (entry.uncompressedSize > budget) throw tooBig();
 
@@ -248,7 +261,10 @@ function writeEntry(
     // More than declared is a lie about the size; more than the budget is a bomb either way.
     if (written > budget) throw tooBig();
     if (written > entry.uncompressedSize) {
-      throw corrupt(what, `"${entry.name}" unpacks to more than the ${entry.uncompressedSize} bytes it declares`);
+      throw corrupt(
+        what,
+        `"${entry.name}" unpacks to more than the ${entry.uncompressedSize} bytes it declares`,
+      );
     }
     crc = crc32(chunk, crc);
     writeSync(fd, chunk);
@@ -266,7 +282,9 @@ function writeEntry(
         inflater.push(data.subarray(at, end), end === data.length);
       }
     } else {
-      throw new GateError(`${what}: entry "${entry.name}" uses compression method ${entry.method}; only stored and deflated entries are read`);
+      throw new GateError(
+        `${what}: entry "${entry.name}" uses compression method ${entry.method}; only stored and deflated entries are read`,
+      );
     }
   } catch (e) {
     if (e instanceof GateError) throw e;

@@ -1,4 +1,3 @@
-import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import { GateError } from "@mlgate/core";
 import { ArchiveIndex } from "./archive-index.js";
@@ -8,6 +7,7 @@ import { parseDockerArchiveManifest } from "./documents.js";
 import { formatBytes } from "./limits.js";
 import { MEDIA, sniffCompression } from "./media-types.js";
 import { imageFromOciLayout } from "./oci-layout.js";
+import { parseRegistryReference } from "./reference.js";
 import { assembleImageSource, type LayerSpec, readConfig } from "./resolve.js";
 import type { ImageLimits, ImageSource, LayerInfo } from "./types.js";
 
@@ -162,8 +162,7 @@ async function openDockerArchive(archive: ArchiveIndex, options: ArchiveOpenOpti
       }),
     });
   }
-  const repoTag = tagsOf(image)[0];
-  const split = repoTag ? /^(.*):([^:/]+)$/.exec(repoTag) : null;
+  const repoTag = repoTagParts(tagsOf(image)[0]);
   return assembleImageSource({
     reference: `docker-archive:${archive.path}${options.tag ? `:${options.tag}` : ""}`,
     kind: "docker-archive",
@@ -173,12 +172,24 @@ async function openDockerArchive(archive: ArchiveIndex, options: ArchiveOpenOpti
     config,
     layers,
     limits,
-    ...(split?.[1] ? { repository: posix.normalize(split[1]) } : {}),
-    ...(split?.[2] ? { tag: split[2] } : {}),
+    ...(repoTag?.repository ? { repository: repoTag.repository } : {}),
+    ...(repoTag?.tag ? { tag: repoTag.tag } : {}),
     ...(options.platform ? { wantedPlatform: options.platform } : {}),
     ...(options.log ? { log: options.log } : {}),
     close: () => archive.close(),
   });
+}
+
+/** `docker.io/team/app:7` → team/app and 7, the way a registry reference is read. */
+function repoTagParts(repoTag: string | undefined): { repository: string; tag?: string } | undefined {
+  if (!repoTag) return undefined;
+  try {
+    const ref = parseRegistryReference(repoTag);
+    const repository = ref.repository.replace(/^library\//, "");
+    return ref.tag ? { repository, tag: ref.tag } : { repository };
+  } catch {
+    return undefined;
+  }
 }
 
 const MEDIA_DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar";

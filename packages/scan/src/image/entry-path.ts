@@ -11,6 +11,8 @@ export function normalizeEntryPath(name: string, what: string, maxLength: number
       hint: "the layer is malformed or hostile",
     });
   }
+  // Some writers (umoci) name the root directory itself "/"; that is the root, not an absolute path.
+  if (/^[/.]+$/.test(name) && !name.includes("..")) return null;
   if (name.startsWith("/")) {
     throw new GateError(`${what}: entry "${printable(name)}" is an absolute path`, {
       hint: "layer entries are relative to the image root; the layer is malformed or hostile",

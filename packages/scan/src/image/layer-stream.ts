@@ -7,6 +7,7 @@ import { VerifyTap } from "./digest.js";
 import { EntryReader } from "./entry-reader.js";
 import { normalizeEntryPath, printable } from "./entry-path.js";
 import { formatBytes } from "./limits.js";
+import { TarTail } from "./tar-tail.js";
 import type { Compression } from "./media-types.js";
 import type { ImageLimits, TarEntry, TarEntryType } from "./types.js";
 
@@ -119,6 +120,7 @@ export async function* readLayerEntries(plan: LayerPlan, budget: ImageBudget): A
       },
     }),
   );
+  stages.push(new TarTail());
   const extract = tarExtract();
   let failure: unknown;
   // tar-stream's extractor is a streamx Writable; Node's pipeline drives it like any other stream.

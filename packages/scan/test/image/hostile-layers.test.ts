@@ -99,6 +99,15 @@ describe("hostile layers", () => {
     expectGateError((await readAll(image.ref)).error, /not a valid tar archive|truncated/);
   });
 
+  it("accepts a layer that stops right after the last entry's data, as umoci writes them", async () => {
+    const raw = rawTar([{ name: "a.txt", size: 3, body: Buffer.from("abc") }, { name: "b.txt", size: 5, body: Buffer.from("hello") }], { truncate: true });
+    expect(raw.length).toBe(512 + 3 + 509 + 512 + 5);
+    const image = await layout({ layers: [{ raw }] });
+    const { paths, error } = await readAll(image.ref);
+    expect(error).toBeUndefined();
+    expect(paths).toEqual(["a.txt", "b.txt"]);
+  });
+
   it("stops a gzip bomb at the uncompressed limit, without inflating all of it", async () => {
     const bomb: LayerEntry[] = [{ path: "zeros", type: "file", fill: { size: 48 * 1024 * 1024, byte: 0 } }];
     const image = await layout({ layers: [bomb] });

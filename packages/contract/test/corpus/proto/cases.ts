@@ -374,6 +374,12 @@ export const PROTO_CASES: ProtoCase[] = [
     ],
   },
   {
+    name: "a single-member oneof dissolved: only presence changes",
+    base: "message M { oneof choice { int32 a = 1; } }",
+    head: "message M { int32 a = 1; }",
+    expect: [["proto.field-presence-changed", "dangerous", "t.M.a"]],
+  },
+  {
     name: "oneof renamed with the same members",
     base: "message M { oneof choice { string a = 1; int32 b = 2; } }",
     head: "message M { oneof pick { string a = 1; int32 b = 2; } }",

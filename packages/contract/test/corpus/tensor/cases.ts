@@ -49,6 +49,12 @@ export const TENSOR_CASES: TensorCase[] = [
     expect: [],
   },
   {
+    name: "ONNX Runtime and KServe v2 dtype spellings",
+    base: "x:tensor(float)[N,4] ids:tensor(int64)[N] -> y:FP32[N] name:BYTES[N]",
+    head: "x:FP32[N,4] ids:INT64[N] -> y:float32[N] name:string[N]",
+    expect: [],
+  },
+  {
     name: "input removed",
     base: "x:float32[N,4] mask:bool[N] -> y:float32[N]",
     head: "x:float32[N,4] -> y:float32[N]",

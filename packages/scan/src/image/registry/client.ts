@@ -27,6 +27,24 @@ export interface FetchedManifest {
 
 const MAX_TOKEN_RESPONSE = 1024 * 1024;
 
+/** Network failures worth another try; a refused connection or a TLS mismatch will not heal in a second. */
+const TRANSIENT = new Set([
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
+function isTransient(e: unknown): boolean {
+  const cause = (e as { cause?: { code?: string; cause?: { code?: string } } }).cause;
+  const code = cause?.code ?? cause?.cause?.code;
+  return code !== undefined && TRANSIENT.has(code);
+}
+
 /**
  * The pull side of the OCI distribution API: manifests and blobs of one repository, with the registry's
  * own authentication dance — anonymous first, then whatever the 401 challenge asks for (a bearer token
@@ -71,7 +89,8 @@ export class RegistryClient {
           what,
         });
       } catch (e) {
-        if (attempt >= delays.length) throw e;
+        if (attempt >= delays.length || !isTransient(e)) throw e;
+        this.options.log?.(`${what}: network error, retrying`);
         await sleep(delays[attempt]);
         continue;
       }
