@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _mlgate_artifact__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4632);
+/* harmony import */ var _mlgate_artifact__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(874);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4703);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8816);
 
@@ -30800,7 +30800,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4632:
+/***/ 874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30925,12 +30925,12 @@ async function walkArtifact(root, limits = DEFAULT_WALK_LIMITS) {
     await visit(root, 1);
     return { files, findings };
 }
-/** Hash each file in turn (streamed), filling in `sha256`. */
-async function hashArtifactFiles(files) {
+/** Hash each file (streamed), filling in `sha256`; through `hasher` when given, so work is shared. */
+async function hashArtifactFiles(files, hasher) {
     for (const f of files) {
         if (f.sha256 !== undefined)
             continue;
-        const { sha256, bytes } = await sha256File(f.absolute);
+        const { sha256, bytes } = await (hasher ? hasher.hash(f.absolute) : sha256File(f.absolute));
         f.sha256 = sha256;
         f.bytes = bytes;
     }
@@ -30939,7 +30939,85 @@ async function hashArtifactFiles(files) {
 
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
 var schemas = __nccwpck_require__(8816);
+;// CONCATENATED MODULE: ./packages/artifact/src/manifest/budgets.ts
+
+
+/**
+ * What the gate measures, by the names budgets use. Sizes in bytes, times in milliseconds:
+ * `file_size <= 50MB`, `load_time < 2s`, `latency_p95 < 20ms`, `peak_rss < 512MB`, `parameters <= 5M`.
+ */
+const BUDGET_METRICS = {
+    file_size: "bytes of the model file(s), external data included",
+    artifact_size: "bytes of every file in the artifact directory",
+    parameters: "elements in the model's weight tensors",
+    load_time: "cold-start time to load the model into a fresh runtime",
+    latency_p50: "median single-request inference time",
+    latency_p95: "95th percentile single-request inference time",
+    latency_p99: "99th percentile single-request inference time",
+    peak_rss: "peak resident memory of the runtime process",
+};
+const COUNT_SUFFIX = { k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
+/**
+ * `parameters <= 5M`: counts read best with a thousands suffix, which the shared threshold language
+ * (whose `M…` units are sizes) does not have. Rewrite such a limit to plain digits first.
+ */
+function expandCountSuffix(threshold) {
+    return threshold.replace(/^(\s*(?:warn:\s*)?parameters\s*(?:<=|>=|==|!=|<|>)\s*)([0-9]+(?:\.[0-9]+)?)\s*([kKMG])\s*$/, (_, head, value, suffix) => `${head}${String(Math.round(Number(value) * COUNT_SUFFIX[suffix]))}`);
+}
+/** A list of budget thresholds over {@link BUDGET_METRICS}, checked when the file loads. */
+const budgetList = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())])
+    .transform((value) => (typeof value === "string" ? [value] : value))
+    .superRefine((list, ctx) => {
+    list.forEach((source, i) => {
+        try {
+            const [t] = (0,src/* parseThresholds */.S)([expandCountSuffix(source)]);
+            if (t && !Object.hasOwn(BUDGET_METRICS, t.metric)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [i],
+                    message: `budget ${JSON.stringify(source)} names "${t.metric}", which the gate does not measure; budgets can use ${Object.keys(BUDGET_METRICS).join(", ")}`,
+                });
+            }
+            else if (t && (t.fn !== null || t.slice !== undefined)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [i],
+                    message: `budget ${JSON.stringify(source)}: budgets are plain limits, without delta(), ratio() or slice()`,
+                });
+            }
+        }
+        catch (e) {
+            ctx.addIssue({
+                code: "custom",
+                path: [i],
+                message: `invalid budget ${JSON.stringify(source)}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`,
+            });
+        }
+    });
+})
+    .meta({
+    description: "Limits in the threshold language over file_size, artifact_size, parameters, load_time, latency_p50, latency_p95, latency_p99 and peak_rss.",
+    examples: [
+        ["file_size <= 50MB", "load_time < 2s", "latency_p95 < 20ms", "peak_rss < 512MB", "parameters <= 5M"],
+    ],
+});
+/** Hold the measured metrics to the budgets; a metric this run did not measure is a skipped check. */
+function checkBudgets(budgets, metrics, options = {}) {
+    const checks = (0,src/* evaluateThresholds */.S$)((0,src/* parseThresholds */.S)(budgets.map(expandCountSuffix)), metrics, {
+        missing: "skip",
+    });
+    return checks.map((c, i) => {
+        // Show each budget as written (`parameters <= 5M`), not as rewritten for the parser.
+        const source = budgets[i]?.trim() ?? c.name;
+        const named = { ...c, name: options.profile ? `${options.profile}: ${source}` : source };
+        if (c.status !== "skip")
+            return named;
+        return { ...named, message: `not measured: ${options.unmeasured ?? "this run did not measure it"}` };
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/artifact/src/gate/config.ts
+
 
 
 const VALIDATE_ARTIFACT = "validate-artifact";
@@ -30953,6 +31031,9 @@ const versionRange = schemas/* strictObject */.rej({
 const onDefect = schemas/* enum */.k5n(["fail", "warn", "off"]);
 /** The `validate-artifact:` section of mlgate.yml. Paths are relative to the config file. */
 const validateArtifactSection = (0,src/* gateSection */.Tx)({
+    gates: budgetList
+        .optional()
+        .describe("Thresholds over the measured metrics, besides the profile's budgets: file_size, artifact_size, parameters, load_time, latency_p50, latency_p95, latency_p99, peak_rss."),
     model: schemas/* string */.YjP()
         .min(1)
         .optional()
@@ -32643,7 +32724,7 @@ async function readExternalTensor(modelDir, tensor, options = {}) {
  */
 function countNonFinite(dtype, values) {
     const out = { nan: 0, infinity: 0 };
-    const name = dtype_dtypeInfo(dtype)?.name;
+    const name = dtypeInfo(dtype)?.name;
     if (values instanceof Float32Array || values instanceof Float64Array) {
         for (let i = 0; i < values.length; i++) {
             const v = values[i];
@@ -33456,81 +33537,97 @@ function externalBytes(init, minBytes) {
 
 
 
-;// CONCATENATED MODULE: ./packages/artifact/src/manifest/budgets.ts
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./packages/artifact/src/hash-worker.ts
+
 
 
 /**
- * What the gate measures, by the names budgets use. Sizes in bytes, times in milliseconds:
- * `file_size <= 50MB`, `load_time < 2s`, `latency_p95 < 20ms`, `peak_rss < 512MB`, `parameters <= 5M`.
+ * The hashing thread's code, as plain CommonJS so it runs the same from sources and from a bundle:
+ * it hashes one file per request, in 4 MiB reads, and answers with the hex digest and byte count.
  */
-const BUDGET_METRICS = {
-    file_size: "bytes of the model file(s), external data included",
-    artifact_size: "bytes of every file in the artifact directory",
-    parameters: "elements in the model's weight tensors",
-    load_time: "cold-start time to load the model into a fresh runtime",
-    latency_p50: "median single-request inference time",
-    latency_p95: "95th percentile single-request inference time",
-    latency_p99: "99th percentile single-request inference time",
-    peak_rss: "peak resident memory of the runtime process",
-};
-const COUNT_SUFFIX = { k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
-/**
- * `parameters <= 5M`: counts read best with a thousands suffix, which the shared threshold language
- * (whose `M…` units are sizes) does not have. Rewrite such a limit to plain digits first.
- */
-function expandCountSuffix(threshold) {
-    return threshold.replace(/^(\s*(?:warn:\s*)?parameters\s*(?:<=|>=|==|!=|<|>)\s*)([0-9]+(?:\.[0-9]+)?)\s*([kKMG])\s*$/, (_, head, value, suffix) => `${head}${String(Math.round(Number(value) * COUNT_SUFFIX[suffix]))}`);
-}
-/** A list of budget thresholds over {@link BUDGET_METRICS}, checked when the file loads. */
-const budgetList = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())])
-    .transform((value) => (typeof value === "string" ? [value] : value).map(expandCountSuffix))
-    .superRefine((list, ctx) => {
-    list.forEach((source, i) => {
-        try {
-            const [t] = (0,src/* parseThresholds */.S)([source]);
-            if (t && !Object.hasOwn(BUDGET_METRICS, t.metric)) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: [i],
-                    message: `budget ${JSON.stringify(source)} names "${t.metric}", which the gate does not measure; budgets can use ${Object.keys(BUDGET_METRICS).join(", ")}`,
-                });
-            }
-            else if (t && (t.fn !== null || t.slice !== undefined)) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: [i],
-                    message: `budget ${JSON.stringify(source)}: budgets are plain limits, without delta(), ratio() or slice()`,
-                });
-            }
-        }
-        catch (e) {
-            ctx.addIssue({
-                code: "custom",
-                path: [i],
-                message: `invalid budget ${JSON.stringify(source)}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`,
-            });
-        }
-    });
-})
-    .meta({
-    description: "Limits in the threshold language over file_size, artifact_size, parameters, load_time, latency_p50, latency_p95, latency_p99 and peak_rss.",
-    examples: [
-        ["file_size <= 50MB", "load_time < 2s", "latency_p95 < 20ms", "peak_rss < 512MB", "parameters <= 5M"],
-    ],
+const hash_worker_WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const { openSync, readSync, closeSync } = require("node:fs");
+const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+parentPort.on("message", ({ id, path }) => {
+  let fd;
+  try {
+    fd = openSync(path, "r");
+    const hash = createHash("sha256");
+    let bytes = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, bytes);
+      if (n === 0) break;
+      hash.update(buffer.subarray(0, n));
+      bytes += n;
+    }
+    parentPort.postMessage({ id, sha256: hash.digest("hex"), bytes });
+  } catch (e) {
+    parentPort.postMessage({ id, error: (e && e.code) || String(e) });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 });
-/** Hold the measured metrics to the budgets; a metric this run did not measure is a skipped check. */
-function checkBudgets(budgets, metrics, options = {}) {
-    const checks = (0,src/* evaluateThresholds */.S$)((0,src/* parseThresholds */.S)(budgets.map(expandCountSuffix)), metrics, {
-        missing: "skip",
-    });
-    return checks.map((c, i) => {
-        // Show each budget as written (`parameters <= 5M`), not as rewritten for the parser.
-        const source = budgets[i]?.trim() ?? c.name;
-        const named = { ...c, name: options.profile ? `${options.profile}: ${source}` : source };
-        if (c.status !== "skip")
-            return named;
-        return { ...named, message: `not measured: ${options.unmeasured ?? "this run did not measure it"}` };
-    });
+`;
+/**
+ * SHA-256 of files on a second thread, so hashing a multi-gigabyte model overlaps with decoding and
+ * checking it instead of adding to it. Each path is hashed once; `close` ends the thread.
+ */
+class FileHasher {
+    worker;
+    nextId = 1;
+    waiting = new Map();
+    memo = new Map();
+    hash(path) {
+        let pending = this.memo.get(path);
+        if (!pending) {
+            pending = this.request(path);
+            this.memo.set(path, pending);
+        }
+        return pending;
+    }
+    async request(path) {
+        const worker = this.start();
+        if (!worker)
+            return sha256File(path);
+        const id = this.nextId++;
+        const answer = await new Promise((resolve) => {
+            this.waiting.set(id, { resolve });
+            worker.postMessage({ id, path });
+        });
+        if ("error" in answer) {
+            throw new src/* GateError */.ue(`cannot read ${path}: ${answer.error}`, { location: { file: path } });
+        }
+        return { sha256: answer.sha256, bytes: answer.bytes };
+    }
+    start() {
+        if (this.worker)
+            return this.worker;
+        try {
+            this.worker = new external_node_worker_threads_.Worker(hash_worker_WORKER_SOURCE, { eval: true });
+        }
+        catch {
+            return undefined;
+        }
+        this.worker.unref();
+        this.worker.on("message", (answer) => {
+            this.waiting.get(answer.id)?.resolve(answer);
+            this.waiting.delete(answer.id);
+        });
+        this.worker.on("error", (e) => {
+            for (const [id, w] of this.waiting)
+                w.resolve({ id, error: e.message });
+            this.waiting.clear();
+        });
+        return this.worker;
+    }
+    async close() {
+        await this.worker?.terminate();
+        this.worker = undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/artifact/src/outcome.ts
@@ -34441,7 +34538,10 @@ function checkKerasConfig(root, allow, maxNodes) {
         const keys = Object.keys(obj);
         for (let i = keys.length - 1; i >= 0; i--) {
             const k = keys[i];
-            stack.push([obj[k], /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`]);
+            stack.push([
+                obj[k],
+                /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`,
+            ]);
         }
     }
     return issues;
@@ -34450,7 +34550,9 @@ function checkObject(obj, path, allow, issues) {
     const className = obj.class_name;
     const module = obj.module;
     const registered = obj.registered_name;
-    const layerName = typeof obj.config === "object" && obj.config !== null ? obj.config.name : undefined;
+    const layerName = typeof obj.config === "object" && obj.config !== null
+        ? obj.config.name
+        : undefined;
     const label = `${typeof className === "string" ? className : "object"}${typeof layerName === "string" ? ` "${layerName}"` : ""} at ${path}`;
     if (typeof className !== "string") {
         issues.push({ rule: "keras.malformed", message: `${label}: class_name is not a string`, path });
@@ -34469,7 +34571,12 @@ function checkObject(obj, path, allow, issues) {
     }
     const name = className === "__typespec__" && typeof obj.spec_name === "string" ? obj.spec_name : className;
     if (module !== undefined && module !== null && typeof module !== "string") {
-        issues.push({ rule: "keras.malformed", message: `${label}: module is not a string`, path, properties: props });
+        issues.push({
+            rule: "keras.malformed",
+            message: `${label}: module is not a string`,
+            path,
+            properties: props,
+        });
     }
     else if (typeof module === "string" && !isKerasModule(module)) {
         if (module === "builtins" && className === "function") {
@@ -34492,7 +34599,8 @@ function checkObject(obj, path, allow, issues) {
             });
         }
     }
-    else if (module === undefined && (/[.>]/.test(className) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(className))) {
+    else if (module === undefined &&
+        (/[.>]/.test(className) || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(className))) {
         issues.push({
             rule: "keras.foreign-module",
             message: `${label} names a class outside keras`,
@@ -34543,7 +34651,12 @@ function parseBoundedJson(text, maxDepth) {
                     break; // JSON.parse below reports the syntax error
                 }
                 if (top.keys.has(key)) {
-                    return { ok: false, rule: "keras.duplicate-key", message: `duplicate key ${JSON.stringify(key)}`, offset: start };
+                    return {
+                        ok: false,
+                        rule: "keras.duplicate-key",
+                        message: `duplicate key ${JSON.stringify(key)}`,
+                        offset: start,
+                    };
                 }
                 top.keys.add(key);
                 top.expectKey = false;
@@ -34552,7 +34665,12 @@ function parseBoundedJson(text, maxDepth) {
         else if (ch === 0x7b || ch === 0x5b) {
             frames.push({ object: ch === 0x7b, keys: new Set(), expectKey: ch === 0x7b });
             if (frames.length > maxDepth) {
-                return { ok: false, rule: "keras.limit", message: `nested deeper than ${maxDepth} levels`, offset: i };
+                return {
+                    ok: false,
+                    rule: "keras.limit",
+                    message: `nested deeper than ${maxDepth} levels`,
+                    offset: i,
+                };
             }
         }
         else if (ch === 0x7d || ch === 0x5d) {
@@ -34829,7 +34947,9 @@ function findEnd(file, ctx) {
             return undefined;
         }
         if (z64Pos + 12 + z.u64(4) !== locatorPos) {
-            finding(ctx, "zip.extra-data", "bytes lie between the zip64 end record and its locator", { offset: z64Pos });
+            finding(ctx, "zip.extra-data", "bytes lie between the zip64 end record and its locator", {
+                offset: z64Pos,
+            });
         }
         const z64 = {
             entriesOnDisk: z.u64(24),
@@ -35047,7 +35167,7 @@ function checkLocalHeaders(file, entries, cdOffset, ctx) {
         }
         const flags = h.u16(6);
         const method = h.u16(8);
-        let crc = h.u32(14);
+        const crc = h.u32(14);
         let comp = h.u32(18);
         let uncomp = h.u32(22);
         const nameLen = h.u16(26);
@@ -35142,7 +35262,8 @@ function readDescriptor(file, at, room, e) {
     }
     return sawShape ? "mismatch" : "missing";
 }
-const reader_CHUNK = 4 * 1024 * 1024;
+/** 1 MiB reads keep each chunk in cache between the read and its CRC. */
+const reader_CHUNK = 1024 * 1024;
 function makeArchive(path, handle, file, entries, ctx, lim) {
     const memberFinding = (e, rule, message) => ({
         rule,
@@ -35151,6 +35272,7 @@ function makeArchive(path, handle, file, entries, ctx, lim) {
         file: path,
         properties: { member: e.name, offset: e.localHeaderOffset },
     });
+    let scratch;
     return {
         path,
         size: file.size,
@@ -35180,7 +35302,8 @@ function makeArchive(path, handle, file, entries, ctx, lim) {
             let crc = 0;
             let size = 0;
             if (e.method === 0) {
-                const buf = new Uint8Array(Math.min(reader_CHUNK, Math.max(1, e.compressedSize)));
+                scratch ??= new Uint8Array(reader_CHUNK);
+                const buf = scratch;
                 for (let at = 0; at < e.compressedSize;) {
                     const want = Math.min(buf.length, e.compressedSize - at);
                     const got = file.readInto(e.dataOffset + at, buf, want);
@@ -35231,7 +35354,7 @@ function makeArchive(path, handle, file, entries, ctx, lim) {
             if (size !== e.uncompressedSize) {
                 return memberFinding(e, "zip.header-mismatch", `${e.name} holds ${size > e.uncompressedSize ? "more than" : "only"} ${size} bytes, not the ${e.uncompressedSize} its header declares`);
             }
-            if ((crc >>> 0) !== e.crc32) {
+            if (crc >>> 0 !== e.crc32) {
                 return {
                     ...memberFinding(e, "zip.crc-mismatch", `${e.name}: CRC-32 of the data is ${(crc >>> 0).toString(16).padStart(8, "0")}, the header says ${e.crc32.toString(16).padStart(8, "0")}`),
                 };
@@ -35386,7 +35509,7 @@ class Cursor {
             return v[0];
         if (n === 2)
             return v[0] | (v[1] << 8);
-        return (v[0] | (v[1] << 8) | (v[2] << 16)) + v[3] * 2 ** 24;
+        return ((v[0] | (v[1] << 8) | (v[2] << 16)) + v[3] * 2 ** 24);
     }
     int32(what) {
         const v = this.view(4, what);
@@ -35448,6 +35571,7 @@ const DEFAULT_LIMITS = Object.freeze({
     maxStringBytes: 4 * 1024 ** 3,
     maxLineBytes: 64 * 1024,
     maxRetainedItems: 65_536,
+    maxGlobals: 100_000,
     maxPickles: 64,
     maxInflatedBytes: 512 * 1024 ** 2,
     maxZipEntries: 100_000,
@@ -35846,75 +35970,79 @@ function walkPickle(cursor, options) {
 }
 const KEEP_STRING = 4096;
 const KEEP_BYTES = 256;
+/** Non-fatal issues recorded per stream; the rest are counted in one closing issue. */
+const MAX_ISSUES = 100;
+/** Container items retained across the whole stream (each container also has its own cap). */
+const RETAINED_BUDGET = 4_000_000;
 const OPCODE_NAMES = {
-    0x28: "MARK",
-    0x2e: "STOP",
-    0x30: "POP",
-    0x31: "POP_MARK",
-    0x32: "DUP",
-    0x46: "FLOAT",
-    0x49: "INT",
-    0x4a: "BININT",
-    0x4b: "BININT1",
-    0x4c: "LONG",
-    0x4d: "BININT2",
-    0x4e: "NONE",
-    0x50: "PERSID",
-    0x51: "BINPERSID",
-    0x52: "REDUCE",
-    0x53: "STRING",
-    0x54: "BINSTRING",
-    0x55: "SHORT_BINSTRING",
-    0x56: "UNICODE",
-    0x58: "BINUNICODE",
-    0x61: "APPEND",
-    0x62: "BUILD",
-    0x63: "GLOBAL",
-    0x64: "DICT",
-    0x7d: "EMPTY_DICT",
-    0x65: "APPENDS",
-    0x67: "GET",
-    0x68: "BINGET",
-    0x69: "INST",
-    0x6a: "LONG_BINGET",
-    0x6c: "LIST",
-    0x5d: "EMPTY_LIST",
-    0x6f: "OBJ",
-    0x70: "PUT",
-    0x71: "BINPUT",
-    0x72: "LONG_BINPUT",
-    0x73: "SETITEM",
-    0x74: "TUPLE",
-    0x29: "EMPTY_TUPLE",
-    0x75: "SETITEMS",
-    0x47: "BINFLOAT",
-    0x80: "PROTO",
-    0x81: "NEWOBJ",
-    0x82: "EXT1",
-    0x83: "EXT2",
-    0x84: "EXT4",
-    0x85: "TUPLE1",
-    0x86: "TUPLE2",
-    0x87: "TUPLE3",
-    0x88: "NEWTRUE",
-    0x89: "NEWFALSE",
-    0x8a: "LONG1",
-    0x8b: "LONG4",
-    0x42: "BINBYTES",
-    0x43: "SHORT_BINBYTES",
-    0x8c: "SHORT_BINUNICODE",
-    0x8d: "BINUNICODE8",
-    0x8e: "BINBYTES8",
-    0x8f: "EMPTY_SET",
-    0x90: "ADDITEMS",
-    0x91: "FROZENSET",
-    0x92: "NEWOBJ_EX",
-    0x93: "STACK_GLOBAL",
-    0x94: "MEMOIZE",
-    0x95: "FRAME",
-    0x96: "BYTEARRAY8",
-    0x97: "NEXT_BUFFER",
-    0x98: "READONLY_BUFFER",
+    40: "MARK",
+    46: "STOP",
+    48: "POP",
+    49: "POP_MARK",
+    50: "DUP",
+    70: "FLOAT",
+    73: "INT",
+    74: "BININT",
+    75: "BININT1",
+    76: "LONG",
+    77: "BININT2",
+    78: "NONE",
+    80: "PERSID",
+    81: "BINPERSID",
+    82: "REDUCE",
+    83: "STRING",
+    84: "BINSTRING",
+    85: "SHORT_BINSTRING",
+    86: "UNICODE",
+    88: "BINUNICODE",
+    97: "APPEND",
+    98: "BUILD",
+    99: "GLOBAL",
+    100: "DICT",
+    125: "EMPTY_DICT",
+    101: "APPENDS",
+    103: "GET",
+    104: "BINGET",
+    105: "INST",
+    106: "LONG_BINGET",
+    108: "LIST",
+    93: "EMPTY_LIST",
+    111: "OBJ",
+    112: "PUT",
+    113: "BINPUT",
+    114: "LONG_BINPUT",
+    115: "SETITEM",
+    116: "TUPLE",
+    41: "EMPTY_TUPLE",
+    117: "SETITEMS",
+    71: "BINFLOAT",
+    128: "PROTO",
+    129: "NEWOBJ",
+    130: "EXT1",
+    131: "EXT2",
+    132: "EXT4",
+    133: "TUPLE1",
+    134: "TUPLE2",
+    135: "TUPLE3",
+    136: "NEWTRUE",
+    137: "NEWFALSE",
+    138: "LONG1",
+    139: "LONG4",
+    66: "BINBYTES",
+    67: "SHORT_BINBYTES",
+    140: "SHORT_BINUNICODE",
+    141: "BINUNICODE8",
+    142: "BINBYTES8",
+    143: "EMPTY_SET",
+    144: "ADDITEMS",
+    145: "FROZENSET",
+    146: "NEWOBJ_EX",
+    147: "STACK_GLOBAL",
+    148: "MEMOIZE",
+    149: "FRAME",
+    150: "BYTEARRAY8",
+    151: "NEXT_BUFFER",
+    152: "READONLY_BUFFER",
 };
 function opcodeName(byte) {
     return OPCODE_NAMES[byte];
@@ -35933,6 +36061,9 @@ class Walker {
     proto = 0;
     opStart = 0;
     opName = "";
+    interned = new Map();
+    retained = 0;
+    suppressed = 0;
     constructor(cursor, options) {
         this.cursor = cursor;
         this.options = options;
@@ -35961,11 +36092,23 @@ class Walker {
                 throw e;
             }
         }
+        if (this.suppressed > 0) {
+            this.result.issues.push({
+                rule: this.result.issues[this.result.issues.length - 1]?.rule ?? "pickle.malformed",
+                message: `${this.suppressed} more issue(s) of this stream are not listed`,
+                offset: this.cursor.pos,
+                fatal: false,
+            });
+        }
         this.result.end = this.cursor.pos;
         this.result.protocol = this.proto;
         return this.result;
     }
     issue(rule, message, fatal, offset = this.opStart, properties) {
+        if (!fatal && this.result.issues.length >= MAX_ISSUES) {
+            this.suppressed++;
+            return;
+        }
         this.result.issues.push({
             rule,
             message,
@@ -36006,20 +36149,28 @@ class Walker {
             this.fail("pickle.malformed", `${this.opName} without a MARK`);
         return this.stack.splice(mark);
     }
+    /** How many more items a container holding `held` may retain. */
+    room(held) {
+        return Math.max(0, Math.min(this.limits.maxRetainedItems - held, RETAINED_BUDGET - this.retained));
+    }
     seq(k, items) {
-        const keep = this.limits.maxRetainedItems;
-        return { k, items: items.length > keep ? items.slice(0, keep) : items, size: items.length };
+        const keep = this.room(0);
+        const kept = items.length > keep ? items.slice(0, keep) : items;
+        this.retained += kept.length;
+        return { k, items: kept, size: items.length };
     }
     addItems(target, items) {
-        const room = this.limits.maxRetainedItems - target.items.length;
+        const room = this.room(target.items.length);
         for (let i = 0; i < items.length && i < room; i++)
             target.items.push(items[i]);
+        this.retained += Math.min(room, items.length);
         target.size += items.length;
     }
     setItems(target, items) {
         for (let i = 0; i + 1 < items.length; i += 2) {
-            if (target.entries.length < this.limits.maxRetainedItems) {
+            if (this.room(target.entries.length) > 0) {
                 target.entries.push([items[i], items[i + 1]]);
+                this.retained++;
             }
             target.size++;
         }
@@ -36055,8 +36206,18 @@ class Walker {
         }
         return index;
     }
+    /** One shared reference per distinct global, so memory follows distinct names, not imports. */
     importGlobal(module, name, opcode) {
         const [m, n] = this.proto < 3 ? mapPython2Name(module, name) : [module, name];
+        const key = `${m}\u0000${n}\u0000${module}\u0000${name}`;
+        const known = this.interned.get(key);
+        if (known) {
+            known.count++;
+            return known;
+        }
+        if (this.interned.size >= this.limits.maxGlobals) {
+            this.fail("pickle.limit", `more than ${this.limits.maxGlobals} distinct globals in one pickle`);
+        }
         const ref = {
             k: "global",
             module: m,
@@ -36064,10 +36225,20 @@ class Walker {
             ...(m !== module || n !== name ? { written: { module, name } } : {}),
             offset: this.opStart,
             opcode,
+            count: 1,
             calls: 0,
         };
+        this.interned.set(key, ref);
         this.result.globals.push(ref);
         return ref;
+    }
+    persistent(pid) {
+        const p = { k: "persistent", pid, offset: this.opStart };
+        if (this.result.persistentIds.length >= this.limits.maxMemo) {
+            this.fail("pickle.limit", `more than ${this.limits.maxMemo} persistent ids in one pickle`);
+        }
+        this.result.persistentIds.push(p);
+        return p;
     }
     textGlobal() {
         const what = `${this.opName} name`;
@@ -36500,16 +36671,12 @@ class Walker {
                     const raw = c.line(limits.maxLineBytes, "PERSID argument");
                     if (!isAscii(raw))
                         this.fail("pickle.malformed", "PERSID argument is not ASCII");
-                    const p = { k: "persistent", pid: latin1(raw), offset: this.opStart };
-                    this.result.persistentIds.push(p);
-                    this.push(p);
+                    this.push(this.persistent(latin1(raw)));
                     break;
                 }
                 case 0x51: {
                     // BINPERSID
-                    const p = { k: "persistent", pid: this.pop(), offset: this.opStart };
-                    this.result.persistentIds.push(p);
-                    this.push(p);
+                    this.push(this.persistent(this.pop()));
                     break;
                 }
                 case 0x67: // GET
@@ -36637,20 +36804,25 @@ function classifyArchive(entries) {
         return { format: "keras" };
     return { format: "zip" };
 }
-function looksLikeTextPickle(head) {
+const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** Text files can start with an opener byte too: a protocol 0/1 pickle must also parse like one. */
+function looksLikeTextPickle(head, fileSize) {
     if (!mayBeTextPickle(head))
         return false;
     const walk = walkPickle(new Cursor(source_memorySource(head)), {
         limits: { ...DEFAULT_LIMITS, maxOpcodes: 4096 },
         deadline: new Deadline(1000),
     });
-    if (walk.stopped)
-        return !walk.issues.some((i) => i.fatal);
-    // The head may cut the stream short: a pickle that ran cleanly for a while still counts.
+    if (!walk.globals.every((g) => DOTTED.test(g.module) && DOTTED.test(g.name)))
+        return false;
     const fatal = walk.issues.find((i) => i.fatal);
-    return walk.opcodes >= 16 && (fatal === undefined || fatal.offset >= head.length - 8 || fatal.rule === "pickle.limit");
+    if (walk.stopped)
+        return fatal === undefined;
+    // A head cut from a longer file may end mid-stream: a pickle that ran cleanly that far still counts.
+    const cut = head.length < fileSize && fatal !== undefined && fatal.offset >= head.length - 8;
+    return walk.opcodes >= 16 && (cut || fatal?.rule === "pickle.limit");
 }
-async function sniffFile(path, maxJsonBytes = DEFAULT_LIMITS.maxJsonBytes) {
+async function sniffFile(path, limits = DEFAULT_LIMITS) {
     let handle;
     try {
         handle = await (0,promises_.open)(path, "r");
@@ -36691,7 +36863,11 @@ async function sniffFile(path, maxJsonBytes = DEFAULT_LIMITS.maxJsonBytes) {
         ...extra,
     });
     if (isZip(head)) {
-        const archive = await openZip(path);
+        const archive = await openZip(path, {
+            maxEntries: limits.maxZipEntries,
+            maxCentralDirectoryBytes: limits.maxCentralDirectoryBytes,
+            maxInflatedBytes: limits.maxInflatedBytes,
+        });
         const kind = classifyArchive(archive.entries);
         const evidence = kind.format === "torch-zip"
             ? `zip archive with ${kind.prefix}/data.pkl`
@@ -36703,7 +36879,7 @@ async function sniffFile(path, maxJsonBytes = DEFAULT_LIMITS.maxJsonBytes) {
     if (head.length >= TORCH_LEGACY_HEAD.length && TORCH_LEGACY_HEAD.every((b, i) => head[i] === b)) {
         return done("torch-legacy", "pickle of torch's legacy magic number");
     }
-    if (isBinaryPickle(head) || looksLikeTextPickle(head)) {
+    if (isBinaryPickle(head) || looksLikeTextPickle(head, size)) {
         const text = new TextDecoder("latin1").decode(head);
         if (text.includes("NumpyArrayWrapper"))
             return done("joblib", "pickle with joblib array headers");
@@ -36714,7 +36890,7 @@ async function sniffFile(path, maxJsonBytes = DEFAULT_LIMITS.maxJsonBytes) {
     const magic = archiveMagic(head);
     if (magic)
         return done("compressed", magic);
-    if (isJsonObjectStart(head) && size <= maxJsonBytes) {
+    if (isJsonObjectStart(head) && size <= limits.maxJsonBytes) {
         const { readFile } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1455, 23));
         try {
             const value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(await readFile(path)));
@@ -37104,7 +37280,127 @@ async function checkExternalData(model, modelPath, label) {
     return { check, findings, regions, files };
 }
 
+;// CONCATENATED MODULE: ./packages/artifact/src/non-finite.ts
+/**
+ * Counting NaN and infinite values in raw little-endian float data by their bit patterns (an
+ * all-ones exponent), which is as fast for half and 8-bit floats as for float32. Shared by the
+ * safetensors and ONNX checks.
+ */
+function tally(count, nan) {
+    if (nan)
+        count.nan++;
+    else
+        count.inf++;
+}
+/** Aligned little-endian data read through typed views: several times faster than a DataView. */
+const non_finite_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+function countAligned(kind, bytes, out) {
+    if (!non_finite_LITTLE_ENDIAN)
+        return false;
+    const width = encodingWidth(kind);
+    if (bytes.byteOffset % width !== 0 || bytes.byteLength % width !== 0)
+        return false;
+    const n = bytes.byteLength / width;
+    if (kind === "f32") {
+        const v = new Uint32Array(bytes.buffer, bytes.byteOffset, n);
+        for (let i = 0; i < n; i++) {
+            const x = v[i];
+            if ((x & 0x7f800000) === 0x7f800000)
+                tally(out, (x & 0x007fffff) !== 0);
+        }
+        return true;
+    }
+    if (kind === "f64") {
+        const v = new Uint32Array(bytes.buffer, bytes.byteOffset, n * 2);
+        for (let i = 1; i < 2 * n; i += 2) {
+            const hi = v[i];
+            if ((hi & 0x7ff00000) === 0x7ff00000)
+                tally(out, ((hi & 0x000fffff) | v[i - 1]) !== 0);
+        }
+        return true;
+    }
+    if (kind === "f16" || kind === "bf16") {
+        const v = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+        const [exp, man] = kind === "f16" ? [0x7c00, 0x03ff] : [0x7f80, 0x007f];
+        for (let i = 0; i < n; i++) {
+            const x = v[i];
+            if ((x & exp) === exp)
+                tally(out, (x & man) !== 0);
+        }
+        return true;
+    }
+    return false;
+}
+function non_finite_countNonFinite(kind, bytes) {
+    const out = { nan: 0, inf: 0 };
+    if (countAligned(kind, bytes, out))
+        return out;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    switch (kind) {
+        case "f32":
+            for (let i = 0; i + 4 <= bytes.byteLength; i += 4) {
+                const v = view.getUint32(i, true);
+                if ((v & 0x7f800000) === 0x7f800000)
+                    tally(out, (v & 0x007fffff) !== 0);
+            }
+            break;
+        case "f64":
+            for (let i = 0; i + 8 <= bytes.byteLength; i += 8) {
+                const hi = view.getUint32(i + 4, true);
+                if ((hi & 0x7ff00000) === 0x7ff00000) {
+                    tally(out, ((hi & 0x000fffff) | view.getUint32(i, true)) !== 0);
+                }
+            }
+            break;
+        case "f16":
+            for (let i = 0; i + 2 <= bytes.byteLength; i += 2) {
+                const v = view.getUint16(i, true);
+                if ((v & 0x7c00) === 0x7c00)
+                    tally(out, (v & 0x03ff) !== 0);
+            }
+            break;
+        case "bf16":
+            for (let i = 0; i + 2 <= bytes.byteLength; i += 2) {
+                const v = view.getUint16(i, true);
+                if ((v & 0x7f80) === 0x7f80)
+                    tally(out, (v & 0x007f) !== 0);
+            }
+            break;
+        case "f8e5m2":
+            for (let i = 0; i < bytes.byteLength; i++) {
+                const v = bytes[i];
+                if ((v & 0x7c) === 0x7c)
+                    tally(out, (v & 0x03) !== 0);
+            }
+            break;
+        case "f8e4m3fn":
+            for (let i = 0; i < bytes.byteLength; i++)
+                if ((bytes[i] & 0x7f) === 0x7f)
+                    out.nan++;
+            break;
+        case "f8fnuz":
+            for (let i = 0; i < bytes.byteLength; i++)
+                if (bytes[i] === 0x80)
+                    out.nan++;
+            break;
+    }
+    return out;
+}
+/** Bytes per element of an encoding, so streamed chunks never split a value. */
+function encodingWidth(kind) {
+    return kind === "f64" ? 8 : kind === "f32" ? 4 : kind === "f16" || kind === "bf16" ? 2 : 1;
+}
+function describeNonFinite(count) {
+    const parts = [];
+    if (count.nan > 0)
+        parts.push(`${count.nan} NaN value(s)`);
+    if (count.inf > 0)
+        parts.push(`${count.inf} infinite value(s)`);
+    return parts.join(" and ");
+}
+
 ;// CONCATENATED MODULE: ./packages/artifact/src/onnx-policy/initializers.ts
+
 
 
 
@@ -37112,11 +37408,38 @@ async function checkExternalData(model, modelPath, label) {
 
 /** Read external data in chunks of this many bytes (a multiple of every element width). */
 const initializers_CHUNK = 8 * 1024 * 1024;
-function isFloat(dtype) {
-    const kind = dtype_dtypeInfo(dtype)?.kind;
-    return kind === "float" || kind === "complex";
+/** How NaN and infinity look in an ONNX element type; undefined for types without them. */
+function encodingOf(dtype) {
+    switch (dtype_dtypeInfo(dtype)?.name) {
+        case "float32":
+        case "complex64":
+            return "f32";
+        case "float64":
+        case "complex128":
+            return "f64";
+        case "float16":
+            return "f16";
+        case "bfloat16":
+            return "bf16";
+        case "float8e4m3fn":
+            return "f8e4m3fn";
+        case "float8e5m2":
+            return "f8e5m2";
+        case "float8e4m3fnuz":
+        case "float8e5m2fnuz":
+            return "f8fnuz";
+        default:
+            return undefined;
+    }
 }
-async function countExternal(region, buffer) {
+function countBytes(encoding, bytes) {
+    const c = non_finite_countNonFinite(encoding, bytes);
+    return { nan: c.nan, infinity: c.inf };
+}
+function bytesOf(values) {
+    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+async function countExternal(region, encoding, buffer) {
     const total = { nan: 0, infinity: 0 };
     const handle = await (0,promises_.open)(region.path, "r");
     try {
@@ -37125,12 +37448,9 @@ async function countExternal(region, buffer) {
             const { bytesRead } = await handle.read(buffer, 0, want, region.offset + done);
             if (bytesRead === 0)
                 break;
-            const values = tensor_values_rawValues(region.tensor.dtype, buffer.subarray(0, bytesRead));
-            if (values) {
-                const c = countNonFinite(region.tensor.dtype, values);
-                total.nan += c.nan;
-                total.infinity += c.infinity;
-            }
+            const c = countBytes(encoding, buffer.subarray(0, bytesRead));
+            total.nan += c.nan;
+            total.infinity += c.infinity;
             done += bytesRead;
         }
     }
@@ -37170,14 +37490,15 @@ async function checkInitializerValues(model, regions, level, file, label) {
     };
     for (const graph of allGraphs(model.graph)) {
         for (const tensor of graph.initializers) {
-            if (tensor.dataLocation === "external" || tensor.dataLocation === "empty" || !isFloat(tensor.dtype))
+            const encoding = encodingOf(tensor.dtype);
+            if (tensor.dataLocation === "external" || tensor.dataLocation === "empty" || !encoding)
                 continue;
             try {
                 const values = tensor.values();
                 if (!values)
                     continue;
                 scanned++;
-                report(tensor.name, countNonFinite(tensor.dtype, values), file);
+                report(tensor.name, countBytes(encoding, bytesOf(values)), file);
             }
             catch (e) {
                 if (!(0,src/* isGateError */.Wc)(e))
@@ -37193,10 +37514,11 @@ async function checkInitializerValues(model, regions, level, file, label) {
     }
     const buffer = new Uint8Array(new ArrayBuffer(initializers_CHUNK));
     for (const region of regions) {
-        if (!isFloat(region.tensor.dtype))
+        const encoding = encodingOf(region.tensor.dtype);
+        if (!encoding)
             continue;
         scanned++;
-        report(region.tensor.name, await countExternal(region, buffer), region.path);
+        report(region.tensor.name, await countExternal(region, encoding, buffer), region.path);
     }
     return { check: checkFrom(name, findings, { actual: `${scanned} float tensor(s) scanned` }), findings };
 }
@@ -37486,7 +37808,11 @@ const DEFAULT_ALLOWLIST = Object.freeze([
         reason: "tensor subclass rebuild; the function and type it receives are globals that must be allowed too",
     },
     { module: "torch.nn.parameter", name: "Parameter", reason: "a tensor marked as a module parameter" },
-    { module: "torch.serialization", name: "_get_layout", reason: "maps a layout name to a torch layout object" },
+    {
+        module: "torch.serialization",
+        name: "_get_layout",
+        reason: "maps a layout name to a torch layout object",
+    },
     ...entries("torch", ["Size", "device"], "torch shape and device value types"),
     ...entries("torch", TORCH_STORAGES, "typed storage classes named by persistent ids; never called"),
     ...entries("torch.storage", ["UntypedStorage", "TypedStorage"], "storage classes named by persistent ids"),
@@ -37608,7 +37934,7 @@ const DANGEROUS_GLOBALS = Object.freeze([
     ...deny("keras.saving", "*", "deserializes models, Lambda layers included"),
 ]);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const policy_DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 /** Check the repository's allowlist; an entry without a reason, or one that allows everything, is a config error. */
 function validateAllowEntries(list, where = "allowlist") {
     const out = [];
@@ -37619,7 +37945,9 @@ function validateAllowEntries(list, where = "allowlist") {
         const e = raw;
         const { module, name, reason } = e;
         if (typeof module !== "string" || module.trim() === "") {
-            throw new src/* GateError */.ue(`${at} has no module`, { hint: "write the Python module, e.g. module: sklearn.linear_model._logistic" });
+            throw new src/* GateError */.ue(`${at} has no module`, {
+                hint: "write the Python module, e.g. module: sklearn.linear_model._logistic",
+            });
         }
         if (typeof name !== "string" || name.trim() === "") {
             throw new src/* GateError */.ue(`${at} (${module}) has no name`, {
@@ -37632,12 +37960,12 @@ function validateAllowEntries(list, where = "allowlist") {
             });
         }
         const base = module.endsWith(".*") ? module.slice(0, -2) : module;
-        if (!DOTTED.test(base)) {
+        if (!policy_DOTTED.test(base)) {
             throw new src/* GateError */.ue(`${at}: module ${JSON.stringify(module)} is not a Python module path`, {
                 hint: 'use a dotted module name, optionally ending in ".*" for its submodules; "*" alone is not allowed',
             });
         }
-        if (name !== "*" && !DOTTED.test(name)) {
+        if (name !== "*" && !policy_DOTTED.test(name)) {
             throw new src/* GateError */.ue(`${at}: name ${JSON.stringify(name)} is not a Python attribute name`);
         }
         out.push({ module, name, reason: reason.trim() });
@@ -37723,16 +38051,16 @@ class ScanCollector {
                 status: cls.status,
                 ...(cls.reason ? { reason: cls.reason } : {}),
             };
-            summary.count++;
+            summary.count += g.count;
             summary.calls += g.calls;
             this.globals.set(key, summary);
             const seen = perStream.get(key);
             if (seen)
-                seen.count++;
+                seen.count += g.count;
             else
                 perStream.set(key, {
                     first: g.offset,
-                    count: 1,
+                    count: g.count,
                     opcode: g.opcode,
                     ...(g.written ? { written: `${g.written.module}.${g.written.name}` } : {}),
                 });
@@ -37795,11 +38123,23 @@ class ScanCollector {
     }
     result(format) {
         const globals = [...this.globals.values()].sort((a, b) => a.module.localeCompare(b.module) || a.name.localeCompare(b.name));
-        return { format, findings: this.findings, globals, members: this.members, bytesScanned: this.bytesScanned };
+        return {
+            format,
+            findings: this.findings,
+            globals,
+            members: this.members,
+            bytesScanned: this.bytesScanned,
+        };
     }
 }
 
 ;// CONCATENATED MODULE: ./packages/artifact/src/pickle/joblib.ts
+/**
+ * joblib writes each numpy array as a NumpyArrayWrapper header followed by the raw array bytes,
+ * inline in the pickle stream (an object array is a whole nested pickle instead). The loader
+ * reads those bytes right after BUILD gives the header its state, so the scanner must too:
+ * it sizes them from the header's shape and dtype and resumes at the next opcode.
+ */
 
 const WRAPPER_MODULES = new Set(["joblib.numpy_pickle", "sklearn.externals.joblib.numpy_pickle"]);
 function isJoblibWrapper(call) {
@@ -38025,7 +38365,11 @@ function reportTrailing(source, at, opts, name) {
         level: "fail",
         message: `${name}: ${source.size - at} bytes follow STOP at offset ${(opts.base ?? 0) + at}${hidden.length > 0 ? ` (${hidden.join("; ")})` : ""}; a model file holds one pickle`,
         file: opts.file,
-        properties: { ...c.where(place(opts, name), at), trailingBytes: source.size - at, hiddenPickles: hidden.length },
+        properties: {
+            ...c.where(place(opts, name), at),
+            trailingBytes: source.size - at,
+            hiddenPickles: hidden.length,
+        },
     });
 }
 function layout(opts, message, offset) {
@@ -38165,7 +38509,7 @@ function scanPickleBytes(bytes, options = {}) {
 }
 async function scanModelFile(path, options = {}) {
     const ctx = prepare(path, options);
-    const sniffed = await sniffFile(path, ctx.limits.maxJsonBytes);
+    const sniffed = await sniffFile(path, ctx.limits);
     const c = ctx.collector;
     let format;
     const det = sniffed.detection;
@@ -38274,7 +38618,13 @@ function kerasOpts(ctx, member) {
 }
 const PICKLE_NAME = /\.(pkl|pickle|joblib)$/i;
 function memberFinding(ctx, e, rule, message) {
-    ctx.collector.add({ rule, level: "fail", message, file: ctx.file, properties: { member: e.name, offset: 0 } });
+    ctx.collector.add({
+        rule,
+        level: "fail",
+        message,
+        file: ctx.file,
+        properties: { member: e.name, offset: 0 },
+    });
 }
 async function scanArchive(archive, ctx) {
     const c = ctx.collector;
@@ -38309,7 +38659,9 @@ async function scanArchive(archive, ctx) {
             continue;
         }
         const head = readRange(source, 0, 512);
-        const isStorage = storagePrefix !== undefined && e.name.startsWith(storagePrefix) && !e.name.slice(storagePrefix.length).includes("/");
+        const isStorage = storagePrefix !== undefined &&
+            e.name.startsWith(storagePrefix) &&
+            !e.name.slice(storagePrefix.length).includes("/");
         if (isStorage) {
             if (isZip(head))
                 memberFinding(ctx, e, "zip.nested-archive", `${e.name} holds a zip archive`);
@@ -38336,7 +38688,12 @@ async function scanArchive(archive, ctx) {
     if (kind.format === "torch-zip")
         checkTorchArchive(archive, kind.prefix, torchRefs, ctx);
     if (kind.format === "keras" && !archive.entries.some((e) => e.name === "config.json" && e.end > 0)) {
-        c.add({ rule: "keras.malformed", level: "fail", message: "the Keras archive has no readable config.json", file: ctx.file });
+        c.add({
+            rule: "keras.malformed",
+            level: "fail",
+            message: "the Keras archive has no readable config.json",
+            file: ctx.file,
+        });
     }
     return kind.format;
 }
@@ -38432,84 +38789,6 @@ function checkTorchArchive(archive, prefix, refs, ctx) {
             });
         }
     }
-}
-
-;// CONCATENATED MODULE: ./packages/artifact/src/non-finite.ts
-/**
- * Counting NaN and infinite values in raw little-endian float data by their bit patterns (an
- * all-ones exponent), which is as fast for half and 8-bit floats as for float32. Shared by the
- * safetensors and ONNX checks.
- */
-function tally(count, nan) {
-    if (nan)
-        count.nan++;
-    else
-        count.inf++;
-}
-function non_finite_countNonFinite(kind, bytes) {
-    const out = { nan: 0, inf: 0 };
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    switch (kind) {
-        case "f32":
-            for (let i = 0; i + 4 <= bytes.byteLength; i += 4) {
-                const v = view.getUint32(i, true);
-                if ((v & 0x7f800000) === 0x7f800000)
-                    tally(out, (v & 0x007fffff) !== 0);
-            }
-            break;
-        case "f64":
-            for (let i = 0; i + 8 <= bytes.byteLength; i += 8) {
-                const hi = view.getUint32(i + 4, true);
-                if ((hi & 0x7ff00000) === 0x7ff00000) {
-                    tally(out, ((hi & 0x000fffff) | view.getUint32(i, true)) !== 0);
-                }
-            }
-            break;
-        case "f16":
-            for (let i = 0; i + 2 <= bytes.byteLength; i += 2) {
-                const v = view.getUint16(i, true);
-                if ((v & 0x7c00) === 0x7c00)
-                    tally(out, (v & 0x03ff) !== 0);
-            }
-            break;
-        case "bf16":
-            for (let i = 0; i + 2 <= bytes.byteLength; i += 2) {
-                const v = view.getUint16(i, true);
-                if ((v & 0x7f80) === 0x7f80)
-                    tally(out, (v & 0x007f) !== 0);
-            }
-            break;
-        case "f8e5m2":
-            for (let i = 0; i < bytes.byteLength; i++) {
-                const v = bytes[i];
-                if ((v & 0x7c) === 0x7c)
-                    tally(out, (v & 0x03) !== 0);
-            }
-            break;
-        case "f8e4m3fn":
-            for (let i = 0; i < bytes.byteLength; i++)
-                if ((bytes[i] & 0x7f) === 0x7f)
-                    out.nan++;
-            break;
-        case "f8fnuz":
-            for (let i = 0; i < bytes.byteLength; i++)
-                if (bytes[i] === 0x80)
-                    out.nan++;
-            break;
-    }
-    return out;
-}
-/** Bytes per element of an encoding, so streamed chunks never split a value. */
-function encodingWidth(kind) {
-    return kind === "f64" ? 8 : kind === "f32" ? 4 : kind === "f16" || kind === "bf16" ? 2 : 1;
-}
-function describeNonFinite(count) {
-    const parts = [];
-    if (count.nan > 0)
-        parts.push(`${count.nan} NaN value(s)`);
-    if (count.inf > 0)
-        parts.push(`${count.inf} infinite value(s)`);
-    return parts.join(" and ");
 }
 
 ;// CONCATENATED MODULE: ./packages/artifact/src/safetensors/byte-source.ts
@@ -39068,16 +39347,20 @@ async function checkScannedFile(path, allow) {
 
 
 
+
 async function fileEntry(root, absolute) {
     return { path: toArtifactPath(root, absolute), absolute, bytes: (await (0,promises_.lstat)(absolute)).size };
 }
 /** Validate every model file; ONNX first, so their external data files are known as data. */
-async function takeInventory(located, input) {
+async function takeInventory(located, input, hasher) {
+    // Hashing starts now, on its own thread, and overlaps with every check below.
+    const prefetch = (path) => void hasher.hash(path).catch(() => { });
     const onnxPolicy = input.onnxPolicy ?? {};
     const nonFinite = input.nonFinite ?? onnxPolicy.nonFinite ?? "fail";
     const models = [];
     if (located.kind === "file") {
         const target = located.target;
+        prefetch(target);
         const { role, format } = await classifyFile(target);
         if (role === "data") {
             throw new src/* GateError */.ue(`${target} is not a model file the gate knows (${format})`, {
@@ -39098,6 +39381,8 @@ async function takeInventory(located, input) {
     }
     const walked = await walkArtifact(located.root);
     const present = walked.files.filter((f) => f.absolute !== located.manifest);
+    for (const f of present)
+        prefetch(f.absolute);
     const external = new Set();
     for (const f of present) {
         if (!f.path.toLowerCase().endsWith(".onnx"))
@@ -39211,11 +39496,20 @@ function inRoot(root, relative) {
  * within its budgets: one report with a check per policy item and per budget.
  */
 async function runValidateArtifact(input) {
+    const hasher = new FileHasher();
+    try {
+        return await validate(input, hasher);
+    }
+    finally {
+        await hasher.close();
+    }
+}
+async function validate(input, hasher) {
     const started = Date.now();
     const located = await locateArtifact(input.model, input.manifest);
     const card = located.manifest ? await loadModelCard(located.manifest) : undefined;
     const profile = chooseProfile(card, input.profile, located.manifest);
-    const inventory = await takeInventory(located, input);
+    const inventory = await takeInventory(located, input, hasher);
     const { models } = inventory;
     const notes = [];
     // The model card: files with their hashes, required metadata.
@@ -39228,6 +39522,7 @@ async function runValidateArtifact(input) {
                 declared: card.files,
                 present: inventory.present,
                 manifestFile: located.manifest,
+                hasher,
             });
             files = checked.files;
             cardParts.push(checked.outcome);
@@ -39244,7 +39539,7 @@ async function runValidateArtifact(input) {
     else {
         notes.push("No model card: file hashes, metadata, the declared signature and budgets were not checked. Add a model-card.yml beside the model (or pass --manifest).");
     }
-    await hashArtifactFiles(files);
+    await hashArtifactFiles(files, hasher);
     const primary = primaryModel(models, located, card);
     const declared = card ? declaredSignature(card) : undefined;
     const signatureParts = [];
@@ -45967,8 +46262,739 @@ function annotateFindings(report, budget = {}) {
     return { shown, hidden };
 }
 
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 45 modules
+var src = __nccwpck_require__(3524);
+;// CONCATENATED MODULE: ./packages/github/src/baseline/download.ts
+
+/** Archives or files bigger than this are refused before, or while, downloading. */
+const DEFAULT_MAX_DOWNLOAD_BYTES = 512 * 1024 ** 2;
+/**
+ * GET an API route that answers with a redirect to blob storage (artifact and release-asset
+ * downloads), and return the body, stopping at `maxBytes`. The client follows the redirect; as the
+ * blob host is another origin, fetch drops the token from the redirected request, as GitHub requires.
+ */
+async function download_downloadRedirected(octokit, route, params, maxBytes, what) {
+    let response;
+    try {
+        response = (await octokit.request(route, {
+            ...params,
+            request: { parseSuccessResponseBody: false },
+        }));
+    }
+    catch (e) {
+        throw download_apiError(e, `could not download ${what}`);
+    }
+    const declared = Number(response.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+        await cancel(response.data);
+        throw tooLarge(what, maxBytes, declared);
+    }
+    return readCapped(response.data, maxBytes, what);
+}
+async function cancel(body) {
+    const stream = body;
+    await stream?.cancel?.().catch(() => { });
+}
+function tooLarge(what, maxBytes, size) {
+    const got = size === undefined ? "more than that" : `${size} bytes`;
+    return new GateError(`${what} is over the download limit of ${maxBytes} bytes (${got})`, {
+        hint: "a baseline holds per-item results and a small metadata file; check what was uploaded",
+    });
+}
+async function readCapped(body, maxBytes, what) {
+    if (body instanceof ArrayBuffer) {
+        if (body.byteLength > maxBytes)
+            throw tooLarge(what, maxBytes, body.byteLength);
+        return new Uint8Array(body);
+    }
+    const stream = body;
+    if (!stream || typeof stream.getReader !== "function")
+        return new Uint8Array(0);
+    const reader = stream.getReader();
+    const chunks = [];
+    let size = 0;
+    try {
+        for (;;) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            size += value.length;
+            if (size > maxBytes) {
+                await reader.cancel().catch(() => { });
+                throw tooLarge(what, maxBytes);
+            }
+            chunks.push(value);
+        }
+    }
+    catch (e) {
+        if (e instanceof GateError)
+            throw e;
+        throw new GateError(`the download of ${what} broke off: ${e.message}`, { cause: e });
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+    }
+    return out;
+}
+/** A failed API call as a GateError that says what was being done and, for the usual statuses, what to do. */
+function download_apiError(e, doing) {
+    const status = e.status;
+    const message = e.message ?? String(e);
+    const hint = status === 401
+        ? "the token was refused; check the action's token input"
+        : status === 403
+            ? "the token may lack `actions: read` (artifacts) or `contents: read` (releases); grant them under `permissions:`"
+            : status === 404
+                ? "check the repository, the workflow and the names; a private repository also answers 404 to a token without access"
+                : status === 410
+                    ? "the artifact has expired; a newer run on the branch must upload it again"
+                    : undefined;
+    return new GateError(`${doing}: ${typeof status === "number" ? `HTTP ${status}: ` : ""}${message}`, {
+        ...(hint ? { hint } : {}),
+        cause: e,
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/github/src/baseline/accept-label.ts
+
+/** A pull request's event history is read up to this many pages of 100. */
+const MAX_PAGES = 20;
+/**
+ * The latest `labeled` event for `label` on an issue or pull request, from the issue events API;
+ * undefined when the history holds none (or the label was removed since). The label itself comes
+ * from the event payload; this only says who applied it, so the report can name them.
+ */
+async function labelApplication(octokit, target, label) {
+    let latest;
+    let removedAfter = false;
+    let pages = 0;
+    try {
+        const iterator = octokit.paginate.iterator(octokit.rest.issues.listEvents, {
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.issueNumber,
+            per_page: 100,
+        });
+        for await (const page of iterator) {
+            // Oldest first: a later event of the same label replaces what an earlier one said.
+            for (const e of page.data) {
+                if (e.label?.name !== label)
+                    continue;
+                if (e.event === "labeled") {
+                    latest = { label, actor: e.actor?.login ?? "unknown", at: e.created_at };
+                    removedAfter = false;
+                }
+                else if (e.event === "unlabeled") {
+                    removedAfter = true;
+                }
+            }
+            if (++pages >= MAX_PAGES)
+                break;
+        }
+    }
+    catch (e) {
+        throw apiError(e, `could not read the events of #${target.issueNumber} to see who applied "${label}"`);
+    }
+    return removedAfter ? undefined : latest;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./packages/github/src/baseline/zip.ts
+
+
+
+
+
+const DEFAULT_ZIP_LIMITS = {
+    maxEntries: 1000,
+    maxUncompressedBytes: 2 * 1024 ** 3,
+    maxNameLength: 512,
+};
+const EOCD = 0x06054b50;
+const EOCD64_LOCATOR = 0x07064b50;
+const CENTRAL = 0x02014b50;
+const LOCAL = 0x04034b50;
+const MAX_COMMENT = 0xffff;
+/** Compressed bytes fed to the inflater at a time: bounds one output burst to about 1000x this. */
+const INFLATE_CHUNK = (/* unused pure expression or super */ null && (16 * 1024));
+const MAX_DEPTH = 32;
+/**
+ * Unpack a ZIP archive into `dir` (created if needed), refusing anything unsafe before writing it:
+ * encrypted or ZIP64 archives, symbolic links, absolute names and names that climb out with `..`,
+ * duplicate names, more entries than allowed, and more unpacked bytes than allowed. The unpacked size
+ * is counted as fflate inflates, so an entry that declares a small size and inflates to gigabytes is
+ * stopped at the limit; each file's CRC-32 is checked against the archive's.
+ */
+function zip_extractZip(zip, dir, limits = {}, what = "archive") {
+    const bounds = { ...DEFAULT_ZIP_LIMITS, ...limits };
+    const entries = readCentralDirectory(zip, bounds, what);
+    const root = resolve(dir);
+    // Every name and declared size is vetted before the first byte is written.
+    const planned = planEntries(entries, root, bounds, what);
+    mkdirSync(root, { recursive: true });
+    const written = [];
+    let total = 0;
+    for (const { entry, target, relative } of planned) {
+        if (entry.isDirectory) {
+            mkdirSync(target, { recursive: true });
+            continue;
+        }
+        mkdirSync(join(target, ".."), { recursive: true });
+        const bytes = writeEntry(zip, entry, target, bounds.maxUncompressedBytes - total, bounds, what);
+        total += bytes;
+        written.push({ path: relative, bytes });
+    }
+    return written;
+}
+function planEntries(entries, root, limits, what) {
+    const seen = new Set();
+    let declared = 0;
+    return entries.map((entry) => {
+        const parts = zip_safeParts(entry.name, what);
+        const relative = parts.join("/");
+        if (seen.has(relative))
+            throw new GateError(`${what} holds "${relative}" twice`);
+        seen.add(relative);
+        if (entry.isSymlink) {
+            throw new GateError(`${what} holds a symbolic link, "${entry.name}", which is never unpacked`);
+        }
+        const target = join(root, ...parts);
+        if (!target.startsWith(root + sep)) {
+            throw new GateError(`${what}: entry "${entry.name}" leaves the directory`);
+        }
+        declared += entry.isDirectory ? 0 : entry.uncompressedSize;
+        if (declared > limits.maxUncompressedBytes) {
+            throw new GateError(`${what} declares more than ${limits.maxUncompressedBytes} unpacked bytes: refused as a possible zip bomb`, {
+                hint: "a baseline artifact holds per-item results and a small metadata file; check what was uploaded",
+            });
+        }
+        return { entry, target, relative };
+    });
+}
+function u16(b, at) {
+    return (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8);
+}
+function u32(b, at) {
+    return ((b[at] ?? 0) | ((b[at + 1] ?? 0) << 8) | ((b[at + 2] ?? 0) << 16) | ((b[at + 3] ?? 0) << 24)) >>> 0;
+}
+function corrupt(what, reason) {
+    return new GateError(`${what} is not a valid ZIP archive: ${reason}`, {
+        hint: "download it again; if it keeps failing, upload the baseline again",
+    });
+}
+function findEndOfCentralDirectory(zip, what) {
+    const last = zip.length - 22;
+    const first = Math.max(0, last - MAX_COMMENT);
+    for (let at = last; at >= first; at--)
+        if (u32(zip, at) === EOCD)
+            return at;
+    throw corrupt(what, "no end-of-central-directory record");
+}
+function readCentralDirectory(zip, limits, what) {
+    if (zip.length < 22)
+        throw corrupt(what, `only ${zip.length} bytes`);
+    const end = findEndOfCentralDirectory(zip, what);
+    const count = u16(zip, end + 10);
+    const size = u32(zip, end + 12);
+    const offset = u32(zip, end + 16);
+    if ((end >= 20 && u32(zip, end - 20) === EOCD64_LOCATOR) || count === 0xffff || offset === 0xffffffff) {
+        throw new GateError(`${what} is a ZIP64 archive, which is not supported`, {
+            hint: "a baseline artifact holds results files well under 4 GB; check that the right files were uploaded",
+        });
+    }
+    if (u16(zip, end + 4) !== 0 || u16(zip, end + 6) !== 0)
+        throw corrupt(what, "it spans several disks");
+    if (count > limits.maxEntries) {
+        throw new GateError(`${what} holds ${count} entries, over the limit of ${limits.maxEntries}`, {
+            hint: "a baseline artifact needs only the results file and mlgate-baseline.json",
+        });
+    }
+    if (offset + size > end)
+        throw corrupt(what, "the central directory lies outside the file");
+    const entries = [];
+    let at = offset;
+    for (let i = 0; i < count; i++) {
+        if (at + 46 > end || u32(zip, at) !== CENTRAL)
+            throw corrupt(what, `central directory entry ${i + 1} is damaged`);
+        const flags = u16(zip, at + 8);
+        const nameLength = u16(zip, at + 28);
+        const extraLength = u16(zip, at + 30);
+        const commentLength = u16(zip, at + 32);
+        if (at + 46 + nameLength > end)
+            throw corrupt(what, `the name of entry ${i + 1} runs past the directory`);
+        const name = decodeName(zip.subarray(at + 46, at + 46 + nameLength), flags, what, i);
+        if (name.length > limits.maxNameLength) {
+            throw new GateError(`${what}: entry ${i + 1} has a ${name.length}-character name, over the limit of ${limits.maxNameLength}`);
+        }
+        const madeBy = u16(zip, at + 4) >> 8;
+        const mode = u32(zip, at + 38) >>> 16;
+        const entry = {
+            name,
+            method: u16(zip, at + 10),
+            flags,
+            crc: u32(zip, at + 16),
+            compressedSize: u32(zip, at + 20),
+            uncompressedSize: u32(zip, at + 24),
+            localOffset: u32(zip, at + 42),
+            isDirectory: name.endsWith("/"),
+            // Unix hosts (3) keep the file type in the upper half of the external attributes.
+            isSymlink: madeBy === 3 && (mode & 0o170000) === 0o120000,
+        };
+        if (entry.compressedSize === 0xffffffff ||
+            entry.uncompressedSize === 0xffffffff ||
+            entry.localOffset === 0xffffffff) {
+            throw new GateError(`${what}: entry "${name}" uses ZIP64 sizes, which are not supported`);
+        }
+        entries.push(entry);
+        at += 46 + nameLength + extraLength + commentLength;
+    }
+    return entries;
+}
+function decodeName(bytes, flags, what, index) {
+    if (bytes.includes(0))
+        throw new GateError(`${what}: entry ${index + 1} has a NUL byte in its name`);
+    try {
+        // Bit 11 says UTF-8; names without it are ASCII in practice, which UTF-8 reads the same.
+        return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    }
+    catch {
+        const encoding = flags & 0x800 ? "declared UTF-8 but is not" : "is not UTF-8";
+        throw new GateError(`${what}: the name of entry ${index + 1} ${encoding}`);
+    }
+}
+/** The path segments of an entry name, or a GateError when the name could land outside the directory. */
+function zip_safeParts(name, what = "archive") {
+    const unsafe = (why) => new GateError(`${what}: entry "${name}" ${why}; nothing was unpacked`, {
+        hint: "an artifact made by actions/upload-artifact never holds such names; check where it came from",
+    });
+    // Windows tools write backslashes; they separate directories there, so they do here too.
+    const normalized = name.replace(/\\/g, "/");
+    if (normalized.startsWith("/") || /^[A-Za-z]:/.test(normalized))
+        throw unsafe("is an absolute path");
+    const parts = normalized.split("/").filter((p) => p !== "" && p !== ".");
+    if (parts.some((p) => p === ".."))
+        throw unsafe('climbs out of the directory with ".."');
+    if (parts.length === 0)
+        throw unsafe("has no file name");
+    if (parts.length > MAX_DEPTH)
+        throw unsafe(`is nested more than ${MAX_DEPTH} directories deep`);
+    return parts;
+}
+function writeEntry(zip, entry, target, budget, limits, what) {
+    if (entry.flags & 0x1)
+        throw new GateError(`${what}: entry "${entry.name}" is encrypted`);
+    const local = entry.localOffset;
+    if (local + 30 > zip.length || u32(zip, local) !== LOCAL)
+        throw corrupt(what, `the local header of "${entry.name}" is missing`);
+    const start = local + 30 + u16(zip, local + 26) + u16(zip, local + 28);
+    const data = zip.subarray(start, start + entry.compressedSize);
+    if (start + entry.compressedSize > zip.length)
+        throw corrupt(what, `the data of "${entry.name}" is cut short`);
+    const tooBig = () => new GateError(`${what} unpacks to more than ${limits.maxUncompressedBytes} bytes (stopped in "${entry.name}"): refused as a possible zip bomb`, {
+        hint: "a baseline artifact holds per-item results and a small metadata file; check what was uploaded",
+    });
+    if (entry.uncompressedSize > budget)
+        throw tooBig();
+    const fd = openSync(target, "wx");
+    let written = 0;
+    let crc = 0;
+    const sink = (chunk) => {
+        written += chunk.length;
+        // More than declared is a lie about the size; more than the budget is a bomb either way.
+        if (written > budget)
+            throw tooBig();
+        if (written > entry.uncompressedSize) {
+            throw corrupt(what, `"${entry.name}" unpacks to more than the ${entry.uncompressedSize} bytes it declares`);
+        }
+        crc = crc32(chunk, crc);
+        writeSync(fd, chunk);
+    };
+    try {
+        if (entry.method === 0) {
+            sink(data);
+        }
+        else if (entry.method === 8) {
+            const inflater = new Inflate((chunk) => {
+                if (chunk.length > 0)
+                    sink(chunk);
+            });
+            if (data.length === 0)
+                throw corrupt(what, `"${entry.name}" has no compressed data`);
+            for (let at = 0; at < data.length; at += INFLATE_CHUNK) {
+                const end = Math.min(data.length, at + INFLATE_CHUNK);
+                inflater.push(data.subarray(at, end), end === data.length);
+            }
+        }
+        else {
+            throw new GateError(`${what}: entry "${entry.name}" uses compression method ${entry.method}; only stored and deflated entries are read`);
+        }
+    }
+    catch (e) {
+        if (e instanceof GateError)
+            throw e;
+        throw corrupt(what, `"${entry.name}" does not inflate (${e.message})`);
+    }
+    finally {
+        closeSync(fd);
+    }
+    if (written !== entry.uncompressedSize) {
+        throw corrupt(what, `"${entry.name}" unpacks to ${written} bytes but declares ${entry.uncompressedSize}`);
+    }
+    if (crc !== entry.crc)
+        throw corrupt(what, `"${entry.name}" fails its CRC-32 check`);
+    return written;
+}
+
+;// CONCATENATED MODULE: ./packages/github/src/baseline/unpack.ts
+
+
+
+
+
+
+const unpack_DEFAULT_BASELINE_LIMITS = {
+    ...DEFAULT_ZIP_LIMITS,
+    maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES,
+};
+/** A fresh directory under the runner's temporary directory, unless the caller chose one. */
+async function targetDir(given) {
+    if (given)
+        return { dir: given, created: false };
+    const dir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), "mlgate-baseline-"));
+    return { dir, created: true };
+}
+/** Fill the target directory; a directory made here is removed again when filling it fails. */
+async function fill(given, write) {
+    const { dir, created } = await targetDir(given);
+    try {
+        return { dir, files: await write(dir) };
+    }
+    catch (e) {
+        if (created)
+            await rm(dir, { recursive: true, force: true });
+        throw e;
+    }
+}
+/** Unpack an archive with limits. */
+function unpack_unpackZip(zip, given, limits, what) {
+    return fill(given, async (dir) => extractZip(zip, dir, limits, what).map((f) => f.path));
+}
+/** Keep single files (a release asset that is not an archive, and its companions) under their own names. */
+function unpack_saveFiles(files, given, what) {
+    return fill(given, async (dir) => {
+        const names = [];
+        for (const file of files) {
+            const parts = safeParts(file.name, what);
+            if (parts.length !== 1)
+                throw new GateError(`${what}: "${file.name}" is not a plain file name`);
+            await writeFile(join(dir, parts[0]), file.bytes, { flag: "wx" });
+            names.push(parts[0]);
+        }
+        return names;
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/github/src/baseline/branch.ts
+
+
+
+const RUNS_PER_PAGE = 30;
+/**
+ * The baseline a branch last produced: walk its successful runs newest first, take the first that
+ * still has an unexpired artifact of the given name, download it (GitHub answers with a redirect to
+ * blob storage) and unpack it with limits. Runs without the artifact, or with only an expired one, are
+ * passed over and counted.
+ */
+async function fetchBranchBaseline(octokit, options) {
+    const { owner, repo, branch, artifact: name } = options;
+    const maxRuns = options.maxRuns ?? 100;
+    const event = options.event ?? "push";
+    const limits = { ...DEFAULT_BASELINE_LIMITS, ...options.limits };
+    const workflowId = options.workflow ? await resolveWorkflow(octokit, options, options.workflow) : undefined;
+    const where = `${owner}/${repo}@${branch}${options.workflow ? ` (workflow ${options.workflow})` : ""}`;
+    const params = {
+        owner,
+        repo,
+        branch,
+        event,
+        status: "success",
+        exclude_pull_requests: true,
+        per_page: RUNS_PER_PAGE,
+    };
+    const pages = workflowId === undefined
+        ? octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, params)
+        : octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
+            ...params,
+            workflow_id: workflowId,
+        });
+    let examined = 0;
+    let expired = 0;
+    try {
+        for await (const page of pages) {
+            for (const run of page.data) {
+                if (examined >= maxRuns)
+                    break;
+                examined++;
+                const found = await liveArtifact(octokit, options, run.id, name);
+                if (found.expired)
+                    expired++;
+                if (!found.artifact)
+                    continue;
+                const a = found.artifact;
+                const what = `artifact "${name}" of run ${run.id}`;
+                if (a.size_in_bytes > limits.maxDownloadBytes) {
+                    throw new GateError(`${what} is ${a.size_in_bytes} bytes, over the download limit of ${limits.maxDownloadBytes}`, { hint: "a baseline artifact needs only the results file and mlgate-baseline.json" });
+                }
+                const zip = await downloadRedirected(octokit, "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}", { owner, repo, artifact_id: a.id, archive_format: "zip" }, limits.maxDownloadBytes, what);
+                const unpacked = await unpackZip(zip, options.dir, limits, what);
+                return {
+                    source: "branch",
+                    ...unpacked,
+                    run: {
+                        id: run.id,
+                        sha: run.head_sha,
+                        createdAt: run.created_at,
+                        htmlUrl: run.html_url,
+                        branch: run.head_branch ?? branch,
+                        ...(typeof run.run_number === "number" ? { runNumber: run.run_number } : {}),
+                    },
+                    artifact: {
+                        id: a.id,
+                        name: a.name,
+                        createdAt: a.created_at ?? run.created_at,
+                        sizeInBytes: a.size_in_bytes,
+                        ...(a.expires_at ? { expiresAt: a.expires_at } : {}),
+                    },
+                    skippedRuns: examined - 1,
+                };
+            }
+            if (examined >= maxRuns)
+                break;
+        }
+    }
+    catch (e) {
+        if (e instanceof GateError)
+            throw e;
+        throw apiError(e, `could not list the successful runs of ${where}`);
+    }
+    const looked = examined === 0
+        ? `no successful ${event} run of ${where}`
+        : `none of the ${examined} newest successful ${event} runs of ${where} has a live artifact named "${name}"${expired > 0 ? ` (${expired} had only an expired one)` : ""}`;
+    throw new GateError(`no baseline: ${looked}`, {
+        hint: `a run on ${branch} must save the baseline (eval-gate's save-baseline input) and upload it with actions/upload-artifact under the name "${name}"`,
+    });
+}
+/** The run's newest unexpired artifact of that name, and whether an expired one was seen. */
+async function liveArtifact(octokit, repo, runId, name) {
+    let response;
+    try {
+        response = await octokit.rest.actions.listWorkflowRunArtifacts({
+            owner: repo.owner,
+            repo: repo.repo,
+            run_id: runId,
+            name,
+            per_page: 100,
+        });
+    }
+    catch (e) {
+        throw apiError(e, `could not list the artifacts of run ${runId}`);
+    }
+    const named = response.data.artifacts.filter((a) => a.name === name);
+    const live = named
+        .filter((a) => !a.expired)
+        .sort((a, b) => Date.parse(b.created_at ?? "") - Date.parse(a.created_at ?? ""));
+    return { ...(live[0] ? { artifact: live[0] } : {}), expired: live.length === 0 && named.length > 0 };
+}
+/** A workflow file name or id as the runs API takes it; display names are looked up. */
+async function resolveWorkflow(octokit, repo, workflow) {
+    const given = workflow.trim();
+    if (/^\d+$/.test(given))
+        return Number(given);
+    const file = given.replace(/^\.?\/?\.github\/workflows\//, "");
+    if (/\.ya?ml$/i.test(file)) {
+        if (file.includes("/")) {
+            throw new GateError(`workflow "${workflow}" is not a file in .github/workflows`, {
+                hint: "name the workflow file (eval.yml), its id, or its display name",
+            });
+        }
+        return file;
+    }
+    let workflows;
+    try {
+        workflows = (await octokit.paginate(octokit.rest.actions.listRepoWorkflows, {
+            owner: repo.owner,
+            repo: repo.repo,
+            per_page: 100,
+        }));
+    }
+    catch (e) {
+        throw apiError(e, `could not list the workflows of ${repo.owner}/${repo.repo}`);
+    }
+    const exact = workflows.find((w) => w.name === given);
+    const loose = workflows.filter((w) => w.name.toLowerCase() === given.toLowerCase());
+    const match = exact ?? (loose.length === 1 ? loose[0] : undefined);
+    if (match)
+        return match.id;
+    const names = workflows.map((w) => JSON.stringify(w.name)).slice(0, 20);
+    throw new GateError(`no workflow named "${workflow}" in ${repo.owner}/${repo.repo}`, {
+        hint: names.length > 0 ? `workflows: ${names.join(", ")}` : "the repository has no workflows",
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/github/src/baseline/describe.ts
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** `3 days`, `5 hours`, `under an hour`: how old, roughly, the way people say it. */
+function roughAge(ms) {
+    if (!Number.isFinite(ms) || ms < HOUR)
+        return "under an hour";
+    if (ms < 2 * DAY) {
+        const h = Math.floor(ms / HOUR);
+        return `${h} hour${h === 1 ? "" : "s"}`;
+    }
+    const d = Math.floor(ms / DAY);
+    return `${d} days`;
+}
+const describe_short = (sha) => sha.slice(0, 7);
+function describeBaseline(baseline, now = Date.now()) {
+    if (baseline.source === "branch") {
+        const { run, artifact } = baseline;
+        const age = roughAge(now - Date.parse(artifact.createdAt));
+        const number = run.runNumber === undefined ? `run ${run.id}` : `run #${run.runNumber}`;
+        const skipped = baseline.skippedRuns > 0
+            ? `; ${baseline.skippedRuns} newer successful run(s) had no live artifact of that name`
+            : "";
+        return {
+            summary: `Baseline: artifact "${artifact.name}" of ${number} on ${run.branch}, commit ${describe_short(run.sha)}, made ${artifact.createdAt} (${age} ago)${skipped}.`,
+            links: [{ title: `baseline: ${number} on ${run.branch} (${describe_short(run.sha)})`, url: run.htmlUrl }],
+            createdAt: artifact.createdAt,
+            commit: run.sha,
+        };
+    }
+    const { release, asset } = baseline;
+    const age = roughAge(now - Date.parse(asset.createdAt));
+    const commit = release.targetCommitish && /^[0-9a-f]{40}$/i.test(release.targetCommitish)
+        ? release.targetCommitish
+        : undefined;
+    const from = release.targetCommitish
+        ? `, made from ${commit ? describe_short(commit) : release.targetCommitish}`
+        : "";
+    return {
+        summary: `Baseline: asset "${asset.name}" of release ${release.tag}${from}, uploaded ${asset.createdAt} (${age} ago).`,
+        links: [{ title: `baseline: release ${release.tag}`, url: release.htmlUrl }],
+        createdAt: asset.createdAt,
+        ...(commit ? { commit } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/github/src/baseline/release.ts
+
+
+
+/** Companions are metadata, never more than this. */
+const MAX_COMPANION_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+const ZIP_MAGIC = (/* unused pure expression or super */ null && ([0x50, 0x4b, 0x03, 0x04]));
+/**
+ * A baseline pinned to a release: download one of its assets through the releases API (a redirect
+ * to blob storage, like artifacts), unpack it when it is a ZIP archive, and keep it as a file
+ * otherwise, with the named companions beside it.
+ */
+async function fetchReleaseBaseline(octokit, options) {
+    const { owner, repo, tag } = options;
+    const limits = { ...DEFAULT_BASELINE_LIMITS, ...options.limits };
+    let release;
+    try {
+        release = (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag })).data;
+    }
+    catch (e) {
+        if (e.status === 404) {
+            throw new GateError(`no release tagged "${tag}" in ${owner}/${repo}`, {
+                hint: "check the tag; a draft release is not found by its tag",
+            });
+        }
+        throw apiError(e, `could not read release ${tag} of ${owner}/${repo}`);
+    }
+    let assets;
+    try {
+        assets = (await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
+            owner,
+            repo,
+            release_id: release.id,
+            per_page: 100,
+        }));
+    }
+    catch (e) {
+        throw apiError(e, `could not list the assets of release ${tag}`);
+    }
+    const uploaded = assets.filter((a) => a.state === "uploaded");
+    const asset = uploaded.find((a) => a.name === options.asset) ?? uploaded.find((a) => a.name === `${options.asset}.zip`);
+    if (!asset) {
+        const names = uploaded.map((a) => JSON.stringify(a.name)).slice(0, 20);
+        throw new GateError(`release ${tag} has no asset named "${options.asset}"`, {
+            hint: names.length > 0 ? `its assets: ${names.join(", ")}` : "the release has no assets",
+        });
+    }
+    const what = `asset "${asset.name}" of release ${tag}`;
+    const download = (a, max, label) => {
+        if (a.size > max) {
+            throw new GateError(`${label} is ${a.size} bytes, over the download limit of ${max}`);
+        }
+        return downloadRedirected(octokit, "GET /repos/{owner}/{repo}/releases/assets/{asset_id}", { owner, repo, asset_id: a.id, headers: { accept: "application/octet-stream" } }, max, label);
+    };
+    const bytes = await download(asset, limits.maxDownloadBytes, what);
+    const isZip = /\.zip$/i.test(asset.name) || ZIP_MAGIC.every((b, i) => bytes[i] === b);
+    let fetched;
+    if (isZip) {
+        fetched = await unpackZip(bytes, options.dir, limits, what);
+    }
+    else {
+        const files = [{ name: asset.name, bytes }];
+        for (const name of options.companions ?? []) {
+            const companion = uploaded.find((a) => a.name === name && a.id !== asset.id);
+            if (!companion)
+                continue;
+            const label = `asset "${name}" of release ${tag}`;
+            files.push({ name, bytes: await download(companion, MAX_COMPANION_BYTES, label) });
+        }
+        fetched = await saveFiles(files, options.dir, what);
+    }
+    return {
+        source: "release",
+        ...fetched,
+        release: {
+            id: release.id,
+            tag: release.tag_name,
+            ...(release.name ? { name: release.name } : {}),
+            htmlUrl: release.html_url,
+            createdAt: release.created_at,
+            ...(release.published_at ? { publishedAt: release.published_at } : {}),
+            ...(release.target_commitish ? { targetCommitish: release.target_commitish } : {}),
+        },
+        asset: { id: asset.id, name: asset.name, createdAt: asset.created_at, sizeInBytes: asset.size },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/github/src/baseline/index.ts
+
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./packages/github/src/event.ts
 
 function readPayload() {
@@ -46019,8 +47045,6 @@ function pullRequestFromEvent() {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 45 modules
-var src = __nccwpck_require__(3524);
 ;// CONCATENATED MODULE: ./packages/github/src/inputs.ts
 
 
@@ -51502,15 +52526,9 @@ function createOctokit(token, options = {}) {
     }, retry, throttling);
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/github/src/comment.ts
 /** Stop listing after this many comments: a thread that long is not worth the API budget. */
-const MAX_PAGES = 50;
+const comment_MAX_PAGES = 50;
 /** Of the comments carrying the marker, the one we wrote (by login, else any bot), oldest first. */
 function pick(matches, author) {
     const score = (c) => (c.user?.login === author ? 2 : c.user?.type === "Bot" ? 1 : 0);
@@ -51533,7 +52551,7 @@ async function findSticky(octokit, target, marker, author) {
         for (const c of page.data)
             if (c.body?.includes(marker))
                 matches.push(c);
-        if (++pages >= MAX_PAGES)
+        if (++pages >= comment_MAX_PAGES)
             break;
     }
     return pick(matches, author);
@@ -51774,719 +52792,6 @@ async function runGateAction(gate, main) {
         setFailed(`mlgate could not judge: could not publish the report: ${(0,src/* describeError */.Uc)(e)}`);
     }
 }
-
-;// CONCATENATED MODULE: ./packages/github/src/baseline/download.ts
-
-/** Archives or files bigger than this are refused before, or while, downloading. */
-const DEFAULT_MAX_DOWNLOAD_BYTES = 512 * 1024 ** 2;
-/**
- * GET an API route that answers with a redirect to blob storage (artifact and release-asset
- * downloads), and return the body, stopping at `maxBytes`. The client follows the redirect; as the
- * blob host is another origin, fetch drops the token from the redirected request, as GitHub requires.
- */
-async function download_downloadRedirected(octokit, route, params, maxBytes, what) {
-    let response;
-    try {
-        response = (await octokit.request(route, {
-            ...params,
-            request: { parseSuccessResponseBody: false },
-        }));
-    }
-    catch (e) {
-        throw download_apiError(e, `could not download ${what}`);
-    }
-    const declared = Number(response.headers["content-length"]);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-        await cancel(response.data);
-        throw tooLarge(what, maxBytes, declared);
-    }
-    return readCapped(response.data, maxBytes, what);
-}
-async function cancel(body) {
-    const stream = body;
-    await stream?.cancel?.().catch(() => { });
-}
-function tooLarge(what, maxBytes, size) {
-    const got = size === undefined ? "more than that" : `${size} bytes`;
-    return new GateError(`${what} is over the download limit of ${maxBytes} bytes (${got})`, {
-        hint: "a baseline holds per-item results and a small metadata file; check what was uploaded",
-    });
-}
-async function readCapped(body, maxBytes, what) {
-    if (body instanceof ArrayBuffer) {
-        if (body.byteLength > maxBytes)
-            throw tooLarge(what, maxBytes, body.byteLength);
-        return new Uint8Array(body);
-    }
-    const stream = body;
-    if (!stream || typeof stream.getReader !== "function")
-        return new Uint8Array(0);
-    const reader = stream.getReader();
-    const chunks = [];
-    let size = 0;
-    try {
-        for (;;) {
-            const { done, value } = await reader.read();
-            if (done)
-                break;
-            size += value.length;
-            if (size > maxBytes) {
-                await reader.cancel().catch(() => { });
-                throw tooLarge(what, maxBytes);
-            }
-            chunks.push(value);
-        }
-    }
-    catch (e) {
-        if (e instanceof GateError)
-            throw e;
-        throw new GateError(`the download of ${what} broke off: ${e.message}`, { cause: e });
-    }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-        out.set(c, at);
-        at += c.length;
-    }
-    return out;
-}
-/** A failed API call as a GateError that says what was being done and, for the usual statuses, what to do. */
-function download_apiError(e, doing) {
-    const status = e.status;
-    const message = e.message ?? String(e);
-    const hint = status === 401
-        ? "the token was refused; check the action's token input"
-        : status === 403
-            ? "the token may lack `actions: read` (artifacts) or `contents: read` (releases); grant them under `permissions:`"
-            : status === 404
-                ? "check the repository, the workflow and the names; a private repository also answers 404 to a token without access"
-                : status === 410
-                    ? "the artifact has expired; a newer run on the branch must upload it again"
-                    : undefined;
-    return new GateError(`${doing}: ${typeof status === "number" ? `HTTP ${status}: ` : ""}${message}`, {
-        ...(hint ? { hint } : {}),
-        cause: e,
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/baseline/accept-label.ts
-
-/** A pull request's event history is read up to this many pages of 100. */
-const accept_label_MAX_PAGES = 20;
-/**
- * The latest `labeled` event for `label` on an issue or pull request, from the issue events API;
- * undefined when the history holds none (or the label was removed since). The label itself comes
- * from the event payload; this only says who applied it, so the report can name them.
- */
-async function labelApplication(octokit, target, label) {
-    let latest;
-    let removedAfter = false;
-    let pages = 0;
-    try {
-        const iterator = octokit.paginate.iterator(octokit.rest.issues.listEvents, {
-            owner: target.owner,
-            repo: target.repo,
-            issue_number: target.issueNumber,
-            per_page: 100,
-        });
-        for await (const page of iterator) {
-            // Oldest first: a later event of the same label replaces what an earlier one said.
-            for (const e of page.data) {
-                if (e.label?.name !== label)
-                    continue;
-                if (e.event === "labeled") {
-                    latest = { label, actor: e.actor?.login ?? "unknown", at: e.created_at };
-                    removedAfter = false;
-                }
-                else if (e.event === "unlabeled") {
-                    removedAfter = true;
-                }
-            }
-            if (++pages >= accept_label_MAX_PAGES)
-                break;
-        }
-    }
-    catch (e) {
-        throw apiError(e, `could not read the events of #${target.issueNumber} to see who applied "${label}"`);
-    }
-    return removedAfter ? undefined : latest;
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./packages/github/src/baseline/zip.ts
-
-
-
-
-
-const DEFAULT_ZIP_LIMITS = {
-    maxEntries: 1000,
-    maxUncompressedBytes: 2 * 1024 ** 3,
-    maxNameLength: 512,
-};
-const EOCD = 0x06054b50;
-const EOCD64_LOCATOR = 0x07064b50;
-const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
-const MAX_COMMENT = 0xffff;
-/** Compressed bytes fed to the inflater at a time: bounds one output burst to about 1000x this. */
-const INFLATE_CHUNK = (/* unused pure expression or super */ null && (16 * 1024));
-const MAX_DEPTH = 32;
-/**
- * Unpack a ZIP archive into `dir` (created if needed), refusing anything unsafe before writing it:
- * encrypted or ZIP64 archives, symbolic links, absolute names and names that climb out with `..`,
- * duplicate names, more entries than allowed, and more unpacked bytes than allowed. The unpacked size
- * is counted as fflate inflates, so an entry that declares a small size and inflates to gigabytes is
- * stopped at the limit; each file's CRC-32 is checked against the archive's.
- */
-function zip_extractZip(zip, dir, limits = {}, what = "archive") {
-    const bounds = { ...DEFAULT_ZIP_LIMITS, ...limits };
-    const entries = readCentralDirectory(zip, bounds, what);
-    const root = resolve(dir);
-    // Every name and declared size is vetted before the first byte is written.
-    const planned = planEntries(entries, root, bounds, what);
-    mkdirSync(root, { recursive: true });
-    const written = [];
-    let total = 0;
-    for (const { entry, target, relative } of planned) {
-        if (entry.isDirectory) {
-            mkdirSync(target, { recursive: true });
-            continue;
-        }
-        mkdirSync(join(target, ".."), { recursive: true });
-        const bytes = writeEntry(zip, entry, target, bounds.maxUncompressedBytes - total, bounds, what);
-        total += bytes;
-        written.push({ path: relative, bytes });
-    }
-    return written;
-}
-function planEntries(entries, root, limits, what) {
-    const seen = new Set();
-    let declared = 0;
-    return entries.map((entry) => {
-        const parts = zip_safeParts(entry.name, what);
-        const relative = parts.join("/");
-        if (seen.has(relative))
-            throw new GateError(`${what} holds "${relative}" twice`);
-        seen.add(relative);
-        if (entry.isSymlink) {
-            throw new GateError(`${what} holds a symbolic link, "${entry.name}", which is never unpacked`);
-        }
-        const target = join(root, ...parts);
-        if (!target.startsWith(root + sep)) {
-            throw new GateError(`${what}: entry "${entry.name}" leaves the directory`);
-        }
-        declared += entry.isDirectory ? 0 : entry.uncompressedSize;
-        if (declared > limits.maxUncompressedBytes) {
-            throw new GateError(`${what} declares more than ${limits.maxUncompressedBytes} unpacked bytes: refused as a possible zip bomb`, { hint: "a baseline artifact holds per-item results and a small metadata file; check what was uploaded" });
-        }
-        return { entry, target, relative };
-    });
-}
-function u16(b, at) {
-    return (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8);
-}
-function u32(b, at) {
-    return ((b[at] ?? 0) | ((b[at + 1] ?? 0) << 8) | ((b[at + 2] ?? 0) << 16) | ((b[at + 3] ?? 0) << 24)) >>> 0;
-}
-function corrupt(what, reason) {
-    return new GateError(`${what} is not a valid ZIP archive: ${reason}`, {
-        hint: "download it again; if it keeps failing, upload the baseline again",
-    });
-}
-function findEndOfCentralDirectory(zip, what) {
-    const last = zip.length - 22;
-    const first = Math.max(0, last - MAX_COMMENT);
-    for (let at = last; at >= first; at--)
-        if (u32(zip, at) === EOCD)
-            return at;
-    throw corrupt(what, "no end-of-central-directory record");
-}
-function readCentralDirectory(zip, limits, what) {
-    if (zip.length < 22)
-        throw corrupt(what, `only ${zip.length} bytes`);
-    const end = findEndOfCentralDirectory(zip, what);
-    const count = u16(zip, end + 10);
-    const size = u32(zip, end + 12);
-    const offset = u32(zip, end + 16);
-    if ((end >= 20 && u32(zip, end - 20) === EOCD64_LOCATOR) || count === 0xffff || offset === 0xffffffff) {
-        throw new GateError(`${what} is a ZIP64 archive, which is not supported`, {
-            hint: "a baseline artifact holds results files well under 4 GB; check that the right files were uploaded",
-        });
-    }
-    if (u16(zip, end + 4) !== 0 || u16(zip, end + 6) !== 0)
-        throw corrupt(what, "it spans several disks");
-    if (count > limits.maxEntries) {
-        throw new GateError(`${what} holds ${count} entries, over the limit of ${limits.maxEntries}`, {
-            hint: "a baseline artifact needs only the results file and mlgate-baseline.json",
-        });
-    }
-    if (offset + size > end)
-        throw corrupt(what, "the central directory lies outside the file");
-    const entries = [];
-    let at = offset;
-    for (let i = 0; i < count; i++) {
-        if (at + 46 > end || u32(zip, at) !== CENTRAL)
-            throw corrupt(what, `central directory entry ${i + 1} is damaged`);
-        const flags = u16(zip, at + 8);
-        const nameLength = u16(zip, at + 28);
-        const extraLength = u16(zip, at + 30);
-        const commentLength = u16(zip, at + 32);
-        if (at + 46 + nameLength > end)
-            throw corrupt(what, `the name of entry ${i + 1} runs past the directory`);
-        const name = decodeName(zip.subarray(at + 46, at + 46 + nameLength), flags, what, i);
-        if (name.length > limits.maxNameLength) {
-            throw new GateError(`${what}: entry ${i + 1} has a ${name.length}-character name, over the limit of ${limits.maxNameLength}`);
-        }
-        const madeBy = u16(zip, at + 4) >> 8;
-        const mode = u32(zip, at + 38) >>> 16;
-        const entry = {
-            name,
-            method: u16(zip, at + 10),
-            flags,
-            crc: u32(zip, at + 16),
-            compressedSize: u32(zip, at + 20),
-            uncompressedSize: u32(zip, at + 24),
-            localOffset: u32(zip, at + 42),
-            isDirectory: name.endsWith("/"),
-            // Unix hosts (3) keep the file type in the upper half of the external attributes.
-            isSymlink: madeBy === 3 && (mode & 0o170000) === 0o120000,
-        };
-        if (entry.compressedSize === 0xffffffff || entry.uncompressedSize === 0xffffffff || entry.localOffset === 0xffffffff) {
-            throw new GateError(`${what}: entry "${name}" uses ZIP64 sizes, which are not supported`);
-        }
-        entries.push(entry);
-        at += 46 + nameLength + extraLength + commentLength;
-    }
-    return entries;
-}
-function decodeName(bytes, flags, what, index) {
-    if (bytes.includes(0))
-        throw new GateError(`${what}: entry ${index + 1} has a NUL byte in its name`);
-    try {
-        // Bit 11 says UTF-8; names without it are ASCII in practice, which UTF-8 reads the same.
-        return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    }
-    catch {
-        const encoding = flags & 0x800 ? "declared UTF-8 but is not" : "is not UTF-8";
-        throw new GateError(`${what}: the name of entry ${index + 1} ${encoding}`);
-    }
-}
-/** The path segments of an entry name, or a GateError when the name could land outside the directory. */
-function zip_safeParts(name, what = "archive") {
-    const unsafe = (why) => new GateError(`${what}: entry "${name}" ${why}; nothing was unpacked`, {
-        hint: "an artifact made by actions/upload-artifact never holds such names; check where it came from",
-    });
-    // Windows tools write backslashes; they separate directories there, so they do here too.
-    const normalized = name.replace(/\\/g, "/");
-    if (normalized.startsWith("/") || /^[A-Za-z]:/.test(normalized))
-        throw unsafe("is an absolute path");
-    const parts = normalized.split("/").filter((p) => p !== "" && p !== ".");
-    if (parts.some((p) => p === ".."))
-        throw unsafe('climbs out of the directory with ".."');
-    if (parts.length === 0)
-        throw unsafe("has no file name");
-    if (parts.length > MAX_DEPTH)
-        throw unsafe(`is nested more than ${MAX_DEPTH} directories deep`);
-    return parts;
-}
-function writeEntry(zip, entry, target, budget, limits, what) {
-    if (entry.flags & 0x1)
-        throw new GateError(`${what}: entry "${entry.name}" is encrypted`);
-    const local = entry.localOffset;
-    if (local + 30 > zip.length || u32(zip, local) !== LOCAL)
-        throw corrupt(what, `the local header of "${entry.name}" is missing`);
-    const start = local + 30 + u16(zip, local + 26) + u16(zip, local + 28);
-    const data = zip.subarray(start, start + entry.compressedSize);
-    if (start + entry.compressedSize > zip.length)
-        throw corrupt(what, `the data of "${entry.name}" is cut short`);
-    const tooBig = () => new GateError(`${what} unpacks to more than ${limits.maxUncompressedBytes} bytes (stopped in "${entry.name}"): refused as a possible zip bomb`, { hint: "a baseline artifact holds per-item results and a small metadata file; check what was uploaded" });
-    if (entry.uncompressedSize > budget)
-        throw tooBig();
-    const fd = openSync(target, "wx");
-    let written = 0;
-    let crc = 0;
-    const sink = (chunk) => {
-        written += chunk.length;
-        // More than declared is a lie about the size; more than the budget is a bomb either way.
-        if (written > budget)
-            throw tooBig();
-        if (written > entry.uncompressedSize) {
-            throw corrupt(what, `"${entry.name}" unpacks to more than the ${entry.uncompressedSize} bytes it declares`);
-        }
-        crc = crc32(chunk, crc);
-        writeSync(fd, chunk);
-    };
-    try {
-        if (entry.method === 0) {
-            sink(data);
-        }
-        else if (entry.method === 8) {
-            const inflater = new Inflate((chunk) => {
-                if (chunk.length > 0)
-                    sink(chunk);
-            });
-            if (data.length === 0)
-                throw corrupt(what, `"${entry.name}" has no compressed data`);
-            for (let at = 0; at < data.length; at += INFLATE_CHUNK) {
-                const end = Math.min(data.length, at + INFLATE_CHUNK);
-                inflater.push(data.subarray(at, end), end === data.length);
-            }
-        }
-        else {
-            throw new GateError(`${what}: entry "${entry.name}" uses compression method ${entry.method}; only stored and deflated entries are read`);
-        }
-    }
-    catch (e) {
-        if (e instanceof GateError)
-            throw e;
-        throw corrupt(what, `"${entry.name}" does not inflate (${e.message})`);
-    }
-    finally {
-        closeSync(fd);
-    }
-    if (written !== entry.uncompressedSize) {
-        throw corrupt(what, `"${entry.name}" unpacks to ${written} bytes but declares ${entry.uncompressedSize}`);
-    }
-    if (crc !== entry.crc)
-        throw corrupt(what, `"${entry.name}" fails its CRC-32 check`);
-    return written;
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/baseline/unpack.ts
-
-
-
-
-
-
-const unpack_DEFAULT_BASELINE_LIMITS = {
-    ...DEFAULT_ZIP_LIMITS,
-    maxDownloadBytes: DEFAULT_MAX_DOWNLOAD_BYTES,
-};
-/** A fresh directory under the runner's temporary directory, unless the caller chose one. */
-async function targetDir(given) {
-    if (given)
-        return { dir: given, created: false };
-    const dir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), "mlgate-baseline-"));
-    return { dir, created: true };
-}
-/** Fill the target directory; a directory made here is removed again when filling it fails. */
-async function fill(given, write) {
-    const { dir, created } = await targetDir(given);
-    try {
-        return { dir, files: await write(dir) };
-    }
-    catch (e) {
-        if (created)
-            await rm(dir, { recursive: true, force: true });
-        throw e;
-    }
-}
-/** Unpack an archive with limits. */
-function unpack_unpackZip(zip, given, limits, what) {
-    return fill(given, async (dir) => extractZip(zip, dir, limits, what).map((f) => f.path));
-}
-/** Keep single files (a release asset that is not an archive, and its companions) under their own names. */
-function unpack_saveFiles(files, given, what) {
-    return fill(given, async (dir) => {
-        const names = [];
-        for (const file of files) {
-            const parts = safeParts(file.name, what);
-            if (parts.length !== 1)
-                throw new GateError(`${what}: "${file.name}" is not a plain file name`);
-            await writeFile(join(dir, parts[0]), file.bytes, { flag: "wx" });
-            names.push(parts[0]);
-        }
-        return names;
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/baseline/branch.ts
-
-
-
-const RUNS_PER_PAGE = 30;
-/**
- * The baseline a branch last produced: walk its successful runs newest first, take the first that
- * still has an unexpired artifact of the given name, download it (GitHub answers with a redirect to
- * blob storage) and unpack it with limits. Runs without the artifact, or with only an expired one, are
- * passed over and counted.
- */
-async function fetchBranchBaseline(octokit, options) {
-    const { owner, repo, branch, artifact: name } = options;
-    const maxRuns = options.maxRuns ?? 100;
-    const event = options.event ?? "push";
-    const limits = { ...DEFAULT_BASELINE_LIMITS, ...options.limits };
-    const workflowId = options.workflow ? await resolveWorkflow(octokit, options, options.workflow) : undefined;
-    const where = `${owner}/${repo}@${branch}${options.workflow ? ` (workflow ${options.workflow})` : ""}`;
-    const params = {
-        owner,
-        repo,
-        branch,
-        event,
-        status: "success",
-        exclude_pull_requests: true,
-        per_page: RUNS_PER_PAGE,
-    };
-    const pages = workflowId === undefined
-        ? octokit.paginate.iterator(octokit.rest.actions.listWorkflowRunsForRepo, params)
-        : octokit.paginate.iterator(octokit.rest.actions.listWorkflowRuns, {
-            ...params,
-            workflow_id: workflowId,
-        });
-    let examined = 0;
-    let expired = 0;
-    try {
-        for await (const page of pages) {
-            for (const run of page.data) {
-                if (examined >= maxRuns)
-                    break;
-                examined++;
-                const found = await liveArtifact(octokit, options, run.id, name);
-                if (found.expired)
-                    expired++;
-                if (!found.artifact)
-                    continue;
-                const a = found.artifact;
-                const what = `artifact "${name}" of run ${run.id}`;
-                if (a.size_in_bytes > limits.maxDownloadBytes) {
-                    throw new GateError(`${what} is ${a.size_in_bytes} bytes, over the download limit of ${limits.maxDownloadBytes}`, { hint: "a baseline artifact needs only the results file and mlgate-baseline.json" });
-                }
-                const zip = await downloadRedirected(octokit, "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}", { owner, repo, artifact_id: a.id, archive_format: "zip" }, limits.maxDownloadBytes, what);
-                const unpacked = await unpackZip(zip, options.dir, limits, what);
-                return {
-                    source: "branch",
-                    ...unpacked,
-                    run: {
-                        id: run.id,
-                        sha: run.head_sha,
-                        createdAt: run.created_at,
-                        htmlUrl: run.html_url,
-                        branch: run.head_branch ?? branch,
-                        ...(typeof run.run_number === "number" ? { runNumber: run.run_number } : {}),
-                    },
-                    artifact: {
-                        id: a.id,
-                        name: a.name,
-                        createdAt: a.created_at ?? run.created_at,
-                        sizeInBytes: a.size_in_bytes,
-                        ...(a.expires_at ? { expiresAt: a.expires_at } : {}),
-                    },
-                    skippedRuns: examined - 1,
-                };
-            }
-            if (examined >= maxRuns)
-                break;
-        }
-    }
-    catch (e) {
-        if (e instanceof GateError)
-            throw e;
-        throw apiError(e, `could not list the successful runs of ${where}`);
-    }
-    const looked = examined === 0
-        ? `no successful ${event} run of ${where}`
-        : `none of the ${examined} newest successful ${event} runs of ${where} has a live artifact named "${name}"${expired > 0 ? ` (${expired} had only an expired one)` : ""}`;
-    throw new GateError(`no baseline: ${looked}`, {
-        hint: `a run on ${branch} must save the baseline (eval-gate's save-baseline input) and upload it with actions/upload-artifact under the name "${name}"`,
-    });
-}
-/** The run's newest unexpired artifact of that name, and whether an expired one was seen. */
-async function liveArtifact(octokit, repo, runId, name) {
-    let response;
-    try {
-        response = await octokit.rest.actions.listWorkflowRunArtifacts({
-            owner: repo.owner,
-            repo: repo.repo,
-            run_id: runId,
-            name,
-            per_page: 100,
-        });
-    }
-    catch (e) {
-        throw apiError(e, `could not list the artifacts of run ${runId}`);
-    }
-    const named = response.data.artifacts.filter((a) => a.name === name);
-    const live = named
-        .filter((a) => !a.expired)
-        .sort((a, b) => Date.parse(b.created_at ?? "") - Date.parse(a.created_at ?? ""));
-    return { ...(live[0] ? { artifact: live[0] } : {}), expired: live.length === 0 && named.length > 0 };
-}
-/** A workflow file name or id as the runs API takes it; display names are looked up. */
-async function resolveWorkflow(octokit, repo, workflow) {
-    const given = workflow.trim();
-    if (/^\d+$/.test(given))
-        return Number(given);
-    const file = given.replace(/^\.?\/?\.github\/workflows\//, "");
-    if (/\.ya?ml$/i.test(file)) {
-        if (file.includes("/")) {
-            throw new GateError(`workflow "${workflow}" is not a file in .github/workflows`, {
-                hint: "name the workflow file (eval.yml), its id, or its display name",
-            });
-        }
-        return file;
-    }
-    let workflows;
-    try {
-        workflows = (await octokit.paginate(octokit.rest.actions.listRepoWorkflows, {
-            owner: repo.owner,
-            repo: repo.repo,
-            per_page: 100,
-        }));
-    }
-    catch (e) {
-        throw apiError(e, `could not list the workflows of ${repo.owner}/${repo.repo}`);
-    }
-    const exact = workflows.find((w) => w.name === given);
-    const loose = workflows.filter((w) => w.name.toLowerCase() === given.toLowerCase());
-    const match = exact ?? (loose.length === 1 ? loose[0] : undefined);
-    if (match)
-        return match.id;
-    const names = workflows.map((w) => JSON.stringify(w.name)).slice(0, 20);
-    throw new GateError(`no workflow named "${workflow}" in ${repo.owner}/${repo.repo}`, {
-        hint: names.length > 0 ? `workflows: ${names.join(", ")}` : "the repository has no workflows",
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/baseline/describe.ts
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-/** `3 days`, `5 hours`, `under an hour`: how old, roughly, the way people say it. */
-function roughAge(ms) {
-    if (!Number.isFinite(ms) || ms < HOUR)
-        return "under an hour";
-    if (ms < 2 * DAY) {
-        const h = Math.floor(ms / HOUR);
-        return `${h} hour${h === 1 ? "" : "s"}`;
-    }
-    const d = Math.floor(ms / DAY);
-    return `${d} days`;
-}
-const describe_short = (sha) => sha.slice(0, 7);
-function describeBaseline(baseline, now = Date.now()) {
-    if (baseline.source === "branch") {
-        const { run, artifact } = baseline;
-        const age = roughAge(now - Date.parse(artifact.createdAt));
-        const number = run.runNumber === undefined ? `run ${run.id}` : `run #${run.runNumber}`;
-        const skipped = baseline.skippedRuns > 0
-            ? `; ${baseline.skippedRuns} newer successful run(s) had no live artifact of that name`
-            : "";
-        return {
-            summary: `Baseline: artifact "${artifact.name}" of ${number} on ${run.branch}, commit ${describe_short(run.sha)}, made ${artifact.createdAt} (${age} ago)${skipped}.`,
-            links: [{ title: `baseline: ${number} on ${run.branch} (${describe_short(run.sha)})`, url: run.htmlUrl }],
-            createdAt: artifact.createdAt,
-            commit: run.sha,
-        };
-    }
-    const { release, asset } = baseline;
-    const age = roughAge(now - Date.parse(asset.createdAt));
-    const commit = release.targetCommitish && /^[0-9a-f]{40}$/i.test(release.targetCommitish) ? release.targetCommitish : undefined;
-    const from = release.targetCommitish ? `, made from ${commit ? describe_short(commit) : release.targetCommitish}` : "";
-    return {
-        summary: `Baseline: asset "${asset.name}" of release ${release.tag}${from}, uploaded ${asset.createdAt} (${age} ago).`,
-        links: [{ title: `baseline: release ${release.tag}`, url: release.htmlUrl }],
-        createdAt: asset.createdAt,
-        ...(commit ? { commit } : {}),
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/baseline/release.ts
-
-
-
-/** Companions are metadata, never more than this. */
-const MAX_COMPANION_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
-const ZIP_MAGIC = (/* unused pure expression or super */ null && ([0x50, 0x4b, 0x03, 0x04]));
-/**
- * A baseline pinned to a release: download one of its assets through the releases API (a redirect
- * to blob storage, like artifacts), unpack it when it is a ZIP archive, and keep it as a file
- * otherwise, with the named companions beside it.
- */
-async function fetchReleaseBaseline(octokit, options) {
-    const { owner, repo, tag } = options;
-    const limits = { ...DEFAULT_BASELINE_LIMITS, ...options.limits };
-    let release;
-    try {
-        release = (await octokit.rest.repos.getReleaseByTag({ owner, repo, tag })).data;
-    }
-    catch (e) {
-        if (e.status === 404) {
-            throw new GateError(`no release tagged "${tag}" in ${owner}/${repo}`, {
-                hint: "check the tag; a draft release is not found by its tag",
-            });
-        }
-        throw apiError(e, `could not read release ${tag} of ${owner}/${repo}`);
-    }
-    let assets;
-    try {
-        assets = (await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
-            owner,
-            repo,
-            release_id: release.id,
-            per_page: 100,
-        }));
-    }
-    catch (e) {
-        throw apiError(e, `could not list the assets of release ${tag}`);
-    }
-    const uploaded = assets.filter((a) => a.state === "uploaded");
-    const asset = uploaded.find((a) => a.name === options.asset) ?? uploaded.find((a) => a.name === `${options.asset}.zip`);
-    if (!asset) {
-        const names = uploaded.map((a) => JSON.stringify(a.name)).slice(0, 20);
-        throw new GateError(`release ${tag} has no asset named "${options.asset}"`, {
-            hint: names.length > 0 ? `its assets: ${names.join(", ")}` : "the release has no assets",
-        });
-    }
-    const what = `asset "${asset.name}" of release ${tag}`;
-    const download = (a, max, label) => {
-        if (a.size > max) {
-            throw new GateError(`${label} is ${a.size} bytes, over the download limit of ${max}`);
-        }
-        return downloadRedirected(octokit, "GET /repos/{owner}/{repo}/releases/assets/{asset_id}", { owner, repo, asset_id: a.id, headers: { accept: "application/octet-stream" } }, max, label);
-    };
-    const bytes = await download(asset, limits.maxDownloadBytes, what);
-    const isZip = /\.zip$/i.test(asset.name) || ZIP_MAGIC.every((b, i) => bytes[i] === b);
-    let fetched;
-    if (isZip) {
-        fetched = await unpackZip(bytes, options.dir, limits, what);
-    }
-    else {
-        const files = [{ name: asset.name, bytes }];
-        for (const name of options.companions ?? []) {
-            const companion = uploaded.find((a) => a.name === name && a.id !== asset.id);
-            if (!companion)
-                continue;
-            const label = `asset "${name}" of release ${tag}`;
-            files.push({ name, bytes: await download(companion, MAX_COMPANION_BYTES, label) });
-        }
-        fetched = await saveFiles(files, options.dir, what);
-    }
-    return {
-        source: "release",
-        ...fetched,
-        release: {
-            id: release.id,
-            tag: release.tag_name,
-            ...(release.name ? { name: release.name } : {}),
-            htmlUrl: release.html_url,
-            createdAt: release.created_at,
-            ...(release.published_at ? { publishedAt: release.published_at } : {}),
-            ...(release.target_commitish ? { targetCommitish: release.target_commitish } : {}),
-        },
-        asset: { id: asset.id, name: asset.name, createdAt: asset.created_at, sizeInBytes: asset.size },
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/baseline/index.ts
-
-
-
-
-
-
-
 
 ;// CONCATENATED MODULE: ./packages/github/src/index.ts
 

@@ -1,9 +1,11 @@
 import { configFileSchema, configJsonSchema } from "@mlgate/core";
 import { evalGateSection } from "@mlgate/evaluate";
+import { loadTestSection } from "@mlgate/load";
 
 /** Every gate's section of mlgate.yml; a gate joins here when its command does. */
 export const mlgateConfigSchema = configFileSchema({
   "eval-gate": evalGateSection,
+  "load-test": loadTestSection,
 });
 
 /** The JSON Schema committed at schema/mlgate.schema.json for editors. */

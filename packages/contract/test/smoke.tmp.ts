@@ -7,7 +7,7 @@ import { ChangeCollector } from "../src/rules/collector.js";
 const dir = "/work/shared/bench-data/stripe-openapi";
 const files = new DiskFiles(dir, dir);
 const T = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-for (let round = 0; round < 2; round++) {
+for (let round = 0; round < Number(process.env.ROUNDS ?? 2); round++) {
 let t = T();
 const a = await LoadedContract.load(`${dir}/spec3-2021-05-17.json`, files, { limits: contractLimits() });
 const b = await LoadedContract.load(`${dir}/spec3-2022-04-12.json`, files, { limits: contractLimits() });

@@ -231,6 +231,7 @@ describe("eval-gate with a saved baseline", () => {
       ["accuracy >= 0.8", "pass"],
       ["delta(accuracy) >= -0.05", "skip"],
     ]);
+    expect(first.headline).toBe("1 check passed (200 items); 1 not judged");
     expect(first.outputs?.["baseline-dir"]).toBe(out);
     expect(first.notes?.at(-1)).toMatch(
       /Saved these results as a baseline in .*artifact \(main.jsonl, mlgate-baseline.json\)/,
@@ -274,16 +275,33 @@ describe("eval-gate with a saved baseline", () => {
 
   it("describes a fetched baseline and uses its metadata, not a file that happens to sit beside it", async () => {
     const out = join(dir, "fetched");
-    await saveBaseline({ dir: out, results: await file("f.jsonl", items(10)), configSha256: sha("e") });
-    const files = await baselineFilesIn(out, ["f.jsonl", BASELINE_META_FILE], "artifact");
+    const checklist = await file(
+      "f-checklist.jsonl",
+      '{"test":"t","test_type":"mft","label":1,"prediction":1}\n',
+    );
+    const saved = await saveBaseline({
+      dir: out,
+      results: await file("f.jsonl", items(10)),
+      behavioural: checklist,
+      configSha256: sha("e"),
+    });
+    expect(saved.files).toEqual(["f.jsonl", "f-checklist.jsonl", BASELINE_META_FILE]);
+    const files = await baselineFilesIn(out, saved.files, "artifact");
+    expect(files.behavioural).toBe(join(out, "f-checklist.jsonl"));
     const input = useFetchedBaseline(
-      { candidate: await file("g.jsonl", items(10)), gates: ["delta(accuracy) >= 0"] },
+      {
+        candidate: await file("g.jsonl", items(10)),
+        gates: ["delta(accuracy) >= 0"],
+        behavioural: { results: checklist },
+      },
       files,
       {
         summary: "Baseline: artifact of run #6 on main.",
         links: [{ title: "baseline run", url: "https://github.com/acme/models/actions/runs/6" }],
       },
     );
+    expect(input.behavioural).toEqual({ results: checklist, baseline: join(out, "f-checklist.jsonl") });
+    expect(input.baselineMeta).toBe(join(out, BASELINE_META_FILE));
     const report = await runEvalGate(input);
     expect(report.links).toEqual([
       { title: "baseline run", url: "https://github.com/acme/models/actions/runs/6" },

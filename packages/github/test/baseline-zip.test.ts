@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { GateError, isGateError } from "@mlgate/core";
 import fc from "fast-check";
-import { strToU8, zipSync } from "fflate";
+import { strToU8, Zip, ZipDeflate, zipSync } from "fflate";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { extractZip, safeParts } from "../src/baseline/zip.js";
 
@@ -46,6 +46,22 @@ describe("extractZip", () => {
     ]);
     expect(readFileSync(join(out(), "nested/deep.txt"), "utf8")).toBe("x".repeat(5000));
     expect(files.find((f) => f.path === "results.jsonl")?.bytes).toBe(11);
+  });
+
+  it("reads archives written as a stream, with sizes in data descriptors (as upload-artifact writes them)", () => {
+    const chunks: Uint8Array[] = [];
+    const zip = new Zip((err, chunk) => {
+      if (err) throw err;
+      chunks.push(chunk);
+    });
+    const results = new ZipDeflate("results.jsonl", { level: 6 });
+    zip.add(results);
+    results.push(strToU8('{"id":"a","label":1}\n'.repeat(500)), true);
+    zip.end();
+    const bytes = new Uint8Array(Buffer.concat(chunks));
+    // General-purpose flag bit 3: sizes and CRC follow the data instead of preceding it.
+    expect(new DataView(bytes.buffer).getUint16(6, true) & 0x8).toBe(0x8);
+    expect(extractZip(bytes, out())).toEqual([{ path: "results.jsonl", bytes: 21 * 500 }]);
   });
 
   it.each([

@@ -173,6 +173,8 @@ export function headersFor(compiled: CompiledHeaders, seq: number, extra: readon
 /** Replace every secret in `text` with `***` (for error messages that might echo a header). */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length >= 3) out = out.split(s).join("***");
+  // Longest first, so `Bearer tok` is masked whole rather than leaving `Bearer ` before `***`.
+  const longestFirst = [...secrets].sort((a, b) => b.length - a.length);
+  for (const s of longestFirst) if (s.length >= 3) out = out.split(s).join("***");
   return out;
 }

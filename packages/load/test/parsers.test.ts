@@ -89,7 +89,7 @@ describe("target URL", () => {
         ),
         (s) => onlyGateErrors(() => parseTarget(s)),
       ),
-      { numRuns: 150 },
+      { numRuns: 60 },
     );
   });
 });

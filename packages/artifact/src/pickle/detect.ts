@@ -17,7 +17,7 @@ import {
   mayBeTextPickle,
 } from "../zip/sniff.js";
 import { Cursor } from "./cursor.js";
-import { DEFAULT_LIMITS, Deadline } from "./limits.js";
+import { DEFAULT_LIMITS, Deadline, type ScanLimits } from "./limits.js";
 import type { ScanFormat } from "./report.js";
 import { memorySource } from "./source.js";
 import { walkPickle } from "./walker.js";

@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectFormat, scanModelFile } from "../../src/index.js";
-import { joblibDump, KERAS_SEQUENTIAL, kerasArchive, plainDict, torchLegacy, torchZip } from "../fixtures/pickles/models.js";
+import {
+  joblibDump,
+  KERAS_SEQUENTIAL,
+  kerasArchive,
+  plainDict,
+  torchLegacy,
+  torchZip,
+} from "../fixtures/pickles/models.js";
 import { concat } from "../fixtures/pickles/writer.js";
 
 let dir: string;

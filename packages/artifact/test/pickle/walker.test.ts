@@ -110,6 +110,9 @@ describe("the walker", () => {
     expect(walk(big, { maxStringBytes: 100 }).issues[0]?.rule).toBe("pickle.limit");
     const line = concat(latin1Bytes("I"), latin1Bytes("1".repeat(500)), latin1Bytes("\n."));
     expect(walk(line, { maxLineBytes: 100 }).issues[0]?.rule).toBe("pickle.limit");
+    const many = new PickleWriter(2).proto();
+    for (let i = 0; i < 20; i++) many.global("m", `g${i}`).pop();
+    expect(walk(many.stop().bytesOut(), { maxGlobals: 10 }).issues[0]?.rule).toBe("pickle.limit");
     const spin = new PickleWriter(2).proto();
     for (let i = 0; i < 70_000; i++) spin.none().pop();
     expect(walk(spin.stop().bytesOut(), {}, 0).issues[0]?.message).toMatch(/time limit/);
@@ -122,6 +125,16 @@ describe("the walker", () => {
     expect(r.format).toBe("joblib");
     const cut = scanPickleBytes(dump.subarray(0, dump.length - 40));
     expect(cut.findings.map((f) => f.rule)).toEqual(["pickle.malformed"]);
+  });
+
+  it("shares one reference per distinct global and caps the issues it lists", () => {
+    const w = new PickleWriter(0).op("S'x'\np0\n").pop();
+    for (let i = 0; i < 300; i++) w.global("collections", "OrderedDict").pop().op("g00\n").pop();
+    const r = walk(w.none().stop().bytesOut());
+    expect(r.globals).toHaveLength(1);
+    expect(r.globals[0]?.count).toBe(300);
+    expect(r.issues).toHaveLength(101);
+    expect(r.issues[100]?.message).toMatch(/200 more issue/);
   });
 
   it("fails a pickle that never reaches STOP", () => {

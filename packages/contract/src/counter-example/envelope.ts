@@ -6,8 +6,8 @@ import { validates } from "./validator.js";
 
 const LOCATIONS: readonly ParameterLocation[] = ["path", "query", "header", "cookie"];
 
-function projectNode(node: SchemaNode, value: unknown): JsonSchema | undefined {
-  return projectSchema(node.raw, node.place, node.dialect, value);
+function projectNode(node: SchemaNode, value: unknown, direction: Direction): JsonSchema | undefined {
+  return projectSchema(node.raw, node.place, node.dialect, value, direction);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -26,7 +26,8 @@ export function instanceEnvelope(base: SchemaNode, head: SchemaNode, direction: 
     direction,
     describes,
     wrap: (local) => local,
-    verify: (payload) => checkBothSides(direction, projectNode(base, payload), projectNode(head, payload), payload),
+    verify: (payload) =>
+      checkBothSides(direction, projectNode(base, payload, direction), projectNode(head, payload, direction), payload),
   };
 }
 
@@ -107,7 +108,7 @@ export class RequestEnvelope implements Envelope {
         if (p.in !== location) continue;
         const name = this.nameOf(key);
         if (given[name] !== undefined) {
-          const projected = projectNode(p.schema, given[name]);
+          const projected = projectNode(p.schema, given[name], "request");
           if (projected === undefined) return undefined;
           props[name] = projected;
         }
@@ -123,7 +124,7 @@ export class RequestEnvelope implements Envelope {
       properties.contentType = { enum: [...body.content.keys()] };
       const media = typeof payload.contentType === "string" ? body.content.get(payload.contentType) : undefined;
       if (media && payload.body !== undefined) {
-        const projected = projectNode(media.schema, payload.body);
+        const projected = projectNode(media.schema, payload.body, "request");
         if (projected === undefined) return undefined;
         properties.body = projected;
       }
@@ -182,7 +183,7 @@ export class ResponseEnvelope implements Envelope {
     const given = isRecord(payload.headers) ? payload.headers : {};
     for (const [name, h] of response.headers) {
       if (given[name] !== undefined) {
-        const projected = projectNode(h.schema, given[name]);
+        const projected = projectNode(h.schema, given[name], "response");
         if (projected === undefined) return undefined;
         headerProps[name] = projected;
       }
@@ -197,7 +198,7 @@ export class ResponseEnvelope implements Envelope {
       properties.contentType = { enum: [...response.content.keys()] };
       const media = typeof payload.contentType === "string" ? response.content.get(payload.contentType) : undefined;
       if (media) {
-        const projected = projectNode(media.schema, payload.body);
+        const projected = projectNode(media.schema, payload.body, "response");
         if (projected === undefined) return undefined;
         properties.body = projected;
       }

@@ -44,12 +44,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 interface State {
   nodes: number;
+  /** OpenAPI leaves readOnly properties out of requests and writeOnly ones out of responses. */
+  direction: "request" | "response";
 }
 
 /** The schema at `place` (whose value is `raw`) specialised to `instance`; undefined when too large. */
-export function projectSchema(raw: unknown, place: DocPlace, dialect: Dialect, instance: unknown): JsonSchema | undefined {
+export function projectSchema(
+  raw: unknown,
+  place: DocPlace,
+  dialect: Dialect,
+  instance: unknown,
+  direction: "request" | "response",
+): JsonSchema | undefined {
   try {
-    return project(raw, place, dialect, instance, { nodes: 0 }, 0);
+    return project(raw, place, dialect, instance, { nodes: 0, direction }, 0);
   } catch (e) {
     if (e instanceof TooDeep) return undefined;
     throw e;
@@ -85,7 +93,7 @@ function project(raw: unknown, at: DocPlace, dialect: Dialect, inst: unknown, st
     if (legacy && k === "const") continue;
     out[k] = raw[k];
   }
-  if (Array.isArray(raw.required)) out.required = raw.required;
+  if (Array.isArray(raw.required)) out.required = requiredHere(raw, at, state.direction);
   // Boolean exclusive bounds (OpenAPI 3.0, Swagger 2.0, draft-04) become 2020-12 numbers.
   for (const [bound, exclusive] of [
     ["minimum", "exclusiveMinimum"],
@@ -112,6 +120,19 @@ function project(raw: unknown, at: DocPlace, dialect: Dialect, inst: unknown, st
   if (isRecord(inst)) projectObject(raw, here, dialect, inst, state, out);
   if (Array.isArray(inst)) projectArray(raw, here, dialect, inst, state, out);
   return out;
+}
+
+/** `required` without the properties this direction never carries (readOnly in requests, writeOnly in responses). */
+function requiredHere(raw: Record<string, unknown>, at: DocPlace, direction: "request" | "response"): unknown[] {
+  const required = raw.required as unknown[];
+  const properties = isRecord(raw.properties) ? raw.properties : {};
+  const flag = direction === "request" ? "readOnly" : "writeOnly";
+  return required.filter((name) => {
+    if (typeof name !== "string" || !Object.hasOwn(properties, name)) return true;
+    const place = { doc: at.doc, pointer: childPointer(at.pointer, "properties", name) };
+    const target = contractOf(at.doc).deref(place, properties[name]);
+    return !(isRecord(target.value) && target.value[flag] === true);
+  });
 }
 
 function projectObject(

@@ -318,7 +318,7 @@ export class SchemaComparer {
     const where = { base: place(b, "type"), head: place(h, "type") };
     const from = typeList(bt);
     const to = typeList(ht);
-    const overlap = [...bs].some((t) => covers(hs, t));
+    const overlap = [...bs].some((t) => covers(hs, t)) || [...hs].some((t) => covers(bs, t));
     // `number` beside `integer` on the other side means the fractional numbers only.
     const names = (types: JsonType[], other: Set<JsonType>) =>
       types.map((t) => (t === "number" && other.has("integer") ? "non-integer numbers" : t)).join(", ");
@@ -326,13 +326,13 @@ export class SchemaComparer {
       if (lost.length > 0) {
         const rule = overlap ? "request-type-narrowed" : "request-type-changed";
         this.add(site, dir, rule, `type changed from ${from} to ${to}; ${names(lost, hs)} no longer accepted`, where, () =>
-          lost.map((t) => valueOfType(b, t)),
+          lost.flatMap((t) => typeWitnesses(b, t)),
         );
       } else this.add(site, dir, "request-type-widened", `type widened from ${from} to ${to}`, where);
     } else if (gained.length > 0) {
       const rule = overlap ? "response-type-widened" : "response-type-changed";
       this.add(site, dir, rule, `type changed from ${from} to ${to}; may now be ${names(gained, bs)}`, where, () =>
-        gained.map((t) => valueOfType(h, t)),
+        gained.flatMap((t) => typeWitnesses(h, t)),
       );
     } else this.add(site, dir, "response-type-narrowed", `type narrowed from ${from} to ${to}`, where);
   }
@@ -431,9 +431,9 @@ export class SchemaComparer {
       const where = { base: boundPlace(b, "minimum"), head: boundPlace(h, "minimum"), path: `${linkText(site.path)}/minimum` };
       const text = `minimum ${tighter ? "raised" : "lowered"} from ${showBound(b.minimum, true)} to ${showBound(h.minimum, true)}`;
       if (req) {
-        if (tighter) this.add(site, dir, "request-minimum-increased", text, where, () => justOutside(h.minimum!, true, step));
+        if (tighter) this.add(site, dir, "request-minimum-increased", text, where, () => [...justOutside(h.minimum!, true, step), ...inside(b, step)]);
         else this.add(site, dir, "request-minimum-decreased", text, where);
-      } else if (!tighter) this.add(site, dir, "response-minimum-decreased", text, where, () => (b.minimum ? justOutside(b.minimum, true, step) : []));
+      } else if (!tighter) this.add(site, dir, "response-minimum-decreased", text, where, () => (b.minimum ? [...justOutside(b.minimum, true, step), ...inside(h, step)] : []));
       else this.add(site, dir, "response-minimum-increased", text, where);
     }
     const upper = compareUpper(h.maximum, b.maximum);
@@ -442,9 +442,9 @@ export class SchemaComparer {
       const where = { base: boundPlace(b, "maximum"), head: boundPlace(h, "maximum"), path: `${linkText(site.path)}/maximum` };
       const text = `maximum ${tighter ? "lowered" : "raised"} from ${showBound(b.maximum, false)} to ${showBound(h.maximum, false)}`;
       if (req) {
-        if (tighter) this.add(site, dir, "request-maximum-decreased", text, where, () => justOutside(h.maximum!, false, step));
+        if (tighter) this.add(site, dir, "request-maximum-decreased", text, where, () => [...justOutside(h.maximum!, false, step), ...inside(b, step)]);
         else this.add(site, dir, "request-maximum-increased", text, where);
-      } else if (!tighter) this.add(site, dir, "response-maximum-increased", text, where, () => (b.maximum ? justOutside(b.maximum, false, step) : []));
+      } else if (!tighter) this.add(site, dir, "response-maximum-increased", text, where, () => (b.maximum ? [...justOutside(b.maximum, false, step), ...inside(h, step)] : []));
       else this.add(site, dir, "response-maximum-decreased", text, where);
     }
     const mb = b.multipleOf;
@@ -490,22 +490,27 @@ export class SchemaComparer {
       const up = hmin > bmin;
       const text = `minimum ${noun} ${up ? "raised" : "lowered"} from ${bmin} to ${hmin}`;
       const where = { base: place(b, minKey), head: place(h, minKey), path: `${linkText(site.path)}/${minKey}` };
+      // Sizes the valid side allows and the other does not: just past the new bound, or the valid side's own bounds.
+      const sizes = (limit: number, lo: number, hi: number | undefined) =>
+        [...new Set([limit, lo, hi ?? lo])].filter((n) => n >= 0 && n < Math.max(limit + 1, 0) && n >= lo && (hi === undefined || n <= hi)).map(make);
       if (req) {
-        if (up) this.add(site, dir, `request-min-${slug}-increased`, text, where, () => [make(hmin - 1)]);
+        if (up) this.add(site, dir, `request-min-${slug}-increased`, text, where, () => sizes(hmin - 1, bmin, b[maxKey]));
         else this.add(site, dir, `request-min-${slug}-decreased`, text, where);
-      } else if (!up) this.add(site, dir, `response-min-${slug}-decreased`, text, where, () => [make(bmin - 1)]);
+      } else if (!up) this.add(site, dir, `response-min-${slug}-decreased`, text, where, () => sizes(bmin - 1, hmin, h[maxKey]));
       else this.add(site, dir, `response-min-${slug}-increased`, text, where);
     }
     const bmax = b[maxKey];
     const hmax = h[maxKey];
+    const above = (limit: number, lo: number, hi: number | undefined) =>
+      [...new Set([limit + 1, hi ?? limit + 1, Math.max(lo, limit + 1)])].filter((n) => n > limit && n >= lo && (hi === undefined || n <= hi)).map(make);
     if (bmax !== hmax) {
       const down = hmax !== undefined && (bmax === undefined || hmax < bmax);
       const text = `maximum ${noun} ${down ? "lowered" : "raised"} from ${bmax ?? "none"} to ${hmax ?? "none"}`;
       const where = { base: place(b, maxKey), head: place(h, maxKey), path: `${linkText(site.path)}/${maxKey}` };
       if (req) {
-        if (down) this.add(site, dir, `request-max-${slug}-decreased`, text, where, () => [make(hmax + 1)]);
+        if (down) this.add(site, dir, `request-max-${slug}-decreased`, text, where, () => above(hmax, bmin, bmax));
         else this.add(site, dir, `request-max-${slug}-increased`, text, where);
-      } else if (!down) this.add(site, dir, `response-max-${slug}-increased`, text, where, () => (bmax === undefined ? [] : [make(bmax + 1)]));
+      } else if (!down) this.add(site, dir, `response-max-${slug}-increased`, text, where, () => (bmax === undefined ? [] : above(bmax, hmin, hmax)));
       else this.add(site, dir, `response-max-${slug}-decreased`, text, where);
     }
   }
@@ -584,6 +589,14 @@ export class SchemaComparer {
       const hIn = hDeclared && !hidden(hp);
       const bReq = b.required.has(name);
       const hReq = h.required.has(name);
+      const bothPlain = bIn && hIn && bReq === hReq;
+      if (bothPlain) {
+        // The common case, unchanged presence: straight to the property's schema.
+        const bs = bp ?? (typeof b.additionalProperties === "object" ? b.additionalProperties : this.any(b.place));
+        const hs = hp ?? (typeof h.additionalProperties === "object" ? h.additionalProperties : this.any(h.place));
+        this.visit(bs, hs, dir, this.child(site, dir, b, h, { kind: "property", name }, ["properties", name], `.${name}`));
+        continue;
+      }
       const propPath = () => `${linkText(site.path)}/properties/${escapeToken(name)}`;
       const dotted = `.${name}`;
       const label = `\`${name}\``;
@@ -762,6 +775,13 @@ export class SchemaComparer {
   }
 }
 
+/** Values of one type the node accepts; numbers that are not integers when the other side wants integers. */
+function typeWitnesses(node: SchemaNode, type: JsonType): unknown[] {
+  const value = valueOfType(node, type);
+  if (type !== "number" || typeof value !== "number") return [value];
+  return [value + 0.5, value - 0.5, 0.5, value];
+}
+
 function describeVariant(node: SchemaNode, index: number): string {
   if (node.home !== undefined) {
     const name = node.home.split("/").pop() ?? node.home;
@@ -816,6 +836,14 @@ function freshName(b: SchemaNode, h: SchemaNode): string {
   let name = "unlisted_property";
   for (let i = 2; b.properties.has(name) || h.properties.has(name); i++) name = `unlisted_property_${i}`;
   return name;
+}
+
+/** The extremes a node's own bounds allow (a value the other side may exclude). */
+function inside(node: SchemaNode, step: number): number[] {
+  const out: number[] = [];
+  if (node.minimum) out.push(node.minimum.exclusive ? node.minimum.value + step : node.minimum.value);
+  if (node.maximum) out.push(node.maximum.exclusive ? node.maximum.value - step : node.maximum.value);
+  return out;
 }
 
 /** Values just past a bound (on the side the bound excludes). */

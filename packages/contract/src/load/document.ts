@@ -28,16 +28,15 @@ export interface ContractDocument {
 
 /** Depth and size of a parsed JSON value, iteratively (JSON.parse accepts any nesting). */
 function checkJsonLimits(value: unknown, file: string, limits: ContractLimits): void {
-  const stack: [unknown, number][] = [[value, 1]];
+  const values: unknown[] = [value];
+  const levels: number[] = [1];
   let nodes = 0;
-  while (stack.length > 0) {
-    const [v, level] = stack.pop()!;
-    if (++nodes > limits.maxNodes) {
-      throw new GateError(`${file} has more than ${limits.maxNodes} values`, {
-        location: { file },
-        hint: LIMIT_HINT,
-      });
-    }
+  const tooMany = () =>
+    new GateError(`${file} has more than ${limits.maxNodes} values`, { location: { file }, hint: LIMIT_HINT });
+  while (values.length > 0) {
+    const v = values.pop();
+    const level = levels.pop()!;
+    if (++nodes > limits.maxNodes) throw tooMany();
     if (v === null || typeof v !== "object") continue;
     if (level > limits.maxDepth) {
       throw new GateError(`nesting is deeper than ${limits.maxDepth} levels`, {
@@ -45,8 +44,13 @@ function checkJsonLimits(value: unknown, file: string, limits: ContractLimits): 
         hint: LIMIT_HINT,
       });
     }
-    if (Array.isArray(v)) for (const child of v) stack.push([child, level + 1]);
-    else for (const key in v) stack.push([(v as Record<string, unknown>)[key], level + 1]);
+    const children = Array.isArray(v) ? v : Object.values(v);
+    for (const child of children) {
+      if (child !== null && typeof child === "object") {
+        values.push(child);
+        levels.push(level + 1);
+      } else if (++nodes > limits.maxNodes) throw tooMany();
+    }
   }
 }
 

@@ -3,7 +3,7 @@
  * schemas at each position go to the shared direction-aware schema comparer.
  */
 import type { CounterExample } from "../change.js";
-import { exampleOf } from "../counter-example/examples.js";
+import { effectiveTypes, exampleOf } from "../counter-example/examples.js";
 import { RequestEnvelope, ResponseEnvelope } from "../counter-example/envelope.js";
 import type { Envelope } from "../counter-example/plan.js";
 import { SchemaComparer } from "../json-schema/compare.js";
@@ -170,7 +170,12 @@ function diffParameters(ctx: Ctx, b: Operation, h: Operation, add: Add): void {
     } else if (bp.required && !hp.required) {
       add("request-parameter-became-optional", `${paramLabel(hp)} became optional`, { base: bp.place, head: hp.place, path });
     }
-    if (bp.style !== hp.style || bp.explode !== hp.explode) {
+    // Style and explode only change how arrays and objects are written on the wire.
+    const structured = (schema: Parameter["schema"]) => {
+      const types = effectiveTypes(schema);
+      return !types || types.has("array") || types.has("object");
+    };
+    if ((bp.style !== hp.style || bp.explode !== hp.explode) && (structured(bp.schema) || structured(hp.schema))) {
       add(
         "request-parameter-serialization-changed",
         `${paramLabel(hp)} is serialised differently (style ${bp.style}→${hp.style}, explode ${bp.explode}→${hp.explode})`,

@@ -56,10 +56,11 @@ export function diffSecurity(b: Operation, h: Operation, add: Add): void {
       }
       continue;
     }
-    const stricter = h.security.find((x) => sameSchemes(x, alt) && satisfiedBy(alt, x));
+    const stricter = h.security.find((x) => satisfiedBy(alt, x));
     if (stricter) {
       consumed.add(stricter);
-      add("security-scope-added", `${describe(alt)} is no longer enough: needs ${describe(stricter)}`, { base: b.securityPlace, head: h.securityPlace, path });
+      const rule = sameSchemes(stricter, alt) ? "security-scope-added" : "security-requirement-removed";
+      add(rule, `${describe(alt)} is no longer enough: needs ${describe(stricter)}`, { base: b.securityPlace, head: h.securityPlace, path });
     } else {
       add("security-requirement-removed", `${describe(alt)} no longer accepted`, { base: b.securityPlace, head: h.securityPlace, path });
     }

@@ -138,7 +138,7 @@ class MessageDiff {
   }
 
   private compare(bf: ProtoField, hf: ProtoField): void {
-    const of = `${this.h.name}`;
+    const of = this.h.name;
     if (bf.name !== hf.name) {
       const moved = this.headByName.get(bf.name);
       if (moved) {

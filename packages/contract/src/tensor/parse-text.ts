@@ -132,15 +132,9 @@ class SignatureReader {
     const entry = value as Record<string, unknown>;
     const name = this.name(entry.name, [...path, "name"], "name");
     const dtype = normalizeDType(this.name(entry.dtype, [...path, "dtype"], "dtype"));
-    if (!Object.hasOwn(entry, "shape")) {
-      this.fail(
-        path,
-        `tensor ${name} has no shape`,
-        "write shape: [N, 4] (or shape: null when the rank is unknown)",
-      );
-    }
+    // As in validate-artifact's model card: an omitted shape, like null, means the rank is unknown.
     const shape = entry.shape;
-    if (shape === null) return { name, dtype, shape: null };
+    if (shape === null || shape === undefined) return { name, dtype, shape: null };
     if (!Array.isArray(shape))
       this.fail([...path, "shape"], `shape must be a list or null, got ${describe(shape)}`);
     if (shape.length > this.limits.maxRank) {

@@ -473,7 +473,12 @@ function headline(
   }
   if (warned.length > 0) return `all must-pass checks passed; ${warned.length} warning(s): ${list(warned)}`;
   const vs = paired ? ` against the baseline (${n} paired items, ${confidence} intervals)` : ` (${n} items)`;
-  return checks.length === 1 ? `the only check passed${vs}` : `all ${checks.length} checks passed${vs}`;
+  // Checks not judged (small slices, comparisons without a baseline) are not counted as passed.
+  const judged = checks.filter((c) => c.status !== "skip").length;
+  const unjudged = checks.length - judged;
+  if (judged === 0) return `no check could be judged${vs}`;
+  if (unjudged === 0) return judged === 1 ? `the only check passed${vs}` : `all ${judged} checks passed${vs}`;
+  return `${judged === 1 ? "1 check passed" : `all ${judged} judged checks passed`}${vs}; ${unjudged} not judged`;
 }
 
 function mismatchFindings(

@@ -69,7 +69,9 @@ export class ArchiveIndex {
       } catch (e) {
         await rm(temporaryDir, { recursive: true, force: true });
         if (isGateError(e)) throw e;
-        throw new GateError(`image archive ${path} is not valid gzip data: ${(e as Error).message}`, { cause: e });
+        throw new GateError(`image archive ${path} is not valid gzip data: ${(e as Error).message}`, {
+          cause: e,
+        });
       }
     }
     try {
@@ -86,10 +88,12 @@ export class ArchiveIndex {
     let current = normalizeMemberName(name);
     for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
       const member = current === undefined ? undefined : this.members.get(current);
-      if (!member || member.type !== "link") return member;
+      if (member?.type !== "link") return member;
       current = member.target;
     }
-    throw new GateError(`image archive ${this.path}: member ${name} is a chain of more than ${MAX_LINK_HOPS} links`);
+    throw new GateError(
+      `image archive ${this.path}: member ${name} is a chain of more than ${MAX_LINK_HOPS} links`,
+    );
   }
 
   has(name: string): boolean {
@@ -101,7 +105,9 @@ export class ArchiveIndex {
     if (!member) return undefined;
     if (member.type !== "file") throw new GateError(`${what}: ${name} in ${this.path} is not a regular file`);
     if (member.size > maxBytes) {
-      throw new GateError(`${what} is ${formatBytes(member.size)}, over the limit of ${formatBytes(maxBytes)}`);
+      throw new GateError(
+        `${what} is ${formatBytes(member.size)}, over the limit of ${formatBytes(maxBytes)}`,
+      );
     }
     return this.readRange(member.offset, member.size);
   }
@@ -134,7 +140,9 @@ export class ArchiveIndex {
 
 async function isGzip(path: string): Promise<boolean> {
   const handle = await open(path, "r").catch((e: NodeJS.ErrnoException) => {
-    throw new GateError(`cannot read image archive ${path}: ${e.code ?? e.message}`, { location: { file: path } });
+    throw new GateError(`cannot read image archive ${path}: ${e.code ?? e.message}`, {
+      location: { file: path },
+    });
   });
   try {
     const head = Buffer.alloc(2);
@@ -151,7 +159,11 @@ function normalizeMemberName(name: string): string | undefined {
   return normalized.replace(/\/$/, "");
 }
 
-async function indexMembers(file: string, shown: string, limits: ImageLimits): Promise<Map<string, ArchiveMember>> {
+async function indexMembers(
+  file: string,
+  shown: string,
+  limits: ImageLimits,
+): Promise<Map<string, ArchiveMember>> {
   const members = new Map<string, ArchiveMember>();
   const extract = tarExtract();
   const reading = (pipeline as (...streams: unknown[]) => Promise<void>)(
@@ -174,14 +186,19 @@ async function indexMembers(file: string, shown: string, limits: ImageLimits): P
       const name = normalizeMemberName(header.name);
       if (name === undefined) continue;
       if (typeof header.byteOffset !== "number") {
-        throw new GateError("the installed tar-stream does not report entry offsets; archives cannot be indexed");
+        throw new GateError(
+          "the installed tar-stream does not report entry offsets; archives cannot be indexed",
+        );
       }
       const size = header.size ?? 0;
       if (header.type === "symlink" || header.type === "link") {
         const link = header.linkname ?? "";
         // Symlinks are relative to their directory; hard links to the archive root.
-        const target = normalizeMemberName(header.type === "symlink" ? posix.join(posix.dirname(name), link) : link);
-        if (target !== undefined) members.set(name, { name, offset: header.byteOffset, size: 0, type: "link", target });
+        const target = normalizeMemberName(
+          header.type === "symlink" ? posix.join(posix.dirname(name), link) : link,
+        );
+        if (target !== undefined)
+          members.set(name, { name, offset: header.byteOffset, size: 0, type: "link", target });
         continue;
       }
       const type = header.type === "file" || header.type === "contiguous-file" ? "file" : "other";

@@ -30,13 +30,15 @@ class ArchiveBlobSource implements BlobSource {
   private member(blob: BlobRef, what: string) {
     const { algorithm, hex } = parseDigest(blob.digest, what);
     const member = this.archive.get(`blobs/${algorithm}/${hex}`);
-    if (!member || member.type !== "file") {
+    if (member?.type !== "file") {
       throw new GateError(`${what}: blob ${blob.digest} is missing from ${this.description}`, {
         hint: "the archive is incomplete; export the image again",
       });
     }
     if (blob.size !== undefined && member.size !== blob.size) {
-      throw new GateError(`${what}: blob ${blob.digest} is ${member.size} bytes; its descriptor says ${blob.size}`);
+      throw new GateError(
+        `${what}: blob ${blob.digest} is ${member.size} bytes; its descriptor says ${blob.size}`,
+      );
     }
     return member;
   }
@@ -44,7 +46,9 @@ class ArchiveBlobSource implements BlobSource {
   async readBlob(blob: BlobRef, what: string, maxBytes: number): Promise<Buffer> {
     const member = this.member(blob, what);
     if (member.size > maxBytes) {
-      throw new GateError(`${what} is ${formatBytes(member.size)}, over the limit of ${formatBytes(maxBytes)}`);
+      throw new GateError(
+        `${what} is ${formatBytes(member.size)}, over the limit of ${formatBytes(maxBytes)}`,
+      );
     }
     const bytes = await this.archive.readRange(member.offset, member.size);
     verifyBytes(bytes, blob.digest, what);
@@ -89,7 +93,10 @@ export async function openArchiveImage(path: string, options: ArchiveOpenOptions
       format
         ? `${path} is not a ${format === "docker-archive" ? "docker save" : "OCI"} archive (it has no ${format === "docker-archive" ? "manifest.json" : "oci-layout and index.json"})`
         : `${path} is a tar archive but neither a docker save tarball nor an OCI archive`,
-      { hint: "expected the output of `docker save`, `skopeo copy ... docker-archive:` or `... oci-archive:`", location: { file: path } },
+      {
+        hint: "expected the output of `docker save`, `skopeo copy ... docker-archive:` or `... oci-archive:`",
+        location: { file: path },
+      },
     );
   } catch (e) {
     await archive.close();
@@ -106,17 +113,27 @@ function sameRepoTag(written: string, wanted: string): boolean {
 async function openDockerArchive(archive: ArchiveIndex, options: ArchiveOpenOptions): Promise<ImageSource> {
   const where = `docker archive ${archive.path}`;
   const { limits } = options;
-  const manifestBytes = await archive.read("manifest.json", limits.maxManifestBytes, `${where} manifest.json`);
+  const manifestBytes = await archive.read(
+    "manifest.json",
+    limits.maxManifestBytes,
+    `${where} manifest.json`,
+  );
   const images = parseDockerArchiveManifest(manifestBytes!, `${where} manifest.json`);
   const tagsOf = (i: (typeof images)[number]) => i.RepoTags ?? [];
-  const candidates = options.tag ? images.filter((i) => tagsOf(i).some((t) => sameRepoTag(t, options.tag!))) : images;
+  const candidates = options.tag
+    ? images.filter((i) => tagsOf(i).some((t) => sameRepoTag(t, options.tag!)))
+    : images;
   if (candidates.length !== 1) {
     const tags = images.flatMap(tagsOf);
     throw new GateError(
       candidates.length === 0
         ? `${where} has ${options.tag ? `no image tagged "${options.tag}"` : "no images"}`
         : `${where} holds ${candidates.length} images; say which one`,
-      { hint: tags.length ? `write docker-archive:PATH:NAME:TAG with one of: ${tags.join(", ")}` : "the archive names no tags" },
+      {
+        hint: tags.length
+          ? `write docker-archive:PATH:NAME:TAG with one of: ${tags.join(", ")}`
+          : "the archive names no tags",
+      },
     );
   }
   const image = candidates[0]!;
@@ -135,7 +152,7 @@ async function openDockerArchive(archive: ArchiveIndex, options: ArchiveOpenOpti
   const layers: LayerSpec[] = [];
   for (const [index, name] of image.Layers.entries()) {
     const member = archive.get(name);
-    if (!member || member.type !== "file") {
+    if (member?.type !== "file") {
       throw new GateError(`${where}: layer ${index + 1} (${name}) is missing from the archive`);
     }
     const head = await archive.readRange(member.offset, Math.min(4, member.size));
@@ -145,7 +162,12 @@ async function openDockerArchive(archive: ArchiveIndex, options: ArchiveOpenOpti
       index,
       digest: diffId,
       size: member.size,
-      mediaType: compression === "gzip" ? `${MEDIA_DOCKER_LAYER}.gzip` : compression === "zstd" ? `${MEDIA_DOCKER_LAYER}.zstd` : MEDIA_DOCKER_LAYER,
+      mediaType:
+        compression === "gzip"
+          ? `${MEDIA_DOCKER_LAYER}.gzip`
+          : compression === "zstd"
+            ? `${MEDIA_DOCKER_LAYER}.zstd`
+            : MEDIA_DOCKER_LAYER,
       diffId,
     };
     const step = steps.length === image.Layers.length ? steps[index]?.createdBy : undefined;

@@ -84,7 +84,9 @@ export class VerifyTap extends Transform {
     const expected = this.options.expectedSize;
     if (expected !== undefined && this.bytes > expected) {
       callback(
-        new GateError(`${this.options.what} is longer than the ${formatBytes(expected)} its descriptor declares`),
+        new GateError(
+          `${this.options.what} is longer than the ${formatBytes(expected)} its descriptor declares`,
+        ),
       );
       return;
     }

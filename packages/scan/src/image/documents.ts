@@ -111,7 +111,11 @@ function parseJsonBytes(bytes: Uint8Array, what: string): unknown {
  * Decide whether bytes hold an index or an image manifest. The media type comes from the descriptor or
  * the HTTP response; older documents omit it in the body, so the shape decides when nothing else does.
  */
-export function parseManifestDocument(bytes: Uint8Array, declaredMediaType: string | undefined, what: string) {
+export function parseManifestDocument(
+  bytes: Uint8Array,
+  declaredMediaType: string | undefined,
+  what: string,
+) {
   const value = parseJsonBytes(bytes, what);
   const record = (value && typeof value === "object" ? value : {}) as Record<string, unknown>;
   const inBody = typeof record.mediaType === "string" ? record.mediaType : undefined;
@@ -134,11 +138,16 @@ export function parseManifestDocument(bytes: Uint8Array, declaredMediaType: stri
     return { kind: "index", mediaType: mediaType || MEDIA.ociIndex, document } satisfies ManifestDocument;
   }
   const isManifest =
-    mediaType === MEDIA.ociManifest || mediaType === MEDIA.dockerManifest || (!mediaType && "layers" in record);
+    mediaType === MEDIA.ociManifest ||
+    mediaType === MEDIA.dockerManifest ||
+    (!mediaType && "layers" in record);
   if (!isManifest) {
-    throw new GateError(`${what} has media type "${mediaType}", which is neither an image manifest nor an index`, {
-      hint: "point at a container image (an artifact such as a Helm chart or signature is not scanned)",
-    });
+    throw new GateError(
+      `${what} has media type "${mediaType}", which is neither an image manifest nor an index`,
+      {
+        hint: "point at a container image (an artifact such as a Helm chart or signature is not scanned)",
+      },
+    );
   }
   const document = parseWith(manifestSchema, value, what, "an image manifest");
   return { kind: "manifest", mediaType: mediaType || MEDIA.ociManifest, document } satisfies ManifestDocument;

@@ -7,9 +7,12 @@ import { GateError } from "@mlgate/core";
  */
 export function normalizeEntryPath(name: string, what: string, maxLength: number): string | null {
   if (name.length > maxLength) {
-    throw new GateError(`${what}: an entry name is ${name.length} characters long, over the limit of ${maxLength}`, {
-      hint: "the layer is malformed or hostile",
-    });
+    throw new GateError(
+      `${what}: an entry name is ${name.length} characters long, over the limit of ${maxLength}`,
+      {
+        hint: "the layer is malformed or hostile",
+      },
+    );
   }
   // Some writers (umoci) name the root directory itself "/"; that is the root, not an absolute path.
   if (/^[/.]+$/.test(name) && !name.includes("..")) return null;
@@ -36,7 +39,9 @@ export function normalizeEntryPath(name: string, what: string, maxLength: number
 
 /** Entry names in messages: control characters shown escaped, long names shortened. */
 export function printable(name: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping them is the point
-  const escaped = name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  const escaped = name.replace(
+    /[\u0000-\u001f\u007f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
   return escaped.length > 200 ? `${escaped.slice(0, 197)}...` : escaped;
 }

@@ -1,3 +1,4 @@
+export { shortDigest } from "./digest.js";
 export { DEFAULT_IMAGE_LIMITS, formatBytes, resolveImageLimits } from "./limits.js";
 export { openImage } from "./open-image.js";
 export { DEFAULT_PLATFORM, formatPlatform, parsePlatform } from "./platform.js";
@@ -9,7 +10,6 @@ export {
   type RegistryReference,
 } from "./reference.js";
 export { parseChallenges } from "./registry/challenge.js";
-export { shortDigest } from "./digest.js";
 export type {
   HistoryEntry,
   ImageConfig,

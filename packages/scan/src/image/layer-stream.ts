@@ -2,13 +2,13 @@ import type { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { GateError, isGateError } from "@mlgate/core";
-import { extract as tarExtract, type Header } from "tar-stream";
+import { type Header, extract as tarExtract } from "tar-stream";
 import { VerifyTap } from "./digest.js";
-import { EntryReader } from "./entry-reader.js";
 import { normalizeEntryPath, printable } from "./entry-path.js";
+import { EntryReader } from "./entry-reader.js";
 import { formatBytes } from "./limits.js";
-import { TarTail } from "./tar-tail.js";
 import type { Compression } from "./media-types.js";
+import { TarTail } from "./tar-tail.js";
 import type { ImageLimits, TarEntry, TarEntryType } from "./types.js";
 
 /** Everything needed to stream one layer: where its bytes come from and what they must hash to. */
@@ -45,9 +45,12 @@ function decompressor(compression: Compression, what: string): Transform | undef
   if (compression === "zstd") {
     const create = (zlib as ZstdZlib).createZstdDecompress;
     if (typeof create !== "function") {
-      throw new GateError(`${what} is zstd-compressed, and this Node.js ${process.version} has no zstd decoder`, {
-        hint: "run on Node.js 22.15 or newer (the action's node24 runtime has one), or push the image with gzip layers",
-      });
+      throw new GateError(
+        `${what} is zstd-compressed, and this Node.js ${process.version} has no zstd decoder`,
+        {
+          hint: "run on Node.js 22.15 or newer (the action's node24 runtime has one), or push the image with gzip layers",
+        },
+      );
     }
     return create();
   }
@@ -59,7 +62,10 @@ function layerError(e: unknown, plan: LayerPlan): GateError {
   if (isGateError(e)) return e as GateError;
   const message = e instanceof Error ? e.message : String(e);
   const code = (e as NodeJS.ErrnoException | undefined)?.code ?? "";
-  if (code.startsWith("Z_") || /incorrect header check|unexpected end of file|invalid (?:block|distance|stored)/i.test(message)) {
+  if (
+    code.startsWith("Z_") ||
+    /incorrect header check|unexpected end of file|invalid (?:block|distance|stored)/i.test(message)
+  ) {
     return new GateError(`${plan.what} is not valid ${plan.compression} data: ${message}`, {
       hint: "the blob is damaged or its media type names the wrong compression",
       cause: e,
@@ -113,9 +119,10 @@ export async function* readLayerEntries(plan: LayerPlan, budget: ImageBudget): A
       onBytes: (length) => {
         budget.uncompressedBytes += length;
         if (budget.uncompressedBytes > limits.maxImageUncompressedBytes) {
-          throw overLimit("the image's uncompressed layers together", "maxImageUncompressedBytes")(
-            limits.maxImageUncompressedBytes,
-          );
+          throw overLimit(
+            "the image's uncompressed layers together",
+            "maxImageUncompressedBytes",
+          )(limits.maxImageUncompressedBytes);
         }
       },
     }),
@@ -124,9 +131,11 @@ export async function* readLayerEntries(plan: LayerPlan, budget: ImageBudget): A
   const extract = tarExtract();
   let failure: unknown;
   // tar-stream's extractor is a streamx Writable; Node's pipeline drives it like any other stream.
-  const flowing = (pipeline as (...streams: unknown[]) => Promise<void>)(...stages, extract).catch((e: unknown) => {
-    failure ??= e;
-  });
+  const flowing = (pipeline as (...streams: unknown[]) => Promise<void>)(...stages, extract).catch(
+    (e: unknown) => {
+      failure ??= e;
+    },
+  );
   let finished = false;
   let count = 0;
   try {
@@ -163,11 +172,16 @@ export async function* readLayerEntries(plan: LayerPlan, budget: ImageBudget): A
       if (type === "symlink" || type === "hardlink") {
         if (!link) throw new GateError(`${plan.what}: link "${printable(path)}" has no target`);
         if (link.length > limits.maxPathLength) {
-          throw new GateError(`${plan.what}: the target of "${printable(path)}" is over ${limits.maxPathLength} characters`);
+          throw new GateError(
+            `${plan.what}: the target of "${printable(path)}" is over ${limits.maxPathLength} characters`,
+          );
         }
         const target =
-          type === "hardlink" ? normalizeEntryPath(link, `${plan.what}: hard link "${printable(path)}"`, limits.maxPathLength) : link;
-        if (target === null) throw new GateError(`${plan.what}: hard link "${printable(path)}" points at the root`);
+          type === "hardlink"
+            ? normalizeEntryPath(link, `${plan.what}: hard link "${printable(path)}"`, limits.maxPathLength)
+            : link;
+        if (target === null)
+          throw new GateError(`${plan.what}: hard link "${printable(path)}" points at the root`);
         out.linkTarget = target;
       }
       yield out;

@@ -16,13 +16,17 @@ async function readBounded(path: string, maxBytes: number, what: string): Promis
     handle = await open(path, "r");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new GateError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+    throw new GateError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      cause: e,
+    });
   }
   try {
     const info = await handle.stat();
     if (!info.isFile()) throw new GateError(`${what} ${path} is not a regular file`);
     if (info.size > maxBytes) {
-      throw new GateError(`${what} ${path} is ${formatBytes(info.size)}, over the limit of ${formatBytes(maxBytes)}`);
+      throw new GateError(
+        `${what} ${path} is ${formatBytes(info.size)}, over the limit of ${formatBytes(maxBytes)}`,
+      );
     }
     const buffer = Buffer.alloc(info.size);
     const { bytesRead } = await handle.read(buffer, 0, info.size, 0);

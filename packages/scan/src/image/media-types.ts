@@ -22,7 +22,10 @@ export const MANIFEST_ACCEPT = [
 
 export type Compression = "gzip" | "zstd" | "none";
 
-export type LayerKind = { kind: "layer"; compression: Compression } | { kind: "foreign" } | { kind: "unknown" };
+export type LayerKind =
+  | { kind: "layer"; compression: Compression }
+  | { kind: "foreign" }
+  | { kind: "unknown" };
 
 /** How a layer blob is stored, from its media type. */
 export function classifyLayer(mediaType: string): LayerKind {

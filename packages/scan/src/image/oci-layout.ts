@@ -31,7 +31,7 @@ function tagOf(d: Descriptor): string | undefined {
 
 function matchesTag(d: Descriptor, tag: string): boolean {
   const name = tagOf(d);
-  return name === tag || (name !== undefined && name.endsWith(`:${tag}`));
+  return name === tag || name?.endsWith(`:${tag}`) === true;
 }
 
 /** Open the image an OCI layout's index.json names (by tag, by platform, or the only one there). */
@@ -65,14 +65,23 @@ export async function imageFromOciLayout(
   if (candidates.length === 1) {
     root = candidates[0]!;
   } else if (candidates.length > 1 && candidates.every((d) => d.platform)) {
-    root = selectPlatform(candidates, parsePlatform(options.platform ?? DEFAULT_PLATFORM), `${where} index.json`, !!options.platform);
+    root = selectPlatform(
+      candidates,
+      parsePlatform(options.platform ?? DEFAULT_PLATFORM),
+      `${where} index.json`,
+      !!options.platform,
+    );
   } else {
     const tags = candidates.map(tagOf).filter((t): t is string => !!t);
     throw new GateError(
       candidates.length === 0
         ? `${where} holds no images`
         : `${where} holds ${candidates.length} images; say which one with a tag`,
-      { hint: tags.length ? `write oci:DIR:TAG with one of: ${tags.join(", ")}` : "the layout's index.json names no tags" },
+      {
+        hint: tags.length
+          ? `write oci:DIR:TAG with one of: ${tags.join(", ")}`
+          : "the layout's index.json names no tags",
+      },
     );
   }
   const fetch = async (d: Descriptor): Promise<ManifestBytes> => {

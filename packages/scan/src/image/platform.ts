@@ -23,7 +23,11 @@ export function parsePlatform(text: string): PlatformSpec {
   return variant ? { os, architecture, variant } : { os, architecture };
 }
 
-export function formatPlatform(platform: { os?: string; architecture?: string; variant?: string }): string | undefined {
+export function formatPlatform(platform: {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+}): string | undefined {
   if (!platform.os || !platform.architecture) return undefined;
   return [platform.os, platform.architecture, platform.variant].filter(Boolean).join("/");
 }

@@ -57,7 +57,8 @@ export function parseRegistryReference(text: string): RegistryReference {
   if (registry === "docker.io" || registry === "index.docker.io") registry = DOCKER_HUB;
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
   for (const part of parts) {
-    if (!COMPONENT.test(part)) throw fail(`repository part "${part}" must be lowercase letters, digits and separators`);
+    if (!COMPONENT.test(part))
+      throw fail(`repository part "${part}" must be lowercase letters, digits and separators`);
   }
   const repository = parts.join("/");
   if (repository.length > 255) throw fail("the repository name is longer than 255 characters");
@@ -99,7 +100,8 @@ function looksLikePath(text: string): boolean {
 
 /** Decide what a user's image argument names: a registry image, an OCI layout or an image tarball. */
 export async function locateImage(text: string): Promise<ImageLocator> {
-  if (!text.trim()) throw new GateError("no image given", { hint: "pass a registry reference, an OCI layout or a tarball" });
+  if (!text.trim())
+    throw new GateError("no image given", { hint: "pass a registry reference, an OCI layout or a tarball" });
   const prefixed = /^(oci|oci-archive|docker-archive):(.+)$/.exec(text);
   if (prefixed) {
     const [, scheme, rest] = prefixed;
@@ -111,7 +113,12 @@ export async function locateImage(text: string): Promise<ImageLocator> {
       return { kind: "oci-layout", dir: absolute, ...(tag ? { tag } : {}) };
     }
     if (onDisk !== "file") throw notFound(text, path, "an image tarball");
-    return { kind: "archive", path: absolute, format: scheme as "oci-archive" | "docker-archive", ...(tag ? { tag } : {}) };
+    return {
+      kind: "archive",
+      path: absolute,
+      format: scheme as "oci-archive" | "docker-archive",
+      ...(tag ? { tag } : {}),
+    };
   }
   if (!text.startsWith("docker://")) {
     const onDisk = await kindOnDisk(text);

@@ -54,10 +54,17 @@ export async function chooseImageManifest(
         ...(indexPlatform ? { indexPlatform } : {}),
       };
     }
-    const chosen = selectPlatform(parsed.document.manifests, wanted, `${options.what} index`, options.platform !== undefined);
+    const chosen = selectPlatform(
+      parsed.document.manifests,
+      wanted,
+      `${options.what} index`,
+      options.platform !== undefined,
+    );
     indexDigest ??= current.digest;
     if (chosen.platform) indexPlatform = formatPlatform(chosen.platform);
-    options.log?.(`picked ${indexPlatform ?? "the only image"} (${shortDigest(chosen.digest)}) from the index`);
+    options.log?.(
+      `picked ${indexPlatform ?? "the only image"} (${shortDigest(chosen.digest)}) from the index`,
+    );
     current = await fetchChild(chosen);
   }
   throw new GateError(`${options.what}: indexes nest more than ${MAX_INDEX_DEPTH} deep`);
@@ -183,12 +190,17 @@ export async function imageFromManifest(
   const manifest = chosen.document;
   const configType = manifest.config.mediaType;
   if (configType !== MEDIA.ociConfig && configType !== MEDIA.dockerConfig) {
-    throw new GateError(`${base.reference} is not a container image: its config has media type "${configType}"`, {
-      hint: "point at a container image (artifacts such as Helm charts, signatures or SBOMs are not scanned)",
-    });
+    throw new GateError(
+      `${base.reference} is not a container image: its config has media type "${configType}"`,
+      {
+        hint: "point at a container image (artifacts such as Helm charts, signatures or SBOMs are not scanned)",
+      },
+    );
   }
   if (manifest.layers.length > base.limits.maxLayers) {
-    throw new GateError(`${base.reference} has ${manifest.layers.length} layers, over the limit of ${base.limits.maxLayers}`);
+    throw new GateError(
+      `${base.reference} has ${manifest.layers.length} layers, over the limit of ${base.limits.maxLayers}`,
+    );
   }
   const configWhat = `${base.reference} config ${shortDigest(manifest.config.digest)}`;
   const configBytes = await source.readBlob(manifest.config, configWhat, base.limits.maxConfigBytes);

@@ -9,7 +9,10 @@ function headerSize(header: Buffer): number {
     for (let i = 125; i < 136; i++) value = value * 256 + header[i]!;
     return value;
   }
-  const text = header.toString("latin1", 124, 136).replace(/[\0 ]+$/g, "").trim();
+  const text = header
+    .toString("latin1", 124, 136)
+    .replace(/[\0 ]+$/g, "")
+    .trim();
   const value = Number.parseInt(text || "0", 8);
   return Number.isFinite(value) && value >= 0 ? value : 0;
 }
@@ -56,7 +59,8 @@ export class TarTail extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    const endsAtData = this.headerFill === 0 && this.position === this.dataEnd && this.position < this.nextHeader;
+    const endsAtData =
+      this.headerFill === 0 && this.position === this.dataEnd && this.position < this.nextHeader;
     if (!this.extendedHeaders && endsAtData) {
       this.push(Buffer.alloc(this.nextHeader - this.position + 2 * BLOCK));
     }

@@ -35,7 +35,13 @@ function osOf(tree: MergedTree<FileRecord>): OsRelease | undefined {
   return undefined;
 }
 
-function toPackage(raw: RawPackage, evidence: Evidence, path: string, layer: string, distro: Distro): Package {
+function toPackage(
+  raw: RawPackage,
+  evidence: Evidence,
+  path: string,
+  layer: string,
+  distro: Distro,
+): Package {
   const base = { layer, path, evidence, ...(raw.optional ? { optional: true } : {}) };
   const source = {
     ...(raw.sourceName ? { sourceName: raw.sourceName } : {}),
@@ -56,7 +62,15 @@ function toPackage(raw: RawPackage, evidence: Evidence, path: string, layer: str
         version: raw.version,
         qualifiers: { arch: raw.arch, distro: release ? `${distroId}-${release}` : undefined },
       });
-      return { name: raw.name, version: raw.version, ecosystem, purl, ...source, ...base, ...(release ? { distroRelease: release } : {}) };
+      return {
+        name: raw.name,
+        version: raw.version,
+        ecosystem,
+        purl,
+        ...source,
+        ...base,
+        ...(release ? { distroRelease: release } : {}),
+      };
     }
     case "apk-installed": {
       const version = distro.alpineVersion ?? (distro.os?.id === "alpine" ? distro.os.versionId : undefined);
@@ -68,15 +82,35 @@ function toPackage(raw: RawPackage, evidence: Evidence, path: string, layer: str
         version: raw.version,
         qualifiers: { arch: raw.arch, distro: version },
       });
-      return { name: raw.name, version: raw.version, ecosystem: "Alpine", purl, ...source, ...base, ...(branch ? { distroRelease: branch } : {}) };
+      return {
+        name: raw.name,
+        version: raw.version,
+        ecosystem: "Alpine",
+        purl,
+        ...source,
+        ...base,
+        ...(branch ? { distroRelease: branch } : {}),
+      };
     }
     case "npm-lockfile":
     case "npm-package-json":
-      return { name: raw.name, version: raw.version, ecosystem: "npm", purl: npmPurl(raw.name, raw.version), ...base };
+      return {
+        name: raw.name,
+        version: raw.version,
+        ecosystem: "npm",
+        purl: npmPurl(raw.name, raw.version),
+        ...base,
+      };
     case "python-dist-info":
     case "python-egg-info":
     case "requirements-txt":
-      return { name: raw.name, version: raw.version, ecosystem: "PyPI", purl: pypiPurl(raw.name, raw.version), ...base };
+      return {
+        name: raw.name,
+        version: raw.version,
+        ecosystem: "PyPI",
+        purl: pypiPurl(raw.name, raw.version),
+        ...base,
+      };
   }
 }
 
@@ -108,7 +142,10 @@ export function assembleInventory(
 ): Inventory {
   const os = osOf(tree);
   const alpine = findRecord(tree, "etc/alpine-release");
-  const distro: Distro = { ...(os ? { os } : {}), ...(alpine?.kind === "alpine-release" ? { alpineVersion: alpine.version } : {}) };
+  const distro: Distro = {
+    ...(os ? { os } : {}),
+    ...(alpine?.kind === "alpine-release" ? { alpineVersion: alpine.version } : {}),
+  };
   const digestOf = (index: number) => image.layers[index]?.digest ?? "";
   const found: Package[] = [];
   const modelFiles: ModelFile[] = [];
@@ -119,14 +156,22 @@ export function assembleInventory(
     const layer = digestOf(node.layer);
     switch (record.kind) {
       case "packages":
-        for (const raw of record.packages) found.push(toPackage(raw, record.evidence, path, digestOf(raw.introducedAt), distro));
+        for (const raw of record.packages)
+          found.push(toPackage(raw, record.evidence, path, digestOf(raw.introducedAt), distro));
         break;
       case "requirements":
         for (const raw of record.pinned) found.push(toPackage(raw, "requirements-txt", path, layer, distro));
         for (const u of record.unpinned) unpinned.push({ ...u, path, layer });
         break;
       case "model":
-        modelFiles.push({ path, layer, format: record.format, size: record.size, sha256: record.sha256, containsPickle: record.containsPickle });
+        modelFiles.push({
+          path,
+          layer,
+          format: record.format,
+          size: record.size,
+          sha256: record.sha256,
+          containsPickle: record.containsPickle,
+        });
         break;
       case "note":
         notes.push({ ...record.note, path, layer });
@@ -146,7 +191,11 @@ export function assembleInventory(
     return true;
   });
   packages.sort(
-    (a, b) => compare(a.ecosystem, b.ecosystem) || compare(a.name, b.name) || compare(a.version, b.version) || compare(a.path, b.path),
+    (a, b) =>
+      compare(a.ecosystem, b.ecosystem) ||
+      compare(a.name, b.name) ||
+      compare(a.version, b.version) ||
+      compare(a.path, b.path),
   );
   modelFiles.sort((a, b) => compare(a.path, b.path));
   unpinned.sort((a, b) => compare(a.path, b.path) || a.line - b.line);

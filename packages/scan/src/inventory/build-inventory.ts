@@ -25,7 +25,9 @@ const OPAQUE = ".wh..wh..opq";
 
 /** Every directory on the way to a well-known file: a symlink written at one of them can move the file. */
 const WELL_KNOWN_PREFIXES = new Set(
-  Object.keys(WELL_KNOWN).flatMap((path) => path.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/"))),
+  Object.keys(WELL_KNOWN).flatMap((path) =>
+    path.split("/").map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+  ),
 );
 
 /**
@@ -61,10 +63,16 @@ const WHITEOUT = ".wh.";
  * OS and language packages (with the layer that introduced each), model files, the OS release. Layers
  * are streamed; only package files (bounded) and the first bytes of other files are read into memory.
  */
-export async function buildInventory(image: ImageSource, options: BuildInventoryOptions = {}): Promise<Inventory> {
+export async function buildInventory(
+  image: ImageSource,
+  options: BuildInventoryOptions = {},
+): Promise<Inventory> {
   const limits = resolveInventoryLimits(options.limits);
   const started = Date.now();
-  const tree = new MergedTree<FileRecord>({ maxNodes: limits.maxTreeNodes, maxSymlinkHops: limits.maxSymlinkHops });
+  const tree = new MergedTree<FileRecord>({
+    maxNodes: limits.maxTreeNodes,
+    maxSymlinkHops: limits.maxSymlinkHops,
+  });
   const aliases = new WellKnownAliases(tree);
   const stats = { entries: 0, bytes: 0, durationMs: 0 };
   for (const layer of image.layers) {
@@ -73,9 +81,12 @@ export async function buildInventory(image: ImageSource, options: BuildInventory
       stats.entries++;
       stats.bytes += entry.size;
       if (Date.now() - started > limits.maxDurationMs) {
-        throw new GateError(`reading ${image.reference} took longer than ${Math.round(limits.maxDurationMs / 1000)} s`, {
-          hint: "raise limits.maxDurationMs for very large images",
-        });
+        throw new GateError(
+          `reading ${image.reference} took longer than ${Math.round(limits.maxDurationMs / 1000)} s`,
+          {
+            hint: "raise limits.maxDurationMs for very large images",
+          },
+        );
       }
       try {
         await applyEntry(tree, aliases, entry, layer.index, limits);
@@ -118,7 +129,9 @@ async function applyEntry(
     if (base.startsWith(`${WHITEOUT}${WHITEOUT}`)) return;
     const name = base.slice(WHITEOUT.length);
     if (name === "." || name === "..") {
-      throw new GateError(`whiteout "${entry.path}" names "${name}"`, { hint: "the layer is malformed or hostile" });
+      throw new GateError(`whiteout "${entry.path}" names "${name}"`, {
+        hint: "the layer is malformed or hostile",
+      });
     }
     tree.whiteout(placedDir ? `${placedDir}/${name}` : name, layer);
     return;
@@ -137,7 +150,9 @@ async function applyEntry(
       const target = tree.get(tree.placeEntry(entry.linkTarget ?? ""));
       const record = target?.kind === "file" ? target.record : undefined;
       // The same bytes mean the same thing only where the name is read the same way.
-      const sameKind = record && (record.fileKind === "model" ? !classifyPath(path) : record.fileKind === classifyPath(path));
+      const sameKind =
+        record &&
+        (record.fileKind === "model" ? !classifyPath(path) : record.fileKind === classifyPath(path));
       if (record && sameKind) tree.write(path, layer, { kind: "file", record });
       else tree.remove(path);
       return;
@@ -177,16 +192,20 @@ function checkSymlinkStaysInside(path: string, target: string): void {
 
 async function readAll(entry: TarEntry, limit: number, path: string): Promise<Buffer> {
   if (entry.size > limit) {
-    throw new GateError(`${path} is ${formatBytes(entry.size)}, over the limit of ${formatBytes(limit)} for files the inventory parses`, {
-      hint: "a hostile or unusual file: raise limits.maxParsedFileBytes if it is expected",
-      location: { file: path },
-    });
+    throw new GateError(
+      `${path} is ${formatBytes(entry.size)}, over the limit of ${formatBytes(limit)} for files the inventory parses`,
+      {
+        hint: "a hostile or unusual file: raise limits.maxParsedFileBytes if it is expected",
+        location: { file: path },
+      },
+    );
   }
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of entry.content()) {
     total += chunk.length;
-    if (total > limit) throw new GateError(`${path} is longer than its declared size`, { location: { file: path } });
+    if (total > limit)
+      throw new GateError(`${path} is longer than its declared size`, { location: { file: path } });
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);
@@ -201,7 +220,8 @@ async function applyFile(
   limits: InventoryLimits,
 ): Promise<void> {
   if (kind) {
-    const text = kind === "rpm-database" ? "" : (await readAll(entry, limits.maxParsedFileBytes, path)).toString("utf8");
+    const text =
+      kind === "rpm-database" ? "" : (await readAll(entry, limits.maxParsedFileBytes, path)).toString("utf8");
     const record = recordFor(kind, text, path, layer, limits.maxPackagesPerFile);
     const previous = tree.get(path);
     tree.write(path, layer, { kind: "file", record: carryForward(previous?.record, record) });

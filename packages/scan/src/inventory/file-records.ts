@@ -1,4 +1,4 @@
-import { GateError, isGateError } from "@mlgate/core";
+import { type GateError, isGateError } from "@mlgate/core";
 import type { FileKind } from "./classify.js";
 import type { DetectedModel } from "./model-magic.js";
 import { parseApkInstalled } from "./parsers/apk.js";
@@ -46,7 +46,13 @@ const STRICT: ReadonlySet<FileKind> = new Set(["dpkg-status", "dpkg-status.d", "
  * Parse a recognized file. Package databases of the OS fail loudly; a broken lockfile or metadata file
  * of one application package becomes a note instead of stopping the whole scan.
  */
-export function recordFor(kind: FileKind, text: string, path: string, layer: number, maxPackages: number): FileRecord {
+export function recordFor(
+  kind: FileKind,
+  text: string,
+  path: string,
+  layer: number,
+  maxPackages: number,
+): FileRecord {
   const stamp = <T extends object>(items: T[]): (T & { introducedAt: number })[] =>
     items.map((item) => ({ ...item, introducedAt: layer }));
   try {
@@ -76,13 +82,22 @@ export function recordFor(kind: FileKind, text: string, path: string, layer: num
         };
       case "npm-package-json": {
         const pkg = parseInstalledPackageJson(text, path);
-        return { kind: "packages", fileKind: kind, evidence: "npm-package-json", packages: stamp(pkg ? [pkg] : []) };
+        return {
+          kind: "packages",
+          fileKind: kind,
+          evidence: "npm-package-json",
+          packages: stamp(pkg ? [pkg] : []),
+        };
       }
       case "python-dist-info":
       case "python-egg-info": {
         const { name, version } = parsePythonMetadata(text);
         if (!name || !version) {
-          return note(kind, "unreadable-file", `${path} names no ${name ? "Version" : "Name"}; the package is not inventoried`);
+          return note(
+            kind,
+            "unreadable-file",
+            `${path} names no ${name ? "Version" : "Name"}; the package is not inventoried`,
+          );
         }
         return {
           kind: "packages",
@@ -94,7 +109,11 @@ export function recordFor(kind: FileKind, text: string, path: string, layer: num
       case "requirements-txt": {
         const requirements = parseRequirements(text);
         if (requirements.length > maxPackages) {
-          return note(kind, "unreadable-file", `${path} lists more than ${maxPackages} requirements; it was not read`);
+          return note(
+            kind,
+            "unreadable-file",
+            `${path} lists more than ${maxPackages} requirements; it was not read`,
+          );
         }
         return {
           kind: "requirements",

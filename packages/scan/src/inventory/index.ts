@@ -2,7 +2,7 @@ export { type BuildInventoryOptions, buildInventory } from "./build-inventory.js
 export { classifyPath, type FileKind } from "./classify.js";
 export { DEFAULT_INVENTORY_LIMITS, type InventoryLimits } from "./limits.js";
 export { type DetectedModel, detectModel } from "./model-magic.js";
-export { alpineReleaseBranch, type ApkPackage, parseApkInstalled } from "./parsers/apk.js";
+export { type ApkPackage, alpineReleaseBranch, parseApkInstalled } from "./parsers/apk.js";
 export { type DpkgPackage, parseDpkgStatus } from "./parsers/dpkg.js";
 export { type NpmPackage, parseInstalledPackageJson, parseNpmLockfile } from "./parsers/npm.js";
 export { parseOsRelease } from "./parsers/os-release.js";

@@ -101,7 +101,7 @@ export class MergedTree<R> {
     dir.touched = Math.max(dir.touched, layer);
     for (const part of names) {
       let child = dir.children!.get(part);
-      if (!child || child.kind !== "dir") {
+      if (child?.kind !== "dir") {
         child = this.newNode({ kind: "dir", layer, touched: layer, children: new Map() });
         dir.children!.set(part, child);
       }
@@ -114,15 +114,22 @@ export class MergedTree<R> {
   private newNode(node: TreeNode<R>): TreeNode<R> {
     this.nodes++;
     if (this.nodes > this.limits.maxNodes) {
-      throw new GateError(`the image holds more than ${this.limits.maxNodes} directories, links and package files`, {
-        hint: "raise limits.maxTreeNodes if the image really is that large",
-      });
+      throw new GateError(
+        `the image holds more than ${this.limits.maxNodes} directories, links and package files`,
+        {
+          hint: "raise limits.maxTreeNodes if the image really is that large",
+        },
+      );
     }
     return node;
   }
 
   /** Write a directory, symlink or recorded file at a canonical path; returns what it replaced. */
-  write(path: string, layer: number, node: Omit<TreeNode<R>, "layer" | "touched" | "children">): TreeNode<R> | undefined {
+  write(
+    path: string,
+    layer: number,
+    node: Omit<TreeNode<R>, "layer" | "touched" | "children">,
+  ): TreeNode<R> | undefined {
     const { dir, name } = this.parentFor(path, layer);
     const existing = dir.children!.get(name);
     if (node.kind === "dir" && existing?.kind === "dir") {

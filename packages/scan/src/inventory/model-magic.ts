@@ -10,11 +10,24 @@ export interface DetectedModel {
   containsPickle: boolean;
 }
 
-const PICKLE_EXTENSIONS = new Set([".pkl", ".pickle", ".joblib", ".dill", ".pt", ".pth", ".bin", ".ckpt", ".sav", ".p"]);
+const PICKLE_EXTENSIONS = new Set([
+  ".pkl",
+  ".pickle",
+  ".joblib",
+  ".dill",
+  ".pt",
+  ".pth",
+  ".bin",
+  ".ckpt",
+  ".sav",
+  ".p",
+]);
 const TORCH_ZIP_EXTENSIONS = new Set([".pt", ".pth", ".bin", ".ckpt", ".pkl", ".tar"]);
 
 /** Opcodes a pickle stream opens with after its PROTO header: containers, MARK, GLOBAL, FRAME, ints. */
-const PICKLE_FIRST_OPCODES = new Set([0x7d, 0x5d, 0x28, 0x63, 0x29, 0x95, 0x8a, 0x4b, 0x8c, 0x58, 0x4e, 0x88, 0x89, 0x4a, 0x47]);
+const PICKLE_FIRST_OPCODES = new Set([
+  0x7d, 0x5d, 0x28, 0x63, 0x29, 0x95, 0x8a, 0x4b, 0x8c, 0x58, 0x4e, 0x88, 0x89, 0x4a, 0x47,
+]);
 /** Opcodes that open protocol 0 and 1 pickles (text-era): MARK, containers, GLOBAL, INT, STRING, NONE. */
 const OLD_PICKLE_FIRST = new Set([0x28, 0x5d, 0x7d, 0x29, 0x63, 0x49, 0x53, 0x56, 0x4e, 0x6c, 0x64]);
 
@@ -82,10 +95,12 @@ export function detectModel(path: string, head: Uint8Array, size: number): Detec
       return { format: "safetensors", containsPickle: false };
     }
   }
-  if (isPickle(head, size, ext)) return { format: ext === ".joblib" ? "joblib" : "pickle", containsPickle: true };
+  if (isPickle(head, size, ext))
+    return { format: ext === ".joblib" ? "joblib" : "pickle", containsPickle: true };
   const member = firstZipMember(head);
   if (member !== undefined) {
-    if (member === "data.pkl" || member.endsWith("/data.pkl")) return { format: "torch-zip", containsPickle: true };
+    if (member === "data.pkl" || member.endsWith("/data.pkl"))
+      return { format: "torch-zip", containsPickle: true };
     if (ext === ".keras") return { format: "keras", containsPickle: false };
     if (TORCH_ZIP_EXTENSIONS.has(ext)) return { format: "torch-zip", containsPickle: true };
     return undefined;

@@ -25,7 +25,8 @@ export function formatPurl(parts: PurlParts): string {
     .filter((entry): entry is [string, string] => typeof entry[1] === "string" && entry[1] !== "")
     .map(([key, value]) => [key.toLowerCase(), value] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (qualifiers.length > 0) out += `?${qualifiers.map(([key, value]) => `${key}=${encode(value)}`).join("&")}`;
+  if (qualifiers.length > 0)
+    out += `?${qualifiers.map(([key, value]) => `${key}=${encode(value)}`).join("&")}`;
   return out;
 }
 

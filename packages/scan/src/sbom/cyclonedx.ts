@@ -34,7 +34,8 @@ const PROPERTY = {
 
 function properties(entries: [string, string | undefined][]): Models.PropertyRepository {
   const out = new Models.PropertyRepository();
-  for (const [name, value] of entries) if (value !== undefined && value !== "") out.add(new Models.Property(name, value));
+  for (const [name, value] of entries)
+    if (value !== undefined && value !== "") out.add(new Models.Property(name, value));
   return out;
 }
 
@@ -49,7 +50,11 @@ function imagePurl(image: SbomImage): string | undefined {
     name,
     version: image.digest,
     qualifiers: {
-      repository_url: repository ? (image.registry ? `${image.registry}/${repository}` : repository) : undefined,
+      repository_url: repository
+        ? image.registry
+          ? `${image.registry}/${repository}`
+          : repository
+        : undefined,
       tag: image.tag,
       arch,
     },
@@ -78,17 +83,21 @@ function packageComponent(p: Package, index: number): Models.Component {
 function modelComponent(m: ModelFile, index: number): Models.Component {
   const hashes = new Models.HashDictionary();
   hashes.set(Enums.HashAlgorithm["SHA-256"], m.sha256);
-  return new Models.Component(Enums.ComponentType.MachineLearningModel, m.path.slice(m.path.lastIndexOf("/") + 1), {
-    bomRef: `model-${index + 1}:${m.path}`,
-    hashes,
-    properties: properties([
-      [PROPERTY.path, m.path],
-      [PROPERTY.layer, m.layer],
-      [PROPERTY.modelFormat, m.format],
-      [PROPERTY.containsPickle, String(m.containsPickle)],
-      [PROPERTY.size, String(m.size)],
-    ]),
-  });
+  return new Models.Component(
+    Enums.ComponentType.MachineLearningModel,
+    m.path.slice(m.path.lastIndexOf("/") + 1),
+    {
+      bomRef: `model-${index + 1}:${m.path}`,
+      hashes,
+      properties: properties([
+        [PROPERTY.path, m.path],
+        [PROPERTY.layer, m.layer],
+        [PROPERTY.modelFormat, m.format],
+        [PROPERTY.containsPickle, String(m.containsPickle)],
+        [PROPERTY.size, String(m.size)],
+      ]),
+    },
+  );
 }
 
 /**
@@ -96,19 +105,27 @@ function modelComponent(m: ModelFile, index: number): Models.Component {
  * `metadata.component`, every package a library component with its purl and the layer that brought it,
  * every model file a `machine-learning-model` component with its SHA-256.
  */
-export function toCycloneDx(inventory: Inventory, image: SbomImage, options: CycloneDxOptions = {}): Record<string, unknown> {
+export function toCycloneDx(
+  inventory: Inventory,
+  image: SbomImage,
+  options: CycloneDxOptions = {},
+): Record<string, unknown> {
   const spec = options.specVersion === "1.5" ? Spec.Spec1dot5 : Spec.Spec1dot6;
   const purl = imagePurl(image);
-  const imageComponent = new Models.Component(Enums.ComponentType.Container, image.repository ?? image.reference, {
-    bomRef: "image",
-    version: image.digest,
-    ...(purl ? { purl } : {}),
-    properties: properties([
-      [PROPERTY.reference, image.reference],
-      [PROPERTY.platform, image.platform],
-      [PROPERTY.config, image.configDigest],
-    ]),
-  });
+  const imageComponent = new Models.Component(
+    Enums.ComponentType.Container,
+    image.repository ?? image.reference,
+    {
+      bomRef: "image",
+      version: image.digest,
+      ...(purl ? { purl } : {}),
+      properties: properties([
+        [PROPERTY.reference, image.reference],
+        [PROPERTY.platform, image.platform],
+        [PROPERTY.config, image.configDigest],
+      ]),
+    },
+  );
   const tool = new Models.Component(Enums.ComponentType.Application, "mlgate scan-image", {
     ...(options.toolVersion ? { version: options.toolVersion } : {}),
   });

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile, writeFile } from "node:fs/promises";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import zlib from "node:zlib";
@@ -81,7 +80,13 @@ describe("image tarballs", () => {
       { path: `${configHex}.json`, content: config },
       {
         path: "manifest.json",
-        content: JSON.stringify([{ Config: `${configHex}.json`, RepoTags: ["team/app:7"], Layers: ["1111/layer.tar", "2222/layer.tar"] }]),
+        content: JSON.stringify([
+          {
+            Config: `${configHex}.json`,
+            RepoTags: ["team/app:7"],
+            Layers: ["1111/layer.tar", "2222/layer.tar"],
+          },
+        ]),
       },
     ]);
     const file = join(root, "legacy.tar");
@@ -99,16 +104,23 @@ describe("image tarballs", () => {
     await image.close();
     expect(inventory.os).toEqual({ id: "debian", versionId: "12" });
 
-    await expect(openImage(`docker-archive:${file}:other:1`)).rejects.toThrow(/has no image tagged "other:1"/);
+    await expect(openImage(`docker-archive:${file}:other:1`)).rejects.toThrow(
+      /has no image tagged "other:1"/,
+    );
   });
 
   it("notices a docker save layer that does not match its diff id", async () => {
     const layer = await tarBytes([{ path: "a", content: "a" }]);
-    const config = Buffer.from(JSON.stringify({ rootfs: { type: "layers", diff_ids: [`sha256:${"0".repeat(64)}`] } }));
+    const config = Buffer.from(
+      JSON.stringify({ rootfs: { type: "layers", diff_ids: [`sha256:${"0".repeat(64)}`] } }),
+    );
     const archive = await tarBytes([
       { path: "l/layer.tar", content: layer },
       { path: "config.json", content: config },
-      { path: "manifest.json", content: JSON.stringify([{ Config: "config.json", Layers: ["l/layer.tar"] }]) },
+      {
+        path: "manifest.json",
+        content: JSON.stringify([{ Config: "config.json", Layers: ["l/layer.tar"] }]),
+      },
     ]);
     const file = join(root, "bad.tar");
     await writeFile(file, archive);
@@ -120,28 +132,33 @@ describe("image tarballs", () => {
   it("explains a file that is not an image tarball", async () => {
     const file = join(root, "notes.tar");
     await writeFile(file, await tarBytes([{ path: "readme.txt", content: "hi" }]));
-    await expect(openImage(file)).rejects.toThrow(/is a tar archive but neither a docker save tarball nor an OCI archive/);
+    await expect(openImage(file)).rejects.toThrow(
+      /is a tar archive but neither a docker save tarball nor an OCI archive/,
+    );
     const text = join(root, "text.tar");
     await writeFile(text, "this is not a tar file at all, just some text that is long enough ".repeat(20));
     await expect(openImage(text)).rejects.toThrow(/is not a tar archive/);
   });
 
   const skip = missingTools("skopeo");
-  it.skipIf(skip)(`reads docker-archive and oci-archive tarballs written by skopeo${skip ? ` (skipped: ${skip})` : ""}`, async () => {
-    const docker = join(root, "skopeo-docker.tar");
-    await skopeoCopy(layout.ref, `docker-archive:${docker}:team/model-server:1.2`);
-    const fromDocker = await scan(docker);
-    expect(fromDocker.image.kind).toBe("docker-archive");
-    expect(fromDocker.image.repository).toBe("team/model-server");
-    expect(fromDocker.image.layers.map((l) => l.diffId)).toEqual(layout.layers.map((l) => l.diffId));
-    // skopeo stores docker-archive layers uncompressed, named by diff id: the same layer under another digest.
-    expect(packageFacts(fromDocker.inventory, fromDocker.image)).toEqual(EXPECTED_PACKAGES);
-    expect(modelFacts(fromDocker.inventory, fromDocker.image)).toEqual(EXPECTED_MODELS);
+  it.skipIf(skip)(
+    `reads docker-archive and oci-archive tarballs written by skopeo${skip ? ` (skipped: ${skip})` : ""}`,
+    async () => {
+      const docker = join(root, "skopeo-docker.tar");
+      await skopeoCopy(layout.ref, `docker-archive:${docker}:team/model-server:1.2`);
+      const fromDocker = await scan(docker);
+      expect(fromDocker.image.kind).toBe("docker-archive");
+      expect(fromDocker.image.repository).toBe("team/model-server");
+      expect(fromDocker.image.layers.map((l) => l.diffId)).toEqual(layout.layers.map((l) => l.diffId));
+      // skopeo stores docker-archive layers uncompressed, named by diff id: the same layer under another digest.
+      expect(packageFacts(fromDocker.inventory, fromDocker.image)).toEqual(EXPECTED_PACKAGES);
+      expect(modelFacts(fromDocker.inventory, fromDocker.image)).toEqual(EXPECTED_MODELS);
 
-    const oci = join(root, "skopeo-oci.tar");
-    await skopeoCopy(layout.ref, `oci-archive:${oci}:1.2`);
-    const fromOci = await scan(`oci-archive:${oci}:1.2`);
-    expect(fromOci.image.kind).toBe("oci-archive");
-    expectKitchenSink(fromOci);
-  });
+      const oci = join(root, "skopeo-oci.tar");
+      await skopeoCopy(layout.ref, `oci-archive:${oci}:1.2`);
+      const fromOci = await scan(`oci-archive:${oci}:1.2`);
+      expect(fromOci.image.kind).toBe("oci-archive");
+      expectKitchenSink(fromOci);
+    },
+  );
 });

@@ -1,5 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import zlib from "node:zlib";
@@ -25,7 +24,10 @@ async function layout(spec: ImageSpec) {
 }
 
 /** Read every layer to the end, collecting paths; the error, if any, is returned rather than thrown. */
-async function readAll(ref: string, limits: Partial<ImageLimits> = {}): Promise<{ paths: string[]; error?: Error }> {
+async function readAll(
+  ref: string,
+  limits: Partial<ImageLimits> = {},
+): Promise<{ paths: string[]; error?: Error }> {
   const image = await openImage(ref, { limits });
   const paths: string[] = [];
   try {
@@ -54,7 +56,16 @@ function expectGateError(error: Error | undefined, pattern: RegExp): void {
 
 describe("hostile layers", () => {
   it("refuses an entry that climbs out of the root with ..", async () => {
-    const image = await layout({ layers: [{ raw: rawTar([{ name: "ok.txt", size: 3 }, { name: "../../etc/passwd", size: 5 }]) }] });
+    const image = await layout({
+      layers: [
+        {
+          raw: rawTar([
+            { name: "ok.txt", size: 3 },
+            { name: "../../etc/passwd", size: 5 },
+          ]),
+        },
+      ],
+    });
     const { paths, error } = await readAll(image.ref);
     expectGateError(error, /"\.\.\/\.\.\/etc\/passwd" climbs out of the image root/);
     expect(paths).toEqual(["ok.txt"]);
@@ -71,7 +82,9 @@ describe("hostile layers", () => {
   });
 
   it("refuses a hard link whose target leaves the root", async () => {
-    const image = await layout({ layers: [{ raw: rawTar([{ name: "link", size: 0, type: "1", linkname: "../../etc/shadow" }]) }] });
+    const image = await layout({
+      layers: [{ raw: rawTar([{ name: "link", size: 0, type: "1", linkname: "../../etc/shadow" }]) }],
+    });
     expectGateError((await readAll(image.ref)).error, /hard link "link".*climbs out/);
   });
 
@@ -85,7 +98,12 @@ describe("hostile layers", () => {
 
   it("refuses an entry that declares a terabyte before reading any of it", async () => {
     const image = await layout({
-      layers: [{ raw: rawTar([{ name: "huge.bin", size: 2 ** 40, body: Buffer.alloc(512) }], { truncate: true }), compression: "none" }],
+      layers: [
+        {
+          raw: rawTar([{ name: "huge.bin", size: 2 ** 40, body: Buffer.alloc(512) }], { truncate: true }),
+          compression: "none",
+        },
+      ],
     });
     const started = Date.now();
     expectGateError((await readAll(image.ref)).error, /"huge\.bin" declares 1024 GiB, over the limit/);
@@ -94,13 +112,25 @@ describe("hostile layers", () => {
 
   it("reports a layer that ends inside an entry as truncated", async () => {
     const image = await layout({
-      layers: [{ raw: rawTar([{ name: "short.bin", size: 100_000, body: Buffer.alloc(1000, 1) }], { truncate: true }) }],
+      layers: [
+        {
+          raw: rawTar([{ name: "short.bin", size: 100_000, body: Buffer.alloc(1000, 1) }], {
+            truncate: true,
+          }),
+        },
+      ],
     });
     expectGateError((await readAll(image.ref)).error, /not a valid tar archive|truncated/);
   });
 
   it("accepts a layer that stops right after the last entry's data, as umoci writes them", async () => {
-    const raw = rawTar([{ name: "a.txt", size: 3, body: Buffer.from("abc") }, { name: "b.txt", size: 5, body: Buffer.from("hello") }], { truncate: true });
+    const raw = rawTar(
+      [
+        { name: "a.txt", size: 3, body: Buffer.from("abc") },
+        { name: "b.txt", size: 5, body: Buffer.from("hello") },
+      ],
+      { truncate: true },
+    );
     expect(raw.length).toBe(512 + 3 + 509 + 512 + 5);
     const image = await layout({ layers: [{ raw }] });
     const { paths, error } = await readAll(image.ref);
@@ -119,7 +149,9 @@ describe("hostile layers", () => {
   });
 
   it("bounds the uncompressed bytes of all layers together", async () => {
-    const layer = (name: string): LayerEntry[] => [{ path: name, type: "file", fill: { size: 3 * 1024 * 1024, byte: 7 } }];
+    const layer = (name: string): LayerEntry[] => [
+      { path: name, type: "file", fill: { size: 3 * 1024 * 1024, byte: 7 } },
+    ];
     const image = await layout({ layers: [layer("a"), layer("b"), layer("c")] });
     const { paths, error } = await readAll(image.ref, { maxImageUncompressedBytes: 7 * 1024 * 1024 });
     expectGateError(error, /uncompressed layers together goes over the limit of 7 MiB/);
@@ -137,13 +169,26 @@ describe("hostile layers", () => {
   });
 
   it("names the compression when a layer is not what its media type says", async () => {
-    const image = await layout({ layers: [{ raw: rawTar([{ name: "a", size: 1 }]), compression: "none", mediaType: "application/vnd.oci.image.layer.v1.tar+gzip" }] });
+    const image = await layout({
+      layers: [
+        {
+          raw: rawTar([{ name: "a", size: 1 }]),
+          compression: "none",
+          mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+        },
+      ],
+    });
     expectGateError((await readAll(image.ref)).error, /is not valid gzip data/);
   });
 
   it("refuses a layer of an unknown media type", async () => {
-    const image = await layout({ layers: [{ raw: rawTar([{ name: "a", size: 1 }]), mediaType: "application/vnd.example.weights" }] });
-    expectGateError((await readAll(image.ref)).error, /media type "application\/vnd\.example\.weights", which is not a tar layer/);
+    const image = await layout({
+      layers: [{ raw: rawTar([{ name: "a", size: 1 }]), mediaType: "application/vnd.example.weights" }],
+    });
+    expectGateError(
+      (await readAll(image.ref)).error,
+      /media type "application\/vnd\.example\.weights", which is not a tar layer/,
+    );
   });
 
   it("reads zstd layers where the runtime can, and says why where it cannot", async () => {
@@ -151,16 +196,31 @@ describe("hostile layers", () => {
     const z = zlib as typeof zlib & { zstdCompressSync?: (b: Buffer) => Buffer };
     if (typeof z.zstdCompressSync === "function") {
       const image = await layout({
-        layers: [{ raw: z.zstdCompressSync(raw), compression: "none", mediaType: "application/vnd.oci.image.layer.v1.tar+zstd" }],
+        layers: [
+          {
+            raw: z.zstdCompressSync(raw),
+            compression: "none",
+            mediaType: "application/vnd.oci.image.layer.v1.tar+zstd",
+          },
+        ],
       });
       const { paths, error } = await readAll(image.ref);
       expect(error).toBeUndefined();
       expect(paths).toEqual(["hello.txt"]);
     } else {
       const image = await layout({
-        layers: [{ raw: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]), compression: "none", mediaType: "application/vnd.oci.image.layer.v1.tar+zstd" }],
+        layers: [
+          {
+            raw: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]),
+            compression: "none",
+            mediaType: "application/vnd.oci.image.layer.v1.tar+zstd",
+          },
+        ],
       });
-      expectGateError((await readAll(image.ref)).error, /zstd-compressed, and this Node\.js .* has no zstd decoder/);
+      expectGateError(
+        (await readAll(image.ref)).error,
+        /zstd-compressed, and this Node\.js .* has no zstd decoder/,
+      );
     }
   });
 

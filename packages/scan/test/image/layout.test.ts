@@ -1,5 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { mkdtemp, rm, unlink } from "node:fs/promises";
+import { mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,8 +40,14 @@ describe("OCI layout directories", () => {
       expect(image.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
       expect(image.platform).toBe("linux/amd64");
       expect(image.tag).toBe("1.2");
-      expect(image.layers.map((l) => [l.digest, l.size, l.diffId])).toEqual(layout.layers.map((l) => [l.digest, l.size, l.diffId]));
-      expect(image.layers.map((l) => l.createdBy)).toEqual(["ADD rootfs.tar /", expect.stringContaining("pip install"), "COPY models/ /opt/models/"]);
+      expect(image.layers.map((l) => [l.digest, l.size, l.diffId])).toEqual(
+        layout.layers.map((l) => [l.digest, l.size, l.diffId]),
+      );
+      expect(image.layers.map((l) => l.createdBy)).toEqual([
+        "ADD rootfs.tar /",
+        expect.stringContaining("pip install"),
+        "COPY models/ /opt/models/",
+      ]);
       await image.close();
     }
   });
@@ -76,8 +81,13 @@ describe("OCI layout directories", () => {
   });
 
   it("refuses a single-platform image of another platform than asked for", async () => {
-    const layout = await writeOciLayout(next(), { layers: [marker("x")], platform: { os: "linux", architecture: "arm64" } });
-    await expect(openImage(layout.ref, { platform: "linux/amd64" })).rejects.toThrow(/is a linux\/arm64 image, not linux\/amd64/);
+    const layout = await writeOciLayout(next(), {
+      layers: [marker("x")],
+      platform: { os: "linux", architecture: "arm64" },
+    });
+    await expect(openImage(layout.ref, { platform: "linux/amd64" })).rejects.toThrow(
+      /is a linux\/arm64 image, not linux\/amd64/,
+    );
     expect((await pathsOf(layout.ref)).paths).toEqual(["etc/x"]);
   });
 
@@ -92,7 +102,10 @@ describe("OCI layout directories", () => {
       annotations: { "org.opencontainers.image.ref.name": tag },
     });
     await writeFile(join(dir, "oci-layout"), '{"imageLayoutVersion":"1.0.0"}');
-    await writeFile(join(dir, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [entry(a, "one"), entry(b, "two")] }));
+    await writeFile(
+      join(dir, "index.json"),
+      JSON.stringify({ schemaVersion: 2, manifests: [entry(a, "one"), entry(b, "two")] }),
+    );
     await expect(openImage(dir)).rejects.toThrow(/holds 2 images; say which one with a tag/);
     await expect(openImage(`oci:${dir}:three`)).rejects.toThrow(/has no image tagged "three"/);
     expect((await pathsOf(`oci:${dir}:two`)).paths).toEqual(["etc/b"]);
@@ -102,11 +115,15 @@ describe("OCI layout directories", () => {
     const empty = next();
     await writeOciLayout(empty, { layers: [marker("x")] });
     await unlink(join(empty, "oci-layout"));
-    await expect(openImage(empty)).rejects.toThrow(/has no oci-layout file, so it is not an OCI image layout/);
+    await expect(openImage(empty)).rejects.toThrow(
+      /has no oci-layout file, so it is not an OCI image layout/,
+    );
 
     const missing = await writeOciLayout(next(), { layers: [marker("x")] });
     await unlink(join(missing.layoutDir, "blobs", "sha256", missing.configDigest.slice(7)));
-    await expect(openImage(missing.ref)).rejects.toThrow(/blob sha256:[0-9a-f]{64} is missing from OCI layout/);
+    await expect(openImage(missing.ref)).rejects.toThrow(
+      /blob sha256:[0-9a-f]{64} is missing from OCI layout/,
+    );
 
     const damaged = await writeOciLayout(next(), { layers: [marker("x")] });
     const manifestPath = join(damaged.layoutDir, "blobs", "sha256", damaged.manifestDigest.slice(7));
@@ -125,15 +142,26 @@ describe("OCI layout directories", () => {
       await writeFile(join(dir, "blobs", "sha256", digest.slice(7)), bytes);
       await writeFile(
         join(dir, "index.json"),
-        JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest, size: bytes.length }] }),
+        JSON.stringify({
+          schemaVersion: 2,
+          manifests: [
+            { mediaType: "application/vnd.oci.image.manifest.v1+json", digest, size: bytes.length },
+          ],
+        }),
       );
     };
     await rewrite({ schemaVersion: 1, name: "x", tag: "1", fsLayers: [] });
-    await expect(openImage(dir)).rejects.toThrow(/Docker schema 1 manifest, which this reader does not support/);
-    const manifest = JSON.parse(await readFile(join(dir, "blobs", "sha256", image.manifestDigest.slice(7)), "utf8"));
+    await expect(openImage(dir)).rejects.toThrow(
+      /Docker schema 1 manifest, which this reader does not support/,
+    );
+    const manifest = JSON.parse(
+      await readFile(join(dir, "blobs", "sha256", image.manifestDigest.slice(7)), "utf8"),
+    );
     manifest.config.mediaType = "application/vnd.cncf.helm.config.v1+json";
     await rewrite(manifest);
-    await expect(openImage(dir)).rejects.toThrow(/is not a container image: its config has media type "application\/vnd\.cncf\.helm\.config\.v1\+json"/);
+    await expect(openImage(dir)).rejects.toThrow(
+      /is not a container image: its config has media type "application\/vnd\.cncf\.helm\.config\.v1\+json"/,
+    );
     manifest.layers = "not a list";
     await rewrite(manifest);
     await expect(openImage(dir)).rejects.toThrow(/is not an image manifest: layers:/);
@@ -141,7 +169,11 @@ describe("OCI layout directories", () => {
 
   it("refuses more layers than allowed before reading any", async () => {
     const layout = await writeOciLayout(next(), { layers: [marker("a"), marker("b"), marker("c")] });
-    await expect(openImage(layout.ref, { limits: { maxLayers: 2 } })).rejects.toThrow(/has 3 layers, over the limit of 2/);
-    await expect(openImage(layout.ref, { limits: { maxLayers: -1 } })).rejects.toThrow(/must be a positive number/);
+    await expect(openImage(layout.ref, { limits: { maxLayers: 2 } })).rejects.toThrow(
+      /has 3 layers, over the limit of 2/,
+    );
+    await expect(openImage(layout.ref, { limits: { maxLayers: -1 } })).rejects.toThrow(
+      /must be a positive number/,
+    );
   });
 });

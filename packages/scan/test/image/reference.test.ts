@@ -1,10 +1,14 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isGateError } from "@mlgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatRegistryReference, locateImage, parseChallenges, parseRegistryReference } from "../../src/image-index.js";
+import {
+  formatRegistryReference,
+  locateImage,
+  parseChallenges,
+  parseRegistryReference,
+} from "../../src/image-index.js";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 
@@ -15,20 +19,47 @@ describe("registry references", () => {
       repository: "team/model-server",
       tag: "1.2",
     });
-    expect(parseRegistryReference(`ghcr.io/org/app@${DIGEST}`)).toEqual({ registry: "ghcr.io", repository: "org/app", digest: DIGEST });
-    expect(parseRegistryReference(`localhost/app:v1@${DIGEST}`)).toEqual({ registry: "localhost", repository: "app", tag: "v1", digest: DIGEST });
-    expect(parseRegistryReference("ubuntu")).toEqual({ registry: "registry-1.docker.io", repository: "library/ubuntu", tag: "latest" });
-    expect(parseRegistryReference("docker.io/bitnami/redis:7")).toEqual({ registry: "registry-1.docker.io", repository: "bitnami/redis", tag: "7" });
-    expect(parseRegistryReference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/models/serve:abc")).toMatchObject({
+    expect(parseRegistryReference(`ghcr.io/org/app@${DIGEST}`)).toEqual({
+      registry: "ghcr.io",
+      repository: "org/app",
+      digest: DIGEST,
+    });
+    expect(parseRegistryReference(`localhost/app:v1@${DIGEST}`)).toEqual({
+      registry: "localhost",
+      repository: "app",
+      tag: "v1",
+      digest: DIGEST,
+    });
+    expect(parseRegistryReference("ubuntu")).toEqual({
+      registry: "registry-1.docker.io",
+      repository: "library/ubuntu",
+      tag: "latest",
+    });
+    expect(parseRegistryReference("docker.io/bitnami/redis:7")).toEqual({
+      registry: "registry-1.docker.io",
+      repository: "bitnami/redis",
+      tag: "7",
+    });
+    expect(
+      parseRegistryReference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/models/serve:abc"),
+    ).toMatchObject({
       registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
       repository: "models/serve",
     });
-    expect(parseRegistryReference("docker://127.0.0.1:5000/x:1")).toEqual({ registry: "127.0.0.1:5000", repository: "x", tag: "1" });
+    expect(parseRegistryReference("docker://127.0.0.1:5000/x:1")).toEqual({
+      registry: "127.0.0.1:5000",
+      repository: "x",
+      tag: "1",
+    });
   });
 
   it("writes references back in their usual form", () => {
-    expect(formatRegistryReference(parseRegistryReference("ubuntu:22.04"))).toBe("docker.io/library/ubuntu:22.04");
-    expect(formatRegistryReference(parseRegistryReference(`r:5000/a/b@${DIGEST}`))).toBe(`r:5000/a/b@${DIGEST}`);
+    expect(formatRegistryReference(parseRegistryReference("ubuntu:22.04"))).toBe(
+      "docker.io/library/ubuntu:22.04",
+    );
+    expect(formatRegistryReference(parseRegistryReference(`r:5000/a/b@${DIGEST}`))).toBe(
+      `r:5000/a/b@${DIGEST}`,
+    );
   });
 
   it("explains what is wrong with a bad reference", () => {
@@ -59,15 +90,25 @@ describe("locating an image argument", () => {
 
   it("tells layouts, archives and registry references apart", async () => {
     expect(await locateImage(join(dir, "layout"))).toEqual({ kind: "oci-layout", dir: join(dir, "layout") });
-    expect(await locateImage(`oci:${join(dir, "layout")}:v2`)).toEqual({ kind: "oci-layout", dir: join(dir, "layout"), tag: "v2" });
-    expect(await locateImage(join(dir, "image.tar"))).toEqual({ kind: "archive", path: join(dir, "image.tar") });
+    expect(await locateImage(`oci:${join(dir, "layout")}:v2`)).toEqual({
+      kind: "oci-layout",
+      dir: join(dir, "layout"),
+      tag: "v2",
+    });
+    expect(await locateImage(join(dir, "image.tar"))).toEqual({
+      kind: "archive",
+      path: join(dir, "image.tar"),
+    });
     expect(await locateImage(`docker-archive:${join(dir, "image.tar")}:app:1`)).toEqual({
       kind: "archive",
       path: join(dir, "image.tar"),
       format: "docker-archive",
       tag: "app:1",
     });
-    expect(await locateImage("registry:5000/team/x:1")).toMatchObject({ kind: "registry", registry: "registry:5000" });
+    expect(await locateImage("registry:5000/team/x:1")).toMatchObject({
+      kind: "registry",
+      registry: "registry:5000",
+    });
   });
 
   it("says a missing path is missing instead of asking a registry", async () => {
@@ -80,14 +121,22 @@ describe("locating an image argument", () => {
 describe("authentication challenges", () => {
   it("reads bearer and basic challenges with quoted parameters", () => {
     expect(
-      parseChallenges('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"'),
+      parseChallenges(
+        'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"',
+      ),
     ).toEqual([
       {
         scheme: "bearer",
-        params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:library/ubuntu:pull" },
+        params: {
+          realm: "https://auth.docker.io/token",
+          service: "registry.docker.io",
+          scope: "repository:library/ubuntu:pull",
+        },
       },
     ]);
-    expect(parseChallenges('Basic realm="basic-realm"')).toEqual([{ scheme: "basic", params: { realm: "basic-realm" } }]);
+    expect(parseChallenges('Basic realm="basic-realm"')).toEqual([
+      { scheme: "basic", params: { realm: "basic-realm" } },
+    ]);
     expect(parseChallenges('Bearer realm="a\\"b",error="insufficient_scope", Basic realm=x')).toEqual([
       { scheme: "bearer", params: { realm: 'a"b', error: "insufficient_scope" } },
       { scheme: "basic", params: { realm: "x" } },

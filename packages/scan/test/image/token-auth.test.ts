@@ -2,12 +2,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildInventory, openImage, resolveImageLimits } from "../../src/image-index.js";
 import { RegistryClient } from "../../src/image/registry/client.js";
+import { buildInventory, openImage, resolveImageLimits } from "../../src/image-index.js";
 import { buildKitchenSinkImage, EXPECTED_PACKAGES } from "../fixtures/images/build.js";
 import { packageFacts } from "../fixtures/images/expect.js";
 import type { WrittenLayout } from "../fixtures/images/oci-writer.js";
-import { startTokenRegistry, type TokenRegistry, type TokenRegistryOptions } from "../fixtures/images/token-registry.js";
+import {
+  startTokenRegistry,
+  type TokenRegistry,
+  type TokenRegistryOptions,
+} from "../fixtures/images/token-registry.js";
 
 let root: string;
 let layout: WrittenLayout;
@@ -27,14 +31,22 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<TokenRegistryOptions> = {}): Promise<TokenRegistry> {
-  registry = await startTokenRegistry({ layoutDir: layout.layoutDir, repository: "team/model-server", ...credentials, ...options });
+  registry = await startTokenRegistry({
+    layoutDir: layout.layoutDir,
+    repository: "team/model-server",
+    ...credentials,
+    ...options,
+  });
   return registry;
 }
 
 describe("bearer token registries", () => {
   it("exchanges basic credentials for a token, and never sends them to the blob store it is redirected to", async () => {
     const server = await start();
-    const image = await openImage(`${server.host}/team/model-server:1.2`, { insecureHttp: true, auth: credentials });
+    const image = await openImage(`${server.host}/team/model-server:1.2`, {
+      insecureHttp: true,
+      auth: credentials,
+    });
     const inventory = await buildInventory(image);
     await image.close();
     expect(packageFacts(inventory, image)).toEqual(EXPECTED_PACKAGES);
@@ -47,7 +59,10 @@ describe("bearer token registries", () => {
 
   it("renews a token that expires during the scan", async () => {
     const server = await start({ tokenUses: 2 });
-    const image = await openImage(`${server.host}/team/model-server:1.2`, { insecureHttp: true, auth: credentials });
+    const image = await openImage(`${server.host}/team/model-server:1.2`, {
+      insecureHttp: true,
+      auth: credentials,
+    });
     const inventory = await buildInventory(image);
     await image.close();
     expect(inventory.packages).toHaveLength(EXPECTED_PACKAGES.length);
@@ -57,22 +72,35 @@ describe("bearer token registries", () => {
   it("says the token service refused the credentials", async () => {
     const server = await start();
     await expect(
-      openImage(`${server.host}/team/model-server:1.2`, { insecureHttp: true, auth: { username: "robot", password: "nope" } }),
+      openImage(`${server.host}/team/model-server:1.2`, {
+        insecureHttp: true,
+        auth: { username: "robot", password: "nope" },
+      }),
     ).rejects.toThrow(/the token service 127\.0\.0\.1:\d+ refused the credentials for robot \(401\)/);
-    await expect(openImage(`${server.host}/team/model-server:1.2`, { insecureHttp: true })).rejects.toThrow(/refused anonymous access/);
+    await expect(openImage(`${server.host}/team/model-server:1.2`, { insecureHttp: true })).rejects.toThrow(
+      /refused anonymous access/,
+    );
   });
 
   it("uses a token given as it is, and says so when it is refused", async () => {
     const server = await start();
     await expect(
-      openImage(`${server.host}/team/model-server:1.2`, { insecureHttp: true, auth: { token: "not-a-token" } }),
+      openImage(`${server.host}/team/model-server:1.2`, {
+        insecureHttp: true,
+        auth: { token: "not-a-token" },
+      }),
     ).rejects.toThrow(/refused the token \(401 Unauthorized\)/);
   });
 
   it("refuses a blob whose bytes do not match its digest", async () => {
     const server = await start({ corrupt: new Set([layout.layers[1]!.digest]) });
-    const image = await openImage(`${server.host}/team/model-server:1.2`, { insecureHttp: true, auth: credentials });
-    await expect(buildInventory(image)).rejects.toThrow(/layer 2\/3 \(sha256:[0-9a-f]{12}\) of .* does not match its digest/);
+    const image = await openImage(`${server.host}/team/model-server:1.2`, {
+      insecureHttp: true,
+      auth: credentials,
+    });
+    await expect(buildInventory(image)).rejects.toThrow(
+      /layer 2\/3 \(sha256:[0-9a-f]{12}\) of .* does not match its digest/,
+    );
     await image.close();
   });
 
@@ -82,9 +110,12 @@ describe("bearer token registries", () => {
       { registry: server.host, repository: "team/model-server", tag: "1.2" },
       { insecureHttp: true, auth: credentials, limits: resolveImageLimits({}), retryDelaysMs: [10, 10] },
     );
-    const error = await client.getManifest("1.2", 1024 * 1024).catch((e: Error & { hint?: string }) => e);
+    const error = (await client.getManifest("1.2", 1024 * 1024).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as (Error & { hint?: string }) | undefined;
     await client.close();
-    expect(error.message).toMatch(/is rate limiting \(429\): TOOMANYREQUESTS: slow down/);
-    expect((error as { hint?: string }).hint).toMatch(/it asks for 30 s/);
+    expect(error?.message).toMatch(/is rate limiting \(429\): TOOMANYREQUESTS: slow down/);
+    expect(error?.hint).toMatch(/it asks for 30 s/);
   });
 });

@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isGateError } from "@mlgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildInventory, type BuildInventoryOptions, type Inventory, openImage } from "../../src/image-index.js";
+import {
+  type BuildInventoryOptions,
+  buildInventory,
+  type Inventory,
+  openImage,
+} from "../../src/image-index.js";
 import { DEBIAN_OS_RELEASE } from "../fixtures/images/build.js";
 import type { LayerEntry } from "../fixtures/images/layer-tar.js";
 import { writeOciLayout } from "../fixtures/images/oci-writer.js";
@@ -38,7 +43,8 @@ async function failure(layers: LayerEntry[][], options: BuildInventoryOptions = 
   throw new Error("expected the inventory to fail");
 }
 
-const DPKG_ONE = "Package: openssl\nStatus: install ok installed\nVersion: 3.0.11-1~deb12u1\nArchitecture: amd64\n";
+const DPKG_ONE =
+  "Package: openssl\nStatus: install ok installed\nVersion: 3.0.11-1~deb12u1\nArchitecture: amd64\n";
 
 describe("hostile or broken filesystems", () => {
   it("stops at a symlink loop an entry has to pass through", async () => {
@@ -62,11 +68,15 @@ describe("hostile or broken filesystems", () => {
 
   it("refuses a relative symlink that climbs above the root", async () => {
     const error = await failure([[{ path: "etc/evil", type: "symlink", target: "../../../../etc/shadow" }]]);
-    expect(error.message).toMatch(/symlink "etc\/evil" -> "\.\.\/\.\.\/\.\.\/\.\.\/etc\/shadow" points outside the image root/);
+    expect(error.message).toMatch(
+      /symlink "etc\/evil" -> "\.\.\/\.\.\/\.\.\/\.\.\/etc\/shadow" points outside the image root/,
+    );
   });
 
   it("refuses an absolute symlink that climbs above the root from its directory", async () => {
-    const error = await failure([[{ path: "etc/os-release", type: "symlink", target: "/../../../../etc/os-release" }]]);
+    const error = await failure([
+      [{ path: "etc/os-release", type: "symlink", target: "/../../../../etc/os-release" }],
+    ]);
     expect(error.message).toMatch(/points outside the image root/);
   });
 
@@ -92,7 +102,9 @@ describe("hostile or broken filesystems", () => {
       ],
       [{ path: "var/lib/dpkg/status", content: DPKG_ONE }],
     ]);
-    expect(inventory.packages.map((p) => [p.name, p.path])).toEqual([["openssl", "var/lib/dpkg.real/status"]]);
+    expect(inventory.packages.map((p) => [p.name, p.path])).toEqual([
+      ["openssl", "var/lib/dpkg.real/status"],
+    ]);
   });
 
   it("refuses a package database larger than the parse limit before reading it", async () => {
@@ -100,11 +112,15 @@ describe("hostile or broken filesystems", () => {
       [[{ path: "var/lib/dpkg/status", type: "file", fill: { size: 3 * 1024 * 1024, byte: 0x41 } }]],
       { limits: { maxParsedFileBytes: 1024 * 1024 } },
     );
-    expect(error.message).toMatch(/var\/lib\/dpkg\/status is 3 MiB, over the limit of 1 MiB for files the inventory parses/);
+    expect(error.message).toMatch(
+      /var\/lib\/dpkg\/status is 3 MiB, over the limit of 1 MiB for files the inventory parses/,
+    );
   });
 
   it("points at the line of a damaged dpkg database", async () => {
-    const error = await failure([[{ path: "var/lib/dpkg/status", content: `${DPKG_ONE}\nthis line is not a field\n` }]]);
+    const error = await failure([
+      [{ path: "var/lib/dpkg/status", content: `${DPKG_ONE}\nthis line is not a field\n` }],
+    ]);
     expect(error.message).toMatch(/var\/lib\/dpkg\/status:6: expected "Field: value"/);
     expect((error as { location?: { line?: number } }).location?.line).toBe(6);
   });
@@ -125,7 +141,12 @@ describe("hostile or broken filesystems", () => {
   it("streams a large file it does not parse with bounded memory", async () => {
     const size = 192 * 1024 * 1024;
     const layout = await writeOciLayout(join(root, `big${counter++}`), {
-      layers: [[{ path: "opt/models/blob.bin", type: "file", fill: { size, byte: 3 } }, { path: "var/lib/dpkg/status", content: DPKG_ONE }]],
+      layers: [
+        [
+          { path: "opt/models/blob.bin", type: "file", fill: { size, byte: 3 } },
+          { path: "var/lib/dpkg/status", content: DPKG_ONE },
+        ],
+      ],
     });
     const image = await openImage(layout.ref);
     global.gc?.();

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildInventory, type Inventory, type ImageSource, openImage } from "../../src/image-index.js";
+import { buildInventory, type ImageSource, type Inventory, openImage } from "../../src/image-index.js";
 import {
   buildKitchenSinkImage,
   EXPECTED_MODELS,
@@ -49,15 +49,23 @@ describe("inventory of the test image", () => {
   });
 
   it("reports unpinned requirements and the RPM database it cannot read", () => {
-    expect(inventory.unpinned.map(({ name, specifier, line }) => ({ name, specifier, line }))).toEqual(EXPECTED_UNPINNED);
-    expect(inventory.notes.map((n) => ({ kind: n.kind, path: n.path, layer: image.layers.findIndex((l) => l.digest === n.layer) }))).toEqual(
-      EXPECTED_NOTES,
+    expect(inventory.unpinned.map(({ name, specifier, line }) => ({ name, specifier, line }))).toEqual(
+      EXPECTED_UNPINNED,
     );
+    expect(
+      inventory.notes.map((n) => ({
+        kind: n.kind,
+        path: n.path,
+        layer: image.layers.findIndex((l) => l.digest === n.layer),
+      })),
+    ).toEqual(EXPECTED_NOTES);
     expect(inventory.notes[0]?.message).toMatch(/RPM database/);
   });
 
   it("describes the layers with their build step and base flag", () => {
-    expect(inventory.layers.map((l) => [l.createdBy, l.isBase])).toEqual(KITCHEN_SINK_CREATED_BY.map((c, i) => [c, i === 0]));
+    expect(inventory.layers.map((l) => [l.createdBy, l.isBase])).toEqual(
+      KITCHEN_SINK_CREATED_BY.map((c, i) => [c, i === 0]),
+    );
     expect(inventory.layers.map((l) => l.digest)).toEqual(image.layers.map((l) => l.digest));
   });
 

@@ -1,6 +1,7 @@
 import { isGateError } from "@mlgate/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { normalizeEntryPath } from "../../src/image/entry-path.js";
 import {
   detectModel,
   formatPurl,
@@ -12,7 +13,6 @@ import {
   parsePythonMetadata,
   parseRequirements,
 } from "../../src/image-index.js";
-import { normalizeEntryPath } from "../../src/image/entry-path.js";
 import { MergedTree } from "../../src/inventory/merged-tree.js";
 
 /** Run a parser on arbitrary input: it may return or throw a GateError, nothing else. */
@@ -30,7 +30,18 @@ const version = fc.stringMatching(/^(?:[0-9]:)?[0-9][0-9a-z.+~]{0,10}(?:-[0-9a-z
 const lines = fc.array(
   fc.oneof(
     fc.string({ maxLength: 40 }),
-    fc.constantFrom("", " ", "Package: x", "Version: 1", "Status: install ok installed", " cont", "P:x", "V:1", "A:y", "#c"),
+    fc.constantFrom(
+      "",
+      " ",
+      "Package: x",
+      "Version: 1",
+      "Status: install ok installed",
+      " cont",
+      "P:x",
+      "V:1",
+      "A:y",
+      "#c",
+    ),
   ),
   { maxLength: 30 },
 );
@@ -72,7 +83,9 @@ describe("parsers never fail except with a GateError", () => {
   it("npm lockfiles of any JSON shape", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
-        onlyGateErrors(() => parseNpmLockfile(JSON.stringify(value), "package-lock.json", { maxPackages: 100 }));
+        onlyGateErrors(() =>
+          parseNpmLockfile(JSON.stringify(value), "package-lock.json", { maxPackages: 100 }),
+        );
       }),
       { numRuns: 300 },
     );
@@ -89,9 +102,14 @@ describe("parsers never fail except with a GateError", () => {
 
   it("model detection on arbitrary bytes", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 600 }), fc.string({ maxLength: 30 }), fc.nat(), (bytes, name, size) => {
-        detectModel(name, bytes, size);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.string({ maxLength: 30 }),
+        fc.nat(),
+        (bytes, name, size) => {
+          detectModel(name, bytes, size);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -102,7 +120,9 @@ describe("round trips", () => {
     name: token,
     version,
     arch: fc.option(fc.constantFrom("amd64", "arm64", "all"), { nil: undefined }),
-    source: fc.option(fc.record({ name: token, version: fc.option(version, { nil: undefined }) }), { nil: undefined }),
+    source: fc.option(fc.record({ name: token, version: fc.option(version, { nil: undefined }) }), {
+      nil: undefined,
+    }),
     removed: fc.boolean(),
     description: fc.array(fc.stringMatching(/^[ -~]{1,30}$/), { maxLength: 3 }),
   });
@@ -116,9 +136,16 @@ describe("round trips", () => {
               `Package: ${p.name}`,
               `Status: ${p.removed ? "deinstall ok config-files" : "install ok installed"}`,
               ...(p.arch ? [`Architecture: ${p.arch}`] : []),
-              ...(p.source ? [`Source: ${p.source.name}${p.source.version ? ` (${p.source.version})` : ""}`] : []),
+              ...(p.source
+                ? [`Source: ${p.source.name}${p.source.version ? ` (${p.source.version})` : ""}`]
+                : []),
               `Version: ${p.version}`,
-              ...(p.description.length ? [`Description: ${p.description[0]}`, ...p.description.slice(1).map((d) => ` ${d.trim() || "."}`)] : []),
+              ...(p.description.length
+                ? [
+                    `Description: ${p.description[0]}`,
+                    ...p.description.slice(1).map((d) => ` ${d.trim() || "."}`),
+                  ]
+                : []),
             ].join("\n"),
           )
           .join("\n\n");
@@ -140,10 +167,17 @@ describe("round trips", () => {
   });
 
   it("apk: packages written are read back in order", () => {
-    const apk = fc.record({ name: token, version, arch: fc.constantFrom("x86_64", "aarch64"), origin: token });
+    const apk = fc.record({
+      name: token,
+      version,
+      arch: fc.constantFrom("x86_64", "aarch64"),
+      origin: token,
+    });
     fc.assert(
       fc.property(fc.array(apk, { maxLength: 20 }), (packages) => {
-        const text = packages.map((p) => `C:Q1=\nP:${p.name}\nV:${p.version}\nA:${p.arch}\no:${p.origin}\nF:usr/lib\nR:x.so`).join("\n\n");
+        const text = packages
+          .map((p) => `C:Q1=\nP:${p.name}\nV:${p.version}\nA:${p.arch}\no:${p.origin}\nF:usr/lib\nR:x.so`)
+          .join("\n\n");
         expect(parseApkInstalled(text, "installed", { maxPackages: 100 })).toEqual(packages);
       }),
       { numRuns: 300 },
@@ -153,7 +187,9 @@ describe("round trips", () => {
   it("python metadata: the header fields survive any body", () => {
     fc.assert(
       fc.property(token, version, fc.string({ maxLength: 200 }), (name, v, body) => {
-        expect(parsePythonMetadata(`Metadata-Version: 2.1\nName: ${name}\nVersion: ${v}\n\n${body}`)).toEqual({ name, version: v });
+        expect(parsePythonMetadata(`Metadata-Version: 2.1\nName: ${name}\nVersion: ${v}\n\n${body}`)).toEqual(
+          { name, version: v },
+        );
       }),
       { numRuns: 300 },
     );
@@ -161,14 +197,19 @@ describe("round trips", () => {
 
   it("purls: every component decodes back to what was encoded", () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 20 }), (name, v, q) => {
-        const purl = formatPurl({ type: "generic", name, version: v, qualifiers: { q } });
-        const match = /^pkg:generic\/([^@?#]+)@([^?#]+)(?:\?q=(.*))?$/.exec(purl);
-        expect(match).not.toBeNull();
-        expect(decodeURIComponent(match![1]!)).toBe(name);
-        expect(decodeURIComponent(match![2]!)).toBe(v);
-        expect(decodeURIComponent(match![3] ?? "")).toBe(q);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.string({ minLength: 1, maxLength: 20 }),
+        fc.string({ maxLength: 20 }),
+        (name, v, q) => {
+          const purl = formatPurl({ type: "generic", name, version: v, qualifiers: { q } });
+          const match = /^pkg:generic\/([^@?#]+)@([^?#]+)(?:\?q=(.*))?$/.exec(purl);
+          expect(match).not.toBeNull();
+          expect(decodeURIComponent(match![1]!)).toBe(name);
+          expect(decodeURIComponent(match![2]!)).toBe(v);
+          expect(decodeURIComponent(match![3] ?? "")).toBe(q);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -176,7 +217,9 @@ describe("round trips", () => {
 
 describe("paths stay inside the image", () => {
   it("entry names are refused or come out relative, without `..`", () => {
-    const name = fc.array(fc.constantFrom("a", "b", ".", "..", "", "/", "./", "../", "c/"), { maxLength: 8 }).map((p) => p.join("/"));
+    const name = fc
+      .array(fc.constantFrom("a", "b", ".", "..", "", "/", "./", "../", "c/"), { maxLength: 8 })
+      .map((p) => p.join("/"));
     fc.assert(
       fc.property(fc.oneof(name, fc.string({ maxLength: 30 })), (raw) => {
         try {
@@ -196,8 +239,13 @@ describe("paths stay inside the image", () => {
 
   it("symlink resolution over any link graph ends inside the root or with a loop error", () => {
     const segment = fc.constantFrom("a", "b", "c", "..", ".");
-    const target = fc.tuple(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 4 })).map(([abs, parts]) => `${abs ? "/" : ""}${parts.join("/")}`);
-    const links = fc.array(fc.tuple(fc.array(fc.constantFrom("a", "b", "c"), { minLength: 1, maxLength: 3 }), target), { maxLength: 8 });
+    const target = fc
+      .tuple(fc.boolean(), fc.array(segment, { minLength: 1, maxLength: 4 }))
+      .map(([abs, parts]) => `${abs ? "/" : ""}${parts.join("/")}`);
+    const links = fc.array(
+      fc.tuple(fc.array(fc.constantFrom("a", "b", "c"), { minLength: 1, maxLength: 3 }), target),
+      { maxLength: 8 },
+    );
     fc.assert(
       fc.property(links, fc.array(segment, { minLength: 1, maxLength: 6 }), (graph, query) => {
         const tree = new MergedTree<never>({ maxNodes: 1000, maxSymlinkHops: 40 });

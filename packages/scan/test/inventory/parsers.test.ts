@@ -54,7 +54,13 @@ describe("dpkg status", () => {
       "",
     ].join("\n");
     expect(parseDpkgStatus(text, "status", { statusRequired: true, ...LIMITS })).toEqual([
-      { name: "bsdutils", version: "1:2.38.1-5+deb12u1", arch: "amd64", sourceName: "util-linux", sourceVersion: "2.38.1-5+deb12u1" },
+      {
+        name: "bsdutils",
+        version: "1:2.38.1-5+deb12u1",
+        arch: "amd64",
+        sourceName: "util-linux",
+        sourceVersion: "2.38.1-5+deb12u1",
+      },
       { name: "half", version: "2.0" },
     ]);
   });
@@ -64,32 +70,46 @@ describe("dpkg status", () => {
     expect(parseDpkgStatus(text, "status.d/libssl3", { statusRequired: false, ...LIMITS })).toEqual([
       { name: "libssl3", version: "3.0.11-1~deb12u1", arch: "amd64", sourceName: "openssl" },
     ]);
-    expect(thrown(() => parseDpkgStatus(text, "status", { statusRequired: true, ...LIMITS })).message).toMatch(
-      /status:1: package libssl3 has no Status field/,
-    );
+    expect(
+      thrown(() => parseDpkgStatus(text, "status", { statusRequired: true, ...LIMITS })).message,
+    ).toMatch(/status:1: package libssl3 has no Status field/);
   });
 
   it("names the line of what does not parse", () => {
-    expect(thrown(() => parseDpkgStatus(" orphan continuation\n", "status", { statusRequired: true, ...LIMITS })).message).toMatch(
-      /status:1: a continuation line outside any field/,
-    );
-    expect(thrown(() => parseDpkgStatus("Package: a\nStatus: install ok installed\n", "s", { statusRequired: true, ...LIMITS })).message).toMatch(
-      /s:1: installed package a has no Version field/,
-    );
-    expect(thrown(() => parseDpkgStatus("Version: 1\n", "s", { statusRequired: false, ...LIMITS })).message).toMatch(/without a Package field/);
+    expect(
+      thrown(() => parseDpkgStatus(" orphan continuation\n", "status", { statusRequired: true, ...LIMITS }))
+        .message,
+    ).toMatch(/status:1: a continuation line outside any field/);
+    expect(
+      thrown(() =>
+        parseDpkgStatus("Package: a\nStatus: install ok installed\n", "s", {
+          statusRequired: true,
+          ...LIMITS,
+        }),
+      ).message,
+    ).toMatch(/s:1: installed package a has no Version field/);
+    expect(
+      thrown(() => parseDpkgStatus("Version: 1\n", "s", { statusRequired: false, ...LIMITS })).message,
+    ).toMatch(/without a Package field/);
     const many = Array.from({ length: 5 }, (_, i) => `Package: p${i}\nVersion: 1`).join("\n\n");
-    expect(thrown(() => parseDpkgStatus(many, "s", { statusRequired: false, maxPackages: 3 })).message).toMatch(/more than 3 packages/);
+    expect(
+      thrown(() => parseDpkgStatus(many, "s", { statusRequired: false, maxPackages: 3 })).message,
+    ).toMatch(/more than 3 packages/);
   });
 
   it("accepts CRLF line ends and comments", () => {
     const text = "# generated\r\nPackage: a\r\nVersion: 1.0\r\n\r\nPackage: b\r\nVersion: 2.0\r\n";
-    expect(parseDpkgStatus(text, "s", { statusRequired: false, ...LIMITS }).map((p) => p.version)).toEqual(["1.0", "2.0"]);
+    expect(parseDpkgStatus(text, "s", { statusRequired: false, ...LIMITS }).map((p) => p.version)).toEqual([
+      "1.0",
+      "2.0",
+    ]);
   });
 });
 
 describe("apk installed database", () => {
   it("reads name, version, architecture and origin, skipping file lists", () => {
-    const text = "C:Q1x=\nP:libcrypto3\nV:3.1.4-r5\nA:x86_64\no:openssl\nF:usr/lib\nR:libcrypto.so.3\nZ:Q1y=\n\nP:musl\nV:1.2.4-r4\n";
+    const text =
+      "C:Q1x=\nP:libcrypto3\nV:3.1.4-r5\nA:x86_64\no:openssl\nF:usr/lib\nR:libcrypto.so.3\nZ:Q1y=\n\nP:musl\nV:1.2.4-r4\n";
     expect(parseApkInstalled(text, "installed", LIMITS)).toEqual([
       { name: "libcrypto3", version: "3.1.4-r5", arch: "x86_64", origin: "openssl" },
       { name: "musl", version: "1.2.4-r4" },
@@ -97,8 +117,12 @@ describe("apk installed database", () => {
   });
 
   it("refuses lines that are not one-letter fields and entries without a version", () => {
-    expect(thrown(() => parseApkInstalled("P:a\nnot a field\n", "installed", LIMITS)).message).toMatch(/installed:2: expected "X:value"/);
-    expect(thrown(() => parseApkInstalled("P:a\nA:x86_64\n", "installed", LIMITS)).message).toMatch(/installed:1: .*without a version/);
+    expect(thrown(() => parseApkInstalled("P:a\nnot a field\n", "installed", LIMITS)).message).toMatch(
+      /installed:2: expected "X:value"/,
+    );
+    expect(thrown(() => parseApkInstalled("P:a\nA:x86_64\n", "installed", LIMITS)).message).toMatch(
+      /installed:1: .*without a version/,
+    );
   });
 
   it("names the Alpine release branch OSV uses", () => {
@@ -165,13 +189,22 @@ describe("npm", () => {
   });
 
   it("says what is wrong with a lockfile that is not one", () => {
-    expect(thrown(() => parseNpmLockfile("[1,2]", "package-lock.json", LIMITS)).message).toMatch(/not a package-lock.json object/);
-    expect(thrown(() => parseNpmLockfile("{}", "package-lock.json", LIMITS)).message).toMatch(/neither "packages" nor "dependencies"/);
-    expect(thrown(() => parseNpmLockfile("{", "package-lock.json", LIMITS)).message).toMatch(/is not valid JSON/);
+    expect(thrown(() => parseNpmLockfile("[1,2]", "package-lock.json", LIMITS)).message).toMatch(
+      /not a package-lock.json object/,
+    );
+    expect(thrown(() => parseNpmLockfile("{}", "package-lock.json", LIMITS)).message).toMatch(
+      /neither "packages" nor "dependencies"/,
+    );
+    expect(thrown(() => parseNpmLockfile("{", "package-lock.json", LIMITS)).message).toMatch(
+      /is not valid JSON/,
+    );
   });
 
   it("reads installed package.json files", () => {
-    expect(parseInstalledPackageJson('{"name":"@scope/x","version":"1.2.3"}', "p")).toEqual({ name: "@scope/x", version: "1.2.3" });
+    expect(parseInstalledPackageJson('{"name":"@scope/x","version":"1.2.3"}', "p")).toEqual({
+      name: "@scope/x",
+      version: "1.2.3",
+    });
     expect(parseInstalledPackageJson('{"name":"x"}', "p")).toBeUndefined();
     expect(parseInstalledPackageJson('{"main":"index.js"}', "p")).toBeUndefined();
   });
@@ -179,7 +212,8 @@ describe("npm", () => {
 
 describe("python", () => {
   it("reads Name and Version from core metadata headers only", () => {
-    const text = "Metadata-Version: 2.1\nName: PyYAML\nVersion: 5.3.1\nSummary: YAML\n  continued\n\nName: in-the-body\n";
+    const text =
+      "Metadata-Version: 2.1\nName: PyYAML\nVersion: 5.3.1\nSummary: YAML\n  continued\n\nName: in-the-body\n";
     expect(parsePythonMetadata(text)).toEqual({ name: "PyYAML", version: "5.3.1" });
     expect(parsePythonMetadata("Metadata-Version: 2.1\n\nName: body\nVersion: 1\n")).toEqual({});
   });
@@ -219,11 +253,22 @@ describe("package URLs", () => {
     expect(npmPurl("@angular/core", "16.0.0")).toBe("pkg:npm/%40angular/core@16.0.0");
     expect(pypiPurl("Django_REST.framework", "3.14.0")).toBe("pkg:pypi/django-rest-framework@3.14.0");
     expect(
-      formatPurl({ type: "deb", namespace: "debian", name: "zlib1g", version: "1:1.2.13.dfsg-1", qualifiers: { distro: "debian-12", arch: "amd64" } }),
+      formatPurl({
+        type: "deb",
+        namespace: "debian",
+        name: "zlib1g",
+        version: "1:1.2.13.dfsg-1",
+        qualifiers: { distro: "debian-12", arch: "amd64" },
+      }),
     ).toBe("pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12");
-    expect(formatPurl({ type: "oci", name: "x", version: "sha256:ab", qualifiers: { repository_url: "r:5000/a/x", tag: undefined } })).toBe(
-      "pkg:oci/x@sha256:ab?repository_url=r:5000%2Fa%2Fx",
-    );
+    expect(
+      formatPurl({
+        type: "oci",
+        name: "x",
+        version: "sha256:ab",
+        qualifiers: { repository_url: "r:5000/a/x", tag: undefined },
+      }),
+    ).toBe("pkg:oci/x@sha256:ab?repository_url=r:5000%2Fa%2Fx");
   });
 });
 
@@ -256,18 +301,44 @@ describe("recognizing files", () => {
 
   it("recognizes model files by their first bytes", () => {
     const head = (b: Buffer) => b.subarray(0, 512);
-    expect(detectModel("m/model.pkl", head(pickleBytes()), pickleBytes().length)).toEqual({ format: "pickle", containsPickle: true });
-    expect(detectModel("m/no-extension", head(pickleBytes()), pickleBytes().length)).toEqual({ format: "pickle", containsPickle: true });
-    expect(detectModel("m/w.pt", head(torchZipBytes()), torchZipBytes().length)).toEqual({ format: "torch-zip", containsPickle: true });
-    expect(detectModel("m/w.safetensors", head(safetensorsBytes()), safetensorsBytes().length)).toEqual({ format: "safetensors", containsPickle: false });
-    expect(detectModel("m/w.onnx", onnxBytes(), onnxBytes().length)).toEqual({ format: "onnx", containsPickle: false });
+    expect(detectModel("m/model.pkl", head(pickleBytes()), pickleBytes().length)).toEqual({
+      format: "pickle",
+      containsPickle: true,
+    });
+    expect(detectModel("m/no-extension", head(pickleBytes()), pickleBytes().length)).toEqual({
+      format: "pickle",
+      containsPickle: true,
+    });
+    expect(detectModel("m/w.pt", head(torchZipBytes()), torchZipBytes().length)).toEqual({
+      format: "torch-zip",
+      containsPickle: true,
+    });
+    expect(detectModel("m/w.safetensors", head(safetensorsBytes()), safetensorsBytes().length)).toEqual({
+      format: "safetensors",
+      containsPickle: false,
+    });
+    expect(detectModel("m/w.onnx", onnxBytes(), onnxBytes().length)).toEqual({
+      format: "onnx",
+      containsPickle: false,
+    });
     expect(detectModel("m/w.bin", onnxBytes(), onnxBytes().length)).toBeUndefined();
-    expect(detectModel("m/w.gguf", Buffer.from("GGUF\u0003\u0000\u0000\u0000"), 100)).toEqual({ format: "gguf", containsPickle: false });
-    const npy = Buffer.from("\u0093NUMPY\u0001\u0000v\u0000{'descr': '|O', 'fortran_order': False, 'shape': (2,), }", "latin1");
+    expect(detectModel("m/w.gguf", Buffer.from("GGUF\u0003\u0000\u0000\u0000"), 100)).toEqual({
+      format: "gguf",
+      containsPickle: false,
+    });
+    const npy = Buffer.from(
+      "\u0093NUMPY\u0001\u0000v\u0000{'descr': '|O', 'fortran_order': False, 'shape': (2,), }",
+      "latin1",
+    );
     expect(detectModel("m/a.npy", npy, 200)).toEqual({ format: "numpy", containsPickle: true });
     expect(detectModel("usr/bin/tool", Buffer.from("#!/bin/sh\necho hi\n"), 18)).toBeUndefined();
-    expect(detectModel("m/x.zip", head(torchZipBytes()), torchZipBytes().length)).toEqual({ format: "torch-zip", containsPickle: true });
+    expect(detectModel("m/x.zip", head(torchZipBytes()), torchZipBytes().length)).toEqual({
+      format: "torch-zip",
+      containsPickle: true,
+    });
     // A frame longer than the file is not a pickle.
-    expect(detectModel("m/x", Buffer.from([0x80, 0x04, 0x95, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0x7d]), 12)).toBeUndefined();
+    expect(
+      detectModel("m/x", Buffer.from([0x80, 0x04, 0x95, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0x7d]), 12),
+    ).toBeUndefined();
   });
 });

@@ -66,7 +66,9 @@ export class RegistryClient {
   }
 
   private url(path: string): URL {
-    return new URL(`${this.options.insecureHttp ? "http" : "https"}://${this.ref.registry}/v2/${this.ref.repository}/${path}`);
+    return new URL(
+      `${this.options.insecureHttp ? "http" : "https"}://${this.ref.registry}/v2/${this.ref.repository}/${path}`,
+    );
   }
 
   private get scope(): string {
@@ -122,11 +124,16 @@ export class RegistryClient {
 
   private refused(what: string): GateError {
     const auth = this.options.auth;
-    const had = auth?.token ? "the token" : auth?.username ? `the credentials for ${auth.username}` : "anonymous access";
+    const had = auth?.token
+      ? "the token"
+      : auth?.username
+        ? `the credentials for ${auth.username}`
+        : "anonymous access";
     return new GateError(`${what}: ${this.ref.registry} refused ${had} (401 Unauthorized)`, {
-      hint: auth?.username || auth?.token
-        ? "check the user name and password or token, and that they may pull this repository"
-        : "this registry needs credentials: pass a user name and password (or a token)",
+      hint:
+        auth?.username || auth?.token
+          ? "check the user name and password or token, and that they may pull this repository"
+          : "this registry needs credentials: pass a user name and password (or a token)",
     });
   }
 
@@ -188,13 +195,20 @@ export class RegistryClient {
     });
     if (response.status === 401 || response.status === 403) {
       await response.body.dump();
-      throw new GateError(`${what}: the token service ${realm.host} refused ${username ? `the credentials for ${username}` : "anonymous access"} (${response.status})`, {
-        hint: username ? "check the user name and password" : "this registry needs credentials: pass a user name and password",
-      });
+      throw new GateError(
+        `${what}: the token service ${realm.host} refused ${username ? `the credentials for ${username}` : "anonymous access"} (${response.status})`,
+        {
+          hint: username
+            ? "check the user name and password"
+            : "this registry needs credentials: pass a user name and password",
+        },
+      );
     }
     if (response.status !== 200) {
       const detail = await registryErrorText(response);
-      throw new GateError(`${what}: the token service ${realm.host} answered ${response.status}${detail ? `: ${detail}` : ""}`);
+      throw new GateError(
+        `${what}: the token service ${realm.host} answered ${response.status}${detail ? `: ${detail}` : ""}`,
+      );
     }
     const body = await readBody(response, MAX_TOKEN_RESPONSE, `${what} token response`);
     let token: unknown;
@@ -236,7 +250,11 @@ export class RegistryClient {
   /** A manifest or index by tag or digest; its digest is computed from the bytes and checked. */
   async getManifest(reference: string, maxBytes: number): Promise<FetchedManifest> {
     const what = `manifest ${this.ref.repository}${isDigest(reference) ? "@" : ":"}${reference}`;
-    const response = await this.get(this.url(`manifests/${reference}`), { accept: MANIFEST_ACCEPT.join(", ") }, what);
+    const response = await this.get(
+      this.url(`manifests/${reference}`),
+      { accept: MANIFEST_ACCEPT.join(", ") },
+      what,
+    );
     if (response.status !== 200) throw await this.failure(response, what);
     const bytes = await readBody(response, maxBytes, what);
     const expected = isDigest(reference) ? reference : header(response, "docker-content-digest");
@@ -249,7 +267,11 @@ export class RegistryClient {
     }
     const contentType = header(response, "content-type")?.split(";")[0]?.trim();
     this.options.log?.(`fetched ${what} (${digest}, ${formatBytes(bytes.length)})`);
-    return { bytes, digest, ...(contentType && contentType !== "application/json" ? { mediaType: contentType } : {}) };
+    return {
+      bytes,
+      digest,
+      ...(contentType && contentType !== "application/json" ? { mediaType: contentType } : {}),
+    };
   }
 
   /** A blob's bytes as a stream; the caller checks the digest while reading. */

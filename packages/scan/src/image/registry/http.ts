@@ -44,7 +44,9 @@ export async function httpGet(
       }
       const next = new URL(Array.isArray(location) ? location[0]! : location, current);
       if (next.protocol !== "https:" && next.protocol !== "http:") {
-        throw new GateError(`${options.what}: the registry redirected to an unsupported URL scheme ${next.protocol}`);
+        throw new GateError(
+          `${options.what}: the registry redirected to an unsupported URL scheme ${next.protocol}`,
+        );
       }
       if (next.origin !== current.origin) {
         sent = Object.fromEntries(Object.entries(sent).filter(([k]) => k.toLowerCase() !== "authorization"));
@@ -60,7 +62,9 @@ function networkError(e: unknown, url: URL, what: string): GateError {
   const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = err.code ?? err.cause?.code ?? "";
   const message = err.message ?? String(e);
-  const tlsMismatch = /EPROTO|wrong version number|ssl3_get_record|packet length too long/i.test(`${code} ${message}`);
+  const tlsMismatch = /EPROTO|wrong version number|ssl3_get_record|packet length too long/i.test(
+    `${code} ${message}`,
+  );
   const hint = tlsMismatch
     ? "the registry does not speak TLS on this port: allow plain HTTP for it (insecureHttp / --insecure-registry)"
     : code === "ECONNREFUSED"
@@ -70,7 +74,10 @@ function networkError(e: unknown, url: URL, what: string): GateError {
         : /timeout/i.test(`${code} ${message}`)
           ? "the registry did not answer in time: retry, or raise limits.requestTimeoutMs"
           : undefined;
-  return new GateError(`${what}: cannot reach ${url.origin}: ${code || message}`, { ...(hint ? { hint } : {}), cause: e });
+  return new GateError(`${what}: cannot reach ${url.origin}: ${code || message}`, {
+    ...(hint ? { hint } : {}),
+    cause: e,
+  });
 }
 
 /** Read a response body whole, refusing more than `maxBytes`. */

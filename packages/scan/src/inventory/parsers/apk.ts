@@ -12,7 +12,11 @@ export interface ApkPackage {
  * Parse `lib/apk/db/installed`: one `X:value` line per field, packages separated by blank lines. File
  * lists (`F:`, `R:`, `Z:` …) make up most of it and are skipped.
  */
-export function parseApkInstalled(text: string, file: string, options: { maxPackages: number }): ApkPackage[] {
+export function parseApkInstalled(
+  text: string,
+  file: string,
+  options: { maxPackages: number },
+): ApkPackage[] {
   const out: ApkPackage[] = [];
   let current: Partial<ApkPackage> & { line?: number } = {};
   const finish = () => {

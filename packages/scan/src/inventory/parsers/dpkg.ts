@@ -10,7 +10,14 @@ export interface DpkgPackage {
 }
 
 /** Package states whose files are on disk; `config-files` and `not-installed` leave only configuration. */
-const ON_DISK = new Set(["installed", "half-configured", "unpacked", "half-installed", "triggers-awaited", "triggers-pending"]);
+const ON_DISK = new Set([
+  "installed",
+  "half-configured",
+  "unpacked",
+  "half-installed",
+  "triggers-awaited",
+  "triggers-pending",
+]);
 
 /**
  * Parse `var/lib/dpkg/status` or a distroless `status.d/*` file. The status file lists removed packages
@@ -26,7 +33,9 @@ export function parseDpkgStatus(
     const where = { file, line: stanza.line };
     const name = stanza.fields.get("package");
     if (!name) {
-      throw new GateError(`${file}:${stanza.line}: a package entry without a Package field`, { location: where });
+      throw new GateError(`${file}:${stanza.line}: a package entry without a Package field`, {
+        location: where,
+      });
     }
     const status = stanza.fields.get("status");
     if (status !== undefined) {
@@ -37,7 +46,9 @@ export function parseDpkgStatus(
     }
     const version = stanza.fields.get("version");
     if (!version) {
-      throw new GateError(`${file}:${stanza.line}: installed package ${name} has no Version field`, { location: where });
+      throw new GateError(`${file}:${stanza.line}: installed package ${name} has no Version field`, {
+        location: where,
+      });
     }
     const pkg: DpkgPackage = { name, version };
     const arch = stanza.fields.get("architecture");
@@ -47,10 +58,13 @@ export function parseDpkgStatus(
       // `Source: util-linux (2.38.1-5+deb12u1)` when the binary's version differs from the source's.
       const match = /^(\S+)(?:\s+\(([^)]+)\))?$/.exec(source);
       if (!match) {
-        throw new GateError(`${file}:${stanza.line}: package ${name} has a malformed Source field "${source}"`, {
-          location: where,
-          hint: 'expected "name" or "name (version)"',
-        });
+        throw new GateError(
+          `${file}:${stanza.line}: package ${name} has a malformed Source field "${source}"`,
+          {
+            location: where,
+            hint: 'expected "name" or "name (version)"',
+          },
+        );
       }
       pkg.sourceName = match[1]!;
       if (match[2]) pkg.sourceVersion = match[2].trim();

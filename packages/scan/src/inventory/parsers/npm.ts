@@ -13,7 +13,10 @@ function parseJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new GateError(`${file} is not valid JSON: ${(e as Error).message}`, { location: { file }, cause: e });
+    throw new GateError(`${file} is not valid JSON: ${(e as Error).message}`, {
+      location: { file },
+      cause: e,
+    });
   }
 }
 
@@ -37,7 +40,8 @@ function resolveVersion(name: string, version: unknown): { name: string; version
  */
 export function parseNpmLockfile(text: string, file: string, options: { maxPackages: number }): NpmPackage[] {
   const doc = parseJson(text, file);
-  if (!isRecord(doc)) throw new GateError(`${file} is not a package-lock.json object`, { location: { file } });
+  if (!isRecord(doc))
+    throw new GateError(`${file} is not a package-lock.json object`, { location: { file } });
   const out: NpmPackage[] = [];
   const add = (pkg: NpmPackage) => {
     if (out.length >= options.maxPackages) {
@@ -63,7 +67,9 @@ export function parseNpmLockfile(text: string, file: string, options: { maxPacka
   if (isRecord(doc.dependencies)) {
     const walk = (deps: Record<string, unknown>, depth: number) => {
       if (depth > MAX_V1_DEPTH) {
-        throw new GateError(`${file} nests dependencies more than ${MAX_V1_DEPTH} deep`, { location: { file } });
+        throw new GateError(`${file} nests dependencies more than ${MAX_V1_DEPTH} deep`, {
+          location: { file },
+        });
       }
       for (const [name, raw] of Object.entries(deps)) {
         if (!isRecord(raw)) continue;

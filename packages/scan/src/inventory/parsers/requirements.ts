@@ -40,7 +40,11 @@ export function parseRequirements(text: string): Requirement[] {
       continue;
     }
     const pin = /^==\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/.exec(rest);
-    out.push(pin ? { name, pinned: pin[1]!, specifier: requirement, line: first } : { name, specifier: requirement, line: first });
+    out.push(
+      pin
+        ? { name, pinned: pin[1]!, specifier: requirement, line: first }
+        : { name, specifier: requirement, line: first },
+    );
   }
   return out;
 }

@@ -1,0 +1,169 @@
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { GateError, parseJsonText } from "@mlgate/core";
+import { readAdvisory } from "./advisory.js";
+import { normalizePackageName, OsvDatabase } from "./database.js";
+import { DEFAULT_ZIP_LIMITS, readZip, type ZipLimits } from "./zip.js";
+
+export interface OsvLoadLimits extends ZipLimits {
+  /** Files visited in a database directory (JSON files and zips). */
+  maxFiles: number;
+  /** Directory levels below the database directory. */
+  maxDepth: number;
+}
+
+export const DEFAULT_OSV_LOAD_LIMITS: OsvLoadLimits = {
+  ...DEFAULT_ZIP_LIMITS,
+  maxFiles: 2_000_000,
+  maxDepth: 8,
+};
+
+export interface OsvLoadOptions {
+  limits?: Partial<OsvLoadLimits>;
+  /**
+   * Only advisories that may concern these packages are parsed (the rest are skipped after a quick
+   * look at their text): `{ ecosystem, name }` with the ecosystem's base (`Debian`, `npm`).
+   */
+  only?: Iterable<{ ecosystem: string; name: string }>;
+  log?: (line: string) => void;
+}
+
+export interface OsvLoadStats {
+  files: number;
+  documents: number;
+  /** Documents skipped without parsing: they name none of the wanted packages. */
+  skipped: number;
+  bytes: number;
+  durationMs: number;
+}
+
+const NAME_FIELD = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+
+/** A quick test on the raw text: does any `"name"` in it name a wanted package? Errs on the side of yes. */
+function mentionsAny(text: string, names: Set<string>): boolean {
+  NAME_FIELD.lastIndex = 0;
+  for (let m = NAME_FIELD.exec(text); m; m = NAME_FIELD.exec(text)) {
+    const name = m[1] as string;
+    if (name.includes("\\") || names.has(name) || names.has(normalizePackageName("PyPI", name))) return true;
+  }
+  return false;
+}
+
+/**
+ * Read an OSV database: a zip of OSV JSON documents (osv.dev's `<ecosystem>/all.zip`), a directory of
+ * JSON documents, or a directory holding several zips (one per ecosystem) and JSON files. Every
+ * document is checked; a damaged one is an error naming it.
+ */
+export function loadOsvDatabase(
+  paths: string | readonly string[],
+  options: OsvLoadOptions = {},
+): { db: OsvDatabase; stats: OsvLoadStats } {
+  const limits: OsvLoadLimits = { ...DEFAULT_OSV_LOAD_LIMITS, ...options.limits };
+  const started = Date.now();
+  const db = new OsvDatabase();
+  const stats: OsvLoadStats = { files: 0, documents: 0, skipped: 0, bytes: 0, durationMs: 0 };
+  let wanted: Set<string> | undefined;
+  if (options.only) {
+    wanted = new Set();
+    for (const p of options.only) {
+      wanted.add(p.name);
+      wanted.add(normalizePackageName("PyPI", p.name));
+    }
+  }
+
+  const document = (bytes: Buffer, where: string) => {
+    stats.documents++;
+    stats.bytes += bytes.length;
+    const text = bytes.toString("utf8");
+    if (wanted && !mentionsAny(text, wanted)) {
+      stats.skipped++;
+      return;
+    }
+    db.add(readAdvisory(parseJsonText(text, where, "OSV document"), where));
+  };
+
+  const zip = (file: string, label: string) => {
+    stats.files++;
+    readZip(file, (name) => name.toLowerCase().endsWith(".json"), (name, data) => document(data, `${label}:${name}`), limits);
+  };
+
+  const list = typeof paths === "string" ? [paths] : paths;
+  if (list.length === 0) throw new GateError("no OSV database given");
+  for (const path of list) {
+    const info = statOf(path);
+    if (info.isFile()) {
+      if (path.toLowerCase().endsWith(".json")) {
+        stats.files++;
+        document(readBounded(path, limits.maxEntryBytes), path);
+      } else zip(path, path);
+    } else if (info.isDirectory()) {
+      walk(path, path, 0, limits, stats, (file) => {
+        const lower = file.toLowerCase();
+        if (lower.endsWith(".zip")) zip(file, file);
+        else if (lower.endsWith(".json")) {
+          stats.files++;
+          document(readBounded(file, limits.maxEntryBytes), file);
+        }
+      });
+    } else {
+      throw new GateError(`OSV database ${path} is neither a file nor a directory`);
+    }
+  }
+  const path = list.join(", ");
+  stats.durationMs = Date.now() - started;
+  options.log?.(
+    `OSV database ${path}: ${db.advisories} advisories (${[...db.ecosystems].map(([e, n]) => `${e} ${n}`).join(", ") || "none"}) from ${stats.documents} documents in ${stats.durationMs} ms`,
+  );
+  if (stats.documents === 0) {
+    throw new GateError(`OSV database ${path} holds no OSV JSON documents`, {
+      hint: "give a directory of OSV .json files or a zip such as https://osv-vulnerabilities.storage.googleapis.com/Debian/all.zip",
+    });
+  }
+  return { db, stats };
+}
+
+function statOf(path: string) {
+  try {
+    return lstatSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new GateError(code === "ENOENT" ? `OSV database not found: ${path}` : `cannot read OSV database ${path}: ${code}`, {
+      hint: "pass --osv-db with a directory or zip of OSV JSON (the action can download and cache one)",
+    });
+  }
+}
+
+function readBounded(file: string, maxBytes: number): Buffer {
+  const size = lstatSync(file).size;
+  if (size > maxBytes) {
+    throw new GateError(`${file} is ${size} bytes, over the limit of ${maxBytes} for one OSV document`, {
+      location: { file },
+    });
+  }
+  return readFileSync(file);
+}
+
+/** Depth-first, in name order (so errors and results are reproducible); symlinks are not followed. */
+function walk(
+  root: string,
+  dir: string,
+  depth: number,
+  limits: OsvLoadLimits,
+  stats: OsvLoadStats,
+  visit: (file: string) => void,
+): void {
+  if (depth > limits.maxDepth) {
+    throw new GateError(`${dir} is nested deeper than ${limits.maxDepth} levels below ${root}`);
+  }
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) walk(root, full, depth + 1, limits, stats, visit);
+    else if (entry.isFile()) {
+      if (stats.files >= limits.maxFiles) {
+        throw new GateError(`${root} holds more than ${limits.maxFiles} files (at ${relative(root, full)})`);
+      }
+      visit(full);
+    }
+  }
+}
