@@ -38,7 +38,11 @@ function cpuSeconds(command: string, args: string[], env: NodeJS.ProcessEnv): nu
   const scratch = mkdtempSync(join(tmpdir(), "mlgate-bench-cpu-"));
   try {
     const out = join(scratch, "time.txt");
-    spawnSync("/usr/bin/time", ["-o", out, "-f", "%U %S", command, ...args], { env, stdio: "ignore", timeout: 600_000 });
+    spawnSync("/usr/bin/time", ["-o", out, "-f", "%U %S", command, ...args], {
+      env,
+      stdio: "ignore",
+      timeout: 600_000,
+    });
     const [user, system] = readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
     return (user ?? 0) + (system ?? 0);
   } finally {
@@ -69,14 +73,17 @@ function row(tool: string, m: Measurement, cpu: number | undefined, size: number
 
 const bench: Benchmark = {
   name: "validate-onnx",
-  description: "validate a generated ~500 MB ONNX model (decode + policy + SHA-256) vs onnx.checker.check_model",
+  description:
+    "validate a generated ~500 MB ONNX model (decode + policy + SHA-256) vs onnx.checker.check_model",
   async run() {
     const dir = mkdtempSync(join(tmpdir(), "mlgate-bench-onnx-"));
     try {
       const started = performance.now();
       const model = await generate(dir);
       const size = statSync(model).size;
-      console.log(`generated ${model}: ${mib(size).toFixed(0)} MiB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `generated ${model}: ${mib(size).toFixed(0)} MiB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
 
       if (!existsSync(ACTION)) throw new Error(`${ACTION} is missing: run npm run build first`);
       const scratch = mkdtempSync(join(tmpdir(), "mlgate-bench-action-"));
@@ -103,10 +110,15 @@ const bench: Benchmark = {
       console.log("");
       console.log(`mlgate verdict: ${verdict}`);
       if (checker) {
-        const cpuRatio = ourCpu !== undefined && checkerCpu ? ` (CPU time ${(ourCpu / checkerCpu).toFixed(2)})` : "";
-        console.log(`time ratio mlgate / onnx.checker: ${(ours.wallMs / checker.wallMs).toFixed(2)}${cpuRatio} (target <= 1)`);
+        const cpuRatio =
+          ourCpu !== undefined && checkerCpu ? ` (CPU time ${(ourCpu / checkerCpu).toFixed(2)})` : "";
+        console.log(
+          `time ratio mlgate / onnx.checker: ${(ours.wallMs / checker.wallMs).toFixed(2)}${cpuRatio} (target <= 1)`,
+        );
       } else {
-        console.log("onnx.checker: python3-onnx is not installed (apt-get install -y python3-onnx) — no comparison");
+        console.log(
+          "onnx.checker: python3-onnx is not installed (apt-get install -y python3-onnx) — no comparison",
+        );
       }
       if (ours.maxRssMiB !== undefined) {
         console.log(`memory: ${(ours.maxRssMiB / mib(size)).toFixed(2)}× the model size (target <= 1.5)`);

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Report, Verdict } from "@mlgate/core";
 import { main } from "mlgate";
 import { writeExampleItems } from "../examples/eval/items.js";
+import { exampleBodies, startExampleServer } from "../examples/serve/index.js";
 
 interface DemoStage {
   /** Where this stage sits in the release: "pull request", "staging", "production". */
@@ -31,7 +32,31 @@ const ITEM_GATES = [
 ].flatMap((g) => ["--gate", g]);
 const ITEM_FLAGS = ["--column", "slice=region", "--resamples", "1000"];
 
-function stages(items: { baseline: string; candidate: string; regressed: string }): DemoStage[] {
+/** What the stages run against: files written and servers started before the first stage. */
+interface DemoContext {
+  items: { baseline: string; candidate: string; regressed: string };
+  /** Example model servers on loopback: one healthy, one slowed down. */
+  staging: { healthy: string; slow: string; bodies: string };
+}
+
+const SLA_GATES = ["p95 < 250ms", "error_rate < 1%", "throughput >= 45/s"].flatMap((g) => ["--gate", g]);
+
+function loadTestArgs(url: string, bodies: string): string[] {
+  return [
+    `${url}/v1/predict`,
+    "--rate",
+    "50/s",
+    "--duration",
+    "4s",
+    "--warmup",
+    "1s",
+    "--body-file",
+    bodies,
+    "--no-progress",
+  ];
+}
+
+function stages({ items, staging }: DemoContext): DemoStage[] {
   return [
     {
       phase: "pull request",
@@ -64,6 +89,20 @@ function stages(items: { baseline: string; candidate: string; regressed: string 
       title: "rc.2's per-item results: one region broken",
       gate: "eval-gate",
       args: ["--candidate", items.regressed, "--baseline", items.baseline, ...ITEM_GATES, ...ITEM_FLAGS],
+      expect: "fail",
+    },
+    {
+      phase: "staging",
+      title: "the serving endpoint under 50 requests/s meets its SLA",
+      gate: "load-test",
+      args: [...loadTestArgs(staging.healthy, staging.bodies), ...SLA_GATES],
+      expect: "pass",
+    },
+    {
+      phase: "staging",
+      title: "a build that adds 300 ms per request misses the p95 SLA",
+      gate: "load-test",
+      args: [...loadTestArgs(staging.slow, staging.bodies), ...SLA_GATES],
       expect: "fail",
     },
   ];
@@ -116,19 +155,15 @@ ${body}
   await writeFile(join(out, "index.html"), html);
 }
 
-async function demo(): Promise<number> {
-  const started = Date.now();
-  await rm(out, { recursive: true, force: true });
-  await mkdir(out, { recursive: true });
-  console.log("mlgate demo: the release pipeline on examples/\n");
-  const rows: { stage: DemoStage; report: Report; files: string[] }[] = [];
-  let surprises = 0;
-  const items = await writeExampleItems(join(out, "items"));
-  for (const [i, stage] of stages(items).entries()) {
+type Row = { stage: DemoStage; report: Report; files: string[] };
+
+/** Run each stage in order, print its verdict and checks, and count the ones that surprised. */
+async function runStages(list: DemoStage[], rows: Row[], surprised: () => void): Promise<void> {
+  for (const [i, stage] of list.entries()) {
     const { report, files } = await runStage(stage, i);
     rows.push({ stage, report, files });
     const asExpected = report.verdict === stage.expect;
-    if (!asExpected) surprises++;
+    if (!asExpected) surprised();
     console.log(`${stage.phase.padEnd(13)} ${stage.title}`);
     console.log(`              ${stage.gate}: ${MARK[report.verdict]}  ${report.headline}`);
     if (!asExpected) console.log(`              expected ${stage.expect}: the demo did not go as designed`);
@@ -138,6 +173,32 @@ async function demo(): Promise<number> {
       console.log(`                ${mark} ${check.name.padEnd(width)}  ${check.actual ?? ""}`);
     }
     console.log("");
+  }
+}
+
+async function demo(): Promise<number> {
+  const started = Date.now();
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  console.log("mlgate demo: the release pipeline on examples/\n");
+  const rows: Row[] = [];
+  let surprises = 0;
+  const items = await writeExampleItems(join(out, "items"));
+  const healthy = await startExampleServer({ latencyMs: 5, jitterMs: 10 });
+  const slow = await startExampleServer({ latencyMs: 300, jitterMs: 40 });
+  const bodies = join(out, "load", "bodies.jsonl");
+  await mkdir(join(out, "load"), { recursive: true });
+  await writeFile(
+    bodies,
+    `${exampleBodies(200)
+      .map((b) => JSON.stringify(b))
+      .join("\n")}\n`,
+  );
+  const context: DemoContext = { items, staging: { healthy: healthy.url, slow: slow.url, bodies } };
+  try {
+    await runStages(stages(context), rows, () => surprises++);
+  } finally {
+    await Promise.all([healthy.close(), slow.close()]);
   }
   await writeIndex(rows);
   console.log(

@@ -25,9 +25,24 @@ beforeAll(async () => {
   // A model whose weights live "beside" it at ../secret.bin: loading it would read outside the directory.
   await mkdir(join(workspace, "models", "escape"), { recursive: true });
   await writeFile(join(workspace, "models", "secret.bin"), new Uint8Array(32));
-  const spec = logisticRegressionSpec({ weights: [[1, -1], [0.5, -0.5], [2, -2], [0, 0]], bias: [0, 0] });
+  const spec = logisticRegressionSpec({
+    weights: [
+      [1, -1],
+      [0.5, -0.5],
+      [2, -2],
+      [0, 0],
+    ],
+    bias: [0, 0],
+  });
   spec.graph.initializers = (spec.graph.initializers ?? []).map((init) =>
-    init.name === "W" ? { name: "W", dtype: "float32", dims: [4, 2], external: { location: "../secret.bin", offset: 0, length: 32 } } : init,
+    init.name === "W"
+      ? {
+          name: "W",
+          dtype: "float32",
+          dims: [4, 2],
+          external: { location: "../secret.bin", offset: 0, length: 32 },
+        }
+      : init,
   );
   await writeOnnxModel(join(workspace, "models", "escape", "model.onnx"), spec);
 });
@@ -49,11 +64,15 @@ describe("validate-artifact action", () => {
     });
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(run.outputs.verdict).toBe("pass");
-    expect(run.outputs.headline).toMatch(/^iris\/ \(onnx, .*15 parameters\) passed all \d+ checks \(edge profile\)$/);
+    expect(run.outputs.headline).toMatch(
+      /^iris\/ \(onnx, .*15 parameters\) passed all \d+ checks \(edge profile\)$/,
+    );
     expect(run.outputs.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(run.outputs.format).toBe("onnx");
     expect(run.outputs.profile).toBe("edge");
-    expect(run.outputs.runtime).toMatch(/^onnxruntime-node \d+\.\d+\.\d+ \((workspace|bundled|tool-cache|installed)\)$/);
+    expect(run.outputs.runtime).toMatch(
+      /^onnxruntime-node \d+\.\d+\.\d+ \((workspace|bundled|tool-cache|installed)\)$/,
+    );
     expect(JSON.parse(run.outputs.signature ?? "")).toEqual({
       inputs: [{ name: "input", dtype: "float32", shape: ["N", 4] }],
       outputs: [
@@ -66,7 +85,9 @@ describe("validate-artifact action", () => {
     expect(report.checks.find((c) => c.name === "golden outputs")?.status).toBe("pass");
     expect(report.checks.find((c) => c.name === "edge: latency_p95 < 20ms")?.status).toBe("pass");
     expect(report.metrics.load_time?.value).toBeGreaterThan(0);
-    expect(JSON.parse(await readFile(join(workspace, "reports/artifact.sarif"), "utf8")).version).toBe("2.1.0");
+    expect(JSON.parse(await readFile(join(workspace, "reports/artifact.sarif"), "utf8")).version).toBe(
+      "2.1.0",
+    );
     expect(run.summary).toContain("validate-artifact");
 
     expect(comments()).toHaveLength(1);

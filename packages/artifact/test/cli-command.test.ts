@@ -39,12 +39,18 @@ describe("mlgate validate-artifact", () => {
     const run = await cli([ex.dir, "--profile", "edge", "--format", "json"]);
     expect(run.code, run.stdout).toBe(0);
     const report = JSON.parse(run.stdout) as Report;
-    expect(report).toMatchObject({ gate: "validate-artifact", verdict: "pass", outputs: { profile: "edge" } });
+    expect(report).toMatchObject({
+      gate: "validate-artifact",
+      verdict: "pass",
+      outputs: { profile: "edge" },
+    });
     expect(run.stderr).toMatch(/onnxruntime-node [\d.]+ from the workspace/);
   });
 
   it("exits 1 on the tampered example and 2 on a bad flag value", async () => {
-    const ex = await writeExampleModel(join(await mkdtemp(join(tmpdir(), "cli-")), "bad"), { variant: "tampered" });
+    const ex = await writeExampleModel(join(await mkdtemp(join(tmpdir(), "cli-")), "bad"), {
+      variant: "tampered",
+    });
     const failed = await cli([ex.dir, "--no-runtime", "--gate", "parameters <= 5M"]);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain("onnx.domain");

@@ -17,7 +17,12 @@ beforeAll(async () => {
 });
 
 function input(model: string, extra: Partial<ValidateArtifactInput> = {}): ValidateArtifactInput {
-  return { model, gates: [], runtime: { enabled: true, install: false, cwd: REPO, latencyRuns: 5 }, ...extra };
+  return {
+    model,
+    gates: [],
+    runtime: { enabled: true, install: false, cwd: REPO, latencyRuns: 5 },
+    ...extra,
+  };
 }
 
 async function example(name: string, variant: "good" | "tampered" = "good") {
@@ -40,7 +45,10 @@ describe("validate-artifact on the example model", () => {
     const report = await runValidateArtifact(input(ex.dir, { profile: "server" }));
     expect(report.verdict, report.headline).toBe("pass");
     expect(report.checks.filter((c) => c.status === "skip")).toEqual([]);
-    expect(check(report, "golden outputs")).toMatchObject({ status: "pass", actual: "10 output(s) in 5 sample(s)" });
+    expect(check(report, "golden outputs")).toMatchObject({
+      status: "pass",
+      actual: "10 output(s) in 5 sample(s)",
+    });
     expect(check(report, "server: parameters <= 5M")).toMatchObject({ status: "pass", actual: "15" });
     expect(report.metrics.latency_p95?.value).toBeGreaterThan(0);
     expect(report.metrics.peak_rss?.value).toBeGreaterThan(1024 * 1024);
@@ -50,9 +58,13 @@ describe("validate-artifact on the example model", () => {
 
   it("gives a directory's sha256 that changes with any file", async () => {
     const ex = await example("hash");
-    const first = await runValidateArtifact(input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }));
+    const first = await runValidateArtifact(
+      input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }),
+    );
     await writeFile(ex.samples, `${await readFile(ex.samples, "utf8")}\n`);
-    const second = await runValidateArtifact(input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }));
+    const second = await runValidateArtifact(
+      input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }),
+    );
     expect(first.outputs?.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(second.outputs?.sha256).not.toBe(first.outputs?.sha256);
     expect(failing(second)).toEqual(["manifest.hash-mismatch"]);
@@ -65,7 +77,9 @@ describe("validate-artifact on the example model", () => {
     await editCard(ex.manifest, (card) => {
       card.addIn(["files"], { path: "tokenizer.json", sha256: "0".repeat(64) });
     });
-    const report = await runValidateArtifact(input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }));
+    const report = await runValidateArtifact(
+      input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }),
+    );
     expect(report.verdict).toBe("fail");
     expect(failing(report)).toEqual(
       expect.arrayContaining(["manifest.file-missing", "manifest.file-extra", "manifest.hash-mismatch"]),
@@ -75,7 +89,9 @@ describe("validate-artifact on the example model", () => {
   it("fails a symbolic link inside the artifact directory", async () => {
     const ex = await example("link");
     await symlink("/etc/hostname", join(ex.dir, "hostname"));
-    const report = await runValidateArtifact(input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }));
+    const report = await runValidateArtifact(
+      input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }),
+    );
     expect(failing(report)).toContain("artifact.symlink");
   });
 
@@ -83,7 +99,10 @@ describe("validate-artifact on the example model", () => {
     const ex = await example("metadata");
     await editCard(ex.manifest, (card) => card.deleteIn(["metadata", "license"]));
     const report = await runValidateArtifact(
-      input(ex.dir, { requiredMetadata: ["version", "license", "training_data_version"], runtime: { enabled: false, install: false, cwd: REPO } }),
+      input(ex.dir, {
+        requiredMetadata: ["version", "license", "training_data_version"],
+        runtime: { enabled: false, install: false, cwd: REPO },
+      }),
     );
     expect(failing(report)).toEqual(["manifest.metadata-missing"]);
     expect(check(report, "required metadata")).toMatchObject({ status: "fail", actual: "2 of 3 present" });
@@ -118,8 +137,12 @@ describe("validate-artifact on the example model", () => {
 
   it("holds the model to the chosen profile's budgets", async () => {
     const ex = await example("budgets");
-    await editCard(ex.manifest, (card) => card.setIn(["budgets", "tiny"], ["file_size <= 100B", "parameters <= 0.01k"]));
-    const report = await runValidateArtifact(input(ex.dir, { profile: "tiny", runtime: { enabled: false, install: false, cwd: REPO } }));
+    await editCard(ex.manifest, (card) =>
+      card.setIn(["budgets", "tiny"], ["file_size <= 100B", "parameters <= 0.01k"]),
+    );
+    const report = await runValidateArtifact(
+      input(ex.dir, { profile: "tiny", runtime: { enabled: false, install: false, cwd: REPO } }),
+    );
     expect(report.verdict).toBe("fail");
     expect(check(report, "tiny: file_size <= 100B")).toMatchObject({ status: "fail" });
     expect(check(report, "tiny: parameters <= 0.01k")).toMatchObject({ status: "fail", actual: "15" });
@@ -131,7 +154,11 @@ describe("validate-artifact on the example model", () => {
   it("skips runtime budgets with the reason when the runtime is off, and judges extra gates", async () => {
     const ex = await example("no-runtime");
     const report = await runValidateArtifact(
-      input(ex.dir, { profile: "edge", gates: ["warn: file_size < 10B"], runtime: { enabled: false, install: false, cwd: REPO } }),
+      input(ex.dir, {
+        profile: "edge",
+        gates: ["warn: file_size < 10B"],
+        runtime: { enabled: false, install: false, cwd: REPO },
+      }),
     );
     expect(report.verdict).toBe("warn");
     expect(check(report, "edge: latency_p95 < 20ms")).toMatchObject({
@@ -204,11 +231,16 @@ describe("validate-artifact on other formats and bad input", () => {
     await mkdir(dir);
     const path = join(dir, "model.safetensors");
     await writeFile(path, encodeSafetensors([{ name: "w", dtype: "F32", shape: [2, 3] }]));
-    const report = await runValidateArtifact(input(path, { gates: ["parameters == 6", "latency_p95 < 10ms"] }));
+    const report = await runValidateArtifact(
+      input(path, { gates: ["parameters == 6", "latency_p95 < 10ms"] }),
+    );
     expect(report.verdict).toBe("pass");
     expect(report.outputs?.format).toBe("safetensors");
     expect(check(report, "latency_p95 < 10ms")?.message).toBe("not measured: safetensors files are not run");
-    await writeFile(path, encodeSafetensors([{ name: "w", dtype: "F32", shape: [2], data: float32Bytes([1, Number.NaN]) }]));
+    await writeFile(
+      path,
+      encodeSafetensors([{ name: "w", dtype: "F32", shape: [2], data: float32Bytes([1, Number.NaN]) }]),
+    );
     expect(failing(await runValidateArtifact(input(path)))).toEqual(["safetensors.non-finite"]);
   });
 
@@ -222,21 +254,29 @@ describe("validate-artifact on other formats and bad input", () => {
   });
 
   it("throws GateErrors for a missing model, a directory without a model and a file of unknown format", async () => {
-    await expect(runValidateArtifact(input(join(root, "absent.onnx")))).rejects.toThrow(/model not found: .*absent\.onnx/);
+    await expect(runValidateArtifact(input(join(root, "absent.onnx")))).rejects.toThrow(
+      /model not found: .*absent\.onnx/,
+    );
     const empty = join(root, "empty");
     await mkdir(empty);
     await writeFile(join(empty, "README.md"), "# nothing here");
     await expect(runValidateArtifact(input(empty))).rejects.toThrow(/no model file in .*empty/);
-    await expect(runValidateArtifact(input(join(empty, "README.md")))).rejects.toThrow(/is not a model file the gate knows/);
+    await expect(runValidateArtifact(input(join(empty, "README.md")))).rejects.toThrow(
+      /is not a model file the gate knows/,
+    );
   });
 
   it("points at the line of a malformed model card", async () => {
     const ex = await example("bad-card");
     await editCard(ex.manifest, (card) => card.setIn(["files", 0, "path"], "../../etc/passwd"));
     const error = await runValidateArtifact(input(ex.dir)).catch((e: unknown) => e);
-    expect(describeError(error)).toMatch(/model-card\.yml:\d+:\d+: files\[0\]\.path: must not contain "\.\."/);
+    expect(describeError(error)).toMatch(
+      /model-card\.yml:\d+:\d+: files\[0\]\.path: must not contain "\.\."/,
+    );
     await rm(ex.manifest);
-    const report = await runValidateArtifact(input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }));
+    const report = await runValidateArtifact(
+      input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }),
+    );
     expect(report.notes?.[0]).toMatch(/^No model card/);
   });
 });
@@ -262,20 +302,34 @@ describe("validate-artifact configuration", () => {
         "",
       ].join("\n"),
     );
-    const { input: resolved } = await resolveValidateArtifact({ profile: "server" }, { cwd: root, configPath: config });
+    const { input: resolved } = await resolveValidateArtifact(
+      { profile: "server" },
+      { cwd: root, configPath: config },
+    );
     expect(resolved.model).toBe(ex.dir);
     expect(resolved.profile).toBe("server");
     expect(resolved.gates).toEqual(["parameters <= 2M"]);
     expect(resolved.onnxPolicy?.domains).toEqual(["ai.onnx", "com.acme"]);
-    expect(resolved.allowGlobals).toEqual([{ module: "sklearn.linear_model", name: "LogisticRegression", reason: "our model" }]);
+    expect(resolved.allowGlobals).toEqual([
+      { module: "sklearn.linear_model", name: "LogisticRegression", reason: "our model" },
+    ]);
     expect(resolved.runtime).toMatchObject({ enabled: false, latencyRuns: 3 });
     const report = await runValidateArtifact(resolved);
     expect(check(report, "parameters <= 2M")?.status).toBe("pass");
   });
 
+  it("refuses a --gate over a metric the gate does not measure, with a suggestion", async () => {
+    const ex = await example("bad-gate");
+    await expect(runValidateArtifact(input(ex.dir, { gates: ["latency_p59 < 10ms"] }))).rejects.toThrow(
+      /names "latency_p59", which validate-artifact does not measure; did you mean "latency_p50"/,
+    );
+  });
+
   it("refuses a budget over a metric the gate does not measure", async () => {
     const ex = await example("bad-budget");
     await editCard(ex.manifest, (card) => card.setIn(["budgets", "edge"], ["latency_p90 < 10ms"]));
-    await expect(runValidateArtifact(input(ex.dir))).rejects.toThrow(/names "latency_p90", which the gate does not measure/);
+    await expect(runValidateArtifact(input(ex.dir))).rejects.toThrow(
+      /names "latency_p90", which the gate does not measure/,
+    );
   });
 });

@@ -15,27 +15,46 @@ function load(text: string | Uint8Array): "ok" | "gate-error" {
 }
 
 const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
-const segment = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,10}$/).filter((s) => s !== "." && s !== "..");
+const segment = fc
+  .stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,10}$/)
+  .filter((s) => s !== "." && s !== "..");
 const card = fc.record({
   name: fc.string({ minLength: 1, maxLength: 20 }),
-  metadata: fc.dictionary(fc.stringMatching(/^[a-z][a-z-]{0,12}$/), fc.oneof(fc.string(), fc.integer(), fc.boolean())),
-  files: fc.uniqueArray(fc.record({ path: fc.array(segment, { minLength: 1, maxLength: 3 }).map((s) => s.join("/")), sha256: hex }), {
-    selector: (f) => f.path,
-    maxLength: 5,
-  }),
+  metadata: fc.dictionary(
+    fc.stringMatching(/^[a-z][a-z-]{0,12}$/),
+    fc.oneof(fc.string(), fc.integer(), fc.boolean()),
+  ),
+  files: fc.uniqueArray(
+    fc.record({
+      path: fc.array(segment, { minLength: 1, maxLength: 3 }).map((s) => s.join("/")),
+      sha256: hex,
+    }),
+    {
+      selector: (f) => f.path,
+      maxLength: 5,
+    },
+  ),
   signature: fc.record({
     inputs: fc.array(
       fc.record({
         name: fc.string({ minLength: 1, maxLength: 8 }),
         dtype: fc.constantFrom("float32", "int64", "bool"),
-        shape: fc.array(fc.oneof(fc.nat(64), fc.constantFrom("N", "batch"), fc.constant(null)), { maxLength: 4 }),
+        shape: fc.array(fc.oneof(fc.nat(64), fc.constantFrom("N", "batch"), fc.constant(null)), {
+          maxLength: 4,
+        }),
       }),
       { maxLength: 3 },
     ),
     outputs: fc.constant([]),
   }),
   budgets: fc.record({
-    edge: fc.subarray(["file_size <= 50MB", "parameters <= 5M", "latency_p95 < 20ms", "peak_rss < 512MB", "load_time < 2s"]),
+    edge: fc.subarray([
+      "file_size <= 50MB",
+      "parameters <= 5M",
+      "latency_p95 < 20ms",
+      "peak_rss < 512MB",
+      "load_time < 2s",
+    ]),
   }),
 });
 
@@ -96,9 +115,13 @@ describe("count suffixes in budgets", () => {
     expect(expandCountSuffix("parameters <= 2G")).toBe("parameters <= 2000000000");
     expect(expandCountSuffix("file_size <= 5MB")).toBe("file_size <= 5MB");
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000 }), fc.constantFrom(["k", 1e3], ["M", 1e6], ["G", 1e9]), (n, [s, f]) => {
-        expect(expandCountSuffix(`parameters >= ${n}${s}`)).toBe(`parameters >= ${n * (f as number)}`);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.constantFrom(["k", 1e3], ["M", 1e6], ["G", 1e9]),
+        (n, [s, f]) => {
+          expect(expandCountSuffix(`parameters >= ${n}${s}`)).toBe(`parameters >= ${n * (f as number)}`);
+        },
+      ),
     );
   });
 });

@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { compareOutput, flattenNested, readSamples, syntheticFeeds, toTensorData } from "../src/runtime-checks/index.js";
+import {
+  compareOutput,
+  flattenNested,
+  readSamples,
+  syntheticFeeds,
+  toTensorData,
+} from "../src/runtime-checks/index.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -21,7 +27,9 @@ describe("sample files", () => {
     const sample = { inputs: { x: [[1, 2]] }, outputs: { y: [[0.5]] } };
     const list = await readSamples(await samplesFile("list.json", JSON.stringify([sample, sample])));
     const doc = await readSamples(await samplesFile("doc.json", JSON.stringify({ samples: [sample] })));
-    const lines = await readSamples(await samplesFile("lines.jsonl", `${JSON.stringify(sample)}\n\n${JSON.stringify(sample)}\n`));
+    const lines = await readSamples(
+      await samplesFile("lines.jsonl", `${JSON.stringify(sample)}\n\n${JSON.stringify(sample)}\n`),
+    );
     expect(list.map((s) => s.index)).toEqual([1, 2]);
     expect(doc[0]?.inputs.x).toEqual({ dims: [1, 2], values: [1, 2] });
     expect(lines.map((s) => s.line)).toEqual([1, 3]);
@@ -29,7 +37,10 @@ describe("sample files", () => {
   });
 
   it("names the file and line of a bad sample", async () => {
-    const ragged = await samplesFile("ragged.jsonl", `{"inputs": {"x": [[1, 2]]}}\n{"inputs": {"x": [[1, 2], [3]]}}\n`);
+    const ragged = await samplesFile(
+      "ragged.jsonl",
+      `{"inputs": {"x": [[1, 2]]}}\n{"inputs": {"x": [[1, 2], [3]]}}\n`,
+    );
     await expect(readSamples(ragged)).rejects.toMatchObject({
       message: expect.stringMatching(/sample on line 2 inputs\.x\[1\] has 1 elements where 2 were expected/),
       location: { file: ragged, line: 2 },
@@ -80,29 +91,43 @@ describe("nested tensors", () => {
 });
 
 describe("output comparison", () => {
-  const out = (data: number[], dims = [1, data.length]) => ({ dtype: "float32", dims, data: Float32Array.from(data) });
+  const out = (data: number[], dims = [1, data.length]) => ({
+    dtype: "float32",
+    dims,
+    data: Float32Array.from(data),
+  });
   const golden = (values: number[], dims = [1, values.length]) => ({ dims, values });
 
   it("holds values to atol + rtol × |golden|", () => {
     expect(compareOutput(out([1, 2]), golden([1.000001, 2]), { atol: 1e-5, rtol: 0 })).toBeUndefined();
-    expect(compareOutput(out([1, 2]), golden([1.1, 2]), { atol: 1e-5, rtol: 1e-4 })).toMatch(/^element 0 is 1, golden 1.1/);
+    expect(compareOutput(out([1, 2]), golden([1.1, 2]), { atol: 1e-5, rtol: 1e-4 })).toMatch(
+      /^element 0 is 1, golden 1.1/,
+    );
     expect(compareOutput(out([100, 2]), golden([100.5, 2]), { atol: 0, rtol: 0.01 })).toBeUndefined();
-    expect(compareOutput(out([1, 2]), golden([1, 2, 3]), { atol: 1, rtol: 0 })).toMatch(/^shape \[1, 2\], golden \[1, 3\]/);
+    expect(compareOutput(out([1, 2]), golden([1, 2, 3]), { atol: 1, rtol: 0 })).toMatch(
+      /^shape \[1, 2\], golden \[1, 3\]/,
+    );
   });
 
   it("compares classifier scores by their top-k classes", () => {
     const scores = out([0.1, 0.7, 0.2, 0.5, 0.3, 0.2], [2, 3]);
-    expect(compareOutput(scores, golden([0.2, 0.6, 0.2, 0.6, 0.3, 0.1], [2, 3]), { atol: 0, rtol: 0, topK: 1 })).toBeUndefined();
-    expect(compareOutput(scores, golden([0.2, 0.6, 0.2, 0.1, 0.3, 0.6], [2, 3]), { atol: 0, rtol: 0, topK: 1 })).toBe(
-      "top-1 classes differ from the golden ones in 1 of 2 row(s), first in row 1",
-    );
+    expect(
+      compareOutput(scores, golden([0.2, 0.6, 0.2, 0.6, 0.3, 0.1], [2, 3]), { atol: 0, rtol: 0, topK: 1 }),
+    ).toBeUndefined();
+    expect(
+      compareOutput(scores, golden([0.2, 0.6, 0.2, 0.1, 0.3, 0.6], [2, 3]), { atol: 0, rtol: 0, topK: 1 }),
+    ).toBe("top-1 classes differ from the golden ones in 1 of 2 row(s), first in row 1");
   });
 
   it("builds feeds of the model's element types and zeros for timing", () => {
     const feed = toTensorData("int64", { dims: [2], values: [3, 4] }, "x", {});
     expect(feed.data).toEqual(BigInt64Array.from([3n, 4n]));
-    expect(() => toTensorData("int32", { dims: [1], values: [1.5] }, "x", {})).toThrow(/needs a whole number/);
-    expect(() => toTensorData("float16", { dims: [1], values: [1] }, "x", {})).toThrow(/float16, which sample files cannot spell/);
+    expect(() => toTensorData("int32", { dims: [1], values: [1.5] }, "x", {})).toThrow(
+      /needs a whole number/,
+    );
+    expect(() => toTensorData("float16", { dims: [1], values: [1] }, "x", {})).toThrow(
+      /float16, which sample files cannot spell/,
+    );
     const zeros = syntheticFeeds([{ name: "x", dtype: "float32", shape: ["N", 3] }]);
     expect(zeros?.x).toEqual({ dtype: "float32", dims: [1, 3], data: new Float32Array(3) });
     expect(syntheticFeeds([{ name: "m" }])).toBeUndefined();

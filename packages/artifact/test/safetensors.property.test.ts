@@ -40,7 +40,8 @@ describe("safetensors parser under fuzzing", () => {
       fc.asyncProperty(fc.uint8Array({ maxLength: 512 }), async (bytes) => {
         const result = await judge(bytes);
         expect(Array.isArray(result.findings)).toBe(true);
-        if (bytes.byteLength < 8) expect(result.findings.map((f) => f.rule)).toEqual(["safetensors.truncated"]);
+        if (bytes.byteLength < 8)
+          expect(result.findings.map((f) => f.rule)).toEqual(["safetensors.truncated"]);
       }),
       { numRuns: 500 },
     );
@@ -50,7 +51,10 @@ describe("safetensors parser under fuzzing", () => {
     await fc.assert(
       fc.asyncProperty(
         tensors.filter((l) => l.length > 0),
-        fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.integer({ min: -16, max: 16 }),
         async (list, flips, resize) => {
           const good = encodeSafetensors(list);
@@ -59,7 +63,8 @@ describe("safetensors parser under fuzzing", () => {
           mutated.set(good.subarray(0, mutated.byteLength));
           for (const f of flips) if (mutated.byteLength > 0) mutated[f.at % mutated.byteLength] = f.value;
           const result = await judge(mutated);
-          const headerSame = mutated.byteLength >= headerEnd && good.subarray(0, headerEnd).every((b, i) => mutated[i] === b);
+          const headerSame =
+            mutated.byteLength >= headerEnd && good.subarray(0, headerEnd).every((b, i) => mutated[i] === b);
           // With the header intact, only the data size decides: the layout must cover it exactly.
           if (headerSame && resize !== 0) {
             expect(result.findings.some((f) => f.level === "fail")).toBe(true);
@@ -75,7 +80,9 @@ describe("safetensors parser under fuzzing", () => {
       fc.asyncProperty(fc.bigInt({ min: 3n, max: 2n ** 64n - 1n }), async (declared) => {
         const result = await judge(rawSafetensors("{}", new Uint8Array(0), declared));
         const rules = result.findings.map((f) => f.rule);
-        expect(rules.some((r) => r === "safetensors.header-too-large" || r === "safetensors.header-past-eof")).toBe(true);
+        expect(
+          rules.some((r) => r === "safetensors.header-too-large" || r === "safetensors.header-past-eof"),
+        ).toBe(true);
       }),
       { numRuns: 200 },
     );
@@ -115,9 +122,15 @@ describe("duplicate-key scanner", () => {
 
   it("terminates on any text and never throws", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 300, unit: fc.constantFrom("{", "}", "[", "]", '"', "\\", ":", ",", "a", " ") }), (text) => {
-        expect(["ok", "duplicate", "too-deep"]).toContain(scanJsonKeys(text, 8).kind);
-      }),
+      fc.property(
+        fc.string({
+          maxLength: 300,
+          unit: fc.constantFrom("{", "}", "[", "]", '"', "\\", ":", ",", "a", " "),
+        }),
+        (text) => {
+          expect(["ok", "duplicate", "too-deep"]).toContain(scanJsonKeys(text, 8).kind);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -115,7 +115,7 @@ export const validateArtifactSection = gateSection({
         .int()
         .min(16)
         .optional()
-        .describe("Stop the runtime process past this resident memory."),
+        .describe("Stop the runtime process past this resident memory, in MiB (default 8192; budgets such as peak_rss < 512MB judge what it used)."),
       "latency-runs": z
         .int()
         .min(0)

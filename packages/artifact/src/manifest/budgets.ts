@@ -84,9 +84,16 @@ export function checkBudgets(
   metrics: Record<string, Metric>,
   options: { profile?: string; unmeasured?: string } = {},
 ): Check[] {
-  const checks = evaluateThresholds(parseThresholds(budgets.map(expandCountSuffix)), metrics, {
-    missing: "skip",
-  });
+  const thresholds = parseThresholds(budgets.map(expandCountSuffix));
+  const unknown = thresholds.find((t) => !Object.hasOwn(BUDGET_METRICS, t.metric));
+  if (unknown) {
+    const guess = didYouMean(closestMatches(unknown.metric, Object.keys(BUDGET_METRICS)));
+    throw new GateError(
+      `threshold "${unknown.source}" names "${unknown.metric}", which validate-artifact does not measure${guess ? `; ${guess}` : ""}`,
+      { hint: `use ${Object.keys(BUDGET_METRICS).join(", ")}` },
+    );
+  }
+  const checks = evaluateThresholds(thresholds, metrics, { missing: "skip" });
   return checks.map((c, i) => {
     // Show each budget as written (`parameters <= 5M`), not as rewritten for the parser.
     const source = budgets[i]?.trim() ?? c.name;

@@ -48,7 +48,11 @@ function bytesOf(values: TensorValues): Uint8Array {
   return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }
 
-async function countExternal(region: ExternalRegion, encoding: FloatEncoding, buffer: Uint8Array): Promise<Count> {
+async function countExternal(
+  region: ExternalRegion,
+  encoding: FloatEncoding,
+  buffer: Uint8Array,
+): Promise<Count> {
   const total = { nan: 0, infinity: 0 };
   const handle = await open(region.path, "r");
   try {

@@ -26,6 +26,7 @@ export interface RuntimeCheckInput {
   topK?: Record<string, number>;
   /** Bound on loading and on each inference. Default 2 minutes. */
   timeoutMs?: number;
+  /** Stop the runtime process past this resident memory. Default 8192: a safety net, not a budget. */
   memoryLimitMb?: number;
   /** Timed single-request inferences after the smoke test. Default 20. */
   latencyRuns?: number;
@@ -34,6 +35,7 @@ export interface RuntimeCheckInput {
 }
 
 const LOAD = "model loads in ONNX Runtime";
+const DEFAULT_MEMORY_LIMIT_MB = 8192;
 
 function percentile(sorted: readonly number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
@@ -70,7 +72,7 @@ export async function runRuntimeChecks(input: RuntimeCheckInput): Promise<Outcom
     session = await openOnnxSession(file, {
       runtime: input.runtime,
       timeoutMs: input.timeoutMs ?? 120_000,
-      ...(input.memoryLimitMb === undefined ? {} : { memoryLimitMb: input.memoryLimitMb }),
+      memoryLimitMb: input.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
     });
   } catch (e) {
     const finding = runtimeFinding(e, file, "the model does not load");

@@ -26,7 +26,10 @@ export function validateArtifactCommand(io: CliIO, setExitCode: (code: number) =
       return { report: await runValidateArtifact(input), outputs: report.outputs ?? [] };
     },
   )
-    .argument("[model]", "the model file (.onnx, .safetensors, .pt, .pkl, .joblib, .keras, ...) or its directory")
+    .argument(
+      "[model]",
+      "the model file (.onnx, .safetensors, .pt, .pkl, .joblib, .keras, ...) or its directory",
+    )
     .option("--manifest <file>", "the model card (default: model-card.yml beside the model)")
     .option("--profile <name>", "the model card's budget profile to hold the model to, e.g. server or edge")
     .option("--samples <file>", "sample inputs with golden outputs (JSON or JSONL), for the smoke test")

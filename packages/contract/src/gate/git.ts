@@ -103,8 +103,8 @@ export class GitFiles implements ContractFiles {
     return `${this.ref}:${id}`;
   }
 
-  relativeName(id: string): string {
-    return this.rootDir ? posix.relative(this.rootDir, id) : id;
+  relativeName(id: string, rootId: string): string {
+    return posix.relative(posix.dirname(rootId), id);
   }
 
   resolve(fromId: string, relativePath: string): string {

@@ -28,8 +28,8 @@ export function compactPayload(payload: unknown, max = 160): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Messages start with their group; engines that do not write it get it here. */
-function withGroup(change: AcceptedChange): string {
+/** The change in one line with its group first: `POST /predict: request body: …`. */
+export function withGroup(change: Pick<AcceptedChange, "group" | "message">): string {
   if (!change.group || change.message.startsWith(change.group)) return change.message;
   return `${change.group}: ${change.message}`;
 }

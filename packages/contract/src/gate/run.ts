@@ -27,7 +27,7 @@ import { renderChangelog } from "./changelog.js";
 import { CONTRACT_DIFF } from "./config.js";
 import { diffSides, type EngineResult } from "./engines.js";
 import { type ContractKind, sniffKind } from "./kind.js";
-import { changeFinding, type FailOn, groupedText } from "./report.js";
+import { changeFinding, type FailOn, groupedText, withGroup } from "./report.js";
 import { type ContractSide, resolveSide, sideExists, sideHead } from "./sources.js";
 
 export interface ContractDiffInput {
@@ -234,7 +234,7 @@ function gates(input: ContractDiffInput, metrics: Record<string, Metric>): Check
 }
 
 function headline(
-  changes: readonly { level: ChangeLevel; message: string; accepted?: ContractException }[],
+  changes: readonly { level: ChangeLevel; message: string; group: string; accepted?: ContractException }[],
   counts: Record<ChangeLevel | "accepted", number>,
   expired: readonly ContractException[],
   versionProblem: string | undefined,
@@ -243,7 +243,10 @@ function headline(
 ): string {
   const parts: string[] = [];
   const plural = (n: number, word: string) => `${n} ${word} change${n === 1 ? "" : "s"}`;
-  const first = (level: ChangeLevel) => changes.find((c) => c.level === level && !c.accepted)?.message;
+  const first = (level: ChangeLevel) => {
+    const c = changes.find((x) => x.level === level && !x.accepted);
+    return c ? withGroup(c) : "";
+  };
   if (counts.breaking > 0) {
     parts.push(`${plural(counts.breaking, "breaking")}: ${first("breaking")}${counts.breaking > 1 ? ` (and ${counts.breaking - 1} more)` : ""}`);
   }

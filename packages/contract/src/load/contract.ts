@@ -316,7 +316,7 @@ export class LoadedContract {
   /** How a place is named in change paths: a pointer in the root document, `file#pointer` elsewhere. */
   address(place: DocPlace): string {
     if (place.doc === this.root) return place.pointer;
-    const name = isUrl(place.doc.id) ? place.doc.id : this.files.relativeName(place.doc.id);
+    const name = isUrl(place.doc.id) ? place.doc.id : this.files.relativeName(place.doc.id, this.root.id);
     return `${name}#${place.pointer}`;
   }
 }

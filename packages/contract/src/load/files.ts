@@ -13,8 +13,8 @@ export interface ContractFiles {
   resolve(fromId: string, relativePath: string): string;
   /** How messages and findings name the file. */
   display(id: string): string;
-  /** The same file as a path relative to the contract's root directory, to compare sides by. */
-  relativeName(id: string): string;
+  /** The file as a path relative to the root document's directory: how both sides name it alike. */
+  relativeName(id: string, rootId: string): string;
 }
 
 export function tooLarge(file: string, size: number, max: number): GateError {
@@ -54,8 +54,8 @@ export class DiskFiles implements ContractFiles {
     return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : id;
   }
 
-  relativeName(id: string): string {
-    return relative(this.root, id).split(sep).join("/");
+  relativeName(id: string, rootId: string): string {
+    return relative(dirname(rootId), id).split(sep).join("/");
   }
 
   resolve(fromId: string, relativePath: string): string {
@@ -85,6 +85,12 @@ export class DiskFiles implements ContractFiles {
       );
     }
     const realRoot = await realpath(this.root).catch(() => this.root);
+    if (!inside(this.root, id)) {
+      throw new GateError(`${shown} is outside the contract root ${this.display(this.root) || "."}`, {
+        location: { file: shown },
+        hint: "keep contract files under the root directory, or widen it with the `root` option",
+      });
+    }
     if (!inside(realRoot, real)) {
       throw new GateError(`${shown} resolves (through a symbolic link) outside the contract root`, {
         location: { file: shown },

@@ -29,7 +29,7 @@ export class MemoryFiles implements ContractFiles {
     return id;
   }
 
-  relativeName(id: string): string {
-    return id;
+  relativeName(id: string, rootId: string): string {
+    return posix.relative(posix.dirname(rootId), id);
   }
 }

@@ -3,6 +3,7 @@ import type { BlobSource } from "./blob-source.js";
 import { verifyBytes } from "./digest.js";
 import { checkOciLayoutMarker, type Descriptor, parseOciLayoutIndex } from "./documents.js";
 import { DEFAULT_PLATFORM, parsePlatform, selectPlatform } from "./platform.js";
+import { formatRegistryReference, parseRegistryReference } from "./reference.js";
 import { chooseImageManifest, imageFromManifest, type ManifestBytes } from "./resolve.js";
 import type { ImageLimits, ImageSource, ImageSourceKind } from "./types.js";
 
@@ -32,6 +33,18 @@ function tagOf(d: Descriptor): string | undefined {
 function matchesTag(d: Descriptor, tag: string): boolean {
   const name = tagOf(d);
   return name === tag || name?.endsWith(`:${tag}`) === true;
+}
+
+/** containerd, buildx and `docker save` record the full image name next to the tag. */
+function imageName(d: Descriptor): { repository: string; registry: string } | undefined {
+  const name = d.annotations?.["io.containerd.image.name"];
+  if (!name) return undefined;
+  try {
+    const ref = parseRegistryReference(name);
+    return { repository: ref.repository, registry: formatRegistryReference(ref).split("/")[0]! };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Open the image an OCI layout's index.json names (by tag, by platform, or the only one there). */
@@ -95,10 +108,12 @@ export async function imageFromOciLayout(
     ...(options.log ? { log: options.log } : {}),
   });
   const tag = options.tag ?? tagOf(root);
+  const named = imageName(root);
   return imageFromManifest(chosen, blobs, {
     reference: options.reference,
     kind: options.kind,
     limits: options.limits,
+    ...(named ? { repository: named.repository, registry: named.registry } : {}),
     ...(tag ? { tag } : {}),
     ...(options.platform ? { wantedPlatform: options.platform } : {}),
     ...(options.log ? { log: options.log } : {}),

@@ -157,7 +157,7 @@ function* centralEntries(zip: ZipFile): Generator<ZipEntry> {
   }
   // Read the directory in slices so a huge one never sits in memory whole.
   const SLICE = 4 * 1024 * 1024;
-  let buf = Buffer.alloc(0);
+  let buf: Buffer = Buffer.alloc(0);
   let bufStart = offset;
   let pos = offset;
   const end = offset + size;
@@ -218,7 +218,7 @@ function readEntry(zip: ZipFile, entry: ZipEntry): Buffer {
   if (header.readUInt32LE(0) !== LOCAL) throw zip.corrupt(`${where} has no local header`);
   const dataOffset = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
   const stored = zip.read(dataOffset, entry.compressedSize);
-  let data: Buffer;
+  let data: Buffer<ArrayBufferLike>;
   if (entry.method === 0) data = stored;
   else if (entry.method === 8) {
     try {

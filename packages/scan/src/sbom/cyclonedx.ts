@@ -39,24 +39,21 @@ function properties(entries: [string, string | undefined][]): Models.PropertyRep
   return out;
 }
 
-/** `pkg:oci/name@sha256:…?repository_url=registry/repo&tag=…` as the purl spec writes container images. */
+/**
+ * `pkg:oci/name@sha256:…?repository_url=registry/repo&tag=…` as the purl spec writes container images;
+ * an image known only by a path (a layout, a tarball without tags) gets none.
+ */
 function imagePurl(image: SbomImage): string | undefined {
-  if (!image.digest.startsWith("sha256:")) return undefined;
   const repository = image.repository;
-  const name = repository ? repository.slice(repository.lastIndexOf("/") + 1) : "image";
-  const arch = image.config?.architecture;
+  if (!repository || !image.digest.startsWith("sha256:")) return undefined;
   return formatPurl({
     type: "oci",
-    name,
+    name: repository.slice(repository.lastIndexOf("/") + 1),
     version: image.digest,
     qualifiers: {
-      repository_url: repository
-        ? image.registry
-          ? `${image.registry}/${repository}`
-          : repository
-        : undefined,
+      repository_url: image.registry ? `${image.registry}/${repository}` : repository,
       tag: image.tag,
-      arch,
+      arch: image.config?.architecture,
     },
   });
 }
