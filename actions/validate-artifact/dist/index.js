@@ -31003,9 +31003,13 @@ const budgetList = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* 
 });
 /** Hold the measured metrics to the budgets; a metric this run did not measure is a skipped check. */
 function checkBudgets(budgets, metrics, options = {}) {
-    const checks = (0,src/* evaluateThresholds */.S$)((0,src/* parseThresholds */.S)(budgets.map(expandCountSuffix)), metrics, {
-        missing: "skip",
-    });
+    const thresholds = (0,src/* parseThresholds */.S)(budgets.map(expandCountSuffix));
+    const unknown = thresholds.find((t) => !Object.hasOwn(BUDGET_METRICS, t.metric));
+    if (unknown) {
+        const guess = (0,src/* didYouMean */.au)((0,src/* closestMatches */.ZK)(unknown.metric, Object.keys(BUDGET_METRICS)));
+        throw new src/* GateError */.ue(`threshold "${unknown.source}" names "${unknown.metric}", which validate-artifact does not measure${guess ? `; ${guess}` : ""}`, { hint: `use ${Object.keys(BUDGET_METRICS).join(", ")}` });
+    }
+    const checks = (0,src/* evaluateThresholds */.S$)(thresholds, metrics, { missing: "skip" });
     return checks.map((c, i) => {
         // Show each budget as written (`parameters <= 5M`), not as rewritten for the parser.
         const source = budgets[i]?.trim() ?? c.name;
@@ -31090,7 +31094,7 @@ const validateArtifactSection = (0,src/* gateSection */.Tx)({
         "memory-limit-mb": schemas/* int */.Whr()
             .min(16)
             .optional()
-            .describe("Stop the runtime process past this resident memory."),
+            .describe("Stop the runtime process past this resident memory, in MiB (default 8192; budgets such as peak_rss < 512MB judge what it used)."),
         "latency-runs": schemas/* int */.Whr()
             .min(0)
             .max(100_000)
@@ -31142,6 +31146,7 @@ async function resolveValidateArtifact(overrides, source) {
     const runtime = file.runtime ?? {};
     const input = {
         model,
+        workspace: source.cwd,
         ...(manifest ? { manifest } : {}),
         ...(samples ? { samples } : {}),
         ...(profile ? { profile } : {}),
@@ -34300,6 +34305,7 @@ function syntheticFeeds(inputs) {
 
 
 const LOAD = "model loads in ONNX Runtime";
+const DEFAULT_MEMORY_LIMIT_MB = 8192;
 function percentile(sorted, p) {
     const rank = Math.ceil((p / 100) * sorted.length);
     return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
@@ -34331,7 +34337,7 @@ async function runRuntimeChecks(input) {
         session = await openOnnxSession(file, {
             runtime: input.runtime,
             timeoutMs: input.timeoutMs ?? 120_000,
-            ...(input.memoryLimitMb === undefined ? {} : { memoryLimitMb: input.memoryLimitMb }),
+            memoryLimitMb: input.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB,
         });
     }
     catch (e) {
@@ -34351,7 +34357,10 @@ async function runRuntimeChecks(input) {
                 file,
             });
             findings.push(...found);
-            checks.push(checkFrom("loaded session matches the declared signature", found));
+            checks.push(checkFrom("loaded session matches the declared signature", found, {
+                actual: `${session.inputs.length} in, ${session.outputs.length} out`,
+                expected: `${input.declared.inputs.length} in, ${input.declared.outputs.length} out`,
+            }));
         }
         const inputTypes = new Map(session.inputs.map((io) => [io.name, io.dtype]));
         const declaredTypes = new Map(input.declared?.inputs.map((t) => [t.name, t.dtype]) ?? []);
@@ -39487,6 +39496,15 @@ async function runtimeOutcome(primary, input, located, card, declared) {
     });
     return { outcome, runtime };
 }
+/** Annotations and SARIF results point into the repository: name files relative to the checkout. */
+function withRelativeFile(f, workspace) {
+    if (!f.file || !(0,external_node_path_.isAbsolute)(f.file))
+        return f;
+    const rel = (0,external_node_path_.relative)(workspace, f.file);
+    if (rel === "" || rel.startsWith("..") || (0,external_node_path_.isAbsolute)(rel))
+        return f;
+    return { ...f, file: rel.split(external_node_path_.sep).join("/") };
+}
 /** A model card path (relative, `/`-separated) inside the artifact root. */
 function inRoot(root, relative) {
     return [root, ...relative.split("/")].join("/");
@@ -39564,7 +39582,16 @@ async function validate(input, hasher) {
                 against: "the model file",
                 file: primary.path,
             });
-            signatureParts.push({ checks: [checkFrom(name, found)], findings: found, metrics: {} });
+            signatureParts.push({
+                checks: [
+                    checkFrom(name, found, {
+                        actual: `${actualSignature.inputs.length} in, ${actualSignature.outputs.length} out`,
+                        expected: `${declared.inputs.length} in, ${declared.outputs.length} out`,
+                    }),
+                ],
+                findings: found,
+                metrics: {},
+            });
         }
         else {
             signatureParts.push({
@@ -39621,13 +39648,13 @@ async function validate(input, hasher) {
     return (0,src/* makeReport */.dO)({
         gate: VALIDATE_ARTIFACT,
         verdict,
+        findings: input.workspace ? all.findings.map((f) => withRelativeFile(f, input.workspace)) : all.findings,
         headline: headlineOf(verdict, all.checks, {
             label: located.kind === "directory" ? `${(0,external_node_path_.basename)(located.target)}/` : (0,external_node_path_.basename)(located.target),
             format,
             profile,
             metrics,
         }),
-        findings: all.findings,
         checks: all.checks,
         metrics,
         outputs: {
@@ -39708,8 +39735,10 @@ async function validate(input, hasher) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   ue: () => (/* reexport */ GateError),
+  ZK: () => (/* reexport */ closestMatches),
   Ql: () => (/* reexport */ commentMarker),
   Uc: () => (/* reexport */ describeError),
+  au: () => (/* reexport */ didYouMean),
   ZV: () => (/* reexport */ errorReport),
   S$: () => (/* reexport */ evaluateThresholds),
   Fl: () => (/* reexport */ formatValue),
@@ -39729,7 +39758,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   t4: () => (/* reexport */ writeReportFiles)
 });
 
-// UNUSED EXPORTS: COMPARATORS, CONFIG_FILE_NAMES, CORE_FUNCTIONS, ConfigError, DEFAULT_CONFIG_LIMITS, DEFAULT_FUNCTIONS, DEFAULT_MAX_LENGTH, EQUALITY_TOLERANCE, MAX_THRESHOLD_LENGTH, OUTPUT_FORMATS, TOOL, ThresholdSyntaxError, UNITS, VERDICTS, applyAcceptances, applyOverrides, closestMatches, compareValues, configFileSchema, configJsonSchema, describeComparator, didYouMean, editDistance, escapeMarkdown, evaluateThreshold, exitCodeOf, findConfigFile, formatBound, formatDelta, formatFromFileName, formatLimit, formatLocation, formatMetricName, formatNumber, formatSliceName, formatThreshold, lineColumnAt, nearlyEqual, numberInUnit, parseConfigText, parseThreshold, render, renderJUnit, renderMermaid, renderSarif, renderText, reportSection, thresholdList, thresholdListOf, worstVerdict
+// UNUSED EXPORTS: COMPARATORS, CONFIG_FILE_NAMES, CORE_FUNCTIONS, ConfigError, DEFAULT_CONFIG_LIMITS, DEFAULT_FUNCTIONS, DEFAULT_MAX_LENGTH, EQUALITY_TOLERANCE, MAX_THRESHOLD_LENGTH, OUTPUT_FORMATS, TOOL, ThresholdSyntaxError, UNITS, VERDICTS, applyAcceptances, applyOverrides, compareValues, configFileSchema, configJsonSchema, describeComparator, editDistance, escapeMarkdown, evaluateThreshold, exitCodeOf, findConfigFile, formatBound, formatDelta, formatFromFileName, formatLimit, formatLocation, formatMetricName, formatNumber, formatSliceName, formatThreshold, lineColumnAt, nearlyEqual, numberInUnit, parseConfigText, parseThreshold, render, renderJUnit, renderMermaid, renderSarif, renderText, reportSection, thresholdList, thresholdListOf, worstVerdict
 
 ;// CONCATENATED MODULE: ./packages/core/src/report.ts
 /**

@@ -59,7 +59,7 @@ describe("hostile contracts", () => {
 
   it("deeply nested JSON", async () => {
     await writeFile(join(dir, "deep.json"), `${"[".repeat(100_000)}${"]".repeat(100_000)}`);
-    expectError(await judge("deep.json", { kind: "openapi" }), /deep\.json: nesting is deeper than 256 levels/);
+    expectError(await judge("deep.json", { kind: "openapi" }), /deep\.json:1:257: nesting is deeper than 256 levels/);
   });
 
   it("deeply nested YAML", async () => {

@@ -115,7 +115,9 @@ export const validateArtifactSection = gateSection({
         .int()
         .min(16)
         .optional()
-        .describe("Stop the runtime process past this resident memory, in MiB (default 8192; budgets such as peak_rss < 512MB judge what it used)."),
+        .describe(
+          "Stop the runtime process past this resident memory, in MiB (default 8192; budgets such as peak_rss < 512MB judge what it used).",
+        ),
       "latency-runs": z
         .int()
         .min(0)
@@ -195,6 +197,7 @@ export async function resolveValidateArtifact(
   const runtime = file.runtime ?? {};
   const input: ValidateArtifactInput = {
     model,
+    workspace: source.cwd,
     ...(manifest ? { manifest } : {}),
     ...(samples ? { samples } : {}),
     ...(profile ? { profile } : {}),

@@ -39,4 +39,6 @@ export interface ValidateArtifactInput {
   allowGlobals?: AllowEntry[];
   runtime: RuntimeSettings;
   tolerance?: { atol?: number; rtol?: number; topK?: Record<string, number> };
+  /** Findings name files relative to this directory (the repository checkout) when inside it. */
+  workspace?: string;
 }

@@ -1,5 +1,5 @@
 import { lstat } from "node:fs/promises";
-import { basename } from "node:path";
+import { basename, isAbsolute, relative, sep } from "node:path";
 import {
   type Check,
   type Finding,
@@ -199,6 +199,14 @@ async function runtimeOutcome(
   return { outcome, runtime };
 }
 
+/** Annotations and SARIF results point into the repository: name files relative to the checkout. */
+function withRelativeFile(f: Finding, workspace: string): Finding {
+  if (!f.file || !isAbsolute(f.file)) return f;
+  const rel = relative(workspace, f.file);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return f;
+  return { ...f, file: rel.split(sep).join("/") };
+}
+
 /** A model card path (relative, `/`-separated) inside the artifact root. */
 function inRoot(root: string, relative: string): string {
   return [root, ...relative.split("/")].join("/");
@@ -279,7 +287,16 @@ async function validate(input: ValidateArtifactInput, hasher: FileHasher): Promi
         against: "the model file",
         file: primary!.path,
       });
-      signatureParts.push({ checks: [checkFrom(name, found)], findings: found, metrics: {} });
+      signatureParts.push({
+        checks: [
+          checkFrom(name, found, {
+            actual: `${actualSignature.inputs.length} in, ${actualSignature.outputs.length} out`,
+            expected: `${declared.inputs.length} in, ${declared.outputs.length} out`,
+          }),
+        ],
+        findings: found,
+        metrics: {},
+      });
     } else {
       signatureParts.push({
         checks: [
@@ -349,13 +366,13 @@ async function validate(input: ValidateArtifactInput, hasher: FileHasher): Promi
   return makeReport({
     gate: VALIDATE_ARTIFACT,
     verdict,
+    findings: input.workspace ? all.findings.map((f) => withRelativeFile(f, input.workspace!)) : all.findings,
     headline: headlineOf(verdict, all.checks, {
       label: located.kind === "directory" ? `${basename(located.target)}/` : basename(located.target),
       format,
       profile,
       metrics,
     }),
-    findings: all.findings,
     checks: all.checks,
     metrics,
     outputs: {

@@ -92,7 +92,12 @@ export async function runRuntimeChecks(input: RuntimeCheckInput): Promise<Outcom
         file,
       });
       findings.push(...found);
-      checks.push(checkFrom("loaded session matches the declared signature", found));
+      checks.push(
+        checkFrom("loaded session matches the declared signature", found, {
+          actual: `${session.inputs.length} in, ${session.outputs.length} out`,
+          expected: `${input.declared.inputs.length} in, ${input.declared.outputs.length} out`,
+        }),
+      );
     }
 
     const inputTypes = new Map(session.inputs.map((io) => [io.name, io.dtype]));

@@ -4,7 +4,7 @@
  * changes until they expire, and an optional version check holds `info.version` to semver.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, isAbsolute, relative, sep } from "node:path";
 import {
   type Check,
   errorReport,
@@ -144,7 +144,7 @@ async function buildReport(
 ): Promise<Report> {
   const outcome = applyExceptions(result.changes, input.exceptions ?? [], input.now ?? new Date());
   const findings: Finding[] = outcome.changes.map((c) => changeFinding(c, failOn));
-  const exceptionPlace = await exceptionLocator(input.configFile, input.exceptions ?? []);
+  const exceptionPlace = await exceptionLocator(input.configFile, input.cwd, input.exceptions ?? []);
   for (const e of outcome.expired) {
     findings.push({
       rule: "contract-diff.exception-expired",
@@ -294,14 +294,18 @@ function versionFinding(result: EngineResult, levels: ChangeLevel[], kind: Contr
 
 /** Where each exception sits in the config file, so an expired one is annotated on its line. */
 async function exceptionLocator(
-  file: string | undefined,
+  configFile: string | undefined,
+  cwd: string,
   exceptions: readonly ContractException[],
 ): Promise<(e: ContractException) => Partial<Finding>> {
-  if (!file || exceptions.length === 0) return () => (file ? { file } : {});
+  // Annotations want the path relative to the workspace.
+  const rel = configFile ? relative(cwd, configFile) : undefined;
+  const file = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : configFile;
+  if (!configFile || !file || exceptions.length === 0) return () => (file ? { file } : {});
   let positions: (Partial<Finding> | undefined)[] = [];
   try {
     const lines = new LineCounter();
-    const doc = parseDocument(await readFile(file, "utf8"), { lineCounter: lines });
+    const doc = parseDocument(await readFile(configFile, "utf8"), { lineCounter: lines });
     const section = doc.get(CONTRACT_DIFF, true) as Node | undefined;
     const list = isMap(section) ? (section.get("exceptions", true) as Node | undefined) : undefined;
     if (isSeq(list)) {

@@ -126,25 +126,50 @@ export class LoadedContract {
       node: unknown;
       parent: Entry | undefined;
       key: string;
+      level: number;
+      /** Inside an example, default, enum or extension: measured, but holds no references. */
+      data: boolean;
     }
     const pointerOf = (e: Entry | undefined): string => {
       const tokens: string[] = [];
       for (let x = e; x?.parent; x = x.parent) tokens.push(x.key);
       return tokens.reverse().map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
     };
-    const stack: Entry[] = [{ node: doc.value, parent: undefined, key: "" }];
+    // JSON.parse accepts any nesting and size; YAML documents were measured while parsing.
+    const measure = doc.format === "json";
+    let nodes = 0;
+    const limit = (message: string, entry: Entry): never => {
+      throw new GateError(message, { location: this.where(doc, pointerOf(entry)), hint: LIMIT_HINT });
+    };
+    const stack: Entry[] = [{ node: doc.value, parent: undefined, key: "", level: 1, data: false }];
     while (stack.length > 0) {
       const entry = stack.pop()!;
       const node = entry.node;
       if (node === null || typeof node !== "object") continue;
+      if (measure) {
+        if (entry.level > limits.maxDepth) limit(`nesting is deeper than ${limits.maxDepth} levels`, entry);
+        nodes += Array.isArray(node) ? node.length + 1 : Object.keys(node).length + 1;
+        if (nodes > limits.maxNodes) limit(`${doc.display} has more than ${limits.maxNodes} values`, entry);
+      }
       if (Array.isArray(node)) {
         for (let i = node.length - 1; i >= 0; i--) {
           const child = node[i];
-          if (child !== null && typeof child === "object") stack.push({ node: child, parent: entry, key: String(i) });
+          if (child !== null && typeof child === "object") {
+            stack.push({ node: child, parent: entry, key: String(i), level: entry.level + 1, data: entry.data });
+          }
         }
         continue;
       }
       const obj = node as Record<string, unknown>;
+      if (entry.data) {
+        for (const key in obj) {
+          const child = obj[key];
+          if (child !== null && typeof child === "object") {
+            stack.push({ node: child, parent: entry, key, level: entry.level + 1, data: true });
+          }
+        }
+        continue;
+      }
       const ref = obj.$ref;
       if (typeof ref === "string") {
         if (++this.refCount > limits.maxRefs) {
@@ -163,9 +188,10 @@ export class LoadedContract {
       for (const key in obj) {
         const child = obj[key];
         if (child === null || typeof child !== "object") continue;
-        if (DATA_KEYS.has(key) || key.startsWith("x-")) continue;
-        if (key === "examples" && Array.isArray(child)) continue;
-        stack.push({ node: child, parent: entry, key });
+        // Data under these keys holds no references, but still counts towards the limits.
+        const data = DATA_KEYS.has(key) || key.startsWith("x-") || (key === "examples" && Array.isArray(child));
+        if (data && !measure) continue;
+        stack.push({ node: child, parent: entry, key, level: entry.level + 1, data });
       }
     }
     return sites;

@@ -1,5 +1,5 @@
 import { GateError, parseJsonText } from "@mlgate/core";
-import { type ContractLimits, LIMIT_HINT } from "../limits.js";
+import type { ContractLimits } from "../limits.js";
 import { locateJsonPointers } from "./json-locator.js";
 import { parsePointer } from "./pointer.js";
 import { decodeContractText, LineIndex } from "./text.js";
@@ -24,34 +24,6 @@ export interface ContractDocument {
    * its nearest ancestor that does.
    */
   locate(pointers: Iterable<string>): Map<string, Position>;
-}
-
-/** Depth and size of a parsed JSON value, iteratively (JSON.parse accepts any nesting). */
-function checkJsonLimits(value: unknown, file: string, limits: ContractLimits): void {
-  const values: unknown[] = [value];
-  const levels: number[] = [1];
-  let nodes = 0;
-  const tooMany = () =>
-    new GateError(`${file} has more than ${limits.maxNodes} values`, { location: { file }, hint: LIMIT_HINT });
-  while (values.length > 0) {
-    const v = values.pop();
-    const level = levels.pop()!;
-    if (++nodes > limits.maxNodes) throw tooMany();
-    if (v === null || typeof v !== "object") continue;
-    if (level > limits.maxDepth) {
-      throw new GateError(`nesting is deeper than ${limits.maxDepth} levels`, {
-        location: { file },
-        hint: LIMIT_HINT,
-      });
-    }
-    const children = Array.isArray(v) ? v : Object.values(v);
-    for (const child of children) {
-      if (child !== null && typeof child === "object") {
-        values.push(child);
-        levels.push(level + 1);
-      } else if (++nodes > limits.maxNodes) throw tooMany();
-    }
-  }
 }
 
 function looksLikeJson(text: string, file: string): boolean {
@@ -123,7 +95,8 @@ export function parseContractDocument(
   }
   if (looksLikeJson(body, id)) {
     const value = parseJsonText(body, display, "contract");
-    checkJsonLimits(value, display, limits);
+    // Depth and size are checked by the one walk that also collects references (LoadedContract).
+    void limits;
     return {
       id,
       display,

@@ -88,19 +88,33 @@ class Scanner {
       }
       return;
     }
+    // Jump from one structural character to the next with the regex engine: most of a JSON text
+    // is string content and indentation, which this never looks at one character at a time.
     let depth = 0;
-    while (this.i < t.length) {
-      const d = t.charCodeAt(this.i);
+    STRUCTURE.lastIndex = this.i;
+    for (;;) {
+      const m = STRUCTURE.exec(t);
+      if (!m) {
+        this.i = t.length;
+        return;
+      }
+      const d = t.charCodeAt(m.index);
       if (d === 0x22) {
+        this.i = m.index;
         this.skipString();
+        STRUCTURE.lastIndex = this.i;
         continue;
       }
-      this.i++;
       if (d === 0x7b || d === 0x5b) depth++;
-      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return;
+      else if (--depth === 0) {
+        this.i = m.index + 1;
+        return;
+      }
     }
   }
 }
+
+const STRUCTURE = /["{}[\]]/g;
 
 /**
  * Offsets of the values (for members: of their keys, where a reader looks) that the pointers name.

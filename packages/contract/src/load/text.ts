@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { GateError } from "@mlgate/core";
 
 /** 1-based line and column of a UTF-16 offset, from a precomputed table of line starts. */
@@ -33,12 +34,10 @@ export function decodeContractText(bytes: Uint8Array, file: string): string {
       hint: "re-save the file as UTF-8",
     });
   }
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch (e) {
-    throw new GateError(`${file} is not UTF-8 text (is it a binary file?)`, { location: { file }, cause: e });
+  if (!isUtf8(bytes)) {
+    throw new GateError(`${file} is not UTF-8 text (is it a binary file?)`, { location: { file } });
   }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   const bad = FORBIDDEN.exec(text);
   if (bad) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");

@@ -85,7 +85,8 @@ export function cvss2BaseScore(vector: string): number | undefined {
   const impact = 10.41 * (1 - (1 - (c as number)) * (1 - (i as number)) * (1 - (a as number)));
   const exploitability = 20 * (av as number) * (ac as number) * (au as number);
   const f = impact === 0 ? 0 : 1.176;
-  return Math.round((0.6 * impact + 0.4 * exploitability - 1.5) * f * 10) / 10;
+  const score = Math.round((0.6 * impact + 0.4 * exploitability - 1.5) * f * 10) / 10;
+  return score <= 0 ? 0 : score;
 }
 
 const V4_IMPACT = ["VC", "VI", "VA", "SC", "SI", "SA"];

@@ -52,6 +52,17 @@ describe("OCI layout directories", () => {
     }
   });
 
+  it("takes the image name that containerd and buildx record next to the tag", async () => {
+    const layout = await writeOciLayout(next(), { layers: [marker("x")] }, "v3");
+    const indexPath = join(layout.layoutDir, "index.json");
+    const index = JSON.parse(await readFile(indexPath, "utf8"));
+    index.manifests[0].annotations["io.containerd.image.name"] = "ghcr.io/acme/model-server:v3";
+    await writeFile(indexPath, JSON.stringify(index));
+    const image = await openImage(layout.ref);
+    expect([image.registry, image.repository, image.tag]).toEqual(["ghcr.io", "acme/model-server", "v3"]);
+    await image.close();
+  });
+
   it("reads Docker schema 2 media types and uncompressed layers the same way", async () => {
     for (const options of [{ flavor: "docker" as const }, { compression: "none" as const }]) {
       const layout = await buildKitchenSinkImage(next(), options);

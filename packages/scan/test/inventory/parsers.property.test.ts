@@ -96,7 +96,7 @@ describe("parsers never fail except with a GateError", () => {
       fc.property(fc.string({ maxLength: 200 }), (header) => {
         for (const c of parseChallenges(header)) expect(c.scheme).toMatch(/^[!#$%&'*+\-.^_`|~0-9a-z]+$/);
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 
@@ -110,7 +110,7 @@ describe("parsers never fail except with a GateError", () => {
           detectModel(name, bytes, size);
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 });
@@ -233,7 +233,7 @@ describe("paths stay inside the image", () => {
           expect(isGateError(e)).toBe(true);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 
@@ -259,7 +259,7 @@ describe("paths stay inside the image", () => {
           expect((e as Error).message).toMatch(/symlink loop/);
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 });

@@ -108,12 +108,30 @@ describe("Alpine ordering (apk-tools)", () => {
   });
 
   it("orders commit hashes between suffixes and the revision", () => {
-    expectIncreasing(alpineVersions, ["1.0_git20240101~0abc", "1.0_git20240101~1abc", "1.0_git20240101~1abc-r1"]);
+    expectIncreasing(alpineVersions, [
+      "1.0_git20240101~0abc",
+      "1.0_git20240101~1abc",
+      "1.0_git20240101~1abc-r1",
+    ]);
     expectIncreasing(alpineVersions, ["1.0", "1.0~abc", "1.0~abc-r0", "1.0_p1"]);
   });
 
   it("rejects what apk rejects", () => {
-    for (const bad of ["", "a1", "1.0-1", "1.0_foo", "1..2", "1.0-r", "1.0A", "1.0-r1-r2", "v1.0", "1.2a3", "1.0a.1", "1.0~", "1.0_prex"]) {
+    for (const bad of [
+      "",
+      "a1",
+      "1.0-1",
+      "1.0_foo",
+      "1..2",
+      "1.0-r",
+      "1.0A",
+      "1.0-r1-r2",
+      "v1.0",
+      "1.2a3",
+      "1.0a.1",
+      "1.0~",
+      "1.0_prex",
+    ]) {
       expect(alpineVersions.isValid(bad), JSON.stringify(bad)).toBe(false);
     }
   });

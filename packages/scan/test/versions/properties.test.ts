@@ -19,9 +19,12 @@ const debian = fc
       minLength: 0,
       maxLength: 5,
     }),
-    fc.option(fc.array(fc.oneof(digits, word, fc.constantFrom(".", "+", "~")), { minLength: 1, maxLength: 3 }), {
-      nil: undefined,
-    }),
+    fc.option(
+      fc.array(fc.oneof(digits, word, fc.constantFrom(".", "+", "~")), { minLength: 1, maxLength: 3 }),
+      {
+        nil: undefined,
+      },
+    ),
   )
   .map(([epoch, upstream, revision]) => {
     const up = `${epoch !== undefined ? `${epoch}:` : ""}1${upstream.join("")}`;
@@ -54,12 +57,20 @@ const pep440 = fc
   .tuple(
     fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
     fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 4 }),
-    fc.option(fc.tuple(fc.constantFrom("a", "b", "rc", "alpha", "c", "pre", "beta"), fc.nat(3)), { nil: undefined }),
-    fc.option(fc.tuple(fc.constantFrom(".post", "-", ".rev", "post"), fc.nat(3)), { nil: undefined }),
-    fc.option(fc.nat(3), { nil: undefined }),
-    fc.option(fc.array(fc.oneof(fc.stringMatching(/^[a-z]{1,3}$/), fc.nat(20).map(String)), { minLength: 1, maxLength: 3 }), {
+    fc.option(fc.tuple(fc.constantFrom("a", "b", "rc", "alpha", "c", "pre", "beta"), fc.nat(3)), {
       nil: undefined,
     }),
+    fc.option(fc.tuple(fc.constantFrom(".post", "-", ".rev", "post"), fc.nat(3)), { nil: undefined }),
+    fc.option(fc.nat(3), { nil: undefined }),
+    fc.option(
+      fc.array(fc.oneof(fc.stringMatching(/^[a-z]{1,3}$/), fc.nat(20).map(String)), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      {
+        nil: undefined,
+      },
+    ),
   )
   .map(
     ([epoch, release, pre, post, dev, local]) =>
@@ -71,9 +82,15 @@ const semver = fc
     fc.nat(3),
     fc.nat(12),
     fc.nat(12),
-    fc.option(fc.array(fc.oneof(fc.constantFrom("alpha", "beta", "rc", "x"), fc.nat(11).map(String)), { minLength: 1, maxLength: 3 }), {
-      nil: undefined,
-    }),
+    fc.option(
+      fc.array(fc.oneof(fc.constantFrom("alpha", "beta", "rc", "x"), fc.nat(11).map(String)), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      {
+        nil: undefined,
+      },
+    ),
   )
   .map(([a, b, c, pre]) => `${a}.${b}.${c}${pre ? `-${pre.join(".")}` : ""}`);
 
@@ -116,7 +133,10 @@ describe.each(SCHEMES)("%s ordering is a total preorder", (_name, scheme, versio
     fc.assert(
       fc.property(fc.array(version, { maxLength: 12 }), fc.nat(), (list, seed) => {
         const sorted = [...list].sort((p, q) => scheme.compare(p, q));
-        const rotated = [...list.slice(seed % (list.length || 1)), ...list.slice(0, seed % (list.length || 1))]
+        const rotated = [
+          ...list.slice(seed % (list.length || 1)),
+          ...list.slice(0, seed % (list.length || 1)),
+        ]
           .reverse()
           .sort((p, q) => scheme.compare(p, q));
         for (let i = 0; i + 1 < sorted.length; i++) {

@@ -1,0 +1,214 @@
+import { GateError } from "@mlgate/core";
+import { ArrivalSchedule } from "@mlgate/load";
+import { Pool } from "undici";
+import { numbersAt, type PathSegment } from "./json-path.js";
+import type { CollectWindow, MetricSource, MetricSpec, ProbeSignal, SamplePair } from "./types.js";
+
+export interface ProbeOptions {
+  /** The endpoints to probe, exactly as requests should reach them. */
+  baseline: string;
+  candidate: string;
+  /** Paired arrivals per second: each one sends the same request to both versions. */
+  rate: number;
+  method?: string;
+  /** Request bodies, cycled; the same body goes to both sides. */
+  bodies?: readonly Buffer[];
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  /** Where the model's score sits in a 2xx answer, for the prediction-shift metrics. */
+  prediction?: PathSegment[];
+  /** Most requests in flight per side; an arrival finding them all busy counts as an error. */
+  connections?: number;
+  /** Epoch milliseconds (injected in tests). */
+  now?: () => number;
+}
+
+type Side = "baseline" | "candidate";
+
+/** One answered (or failed) probe request. */
+interface ProbeRecord {
+  /** When it finished, epoch ms. */
+  at: number;
+  side: Side;
+  /** From the intended start, so a stalled server shows as latency. */
+  latencyMs: number;
+  error: boolean;
+  score?: number;
+}
+
+/** Bound on memory: the engine drains records at every look, so this only fills if looks stop. */
+const MAX_RECORDS = 500_000;
+/** The schedule is laid out for a day; a rollout longer than that restarts it. */
+const SCHEDULE_MS = 24 * 3_600_000;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function splitUrl(url: string, role: Side): { origin: string; path: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new GateError(`probe: the ${role} URL "${url}" is not a URL`, { hint: "e.g. http://10.0.0.5:8080/v1/predict" });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new GateError(`probe: the ${role} URL "${url}" must be http or https`);
+  }
+  if (parsed.username || parsed.password) {
+    throw new GateError(`probe: the ${role} URL carries credentials`, { hint: "send them in a header instead" });
+  }
+  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+}
+
+/**
+ * The gate's own traffic: an open-model arrival schedule (the load generator's) at `rate`, each
+ * arrival sending the same request to the baseline and to the candidate. It records latency, errors
+ * and the model's score per side, so the candidate is compared on the very inputs the baseline saw.
+ */
+export class ProbeSource implements MetricSource {
+  readonly kind = "probe";
+  private readonly targets: Record<Side, { pool: Pool; path: string }>;
+  private readonly inFlight: Record<Side, number> = { baseline: 0, candidate: 0 };
+  private records: ProbeRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private sent = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ProbeOptions) {
+    if (!(options.rate > 0 && options.rate <= 10_000)) {
+      throw new GateError(`probe rate ${options.rate}/s is out of range`, { hint: "use 0.1/s to 10000/s" });
+    }
+    this.now = options.now ?? Date.now;
+    const connections = options.connections ?? 64;
+    const make = (role: Side) => {
+      const { origin, path } = splitUrl(options[role], role);
+      return { pool: new Pool(origin, { connections }), path };
+    };
+    this.targets = { baseline: make("baseline"), candidate: make("candidate") };
+  }
+
+  /** Requests sent so far, per side. */
+  get requests(): number {
+    return this.sent;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.runSchedule();
+  }
+
+  async collect(metrics: readonly MetricSpec[], window: CollectWindow): Promise<Map<string, SamplePair>> {
+    const inWindow = this.records.filter((r) => r.at > window.from && r.at <= window.to);
+    // Looks move forward in time: what is older than this window is never asked for again.
+    this.records = this.records.filter((r) => r.at > window.to);
+    const out = new Map<string, SamplePair>();
+    for (const metric of metrics) {
+      const signal = metric.query as ProbeSignal;
+      const pick = (side: Side) =>
+        inWindow
+          .filter((r) => r.side === side)
+          .flatMap((r): number[] => {
+            if (signal === "errors") return [r.error ? 1 : 0];
+            if (r.error) return [];
+            if (signal === "latency") return [r.latencyMs * metric.factor];
+            return r.score === undefined ? [] : [r.score * metric.factor];
+          });
+      out.set(metric.name, { candidate: pick("candidate"), baseline: pick("baseline") });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.all([this.targets.baseline.pool.close(), this.targets.candidate.pool.close()]);
+  }
+
+  private runSchedule(): void {
+    const schedule = new ArrivalSchedule([
+      { durationMs: SCHEDULE_MS, fromRate: this.options.rate, toRate: this.options.rate },
+    ]);
+    const origin = this.now();
+    let next = 0;
+    const pump = () => {
+      this.timer = undefined;
+      if (!this.running) return;
+      const elapsed = this.now() - origin;
+      while (next < schedule.total && schedule.intendedAt(next) <= elapsed) {
+        const intended = origin + schedule.intendedAt(next);
+        this.fire(this.sent++, intended);
+        next++;
+      }
+      if (next >= schedule.total) {
+        this.runSchedule();
+        return;
+      }
+      this.timer = setTimeout(pump, Math.max(0, origin + schedule.intendedAt(next) - this.now()));
+    };
+    pump();
+  }
+
+  private fire(seq: number, intendedAt: number): void {
+    const bodies = this.options.bodies;
+    const body = bodies && bodies.length > 0 ? bodies[seq % bodies.length] : undefined;
+    for (const side of ["baseline", "candidate"] as const) void this.send(side, intendedAt, body);
+  }
+
+  private async send(side: Side, intendedAt: number, body: Buffer | undefined): Promise<void> {
+    const target = this.targets[side];
+    const connections = this.options.connections ?? 64;
+    if (this.inFlight[side] >= connections) {
+      this.record({ at: this.now(), side, latencyMs: this.now() - intendedAt, error: true });
+      return;
+    }
+    this.inFlight[side]++;
+    let record: ProbeRecord;
+    try {
+      const res = await target.pool.request({
+        path: target.path,
+        method: (this.options.method ?? (body ? "POST" : "GET")) as "GET",
+        headers: { ...(body ? { "content-type": "application/json" } : {}), ...this.options.headers },
+        ...(body ? { body } : {}),
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      const score = ok && this.options.prediction ? await this.scoreOf(res.body) : undefined;
+      if (!(ok && this.options.prediction)) await res.body.dump();
+      record = {
+        at: this.now(),
+        side,
+        latencyMs: this.now() - intendedAt,
+        error: !ok,
+        ...(score !== undefined ? { score } : {}),
+      };
+    } catch {
+      record = { at: this.now(), side, latencyMs: this.now() - intendedAt, error: true };
+    } finally {
+      this.inFlight[side]--;
+    }
+    this.record(record);
+  }
+
+  private async scoreOf(body: AsyncIterable<Buffer> & { dump(): Promise<void> }): Promise<number | undefined> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) return undefined;
+      chunks.push(chunk);
+    }
+    try {
+      const values = numbersAt(JSON.parse(Buffer.concat(chunks).toString("utf8")), this.options.prediction!);
+      return values[0];
+    } catch {
+      return undefined;
+    }
+  }
+
+  private record(r: ProbeRecord): void {
+    if (this.records.length >= MAX_RECORDS) this.records.shift();
+    this.records.push(r);
+  }
+}
