@@ -19,10 +19,14 @@ let github: FakeGitHub;
 let workspace: string;
 
 const git = (...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.com", "-c", "init.defaultBranch=main", ...args], {
-    cwd: workspace,
-    encoding: "utf8",
-  });
+  execFileSync(
+    "git",
+    ["-c", "user.name=ci", "-c", "user.email=ci@example.com", "-c", "init.defaultBranch=main", ...args],
+    {
+      cwd: workspace,
+      encoding: "utf8",
+    },
+  );
 
 const exception = (expires: string) =>
   [
@@ -64,19 +68,33 @@ describe("contract-diff action", () => {
       github,
       cwd: workspace,
       event: pullRequestEvent({ number: PR }),
-      inputs: { base: "main:api/openapi.yaml", head: "api/openapi.yaml", output: "reports/contract.sarif", changelog: "reports/CHANGES.md" },
+      inputs: {
+        base: "main:api/openapi.yaml",
+        head: "api/openapi.yaml",
+        output: "reports/contract.sarif",
+        changelog: "reports/CHANGES.md",
+      },
     });
     expect(run.exitCode, run.stdout + run.stderr).toBe(1);
     expect(run.outputs.verdict).toBe("fail");
     expect(run.outputs.headline).toBe(
       "1 breaking change: POST /v1/predict: request body: new required property `model_version`",
     );
-    expect(run.outputs).toMatchObject({ breaking: "1", dangerous: "0", safe: "1", accepted: "0", kind: "openapi" });
+    expect(run.outputs).toMatchObject({
+      breaking: "1",
+      dangerous: "0",
+      safe: "1",
+      accepted: "0",
+      kind: "openapi",
+    });
     expect(run.outputs.changelog).toContain("### POST /v1/predict");
     expect(await readFile(join(workspace, "reports", "CHANGES.md"), "utf8")).toBe(run.outputs.changelog);
 
     const error = run.annotations.find((a) => a.level === "error" && a.message.includes("model_version"));
-    expect(error).toMatchObject({ file: "api/openapi.yaml", title: "contract-diff: schema.request-required-property-added" });
+    expect(error).toMatchObject({
+      file: "api/openapi.yaml",
+      title: "contract-diff: schema.request-required-property-added",
+    });
     const v2 = (await readFile(join(workspace, "api", "openapi.yaml"), "utf8")).split("\n");
     expect(v2[(error?.line ?? 0) - 1]).toMatch(/model_version:/);
 
@@ -111,17 +129,24 @@ describe("contract-diff action", () => {
     const run = await runAction(ACTION, { github, cwd: workspace, event: pullRequestEvent({ number: PR }) });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.verdict).toBe("fail");
-    expect(run.outputs.headline).toMatch(/^1 breaking change: .*; 1 expired exception \(schema\.request-required-property-added since 2020-01-01\)$/);
+    expect(run.outputs.headline).toMatch(
+      /^1 breaking change: .*; 1 expired exception \(schema\.request-required-property-added since 2020-01-01\)$/,
+    );
     const expired = run.annotations.find((a) => a.message.includes("expired on 2020-01-01"));
     expect(expired).toMatchObject({ file: "mlgate.yml", line: 6 });
     expect(comments()).toHaveLength(1);
   });
 
-  it("explains a base revision a shallow clone does not have", async () => {
+  it("explains a missing config file and a base revision the clone does not have", async () => {
     const run = await runAction(ACTION, {
       github,
       cwd: workspace,
-      inputs: { base: "origin/main:api/openapi.yaml", head: "api/openapi.yaml", comment: "false", config: "none.yml" },
+      inputs: {
+        base: "origin/main:api/openapi.yaml",
+        head: "api/openapi.yaml",
+        comment: "false",
+        config: "none.yml",
+      },
     });
     expect(run.outputs.verdict).toBe("error");
     expect(run.outputs.headline).toContain("config file not found");
@@ -136,7 +161,11 @@ describe("contract-diff action", () => {
   });
 
   it("rejects a bad input value with the input's name", async () => {
-    const run = await runAction(ACTION, { github, cwd: workspace, inputs: { "fail-on": "sometimes", comment: "false" } });
+    const run = await runAction(ACTION, {
+      github,
+      cwd: workspace,
+      inputs: { "fail-on": "sometimes", comment: "false" },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.verdict).toBe("error");
     expect(run.outputs.headline).toContain('input "fail-on"');

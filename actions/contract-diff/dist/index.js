@@ -45406,6 +45406,7 @@ function describeKind(model) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/contract/src/gate/report.ts
 
+const MAX_USED_BY = 20;
 /** Stable across runs and edits elsewhere in the file: from the rule and the change's path only. */
 function fingerprintOf(rule, path) {
     return (0,external_node_crypto_.createHash)("sha256").update(`${rule}\u0000${path}`).digest("hex").slice(0, 32);
@@ -45463,7 +45464,10 @@ function changeFinding(change, failOn) {
             path: change.path,
             group: change.group,
             fingerprint: fingerprintOf(change.rule, change.path),
-            ...(change.usedBy && change.usedBy.length > 1 ? { usedBy: change.usedBy } : {}),
+            // Densely linked descriptions reach hundreds of operations: list a few, count all.
+            ...(change.usedBy && change.usedBy.length > 1
+                ? { usedBy: change.usedBy.slice(0, MAX_USED_BY), usedByCount: change.usedBy.length }
+                : {}),
             ...(base ? { base } : {}),
             ...(change.counterExample ? { counterExample: change.counterExample } : {}),
             ...(change.accepted ? { accepted: { ...change.accepted } } : {}),

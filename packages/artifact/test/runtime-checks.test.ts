@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   compareOutput,
   flattenNested,
+  identical,
+  nonFiniteIn,
   readSamples,
   syntheticFeeds,
   toTensorData,
@@ -117,6 +119,15 @@ describe("output comparison", () => {
     expect(
       compareOutput(scores, golden([0.2, 0.6, 0.2, 0.1, 0.3, 0.6], [2, 3]), { atol: 0, rtol: 0, topK: 1 }),
     ).toBe("top-1 classes differ from the golden ones in 1 of 2 row(s), first in row 1");
+  });
+
+  it("calls two runs identical only when every element is, and counts non-finite outputs", () => {
+    expect(identical(out([1, 2]), out([1, 2]))).toBe(true);
+    expect(identical(out([1, 2]), out([1, 2.001]))).toBe(false);
+    expect(identical(out([1, 2]), out([1, 2], [2, 1]))).toBe(false);
+    expect(identical(out([Number.NaN]), out([Number.NaN]))).toBe(true);
+    expect(nonFiniteIn(out([1, Number.NaN, Infinity]))).toBe(2);
+    expect(nonFiniteIn({ dtype: "int64", dims: [1], data: BigInt64Array.from([1n]) })).toBe(0);
   });
 
   it("builds feeds of the model's element types and zeros for timing", () => {

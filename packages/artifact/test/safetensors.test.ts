@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, open, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -58,17 +58,14 @@ describe("safetensors validator", () => {
     const dir = await mkdtemp(join(tmpdir(), "st-"));
     const path = join(dir, "big.safetensors");
     const gib = 2 ** 30;
-    const head = encodeSafetensors([]);
     // A 3 GiB tensor that is all holes on disk: validating it must not read it.
     const text = JSON.stringify({ big: { dtype: "U8", shape: [3 * gib], data_offsets: [0, 3 * gib] } });
     const prefix = Buffer.alloc(8);
     prefix.writeBigUInt64LE(BigInt(text.length));
-    const { open } = await import("node:fs/promises");
     const handle = await open(path, "w");
     await handle.write(Buffer.concat([prefix, Buffer.from(text)]));
     await handle.truncate(8 + text.length + 3 * gib);
     await handle.close();
-    expect(head.byteLength).toBeGreaterThan(0);
     const before = process.memoryUsage().rss;
     const result = await inspectSafetensors(path);
     expect(result.findings).toEqual([]);

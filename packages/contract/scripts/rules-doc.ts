@@ -1,7 +1,7 @@
 /** Regenerate docs/rules.md from the rule registry: `npx tsx packages/contract/scripts/rules-doc.ts`. */
 import { writeFile } from "node:fs/promises";
-import { RULES } from "../src/rules/registry.js";
 import { renderRulesDoc } from "../src/rules/doc.js";
+import { RULES } from "../src/rules/registry.js";
 
 const target = new URL("../docs/rules.md", import.meta.url);
 await writeFile(target, renderRulesDoc(RULES));

@@ -4,7 +4,7 @@
  */
 import { GateError } from "@mlgate/core";
 import type { Change } from "./change.js";
-import { type SchemaRole, diffSchemaModels } from "./json-schema/diff.js";
+import { diffSchemaModels, type SchemaRole } from "./json-schema/diff.js";
 import { type ContractLimits, contractLimits } from "./limits.js";
 import { LoadedContract } from "./load/contract.js";
 import type { ContractFiles } from "./load/files.js";
@@ -25,7 +25,11 @@ export interface LoadSideOptions {
 }
 
 /** Read one side: every file it references, parsed and checked, and its normalised model. */
-export async function loadSchemaContract(entry: string, files: ContractFiles, options: LoadSideOptions = {}): Promise<LoadedSide> {
+export async function loadSchemaContract(
+  entry: string,
+  files: ContractFiles,
+  options: LoadSideOptions = {},
+): Promise<LoadedSide> {
   const contract = await LoadedContract.load(entry, files, {
     limits: contractLimits(options.limits),
     ...(options.allowUrls ? { allowUrls: options.allowUrls } : {}),
@@ -48,13 +52,20 @@ export interface SchemaDiffResult {
 }
 
 /** Every change between two loaded sides, each classified and placed. */
-export function diffLoadedSides(base: LoadedSide, head: LoadedSide, options: SchemaDiffOptions = {}): SchemaDiffResult {
+export function diffLoadedSides(
+  base: LoadedSide,
+  head: LoadedSide,
+  options: SchemaDiffOptions = {},
+): SchemaDiffResult {
   const out = new ChangeCollector();
   const b = base.model;
   const h = head.model;
   if (b.kind === "openapi" && h.kind === "openapi") diffApiModels(b, h, out);
   else if (b.kind === "json-schema" && h.kind === "json-schema") {
-    diffSchemaModels(b, h, out, { role: options.role ?? "request", group: options.group ?? head.contract.root.display });
+    diffSchemaModels(b, h, out, {
+      role: options.role ?? "request",
+      group: options.group ?? head.contract.root.display,
+    });
   } else {
     throw new GateError(
       `cannot compare ${base.contract.root.display} (${describeKind(b)}) with ${head.contract.root.display} (${describeKind(h)})`,

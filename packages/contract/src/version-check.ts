@@ -30,14 +30,22 @@ export type VersionVerdict =
   | { ok: true; required: Bump; actual: Bump }
   | { ok: false; reason: string; required: Bump };
 
-export function checkVersion(baseVersion: string, headVersion: string, levels: readonly ChangeLevel[]): VersionVerdict {
+export function checkVersion(
+  baseVersion: string,
+  headVersion: string,
+  levels: readonly ChangeLevel[],
+): VersionVerdict {
   const required = requiredBump(levels, baseVersion);
   for (const [side, v] of [
     ["base", baseVersion],
     ["head", headVersion],
   ] as const) {
     if (semver.valid(v) === null) {
-      return { ok: false, required, reason: `the ${side} version "${v}" is not a semantic version (MAJOR.MINOR.PATCH)` };
+      return {
+        ok: false,
+        required,
+        reason: `the ${side} version "${v}" is not a semantic version (MAJOR.MINOR.PATCH)`,
+      };
     }
   }
   const actual = actualBump(baseVersion, headVersion);

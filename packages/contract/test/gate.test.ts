@@ -13,7 +13,12 @@ import { ALL_RULES, fingerprintOf, resolveContractDiff, runContractDiff } from "
 
 let dir: string;
 
-function api(version: string, requestProps: Record<string, unknown>, required: string[], more: Record<string, unknown> = {}) {
+function api(
+  version: string,
+  requestProps: Record<string, unknown>,
+  required: string[],
+  more: Record<string, unknown> = {},
+) {
   return stringify({
     openapi: "3.0.3",
     info: { title: "serving", version },
@@ -34,20 +39,36 @@ function api(version: string, requestProps: Record<string, unknown>, required: s
   });
 }
 
-const V1 = api("1.0.0", { features: { type: "array", items: { type: "number" } }, top_k: { type: "integer", maximum: 100 } }, ["features"]);
+const V1 = api(
+  "1.0.0",
+  { features: { type: "array", items: { type: "number" } }, top_k: { type: "integer", maximum: 100 } },
+  ["features"],
+);
 const V2_BREAKING = api(
   "1.1.0",
-  { features: { type: "array", items: { type: "number" } }, top_k: { type: "integer", maximum: 100 }, model: { type: "string" } },
+  {
+    features: { type: "array", items: { type: "number" } },
+    top_k: { type: "integer", maximum: 100 },
+    model: { type: "string" },
+  },
   ["features", "model"],
 );
 const V2_SAFE = api(
   "1.1.0",
-  { features: { type: "array", items: { type: "number" } }, top_k: { type: "integer", maximum: 100 }, temperature: { type: "number" } },
+  {
+    features: { type: "array", items: { type: "number" } },
+    top_k: { type: "integer", maximum: 100 },
+    temperature: { type: "number" },
+  },
   ["features"],
 );
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], { cwd, encoding: "utf8" });
+  execFileSync(
+    "git",
+    ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args],
+    { cwd, encoding: "utf8" },
+  );
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mlgate-contract-gate-"));
@@ -63,7 +84,9 @@ describe("verdicts", () => {
   it("fails on a breaking change, with the head file and line and a counter-example", async () => {
     const report = await run("v1.yaml", "v2.yaml");
     expect(report.verdict).toBe("fail");
-    expect(report.headline).toBe("1 breaking change: POST /v1/predict: request body: new required property `model`");
+    expect(report.headline).toBe(
+      "1 breaking change: POST /v1/predict: request body: new required property `model`",
+    );
     const f = report.findings.find((x) => x.rule === "schema.request-required-property-added")!;
     expect(f).toMatchObject({ level: "fail", file: "v2.yaml" });
     const lines = V2_BREAKING.split("\n");
@@ -72,12 +95,26 @@ describe("verdicts", () => {
       path: "/components/schemas/PredictRequest/properties/model",
       group: "POST /v1/predict",
       change: "breaking",
-      fingerprint: fingerprintOf("schema.request-required-property-added", "/components/schemas/PredictRequest/properties/model"),
-      counterExample: { direction: "request", payload: { contentType: "application/json", body: { features: [] } } },
+      fingerprint: fingerprintOf(
+        "schema.request-required-property-added",
+        "/components/schemas/PredictRequest/properties/model",
+      ),
+      counterExample: {
+        direction: "request",
+        payload: { contentType: "application/json", body: { features: [] } },
+      },
     });
-    expect(report.outputs).toMatchObject({ breaking: "1", dangerous: "0", safe: "0", accepted: "0", kind: "openapi" });
+    expect(report.outputs).toMatchObject({
+      breaking: "1",
+      dangerous: "0",
+      safe: "0",
+      accepted: "0",
+      kind: "openapi",
+    });
     expect(report.details).toContain("POST /v1/predict\n  ✗ breaking");
-    expect(report.notes?.[0]).toContain("1 of 1 breaking changes come with a payload checked against both sides");
+    expect(report.notes?.[0]).toContain(
+      "1 of 1 breaking changes come with a payload checked against both sides",
+    );
   });
 
   it("passes a safe change and says what changed", async () => {
@@ -95,11 +132,19 @@ describe("verdicts", () => {
   });
 
   it("fail-on dangerous turns dangerous changes into failures", async () => {
-    await writeFile(join(dir, "v2-default.yaml"), V1.replace("maximum: 100", "maximum: 100\n          default: 10"));
-    await writeFile(join(dir, "v1-default.yaml"), V1.replace("maximum: 100", "maximum: 100\n          default: 5"));
+    await writeFile(
+      join(dir, "v2-default.yaml"),
+      V1.replace("maximum: 100", "maximum: 100\n          default: 10"),
+    );
+    await writeFile(
+      join(dir, "v1-default.yaml"),
+      V1.replace("maximum: 100", "maximum: 100\n          default: 5"),
+    );
     const warn = await run("v1-default.yaml", "v2-default.yaml");
     expect(warn.verdict).toBe("warn");
-    expect(warn.headline).toBe("1 dangerous change: POST /v1/predict: request body `top_k`: default changed from 5 to 10");
+    expect(warn.headline).toBe(
+      "1 dangerous change: POST /v1/predict: request body `top_k`: default changed from 5 to 10",
+    );
     const fail = await run("v1-default.yaml", "v2-default.yaml", { failOn: "dangerous" });
     expect(fail.verdict).toBe("fail");
   });
@@ -119,7 +164,9 @@ describe("verdicts", () => {
     const text = await readFile(file, "utf8");
     expect(text).toBe(report.outputs?.changelog);
     expect(text).toContain("### POST /v1/predict");
-    expect(text).toContain("- ❌ breaking request body: new required property `model` (`schema.request-required-property-added`, v2.yaml:");
+    expect(text).toContain(
+      "- ❌ breaking request body: new required property `model` (`schema.request-required-property-added`, v2.yaml:",
+    );
     expect(text).toContain('`{"contentType":"application/json","body":{"features":[]}}`');
   });
 
@@ -127,11 +174,17 @@ describe("verdicts", () => {
     const a = await run("v1.yaml", "v2.yaml");
     await writeFile(join(dir, "v2-moved.yaml"), `# a comment that moves every line\n\n${V2_BREAKING}`);
     const b = await run("v1.yaml", "v2-moved.yaml");
-    const results = (r: Report) => JSON.parse(renderSarif(r)).runs[0].results as { properties: { fingerprint: string }; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+    const results = (r: Report) =>
+      JSON.parse(renderSarif(r)).runs[0].results as {
+        properties: { fingerprint: string };
+        locations: { physicalLocation: { region: { startLine: number } } }[];
+      }[];
     const [ra] = results(a);
     const [rb] = results(b);
     expect(ra!.properties.fingerprint).toBe(rb!.properties.fingerprint);
-    expect(rb!.locations[0]!.physicalLocation.region.startLine).toBe(ra!.locations[0]!.physicalLocation.region.startLine + 2);
+    expect(rb!.locations[0]!.physicalLocation.region.startLine).toBe(
+      ra!.locations[0]!.physicalLocation.region.startLine + 2,
+    );
   });
 });
 
@@ -154,11 +207,17 @@ describe("exceptions", () => {
   });
 
   it("globs: * stays in one segment, ** spans several", async () => {
-    const one = await run("v1.yaml", "v2.yaml", { exceptions: [exception("2999-01-01", "/components/schemas/*/properties/model")] });
+    const one = await run("v1.yaml", "v2.yaml", {
+      exceptions: [exception("2999-01-01", "/components/schemas/*/properties/model")],
+    });
     expect(one.verdict).toBe("pass");
-    const deep = await run("v1.yaml", "v2.yaml", { exceptions: [exception("2999-01-01", "/components/**/model")] });
+    const deep = await run("v1.yaml", "v2.yaml", {
+      exceptions: [exception("2999-01-01", "/components/**/model")],
+    });
     expect(deep.verdict).toBe("pass");
-    const miss = await run("v1.yaml", "v2.yaml", { exceptions: [exception("2999-01-01", "/components/*/model")] });
+    const miss = await run("v1.yaml", "v2.yaml", {
+      exceptions: [exception("2999-01-01", "/components/*/model")],
+    });
     expect(miss.verdict).toBe("fail");
     expect(miss.findings.some((f) => f.rule === "contract-diff.exception-unused")).toBe(true);
   });
@@ -169,12 +228,19 @@ describe("exceptions", () => {
       now: new Date("2024-06-01T12:00:00Z"),
     });
     expect(report.verdict).toBe("fail");
-    expect(report.headline).toBe("1 expired exception (schema.request-required-property-added since 2020-01-31)");
-    expect(report.findings.find((f) => f.rule === "contract-diff.exception-expired")?.message).toContain("expired on 2020-01-31");
+    expect(report.headline).toBe(
+      "1 expired exception (schema.request-required-property-added since 2020-01-31)",
+    );
+    expect(report.findings.find((f) => f.rule === "contract-diff.exception-expired")?.message).toContain(
+      "expired on 2020-01-31",
+    );
   });
 
   it("the expiry day itself still counts", async () => {
-    const report = await run("v1.yaml", "v2.yaml", { exceptions: [exception("2024-06-01")], now: new Date("2024-06-01T23:00:00Z") });
+    const report = await run("v1.yaml", "v2.yaml", {
+      exceptions: [exception("2024-06-01")],
+      now: new Date("2024-06-01T23:00:00Z"),
+    });
     expect(report.verdict).toBe("pass");
   });
 
@@ -187,7 +253,9 @@ describe("exceptions", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(describeError(error)).toMatch(/mlgate\.yml:6:\d+: contract-diff\.exceptions\[0\]: missing required key "reason"/);
+    expect(describeError(error)).toMatch(
+      /mlgate\.yml:6:\d+: contract-diff\.exceptions\[0\]: missing required key "reason"/,
+    );
   });
 
   it("config exceptions are located, so an expired one is annotated on its line", async () => {
@@ -208,7 +276,11 @@ describe("exceptions", () => {
       ].join("\n"),
     );
     const { input } = await resolveContractDiff({}, { cwd: dir });
-    expect(input).toMatchObject({ base: join(dir, "v1.yaml"), head: join(dir, "v2.yaml"), versionCheck: true });
+    expect(input).toMatchObject({
+      base: join(dir, "v1.yaml"),
+      head: join(dir, "v2.yaml"),
+      versionCheck: true,
+    });
     const report = await runContractDiff(input);
     const expired = report.findings.find((f) => f.rule === "contract-diff.exception-expired");
     expect(expired).toMatchObject({ file: "mlgate.yml", line: 7 });
@@ -220,7 +292,9 @@ describe("version check", () => {
     const report = await run("v1.yaml", "v2.yaml", { versionCheck: true });
     const f = report.findings.find((x) => x.rule === "contract-diff.version-check")!;
     expect(f.level).toBe("fail");
-    expect(f.message).toBe("version 1.0.0 → 1.1.0 is a minor bump, but the breaking changes need a major bump (at least 2.0.0)");
+    expect(f.message).toBe(
+      "version 1.0.0 → 1.1.0 is a minor bump, but the breaking changes need a major bump (at least 2.0.0)",
+    );
     expect(f.file).toBe("v2.yaml");
   });
 
@@ -248,16 +322,34 @@ describe("multi-file contracts", () => {
       stringify({
         openapi: "3.1.0",
         info: { title: "t", version: "1" },
-        paths: { "/p": { get: { responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: ref } } } } } } } },
+        paths: {
+          "/p": {
+            get: {
+              responses: {
+                "200": { description: "ok", content: { "application/json": { schema: { $ref: ref } } } },
+              },
+            },
+          },
+        },
       });
     await writeFile(join(dir, "multi", "v1", "api.yaml"), root("schemas/pet.yaml#/Pet"));
     await writeFile(join(dir, "multi", "v2", "api.yaml"), root("schemas/pet.yaml#/Pet"));
-    await writeFile(join(dir, "multi", "v1", "schemas", "pet.yaml"), stringify({ Pet: { type: "object", required: ["id"], properties: { id: { type: "integer" } } } }));
-    await writeFile(join(dir, "multi", "v2", "schemas", "pet.yaml"), stringify({ Pet: { type: "object", properties: { id: { type: "integer" } } } }));
+    await writeFile(
+      join(dir, "multi", "v1", "schemas", "pet.yaml"),
+      stringify({ Pet: { type: "object", required: ["id"], properties: { id: { type: "integer" } } } }),
+    );
+    await writeFile(
+      join(dir, "multi", "v2", "schemas", "pet.yaml"),
+      stringify({ Pet: { type: "object", properties: { id: { type: "integer" } } } }),
+    );
     const report = await run("multi/v1/api.yaml", "multi/v2/api.yaml");
     expect(report.verdict).toBe("fail");
     const f = report.findings[0]!;
-    expect(f).toMatchObject({ rule: "schema.response-property-became-optional", file: "multi/v2/schemas/pet.yaml", line: 4 });
+    expect(f).toMatchObject({
+      rule: "schema.response-property-became-optional",
+      file: "multi/v2/schemas/pet.yaml",
+      line: 4,
+    });
     expect(f.properties?.path).toBe("schemas/pet.yaml#/Pet/properties/id");
   });
 });
@@ -277,18 +369,33 @@ describe("git revisions", () => {
   });
 
   it("reads the base from a git revision", async () => {
-    const report = await runContractDiff({ base: "HEAD~1:api/openapi.yaml", head: "api/openapi.yaml", cwd: repo });
+    const report = await runContractDiff({
+      base: "HEAD~1:api/openapi.yaml",
+      head: "api/openapi.yaml",
+      cwd: repo,
+    });
     expect(report.verdict).toBe("fail");
     expect(report.findings[0]?.properties?.base).toMatch(/^HEAD~1:api\/openapi\.yaml:\d+:\d+$/);
   });
 
   it("a base that does not exist at the revision is a new contract", async () => {
-    const report = await runContractDiff({ base: "HEAD~1:api/new.yaml", head: "api/openapi.yaml", cwd: repo });
-    expect(report).toMatchObject({ verdict: "pass", headline: "HEAD~1:api/new.yaml does not exist: api/openapi.yaml is a new contract, nothing to compare" });
+    const report = await runContractDiff({
+      base: "HEAD~1:api/new.yaml",
+      head: "api/openapi.yaml",
+      cwd: repo,
+    });
+    expect(report).toMatchObject({
+      verdict: "pass",
+      headline: "HEAD~1:api/new.yaml does not exist: api/openapi.yaml is a new contract, nothing to compare",
+    });
   });
 
   it("an unknown revision says how to fetch it", async () => {
-    const report = await runContractDiff({ base: "origin/main:api/openapi.yaml", head: "api/openapi.yaml", cwd: repo });
+    const report = await runContractDiff({
+      base: "origin/main:api/openapi.yaml",
+      head: "api/openapi.yaml",
+      cwd: repo,
+    });
     expect(report.verdict).toBe("error");
     expect(report.headline).toMatch(/^unknown git ref origin\/main — fetch it first/);
   });
@@ -296,7 +403,11 @@ describe("git revisions", () => {
   it("a shallow clone says it is shallow and how to deepen it", async () => {
     const shallow = await mkdtemp(join(tmpdir(), "mlgate-contract-shallow-"));
     git(shallow, "clone", "-q", "--depth", "1", `file://${repo}`, "clone");
-    const report = await runContractDiff({ base: "HEAD~1:api/openapi.yaml", head: "api/openapi.yaml", cwd: join(shallow, "clone") });
+    const report = await runContractDiff({
+      base: "HEAD~1:api/openapi.yaml",
+      head: "api/openapi.yaml",
+      cwd: join(shallow, "clone"),
+    });
     expect(report.verdict).toBe("error");
     expect(report.headline).toContain("the checkout is shallow");
     expect(report.headline).toContain("fetch-depth: 0");
@@ -306,7 +417,10 @@ describe("git revisions", () => {
 
 describe("other contract kinds through the same gate", () => {
   it("protobuf", async () => {
-    await writeFile(join(dir, "a.proto"), 'syntax = "proto3";\npackage t;\nmessage M { int32 x = 1; string y = 2; }\n');
+    await writeFile(
+      join(dir, "a.proto"),
+      'syntax = "proto3";\npackage t;\nmessage M { int32 x = 1; string y = 2; }\n',
+    );
     await writeFile(join(dir, "b.proto"), 'syntax = "proto3";\npackage t;\nmessage M { int32 x = 1; }\n');
     const report = await run("a.proto", "b.proto");
     expect(report.outputs?.kind).toBe("proto");
@@ -314,9 +428,16 @@ describe("other contract kinds through the same gate", () => {
   });
 
   it("model signatures", async () => {
-    const card = (outputs: string) => `signature:\n  inputs:\n    - name: input\n      dtype: float32\n      shape: [N, 4]\n  outputs:\n${outputs}`;
-    await writeFile(join(dir, "card-a.yml"), card("    - name: label\n      dtype: int64\n      shape: [N]\n"));
-    await writeFile(join(dir, "card-b.yml"), card("    - name: label\n      dtype: float32\n      shape: [N]\n"));
+    const card = (outputs: string) =>
+      `signature:\n  inputs:\n    - name: input\n      dtype: float32\n      shape: [N, 4]\n  outputs:\n${outputs}`;
+    await writeFile(
+      join(dir, "card-a.yml"),
+      card("    - name: label\n      dtype: int64\n      shape: [N]\n"),
+    );
+    await writeFile(
+      join(dir, "card-b.yml"),
+      card("    - name: label\n      dtype: float32\n      shape: [N]\n"),
+    );
     const report = await run("card-a.yml", "card-b.yml");
     expect(report.outputs?.kind).toBe("signature");
     expect(report.verdict).toBe("fail");

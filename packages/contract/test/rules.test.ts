@@ -7,7 +7,9 @@ describe("OpenAPI and JSON Schema rule registry", () => {
   it("has unique, prefixed ids, each with a summary and a rationale", () => {
     expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
     const short = RULES.map((r) => r.id.slice(r.id.indexOf(".") + 1));
-    expect(new Set(short).size, "engines name rules without prefix, so short ids must be unique too").toBe(short.length);
+    expect(new Set(short).size, "engines name rules without prefix, so short ids must be unique too").toBe(
+      short.length,
+    );
     for (const r of RULES) {
       expect(r.id).toMatch(r.family === "openapi" ? /^openapi\.[a-z0-9-]+$/ : /^schema\.[a-z0-9-]+$/);
       expect(r.summary.length).toBeGreaterThan(10);

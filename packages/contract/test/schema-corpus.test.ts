@@ -7,11 +7,13 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { Change } from "../src/change.js";
 import { diffLoadedSides, loadSchemaContract } from "../src/diff-schemas.js";
+import { RULES } from "../src/rules/registry.js";
 import { JSON_SCHEMA_CASES } from "./corpus/json-schema/cases.js";
 import { BODY_CASES } from "./corpus/openapi/bodies.js";
 import { COMPOSITION_CASES } from "./corpus/openapi/composition.js";
 import { CONSTRAINT_CASES } from "./corpus/openapi/constraints.js";
 import type { Expected } from "./corpus/openapi/harness.js";
+import { MIRROR_CASES } from "./corpus/openapi/mirrors.js";
 import { OPERATION_CASES } from "./corpus/openapi/operations.js";
 import { PARAMETER_CASES } from "./corpus/openapi/parameters.js";
 import { PROPERTY_CASES } from "./corpus/openapi/properties.js";
@@ -32,6 +34,7 @@ const API_FAMILIES = {
   composition: COMPOSITION_CASES,
   security: SECURITY_CASES,
   "swagger 2.0": SWAGGER2_CASES,
+  "mirrored directions": MIRROR_CASES,
 };
 
 async function diff(base: unknown, head: unknown, yaml: boolean, role?: "request" | "response" | "both") {
@@ -58,7 +61,8 @@ function check(changes: Change[], expected: Expected[], counterExamples: boolean
   if (counterExamples) {
     const breaking = changes.filter((c) => c.level === "breaking");
     expect(breaking.length).toBeGreaterThan(0);
-    for (const c of breaking) expect(c.counterExample, `${c.rule} at ${c.path} has no counter-example`).toBeDefined();
+    for (const c of breaking)
+      expect(c.counterExample, `${c.rule} at ${c.path} has no counter-example`).toBeDefined();
   }
 }
 
@@ -80,9 +84,19 @@ describe("JSON Schema corpus", () => {
   }
 });
 
-describe("corpus size", () => {
+describe("corpus coverage", () => {
+  it("exercises every OpenAPI and JSON Schema rule at least once", () => {
+    const used = new Set(
+      [...Object.values(API_FAMILIES).flat(), ...JSON_SCHEMA_CASES].flatMap((c) =>
+        c.expect.map(([rule]) => rule),
+      ),
+    );
+    expect(RULES.map((r) => r.id).filter((id) => !used.has(id))).toEqual([]);
+  });
+
   it("holds at least 110 labelled OpenAPI and JSON Schema pairs", () => {
-    const total = Object.values(API_FAMILIES).reduce((n, list) => n + list.length, 0) + JSON_SCHEMA_CASES.length;
+    const total =
+      Object.values(API_FAMILIES).reduce((n, list) => n + list.length, 0) + JSON_SCHEMA_CASES.length;
     expect(total).toBeGreaterThanOrEqual(110);
   });
 });

@@ -19,22 +19,24 @@ type Schema = Record<string, unknown>;
 
 const name = fc.constantFrom("a", "b", "c", "top_k", "features", "model", "x-y", "we/ird", "ti~lde");
 
-const stringSchema = fc.record(
-  {
-    minLength: fc.integer({ min: 0, max: 3 }),
-    maxLength: fc.integer({ min: 5, max: 20 }),
-    format: fc.constantFrom("date", "date-time", "email"),
-    enum: fc.uniqueArray(fc.constantFrom("eu", "us", "apac", "latam"), { minLength: 1, maxLength: 4 }),
-  },
-  { requiredKeys: [] },
-).map((r): Schema => {
-  if (r.enum) return { type: "string", enum: r.enum };
-  if (r.format) return { type: "string", format: r.format };
-  const out: Schema = { type: "string" };
-  if (r.minLength !== undefined) out.minLength = r.minLength;
-  if (r.maxLength !== undefined) out.maxLength = r.maxLength;
-  return out;
-});
+const stringSchema = fc
+  .record(
+    {
+      minLength: fc.integer({ min: 0, max: 3 }),
+      maxLength: fc.integer({ min: 5, max: 20 }),
+      format: fc.constantFrom("date", "date-time", "email"),
+      enum: fc.uniqueArray(fc.constantFrom("eu", "us", "apac", "latam"), { minLength: 1, maxLength: 4 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map((r): Schema => {
+    if (r.enum) return { type: "string", enum: r.enum };
+    if (r.format) return { type: "string", format: r.format };
+    const out: Schema = { type: "string" };
+    if (r.minLength !== undefined) out.minLength = r.minLength;
+    if (r.maxLength !== undefined) out.maxLength = r.maxLength;
+    return out;
+  });
 
 const numberSchema = fc.record(
   {
@@ -91,19 +93,36 @@ async function diffSpecs(base: Schema, head: Schema) {
 
 /** Mutations that each make some payload the base accepted invalid under the head. */
 const MUTATIONS: ((s: Schema) => Schema | undefined)[] = [
-  (s) => ({ ...s, properties: { ...(s.properties as Schema), added_field: { type: "string" } }, required: [...((s.required as string[]) ?? []), "added_field"] }),
+  (s) => ({
+    ...s,
+    properties: { ...(s.properties as Schema), added_field: { type: "string" } },
+    required: [...((s.required as string[]) ?? []), "added_field"],
+  }),
   (s) => {
-    const optional = Object.keys(s.properties as Schema).filter((k) => !((s.required as string[]) ?? []).includes(k));
-    return optional[0] === undefined ? undefined : { ...s, required: [...((s.required as string[]) ?? []), optional[0]] };
+    const optional = Object.keys(s.properties as Schema).filter(
+      (k) => !((s.required as string[]) ?? []).includes(k),
+    );
+    return optional[0] === undefined
+      ? undefined
+      : { ...s, required: [...((s.required as string[]) ?? []), optional[0]] };
   },
   (s) => ({ ...s, additionalProperties: false }),
-  (s) => mapLeaves(s, (l) => (Array.isArray(l.enum) && l.enum.length > 1 ? { ...l, enum: l.enum.slice(1) } : undefined)),
+  (s) =>
+    mapLeaves(s, (l) =>
+      Array.isArray(l.enum) && l.enum.length > 1 ? { ...l, enum: l.enum.slice(1) } : undefined,
+    ),
   (s) => mapLeaves(s, (l) => (typeof l.maximum === "number" ? { ...l, maximum: l.maximum - 5 } : undefined)),
   (s) => mapLeaves(s, (l) => (typeof l.minimum === "number" ? { ...l, minimum: l.minimum + 5 } : undefined)),
   (s) => mapLeaves(s, (l) => (l.type === "number" ? { ...l, type: "integer" } : undefined)),
-  (s) => mapLeaves(s, (l) => (l.type === "string" && !l.enum && !l.format ? { ...l, type: "integer" } : undefined)),
+  (s) =>
+    mapLeaves(s, (l) =>
+      l.type === "string" && !l.enum && !l.format ? { ...l, type: "integer" } : undefined,
+    ),
   (s) => mapLeaves(s, (l) => (typeof l.maxLength === "number" ? { ...l, maxLength: 4 } : undefined)),
-  (s) => mapLeaves(s, (l) => (l.type === "string" && !l.enum && !l.format ? { ...l, pattern: "^[0-9]+$" } : undefined)),
+  (s) =>
+    mapLeaves(s, (l) =>
+      l.type === "string" && !l.enum && !l.format ? { ...l, pattern: "^[0-9]+$" } : undefined,
+    ),
   (s) => mapLeaves(s, (l) => (typeof l.maxItems === "number" ? { ...l, maxItems: 1 } : undefined)),
   (s) => mapLeaves(s, (l) => (l.type === "array" ? { ...l, uniqueItems: true } : undefined)),
   (s) => mapLeaves(s, (l) => (l.format === "date" ? { ...l, format: "date-time" } : undefined)),
@@ -182,8 +201,11 @@ const jsonValue = fc.letrec((tie) => ({
 
 function pointersOf(value: unknown, prefix: string[] = [], out: string[][] = []): string[][] {
   out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => pointersOf(v, [...prefix, String(i)], out));
-  else if (value !== null && typeof value === "object") {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      pointersOf(v, [...prefix, String(i)], out);
+    });
+  } else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) pointersOf(v, [...prefix, k], out);
   }
   return out;
@@ -195,20 +217,28 @@ describe("JSON locator", () => {
       fc.property(jsonValue, fc.constantFrom(0, 2, "\t"), (value, indent) => {
         const text = JSON.stringify(value, null, indent);
         const all = pointersOf(value);
-        const found = locateJsonPointers(text, all.map((t) => [toPointer(t), t] as const));
+        const found = locateJsonPointers(
+          text,
+          all.map((t) => [toPointer(t), t] as const),
+        );
         for (const tokens of all) {
           const pointer = toPointer(tokens);
           const at = found.get(pointer);
           expect(at, pointer).toBeDefined();
-          const parent = tokens.length === 0 ? undefined : JSON.parse(text) as unknown;
+          const parent = tokens.length === 0 ? undefined : (JSON.parse(text) as unknown);
           let container = parent;
           for (const t of tokens.slice(0, -1)) container = (container as Record<string, unknown>)[t];
           const last = tokens.at(-1);
           if (last !== undefined && !Array.isArray(container)) {
             expect(text.slice(at!).startsWith(JSON.stringify(last)), pointer).toBe(true);
           } else {
-            const v = tokens.reduce<unknown>((node, t) => (node as Record<string, unknown>)[t], JSON.parse(text));
-            expect(text.slice(at!).startsWith(JSON.stringify(v, null, indent).slice(0, 1)), pointer).toBe(true);
+            const v = tokens.reduce<unknown>(
+              (node, t) => (node as Record<string, unknown>)[t],
+              JSON.parse(text),
+            );
+            expect(text.slice(at!).startsWith(JSON.stringify(v, null, indent).slice(0, 1)), pointer).toBe(
+              true,
+            );
           }
         }
         expect(parsePointer(toPointer(["a/b", "c~d"]))).toEqual(["a/b", "c~d"]);
@@ -220,7 +250,9 @@ describe("JSON locator", () => {
 
 const regexPiece = fc.oneof(
   fc.constantFrom("[a-z]", "[A-Z0-9]", "\\d", "\\w", "x", "-", "[^ ]", "(ab|cd)", "[._-]"),
-  fc.tuple(fc.constantFrom("[a-z]", "\\d", "(ab|c)"), fc.constantFrom("*", "+", "?", "{2}", "{1,3}", "{2,}")).map(([a, q]) => a + q),
+  fc
+    .tuple(fc.constantFrom("[a-z]", "\\d", "(ab|c)"), fc.constantFrom("*", "+", "?", "{2}", "{1,3}", "{2,}"))
+    .map(([a, q]) => a + q),
 );
 
 describe("regex sampler", () => {
@@ -238,14 +270,18 @@ describe("regex sampler", () => {
 
   it("pattern witnesses are accepted by one pattern and rejected by the other", () => {
     fc.assert(
-      fc.property(fc.array(regexPiece, { minLength: 1, maxLength: 4 }), fc.array(regexPiece, { minLength: 1, maxLength: 4 }), (a, b) => {
-        const accept = `^${a.join("")}$`;
-        const reject = `^${b.join("")}$`;
-        for (const w of patternWitnesses(accept, reject, [])) {
-          expect(new RegExp(accept, "u").test(w)).toBe(true);
-          expect(new RegExp(reject, "u").test(w)).toBe(false);
-        }
-      }),
+      fc.property(
+        fc.array(regexPiece, { minLength: 1, maxLength: 4 }),
+        fc.array(regexPiece, { minLength: 1, maxLength: 4 }),
+        (a, b) => {
+          const accept = `^${a.join("")}$`;
+          const reject = `^${b.join("")}$`;
+          for (const w of patternWitnesses(accept, reject, [])) {
+            expect(new RegExp(accept, "u").test(w)).toBe(true);
+            expect(new RegExp(reject, "u").test(w)).toBe(false);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

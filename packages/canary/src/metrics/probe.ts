@@ -17,6 +17,11 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Where the model's score sits in a 2xx answer, for the prediction-shift metrics. */
   prediction?: PathSegment[];
+  /**
+   * Requests before this long after the start are sent but not recorded (default 1 s): connections,
+   * caches and JIT compilers on both ends warm up first.
+   */
+  warmupMs?: number;
   /** Most requests in flight per side; an arrival finding them all busy counts as an error. */
   connections?: number;
   /** Epoch milliseconds (injected in tests). */
@@ -71,6 +76,7 @@ export class ProbeSource implements MetricSource {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private sent = 0;
+  private recordFrom = Number.POSITIVE_INFINITY;
   private readonly now: () => number;
 
   constructor(private readonly options: ProbeOptions) {
@@ -91,10 +97,14 @@ export class ProbeSource implements MetricSource {
     return this.sent;
   }
 
+  /** Start sending; resolves once the warm-up is over and requests are being recorded. */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const warmup = this.options.warmupMs ?? 1000;
+    this.recordFrom = this.now() + warmup;
     this.runSchedule();
+    if (warmup > 0) await new Promise((r) => setTimeout(r, warmup));
   }
 
   async collect(metrics: readonly MetricSpec[], window: CollectWindow): Promise<Map<string, SamplePair>> {
@@ -157,9 +167,10 @@ export class ProbeSource implements MetricSource {
 
   private async send(side: Side, intendedAt: number, body: Buffer | undefined): Promise<void> {
     const target = this.targets[side];
+    const recorded = intendedAt >= this.recordFrom;
     const connections = this.options.connections ?? 64;
     if (this.inFlight[side] >= connections) {
-      this.record({ at: this.now(), side, latencyMs: this.now() - intendedAt, error: true });
+      if (recorded) this.record({ at: this.now(), side, latencyMs: this.now() - intendedAt, error: true });
       return;
     }
     this.inFlight[side]++;
@@ -188,7 +199,7 @@ export class ProbeSource implements MetricSource {
     } finally {
       this.inFlight[side]--;
     }
-    this.record(record);
+    if (recorded) this.record(record);
   }
 
   private async scoreOf(body: AsyncIterable<Buffer> & { dump(): Promise<void> }): Promise<number | undefined> {

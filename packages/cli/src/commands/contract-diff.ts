@@ -32,10 +32,10 @@ export function contractDiffCommand(io: CliIO, setExitCode: (code: number) => vo
     .argument("[base]", "the contract as it was: a file, or REF:path from git (origin/main:api/openapi.yaml)")
     .argument("[head]", "the contract as proposed: a file (or REF:path)")
     .addOption(
-      new Option("--fail-on <level>", "which changes fail the gate (default breaking; dangerous ones then warn)").choices([
-        "breaking",
-        "dangerous",
-      ]),
+      new Option(
+        "--fail-on <level>",
+        "which changes fail the gate (default breaking; dangerous ones then warn)",
+      ).choices(["breaking", "dangerous"]),
     )
     .addOption(
       new Option("--kind <kind>", "what the contract is (default: decided from the file)").choices([
@@ -47,14 +47,15 @@ export function contractDiffCommand(io: CliIO, setExitCode: (code: number) => vo
       ]),
     )
     .addOption(
-      new Option("--schema-role <role>", "what a standalone JSON Schema describes (default request)").choices([
-        "request",
-        "response",
-        "both",
-      ]),
+      new Option("--schema-role <role>", "what a standalone JSON Schema describes (default request)").choices(
+        ["request", "response", "both"],
+      ),
     )
     .option("--version-check", "fail when info.version understates the bump the changes need (semver)")
-    .option("--root <dir>", "directory every $ref and import must stay inside (default: the working directory)")
+    .option(
+      "--root <dir>",
+      "directory every $ref and import must stay inside (default: the working directory)",
+    )
     .option("--changelog <file>", "also write the changes as a markdown changelog")
     .option("--allow-url <host>", "a host $refs may fetch from (repeatable; none by default)", collect, [])
     .addHelpText(

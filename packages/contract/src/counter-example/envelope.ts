@@ -14,20 +14,35 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function checkBothSides(direction: Direction, base: JsonSchema | undefined, head: JsonSchema | undefined, payload: unknown): boolean {
+function checkBothSides(
+  direction: Direction,
+  base: JsonSchema | undefined,
+  head: JsonSchema | undefined,
+  payload: unknown,
+): boolean {
   if (base === undefined || head === undefined) return false;
   const [valid, other] = direction === "request" ? [base, head] : [head, base];
   return validates(valid, payload) === true && validates(other, payload) === false;
 }
 
 /** A standalone JSON Schema: the payload is the instance itself. */
-export function instanceEnvelope(base: SchemaNode, head: SchemaNode, direction: Direction, describes: string): Envelope {
+export function instanceEnvelope(
+  base: SchemaNode,
+  head: SchemaNode,
+  direction: Direction,
+  describes: string,
+): Envelope {
   return {
     direction,
     describes,
     wrap: (local) => local,
     verify: (payload) =>
-      checkBothSides(direction, projectNode(base, payload, direction), projectNode(head, payload, direction), payload),
+      checkBothSides(
+        direction,
+        projectNode(base, payload, direction),
+        projectNode(head, payload, direction),
+        payload,
+      ),
   };
 }
 
@@ -82,15 +97,17 @@ export class RequestEnvelope implements Envelope {
       if (key === parts.omit) continue;
       const focused = this.focus.kind === "param" && this.focus.key === key && parts.value !== undefined;
       if (!p.required && key !== parts.include && !focused) continue;
-      const bucket = (out[p.in] ??= {}) as Record<string, unknown>;
+      if (out[p.in] === undefined) out[p.in] = {};
+      const bucket = out[p.in] as Record<string, unknown>;
       bucket[this.nameOf(key)] = focused ? parts.value : exampleOf(p.schema);
     }
     const body = op.requestBody;
-    const mediaType = parts.mediaType ?? (body && body.required ? [...body.content.keys()][0] : undefined);
+    const mediaType = parts.mediaType ?? (body?.required ? [...body.content.keys()][0] : undefined);
     if (!parts.omitBody && mediaType !== undefined) {
       out.contentType = mediaType;
       const media = body?.content.get(mediaType);
-      const bodyFocus = this.focus.kind === "body" && this.focus.mediaType === mediaType && parts.value !== undefined;
+      const bodyFocus =
+        this.focus.kind === "body" && this.focus.mediaType === mediaType && parts.value !== undefined;
       out.body = bodyFocus ? parts.value : media ? exampleOf(media.schema) : {};
     }
     return out;
@@ -122,7 +139,8 @@ export class RequestEnvelope implements Envelope {
     const body = op.requestBody;
     if (body) {
       properties.contentType = { enum: [...body.content.keys()] };
-      const media = typeof payload.contentType === "string" ? body.content.get(payload.contentType) : undefined;
+      const media =
+        typeof payload.contentType === "string" ? body.content.get(payload.contentType) : undefined;
       if (media && payload.body !== undefined) {
         const projected = projectNode(media.schema, payload.body, "request");
         if (projected === undefined) return undefined;
@@ -134,11 +152,19 @@ export class RequestEnvelope implements Envelope {
   }
 
   verify(payload: unknown): boolean {
-    return checkBothSides("request", this.schemaFor(this.base, payload), this.schemaFor(this.head, payload), payload);
+    return checkBothSides(
+      "request",
+      this.schemaFor(this.base, payload),
+      this.schemaFor(this.head, payload),
+      payload,
+    );
   }
 }
 
-export type ResponseFocus = { kind: "body"; mediaType: string } | { kind: "header"; name: string } | { kind: "none" };
+export type ResponseFocus =
+  | { kind: "body"; mediaType: string }
+  | { kind: "header"; name: string }
+  | { kind: "none" };
 
 /** A whole response: `{ status, headers, contentType, body }` for one status code. */
 export class ResponseEnvelope implements Envelope {
@@ -196,7 +222,8 @@ export class ResponseEnvelope implements Envelope {
     const required = ["status", ...(headerNames.length > 0 ? ["headers"] : [])];
     if (payload.body !== undefined) {
       properties.contentType = { enum: [...response.content.keys()] };
-      const media = typeof payload.contentType === "string" ? response.content.get(payload.contentType) : undefined;
+      const media =
+        typeof payload.contentType === "string" ? response.content.get(payload.contentType) : undefined;
       if (media) {
         const projected = projectNode(media.schema, payload.body, "response");
         if (projected === undefined) return undefined;
@@ -207,6 +234,11 @@ export class ResponseEnvelope implements Envelope {
   }
 
   verify(payload: unknown): boolean {
-    return checkBothSides("response", this.schemaFor(this.base, payload), this.schemaFor(this.head, payload), payload);
+    return checkBothSides(
+      "response",
+      this.schemaFor(this.base, payload),
+      this.schemaFor(this.head, payload),
+      payload,
+    );
   }
 }

@@ -56,7 +56,9 @@ export function allowsType(types: ReadonlySet<JsonType> | undefined, t: JsonType
 
 function pickNumber(node: SchemaNode, integer: boolean): number {
   let lo = node.minimum ? node.minimum.value + (node.minimum.exclusive ? (integer ? 1 : 0.5) : 0) : undefined;
-  const hi = node.maximum ? node.maximum.value - (node.maximum.exclusive ? (integer ? 1 : 0.5) : 0) : undefined;
+  const hi = node.maximum
+    ? node.maximum.value - (node.maximum.exclusive ? (integer ? 1 : 0.5) : 0)
+    : undefined;
   if (integer && lo !== undefined) lo = Math.ceil(lo);
   let x = lo !== undefined ? lo : hi !== undefined && hi < 1 ? (integer ? Math.floor(hi) : hi) : 1;
   if (node.multipleOf) {
@@ -69,7 +71,8 @@ function pickNumber(node: SchemaNode, integer: boolean): number {
 
 function fitString(node: SchemaNode, s: string): string {
   let out = s;
-  if (node.minLength !== undefined && out.length < node.minLength) out = out + "a".repeat(node.minLength - out.length);
+  if (node.minLength !== undefined && out.length < node.minLength)
+    out = out + "a".repeat(node.minLength - out.length);
   if (node.maxLength !== undefined && out.length > node.maxLength) out = out.slice(0, node.maxLength);
   return out;
 }
@@ -89,6 +92,12 @@ export function stringExample(node: SchemaNode): string {
 
 /** A value of one given type that satisfies the node's constraints for that type, as far as it can. */
 export function valueOfType(node: SchemaNode, type: JsonType, depth = 0): unknown {
+  // A type that only a variant brings: take it from that variant.
+  const variants = node.oneOf ?? node.anyOf;
+  if (variants && !node.types && depth < MAX_DEPTH) {
+    const v = variants.find((x) => allowsType(effectiveTypes(x), type));
+    if (v) return valueOfType(v, type, depth + 1);
+  }
   switch (type) {
     case "string":
       return stringExample(node);

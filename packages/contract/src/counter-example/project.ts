@@ -7,9 +7,10 @@
  * others does not change the verdict for this payload; it keeps recursive, densely linked
  * descriptions (Stripe's) from turning every check into a compilation of the whole document.
  */
+
+import { hasRef } from "../json-schema/equal.js";
 import { contractOf, type DocPlace, refOf } from "../load/contract.js";
 import { childPointer } from "../load/pointer.js";
-import { hasRef } from "../json-schema/equal.js";
 import type { Dialect } from "../model/types.js";
 
 export type JsonSchema = boolean | Record<string, unknown>;
@@ -64,7 +65,14 @@ export function projectSchema(
   }
 }
 
-function project(raw: unknown, at: DocPlace, dialect: Dialect, inst: unknown, state: State, level: number): JsonSchema {
+function project(
+  raw: unknown,
+  at: DocPlace,
+  dialect: Dialect,
+  inst: unknown,
+  state: State,
+  level: number,
+): JsonSchema {
   if (++state.nodes > MAX_NODES || level > MAX_SAME_LEVEL) throw new TooDeep();
   if (typeof raw === "boolean") return raw;
   if (!isRecord(raw)) return true;
@@ -78,16 +86,21 @@ function project(raw: unknown, at: DocPlace, dialect: Dialect, inst: unknown, st
     const { $ref: _, ...rest } = raw;
     return { allOf: [resolved, project(rest, at, dialect, inst, state, level + 1)] };
   }
-  const here = (...tokens: (string | number)[]): DocPlace => ({ doc: at.doc, pointer: childPointer(at.pointer, ...tokens) });
+  const here = (...tokens: (string | number)[]): DocPlace => ({
+    doc: at.doc,
+    pointer: childPointer(at.pointer, ...tokens),
+  });
   const out: Record<string, unknown> = {};
 
-  const nullable = legacy && (raw.nullable === true || (dialect === "swagger2" && raw["x-nullable"] === true));
+  const nullable =
+    legacy && (raw.nullable === true || (dialect === "swagger2" && raw["x-nullable"] === true));
   if (raw.type !== undefined) {
     // Swagger 2.0's `file` is an upload, not a JSON value: no type constraint for it.
     const types = (Array.isArray(raw.type) ? raw.type : [raw.type]).filter((t) => t !== "file");
     if (types.length > 0) out.type = nullable ? [...new Set([...types, "null"])] : types;
   }
-  if (Array.isArray(raw.enum)) out.enum = nullable && !raw.enum.includes(null) ? [...raw.enum, null] : raw.enum;
+  if (Array.isArray(raw.enum))
+    out.enum = nullable && !raw.enum.includes(null) ? [...raw.enum, null] : raw.enum;
   for (const k of PLAIN) {
     if (raw[k] === undefined) continue;
     if (legacy && k === "const") continue;
@@ -123,7 +136,11 @@ function project(raw: unknown, at: DocPlace, dialect: Dialect, inst: unknown, st
 }
 
 /** `required` without the properties this direction never carries (readOnly in requests, writeOnly in responses). */
-function requiredHere(raw: Record<string, unknown>, at: DocPlace, direction: "request" | "response"): unknown[] {
+function requiredHere(
+  raw: Record<string, unknown>,
+  at: DocPlace,
+  direction: "request" | "response",
+): unknown[] {
   const required = raw.required as unknown[];
   const properties = isRecord(raw.properties) ? raw.properties : {};
   const flag = direction === "request" ? "readOnly" : "writeOnly";
@@ -172,7 +189,8 @@ function projectObject(
     if (applied.length === 1) projected[key] = applied[0];
     else if (applied.length > 1) projected[key] = { allOf: applied };
     const dependent = isRecord(raw.dependentSchemas) ? raw.dependentSchemas[key] : undefined;
-    if (dependent !== undefined) deps.push(project(dependent, here("dependentSchemas", key), dialect, inst, state, 1));
+    if (dependent !== undefined)
+      deps.push(project(dependent, here("dependentSchemas", key), dialect, inst, state, 1));
   }
   // Each present key meets exactly the subschemas that apply to it; absent keys need none.
   if (Object.keys(projected).length > 0) out.properties = projected;
@@ -189,7 +207,8 @@ function projectArray(
   out: Record<string, unknown>,
 ): void {
   const schemaFor = (i: number): [unknown, DocPlace] | undefined => {
-    if (Array.isArray(raw.prefixItems) && i < raw.prefixItems.length) return [raw.prefixItems[i], here("prefixItems", i)];
+    if (Array.isArray(raw.prefixItems) && i < raw.prefixItems.length)
+      return [raw.prefixItems[i], here("prefixItems", i)];
     if (Array.isArray(raw.items)) {
       if (i < raw.items.length) return [raw.items[i], here("items", i)];
       return raw.additionalItems === undefined ? undefined : [raw.additionalItems, here("additionalItems")];

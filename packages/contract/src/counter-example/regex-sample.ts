@@ -142,7 +142,12 @@ class Parser {
         this.i++;
         part = this.escape(true);
       } else part = [this.src[this.i++]!];
-      if (part.length === 1 && this.src[this.i] === "-" && this.src[this.i + 1] !== "]" && this.i + 1 < this.src.length) {
+      if (
+        part.length === 1 &&
+        this.src[this.i] === "-" &&
+        this.src[this.i + 1] !== "]" &&
+        this.i + 1 < this.src.length
+      ) {
         this.i++;
         let end: string[];
         if (this.src[this.i] === "\\") {
@@ -175,14 +180,16 @@ function draw(node: Node, k: number, out: string[], budget: { left: number }): v
       return;
     }
     case "seq":
-      node.items.forEach((item, i) => draw(item, k === 0 ? 0 : k + i, out, budget));
+      node.items.forEach((item, i) => {
+        draw(item, k === 0 ? 0 : k + i, out, budget);
+      });
       return;
     case "alt":
       draw(node.options[k % node.options.length]!, k, out, budget);
       return;
     case "repeat": {
       const span = node.max - node.min;
-      const times = node.min + (k === 0 || span === 0 ? 0 : (k % (span + 1)));
+      const times = node.min + (k === 0 || span === 0 ? 0 : k % (span + 1));
       for (let n = 0; n < times; n++) draw(node.node, k === 0 ? 0 : k + n, out, budget);
     }
   }
@@ -243,7 +250,11 @@ const GENERIC = [
  * Strings that `accept` matches (any string when undefined) and `reject` does not: proof that a
  * pattern change lets something through, or keeps something out, that it did not before.
  */
-export function patternWitnesses(accept: string | undefined, reject: string, extra: readonly string[]): string[] {
+export function patternWitnesses(
+  accept: string | undefined,
+  reject: string,
+  extra: readonly string[],
+): string[] {
   const yes = accept === undefined ? undefined : compilePattern(accept);
   const no = compilePattern(reject);
   if (!no || (accept !== undefined && !yes)) return [];

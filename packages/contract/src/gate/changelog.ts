@@ -2,7 +2,11 @@ import type { ChangeLevel } from "../change.js";
 import type { AcceptedChange } from "../exceptions.js";
 import { showLocation } from "./report.js";
 
-const BADGE: Record<ChangeLevel, string> = { breaking: "❌ breaking", dangerous: "⚠️ dangerous", safe: "✅ safe" };
+const BADGE: Record<ChangeLevel, string> = {
+  breaking: "❌ breaking",
+  dangerous: "⚠️ dangerous",
+  safe: "✅ safe",
+};
 const MAX_PAYLOAD = 2000;
 
 /** Text that cannot open HTML, a table cell or emphasis by accident; `code` spans in messages stay code. */
@@ -10,7 +14,9 @@ function md(text: string): string {
   return text
     .split(/(`[^`\n]+`)/)
     .map((part, i) =>
-      i % 2 === 1 ? part : part.replace(/[\\`*_[\]<>|]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`)),
+      i % 2 === 1
+        ? part
+        : part.replace(/[\\`*_[\]<>|]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`)),
     )
     .join("");
 }
@@ -46,12 +52,17 @@ export function renderChangelog(
       const text = c.message.startsWith(`${group}: `) ? c.message.slice(group.length + 2) : c.message;
       const where = showLocation(c.head ?? c.base);
       const accepted = c.accepted ? ` — accepted until ${c.accepted.expires}: ${md(c.accepted.reason)}` : "";
-      lines.push(`- ${BADGE[c.level]} ${md(text)} (${code(c.rule)}${where ? `, ${md(where)}` : ""})${accepted}`);
+      lines.push(
+        `- ${BADGE[c.level]} ${md(text)} (${code(c.rule)}${where ? `, ${md(where)}` : ""})${accepted}`,
+      );
       if (c.counterExample) {
         const cx = c.counterExample;
         let json = JSON.stringify(cx.payload);
         if (json.length > MAX_PAYLOAD) json = `${json.slice(0, MAX_PAYLOAD - 1)}…`;
-        const verdict = cx.direction === "request" ? "accepted before, rejected now" : "may be returned now, was not allowed before";
+        const verdict =
+          cx.direction === "request"
+            ? "accepted before, rejected now"
+            : "may be returned now, was not allowed before";
         lines.push(`  - ${md(cx.describes)}, ${verdict}: ${code(json)}`);
       }
     }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import {
   applyOverrides,
   GateError,
@@ -7,7 +8,6 @@ import {
   reportSettingsOf,
   resolveFrom,
 } from "@mlgate/core";
-import { existsSync } from "node:fs";
 import { z } from "zod";
 import type { ContractException } from "../exceptions.js";
 import { splitGitSpec } from "./git.js";
@@ -60,13 +60,23 @@ export const contractDiffSection = gateSection({
           .describe(
             "Path of the change as reported: a JSON pointer (`/components/schemas/PredictRequest/properties/model`), `file#pointer`, a proto path or `inputs/<name>`. `*` matches within one `/` segment, `**` across segments.",
           ),
-        reason: z.string().trim().min(1, "an exception needs a reason").describe("Why the change ships anyway; shown in the report."),
-        expires: z.iso.date().describe("Last day (YYYY-MM-DD) the exception applies; after it the gate fails until it is renewed or removed."),
+        reason: z
+          .string()
+          .trim()
+          .min(1, "an exception needs a reason")
+          .describe("Why the change ships anyway; shown in the report."),
+        expires: z.iso
+          .date()
+          .describe(
+            "Last day (YYYY-MM-DD) the exception applies; after it the gate fails until it is renewed or removed.",
+          ),
         by: z.string().min(1).optional().describe("Who accepted it."),
       }),
     )
     .optional()
-    .describe("Changes the team has decided to ship: shown as accepted instead of failing, until they expire."),
+    .describe(
+      "Changes the team has decided to ship: shown as accepted instead of failing, until they expire.",
+    ),
   "version-check": z
     .boolean()
     .optional()
@@ -76,7 +86,9 @@ export const contractDiffSection = gateSection({
   "allow-urls": z
     .array(z.string().min(1))
     .optional()
-    .describe("Hosts a `$ref` may fetch from (e.g. `schemas.example.com`); none by default, so contracts never reach the network."),
+    .describe(
+      "Hosts a `$ref` may fetch from (e.g. `schemas.example.com`); none by default, so contracts never reach the network.",
+    ),
   root: z
     .string()
     .min(1)
@@ -167,7 +179,9 @@ export async function resolveContractDiff(
     counterExamples: file["counter-examples"] ?? true,
     ...(merged.root ? { root: merged.root } : {}),
     ...(merged.changelog ? { changelog: merged.changelog } : {}),
-    ...((overrides.allowUrls ?? file["allow-urls"]) ? { allowUrls: overrides.allowUrls ?? file["allow-urls"] } : {}),
+    ...((overrides.allowUrls ?? file["allow-urls"])
+      ? { allowUrls: overrides.allowUrls ?? file["allow-urls"] }
+      : {}),
     ...(loaded.file ? { configFile: loaded.file } : {}),
   };
   return { input, report: reportSettingsOf(file.report, loaded.baseDir) };

@@ -11,10 +11,9 @@ import { diffLoadedSides, type LoadedSide, loadSchemaContract } from "../diff-sc
 import type { SchemaRole } from "../json-schema/diff.js";
 import type { ContractLimits } from "../limits.js";
 import type { DocPlace } from "../load/contract.js";
-import { PROTO_RULES } from "../proto/index.js";
-import { diffProto, loadProtoSource, type ProtoSource } from "../proto/index.js";
-import { RULES, mergeRules } from "../rules/registry.js";
+import { diffProto, loadProtoSource, PROTO_RULES, type ProtoSource } from "../proto/index.js";
 import type { CounterExampleStats } from "../rules/collector.js";
+import { mergeRules, RULES } from "../rules/registry.js";
 import {
   DEFAULT_SIGNATURE_LIMITS,
   diffSignatures,
@@ -67,7 +66,11 @@ export async function diffSides(
   return { ...result, changes: result.changes.map((c) => relativeLocations(c, options.cwd)) };
 }
 
-async function diffSchemaSides(base: ContractSide, head: ContractSide, options: EngineOptions): Promise<EngineResult> {
+async function diffSchemaSides(
+  base: ContractSide,
+  head: ContractSide,
+  options: EngineOptions,
+): Promise<EngineResult> {
   const load = (side: ContractSide) =>
     loadSchemaContract(side.path, side.files, {
       ...(options.limits ? { limits: options.limits } : {}),
@@ -80,10 +83,17 @@ async function diffSchemaSides(base: ContractSide, head: ContractSide, options: 
     group: head.kind === "file" ? head.display : basename(head.path),
     counterExamples: options.counterExamples !== false,
   });
-  return { changes: diff.changes, counterExamples: diff.counterExamples, versions: { ...versionOf("base", b), ...versionOf("head", h) } };
+  return {
+    changes: diff.changes,
+    counterExamples: diff.counterExamples,
+    versions: { ...versionOf("base", b), ...versionOf("head", h) },
+  };
 }
 
-function versionOf(which: "base" | "head", side: LoadedSide): Partial<Record<"base" | "head", DeclaredVersion>> {
+function versionOf(
+  which: "base" | "head",
+  side: LoadedSide,
+): Partial<Record<"base" | "head", DeclaredVersion>> {
   const model = side.model;
   if (model.kind !== "openapi" || model.version === undefined) return {};
   const place: DocPlace | undefined = model.versionPlace;
@@ -111,7 +121,11 @@ async function protoSource(side: ContractSide, options: EngineOptions): Promise<
   return { ...source, root: `${side.ref}:${root}` };
 }
 
-async function diffProtoSides(base: ContractSide, head: ContractSide, options: EngineOptions): Promise<Change[]> {
+async function diffProtoSides(
+  base: ContractSide,
+  head: ContractSide,
+  options: EngineOptions,
+): Promise<Change[]> {
   return diffProto(await protoSource(base, options), await protoSource(head, options));
 }
 
@@ -130,8 +144,14 @@ async function signatureOf(side: ContractSide): Promise<SignatureDocument> {
   if (side.kind === "file") return readSignature(side.path);
   const ext = extname(side.path).toLowerCase();
   const format = TEXT_FORMATS[ext];
-  const bytes = await side.files.readCapped(side.path, format ? DEFAULT_SIGNATURE_LIMITS.maxBytes : MAX_MODEL_BYTES);
-  if (format) return parseSignatureText(Buffer.from(bytes).toString("utf8"), side.display, format, { ...DEFAULT_SIGNATURE_LIMITS });
+  const bytes = await side.files.readCapped(
+    side.path,
+    format ? DEFAULT_SIGNATURE_LIMITS.maxBytes : MAX_MODEL_BYTES,
+  );
+  if (format)
+    return parseSignatureText(Buffer.from(bytes).toString("utf8"), side.display, format, {
+      ...DEFAULT_SIGNATURE_LIMITS,
+    });
   // ONNX (or an unknown binary): the reader wants a file.
   const dir = await mkdtemp(join(tmpdir(), "mlgate-signature-"));
   try {

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { posix } from "node:path";
 import { GateError } from "@mlgate/core";
-import { tooLarge } from "../load/files.js";
-import type { ContractFiles } from "../load/files.js";
 import type { ContractLimits } from "../limits.js";
+import type { ContractFiles } from "../load/files.js";
+import { tooLarge } from "../load/files.js";
 
 const GIT_TIMEOUT_MS = 30_000;
 
@@ -23,7 +23,11 @@ export function git(cwd: string, args: string[], maxBytes = 16 * 1024 * 1024): P
       (error, stdout, stderr) => {
         const err = error as (NodeJS.ErrnoException & { code?: number | string }) | null;
         if (err && err.code === "ENOENT") {
-          reject(new GateError("git is not installed, so a git ref cannot be read", { hint: "install git, or pass files instead of REF:path" }));
+          reject(
+            new GateError("git is not installed, so a git ref cannot be read", {
+              hint: "install git, or pass files instead of REF:path",
+            }),
+          );
           return;
         }
         if (err && err.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
@@ -71,12 +75,15 @@ export async function checkRef(cwd: string, ref: string): Promise<void> {
   if (found.code === 0) return;
   const shallow = await git(cwd, ["rev-parse", "--is-shallow-repository"]);
   if (shallow.stdout.toString("utf8").trim() === "true") {
-    throw new GateError(`git ref ${ref} is not in this clone: the checkout is shallow and its history does not reach it`, {
-      hint: "check out with full history (actions/checkout with `fetch-depth: 0`), or fetch it: `git fetch --deepen=100 origin` or `git fetch origin <branch>`",
-    });
+    throw new GateError(
+      `git ref ${ref} is not in this clone: the checkout is shallow and its history does not reach it`,
+      {
+        hint: "check out with full history (actions/checkout with `fetch-depth: 0`), or fetch it: `git fetch --deepen=100 origin` or `git fetch origin <branch>`",
+      },
+    );
   }
   throw new GateError(`unknown git ref ${ref}`, {
-    hint: "fetch it first (`git fetch origin <branch>`); in a pull request the base is origin/${{ github.base_ref }}",
+    hint: "fetch it first (`git fetch origin <branch>`); in a pull request workflow the base is origin/ followed by the base branch (github.base_ref)",
   });
 }
 
@@ -117,9 +124,12 @@ export class GitFiles implements ContractFiles {
     const target = posix.normalize(posix.join(posix.dirname(fromId), decoded));
     const rel = this.rootDir ? posix.relative(this.rootDir, target) : target;
     if (rel === ".." || rel.startsWith("../") || posix.isAbsolute(target) || target.startsWith("../")) {
-      throw new GateError(`$ref "${relativePath}" in ${this.display(fromId)} points outside the contract root`, {
-        hint: "keep referenced files under the root directory, or widen it with the `root` option",
-      });
+      throw new GateError(
+        `$ref "${relativePath}" in ${this.display(fromId)} points outside the contract root`,
+        {
+          hint: "keep referenced files under the root directory, or widen it with the `root` option",
+        },
+      );
     }
     return target;
   }

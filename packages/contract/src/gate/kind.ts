@@ -16,9 +16,14 @@ export function sniffKind(path: string, head: Uint8Array): ContractKind {
   if (ext === ".onnx" || ext === ".md" || ext === ".markdown") return "signature";
   const text = new TextDecoder("utf-8", { fatal: false }).decode(head);
   if (text.includes("\u0000") || text.includes("\uFFFD")) return "signature";
-  if (/^\s*["']?(openapi|swagger)["']?\s*:/m.test(text) || /"(openapi|swagger)"\s*:/.test(text)) return "openapi";
+  if (/^\s*["']?(openapi|swagger)["']?\s*:/m.test(text) || /"(openapi|swagger)"\s*:/.test(text))
+    return "openapi";
   if (/^\s*["']?signature["']?\s*:/m.test(text) || /"signature"\s*:\s*\{/.test(text)) return "signature";
-  if (/^\s*["']?inputs["']?\s*:/m.test(text) && /^\s*["']?outputs["']?\s*:/m.test(text) && !/["']?\$schema["']?\s*:/.test(text)) {
+  if (
+    /^\s*["']?inputs["']?\s*:/m.test(text) &&
+    /^\s*["']?outputs["']?\s*:/m.test(text) &&
+    !/["']?\$schema["']?\s*:/.test(text)
+  ) {
     return "signature";
   }
   if (/^\s*syntax\s*=\s*"proto[23]"/m.test(text) || /^\s*edition\s*=/m.test(text)) return "proto";

@@ -5,6 +5,8 @@ import type { AcceptedChange } from "../exceptions.js";
 
 export type FailOn = "breaking" | "dangerous";
 
+const MAX_USED_BY = 20;
+
 /** Stable across runs and edits elsewhere in the file: from the rule and the change's path only. */
 export function fingerprintOf(rule: string, path: string): string {
   return createHash("sha256").update(`${rule}\u0000${path}`).digest("hex").slice(0, 32);
@@ -19,7 +21,9 @@ export function findingLevel(level: ChangeLevel, failOn: FailOn, accepted: boole
 
 export function showLocation(loc: SourceLocation | undefined): string | undefined {
   if (!loc) return undefined;
-  return loc.line === undefined ? loc.file : `${loc.file}:${loc.line}${loc.column === undefined ? "" : `:${loc.column}`}`;
+  return loc.line === undefined
+    ? loc.file
+    : `${loc.file}:${loc.line}${loc.column === undefined ? "" : `:${loc.column}`}`;
 }
 
 /** A payload in one line, short enough for a message. */
@@ -39,7 +43,8 @@ export function changeFinding(change: AcceptedChange & { usedBy?: string[] }, fa
   const anchor = change.head ?? change.base;
   const level = findingLevel(change.level, failOn, change.accepted !== undefined);
   let message = withGroup(change);
-  if (change.usedBy && change.usedBy.length > 1) message += ` (also in ${change.usedBy.length - 1} other operation${change.usedBy.length > 2 ? "s" : ""})`;
+  if (change.usedBy && change.usedBy.length > 1)
+    message += ` (also in ${change.usedBy.length - 1} other operation${change.usedBy.length > 2 ? "s" : ""})`;
   if (change.counterExample) {
     const cx = change.counterExample;
     message += ` — e.g. ${compactPayload(cx.payload)} ${cx.direction === "request" ? "was accepted, is now rejected" : "may now be returned, was not allowed"}`;
@@ -61,7 +66,10 @@ export function changeFinding(change: AcceptedChange & { usedBy?: string[] }, fa
       path: change.path,
       group: change.group,
       fingerprint: fingerprintOf(change.rule, change.path),
-      ...(change.usedBy && change.usedBy.length > 1 ? { usedBy: change.usedBy } : {}),
+      // Densely linked descriptions reach hundreds of operations: list a few, count all.
+      ...(change.usedBy && change.usedBy.length > 1
+        ? { usedBy: change.usedBy.slice(0, MAX_USED_BY), usedByCount: change.usedBy.length }
+        : {}),
       ...(base ? { base } : {}),
       ...(change.counterExample ? { counterExample: change.counterExample } : {}),
       ...(change.accepted ? { accepted: { ...change.accepted } } : {}),
@@ -69,10 +77,17 @@ export function changeFinding(change: AcceptedChange & { usedBy?: string[] }, fa
   };
 }
 
-const MARK: Record<ChangeLevel, string> = { breaking: "✗ breaking ", dangerous: "! dangerous", safe: "· safe     " };
+const MARK: Record<ChangeLevel, string> = {
+  breaking: "✗ breaking ",
+  dangerous: "! dangerous",
+  safe: "· safe     ",
+};
 
 /** The changes grouped by endpoint (or message, RPC, signature), as preformatted text. */
-export function groupedText(changes: readonly (AcceptedChange & { usedBy?: string[] })[], maxLines = 120): string {
+export function groupedText(
+  changes: readonly (AcceptedChange & { usedBy?: string[] })[],
+  maxLines = 120,
+): string {
   const groups = new Map<string, AcceptedChange[]>();
   for (const c of changes) {
     const list = groups.get(c.group) ?? [];
@@ -96,6 +111,9 @@ export function groupedText(changes: readonly (AcceptedChange & { usedBy?: strin
       lines.push(`  ${c.accepted ? "✓ accepted " : MARK[c.level]}  ${text}  [${c.rule}]`);
     }
   }
-  if (omitted > 0) lines.push(`… and ${omitted} more change${omitted === 1 ? "" : "s"} (see the JSON report or the changelog)`);
+  if (omitted > 0)
+    lines.push(
+      `… and ${omitted} more change${omitted === 1 ? "" : "s"} (see the JSON report or the changelog)`,
+    );
   return lines.join("\n");
 }

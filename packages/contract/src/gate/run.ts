@@ -72,7 +72,11 @@ export async function runContractDiff(input: ContractDiffInput): Promise<Report>
   return { ...report, startedAt, durationMs: Math.round(performance.now() - started) };
 }
 
-async function kindOf(input: ContractDiffInput, base: ContractSide, head: ContractSide): Promise<ContractKind> {
+async function kindOf(
+  input: ContractDiffInput,
+  base: ContractSide,
+  head: ContractSide,
+): Promise<ContractKind> {
   if (input.kind && input.kind !== "auto") return input.kind;
   const h = sniffKind(head.path, await sideHead(head));
   const b = sniffKind(base.path, await sideHead(base));
@@ -85,7 +89,12 @@ async function kindOf(input: ContractDiffInput, base: ContractSide, head: Contra
 }
 
 function describe(kind: ContractKind): string {
-  return { openapi: "an OpenAPI description", "json-schema": "a JSON Schema", proto: "a .proto file", signature: "a model signature" }[kind];
+  return {
+    openapi: "an OpenAPI description",
+    "json-schema": "a JSON Schema",
+    proto: "a .proto file",
+    signature: "a model signature",
+  }[kind];
 }
 
 function checkGates(gates: readonly string[]): void {
@@ -106,11 +115,15 @@ async function judge(input: ContractDiffInput): Promise<Report> {
   const base = await resolveSide(input.base, input.cwd, input.root);
   const head = await resolveSide(input.head, input.cwd, input.root);
   if (!(await sideExists(head))) {
-    throw new GateError(`head contract not found: ${head.display}`, { hint: "check the path (relative paths start at the working directory)" });
+    throw new GateError(`head contract not found: ${head.display}`, {
+      hint: "check the path (relative paths start at the working directory)",
+    });
   }
   if (!(await sideExists(base))) {
     if (base.kind === "git") return newContract(base, head);
-    throw new GateError(`base contract not found: ${base.display}`, { hint: "check the path, or name a git revision: origin/main:path/to/contract" });
+    throw new GateError(`base contract not found: ${base.display}`, {
+      hint: "check the path, or name a git revision: origin/main:path/to/contract",
+    });
   }
   const kind = await kindOf(input, base, head);
   const result = await diffSides(kind, base, head, {
@@ -162,7 +175,12 @@ async function buildReport(
     });
   }
 
-  const counts: Record<ChangeLevel | "accepted", number> = { breaking: 0, dangerous: 0, safe: 0, accepted: 0 };
+  const counts: Record<ChangeLevel | "accepted", number> = {
+    breaking: 0,
+    dangerous: 0,
+    safe: 0,
+    accepted: 0,
+  };
   for (const c of outcome.changes) {
     if (c.accepted) counts.accepted++;
     else counts[c.level]++;
@@ -170,16 +188,32 @@ async function buildReport(
 
   let versionProblem: string | undefined;
   if (input.versionCheck) {
-    const v = versionFinding(result, outcome.changes.map((c) => c.level), kind);
+    const v = versionFinding(
+      result,
+      outcome.changes.map((c) => c.level),
+      kind,
+    );
     findings.push(v.finding);
     if (v.finding.level === "fail") versionProblem = v.finding.message;
   }
 
   const metrics: Record<string, Metric> = {
-    breaking: { value: counts.breaking, dimension: "count", description: "breaking changes not covered by an exception" },
-    dangerous: { value: counts.dangerous, dimension: "count", description: "changes whose effect depends on how lenient clients are" },
+    breaking: {
+      value: counts.breaking,
+      dimension: "count",
+      description: "breaking changes not covered by an exception",
+    },
+    dangerous: {
+      value: counts.dangerous,
+      dimension: "count",
+      description: "changes whose effect depends on how lenient clients are",
+    },
     safe: { value: counts.safe, dimension: "count", description: "compatible changes" },
-    accepted: { value: counts.accepted, dimension: "count", description: "changes covered by a live exception" },
+    accepted: {
+      value: counts.accepted,
+      dimension: "count",
+      description: "changes covered by a live exception",
+    },
   };
   const checks: Check[] = gates(input, metrics);
   const verdict = verdictOf(findings, checks);
@@ -196,8 +230,13 @@ async function buildReport(
       `Counter-examples: ${cx.verified} of ${cx.attempted} breaking changes come with a payload checked against both sides${cx.dropped > 0 ? `; ${cx.dropped} could not be confirmed by the validator and are not shown` : ""}.`,
     );
   }
-  if (counts.accepted > 0) notes.push(`${counts.accepted} change${counts.accepted === 1 ? " is" : "s are"} accepted by exceptions in ${input.configFile ?? "the config"}.`);
-  notes.push(`Reproduce: mlgate contract-diff ${quote(input.base)} ${quote(input.head)}${failOn === "dangerous" ? " --fail-on dangerous" : ""}`);
+  if (counts.accepted > 0)
+    notes.push(
+      `${counts.accepted} change${counts.accepted === 1 ? " is" : "s are"} accepted by exceptions in ${input.configFile ?? "the config"}.`,
+    );
+  notes.push(
+    `Reproduce: mlgate contract-diff ${quote(input.base)} ${quote(input.head)}${failOn === "dangerous" ? " --fail-on dangerous" : ""}`,
+  );
 
   const details = outcome.changes.length > 0 ? groupedText(outcome.changes) : undefined;
   return makeReport({
@@ -248,25 +287,45 @@ function headline(
     return c ? withGroup(c) : "";
   };
   if (counts.breaking > 0) {
-    parts.push(`${plural(counts.breaking, "breaking")}: ${first("breaking")}${counts.breaking > 1 ? ` (and ${counts.breaking - 1} more)` : ""}`);
+    parts.push(
+      `${plural(counts.breaking, "breaking")}: ${first("breaking")}${counts.breaking > 1 ? ` (and ${counts.breaking - 1} more)` : ""}`,
+    );
   }
   if (counts.dangerous > 0 && (failOn === "dangerous" || counts.breaking === 0)) {
-    parts.push(`${plural(counts.dangerous, "dangerous")}: ${first("dangerous")}${counts.dangerous > 1 ? ` (and ${counts.dangerous - 1} more)` : ""}`);
+    parts.push(
+      `${plural(counts.dangerous, "dangerous")}: ${first("dangerous")}${counts.dangerous > 1 ? ` (and ${counts.dangerous - 1} more)` : ""}`,
+    );
   }
-  if (expired.length > 0) parts.push(`${expired.length} expired exception${expired.length === 1 ? "" : "s"} (${expired.map((e) => `${e.rule} since ${e.expires}`).join(", ")})`);
+  if (expired.length > 0)
+    parts.push(
+      `${expired.length} expired exception${expired.length === 1 ? "" : "s"} (${expired.map((e) => `${e.rule} since ${e.expires}`).join(", ")})`,
+    );
   if (versionProblem) parts.push(versionProblem);
   for (const c of checks) if (c.status === "fail") parts.push(`${c.name} failed (${c.actual})`);
   if (parts.length > 0) return parts.join("; ");
   if (changes.length === 0) return "no contract changes";
-  const extra = [counts.safe > 0 ? `${counts.safe} safe` : "", counts.accepted > 0 ? `${counts.accepted} accepted` : ""].filter(Boolean);
+  const extra = [
+    counts.safe > 0 ? `${counts.safe} safe` : "",
+    counts.accepted > 0 ? `${counts.accepted} accepted` : "",
+  ].filter(Boolean);
   return `no breaking changes${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`;
 }
 
-function versionFinding(result: EngineResult, levels: ChangeLevel[], kind: ContractKind): { finding: Finding } {
+function versionFinding(
+  result: EngineResult,
+  levels: ChangeLevel[],
+  kind: ContractKind,
+): { finding: Finding } {
   const b = result.versions?.base;
   const h = result.versions?.head;
   const at = (where: SourceLocation | undefined) =>
-    where ? { file: where.file, ...(where.line !== undefined ? { line: where.line } : {}), ...(where.column !== undefined ? { column: where.column } : {}) } : {};
+    where
+      ? {
+          file: where.file,
+          ...(where.line !== undefined ? { line: where.line } : {}),
+          ...(where.column !== undefined ? { column: where.column } : {}),
+        }
+      : {};
   if (!b || !h) {
     return {
       finding: {
@@ -281,7 +340,15 @@ function versionFinding(result: EngineResult, levels: ChangeLevel[], kind: Contr
     };
   }
   const verdict = checkVersion(b.version, h.version, levels);
-  if (!verdict.ok) return { finding: { rule: "contract-diff.version-check", level: "fail", message: `version ${verdict.reason}`, ...at(h.where) } };
+  if (!verdict.ok)
+    return {
+      finding: {
+        rule: "contract-diff.version-check",
+        level: "fail",
+        message: `version ${verdict.reason}`,
+        ...at(h.where),
+      },
+    };
   return {
     finding: {
       rule: "contract-diff.version-check",

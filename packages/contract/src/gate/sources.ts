@@ -2,8 +2,8 @@ import { stat } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { GateError } from "@mlgate/core";
 import { contractLimits } from "../limits.js";
-import { DiskFiles } from "../load/files.js";
 import type { ContractFiles } from "../load/files.js";
+import { DiskFiles } from "../load/files.js";
 import { checkRef, GitFiles, type GitRepo, gitRepo, repoPath, splitGitSpec } from "./git.js";
 
 /** One side of the comparison, as the user named it: a file in the working tree or `REF:path`. */
@@ -28,7 +28,11 @@ function inside(root: string, path: string): boolean {
  * Resolve a side: an existing file wins; otherwise `REF:path` is read from git (the ref must
  * exist here, which a shallow checkout may prevent: the error says how to fetch it).
  */
-export async function resolveSide(spec: string, cwd: string, root: string | undefined): Promise<ContractSide> {
+export async function resolveSide(
+  spec: string,
+  cwd: string,
+  root: string | undefined,
+): Promise<ContractSide> {
   const asFile = resolve(cwd, spec);
   const git = splitGitSpec(spec);
   if (!git || (await isFile(asFile))) {

@@ -21,7 +21,12 @@ export function diffSchemaModels(
     schemas.compareRoot(base.root, head.root, dir, {
       path: head.root.home ?? "",
       group: options.group,
-      envelope: instanceEnvelope(base.root, head.root, dir, `${dir === "request" ? "instance sent as" : "instance returned as"} ${options.group}`),
+      envelope: instanceEnvelope(
+        base.root,
+        head.root,
+        dir,
+        `${dir === "request" ? "instance sent as" : "instance returned as"} ${options.group}`,
+      ),
       rootLabel: dir === "request" ? "accepted value" : "returned value",
     });
   }

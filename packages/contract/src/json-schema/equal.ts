@@ -11,7 +11,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a);
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) {
-    if (!Object.hasOwn(b, k) || !deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) {
+    if (
+      !Object.hasOwn(b, k) ||
+      !deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+    ) {
       return false;
     }
   }

@@ -18,7 +18,9 @@ export function mergeAllOf(node: SchemaNode, _any: (place: DocPlace) => SchemaNo
     for (const r of m.required) required.add(r);
     if (m.types) {
       const t = m.types;
-      types = types ? new Set([...types].filter((x) => t.has(x) || (x === "integer" && t.has("number")))) : new Set(t);
+      types = types
+        ? new Set([...types].filter((x) => t.has(x) || (x === "integer" && t.has("number"))))
+        : new Set(t);
     }
   }
   const first = <K extends keyof SchemaNode>(key: K): SchemaNode[K] | undefined => {
@@ -48,7 +50,9 @@ export function mergeAllOf(node: SchemaNode, _any: (place: DocPlace) => SchemaNo
     uniqueItems: members.some((m) => m.uniqueItems),
     properties,
     required,
-    additionalProperties: members.some((m) => m.additionalProperties === false) ? false : node.additionalProperties,
+    additionalProperties: members.some((m) => m.additionalProperties === false)
+      ? false
+      : node.additionalProperties,
     ...optional("minProperties", first("minProperties")),
     ...optional("maxProperties", first("maxProperties")),
     ...optional("oneOf", first("oneOf")),

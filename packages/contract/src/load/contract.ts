@@ -133,7 +133,10 @@ export class LoadedContract {
     const pointerOf = (e: Entry | undefined): string => {
       const tokens: string[] = [];
       for (let x = e; x?.parent; x = x.parent) tokens.push(x.key);
-      return tokens.reverse().map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+      return tokens
+        .reverse()
+        .map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`)
+        .join("");
     };
     // JSON.parse accepts any nesting and size; YAML documents were measured while parsing.
     const measure = doc.format === "json";
@@ -155,7 +158,13 @@ export class LoadedContract {
         for (let i = node.length - 1; i >= 0; i--) {
           const child = node[i];
           if (child !== null && typeof child === "object") {
-            stack.push({ node: child, parent: entry, key: String(i), level: entry.level + 1, data: entry.data });
+            stack.push({
+              node: child,
+              parent: entry,
+              key: String(i),
+              level: entry.level + 1,
+              data: entry.data,
+            });
           }
         }
         continue;
@@ -189,7 +198,8 @@ export class LoadedContract {
         const child = obj[key];
         if (child === null || typeof child !== "object") continue;
         // Data under these keys holds no references, but still counts towards the limits.
-        const data = DATA_KEYS.has(key) || key.startsWith("x-") || (key === "examples" && Array.isArray(child));
+        const data =
+          DATA_KEYS.has(key) || key.startsWith("x-") || (key === "examples" && Array.isArray(child));
         if (data && !measure) continue;
         stack.push({ node: child, parent: entry, key, level: entry.level + 1, data });
       }
@@ -241,7 +251,9 @@ export class LoadedContract {
 
   private async readTarget(id: string, from: ContractDocument, site: RefSite): Promise<Uint8Array> {
     try {
-      return isUrl(id) ? await fetchCapped(id, this.options.limits) : await this.files.read(id, this.options.limits);
+      return isUrl(id)
+        ? await fetchCapped(id, this.options.limits)
+        : await this.files.read(id, this.options.limits);
     } catch (e) {
       if (e instanceof GateError && !e.location?.line) {
         throw new GateError(`${e.message} (named by $ref "${site.ref}")`, {
@@ -259,7 +271,10 @@ export class LoadedContract {
   /** The document and pointer a `$ref` names (one hop; the value may be another `$ref`). */
   resolveRef(from: ContractDocument, ref: string, at?: string): RefTarget {
     let cache = this.resolved.get(from);
-    if (!cache) this.resolved.set(from, (cache = new Map()));
+    if (!cache) {
+      cache = new Map();
+      this.resolved.set(from, cache);
+    }
     const known = cache.get(ref);
     if (known) return known;
     const target = this.resolveUncached(from, ref, at);
@@ -282,7 +297,8 @@ export class LoadedContract {
       const known = this.ids.get(file);
       let id: string;
       if (known) id = known;
-      else if (isUrl(file) || isUrl(from.id)) id = new URL(file, isUrl(from.id) ? from.id : undefined).href.split("#")[0]!;
+      else if (isUrl(file) || isUrl(from.id))
+        id = new URL(file, isUrl(from.id) ? from.id : undefined).href.split("#")[0]!;
       else id = this.files.resolve(from.id, file);
       const target = this.documents.get(id);
       if (!target) return fail(`$ref "${ref}" names a file that was not loaded`);
@@ -297,7 +313,8 @@ export class LoadedContract {
     let pointer = decoded;
     if (decoded !== "" && !decoded.startsWith("/")) {
       const anchored = this.anchors.get(doc.id)?.get(decoded);
-      if (anchored === undefined) return fail(`$ref "${ref}" names no $anchor "${decoded}" in ${doc.display}`);
+      if (anchored === undefined)
+        return fail(`$ref "${ref}" names no $anchor "${decoded}" in ${doc.display}`);
       pointer = anchored;
     }
     const tokens = parsePointer(pointer);

@@ -80,7 +80,9 @@ export class DiskFiles implements ContractFiles {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new GateError(
-        code === "ENOENT" || code === "ENOTDIR" ? `contract file not found: ${shown}` : `cannot read ${shown}: ${code}`,
+        code === "ENOENT" || code === "ENOTDIR"
+          ? `contract file not found: ${shown}`
+          : `cannot read ${shown}: ${code}`,
         { location: { file: shown }, cause: e },
       );
     }
@@ -100,7 +102,8 @@ export class DiskFiles implements ContractFiles {
     const handle = await open(real, "r");
     try {
       const info = await handle.stat();
-      if (!info.isFile()) throw new GateError(`${shown} is not a regular file`, { location: { file: shown } });
+      if (!info.isFile())
+        throw new GateError(`${shown} is not a regular file`, { location: { file: shown } });
       if (info.size > limits.maxFileBytes) throw tooLarge(shown, info.size, limits.maxFileBytes);
       const chunks: Buffer[] = [];
       let length = 0;

@@ -10,7 +10,19 @@ export function documentKind(value: unknown): "openapi" | "json-schema" | undefi
   if (!isRecord(value)) return typeof value === "boolean" ? "json-schema" : undefined;
   if (typeof value.openapi === "string" || value.swagger !== undefined) return "openapi";
   if (typeof value.$schema === "string" && /json-schema/i.test(value.$schema)) return "json-schema";
-  const schemaKeys = ["type", "properties", "items", "oneOf", "anyOf", "allOf", "$ref", "enum", "const", "$defs", "definitions"];
+  const schemaKeys = [
+    "type",
+    "properties",
+    "items",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "$ref",
+    "enum",
+    "const",
+    "$defs",
+    "definitions",
+  ];
   return schemaKeys.some((k) => value[k] !== undefined) ? "json-schema" : undefined;
 }
 

@@ -95,26 +95,34 @@ export function buildOpenApi3(contract: LoadedContract): ApiModel {
     kind: "openapi",
     root,
     specVersion,
-    ...(info.version !== undefined ? { version: String(info.version), versionPlace: r.at(root, "info", "version") } : {}),
+    ...(info.version !== undefined
+      ? { version: String(info.version), versionPlace: r.at(root, "info", "version") }
+      : {}),
     operations: new Map(),
     securitySchemes: new Map(),
     servers: [],
   };
   if (Array.isArray(rootValue.servers)) {
     rootValue.servers.forEach((s, i) => {
-      if (isRecord(s) && typeof s.url === "string") model.servers.push({ url: s.url, place: r.at(root, "servers", i) });
+      if (isRecord(s) && typeof s.url === "string")
+        model.servers.push({ url: s.url, place: r.at(root, "servers", i) });
     });
   }
 
   const components = isRecord(rootValue.components) ? rootValue.components : {};
   const schemesPlace = r.at(root, "components", "securitySchemes");
-  for (const [name, raw] of r.entries(schemesPlace, components.securitySchemes, "components.securitySchemes")) {
+  for (const [name, raw] of r.entries(
+    schemesPlace,
+    components.securitySchemes,
+    "components.securitySchemes",
+  )) {
     const { place, value } = r.object(r.at(schemesPlace, name), raw, "a security scheme");
     const flows = new Map<string, { urls: Record<string, string>; scopes: Set<string> }>();
     for (const [flow, f] of Object.entries(isRecord(value.flows) ? value.flows : {})) {
       if (!isRecord(f)) continue;
       const urls: Record<string, string> = {};
-      for (const k of ["authorizationUrl", "tokenUrl", "refreshUrl"]) if (typeof f[k] === "string") urls[k] = f[k] as string;
+      for (const k of ["authorizationUrl", "tokenUrl", "refreshUrl"])
+        if (typeof f[k] === "string") urls[k] = f[k] as string;
       flows.set(flow, { urls, scopes: new Set(Object.keys(isRecord(f.scopes) ? f.scopes : {})) });
     }
     const scheme: SecurityScheme = { name, type: String(value.type ?? ""), flows, place };
@@ -147,12 +155,22 @@ export function buildOpenApi3(contract: LoadedContract): ApiModel {
         deprecated: op.deprecated === true,
         parameters,
         responses: readResponses(r, factory, opPlace, op.responses),
-        security: securityOf(r, op.security !== undefined ? r.at(opPlace, "security") : r.at(root, "security"), op.security ?? rootValue.security),
-        securityPlace: op.security !== undefined ? r.at(opPlace, "security") : rootValue.security !== undefined ? r.at(root, "security") : opPlace,
+        security: securityOf(
+          r,
+          op.security !== undefined ? r.at(opPlace, "security") : r.at(root, "security"),
+          op.security ?? rootValue.security,
+        ),
+        securityPlace:
+          op.security !== undefined
+            ? r.at(opPlace, "security")
+            : rootValue.security !== undefined
+              ? r.at(root, "security")
+              : opPlace,
         place: opPlace,
       };
       if (typeof op.operationId === "string") operation.operationId = op.operationId;
-      if (op.requestBody !== undefined) operation.requestBody = readRequestBody(r, factory, r.at(opPlace, "requestBody"), op.requestBody);
+      if (op.requestBody !== undefined)
+        operation.requestBody = readRequestBody(r, factory, r.at(opPlace, "requestBody"), op.requestBody);
       model.operations.set(operation.key, operation);
     }
   }
@@ -200,7 +218,12 @@ function readParameters(
   return out;
 }
 
-function readContent(r: Reader, factory: SchemaFactory, owner: DocPlace, value: unknown): Map<string, MediaType> {
+function readContent(
+  r: Reader,
+  factory: SchemaFactory,
+  owner: DocPlace,
+  value: unknown,
+): Map<string, MediaType> {
   const out = new Map<string, MediaType>();
   const place = r.at(owner, "content");
   for (const [name, media] of r.entries(place, value, "content")) {
@@ -208,7 +231,8 @@ function readContent(r: Reader, factory: SchemaFactory, owner: DocPlace, value: 
     const schemaValue = isRecord(media) ? media.schema : undefined;
     out.set(mediaTypeKey(name), {
       name,
-      schema: schemaValue === undefined ? factory.any(mtPlace) : factory.node(r.at(mtPlace, "schema"), schemaValue),
+      schema:
+        schemaValue === undefined ? factory.any(mtPlace) : factory.node(r.at(mtPlace, "schema"), schemaValue),
       place: mtPlace,
     });
   }
@@ -220,7 +244,12 @@ function readRequestBody(r: Reader, factory: SchemaFactory, at: DocPlace, raw: u
   return { required: value.required === true, content: readContent(r, factory, place, value.content), place };
 }
 
-function readResponses(r: Reader, factory: SchemaFactory, opPlace: DocPlace, value: unknown): Map<string, ResponseModel> {
+function readResponses(
+  r: Reader,
+  factory: SchemaFactory,
+  opPlace: DocPlace,
+  value: unknown,
+): Map<string, ResponseModel> {
   const out = new Map<string, ResponseModel>();
   const place = r.at(opPlace, "responses");
   for (const [status, raw] of r.entries(place, value, "responses")) {
@@ -232,7 +261,8 @@ function readResponses(r: Reader, factory: SchemaFactory, opPlace: DocPlace, val
       if (name.toLowerCase() === "content-type") continue;
       const header = r.object(r.at(headersPlace, name), h, "a header");
       let schema = factory.any(header.place);
-      if (header.value.schema !== undefined) schema = factory.node(r.at(header.place, "schema"), header.value.schema);
+      if (header.value.schema !== undefined)
+        schema = factory.node(r.at(header.place, "schema"), header.value.schema);
       else if (isRecord(header.value.content)) {
         const [mt, media] = Object.entries(header.value.content)[0] ?? [];
         if (mt !== undefined && isRecord(media) && media.schema !== undefined) {

@@ -51,6 +51,8 @@ const ANNOTATIONS = new Set([
   "x-nullable",
 ]);
 
+const NO_KEYWORDS: ReadonlyMap<string, string> = new Map();
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -75,7 +77,10 @@ export class SchemaFactory {
       return this.node(target, target.value, this.contract.address(target));
     }
     let inDoc = this.byPlace.get(place.doc);
-    if (!inDoc) this.byPlace.set(place.doc, (inDoc = new Map()));
+    if (!inDoc) {
+      inDoc = new Map();
+      this.byPlace.set(place.doc, inDoc);
+    }
     const known = inDoc.get(place.pointer);
     if (known) return known;
     const built = new Schema(this, this.nextId++, place, value, home);
@@ -89,8 +94,16 @@ export class SchemaFactory {
   }
 
   /** A schema made up here (a Swagger 2.0 form, a parameter set), with real schemas inside. */
-  synthetic(place: DocPlace, raw: Record<string, unknown>, properties: Map<string, SchemaNode>, required: string[]) {
-    return new Schema(this, this.nextId++, place, raw, undefined, { properties, required: new Set(required) });
+  synthetic(
+    place: DocPlace,
+    raw: Record<string, unknown>,
+    properties: Map<string, SchemaNode>,
+    required: string[],
+  ) {
+    return new Schema(this, this.nextId++, place, raw, undefined, {
+      properties,
+      required: new Set(required),
+    });
   }
 
   /** 2020-12 and OpenAPI 3.1 apply keywords beside `$ref`; older dialects ignore them. */
@@ -127,7 +140,7 @@ class Schema implements SchemaNode {
   readonly other: ReadonlyMap<string, string>;
   readonly dialect: Dialect;
   private readonly obj: Record<string, unknown>;
-  private cache = new Map<string, unknown>();
+  private cache: Record<string, unknown> | undefined;
   private readonly preset?: { properties: Map<string, SchemaNode>; required: Set<string> };
 
   constructor(
@@ -148,7 +161,7 @@ class Schema implements SchemaNode {
       this.readOnly = false;
       this.writeOnly = false;
       this.deprecated = false;
-      this.other = new Map();
+      this.other = NO_KEYWORDS;
       if (raw === false) {
         this.types = new Set();
         this.enum = [];
@@ -156,7 +169,8 @@ class Schema implements SchemaNode {
       } else this.nullable = true;
       return;
     }
-    if (!isRecord(raw)) this.fail(`a schema must be an object${this.booleanSchemas() ? " or a boolean" : ""}`);
+    if (!isRecord(raw))
+      this.fail(`a schema must be an object${this.booleanSchemas() ? " or a boolean" : ""}`);
     const o = raw as Record<string, unknown>;
     this.obj = o;
     const legacy = this.dialect === "oas30" || this.dialect === "swagger2";
@@ -170,7 +184,8 @@ class Schema implements SchemaNode {
         else if (typeof t === "string" && TYPE_NAMES.has(t) && !(legacy && t === "null")) {
           if (t === "null") typeNull = true;
           else types.add(t as JsonType);
-        } else this.fail(`"type" must be one of ${[...TYPE_NAMES].join(", ")}, got ${canonicalJson(t)}`, "type");
+        } else
+          this.fail(`"type" must be one of ${[...TYPE_NAMES].join(", ")}, got ${canonicalJson(t)}`, "type");
       }
       this.types = types;
     }
@@ -220,9 +235,13 @@ class Schema implements SchemaNode {
       }
       this.discriminator = { propertyName: disc.propertyName, mapping };
     }
-    const other = new Map<string, string>();
-    for (const k of OTHER_KEYWORDS) if (o[k] !== undefined) other.set(k, canonicalJson(o[k]));
-    this.other = other;
+    let other: Map<string, string> | undefined;
+    for (const k of OTHER_KEYWORDS) {
+      if (o[k] === undefined) continue;
+      other ??= new Map();
+      other.set(k, canonicalJson(o[k]));
+    }
+    this.other = other ?? NO_KEYWORDS;
     this.unconstrained = !preset && Object.keys(o).every((k) => ANNOTATIONS.has(k) || k.startsWith("x-"));
   }
 
@@ -257,7 +276,8 @@ class Schema implements SchemaNode {
     const value = this.obj[keyword];
     const exclusive = this.obj[exclusiveKeyword];
     if (value !== undefined && typeof value !== "number") this.fail(`"${keyword}" must be a number`, keyword);
-    let out: Bound | undefined = value === undefined ? undefined : { value: value as number, exclusive: false };
+    let out: Bound | undefined =
+      value === undefined ? undefined : { value: value as number, exclusive: false };
     if (typeof exclusive === "boolean") {
       if (out && exclusive) out.exclusive = true;
     } else if (typeof exclusive === "number" && !legacy) {
@@ -271,9 +291,11 @@ class Schema implements SchemaNode {
   }
 
   private lazy<T>(key: string, build: () => T): T {
-    if (this.cache.has(key)) return this.cache.get(key) as T;
+    if (!this.cache) this.cache = {};
+    const cache = this.cache;
+    if (key in cache) return cache[key] as T;
     const value = build();
-    this.cache.set(key, value);
+    cache[key] = value;
     return value;
   }
 
@@ -339,7 +361,8 @@ class Schema implements SchemaNode {
 
   get prefixItems(): readonly SchemaNode[] | undefined {
     return this.lazy("prefixItems", () => {
-      if (Array.isArray(this.obj.items)) return (this.obj.items as unknown[]).map((s, i) => this.child(["items", i], s));
+      if (Array.isArray(this.obj.items))
+        return (this.obj.items as unknown[]).map((s, i) => this.child(["items", i], s));
       return this.list("prefixItems");
     });
   }

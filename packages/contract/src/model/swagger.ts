@@ -59,13 +59,16 @@ export function buildSwagger2(contract: LoadedContract): ApiModel {
     kind: "openapi",
     root,
     specVersion: "2.0",
-    ...(info.version !== undefined ? { version: String(info.version), versionPlace: r.at(root, "info", "version") } : {}),
+    ...(info.version !== undefined
+      ? { version: String(info.version), versionPlace: r.at(root, "info", "version") }
+      : {}),
     operations: new Map(),
     securitySchemes: new Map(),
     servers: [],
   };
   if (typeof rootValue.host === "string" || typeof rootValue.basePath === "string") {
-    const schemes = Array.isArray(rootValue.schemes) && rootValue.schemes.length > 0 ? rootValue.schemes : ["https"];
+    const schemes =
+      Array.isArray(rootValue.schemes) && rootValue.schemes.length > 0 ? rootValue.schemes : ["https"];
     for (const scheme of schemes) {
       model.servers.push({
         url: `${String(scheme)}://${String(rootValue.host ?? "")}${String(rootValue.basePath ?? "")}`,
@@ -121,10 +124,16 @@ export function buildSwagger2(contract: LoadedContract): ApiModel {
         const location = p.value.in;
         if (location === "body") {
           const schemaPlace = r.at(p.place, "schema");
-          const schema = p.value.schema === undefined ? factory.any(p.place) : factory.node(schemaPlace, p.value.schema);
+          const schema =
+            p.value.schema === undefined ? factory.any(p.place) : factory.node(schemaPlace, p.value.schema);
           requestBody = {
             required: p.value.required === true,
-            content: new Map(consumes.map((mt): [string, MediaType] => [mediaTypeKey(mt), { name: mt, schema, place: p.place }])),
+            content: new Map(
+              consumes.map((mt): [string, MediaType] => [
+                mediaTypeKey(mt),
+                { name: mt, schema, place: p.place },
+              ]),
+            ),
             place: p.place,
           };
         } else if (location === "formData") form.push(p);
@@ -151,7 +160,11 @@ export function buildSwagger2(contract: LoadedContract): ApiModel {
         deprecated: op.deprecated === true,
         parameters,
         responses: responses(r, factory, opPlace, op.responses, produces),
-        security: securityOf(r, r.at(op.security !== undefined ? opPlace : root, "security"), op.security ?? rootValue.security),
+        security: securityOf(
+          r,
+          r.at(op.security !== undefined ? opPlace : root, "security"),
+          op.security ?? rootValue.security,
+        ),
         securityPlace: op.security !== undefined ? r.at(opPlace, "security") : opPlace,
         place: opPlace,
       };
@@ -196,7 +209,8 @@ function formBody(factory: SchemaFactory, form: RawParam[], consumes: string[]):
   const schema = factory.synthetic(place, raw, properties, required);
   const hasFile = form.some((p) => p.value.type === "file");
   const forms = consumes.filter((mt) => /form/i.test(mt));
-  const types = forms.length > 0 ? forms : [hasFile ? "multipart/form-data" : "application/x-www-form-urlencoded"];
+  const types =
+    forms.length > 0 ? forms : [hasFile ? "multipart/form-data" : "application/x-www-form-urlencoded"];
   return {
     required: required.length > 0,
     content: new Map(types.map((mt): [string, MediaType] => [mediaTypeKey(mt), { name: mt, schema, place }])),
@@ -221,7 +235,13 @@ function responses(
     for (const [name, h] of r.entries(headersPlace, resp.value.headers, "headers")) {
       if (!isRecord(h)) continue;
       const hPlace = r.at(headersPlace, name);
-      headers.set(name.toLowerCase(), { name, required: false, deprecated: false, schema: factory.node(hPlace, h), place: hPlace });
+      headers.set(name.toLowerCase(), {
+        name,
+        required: false,
+        deprecated: false,
+        schema: factory.node(hPlace, h),
+        place: hPlace,
+      });
     }
     const content = new Map<string, MediaType>();
     if (resp.value.schema !== undefined) {

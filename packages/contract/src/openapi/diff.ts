@@ -3,8 +3,8 @@
  * schemas at each position go to the shared direction-aware schema comparer.
  */
 import type { CounterExample } from "../change.js";
-import { effectiveTypes, exampleOf } from "../counter-example/examples.js";
 import { RequestEnvelope, ResponseEnvelope } from "../counter-example/envelope.js";
+import { effectiveTypes, exampleOf } from "../counter-example/examples.js";
 import type { Envelope } from "../counter-example/plan.js";
 import { SchemaComparer } from "../json-schema/compare.js";
 import type { DocPlace } from "../load/contract.js";
@@ -32,7 +32,9 @@ function ownerOf(group: string): PairRecord {
 }
 
 function verified(envelope: Envelope, payload: unknown): CounterExample | undefined {
-  return envelope.verify(payload) ? { direction: envelope.direction, describes: envelope.describes, payload } : undefined;
+  return envelope.verify(payload)
+    ? { direction: envelope.direction, describes: envelope.describes, payload }
+    : undefined;
 }
 
 /** Compare two API models, adding every change to `out`. */
@@ -58,7 +60,14 @@ export function diffApiModels(base: ApiModel, head: ApiModel, out: ChangeCollect
         head: headPathPlace(head, b.path),
       });
     } else if (h) {
-      out.add({ rule: "operation-added", message: "new operation", path: h.pointer, group: h.label, owner: ownerOf(h.label), head: h.place });
+      out.add({
+        rule: "operation-added",
+        message: "new operation",
+        path: h.pointer,
+        group: h.label,
+        owner: ownerOf(h.label),
+        head: h.place,
+      });
     }
   }
   diffSecuritySchemes(base, head, out);
@@ -79,12 +88,27 @@ function diffServers(base: ApiModel, head: ApiModel, out: ChangeCollector): void
   const baseUrls = new Set(base.servers.map((s) => s.url));
   for (const s of base.servers) {
     if (!headUrls.has(s.url)) {
-      out.add({ rule: "server-removed", message: `server ${s.url} removed`, path: `/servers/${escapeToken(s.url)}`, group, owner, base: s.place, head: at(head.root, "servers") });
+      out.add({
+        rule: "server-removed",
+        message: `server ${s.url} removed`,
+        path: `/servers/${escapeToken(s.url)}`,
+        group,
+        owner,
+        base: s.place,
+        head: at(head.root, "servers"),
+      });
     }
   }
   for (const s of head.servers) {
     if (!baseUrls.has(s.url) && base.servers.length > 0) {
-      out.add({ rule: "server-added", message: `server ${s.url} added`, path: `/servers/${escapeToken(s.url)}`, group, owner, head: s.place });
+      out.add({
+        rule: "server-added",
+        message: `server ${s.url} added`,
+        path: `/servers/${escapeToken(s.url)}`,
+        group,
+        owner,
+        head: s.place,
+      });
     }
   }
 }
@@ -93,7 +117,12 @@ function diffOperation(ctx: Ctx, b: Operation, h: Operation): void {
   const { out } = ctx;
   const group = h.label;
   const owner = ownerOf(group);
-  const add = (rule: string, message: string, where: { base?: DocPlace; head?: DocPlace; path?: string }, counterExample?: () => CounterExample | undefined) =>
+  const add = (
+    rule: string,
+    message: string,
+    where: { base?: DocPlace; head?: DocPlace; path?: string },
+    counterExample?: () => CounterExample | undefined,
+  ) =>
     out.add({
       rule,
       message,
@@ -105,14 +134,28 @@ function diffOperation(ctx: Ctx, b: Operation, h: Operation): void {
       ...(counterExample ? { counterExample } : {}),
     });
 
-  if (b.path !== h.path) add("path-parameter-renamed", `path template changed from ${b.path} to ${h.path} (same route)`, { base: b.place, head: h.place });
+  if (b.path !== h.path)
+    add("path-parameter-renamed", `path template changed from ${b.path} to ${h.path} (same route)`, {
+      base: b.place,
+      head: h.place,
+    });
   if (b.operationId !== h.operationId) {
-    const where = { base: at(b.place, "operationId"), head: at(h.place, "operationId"), path: `${h.pointer}/operationId` };
-    if (b.operationId && h.operationId) add("operation-id-changed", `operationId changed from "${b.operationId}" to "${h.operationId}"`, where);
-    else if (b.operationId) add("operation-id-removed", `operationId "${b.operationId}" removed`, { ...where, head: h.place });
+    const where = {
+      base: at(b.place, "operationId"),
+      head: at(h.place, "operationId"),
+      path: `${h.pointer}/operationId`,
+    };
+    if (b.operationId && h.operationId)
+      add("operation-id-changed", `operationId changed from "${b.operationId}" to "${h.operationId}"`, where);
+    else if (b.operationId)
+      add("operation-id-removed", `operationId "${b.operationId}" removed`, { ...where, head: h.place });
     else add("operation-id-added", `operationId "${h.operationId}" added`, where);
   }
-  if (!b.deprecated && h.deprecated) add("operation-deprecated", "deprecated", { head: at(h.place, "deprecated"), path: `${h.pointer}/deprecated` });
+  if (!b.deprecated && h.deprecated)
+    add("operation-deprecated", "deprecated", {
+      head: at(h.place, "deprecated"),
+      path: `${h.pointer}/deprecated`,
+    });
 
   diffParameters(ctx, b, h, add);
   diffRequestBody(ctx, b, h, add);
@@ -146,11 +189,18 @@ function diffParameters(ctx: Ctx, b: Operation, h: Operation, add: Add): void {
     );
     if (target) {
       moved.add(target[0]);
-      add("request-parameter-moved", `${paramLabel(bp)} moved to the ${target[1].in}`, { base: bp.place, head: target[1].place, path: paramPath(b, bp) }, () =>
-        verified(none, none.build({ include: key })),
+      add(
+        "request-parameter-moved",
+        `${paramLabel(bp)} moved to the ${target[1].in}`,
+        { base: bp.place, head: target[1].place, path: paramPath(b, bp) },
+        () => verified(none, none.build({ include: key })),
       );
     } else {
-      add("request-parameter-removed", `${paramLabel(bp)} removed`, { base: bp.place, head: h.place, path: paramPath(b, bp) });
+      add("request-parameter-removed", `${paramLabel(bp)} removed`, {
+        base: bp.place,
+        head: h.place,
+        path: paramPath(b, bp),
+      });
     }
   }
   for (const [key, hp] of h.parameters) {
@@ -159,30 +209,47 @@ function diffParameters(ctx: Ctx, b: Operation, h: Operation, add: Add): void {
     if (!bp) {
       if (moved.has(key)) continue;
       if (hp.required) {
-        add("request-required-parameter-added", `new required ${paramLabel(hp)}`, { head: hp.place, path }, () => verified(none, none.build({})));
-      } else add("request-optional-parameter-added", `new optional ${paramLabel(hp)}`, { head: hp.place, path });
+        add(
+          "request-required-parameter-added",
+          `new required ${paramLabel(hp)}`,
+          { head: hp.place, path },
+          () => verified(none, none.build({})),
+        );
+      } else
+        add("request-optional-parameter-added", `new optional ${paramLabel(hp)}`, { head: hp.place, path });
       continue;
     }
     if (!bp.required && hp.required) {
-      add("request-parameter-became-required", `${paramLabel(hp)} became required`, { base: bp.place, head: at(hp.place, "required"), path }, () =>
-        verified(none, none.build({ omit: key })),
+      add(
+        "request-parameter-became-required",
+        `${paramLabel(hp)} became required`,
+        { base: bp.place, head: at(hp.place, "required"), path },
+        () => verified(none, none.build({ omit: key })),
       );
     } else if (bp.required && !hp.required) {
-      add("request-parameter-became-optional", `${paramLabel(hp)} became optional`, { base: bp.place, head: hp.place, path });
+      add("request-parameter-became-optional", `${paramLabel(hp)} became optional`, {
+        base: bp.place,
+        head: hp.place,
+        path,
+      });
     }
     // Style and explode only change how arrays and objects are written on the wire.
     const structured = (schema: Parameter["schema"]) => {
       const types = effectiveTypes(schema);
       return !types || types.has("array") || types.has("object");
     };
-    if ((bp.style !== hp.style || bp.explode !== hp.explode) && (structured(bp.schema) || structured(hp.schema))) {
+    if (
+      (bp.style !== hp.style || bp.explode !== hp.explode) &&
+      (structured(bp.schema) || structured(hp.schema))
+    ) {
       add(
         "request-parameter-serialization-changed",
         `${paramLabel(hp)} is serialised differently (style ${bp.style}→${hp.style}, explode ${bp.explode}→${hp.explode})`,
         { base: bp.place, head: hp.place, path },
       );
     }
-    if (!bp.deprecated && hp.deprecated) add("parameter-deprecated", `${paramLabel(hp)} deprecated`, { head: hp.place, path });
+    if (!bp.deprecated && hp.deprecated)
+      add("parameter-deprecated", `${paramLabel(hp)} deprecated`, { head: hp.place, path });
     ctx.schemas.compareRoot(bp.schema, hp.schema, "request", {
       path: `${path}/schema`,
       group: h.label,
@@ -205,21 +272,34 @@ function diffRequestBody(ctx: Ctx, b: Operation, h: Operation, add: Add): void {
   }
   if (!bb && hb) {
     if (hb.required) {
-      add("request-required-body-added", "now requires a request body", { head: hb.place, path }, () => verified(none, none.build({ omitBody: true })));
+      add("request-required-body-added", "now requires a request body", { head: hb.place, path }, () =>
+        verified(none, none.build({ omitBody: true })),
+      );
     } else add("request-body-added", "now takes an optional request body", { head: hb.place, path });
     return;
   }
   if (!bb || !hb) return;
   if (!bb.required && hb.required) {
-    add("request-body-became-required", "request body became required", { base: bb.place, head: at(hb.place, "required"), path }, () =>
-      verified(none, none.build({ omitBody: true })),
+    add(
+      "request-body-became-required",
+      "request body became required",
+      { base: bb.place, head: at(hb.place, "required"), path },
+      () => verified(none, none.build({ omitBody: true })),
     );
-  } else if (bb.required && !hb.required) add("request-body-became-optional", "request body became optional", { base: bb.place, head: hb.place, path });
+  } else if (bb.required && !hb.required)
+    add("request-body-became-optional", "request body became optional", {
+      base: bb.place,
+      head: hb.place,
+      path,
+    });
   for (const [mt, bm] of bb.content) {
     if (hb.content.has(mt)) continue;
     const envelope = new RequestEnvelope(b, h, { kind: "body", mediaType: mt }, describes(mt));
-    add("request-media-type-removed", `request media type ${bm.name} no longer accepted`, { base: bm.place, head: at(hb.place, "content"), path: `${path}/content/${escapeToken(bm.name)}` }, () =>
-      verified(envelope, envelope.build({ mediaType: mt, value: exampleOf(bm.schema) })),
+    add(
+      "request-media-type-removed",
+      `request media type ${bm.name} no longer accepted`,
+      { base: bm.place, head: at(hb.place, "content"), path: `${path}/content/${escapeToken(bm.name)}` },
+      () => verified(envelope, envelope.build({ mediaType: mt, value: exampleOf(bm.schema) })),
     );
   }
   const several = hb.content.size > 1;
@@ -227,7 +307,10 @@ function diffRequestBody(ctx: Ctx, b: Operation, h: Operation, add: Add): void {
     const bm = bb.content.get(mt);
     const mtPath = `${path}/content/${escapeToken(hm.name)}`;
     if (!bm) {
-      add("request-media-type-added", `request media type ${hm.name} now accepted`, { head: hm.place, path: mtPath });
+      add("request-media-type-added", `request media type ${hm.name} now accepted`, {
+        head: hm.place,
+        path: mtPath,
+      });
       continue;
     }
     ctx.schemas.compareRoot(bm.schema, hm.schema, "request", {
@@ -243,15 +326,21 @@ function diffResponses(ctx: Ctx, b: Operation, h: Operation, add: Add): void {
   const base = `${h.pointer}/responses`;
   for (const [status, br] of b.responses) {
     if (h.responses.has(status)) continue;
-    const where = { base: br.place, head: at(h.place, "responses"), path: `${base}/${escapeToken(br.status)}` };
-    if (isSuccessStatus(status)) add("response-success-status-removed", `success response ${br.status} no longer returned`, where);
+    const where = {
+      base: br.place,
+      head: at(h.place, "responses"),
+      path: `${base}/${escapeToken(br.status)}`,
+    };
+    if (isSuccessStatus(status))
+      add("response-success-status-removed", `success response ${br.status} no longer returned`, where);
     else add("response-error-status-removed", `response ${br.status} no longer documented`, where);
   }
   for (const [status, hr] of h.responses) {
     const br = b.responses.get(status);
     const path = `${base}/${escapeToken(hr.status)}`;
     if (!br) {
-      if (isSuccessStatus(status)) add("response-success-status-added", `may now answer ${hr.status}`, { head: hr.place, path });
+      if (isSuccessStatus(status))
+        add("response-success-status-added", `may now answer ${hr.status}`, { head: hr.place, path });
       else add("response-error-status-added", `response ${hr.status} documented`, { head: hr.place, path });
       continue;
     }
@@ -259,7 +348,15 @@ function diffResponses(ctx: Ctx, b: Operation, h: Operation, add: Add): void {
   }
 }
 
-function diffResponse(ctx: Ctx, b: Operation, h: Operation, br: ResponseModel, hr: ResponseModel, path: string, add: Add): void {
+function diffResponse(
+  ctx: Ctx,
+  b: Operation,
+  h: Operation,
+  br: ResponseModel,
+  hr: ResponseModel,
+  path: string,
+  add: Add,
+): void {
   const status = hr.status;
   const describes = (what: string) => `${what} of ${h.label} (${status})`;
   const none = new ResponseEnvelope(b, h, statusKey(hr), { kind: "none" }, describes("response"));
@@ -268,18 +365,35 @@ function diffResponse(ctx: Ctx, b: Operation, h: Operation, br: ResponseModel, h
     const hPath = `${path}/headers/${escapeToken(bh.name)}`;
     if (!hh) {
       const where = { base: bh.place, head: hr.place, path: hPath };
-      if (bh.required) add("response-required-header-removed", `response ${status}: required header ${bh.name} removed`, where, () => verified(none, none.build({})));
+      if (bh.required)
+        add(
+          "response-required-header-removed",
+          `response ${status}: required header ${bh.name} removed`,
+          where,
+          () => verified(none, none.build({})),
+        );
       else add("response-optional-header-removed", `response ${status}: header ${bh.name} removed`, where);
       continue;
     }
     if (bh.required && !hh.required) {
-      add("response-header-became-optional", `response ${status}: header ${hh.name} became optional`, { base: bh.place, head: hh.place, path: hPath }, () =>
-        verified(none, none.build({})),
+      add(
+        "response-header-became-optional",
+        `response ${status}: header ${hh.name} became optional`,
+        { base: bh.place, head: hh.place, path: hPath },
+        () => verified(none, none.build({})),
       );
     } else if (!bh.required && hh.required) {
-      add("response-header-became-required", `response ${status}: header ${hh.name} became required`, { base: bh.place, head: hh.place, path: hPath });
+      add("response-header-became-required", `response ${status}: header ${hh.name} became required`, {
+        base: bh.place,
+        head: hh.place,
+        path: hPath,
+      });
     }
-    if (!bh.deprecated && hh.deprecated) add("header-deprecated", `response ${status}: header ${hh.name} deprecated`, { head: hh.place, path: hPath });
+    if (!bh.deprecated && hh.deprecated)
+      add("header-deprecated", `response ${status}: header ${hh.name} deprecated`, {
+        head: hh.place,
+        path: hPath,
+      });
     ctx.schemas.compareRoot(bh.schema, hh.schema, "response", {
       path: `${hPath}/schema`,
       group: h.label,
@@ -288,24 +402,41 @@ function diffResponse(ctx: Ctx, b: Operation, h: Operation, br: ResponseModel, h
     });
   }
   for (const [name, hh] of hr.headers) {
-    if (!br.headers.has(name)) add("response-header-added", `response ${status}: new header ${hh.name}`, { head: hh.place, path: `${path}/headers/${escapeToken(hh.name)}` });
+    if (!br.headers.has(name))
+      add("response-header-added", `response ${status}: new header ${hh.name}`, {
+        head: hh.place,
+        path: `${path}/headers/${escapeToken(hh.name)}`,
+      });
   }
   for (const [mt, bm] of br.content) {
     if (hr.content.has(mt)) continue;
-    add("response-media-type-removed", `response ${status}: media type ${bm.name} no longer produced`, { base: bm.place, head: hr.place, path: `${path}/content/${escapeToken(bm.name)}` });
+    add("response-media-type-removed", `response ${status}: media type ${bm.name} no longer produced`, {
+      base: bm.place,
+      head: hr.place,
+      path: `${path}/content/${escapeToken(bm.name)}`,
+    });
   }
   const several = hr.content.size > 1;
   for (const [mt, hm] of hr.content) {
     const bm = br.content.get(mt);
     const mtPath = `${path}/content/${escapeToken(hm.name)}`;
     if (!bm) {
-      add("response-media-type-added", `response ${status}: may now be ${hm.name}`, { head: hm.place, path: mtPath });
+      add("response-media-type-added", `response ${status}: may now be ${hm.name}`, {
+        head: hm.place,
+        path: mtPath,
+      });
       continue;
     }
     ctx.schemas.compareRoot(bm.schema, hm.schema, "response", {
       path: `${mtPath}/schema`,
       group: h.label,
-      envelope: new ResponseEnvelope(b, h, statusKey(hr), { kind: "body", mediaType: mt }, describes(`response${several ? ` ${hm.name}` : ""}`)),
+      envelope: new ResponseEnvelope(
+        b,
+        h,
+        statusKey(hr),
+        { kind: "body", mediaType: mt },
+        describes(`response${several ? ` ${hm.name}` : ""}`),
+      ),
       rootLabel: `response ${status}${several ? ` (${hm.name})` : ""}`,
     });
   }

@@ -20,7 +20,9 @@ function keyOf(req: SecurityRequirement): string {
 
 function describe(req: SecurityRequirement): string {
   if (req.size === 0) return "anonymous access";
-  return [...req.entries()].map(([name, scopes]) => (scopes.size > 0 ? `${name} (${[...scopes].sort().join(", ")})` : name)).join(" + ");
+  return [...req.entries()]
+    .map(([name, scopes]) => (scopes.size > 0 ? `${name} (${[...scopes].sort().join(", ")})` : name))
+    .join(" + ");
 }
 
 /** `h` asks for no more than `b` provides: every scheme of h is in b, with no extra scopes. */
@@ -52,7 +54,11 @@ export function diffSecurity(b: Operation, h: Operation, add: Add): void {
     if (covering) {
       consumed.add(covering);
       if (sameSchemes(covering, alt)) {
-        add("security-scope-removed", `${describe(alt)} now needs only ${describe(covering)}`, { base: b.securityPlace, head: h.securityPlace, path });
+        add("security-scope-removed", `${describe(alt)} now needs only ${describe(covering)}`, {
+          base: b.securityPlace,
+          head: h.securityPlace,
+          path,
+        });
       }
       continue;
     }
@@ -60,9 +66,17 @@ export function diffSecurity(b: Operation, h: Operation, add: Add): void {
     if (stricter) {
       consumed.add(stricter);
       const rule = sameSchemes(stricter, alt) ? "security-scope-added" : "security-requirement-removed";
-      add(rule, `${describe(alt)} is no longer enough: needs ${describe(stricter)}`, { base: b.securityPlace, head: h.securityPlace, path });
+      add(rule, `${describe(alt)} is no longer enough: needs ${describe(stricter)}`, {
+        base: b.securityPlace,
+        head: h.securityPlace,
+        path,
+      });
     } else {
-      add("security-requirement-removed", `${describe(alt)} no longer accepted`, { base: b.securityPlace, head: h.securityPlace, path });
+      add("security-requirement-removed", `${describe(alt)} no longer accepted`, {
+        base: b.securityPlace,
+        head: h.securityPlace,
+        path,
+      });
     }
   }
   for (const alt of h.security) {
@@ -81,41 +95,73 @@ export function diffSecuritySchemes(base: ApiModel, head: ApiModel, out: ChangeC
     const hs = head.securitySchemes.get(name);
     const path = bs.place.pointer || `/components/securitySchemes/${escapeToken(name)}`;
     if (!hs) {
-      add("security-scheme-removed", `security scheme ${name} removed`, path, { base: bs.place, head: head.root });
+      add("security-scheme-removed", `security scheme ${name} removed`, path, {
+        base: bs.place,
+        head: head.root,
+      });
       continue;
     }
     const hpath = hs.place.pointer;
     const where = { base: bs.place, head: hs.place };
     if (bs.type !== hs.type || (bs.type === "http" && bs.scheme !== hs.scheme)) {
       const show = (s: typeof bs) => (s.type === "http" && s.scheme ? `http ${s.scheme}` : s.type);
-      add("security-scheme-type-changed", `security scheme ${name} changed from ${show(bs)} to ${show(hs)}`, hpath, where);
+      add(
+        "security-scheme-type-changed",
+        `security scheme ${name} changed from ${show(bs)} to ${show(hs)}`,
+        hpath,
+        where,
+      );
       continue;
     }
     if (bs.in !== hs.in || bs.paramName !== hs.paramName) {
-      add("security-scheme-location-changed", `security scheme ${name} now expects the key in ${hs.in} "${hs.paramName}" (was ${bs.in} "${bs.paramName}")`, hpath, where);
+      add(
+        "security-scheme-location-changed",
+        `security scheme ${name} now expects the key in ${hs.in} "${hs.paramName}" (was ${bs.in} "${bs.paramName}")`,
+        hpath,
+        where,
+      );
     }
     if (bs.openIdConnectUrl !== hs.openIdConnectUrl) {
       add("security-scheme-url-changed", `security scheme ${name}: OpenID Connect URL changed`, hpath, where);
     }
     for (const [flow, bf] of bs.flows) {
       const hf = hs.flows.get(flow);
-      const flowWhere = { base: bs.place, head: { doc: hs.place.doc, pointer: childPointer(hs.place.pointer, "flows") } };
+      const flowWhere = {
+        base: bs.place,
+        head: { doc: hs.place.doc, pointer: childPointer(hs.place.pointer, "flows") },
+      };
       if (!hf) {
-        add("security-scheme-flow-removed", `security scheme ${name}: OAuth flow ${flow} removed`, `${hpath}/flows/${escapeToken(flow)}`, flowWhere);
+        add(
+          "security-scheme-flow-removed",
+          `security scheme ${name}: OAuth flow ${flow} removed`,
+          `${hpath}/flows/${escapeToken(flow)}`,
+          flowWhere,
+        );
         continue;
       }
       const removed = [...bf.scopes].filter((s) => !hf.scopes.has(s));
       if (removed.length > 0) {
-        add("security-scheme-scope-removed", `security scheme ${name}: scope${removed.length > 1 ? "s" : ""} ${removed.join(", ")} removed from ${flow}`, `${hpath}/flows/${escapeToken(flow)}/scopes`, flowWhere);
+        add(
+          "security-scheme-scope-removed",
+          `security scheme ${name}: scope${removed.length > 1 ? "s" : ""} ${removed.join(", ")} removed from ${flow}`,
+          `${hpath}/flows/${escapeToken(flow)}/scopes`,
+          flowWhere,
+        );
       }
       for (const k of Object.keys({ ...bf.urls, ...hf.urls })) {
         if (bf.urls[k] !== hf.urls[k]) {
-          add("security-scheme-url-changed", `security scheme ${name}: ${flow} ${k} changed`, `${hpath}/flows/${escapeToken(flow)}/${k}`, flowWhere);
+          add(
+            "security-scheme-url-changed",
+            `security scheme ${name}: ${flow} ${k} changed`,
+            `${hpath}/flows/${escapeToken(flow)}/${k}`,
+            flowWhere,
+          );
         }
       }
     }
   }
   for (const [name, hs] of head.securitySchemes) {
-    if (!base.securitySchemes.has(name)) add("security-scheme-added", `security scheme ${name} added`, hs.place.pointer, { head: hs.place });
+    if (!base.securitySchemes.has(name))
+      add("security-scheme-added", `security scheme ${name} added`, hs.place.pointer, { head: hs.place });
   }
 }

@@ -74,7 +74,10 @@ export class ChangeCollector {
       for (const place of [c.base, c.head]) {
         if (!place) continue;
         let set = byDoc.get(place.doc);
-        if (!set) byDoc.set(place.doc, (set = new Set()));
+        if (!set) {
+          set = new Set();
+          byDoc.set(place.doc, set);
+        }
         set.add(place.pointer);
       }
     }

@@ -25,9 +25,17 @@ export function renderRulesDoc(rules: readonly RuleInfo[]): string {
   ];
   const counts = { breaking: 0, dangerous: 0, safe: 0 };
   for (const r of rules) counts[r.level]++;
-  lines.push(`${rules.length} rules: ${counts.breaking} breaking, ${counts.dangerous} dangerous, ${counts.safe} safe.`, "");
+  lines.push(
+    `${rules.length} rules: ${counts.breaking} breaking, ${counts.dangerous} dangerous, ${counts.safe} safe.`,
+    "",
+  );
   for (const family of [...new Set(rules.map((r) => r.family))]) {
-    lines.push(`## ${FAMILY_TITLE[family] ?? family}`, "", "| rule | level | detects | why this level |", "| --- | --- | --- | --- |");
+    lines.push(
+      `## ${FAMILY_TITLE[family] ?? family}`,
+      "",
+      "| rule | level | detects | why this level |",
+      "| --- | --- | --- | --- |",
+    );
     for (const r of rules.filter((x) => x.family === family)) {
       lines.push(`| \`${r.id}\` | ${r.level} | ${cell(r.summary)} | ${cell(r.rationale)} |`);
     }

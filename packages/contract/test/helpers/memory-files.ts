@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import { GateError } from "@mlgate/core";
-import type { ContractFiles } from "../../src/load/files.js";
 import type { ContractLimits } from "../../src/limits.js";
+import type { ContractFiles } from "../../src/load/files.js";
 
 /** Contract files held in memory, named like paths under `/mem`: fast fixtures for many small cases. */
 export class MemoryFiles implements ContractFiles {
@@ -9,7 +9,8 @@ export class MemoryFiles implements ContractFiles {
 
   read(id: string, limits: ContractLimits): Promise<Uint8Array> {
     const text = this.files[id];
-    if (text === undefined) return Promise.reject(new GateError(`contract file not found: ${id}`, { location: { file: id } }));
+    if (text === undefined)
+      return Promise.reject(new GateError(`contract file not found: ${id}`, { location: { file: id } }));
     const bytes = Buffer.from(text, "utf8");
     if (bytes.byteLength > limits.maxFileBytes) {
       return Promise.reject(new GateError(`${id} is over the limit`, { location: { file: id } }));

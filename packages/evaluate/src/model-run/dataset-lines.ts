@@ -23,7 +23,8 @@ export async function datasetSize(path: string, limits: DatasetLimits): Promise<
   let size: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new GateError(`${DATASET} ${path} is not a regular file`, { location: { file: path } });
+    if (!info.isFile())
+      throw new GateError(`${DATASET} ${path} is not a regular file`, { location: { file: path } });
     size = info.size;
   } catch (e) {
     throw fsError(e, path, DATASET);
@@ -103,10 +104,15 @@ function decodeLines(bytes: Buffer, path: string, firstLine: number, limits: Dat
 }
 
 function tooLong(line: number, path: string, limits: DatasetLimits): GateError {
-  return datasetLimitError(`line ${line} is longer than ${limits.maxLineBytes} bytes`, "maxLineBytes", limits, {
-    file: path,
-    line,
-  });
+  return datasetLimitError(
+    `line ${line} is longer than ${limits.maxLineBytes} bytes`,
+    "maxLineBytes",
+    limits,
+    {
+      file: path,
+      line,
+    },
+  );
 }
 
 /** The first line holding a NUL byte or invalid UTF-8, looked for only once something is wrong. */

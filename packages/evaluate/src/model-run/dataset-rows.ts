@@ -28,6 +28,8 @@ export interface DatasetTable {
   bytesRead(): number;
   /** SHA-256 of the file, once every row has been read. */
   sha256(): string;
+  /** Stop reading (the file is closed); safe to call more than once. */
+  close(): Promise<void>;
 }
 
 /** Open a dataset: read up to its first row to learn the columns, then stream the rest on demand. */
@@ -74,6 +76,9 @@ export async function openDataset(
       }
     },
     bytesRead: () => bytes,
+    close: async () => {
+      await source.return(undefined);
+    },
     sha256: () => {
       if (digest === undefined) throw new Error("the dataset has not been read to its end");
       return digest;
@@ -101,13 +106,19 @@ async function* jsonRows(
   for await (const { firstLine, lines: texts } of lines) {
     const rows: RawRow[] = [];
     texts.forEach((text, i) => {
-      if (text.trim() !== "") rows.push({ line: firstLine + i, fields: parseObject(text, file, firstLine + i, limits) });
+      if (text.trim() !== "")
+        rows.push({ line: firstLine + i, fields: parseObject(text, file, firstLine + i, limits) });
     });
     if (rows.length > 0) yield { rows };
   }
 }
 
-function parseObject(text: string, file: string, line: number, limits: DatasetLimits): Record<string, unknown> {
+function parseObject(
+  text: string,
+  file: string,
+  line: number,
+  limits: DatasetLimits,
+): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -120,10 +131,13 @@ function parseObject(text: string, file: string, line: number, limits: DatasetLi
     });
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new GateError(`${DATASET} line ${line} is ${Array.isArray(value) ? "an array" : show(value)}, not a JSON object`, {
-      location: { file, line },
-      hint: 'one object per line, such as {"id": "r1", "label": 1, "features": [0.5, 1.25]}',
-    });
+    throw new GateError(
+      `${DATASET} line ${line} is ${Array.isArray(value) ? "an array" : show(value)}, not a JSON object`,
+      {
+        location: { file, line },
+        hint: 'one object per line, such as {"id": "r1", "label": 1, "features": [0.5, 1.25]}',
+      },
+    );
   }
   let keys = 0;
   for (const _ in value) keys++;
@@ -198,7 +212,8 @@ async function* csvRows(
     try {
       for await (const chunk of lines) {
         if (stop.signal.aborted) return;
-        if (!parser.write(`${chunk.lines.join("\n")}\n`)) await once(parser, "drain", { signal: stop.signal });
+        if (!parser.write(`${chunk.lines.join("\n")}\n`))
+          await once(parser, "drain", { signal: stop.signal });
       }
       parser.end();
     } catch (e) {
@@ -246,16 +261,24 @@ function csvError(e: unknown, file: string, limits: DatasetLimits): unknown {
       );
     }
     case "CSV_MAX_RECORD_SIZE":
-      return datasetLimitError(`row on line ${line} is longer than ${limits.maxLineBytes} characters`, "maxLineBytes", limits, location);
+      return datasetLimitError(
+        `row on line ${line} is longer than ${limits.maxLineBytes} characters`,
+        "maxLineBytes",
+        limits,
+        location,
+      );
     case "CSV_QUOTE_NOT_CLOSED":
       return new GateError(`${DATASET} ends inside a quoted value (line ${line})`, {
         location,
         hint: 'close the quote, and write a quote inside a quoted value as two quotes ("")',
       });
     default:
-      return new GateError(`${DATASET} has malformed CSV on line ${line}: ${(err.message ?? err.code).replace(/ (?:at|on) line \d+/, "")}`, {
-        location,
-        hint: 'quote values that contain quotes, and double the quotes inside ("")',
-      });
+      return new GateError(
+        `${DATASET} has malformed CSV on line ${line}: ${(err.message ?? err.code).replace(/ (?:at|on) line \d+/, "")}`,
+        {
+          location,
+          hint: 'quote values that contain quotes, and double the quotes inside ("")',
+        },
+      );
   }
 }

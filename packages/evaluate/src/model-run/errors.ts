@@ -11,11 +11,18 @@ export interface RowPlace {
 }
 
 export function rowText(place: RowPlace): string {
-  return place.id === undefined ? `line ${place.line}` : `line ${place.line} (id ${JSON.stringify(place.id)})`;
+  return place.id === undefined
+    ? `line ${place.line}`
+    : `line ${place.line} (id ${JSON.stringify(place.id)})`;
 }
 
 /** A problem with one row of the dataset, naming the row and the column. */
-export function rowError(place: RowPlace, column: string | undefined, message: string, hint?: string): GateError {
+export function rowError(
+  place: RowPlace,
+  column: string | undefined,
+  message: string,
+  hint?: string,
+): GateError {
   const where = column === undefined ? "" : `, column ${JSON.stringify(column)}`;
   const location: SourceLocation = { file: place.file, line: place.line };
   return new GateError(`${DATASET} ${rowText(place)}${where}: ${message}`, {
@@ -28,11 +35,16 @@ export function rowError(place: RowPlace, column: string | undefined, message: s
 export function fsError(e: unknown, path: string, role: string): unknown {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return e;
-  return new GateError(code === "ENOENT" ? `${role} not found: ${path}` : `cannot read ${role} ${path}: ${code}`, {
-    location: { file: path },
-    ...(code === "ENOENT" ? { hint: "check the path (relative paths start at the working directory)" } : {}),
-    cause: e,
-  });
+  return new GateError(
+    code === "ENOENT" ? `${role} not found: ${path}` : `cannot read ${role} ${path}: ${code}`,
+    {
+      location: { file: path },
+      ...(code === "ENOENT"
+        ? { hint: "check the path (relative paths start at the working directory)" }
+        : {}),
+      cause: e,
+    },
+  );
 }
 
 /** Short, printable form of a raw value for a message. */

@@ -1,4 +1,4 @@
-import { rowError, type RowPlace, show } from "./errors.js";
+import { type RowPlace, rowError, show } from "./errors.js";
 import type { DatasetLimits } from "./types.js";
 
 /** A decimal number as CSV writers write it; no hex, no `1_000`. */
@@ -54,7 +54,11 @@ function appendArray(
     return;
   }
   if (depth > limits.maxArrayDepth) {
-    throw rowError(place, column, `arrays are nested deeper than the maxArrayDepth limit of ${limits.maxArrayDepth}`);
+    throw rowError(
+      place,
+      column,
+      `arrays are nested deeper than the maxArrayDepth limit of ${limits.maxArrayDepth}`,
+    );
   }
   for (const item of value) {
     if (Array.isArray(item)) appendArray(item, column, place, strings, limits, out, depth + 1);
@@ -83,11 +87,22 @@ function scalar(raw: unknown, column: string, place: RowPlace, strings: boolean)
       throw rowError(place, column, `${show(raw)} overflows to infinity`);
     }
     if (NOT_FINITE.test(text)) {
-      throw rowError(place, column, `${show(raw)} is not a finite number`, "fill or drop missing values before the run");
+      throw rowError(
+        place,
+        column,
+        `${show(raw)} is not a finite number`,
+        "fill or drop missing values before the run",
+      );
     }
     throw rowError(place, column, `${show(raw)} is not a number`);
   }
-  if (raw === null) throw rowError(place, column, "the value is null, a number is required", "fill or drop missing values before the run");
+  if (raw === null)
+    throw rowError(
+      place,
+      column,
+      "the value is null, a number is required",
+      "fill or drop missing values before the run",
+    );
   throw rowError(place, column, `${show(raw)} is not a number`);
 }
 

@@ -28,7 +28,10 @@ const INTEGER_RANGES: Partial<Record<FeedDType, [number, number]>> = {
 };
 
 export function isFeedDType(dtype: string | undefined): dtype is FeedDType {
-  return dtype !== undefined && (dtype === "float32" || dtype === "float64" || dtype === "string" || dtype in INTEGER_RANGES);
+  return (
+    dtype !== undefined &&
+    (dtype === "float32" || dtype === "float64" || dtype === "string" || dtype in INTEGER_RANGES)
+  );
 }
 
 export function allocate(dtype: FeedDType, length: number): FeedBuffer {
@@ -69,7 +72,8 @@ export function castProblem(dtype: FeedDType, value: number): string | null {
   const range = INTEGER_RANGES[dtype];
   if (!range) return null;
   if (!Number.isInteger(value)) return `${value} is not a whole number`;
-  if (value < range[0] || value > range[1]) return `${value} is outside the range of ${dtype} (${range[0]} to ${range[1]})`;
+  if (value < range[0] || value > range[1])
+    return `${value} is outside the range of ${dtype} (${range[0]} to ${range[1]})`;
   return null;
 }
 

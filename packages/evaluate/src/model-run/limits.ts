@@ -1,6 +1,6 @@
 import { GateError, type SourceLocation } from "@mlgate/core";
 import { DATASET } from "./errors.js";
-import { DEFAULT_DATASET_LIMITS, type DatasetLimits } from "./types.js";
+import { type DatasetLimits, DEFAULT_DATASET_LIMITS } from "./types.js";
 
 export function resolveDatasetLimits(given: Partial<DatasetLimits> | undefined): DatasetLimits {
   const limits = { ...DEFAULT_DATASET_LIMITS, ...given };

@@ -40,20 +40,34 @@ export const BODY_CASES: ApiCase[] = [
   },
   {
     name: "request media type removed",
-    base: post({ required: true, content: { ...json({ type: "object" }), "application/xml": { schema: { type: "object" } } } }),
+    base: post({
+      required: true,
+      content: { ...json({ type: "object" }), "application/xml": { schema: { type: "object" } } },
+    }),
     head: post({ required: true, content: json({ type: "object" }) }),
-    expect: [["openapi.request-media-type-removed", "breaking", `${POST}/requestBody/content/application~1xml`]],
+    expect: [
+      ["openapi.request-media-type-removed", "breaking", `${POST}/requestBody/content/application~1xml`],
+    ],
     counterExamples: true,
   },
   {
     name: "request media type added",
     base: post({ required: true, content: json({ type: "object" }) }),
-    head: post({ required: true, content: { ...json({ type: "object" }), "application/x-www-form-urlencoded": { schema: { type: "object" } } } }),
+    head: post({
+      required: true,
+      content: {
+        ...json({ type: "object" }),
+        "application/x-www-form-urlencoded": { schema: { type: "object" } },
+      },
+    }),
     expect: [["openapi.request-media-type-added", "safe"]],
   },
   {
     name: "media type parameters and case do not matter",
-    base: post({ required: true, content: { "application/json; charset=utf-8": { schema: { type: "object" } } } }),
+    base: post({
+      required: true,
+      content: { "application/json; charset=utf-8": { schema: { type: "object" } } },
+    }),
     head: post({ required: true, content: { "Application/JSON": { schema: { type: "object" } } } }),
     expect: [],
   },

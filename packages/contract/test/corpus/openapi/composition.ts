@@ -48,13 +48,22 @@ export const COMPOSITION_CASES: ApiCase[] = [
     head: request(ref, "3.0", {
       components: {
         schemas: {
-          Cat: obj({ kind: { type: "string", enum: ["cat"] }, meows: { type: "boolean" }, lives: { type: "integer" } }, ["kind", "meows", "lives"]),
+          Cat: obj(
+            {
+              kind: { type: "string", enum: ["cat"] },
+              meows: { type: "boolean" },
+              lives: { type: "integer" },
+            },
+            ["kind", "meows", "lives"],
+          ),
           Dog: dog,
           Pet: { oneOf: [{ $ref: "#/components/schemas/Cat" }, { $ref: "#/components/schemas/Dog" }] },
         },
       },
     }),
-    expect: [["schema.request-required-property-added", "breaking", "/components/schemas/Cat/properties/lives"]],
+    expect: [
+      ["schema.request-required-property-added", "breaking", "/components/schemas/Cat/properties/lives"],
+    ],
     counterExamples: true,
   },
   {
@@ -121,31 +130,79 @@ export const COMPOSITION_CASES: ApiCase[] = [
   },
   {
     name: "request: discriminator value removed",
-    base: request(ref, "3.0", pets(["Cat", "Dog"], { discriminator: { propertyName: "kind", mapping: { cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog" } } })),
-    head: request(ref, "3.0", pets(["Cat", "Dog"], { discriminator: { propertyName: "kind", mapping: { cat: "#/components/schemas/Cat" } } })),
+    base: request(
+      ref,
+      "3.0",
+      pets(["Cat", "Dog"], {
+        discriminator: {
+          propertyName: "kind",
+          mapping: { cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog" },
+        },
+      }),
+    ),
+    head: request(
+      ref,
+      "3.0",
+      pets(["Cat", "Dog"], {
+        discriminator: { propertyName: "kind", mapping: { cat: "#/components/schemas/Cat" } },
+      }),
+    ),
     expect: [["schema.request-discriminator-mapping-removed", "breaking"]],
   },
   {
     name: "response: discriminator value added",
-    base: response(ref, "3.0", pets(["Cat", "Dog"], { discriminator: { propertyName: "kind", mapping: { cat: "#/components/schemas/Cat" } } })),
-    head: response(ref, "3.0", pets(["Cat", "Dog"], { discriminator: { propertyName: "kind", mapping: { cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog" } } })),
+    base: response(
+      ref,
+      "3.0",
+      pets(["Cat", "Dog"], {
+        discriminator: { propertyName: "kind", mapping: { cat: "#/components/schemas/Cat" } },
+      }),
+    ),
+    head: response(
+      ref,
+      "3.0",
+      pets(["Cat", "Dog"], {
+        discriminator: {
+          propertyName: "kind",
+          mapping: { cat: "#/components/schemas/Cat", dog: "#/components/schemas/Dog" },
+        },
+      }),
+    ),
     expect: [["schema.response-discriminator-mapping-added", "dangerous"]],
   },
   {
     name: "recursive schema: a change deep in the tree is found once",
     base: response({ $ref: "#/components/schemas/Node" }, "3.0", {
-      components: { schemas: { Node: obj({ value: { type: "integer" }, children: { type: "array", items: { $ref: "#/components/schemas/Node" } } }) } },
+      components: {
+        schemas: {
+          Node: obj({
+            value: { type: "integer" },
+            children: { type: "array", items: { $ref: "#/components/schemas/Node" } },
+          }),
+        },
+      },
     }),
     head: response({ $ref: "#/components/schemas/Node" }, "3.0", {
-      components: { schemas: { Node: obj({ value: { type: "number" }, children: { type: "array", items: { $ref: "#/components/schemas/Node" } } }) } },
+      components: {
+        schemas: {
+          Node: obj({
+            value: { type: "number" },
+            children: { type: "array", items: { $ref: "#/components/schemas/Node" } },
+          }),
+        },
+      },
     }),
     expect: [["schema.response-type-widened", "breaking", "/components/schemas/Node/properties/value"]],
     counterExamples: true,
   },
   {
     name: "3.1: $ref with sibling keywords constrains like allOf",
-    base: request(obj({ v: { $ref: "#/components/schemas/Name" } }, ["v"]), "3.1", { components: { schemas: { Name: s } } }),
-    head: request(obj({ v: { $ref: "#/components/schemas/Name", maxLength: 5 } }, ["v"]), "3.1", { components: { schemas: { Name: s } } }),
+    base: request(obj({ v: { $ref: "#/components/schemas/Name" } }, ["v"]), "3.1", {
+      components: { schemas: { Name: s } },
+    }),
+    head: request(obj({ v: { $ref: "#/components/schemas/Name", maxLength: 5 } }, ["v"]), "3.1", {
+      components: { schemas: { Name: s } },
+    }),
     expect: [["schema.request-max-length-decreased", "breaking"]],
     counterExamples: true,
   },

@@ -68,14 +68,20 @@ export const OPERATION_CASES: ApiCase[] = [
     base: api({
       paths: {
         "/users/{id}": {
-          get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], ...ok },
+          get: {
+            parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+            ...ok,
+          },
         },
       },
     }),
     head: api({
       paths: {
         "/users/{userId}": {
-          get: { parameters: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }], ...ok },
+          get: {
+            parameters: [{ name: "userId", in: "path", required: true, schema: { type: "string" } }],
+            ...ok,
+          },
         },
       },
     }),

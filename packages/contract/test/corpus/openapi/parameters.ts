@@ -1,6 +1,11 @@
 import { type ApiCase, GET, params } from "./harness.js";
 
-const q = (name: string, more: Record<string, unknown> = {}) => ({ name, in: "query", schema: { type: "integer" }, ...more });
+const q = (name: string, more: Record<string, unknown> = {}) => ({
+  name,
+  in: "query",
+  schema: { type: "integer" },
+  ...more,
+});
 
 export const PARAMETER_CASES: ApiCase[] = [
   {
@@ -51,7 +56,9 @@ export const PARAMETER_CASES: ApiCase[] = [
   {
     name: "array parameter serialisation changed (explode)",
     base: params([{ name: "ids", in: "query", schema: { type: "array", items: { type: "string" } } }]),
-    head: params([{ name: "ids", in: "query", explode: false, schema: { type: "array", items: { type: "string" } } }]),
+    head: params([
+      { name: "ids", in: "query", explode: false, schema: { type: "array", items: { type: "string" } } },
+    ]),
     expect: [["openapi.request-parameter-serialization-changed", "breaking"]],
   },
   {
@@ -64,12 +71,16 @@ export const PARAMETER_CASES: ApiCase[] = [
     name: "parameter schema narrowed: maximum lowered",
     base: params([{ name: "limit", in: "query", schema: { type: "integer", maximum: 100 } }]),
     head: params([{ name: "limit", in: "query", schema: { type: "integer", maximum: 50 } }]),
-    expect: [["schema.request-maximum-decreased", "breaking", `${GET}/parameters/query/limit/schema/maximum`]],
+    expect: [
+      ["schema.request-maximum-decreased", "breaking", `${GET}/parameters/query/limit/schema/maximum`],
+    ],
     counterExamples: true,
   },
   {
     name: "parameter enum value removed",
-    base: params([{ name: "sort", in: "query", schema: { type: "string", enum: ["asc", "desc", "random"] } }]),
+    base: params([
+      { name: "sort", in: "query", schema: { type: "string", enum: ["asc", "desc", "random"] } },
+    ]),
     head: params([{ name: "sort", in: "query", schema: { type: "string", enum: ["asc", "desc"] } }]),
     expect: [["schema.request-enum-value-removed", "breaking", `${GET}/parameters/query/sort/schema/enum`]],
     counterExamples: true,
@@ -100,7 +111,10 @@ export const PARAMETER_CASES: ApiCase[] = [
       openapi: "3.0.3",
       info: { title: "t", version: "1" },
       paths: {
-        "/x": { parameters: [q("page", { required: true })], get: { responses: { "200": { description: "ok" } } } },
+        "/x": {
+          parameters: [q("page", { required: true })],
+          get: { responses: { "200": { description: "ok" } } },
+        },
       },
     },
     expect: [["openapi.request-parameter-became-required", "breaking"]],

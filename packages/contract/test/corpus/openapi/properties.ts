@@ -84,7 +84,9 @@ export const PROPERTY_CASES: ApiCase[] = [
   {
     name: "request: readOnly properties are not part of requests",
     base: request(obj({ id: { ...s, readOnly: true }, a: s }, ["id"])),
-    head: request(obj({ id: { ...s, readOnly: true }, a: s, created: { ...s, readOnly: true } }, ["id", "created"])),
+    head: request(
+      obj({ id: { ...s, readOnly: true }, a: s, created: { ...s, readOnly: true } }, ["id", "created"]),
+    ),
     expect: [],
   },
   {
@@ -142,8 +144,16 @@ export const PROPERTY_CASES: ApiCase[] = [
   {
     name: "request: nested property change reports the nested path",
     base: request(obj({ model: obj({ name: s, params: obj({ temperature: { type: "number" } }) }) })),
-    head: request(obj({ model: obj({ name: s, params: obj({ temperature: { type: "number" }, seed: i }, ["seed"]) }) })),
-    expect: [["schema.request-required-property-added", "breaking", `${REQ}/properties/model/properties/params/properties/seed`]],
+    head: request(
+      obj({ model: obj({ name: s, params: obj({ temperature: { type: "number" }, seed: i }, ["seed"]) }) }),
+    ),
+    expect: [
+      [
+        "schema.request-required-property-added",
+        "breaking",
+        `${REQ}/properties/model/properties/params/properties/seed`,
+      ],
+    ],
     counterExamples: true,
   },
   {

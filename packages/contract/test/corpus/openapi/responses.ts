@@ -29,7 +29,11 @@ export const RESPONSE_CASES: ApiCase[] = [
   {
     name: "error status and default added",
     base: get({ "200": { description: "ok" } }),
-    head: get({ "200": { description: "ok" }, "429": { description: "slow down" }, default: { description: "error" } }),
+    head: get({
+      "200": { description: "ok" },
+      "429": { description: "slow down" },
+      default: { description: "error" },
+    }),
     expect: [
       ["openapi.response-error-status-added", "safe", `${GET}/responses/429`],
       ["openapi.response-error-status-added", "safe", `${GET}/responses/default`],
@@ -43,21 +47,38 @@ export const RESPONSE_CASES: ApiCase[] = [
   },
   {
     name: "response media type removed",
-    base: get({ "200": { description: "ok", content: { ...json({ type: "object" }), "text/csv": { schema: { type: "string" } } } } }),
+    base: get({
+      "200": {
+        description: "ok",
+        content: { ...json({ type: "object" }), "text/csv": { schema: { type: "string" } } },
+      },
+    }),
     head: get({ "200": { description: "ok", content: json({ type: "object" }) } }),
     expect: [["openapi.response-media-type-removed", "breaking", `${GET}/responses/200/content/text~1csv`]],
   },
   {
     name: "response media type added",
     base: get({ "200": { description: "ok", content: json({ type: "object" }) } }),
-    head: get({ "200": { description: "ok", content: { ...json({ type: "object" }), "application/x-ndjson": { schema: { type: "string" } } } } }),
+    head: get({
+      "200": {
+        description: "ok",
+        content: { ...json({ type: "object" }), "application/x-ndjson": { schema: { type: "string" } } },
+      },
+    }),
     expect: [["openapi.response-media-type-added", "safe"]],
   },
   {
     name: "required response header removed",
-    base: get({ "200": { description: "ok", headers: { "X-Rate-Limit": header({ type: "integer" }, { required: true }) } } }),
+    base: get({
+      "200": {
+        description: "ok",
+        headers: { "X-Rate-Limit": header({ type: "integer" }, { required: true }) },
+      },
+    }),
     head: get({ "200": { description: "ok" } }),
-    expect: [["openapi.response-required-header-removed", "breaking", `${GET}/responses/200/headers/X-Rate-Limit`]],
+    expect: [
+      ["openapi.response-required-header-removed", "breaking", `${GET}/responses/200/headers/X-Rate-Limit`],
+    ],
     counterExamples: true,
   },
   {
@@ -68,7 +89,9 @@ export const RESPONSE_CASES: ApiCase[] = [
   },
   {
     name: "response header became optional",
-    base: get({ "200": { description: "ok", headers: { ETag: header({ type: "string" }, { required: true }) } } }),
+    base: get({
+      "200": { description: "ok", headers: { ETag: header({ type: "string" }, { required: true }) } },
+    }),
     head: get({ "200": { description: "ok", headers: { ETag: header({ type: "string" }) } } }),
     expect: [["openapi.response-header-became-optional", "breaking"]],
     counterExamples: true,
@@ -76,7 +99,15 @@ export const RESPONSE_CASES: ApiCase[] = [
   {
     name: "response header added and another deprecated",
     base: get({ "200": { description: "ok", headers: { ETag: header({ type: "string" }) } } }),
-    head: get({ "200": { description: "ok", headers: { ETag: header({ type: "string" }, { deprecated: true }), "X-New": header({ type: "string" }) } } }),
+    head: get({
+      "200": {
+        description: "ok",
+        headers: {
+          ETag: header({ type: "string" }, { deprecated: true }),
+          "X-New": header({ type: "string" }),
+        },
+      },
+    }),
     expect: [
       ["openapi.header-deprecated", "safe"],
       ["openapi.response-header-added", "safe"],

@@ -4,15 +4,24 @@ const schemes = {
   apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
   oauth: {
     type: "oauth2",
-    flows: { clientCredentials: { tokenUrl: "https://auth.example.com/token", scopes: { read: "", write: "" } } },
+    flows: {
+      clientCredentials: { tokenUrl: "https://auth.example.com/token", scopes: { read: "", write: "" } },
+    },
   },
   basic: { type: "http", scheme: "basic" },
 };
 
-function secured(security: unknown, securitySchemes: Record<string, unknown> = schemes): Record<string, unknown> {
+function secured(
+  security: unknown,
+  securitySchemes: Record<string, unknown> = schemes,
+): Record<string, unknown> {
   return api({
     components: { securitySchemes },
-    paths: { "/x": { get: { ...(security === undefined ? {} : { security }), responses: { "200": { description: "ok" } } } } },
+    paths: {
+      "/x": {
+        get: { ...(security === undefined ? {} : { security }), responses: { "200": { description: "ok" } } },
+      },
+    },
   });
 }
 
@@ -55,8 +64,16 @@ export const SECURITY_CASES: ApiCase[] = [
   },
   {
     name: "document-level security applies when the operation has none",
-    base: api({ components: { securitySchemes: schemes }, security: [{ apiKey: [] }], paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } } }),
-    head: api({ components: { securitySchemes: schemes }, security: [{ apiKey: [] }], paths: { "/x": { get: { security: [{ apiKey: [] }], responses: { "200": { description: "ok" } } } } } }),
+    base: api({
+      components: { securitySchemes: schemes },
+      security: [{ apiKey: [] }],
+      paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } },
+    }),
+    head: api({
+      components: { securitySchemes: schemes },
+      security: [{ apiKey: [] }],
+      paths: { "/x": { get: { security: [{ apiKey: [] }], responses: { "200": { description: "ok" } } } } },
+    }),
     expect: [],
   },
   {
@@ -76,7 +93,10 @@ export const SECURITY_CASES: ApiCase[] = [
     base: secured([{ oauth: ["read"] }]),
     head: secured([{ oauth: ["read"] }], {
       ...schemes,
-      oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://login.example.com/token", scopes: { read: "" } } } },
+      oauth: {
+        type: "oauth2",
+        flows: { clientCredentials: { tokenUrl: "https://login.example.com/token", scopes: { read: "" } } },
+      },
     }),
     expect: [
       ["openapi.security-scheme-scope-removed", "breaking"],

@@ -1,0 +1,244 @@
+/**
+ * contract-diff on two versions of a large real API description (Stripe's, about 4 MB of JSON
+ * each), against Optic's CLI (`optic diff A B --check`, offline) as the side-by-side anchor, and on
+ * the small example API where both finish quickly. Each tool runs as a whole process, as a CI step
+ * would; mlgate runs its action bundle with counter-examples on.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { printTable } from "./lib/measure.js";
+import type { Benchmark } from "./run.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const out = join(root, ".bench-out", "contract-diff");
+const stripe = join(root, "..", "shared", "bench-data", "stripe-openapi");
+const RUNS = 3;
+/** Optic needs minutes on Stripe's description (and may exhaust its heap): it gets this long per run. */
+const OPTIC_TIMEOUT_S = Number(process.env.MLGATE_BENCH_OPTIC_TIMEOUT_S ?? 180);
+
+interface Measurement {
+  /** Median wall-clock time, ms. */
+  wallMs: number;
+  /** Median user + system CPU time, ms: on a busy machine wall time includes waiting for a core. */
+  cpuMs?: number;
+  maxRssMiB?: number;
+  exitCode: number;
+}
+
+const GNU_TIME = "/usr/bin/time";
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Run a whole command `runs` times with GNU time, and take medians of wall, CPU and peak memory. */
+function measure(
+  command: string,
+  args: string[],
+  options: { runs: number; cwd: string; env: NodeJS.ProcessEnv; okExitCodes: number[]; timeoutMs?: number },
+): Measurement {
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  const rss: number[] = [];
+  let exitCode = 0;
+  const timeFile = join(options.cwd, "time.txt");
+  for (let i = 0; i < options.runs; i++) {
+    const withTime = existsSync(GNU_TIME);
+    const [cmd, argv] = withTime
+      ? [GNU_TIME, ["-o", timeFile, "-f", "%U %S %M", command, ...args]]
+      : [command, args];
+    const started = process.hrtime.bigint();
+    const result = spawnSync(cmd, argv, {
+      cwd: options.cwd,
+      env: options.env,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: options.timeoutMs ?? 120_000,
+    });
+    walls.push(Number(process.hrtime.bigint() - started) / 1e6);
+    exitCode = result.status ?? -1;
+    if (!options.okExitCodes.includes(exitCode)) {
+      const why = result.error
+        ? result.error.message
+        : result.signal
+          ? `signal ${result.signal}`
+          : `exit ${exitCode}`;
+      throw new Error(`${command} failed (${why}): ${(result.stderr || result.stdout).slice(-500)}`);
+    }
+    if (withTime) {
+      const [user, sys, kib] = readFileSync(timeFile, "utf8")
+        .trim()
+        .split("\n")
+        .pop()!
+        .split(" ")
+        .map(Number);
+      if (Number.isFinite(user) && Number.isFinite(sys)) cpus.push((user! + sys!) * 1000);
+      if (Number.isFinite(kib)) rss.push(kib! / 1024);
+    }
+  }
+  return {
+    wallMs: median(walls),
+    ...(cpus.length > 0 ? { cpuMs: median(cpus) } : {}),
+    ...(rss.length > 0 ? { maxRssMiB: median(rss) } : {}),
+    exitCode,
+  };
+}
+
+interface Pair {
+  label: string;
+  base: string;
+  head: string;
+}
+
+interface Counts {
+  breaking: string;
+  dangerous: string;
+  safe: string;
+  notes: string;
+}
+
+function runMlgate(pair: Pair): { m: Measurement; counts: Counts } {
+  const temp = join(out, pair.label.replace(/\W+/g, "-"));
+  rmSync(temp, { recursive: true, force: true });
+  mkdirSync(temp, { recursive: true });
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    RUNNER_TEMP: temp,
+    INPUT_BASE: pair.base,
+    INPUT_HEAD: pair.head,
+    INPUT_COMMENT: "false",
+    "INPUT_COMMENT-KEY": "default",
+  };
+  const action = join(root, "actions", "contract-diff", "dist", "index.js");
+  const m = measure(process.execPath, [action], { runs: RUNS, env, cwd: temp, okExitCodes: [0, 1] });
+  const report = JSON.parse(readFileSync(join(temp, "mlgate", "contract-diff-report.json"), "utf8")) as {
+    outputs?: Record<string, string>;
+    notes?: string[];
+    durationMs?: number;
+  };
+  const o = report.outputs ?? {};
+  return {
+    m,
+    counts: {
+      breaking: o.breaking ?? "?",
+      dangerous: o.dangerous ?? "?",
+      safe: o.safe ?? "?",
+      notes: [
+        `gate ${report.durationMs ?? "?"} ms in-process`,
+        ...(report.notes ?? []).filter((n) => n.startsWith("Counter")),
+      ].join("; "),
+    },
+  };
+}
+
+function runOptic(pair: Pair): Measurement | string {
+  const optic = join(root, "node_modules", ".bin", "optic");
+  if (!existsSync(optic)) return "not installed (npm ci installs @useoptic/optic)";
+  try {
+    return measure(optic, ["diff", pair.base, pair.head, "--check"], {
+      runs: 1,
+      cwd: out,
+      // Offline and quiet: no telemetry, no cloud upload.
+      env: { ...process.env, OPTIC_TELEMETRY_LEVEL: "off", CI: "true" },
+      okExitCodes: [0, 1, 2],
+      timeoutMs: OPTIC_TIMEOUT_S * 1000,
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/SIGTERM|ETIMEDOUT/.test(message)) return `did not finish within ${OPTIC_TIMEOUT_S} s`;
+    return `failed: ${message.split("\n")[0]?.slice(0, 160)}`;
+  }
+}
+
+const bench: Benchmark = {
+  name: "contract-diff",
+  description:
+    "diffing two versions of Stripe's OpenAPI description (~4 MB each) and the example API, vs Optic's CLI",
+  async run() {
+    if (!existsSync(join(root, "actions", "contract-diff", "dist", "index.js"))) {
+      console.log(
+        "actions/contract-diff/dist is missing: run `node scripts/build-actions.mjs contract-diff` first",
+      );
+      return;
+    }
+    mkdirSync(out, { recursive: true });
+    const pairs: Pair[] = [
+      {
+        label: "example API v1 → v2",
+        base: join(root, "examples", "contract", "openapi-v1.yaml"),
+        head: join(root, "examples", "contract", "openapi-v2.yaml"),
+      },
+    ];
+    if (existsSync(stripe)) {
+      pairs.push({
+        label: "Stripe 2021-05-17 → 2022-04-12",
+        base: join(stripe, "spec3-2021-05-17.json"),
+        head: join(stripe, "spec3-2022-04-12.json"),
+      });
+    } else {
+      console.log(`${stripe} is absent: the Stripe pair is skipped`);
+    }
+    const rows: string[][] = [];
+    const notes: string[] = [];
+    for (const pair of pairs) {
+      const { m, counts } = runMlgate(pair);
+      const optic = runOptic(pair);
+      rows.push([
+        pair.label,
+        "mlgate contract-diff (action bundle)",
+        m.wallMs.toFixed(0),
+        m.cpuMs?.toFixed(0) ?? "n/a",
+        m.maxRssMiB?.toFixed(1) ?? "n/a",
+        `${counts.breaking} / ${counts.dangerous} / ${counts.safe}`,
+        "1.00",
+      ]);
+      if (typeof optic === "string") {
+        const floor = OPTIC_TIMEOUT_S * 1000;
+        rows.push([
+          pair.label,
+          "optic diff --check",
+          optic,
+          "n/a",
+          "n/a",
+          "—",
+          optic.startsWith("did not") ? `> ${(floor / m.wallMs).toFixed(0)}` : "—",
+        ]);
+      } else {
+        rows.push([
+          pair.label,
+          "optic diff --check",
+          optic.wallMs.toFixed(0),
+          optic.cpuMs?.toFixed(0) ?? "n/a",
+          optic.maxRssMiB?.toFixed(1) ?? "n/a",
+          `exit ${optic.exitCode}`,
+          (optic.wallMs / m.wallMs).toFixed(2),
+        ]);
+      }
+      notes.push(`${pair.label}: ${counts.notes}`);
+    }
+    printTable(
+      [
+        "pair",
+        "tool",
+        `wall ms (mlgate: median of ${RUNS})`,
+        "CPU ms",
+        "max RSS MiB",
+        "breaking / dangerous / safe",
+        "wall ÷ mlgate",
+      ],
+      rows,
+    );
+    console.log("");
+    for (const n of notes) console.log(n);
+    console.log(
+      "\nTarget for the Stripe pair: under 1 s and 500 MiB, faster than Optic. mlgate's figure includes Node start-up, reading and\nchecking every $ref, the diff, verifying each counter-example with ajv, and writing the report and outputs.",
+    );
+  },
+};
+
+export default bench;

@@ -1,0 +1,365 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header values are written ${env.NAME}
+import {
+  closestMatches,
+  didYouMean,
+  GateError,
+  type GateConfigSource,
+  loadGateSection,
+  parseThresholds,
+  type ReportSettings,
+  reportSettingsOf,
+  resolveFrom,
+  type Threshold,
+} from "@mlgate/core";
+import { parseDuration, parseRate, readBodies } from "@mlgate/load";
+import type { ResumeMode } from "../engine/rollout.js";
+import { DEFAULT_KS_LIMIT, DEFAULT_PSI_LIMIT, DEFAULT_TAU_SD } from "../judge/judge-look.js";
+import { CANARY_GATE, type CanaryInput, type TrafficSpec } from "../input.js";
+import { parsePath } from "../metrics/json-path.js";
+import { type MetricSpec, VERSION_LABEL, type Versions } from "../metrics/types.js";
+import { buildPlan } from "../plan/build-plan.js";
+import { parseSteps, type WrittenStep } from "../plan/parse-steps.js";
+import type { FailureClass, FailurePolicy } from "../plan/types.js";
+import { defaultProbeMetrics, metricSpecOf, parseMetricFlag, percentOf } from "./metric-spec.js";
+import { CANARY_FUNCTIONS, type CanarySection, canarySection, type MetricEntry, type StepEntry } from "./section.js";
+
+/** What the command line or the action inputs say; these win over the config file. */
+export interface CanaryOverrides {
+  provider?: "embedded" | "nginx" | "command";
+  baseline?: string;
+  candidate?: string;
+  baselineVersion?: string;
+  candidateVersion?: string;
+  steps?: string;
+  /** One-line metrics (`NAME=PROVIDER:QUERY|key=value`); they replace the config's. */
+  metrics?: string[];
+  gates?: string[];
+  interval?: string;
+  guard?: string;
+  timeScale?: number;
+  judge?: "sequential" | "mann-whitney";
+  confidence?: number;
+  minSamples?: number;
+  prometheusUrl?: string;
+  probeRate?: string;
+  prediction?: string;
+  environment?: string;
+  resume?: ResumeMode;
+  onFailure?: FailurePolicy;
+  /** Where `${env.NAME}` in headers reads from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ResolvedCanary {
+  input: CanaryInput;
+  /** The section's `report:` block; the caller's own flags and inputs win over it. */
+  report: ReportSettings;
+}
+
+const DEFAULT_MIN_SAMPLES = 20;
+const DEFAULT_PROBE_RATE = "10/s";
+
+/** Merge the config file's section with overrides into the gate's input. */
+export async function resolveCanary(overrides: CanaryOverrides, source: GateConfigSource): Promise<ResolvedCanary> {
+  const loaded = await loadGateSection(CANARY_GATE, canarySection, source);
+  const section: CanarySection = loaded.section ?? ({} as CanarySection);
+  const baseDir = loaded.baseDir;
+  const secrets: string[] = [];
+  const env = overrides.env ?? process.env;
+  const expand = (h: Record<string, string> | undefined, where: string) => expandHeaders(h, where, env, secrets);
+
+  const versions = versionsOf(overrides, section);
+  const plan = buildPlan({
+    steps: stepsOf(overrides, section),
+    where: overrides.steps !== undefined ? "--steps" : "canary.steps",
+    ...durationKey("intervalMs", overrides.interval ?? section.interval, "interval"),
+    ...durationKey("guardMs", overrides.guard ?? section.guard, "guard"),
+    ...(overrides.timeScale ?? section["time-scale"] ? { timeScale: overrides.timeScale ?? section["time-scale"]! } : {}),
+    ...(section["max-extensions"] !== undefined ? { maxExtensions: section["max-extensions"] } : {}),
+    ...(section["provider-failures"] !== undefined ? { maxProviderFailures: section["provider-failures"] } : {}),
+    ...(policyOf(overrides, section) ? { policy: policyOf(overrides, section)! } : {}),
+  });
+
+  const mode = overrides.judge ?? section.judge ?? "sequential";
+  const confidence = overrides.confidence ?? section.confidence ?? (mode === "sequential" ? 0.99 : 0.98);
+  const minSamples = overrides.minSamples ?? section["min-samples"] ?? DEFAULT_MIN_SAMPLES;
+  const prediction = overrides.prediction ?? section.probe?.prediction;
+
+  const entries: MetricEntry[] =
+    overrides.metrics && overrides.metrics.length > 0
+      ? overrides.metrics.map(parseMetricFlag)
+      : (section.metrics ?? defaultProbeMetrics(prediction !== undefined));
+  const metrics = entries.map((e, i) =>
+    metricSpecOf(e, { compare: mode, minSamples }, overrides.metrics?.length ? `--metric ${e.name}` : `canary.metrics[${i}]`),
+  );
+  checkUnique(metrics);
+  checkVersionsNeeded(metrics, Boolean(section.versions || overrides.baselineVersion || overrides.candidateVersion));
+
+  const thresholds = thresholdsOf(overrides.gates ?? section.gates ?? [], metrics);
+  const uses = (kind: MetricSpec["provider"]) => metrics.some((m) => m.provider === kind);
+
+  const input: CanaryInput = {
+    plan,
+    traffic: trafficOf(overrides, section, baseDir),
+    metrics,
+    judge: {
+      mode,
+      alpha: 1 - confidence,
+      tauSd: DEFAULT_TAU_SD,
+      thresholds,
+      psiLimit: section["psi-limit"] ?? DEFAULT_PSI_LIMIT,
+      ksLimit: section["ks-limit"] ?? DEFAULT_KS_LIMIT,
+    },
+    versions,
+    environment: overrides.environment ?? section.environment ?? "production",
+    resume: overrides.resume ?? section.resume ?? "auto",
+    secrets,
+  };
+  if (uses("prometheus")) {
+    const p = section.prometheus;
+    const url = overrides.prometheusUrl ?? p?.url;
+    if (!url) throw new GateError("prometheus metrics need the server's URL", { hint: "set canary.prometheus.url or --prometheus-url" });
+    const stepMs = p?.step ? parseDuration(p.step, "canary.prometheus.step") : 15_000;
+    const headers = expand(p?.headers, "canary.prometheus.headers");
+    input.prometheus = {
+      url: checkHttpUrl(url, "the Prometheus URL"),
+      stepMs,
+      delayMs: p?.delay ? parseDuration(p.delay, "canary.prometheus.delay") : 2 * stepMs,
+      timeoutMs: p?.timeout ? parseDuration(p.timeout, "canary.prometheus.timeout") : 10_000,
+      ...(headers ? { headers } : {}),
+    };
+  }
+  if (uses("web")) {
+    const headers = expand(section.web?.headers, "canary.web.headers");
+    input.web = {
+      timeoutMs: section.web?.timeout ? parseDuration(section.web.timeout, "canary.web.timeout") : 10_000,
+      ...(headers ? { headers } : {}),
+    };
+  }
+  if (uses("probe")) input.probe = await probeOf(overrides, section, baseDir, prediction, expand);
+  return { input, report: reportSettingsOf(section.report, baseDir) };
+}
+
+function durationKey<K extends string>(key: K, text: string | undefined, what: string): Partial<Record<K, number>> {
+  return text === undefined ? {} : ({ [key]: parseDuration(text, what) } as Record<K, number>);
+}
+
+function versionsOf(o: CanaryOverrides, s: CanarySection): Versions {
+  const versions = {
+    baseline: o.baselineVersion ?? s.versions?.baseline ?? "baseline",
+    candidate: o.candidateVersion ?? s.versions?.candidate ?? "candidate",
+  };
+  for (const [side, label] of Object.entries(versions)) {
+    if (!VERSION_LABEL.test(label)) {
+      throw new GateError(`the ${side} version label "${label}" holds characters that cannot go into a query`, {
+        hint: "use letters, digits and _ . : + @ / -",
+      });
+    }
+  }
+  if (versions.baseline === versions.candidate) {
+    throw new GateError(`the baseline and the candidate have the same version label "${versions.baseline}"`);
+  }
+  return versions;
+}
+
+function stepsOf(o: CanaryOverrides, s: CanarySection): WrittenStep[] {
+  if (o.steps !== undefined) return parseSteps(o.steps, "--steps");
+  if (s.steps === undefined) {
+    throw new GateError("no rollout steps", { hint: "set canary.steps or --steps, e.g. 5% 5m, 25% 10m, 50% 10m, 100%" });
+  }
+  if (typeof s.steps === "string") return parseSteps(s.steps, "canary.steps");
+  return s.steps.map((item: StepEntry, i) => {
+    const where = `canary.steps[${i}]`;
+    if (typeof item === "string") {
+      const parsed = parseSteps(item, where);
+      if (parsed.length !== 1) throw new GateError(`${where} holds ${parsed.length} steps; write one per list item`);
+      return parsed[0]!;
+    }
+    const weight = percentOf(item.weight, `${where}.weight`);
+    return { weight, ...(item.bake ? { bakeMs: parseDuration(item.bake, `${where}.bake`) } : {}) };
+  });
+}
+
+function policyOf(o: CanaryOverrides, s: CanarySection): FailurePolicy | Partial<Record<FailureClass, FailurePolicy>> | undefined {
+  if (o.onFailure) return o.onFailure;
+  const p = s["on-failure"];
+  if (p === undefined) return undefined;
+  if (typeof p === "string") return p as FailurePolicy;
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Partial<Record<FailureClass, FailurePolicy>>;
+}
+
+function checkUnique(metrics: readonly MetricSpec[]): void {
+  const seen = new Set<string>();
+  for (const m of metrics) {
+    if (seen.has(m.name)) throw new GateError(`two metrics are named "${m.name}"`, { hint: "give each metric its own name" });
+    seen.add(m.name);
+  }
+}
+
+function checkVersionsNeeded(metrics: readonly MetricSpec[], labelsGiven: boolean): void {
+  const templated = metrics.find((m) => m.provider !== "probe" && !/\{\{\s*version\s*\}\}/.test(m.query));
+  if (templated) {
+    throw new GateError(`metric ${templated.name}: the query has no {{version}}, so it cannot tell the candidate from the baseline`, {
+      hint: 'select the version in the query, e.g. version="{{version}}"',
+    });
+  }
+  if (metrics.some((m) => m.provider !== "probe") && !labelsGiven) {
+    // Defaults are fine for the probe, but a query filled with "baseline" is almost never what was meant.
+    throw new GateError("prometheus and web metrics need the version labels of both sides", {
+      hint: "set canary.versions.baseline and .candidate (or --baseline-version and --candidate-version)",
+    });
+  }
+}
+
+function thresholdsOf(sources: readonly string[], metrics: readonly MetricSpec[]): Threshold[] {
+  const thresholds = parseThresholds([...sources], { functions: CANARY_FUNCTIONS });
+  const names = metrics.map((m) => m.name);
+  for (const t of thresholds) {
+    if (t.slice !== undefined) throw new GateError(`threshold "${t.source}": the canary has no slices`);
+    if (!names.includes(t.metric)) {
+      const guess = didYouMean(closestMatches(t.metric, names));
+      throw new GateError(`threshold "${t.source}": no metric named "${t.metric}"${guess ? `; ${guess}` : ""}`, {
+        hint: `metrics: ${names.join(", ")}`,
+      });
+    }
+  }
+  return thresholds;
+}
+
+function checkHttpUrl(url: string, what: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new GateError(`${what} "${url}" is not a URL`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new GateError(`${what} must be http or https`);
+  return url;
+}
+
+function hostPort(url: string | undefined, role: string): string[] {
+  if (!url) {
+    throw new GateError(`nginx: no ${role} servers`, { hint: `set canary.traffic.${role}-servers, or canary.${role} as a URL` });
+  }
+  const u = new URL(checkHttpUrl(url, `the ${role} URL`));
+  return [`${u.hostname}:${u.port || (u.protocol === "https:" ? "443" : "80")}`];
+}
+
+function trafficOf(o: CanaryOverrides, s: CanarySection, baseDir: string): TrafficSpec {
+  const configured = s.traffic;
+  const kind = o.provider ?? configured?.provider ?? "embedded";
+  const baseline = o.baseline ?? s.baseline;
+  const candidate = o.candidate ?? s.candidate;
+  if (configured && configured.provider !== kind && kind !== "embedded") {
+    throw new GateError(`--provider ${kind} needs its settings in canary.traffic, which configures ${configured.provider}`);
+  }
+  if (kind === "embedded") {
+    if (!baseline || !candidate) {
+      throw new GateError("the embedded router needs the baseline's and the candidate's addresses", {
+        hint: "set canary.baseline and canary.candidate (or --baseline URL --candidate URL)",
+      });
+    }
+    const listen = configured?.provider === "embedded" ? configured.listen : undefined;
+    const m = listen ? /^(.*):(\d+)$/.exec(listen) : null;
+    return {
+      kind: "embedded",
+      baseline: checkHttpUrl(baseline, "the baseline URL"),
+      candidate: checkHttpUrl(candidate, "the candidate URL"),
+      ...(m ? { host: m[1]!.replace(/^\[|\]$/g, "") || "127.0.0.1", port: Number(m[2]) } : {}),
+    };
+  }
+  if (configured?.provider === "nginx") {
+    const n = configured;
+    return {
+      kind: "nginx",
+      options: {
+        file: resolveFrom(baseDir, n.file),
+        upstream: n.upstream,
+        baseline: n["baseline-servers"] ?? hostPort(baseline, "baseline"),
+        candidate: n["candidate-servers"] ?? hostPort(candidate, "candidate"),
+        ...(n["server-params"] !== undefined ? { serverParams: n["server-params"] } : {}),
+        ...(n.binary ? { binary: n.binary } : {}),
+        ...(n.prefix ? { prefix: resolveFrom(baseDir, n.prefix) } : {}),
+        ...(n.conf ? { conf: resolveFrom(baseDir, n.conf) } : {}),
+        ...(n["error-log"] ? { errorLog: resolveFrom(baseDir, n["error-log"]) } : {}),
+        ...(n.reload ? { reload: n.reload } : {}),
+        ...(n.test !== undefined ? { test: n.test } : {}),
+        ...(n.live ? { live: n.live } : {}),
+      },
+    };
+  }
+  if (configured?.provider === "command") {
+    const c = configured;
+    return {
+      kind: "command",
+      options: {
+        set: c.set,
+        get: c.get,
+        ...(c.promote ? { promote: c.promote } : {}),
+        ...(c.rollback ? { rollback: c.rollback } : {}),
+        cwd: baseDir,
+        ...(c.timeout ? { timeoutMs: parseDuration(c.timeout, "canary.traffic.timeout") } : {}),
+      },
+    };
+  }
+  throw new GateError(`the ${kind} router needs its settings in canary.traffic`, {
+    hint: kind === "nginx" ? "set canary.traffic.file and .upstream" : "set canary.traffic.set and .get",
+  });
+}
+
+async function probeOf(
+  o: CanaryOverrides,
+  s: CanarySection,
+  baseDir: string,
+  prediction: string | undefined,
+  expand: (h: Record<string, string> | undefined, where: string) => Record<string, string> | undefined,
+): Promise<NonNullable<CanaryInput["probe"]>> {
+  const p = s.probe;
+  const baseline = p?.baseline ?? o.baseline ?? s.baseline;
+  const candidate = p?.candidate ?? o.candidate ?? s.candidate;
+  if (!baseline || !candidate) {
+    throw new GateError("probe metrics need both endpoints", {
+      hint: "set canary.baseline and canary.candidate (or canary.probe.baseline and .candidate, or --baseline and --candidate)",
+    });
+  }
+  if (p?.["body-file"] && p.body !== undefined) throw new GateError("canary.probe: give body or body-file, not both");
+  const bodies = p?.["body-file"]
+    ? (await readBodies(resolveFrom(baseDir, p["body-file"]))).bodies
+    : p?.body !== undefined
+      ? [Buffer.from(JSON.stringify(p.body))]
+      : undefined;
+  const rate = o.probeRate ?? p?.rate ?? DEFAULT_PROBE_RATE;
+  const headers = expand(p?.headers, "canary.probe.headers");
+  return {
+    baseline: checkHttpUrl(baseline, "the baseline URL"),
+    candidate: checkHttpUrl(candidate, "the candidate URL"),
+    rate: typeof rate === "number" ? rate : parseRate(rate, "canary.probe.rate"),
+    ...(p?.method ? { method: p.method } : {}),
+    ...(bodies ? { bodies } : {}),
+    ...(headers ? { headers } : {}),
+    timeoutMs: p?.timeout ? parseDuration(p.timeout, "canary.probe.timeout") : 10_000,
+    ...(p?.warmup ? { warmupMs: parseDuration(p.warmup, "canary.probe.warmup") } : {}),
+    ...(prediction ? { prediction: parsePath(prediction) } : {}),
+  };
+}
+
+/** `${env.NAME}` in header values, read once; the values are secrets to mask. */
+function expandHeaders(
+  headers: Record<string, string> | undefined,
+  where: string,
+  env: NodeJS.ProcessEnv,
+  secrets: string[],
+): Record<string, string> | undefined {
+  if (!headers) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = value.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, key: string) => {
+      const v = env[key];
+      if (v === undefined || v === "") throw new GateError(`${where}.${name}: environment variable ${key} is not set`);
+      secrets.push(v);
+      return v;
+    });
+    if (/^(authorization|proxy-authorization|cookie|x-api-key)$/i.test(name)) secrets.push(out[name]!);
+  }
+  return out;
+}

@@ -1,0 +1,69 @@
+import type { Check } from "@mlgate/core";
+import type { LookResult } from "../judge/judge-look.js";
+import type { FailureClass } from "../plan/types.js";
+
+/** How a rollout ended. */
+export type RolloutResult =
+  | "promoted"
+  | "rolled-back"
+  | "paused"
+  | "held"
+  /** The same candidate was promoted by an earlier run. */
+  | "already-promoted"
+  /** `resume: cleanup`: an earlier run's candidate was rolled back and nothing new started. */
+  | "cleaned-up"
+  /** Nothing moved: the router could not be read, or progress could not be recorded. */
+  | "not-started";
+
+export type StopCause = FailureClass | "cancelled";
+
+/** One look at the metrics, for the timeline chart. */
+export interface TimelinePoint {
+  /** Milliseconds since the rollout started. */
+  atMs: number;
+  weight: number;
+  phase: "step" | "guard";
+  /** Each metric's aggregate so far in the step, per side (absent until it has enough samples). */
+  values: Record<string, { candidate?: number; baseline?: number }>;
+}
+
+export interface StepRecord {
+  /** 0-based index into the plan's steps. */
+  index: number;
+  weight: number;
+  phase: "step" | "guard";
+  startedMs: number;
+  endedMs: number;
+  looks: number;
+  extensions: number;
+  outcome: "passed" | "failed" | "interrupted";
+  /** The last judgement of the step. */
+  look?: LookResult;
+}
+
+export interface RolloutOutcome {
+  result: RolloutResult;
+  /** Why it stopped short of a promotion. */
+  cause?: StopCause;
+  /** One line a person understands; set whenever the rollout did not promote. */
+  reason?: string;
+  /** The rule that fired, when a metric decided. */
+  rule?: string;
+  metric?: string;
+  /** Steps whose analysis passed (the promotion counts as one once its guard window passed). */
+  stepsCompleted: number;
+  /** Where traffic is at the end, as read back from the router. */
+  finalWeight: number;
+  rolledBack: boolean;
+  /** Set when a rollback was attempted and could not be verified. */
+  rollbackError?: string;
+  /** The step index a resumed run started from (0 for a fresh rollout). */
+  resumedFrom?: number;
+  steps: StepRecord[];
+  timeline: TimelinePoint[];
+  /** Threshold checks of the last look that judged them. */
+  checks: Check[];
+  warnings: string[];
+  startedAt: number;
+  durationMs: number;
+}
