@@ -116,6 +116,31 @@ export interface FakeIssueEvent {
   created_at: string;
 }
 
+export interface FakeDeploymentStatus {
+  id: number;
+  state: string;
+  description: string;
+  environment: string;
+  log_url: string;
+  environment_url: string;
+  created_at: string;
+}
+
+export interface FakeDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  payload: unknown;
+  description: string | null;
+  production_environment: boolean;
+  transient_environment: boolean;
+  created_at: string;
+  /** Oldest first (the API lists them newest first). */
+  statuses: FakeDeploymentStatus[];
+}
+
 export interface RecordedCall {
   method: string;
   /** Path without the query string, e.g. `/repos/acme/models/issues/7/comments`. */
@@ -220,6 +245,20 @@ export interface FakeGitHub {
     issueNumber: number,
     event: { event: string; label?: string; actor?: Partial<FakeUser>; createdAt?: string },
   ): FakeIssueEvent;
+  /** Deployments of a repository, oldest first, each with its statuses (live objects: do not mutate). */
+  deployments(owner: string, repo: string): FakeDeployment[];
+  /** Seed a deployment, e.g. one an earlier run left in progress. */
+  addDeployment(
+    owner: string,
+    repo: string,
+    deployment: {
+      environment: string;
+      task?: string;
+      ref?: string;
+      payload?: unknown;
+      statuses?: { state: string; description?: string }[];
+    },
+  ): FakeDeployment;
   /** Base address of the blob host that download redirects point to (another origin than `url`). */
   blobUrl: string;
   /** Requests the blob host received, oldest first. */
@@ -264,6 +303,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   let artifacts = new Map<string, FakeArtifact[]>();
   let releases = new Map<string, FakeRelease[]>();
   let issueEvents = new Map<string, FakeIssueEvent[]>();
+  let deployments = new Map<string, FakeDeployment[]>();
   /** Blob key → bytes and the signature its URL must carry. */
   let blobs = new Map<string, { data: Uint8Array; sig: string; contentType: string }>();
   const blobCalls: RecordedCall[] = [];
@@ -661,6 +701,112 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       },
     ],
     [
+      "POST",
+      /^\/repos\/([^/]+)\/([^/]+)\/deployments$/,
+      ([owner, repo], { body }) => {
+        const b = (body ?? {}) as Record<string, unknown>;
+        if (typeof b.ref !== "string" || b.ref === "") {
+          throw new HttpError(422, "Invalid request.", {
+            errors: [{ resource: "Deployment", code: "missing_field", field: "ref" }],
+          });
+        }
+        let payload = b.payload ?? {};
+        if (typeof payload === "string") {
+          try {
+            payload = JSON.parse(payload);
+          } catch {
+            throw new HttpError(422, "Invalid request.\n\nFor 'properties/payload', it is not valid JSON.");
+          }
+        }
+        const created = makeDeployment(owner!, repo!, {
+          ref: b.ref,
+          task: typeof b.task === "string" ? b.task : "deploy",
+          environment: typeof b.environment === "string" ? b.environment : "production",
+          payload,
+          description: typeof b.description === "string" ? b.description : null,
+          production: b.production_environment === true,
+          transient: b.transient_environment === true,
+        });
+        return { status: 201, json: deploymentJson(owner!, repo!, created) };
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/deployments$/,
+      ([owner, repo], { query, path }) => {
+        const list = (deployments.get(key(owner!, repo!)) ?? [])
+          .filter((d) => !query.environment || d.environment === query.environment)
+          .filter((d) => !query.task || d.task === query.task)
+          .filter((d) => !query.ref || d.ref === query.ref)
+          .filter((d) => !query.sha || d.sha === query.sha)
+          .slice()
+          .reverse();
+        const { items, headers } = page(list, query, path);
+        return { status: 200, json: items.map((d) => deploymentJson(owner!, repo!, d)), headers };
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/deployments\/(\d+)$/,
+      ([owner, repo, id]) => ({
+        status: 200,
+        json: deploymentJson(owner!, repo!, findDeployment(owner!, repo!, id!)),
+      }),
+    ],
+    [
+      "POST",
+      /^\/repos\/([^/]+)\/([^/]+)\/deployments\/(\d+)\/statuses$/,
+      ([owner, repo, id], { body }) => {
+        const deployment = findDeployment(owner!, repo!, id!);
+        const b = (body ?? {}) as Record<string, unknown>;
+        const states = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
+        if (typeof b.state !== "string" || !states.includes(b.state)) {
+          throw new HttpError(422, "Validation Failed", {
+            errors: [
+              {
+                resource: "DeploymentStatus",
+                code: "custom",
+                field: "state",
+                message: "state is not included in the list",
+              },
+            ],
+          });
+        }
+        if (typeof b.description === "string" && b.description.length > 140) {
+          throw new HttpError(422, "Validation Failed", {
+            errors: [
+              {
+                resource: "DeploymentStatus",
+                code: "custom",
+                field: "description",
+                message: "description is too long (maximum is 140 characters)",
+              },
+            ],
+          });
+        }
+        const status = addDeploymentStatus(deployment, {
+          state: b.state,
+          description: typeof b.description === "string" ? b.description : "",
+          ...(typeof b.log_url === "string" ? { logUrl: b.log_url } : {}),
+          ...(typeof b.environment_url === "string" ? { environmentUrl: b.environment_url } : {}),
+        });
+        return { status: 201, json: deploymentStatusJson(owner!, repo!, deployment, status) };
+      },
+    ],
+    [
+      "GET",
+      /^\/repos\/([^/]+)\/([^/]+)\/deployments\/(\d+)\/statuses$/,
+      ([owner, repo, id], { query, path }) => {
+        const deployment = findDeployment(owner!, repo!, id!);
+        const { items, headers } = page(deployment.statuses.slice().reverse(), query, path);
+        return {
+          status: 200,
+          json: items.map((st) => deploymentStatusJson(owner!, repo!, deployment, st)),
+          headers,
+        };
+      },
+    ],
+    [
       "GET",
       /^\/rate_limit$/,
       () => {
@@ -674,6 +820,91 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       },
     ],
   ];
+
+  function makeDeployment(
+    owner: string,
+    repo: string,
+    d: {
+      ref: string;
+      task: string;
+      environment: string;
+      payload: unknown;
+      description: string | null;
+      production?: boolean;
+      transient?: boolean;
+    },
+  ): FakeDeployment {
+    const created: FakeDeployment = {
+      id: nextId++,
+      sha: /^[0-9a-f]{40}$/.test(d.ref) ? d.ref : "f".repeat(40),
+      ref: d.ref,
+      task: d.task,
+      environment: d.environment,
+      payload: d.payload,
+      description: d.description,
+      production_environment: d.production ?? d.environment === "production",
+      transient_environment: d.transient ?? false,
+      created_at: now(),
+      statuses: [],
+    };
+    const list = deployments.get(key(owner, repo)) ?? [];
+    list.push(created);
+    deployments.set(key(owner, repo), list);
+    return created;
+  }
+
+  function findDeployment(owner: string, repo: string, id: string): FakeDeployment {
+    const found = (deployments.get(key(owner, repo)) ?? []).find((d) => d.id === Number(id));
+    if (!found) throw new HttpError(404, "Not Found");
+    return found;
+  }
+
+  function addDeploymentStatus(
+    deployment: FakeDeployment,
+    s: { state: string; description: string; logUrl?: string; environmentUrl?: string },
+  ): FakeDeploymentStatus {
+    const status: FakeDeploymentStatus = {
+      id: nextId++,
+      state: s.state,
+      description: s.description,
+      environment: deployment.environment,
+      log_url: s.logUrl ?? "",
+      environment_url: s.environmentUrl ?? "",
+      created_at: now(),
+    };
+    deployment.statuses.push(status);
+    return status;
+  }
+
+  const deploymentJson = (owner: string, repo: string, d: FakeDeployment) => {
+    const { statuses: _statuses, ...json } = d;
+    return {
+      ...json,
+      url: `${url}/repos/${owner}/${repo}/deployments/${d.id}`,
+      node_id: `DE_${d.id}`,
+      original_environment: d.environment,
+      creator: userJson(me),
+      updated_at: d.statuses.at(-1)?.created_at ?? d.created_at,
+      statuses_url: `${url}/repos/${owner}/${repo}/deployments/${d.id}/statuses`,
+      repository_url: `${url}/repos/${owner}/${repo}`,
+    };
+  };
+
+  const deploymentStatusJson = (
+    owner: string,
+    repo: string,
+    d: FakeDeployment,
+    st: FakeDeploymentStatus,
+  ) => ({
+    ...st,
+    url: `${url}/repos/${owner}/${repo}/deployments/${d.id}/statuses/${st.id}`,
+    node_id: `DES_${st.id}`,
+    target_url: st.log_url,
+    creator: userJson(me),
+    updated_at: st.created_at,
+    deployment_url: `${url}/repos/${owner}/${repo}/deployments/${d.id}`,
+    repository_url: `${url}/repos/${owner}/${repo}`,
+  });
 
   function applyCheckRun(run: FakeCheckRun, b: Record<string, unknown>): void {
     if (typeof b.name === "string") run.name = b.name;
@@ -1021,6 +1252,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       issueEvents.set(key(owner, repo, n), list);
       return created;
     },
+    deployments: (owner, repo) => deployments.get(key(owner, repo)) ?? [],
+    addDeployment(owner, repo, d) {
+      const created = makeDeployment(owner, repo, {
+        ref: d.ref ?? "main",
+        task: d.task ?? "deploy",
+        environment: d.environment,
+        payload: d.payload ?? {},
+        description: null,
+      });
+      for (const st of d.statuses ?? [])
+        addDeploymentStatus(created, { state: st.state, description: st.description ?? "" });
+      return created;
+    },
     blobUrl: blobBase,
     blobCalls,
     failNext(count, status, opts = {}) {
@@ -1035,6 +1279,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       artifacts = new Map();
       releases = new Map();
       issueEvents = new Map();
+      deployments = new Map();
       blobs = new Map();
       failures = [];
       calls.length = 0;

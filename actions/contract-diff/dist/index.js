@@ -40807,7 +40807,10 @@ class Parser {
             }
             else
                 part = [this.src[this.i++]];
-            if (part.length === 1 && this.src[this.i] === "-" && this.src[this.i + 1] !== "]" && this.i + 1 < this.src.length) {
+            if (part.length === 1 &&
+                this.src[this.i] === "-" &&
+                this.src[this.i + 1] !== "]" &&
+                this.i + 1 < this.src.length) {
                 this.i++;
                 let end;
                 if (this.src[this.i] === "\\") {
@@ -40850,14 +40853,16 @@ function draw(node, k, out, budget) {
             return;
         }
         case "seq":
-            node.items.forEach((item, i) => draw(item, k === 0 ? 0 : k + i, out, budget));
+            node.items.forEach((item, i) => {
+                draw(item, k === 0 ? 0 : k + i, out, budget);
+            });
             return;
         case "alt":
             draw(node.options[k % node.options.length], k, out, budget);
             return;
         case "repeat": {
             const span = node.max - node.min;
-            const times = node.min + (k === 0 || span === 0 ? 0 : (k % (span + 1)));
+            const times = node.min + (k === 0 || span === 0 ? 0 : k % (span + 1));
             for (let n = 0; n < times; n++)
                 draw(node.node, k === 0 ? 0 : k + n, out, budget);
         }
@@ -41000,7 +41005,9 @@ function allowsType(types, t) {
 }
 function pickNumber(node, integer) {
     let lo = node.minimum ? node.minimum.value + (node.minimum.exclusive ? (integer ? 1 : 0.5) : 0) : undefined;
-    const hi = node.maximum ? node.maximum.value - (node.maximum.exclusive ? (integer ? 1 : 0.5) : 0) : undefined;
+    const hi = node.maximum
+        ? node.maximum.value - (node.maximum.exclusive ? (integer ? 1 : 0.5) : 0)
+        : undefined;
     if (integer && lo !== undefined)
         lo = Math.ceil(lo);
     let x = lo !== undefined ? lo : hi !== undefined && hi < 1 ? (integer ? Math.floor(hi) : hi) : 1;
@@ -41033,6 +41040,13 @@ function stringExample(node) {
 }
 /** A value of one given type that satisfies the node's constraints for that type, as far as it can. */
 function valueOfType(node, type, depth = 0) {
+    // A type that only a variant brings: take it from that variant.
+    const variants = node.oneOf ?? node.anyOf;
+    if (variants && !node.types && depth < MAX_DEPTH) {
+        const v = variants.find((x) => allowsType(effectiveTypes(x), type));
+        if (v)
+            return valueOfType(v, type, depth + 1);
+    }
     switch (type) {
         case "string":
             return stringExample(node);
@@ -41127,6 +41141,53 @@ function effectiveNullable(node, depth = 0) {
     if (node.allOf && !node.allOf.every((m) => effectiveNullable(m, depth + 1)))
         return false;
     return true;
+}
+
+;// CONCATENATED MODULE: ./packages/contract/src/json-schema/equal.ts
+/** Structural equality of two JSON values, exiting at the first difference. */
+function deepEqual(a, b) {
+    if (a === b)
+        return true;
+    if (a === null || b === null || typeof a !== "object" || typeof b !== "object")
+        return false;
+    if (Array.isArray(a)) {
+        if (!Array.isArray(b) || a.length !== b.length)
+            return false;
+        for (let i = 0; i < a.length; i++)
+            if (!deepEqual(a[i], b[i]))
+                return false;
+        return true;
+    }
+    if (Array.isArray(b))
+        return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length)
+        return false;
+    for (const k of ka) {
+        if (!Object.hasOwn(b, k) ||
+            !deepEqual(a[k], b[k])) {
+            return false;
+        }
+    }
+    return true;
+}
+const REF_CACHE = new WeakMap();
+/** Whether a `$ref` appears anywhere inside (then equal text may still mean different schemas). */
+function hasRef(value) {
+    if (value === null || typeof value !== "object")
+        return false;
+    const known = REF_CACHE.get(value);
+    if (known !== undefined)
+        return known;
+    let found = false;
+    if (Array.isArray(value))
+        found = value.some(hasRef);
+    else {
+        const obj = value;
+        found = typeof obj.$ref === "string" || Object.values(obj).some(hasRef);
+    }
+    REF_CACHE.set(value, found);
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./packages/contract/src/limits.ts
@@ -41815,7 +41876,10 @@ class LoadedContract {
             const tokens = [];
             for (let x = e; x?.parent; x = x.parent)
                 tokens.push(x.key);
-            return tokens.reverse().map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
+            return tokens
+                .reverse()
+                .map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`)
+                .join("");
         };
         // JSON.parse accepts any nesting and size; YAML documents were measured while parsing.
         const measure = doc.format === "json";
@@ -41840,7 +41904,13 @@ class LoadedContract {
                 for (let i = node.length - 1; i >= 0; i--) {
                     const child = node[i];
                     if (child !== null && typeof child === "object") {
-                        stack.push({ node: child, parent: entry, key: String(i), level: entry.level + 1, data: entry.data });
+                        stack.push({
+                            node: child,
+                            parent: entry,
+                            key: String(i),
+                            level: entry.level + 1,
+                            data: entry.data,
+                        });
                     }
                 }
                 continue;
@@ -41931,7 +42001,9 @@ class LoadedContract {
     }
     async readTarget(id, from, site) {
         try {
-            return isUrl(id) ? await fetchCapped(id, this.options.limits) : await this.files.read(id, this.options.limits);
+            return isUrl(id)
+                ? await fetchCapped(id, this.options.limits)
+                : await this.files.read(id, this.options.limits);
         }
         catch (e) {
             if (e instanceof src/* GateError */.ue && !e.location?.line) {
@@ -41948,8 +42020,10 @@ class LoadedContract {
     /** The document and pointer a `$ref` names (one hop; the value may be another `$ref`). */
     resolveRef(from, ref, at) {
         let cache = this.resolved.get(from);
-        if (!cache)
-            this.resolved.set(from, (cache = new Map()));
+        if (!cache) {
+            cache = new Map();
+            this.resolved.set(from, cache);
+        }
         const known = cache.get(ref);
         if (known)
             return known;
@@ -42078,52 +42152,6 @@ async function fetchCapped(url, limits) {
     return Buffer.concat(chunks, length);
 }
 
-;// CONCATENATED MODULE: ./packages/contract/src/json-schema/equal.ts
-/** Structural equality of two JSON values, exiting at the first difference. */
-function deepEqual(a, b) {
-    if (a === b)
-        return true;
-    if (a === null || b === null || typeof a !== "object" || typeof b !== "object")
-        return false;
-    if (Array.isArray(a)) {
-        if (!Array.isArray(b) || a.length !== b.length)
-            return false;
-        for (let i = 0; i < a.length; i++)
-            if (!deepEqual(a[i], b[i]))
-                return false;
-        return true;
-    }
-    if (Array.isArray(b))
-        return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length)
-        return false;
-    for (const k of ka) {
-        if (!Object.hasOwn(b, k) || !deepEqual(a[k], b[k])) {
-            return false;
-        }
-    }
-    return true;
-}
-const REF_CACHE = new WeakMap();
-/** Whether a `$ref` appears anywhere inside (then equal text may still mean different schemas). */
-function hasRef(value) {
-    if (value === null || typeof value !== "object")
-        return false;
-    const known = REF_CACHE.get(value);
-    if (known !== undefined)
-        return known;
-    let found = false;
-    if (Array.isArray(value))
-        found = value.some(hasRef);
-    else {
-        const obj = value;
-        found = typeof obj.$ref === "string" || Object.values(obj).some(hasRef);
-    }
-    REF_CACHE.set(value, found);
-    return found;
-}
-
 ;// CONCATENATED MODULE: ./packages/contract/src/counter-example/project.ts
 /**
  * A contract schema specialised to one payload, as a self-contained JSON Schema 2020-12 document:
@@ -42191,7 +42219,10 @@ function project(raw, at, dialect, inst, state, level) {
         const { $ref: _, ...rest } = raw;
         return { allOf: [resolved, project(rest, at, dialect, inst, state, level + 1)] };
     }
-    const here = (...tokens) => ({ doc: at.doc, pointer: childPointer(at.pointer, ...tokens) });
+    const here = (...tokens) => ({
+        doc: at.doc,
+        pointer: childPointer(at.pointer, ...tokens),
+    });
     const out = {};
     const nullable = legacy && (raw.nullable === true || (dialect === "swagger2" && raw["x-nullable"] === true));
     if (raw.type !== undefined) {
@@ -42460,11 +42491,13 @@ class RequestEnvelope {
             const focused = this.focus.kind === "param" && this.focus.key === key && parts.value !== undefined;
             if (!p.required && key !== parts.include && !focused)
                 continue;
-            const bucket = (out[p.in] ??= {});
+            if (out[p.in] === undefined)
+                out[p.in] = {};
+            const bucket = out[p.in];
             bucket[this.nameOf(key)] = focused ? parts.value : exampleOf(p.schema);
         }
         const body = op.requestBody;
-        const mediaType = parts.mediaType ?? (body && body.required ? [...body.content.keys()][0] : undefined);
+        const mediaType = parts.mediaType ?? (body?.required ? [...body.content.keys()][0] : undefined);
         if (!parts.omitBody && mediaType !== undefined) {
             out.contentType = mediaType;
             const media = body?.content.get(mediaType);
@@ -42669,6 +42702,7 @@ const ANNOTATIONS = new Set([
     "nullable",
     "x-nullable",
 ]);
+const NO_KEYWORDS = new Map();
 function schema_isRecord(value) {
     return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -42692,8 +42726,10 @@ class SchemaFactory {
             return this.node(target, target.value, this.contract.address(target));
         }
         let inDoc = this.byPlace.get(place.doc);
-        if (!inDoc)
-            this.byPlace.set(place.doc, (inDoc = new Map()));
+        if (!inDoc) {
+            inDoc = new Map();
+            this.byPlace.set(place.doc, inDoc);
+        }
         const known = inDoc.get(place.pointer);
         if (known)
             return known;
@@ -42707,7 +42743,10 @@ class SchemaFactory {
     }
     /** A schema made up here (a Swagger 2.0 form, a parameter set), with real schemas inside. */
     synthetic(place, raw, properties, required) {
-        return new Schema(this, this.nextId++, place, raw, undefined, { properties, required: new Set(required) });
+        return new Schema(this, this.nextId++, place, raw, undefined, {
+            properties,
+            required: new Set(required),
+        });
     }
     /** 2020-12 and OpenAPI 3.1 apply keywords beside `$ref`; older dialects ignore them. */
     refWithSiblings(value) {
@@ -42748,7 +42787,7 @@ class Schema {
     other;
     dialect;
     obj;
-    cache = new Map();
+    cache;
     preset;
     constructor(factory, id, place, raw, home, preset) {
         this.factory = factory;
@@ -42766,7 +42805,7 @@ class Schema {
             this.readOnly = false;
             this.writeOnly = false;
             this.deprecated = false;
-            this.other = new Map();
+            this.other = NO_KEYWORDS;
             if (raw === false) {
                 this.types = new Set();
                 this.enum = [];
@@ -42851,11 +42890,14 @@ class Schema {
             }
             this.discriminator = { propertyName: disc.propertyName, mapping };
         }
-        const other = new Map();
-        for (const k of OTHER_KEYWORDS)
-            if (o[k] !== undefined)
-                other.set(k, canonicalJson(o[k]));
-        this.other = other;
+        let other;
+        for (const k of OTHER_KEYWORDS) {
+            if (o[k] === undefined)
+                continue;
+            other ??= new Map();
+            other.set(k, canonicalJson(o[k]));
+        }
+        this.other = other ?? NO_KEYWORDS;
         this.unconstrained = !preset && Object.keys(o).every((k) => ANNOTATIONS.has(k) || k.startsWith("x-"));
     }
     booleanSchemas() {
@@ -42905,10 +42947,13 @@ class Schema {
         return out;
     }
     lazy(key, build) {
-        if (this.cache.has(key))
-            return this.cache.get(key);
+        if (!this.cache)
+            this.cache = {};
+        const cache = this.cache;
+        if (key in cache)
+            return cache[key];
         const value = build();
-        this.cache.set(key, value);
+        cache[key] = value;
         return value;
     }
     child(tokens, value) {
@@ -43113,7 +43158,9 @@ function mergeAllOf(node, _any, depth = 0) {
             required.add(r);
         if (m.types) {
             const t = m.types;
-            types = types ? new Set([...types].filter((x) => t.has(x) || (x === "integer" && t.has("number")))) : new Set(t);
+            types = types
+                ? new Set([...types].filter((x) => t.has(x) || (x === "integer" && t.has("number"))))
+                : new Set(t);
         }
     }
     const first = (key) => {
@@ -43145,7 +43192,9 @@ function mergeAllOf(node, _any, depth = 0) {
         uniqueItems: members.some((m) => m.uniqueItems),
         properties,
         required,
-        additionalProperties: members.some((m) => m.additionalProperties === false) ? false : node.additionalProperties,
+        additionalProperties: members.some((m) => m.additionalProperties === false)
+            ? false
+            : node.additionalProperties,
         ...optional("minProperties", first("minProperties")),
         ...optional("maxProperties", first("maxProperties")),
         ...optional("oneOf", first("oneOf")),
@@ -43253,6 +43302,8 @@ class SchemaComparer {
     queue = [];
     inline = new Set();
     depth = 0;
+    /** Payloads to try instead of a rule's own, while comparing the constraints of an enumerated value. */
+    witnessOverride;
     constructor(out, any) {
         this.out = out;
         this.any = any;
@@ -43277,7 +43328,8 @@ class SchemaComparer {
         this.queue.length = 0;
     }
     visit(b, h, dir, site) {
-        if (b.dialect === h.dialect && !hasRef(b.raw) && !hasRef(h.raw) && deepEqual(b.raw, h.raw))
+        // Equal text without references is an equal schema (with references, the targets may differ).
+        if (b.dialect === h.dialect && deepEqual(b.raw, h.raw) && !hasRef(b.raw))
             return;
         const key = `${b.id}|${h.id}|${dir}`;
         if (b.home !== undefined || h.home !== undefined) {
@@ -43288,7 +43340,16 @@ class SchemaComparer {
             }
             const record = { groups: new Set(), parents: new Set([site.owner]) };
             this.memo.set(key, record);
-            this.queue.push({ base: b, head: h, dir, site: { ...site, owner: record, path: h.home !== undefined ? { up: undefined, text: h.home } : site.path } });
+            this.queue.push({
+                base: b,
+                head: h,
+                dir,
+                site: {
+                    ...site,
+                    owner: record,
+                    path: h.home !== undefined ? { up: undefined, text: h.home } : site.path,
+                },
+            });
             return;
         }
         if (this.inline.has(key) || this.depth > MAX_INLINE_DEPTH)
@@ -43319,7 +43380,8 @@ class SchemaComparer {
         return site.name ? `${site.rootLabel} \`${linkText(site.name)}\`` : site.rootLabel;
     }
     add(site, dir, rule, message, where, witnesses) {
-        const recipe = witnesses ? this.recipe(site, dir, witnesses) : undefined;
+        const override = this.witnessOverride;
+        const recipe = witnesses ? this.recipe(site, dir, override ? () => override : witnesses) : undefined;
         this.out.add({
             rule,
             message: `${this.subject(site)}: ${message}`,
@@ -43380,11 +43442,24 @@ class SchemaComparer {
         this.compareEnum(b, h, dir, site);
         this.compareFormat(b, h, dir, site);
         const both = (t) => allowsType(bt, t) && allowsType(ht, t);
-        const numeric = (allowsType(bt, "number") || allowsType(bt, "integer")) && (allowsType(ht, "number") || allowsType(ht, "integer"));
-        if (numeric)
-            this.compareNumbers(b, h, dir, site, valid);
-        if (both("string"))
-            this.compareStrings(b, h, dir, site, valid, other);
+        const numeric = (allowsType(bt, "number") || allowsType(bt, "integer")) &&
+            (allowsType(ht, "number") || allowsType(ht, "integer"));
+        // With an enum on the valid side, only its listed values matter: bounds, lengths and patterns
+        // are judged by whether one of those values falls outside the other side's.
+        const listed = valid.enum;
+        const offending = listed?.filter((v) => !scalarAccepts(other, v));
+        if (!offending || offending.length > 0) {
+            this.witnessOverride = offending;
+            try {
+                if (numeric)
+                    this.compareNumbers(b, h, dir, site, valid);
+                if (both("string"))
+                    this.compareStrings(b, h, dir, site, valid, other);
+            }
+            finally {
+                this.witnessOverride = undefined;
+            }
+        }
         if (both("array"))
             this.compareArrays(b, h, dir, site, valid);
         if (both("object"))
@@ -43431,7 +43506,11 @@ class SchemaComparer {
         // A schema that allows nothing but null on one side is a type change, reported there.
         if ((b.types?.size === 0 && !b.unconstrained) || (h.types?.size === 0 && !h.unconstrained))
             return;
-        const kw = (n) => (n.dialect === "oas30" || n.dialect === "swagger2" ? (n.dialect === "oas30" ? "nullable" : "x-nullable") : "type");
+        const kw = (n) => n.dialect === "oas30" || n.dialect === "swagger2"
+            ? n.dialect === "oas30"
+                ? "nullable"
+                : "x-nullable"
+            : "type";
         const where = { base: place(b, kw(b)), head: place(h, kw(h)) };
         if (dir === "request") {
             if (bn)
@@ -43449,7 +43528,10 @@ class SchemaComparer {
         const he = h.enum;
         if (!be && !he)
             return;
-        const where = { base: place(b, b.enum ? "enum" : undefined), head: place(h, h.enum ? "enum" : undefined) };
+        const where = {
+            base: place(b, b.enum ? "enum" : undefined),
+            head: place(h, h.enum ? "enum" : undefined),
+        };
         const path = `${linkText(site.path)}/enum`;
         const req = dir === "request";
         if (be && he) {
@@ -43484,12 +43566,22 @@ class SchemaComparer {
                 this.add(site, dir, "response-enum-added", `now restricted to ${list(he)}`, { ...where, path });
         }
         else if (req)
-            this.add(site, dir, "request-enum-removed", "no longer restricted to a list of values", { ...where, path });
+            this.add(site, dir, "request-enum-removed", "no longer restricted to a list of values", {
+                ...where,
+                path,
+            });
         else
-            this.add(site, dir, "response-enum-removed", `no longer restricted to ${list(be ?? [])}`, { ...where, path });
+            this.add(site, dir, "response-enum-removed", `no longer restricted to ${list(be ?? [])}`, {
+                ...where,
+                path,
+            });
     }
     compareDefault(b, h, site) {
-        const where = { base: place(b, "default"), head: place(h, "default"), path: `${linkText(site.path)}/default` };
+        const where = {
+            base: place(b, "default"),
+            head: place(h, "default"),
+            path: `${linkText(site.path)}/default`,
+        };
         if (b.default && h.default) {
             if (canonicalJson(b.default.value) !== canonicalJson(h.default.value)) {
                 this.add(site, "request", "request-default-changed", `default changed from ${showValue(b.default.value)} to ${showValue(h.default.value)}`, where);
@@ -43505,7 +43597,11 @@ class SchemaComparer {
         const fh = h.format;
         if (fb === fh)
             return;
-        const where = { base: place(b, "format"), head: place(h, "format"), path: `${linkText(site.path)}/format` };
+        const where = {
+            base: place(b, "format"),
+            head: place(h, "format"),
+            path: `${linkText(site.path)}/format`,
+        };
         const req = dir === "request";
         if (!fb) {
             this.add(site, dir, req ? "request-format-added" : "response-format-added", `format "${fh}" added`, where);
@@ -43533,43 +43629,61 @@ class SchemaComparer {
     compareNumbers(b, h, dir, site, valid) {
         const req = dir === "request";
         const vt = effectiveTypes(valid);
-        const step = vt !== undefined && vt.has("integer") && !vt.has("number") ? 1 : 0.5;
+        const step = vt?.has("integer") && !vt.has("number") ? 1 : 0.5;
         const lower = compareLower(h.minimum, b.minimum);
         if (lower !== 0) {
             const tighter = lower < 0;
-            const where = { base: boundPlace(b, "minimum"), head: boundPlace(h, "minimum"), path: `${linkText(site.path)}/minimum` };
+            const where = {
+                base: boundPlace(b, "minimum"),
+                head: boundPlace(h, "minimum"),
+                path: `${linkText(site.path)}/minimum`,
+            };
             const text = `minimum ${tighter ? "raised" : "lowered"} from ${showBound(b.minimum, true)} to ${showBound(h.minimum, true)}`;
             if (req) {
                 if (tighter)
-                    this.add(site, dir, "request-minimum-increased", text, where, () => [...justOutside(h.minimum, true, step), ...inside(b, step)]);
+                    this.add(site, dir, "request-minimum-increased", text, where, () => [
+                        ...justOutside(h.minimum, true, step),
+                        ...inside(b, step),
+                    ]);
                 else
                     this.add(site, dir, "request-minimum-decreased", text, where);
             }
             else if (!tighter)
-                this.add(site, dir, "response-minimum-decreased", text, where, () => (b.minimum ? [...justOutside(b.minimum, true, step), ...inside(h, step)] : []));
+                this.add(site, dir, "response-minimum-decreased", text, where, () => b.minimum ? [...justOutside(b.minimum, true, step), ...inside(h, step)] : []);
             else
                 this.add(site, dir, "response-minimum-increased", text, where);
         }
         const upper = compareUpper(h.maximum, b.maximum);
         if (upper !== 0) {
             const tighter = upper < 0;
-            const where = { base: boundPlace(b, "maximum"), head: boundPlace(h, "maximum"), path: `${linkText(site.path)}/maximum` };
+            const where = {
+                base: boundPlace(b, "maximum"),
+                head: boundPlace(h, "maximum"),
+                path: `${linkText(site.path)}/maximum`,
+            };
             const text = `maximum ${tighter ? "lowered" : "raised"} from ${showBound(b.maximum, false)} to ${showBound(h.maximum, false)}`;
             if (req) {
                 if (tighter)
-                    this.add(site, dir, "request-maximum-decreased", text, where, () => [...justOutside(h.maximum, false, step), ...inside(b, step)]);
+                    this.add(site, dir, "request-maximum-decreased", text, where, () => [
+                        ...justOutside(h.maximum, false, step),
+                        ...inside(b, step),
+                    ]);
                 else
                     this.add(site, dir, "request-maximum-increased", text, where);
             }
             else if (!tighter)
-                this.add(site, dir, "response-maximum-increased", text, where, () => (b.maximum ? [...justOutside(b.maximum, false, step), ...inside(h, step)] : []));
+                this.add(site, dir, "response-maximum-increased", text, where, () => b.maximum ? [...justOutside(b.maximum, false, step), ...inside(h, step)] : []);
             else
                 this.add(site, dir, "response-maximum-decreased", text, where);
         }
         const mb = b.multipleOf;
         const mh = h.multipleOf;
         if (mb !== mh) {
-            const where = { base: place(b, "multipleOf"), head: place(h, "multipleOf"), path: `${linkText(site.path)}/multipleOf` };
+            const where = {
+                base: place(b, "multipleOf"),
+                head: place(h, "multipleOf"),
+                path: `${linkText(site.path)}/multipleOf`,
+            };
             // Head is coarser when every multiple of it is a multiple of the base's step.
             const coarser = mh !== undefined && (mb === undefined || isMultiple(mh, mb));
             const finer = mb !== undefined && (mh === undefined || isMultiple(mb, mh));
@@ -43592,7 +43706,7 @@ class SchemaComparer {
             else if (coarser && !finer)
                 this.add(site, dir, "response-multiple-of-narrowed", text, where);
             else
-                this.add(site, dir, "response-multiple-of-widened", text, where, () => (mb === undefined ? [] : offGrid(mh, mb)));
+                this.add(site, dir, "response-multiple-of-widened", text, where, () => mb === undefined ? [] : offGrid(mh, mb));
         }
     }
     compareCount(b, h, dir, site, keyword, noun, make) {
@@ -43605,9 +43719,15 @@ class SchemaComparer {
         if (bmin !== hmin) {
             const up = hmin > bmin;
             const text = `minimum ${noun} ${up ? "raised" : "lowered"} from ${bmin} to ${hmin}`;
-            const where = { base: place(b, minKey), head: place(h, minKey), path: `${linkText(site.path)}/${minKey}` };
+            const where = {
+                base: place(b, minKey),
+                head: place(h, minKey),
+                path: `${linkText(site.path)}/${minKey}`,
+            };
             // Sizes the valid side allows and the other does not: just past the new bound, or the valid side's own bounds.
-            const sizes = (limit, lo, hi) => [...new Set([limit, lo, hi ?? lo])].filter((n) => n >= 0 && n < Math.max(limit + 1, 0) && n >= lo && (hi === undefined || n <= hi)).map(make);
+            const sizes = (limit, lo, hi) => [...new Set([limit, lo, hi ?? lo])]
+                .filter((n) => n >= 0 && n < Math.max(limit + 1, 0) && n >= lo && (hi === undefined || n <= hi))
+                .map(make);
             if (req) {
                 if (up)
                     this.add(site, dir, `request-min-${slug}-increased`, text, where, () => sizes(hmin - 1, bmin, b[maxKey]));
@@ -43621,11 +43741,17 @@ class SchemaComparer {
         }
         const bmax = b[maxKey];
         const hmax = h[maxKey];
-        const above = (limit, lo, hi) => [...new Set([limit + 1, hi ?? limit + 1, Math.max(lo, limit + 1)])].filter((n) => n > limit && n >= lo && (hi === undefined || n <= hi)).map(make);
+        const above = (limit, lo, hi) => [...new Set([limit + 1, hi ?? limit + 1, Math.max(lo, limit + 1)])]
+            .filter((n) => n > limit && n >= lo && (hi === undefined || n <= hi))
+            .map(make);
         if (bmax !== hmax) {
             const down = hmax !== undefined && (bmax === undefined || hmax < bmax);
             const text = `maximum ${noun} ${down ? "lowered" : "raised"} from ${bmax ?? "none"} to ${hmax ?? "none"}`;
-            const where = { base: place(b, maxKey), head: place(h, maxKey), path: `${linkText(site.path)}/${maxKey}` };
+            const where = {
+                base: place(b, maxKey),
+                head: place(h, maxKey),
+                path: `${linkText(site.path)}/${maxKey}`,
+            };
             if (req) {
                 if (down)
                     this.add(site, dir, `request-max-${slug}-decreased`, text, where, () => above(hmax, bmin, bmax));
@@ -43633,7 +43759,7 @@ class SchemaComparer {
                     this.add(site, dir, `request-max-${slug}-increased`, text, where);
             }
             else if (!down)
-                this.add(site, dir, `response-max-${slug}-increased`, text, where, () => (bmax === undefined ? [] : above(bmax, hmin, hmax)));
+                this.add(site, dir, `response-max-${slug}-increased`, text, where, () => bmax === undefined ? [] : above(bmax, hmin, hmax));
             else
                 this.add(site, dir, `response-max-${slug}-decreased`, text, where);
         }
@@ -43649,7 +43775,11 @@ class SchemaComparer {
         if (pb === ph)
             return;
         const req = dir === "request";
-        const where = { base: place(b, "pattern"), head: place(h, "pattern"), path: `${linkText(site.path)}/pattern` };
+        const where = {
+            base: place(b, "pattern"),
+            head: place(h, "pattern"),
+            path: `${linkText(site.path)}/pattern`,
+        };
         const text = `pattern changed from ${pb === undefined ? "none" : `"${pb}"`} to ${ph === undefined ? "none" : `"${ph}"`}`;
         if (ph === undefined) {
             this.add(site, dir, req ? "request-pattern-removed" : "response-pattern-removed", text, where);
@@ -43680,10 +43810,16 @@ class SchemaComparer {
             return out;
         });
         if (b.uniqueItems !== h.uniqueItems) {
-            const where = { base: place(b, "uniqueItems"), head: place(h, "uniqueItems"), path: `${linkText(site.path)}/uniqueItems` };
+            const where = {
+                base: place(b, "uniqueItems"),
+                head: place(h, "uniqueItems"),
+                path: `${linkText(site.path)}/uniqueItems`,
+            };
             if (req) {
                 if (h.uniqueItems)
-                    this.add(site, dir, "request-unique-items-added", "items must now be distinct", where, () => [[item, item]]);
+                    this.add(site, dir, "request-unique-items-added", "items must now be distinct", where, () => [
+                        [item, item],
+                    ]);
                 else
                     this.add(site, dir, "request-unique-items-removed", "items may now repeat", where);
             }
@@ -43697,7 +43833,11 @@ class SchemaComparer {
         for (let i = 0; i < Math.max(bp.length, hp.length); i++) {
             const bi = bp[i] ?? b.items ?? this.any(b.place);
             const hi = hp[i] ?? h.items ?? this.any(h.place);
-            const tokens = h.prefixItems ? (h.dialect === "draft-07" ? ["items", i] : ["prefixItems", i]) : ["items", i];
+            const tokens = h.prefixItems
+                ? h.dialect === "draft-07"
+                    ? ["items", i]
+                    : ["prefixItems", i]
+                : ["items", i];
             this.visit(bi, hi, dir, this.child(site, dir, b, h, { kind: "prefix", index: i }, tokens, `[${i}]`));
         }
         if (b.items || h.items) {
@@ -43734,7 +43874,11 @@ class SchemaComparer {
             if (bIn && !hIn) {
                 if (hDeclared && hidden(hp)) {
                     if (req)
-                        this.add(site, dir, "request-property-became-read-only", `property ${label} became read-only`, { base: basePlace, head: headPlace, path: propPath() });
+                        this.add(site, dir, "request-property-became-read-only", `property ${label} became read-only`, {
+                            base: basePlace,
+                            head: headPlace,
+                            path: propPath(),
+                        });
                     else
                         this.add(site, dir, "response-property-became-write-only", `property ${label} became write-only and is no longer returned`, { base: basePlace, head: headPlace, path: propPath() }, () => [objectExample(h, 0, name)]);
                     continue;
@@ -43755,7 +43899,11 @@ class SchemaComparer {
                     this.add(site, dir, "response-required-property-removed", `required property ${label} removed`, { base: basePlace, head, path: propPath() }, () => [objectExample(h, 0, name)]);
                 }
                 else
-                    this.add(site, dir, "response-optional-property-removed", `optional property ${label} removed`, { base: basePlace, head, path: propPath() });
+                    this.add(site, dir, "response-optional-property-removed", `optional property ${label} removed`, {
+                        base: basePlace,
+                        head,
+                        path: propPath(),
+                    });
                 continue;
             }
             if (!bIn && hIn) {
@@ -43764,13 +43912,19 @@ class SchemaComparer {
                         this.add(site, dir, "request-required-property-added", `new required property ${label}`, { base: place(b, "properties"), head: headPlace, path: propPath() }, () => [objectExample(b, 0, name)]);
                     }
                     else
-                        this.add(site, dir, "request-optional-property-added", `new optional property ${label}`, { head: headPlace, path: propPath() });
+                        this.add(site, dir, "request-optional-property-added", `new optional property ${label}`, {
+                            head: headPlace,
+                            path: propPath(),
+                        });
                 }
                 else if (b.additionalProperties === false) {
                     this.add(site, dir, "response-property-added-to-closed-object", `new property ${label} in an object that allowed no others`, { base: place(b, "additionalProperties"), head: headPlace, path: propPath() });
                 }
                 else
-                    this.add(site, dir, "response-property-added", `new property ${label}`, { head: headPlace, path: propPath() });
+                    this.add(site, dir, "response-property-added", `new property ${label}`, {
+                        head: headPlace,
+                        path: propPath(),
+                    });
                 // What the base allowed for unlisted properties now meets the new property's schema.
                 if (typeof b.additionalProperties === "object" && hp) {
                     this.visit(b.additionalProperties, hp, dir, this.child(site, dir, b, h, { kind: "property", name }, ["properties", name], dotted));
@@ -43783,7 +43937,11 @@ class SchemaComparer {
                 this.add(site, dir, "request-property-became-required", `property ${label} became required`, { base: basePlace, head: place(h, "required"), path: propPath() }, () => [objectExample(b, 0, name)]);
             }
             else if (req && bReq && !hReq) {
-                this.add(site, dir, "request-property-became-optional", `property ${label} became optional`, { base: place(b, "required"), head: headPlace, path: propPath() });
+                this.add(site, dir, "request-property-became-optional", `property ${label} became optional`, {
+                    base: place(b, "required"),
+                    head: headPlace,
+                    path: propPath(),
+                });
             }
             else if (!req && bReq && !hReq) {
                 this.add(site, dir, "response-property-became-optional", `property ${label} became optional (may be missing)`, { base: place(b, "required"), head: headPlace, path: propPath() }, () => [objectExample(h, 0, name)]);
@@ -43797,7 +43955,11 @@ class SchemaComparer {
         }
         const ba = b.additionalProperties;
         const ha = h.additionalProperties;
-        const where = { base: place(b, "additionalProperties"), head: place(h, "additionalProperties"), path: `${linkText(site.path)}/additionalProperties` };
+        const where = {
+            base: place(b, "additionalProperties"),
+            head: place(h, "additionalProperties"),
+            path: `${linkText(site.path)}/additionalProperties`,
+        };
         if (ba !== false && ha === false) {
             if (req) {
                 this.add(site, dir, "request-additional-properties-closed", "no longer allows properties it does not list", where, () => {
@@ -43843,7 +44005,11 @@ class SchemaComparer {
         if (!db || !dh)
             return;
         const req = dir === "request";
-        const where = { base: place(b, "discriminator"), head: place(h, "discriminator"), path: `${linkText(site.path)}/discriminator` };
+        const where = {
+            base: place(b, "discriminator"),
+            head: place(h, "discriminator"),
+            path: `${linkText(site.path)}/discriminator`,
+        };
         if (db.propertyName !== dh.propertyName) {
             this.add(site, dir, req ? "request-discriminator-changed" : "response-discriminator-changed", `discriminator changed from \`${db.propertyName}\` to \`${dh.propertyName}\``, where);
             return;
@@ -43872,7 +44038,11 @@ class SchemaComparer {
         const { pairs, removed, added } = matchVariants(bs, hs);
         for (const i of removed) {
             const v = bs[i];
-            const where = { base: v.place, head: place(h, keyword), path: `${linkText(site.path)}/${keyword}/${bl ? i : 0}` };
+            const where = {
+                base: v.place,
+                head: place(h, keyword),
+                path: `${linkText(site.path)}/${keyword}/${bl ? i : 0}`,
+            };
             const text = `${keyword} variant ${describeVariant(v, i)} removed`;
             if (req)
                 this.add(site, dir, `request-${slug}-variant-removed`, text, where, () => [exampleOf(v)]);
@@ -43930,9 +44100,44 @@ class SchemaComparer {
         for (const k of [...keys].sort()) {
             if (b.other.get(k) === h.other.get(k))
                 continue;
-            this.add(site, dir, `${dir}-schema-keyword-changed`, `"${k}" changed`, { base: place(b, k), head: place(h, k), path: `${linkText(site.path)}/${k}` });
+            this.add(site, dir, `${dir}-schema-keyword-changed`, `"${k}" changed`, {
+                base: place(b, k),
+                head: place(h, k),
+                path: `${linkText(site.path)}/${k}`,
+            });
         }
     }
+}
+/** Whether a scalar satisfies the node's numeric and string constraints (types and enums aside). */
+function scalarAccepts(node, value) {
+    if (typeof value === "number") {
+        const lo = node.minimum;
+        const hi = node.maximum;
+        if (lo && (value < lo.value || (lo.exclusive && value === lo.value)))
+            return false;
+        if (hi && (value > hi.value || (hi.exclusive && value === hi.value)))
+            return false;
+        if (node.multipleOf !== undefined && !isMultiple(value, node.multipleOf))
+            return false;
+        return true;
+    }
+    if (typeof value === "string") {
+        const length = [...value].length;
+        if (node.minLength !== undefined && length < node.minLength)
+            return false;
+        if (node.maxLength !== undefined && length > node.maxLength)
+            return false;
+        if (node.pattern !== undefined) {
+            try {
+                if (!new RegExp(node.pattern, "u").test(value))
+                    return false;
+            }
+            catch {
+                return true;
+            }
+        }
+    }
+    return true;
 }
 /** Values of one type the node accepts; numbers that are not integers when the other side wants integers. */
 function typeWitnesses(node, type) {
@@ -44158,7 +44363,9 @@ function buildOpenApi3(contract) {
         kind: "openapi",
         root,
         specVersion,
-        ...(info.version !== undefined ? { version: String(info.version), versionPlace: r.at(root, "info", "version") } : {}),
+        ...(info.version !== undefined
+            ? { version: String(info.version), versionPlace: r.at(root, "info", "version") }
+            : {}),
         operations: new Map(),
         securitySchemes: new Map(),
         servers: [],
@@ -44221,7 +44428,11 @@ function buildOpenApi3(contract) {
                 parameters,
                 responses: readResponses(r, factory, opPlace, op.responses),
                 security: securityOf(r, op.security !== undefined ? r.at(opPlace, "security") : r.at(root, "security"), op.security ?? rootValue.security),
-                securityPlace: op.security !== undefined ? r.at(opPlace, "security") : rootValue.security !== undefined ? r.at(root, "security") : opPlace,
+                securityPlace: op.security !== undefined
+                    ? r.at(opPlace, "security")
+                    : rootValue.security !== undefined
+                        ? r.at(root, "security")
+                        : opPlace,
                 place: opPlace,
             };
             if (typeof op.operationId === "string")
@@ -44369,7 +44580,9 @@ function buildSwagger2(contract) {
         kind: "openapi",
         root,
         specVersion: "2.0",
-        ...(info.version !== undefined ? { version: String(info.version), versionPlace: r.at(root, "info", "version") } : {}),
+        ...(info.version !== undefined
+            ? { version: String(info.version), versionPlace: r.at(root, "info", "version") }
+            : {}),
         operations: new Map(),
         securitySchemes: new Map(),
         servers: [],
@@ -44442,7 +44655,10 @@ function buildSwagger2(contract) {
                     const schema = p.value.schema === undefined ? factory.any(p.place) : factory.node(schemaPlace, p.value.schema);
                     requestBody = {
                         required: p.value.required === true,
-                        content: new Map(consumes.map((mt) => [mediaTypeKey(mt), { name: mt, schema, place: p.place }])),
+                        content: new Map(consumes.map((mt) => [
+                            mediaTypeKey(mt),
+                            { name: mt, schema, place: p.place },
+                        ])),
                         place: p.place,
                     };
                 }
@@ -44539,7 +44755,13 @@ function responses(r, factory, opPlace, value, produces) {
             if (!openapi_isRecord(h))
                 continue;
             const hPlace = r.at(headersPlace, name);
-            headers.set(name.toLowerCase(), { name, required: false, deprecated: false, schema: factory.node(hPlace, h), place: hPlace });
+            headers.set(name.toLowerCase(), {
+                name,
+                required: false,
+                deprecated: false,
+                schema: factory.node(hPlace, h),
+                place: hPlace,
+            });
         }
         const content = new Map();
         if (resp.value.schema !== undefined) {
@@ -44565,7 +44787,19 @@ function documentKind(value) {
         return "openapi";
     if (typeof value.$schema === "string" && /json-schema/i.test(value.$schema))
         return "json-schema";
-    const schemaKeys = ["type", "properties", "items", "oneOf", "anyOf", "allOf", "$ref", "enum", "const", "$defs", "definitions"];
+    const schemaKeys = [
+        "type",
+        "properties",
+        "items",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "$ref",
+        "enum",
+        "const",
+        "$defs",
+        "definitions",
+    ];
     return schemaKeys.some((k) => value[k] !== undefined) ? "json-schema" : undefined;
 }
 function jsonSchemaDialect(value) {
@@ -44605,54 +44839,264 @@ function buildModel(contract) {
 
 ;// CONCATENATED MODULE: ./packages/contract/src/rules/openapi-rules.ts
 const ROWS = [
-    ["operation-removed", "breaking", "An operation (method and path) was removed.", "Every client calling it gets 404 or 405."],
-    ["deprecated-operation-removed", "dangerous", "An operation that was already deprecated was removed.", "Clients were warned, but any still calling it get 404 or 405."],
+    [
+        "operation-removed",
+        "breaking",
+        "An operation (method and path) was removed.",
+        "Every client calling it gets 404 or 405.",
+    ],
+    [
+        "deprecated-operation-removed",
+        "dangerous",
+        "An operation that was already deprecated was removed.",
+        "Clients were warned, but any still calling it get 404 or 405.",
+    ],
     ["operation-added", "safe", "A new operation.", "Nothing existing changes."],
-    ["operation-deprecated", "safe", "An operation was marked deprecated.", "It still works; clients are told to move away."],
-    ["operation-id-changed", "dangerous", "An operation's operationId changed.", "HTTP clients are unaffected, but generated SDKs rename the method, which breaks code built on them."],
-    ["operation-id-removed", "dangerous", "An operation lost its operationId.", "Generated SDKs invent another method name."],
-    ["operation-id-added", "safe", "An operation got an operationId.", "Nothing existing changes (generated method names may become nicer)."],
-    ["path-parameter-renamed", "safe", "A path template parameter was renamed (/users/{id} to /users/{userId}).", "The URL clients call is the same."],
-    ["server-removed", "dangerous", "A server URL was removed from the description.", "Clients configured with it may lose their endpoint."],
+    [
+        "operation-deprecated",
+        "safe",
+        "An operation was marked deprecated.",
+        "It still works; clients are told to move away.",
+    ],
+    [
+        "operation-id-changed",
+        "dangerous",
+        "An operation's operationId changed.",
+        "HTTP clients are unaffected, but generated SDKs rename the method, which breaks code built on them.",
+    ],
+    [
+        "operation-id-removed",
+        "dangerous",
+        "An operation lost its operationId.",
+        "Generated SDKs invent another method name.",
+    ],
+    [
+        "operation-id-added",
+        "safe",
+        "An operation got an operationId.",
+        "Nothing existing changes (generated method names may become nicer).",
+    ],
+    [
+        "path-parameter-renamed",
+        "safe",
+        "A path template parameter was renamed (/users/{id} to /users/{userId}).",
+        "The URL clients call is the same.",
+    ],
+    [
+        "server-removed",
+        "dangerous",
+        "A server URL was removed from the description.",
+        "Clients configured with it may lose their endpoint.",
+    ],
     ["server-added", "safe", "A server URL was added.", "Nothing existing changes."],
-    ["request-parameter-removed", "dangerous", "A parameter is no longer part of an operation.", "Clients still send it; the server ignores it (the setting they meant is silently lost) or rejects it."],
-    ["request-required-parameter-added", "breaking", "A new required parameter.", "Every existing call leaves it out and is rejected."],
+    [
+        "request-parameter-removed",
+        "dangerous",
+        "A parameter is no longer part of an operation.",
+        "Clients still send it; the server ignores it (the setting they meant is silently lost) or rejects it.",
+    ],
+    [
+        "request-required-parameter-added",
+        "breaking",
+        "A new required parameter.",
+        "Every existing call leaves it out and is rejected.",
+    ],
     ["request-optional-parameter-added", "safe", "A new optional parameter.", "Existing calls stay valid."],
-    ["request-parameter-became-required", "breaking", "An optional parameter became required.", "Calls that leave it out are rejected."],
-    ["request-parameter-became-optional", "safe", "A required parameter became optional.", "Every call that sent it is still valid."],
-    ["request-parameter-moved", "breaking", "A parameter moved (e.g. from the query to a header).", "Clients send it where it used to be; the server no longer finds it."],
-    ["request-parameter-serialization-changed", "breaking", "A parameter's style or explode changed.", "Clients encode arrays and objects the old way (a=1&a=2 versus a=1,2); the server parses them differently."],
-    ["parameter-deprecated", "safe", "A parameter was marked deprecated.", "It still works; clients are told to stop sending it."],
-    ["request-body-removed", "dangerous", "An operation no longer takes a request body.", "Clients still send one; the server ignores what they meant (or rejects it)."],
-    ["request-required-body-added", "breaking", "An operation now requires a request body.", "Every existing call sends none and is rejected."],
-    ["request-body-added", "safe", "An operation now takes an optional request body.", "Existing calls stay valid."],
-    ["request-body-became-required", "breaking", "A request body became required.", "Calls without a body are rejected."],
-    ["request-body-became-optional", "safe", "A request body became optional.", "Every call that sent one is still valid."],
-    ["request-media-type-removed", "breaking", "A request media type is no longer accepted.", "Clients sending that Content-Type get 415."],
+    [
+        "request-parameter-became-required",
+        "breaking",
+        "An optional parameter became required.",
+        "Calls that leave it out are rejected.",
+    ],
+    [
+        "request-parameter-became-optional",
+        "safe",
+        "A required parameter became optional.",
+        "Every call that sent it is still valid.",
+    ],
+    [
+        "request-parameter-moved",
+        "breaking",
+        "A parameter moved (e.g. from the query to a header).",
+        "Clients send it where it used to be; the server no longer finds it.",
+    ],
+    [
+        "request-parameter-serialization-changed",
+        "breaking",
+        "A parameter's style or explode changed.",
+        "Clients encode arrays and objects the old way (a=1&a=2 versus a=1,2); the server parses them differently.",
+    ],
+    [
+        "parameter-deprecated",
+        "safe",
+        "A parameter was marked deprecated.",
+        "It still works; clients are told to stop sending it.",
+    ],
+    [
+        "request-body-removed",
+        "dangerous",
+        "An operation no longer takes a request body.",
+        "Clients still send one; the server ignores what they meant (or rejects it).",
+    ],
+    [
+        "request-required-body-added",
+        "breaking",
+        "An operation now requires a request body.",
+        "Every existing call sends none and is rejected.",
+    ],
+    [
+        "request-body-added",
+        "safe",
+        "An operation now takes an optional request body.",
+        "Existing calls stay valid.",
+    ],
+    [
+        "request-body-became-required",
+        "breaking",
+        "A request body became required.",
+        "Calls without a body are rejected.",
+    ],
+    [
+        "request-body-became-optional",
+        "safe",
+        "A request body became optional.",
+        "Every call that sent one is still valid.",
+    ],
+    [
+        "request-media-type-removed",
+        "breaking",
+        "A request media type is no longer accepted.",
+        "Clients sending that Content-Type get 415.",
+    ],
     ["request-media-type-added", "safe", "A request media type is now accepted.", "Existing calls stay valid."],
-    ["response-success-status-removed", "breaking", "A success status (2xx) is no longer returned.", "Clients that check for it treat the new answer as unexpected."],
-    ["response-success-status-added", "dangerous", "A new success status (2xx) may be returned.", "Clients that expect exactly the old status (200 but now 202) may treat it as a failure."],
-    ["response-error-status-removed", "safe", "An error status is no longer documented.", "Clients that handled it are unaffected."],
-    ["response-error-status-added", "safe", "A new error status is documented.", "Clients already handle unexpected errors generically; documenting one is informative."],
-    ["response-media-type-removed", "breaking", "A response media type is no longer produced.", "Clients that accept only that type get 406 or cannot parse the answer."],
-    ["response-media-type-added", "safe", "A new response media type may be produced.", "Clients keep asking for the types they know."],
-    ["response-required-header-removed", "breaking", "A required response header is no longer sent.", "Clients that read it fail."],
-    ["response-optional-header-removed", "dangerous", "An optional response header is no longer documented.", "Clients that read it when present stop getting it."],
+    [
+        "response-success-status-removed",
+        "breaking",
+        "A success status (2xx) is no longer returned.",
+        "Clients that check for it treat the new answer as unexpected.",
+    ],
+    [
+        "response-success-status-added",
+        "dangerous",
+        "A new success status (2xx) may be returned.",
+        "Clients that expect exactly the old status (200 but now 202) may treat it as a failure.",
+    ],
+    [
+        "response-error-status-removed",
+        "safe",
+        "An error status is no longer documented.",
+        "Clients that handled it are unaffected.",
+    ],
+    [
+        "response-error-status-added",
+        "safe",
+        "A new error status is documented.",
+        "Clients already handle unexpected errors generically; documenting one is informative.",
+    ],
+    [
+        "response-media-type-removed",
+        "breaking",
+        "A response media type is no longer produced.",
+        "Clients that accept only that type get 406 or cannot parse the answer.",
+    ],
+    [
+        "response-media-type-added",
+        "safe",
+        "A new response media type may be produced.",
+        "Clients keep asking for the types they know.",
+    ],
+    [
+        "response-required-header-removed",
+        "breaking",
+        "A required response header is no longer sent.",
+        "Clients that read it fail.",
+    ],
+    [
+        "response-optional-header-removed",
+        "dangerous",
+        "An optional response header is no longer documented.",
+        "Clients that read it when present stop getting it.",
+    ],
     ["response-header-added", "safe", "A new response header.", "Clients ignore headers they do not know."],
-    ["response-header-became-optional", "breaking", "A required response header became optional.", "Clients that rely on it being present fail when it is missing."],
-    ["response-header-became-required", "safe", "An optional response header became required.", "It is now always sent."],
-    ["header-deprecated", "safe", "A response header was marked deprecated.", "It is still sent; clients are told to stop relying on it."],
-    ["security-requirement-removed", "breaking", "A way to authenticate is no longer accepted (including anonymous access).", "Clients using it get 401 or 403."],
-    ["security-scope-added", "breaking", "An operation requires an OAuth scope it did not require.", "Tokens granted without the scope are refused."],
-    ["security-requirement-added", "safe", "A new way to authenticate is accepted.", "Existing credentials keep working."],
-    ["security-scope-removed", "safe", "An operation requires fewer OAuth scopes.", "Existing tokens keep working."],
-    ["security-scheme-removed", "dangerous", "A security scheme is no longer defined.", "Operations that used it changed their requirements (reported separately); tooling configured with it breaks."],
+    [
+        "response-header-became-optional",
+        "breaking",
+        "A required response header became optional.",
+        "Clients that rely on it being present fail when it is missing.",
+    ],
+    [
+        "response-header-became-required",
+        "safe",
+        "An optional response header became required.",
+        "It is now always sent.",
+    ],
+    [
+        "header-deprecated",
+        "safe",
+        "A response header was marked deprecated.",
+        "It is still sent; clients are told to stop relying on it.",
+    ],
+    [
+        "security-requirement-removed",
+        "breaking",
+        "A way to authenticate is no longer accepted (including anonymous access).",
+        "Clients using it get 401 or 403.",
+    ],
+    [
+        "security-scope-added",
+        "breaking",
+        "An operation requires an OAuth scope it did not require.",
+        "Tokens granted without the scope are refused.",
+    ],
+    [
+        "security-requirement-added",
+        "safe",
+        "A new way to authenticate is accepted.",
+        "Existing credentials keep working.",
+    ],
+    [
+        "security-scope-removed",
+        "safe",
+        "An operation requires fewer OAuth scopes.",
+        "Existing tokens keep working.",
+    ],
+    [
+        "security-scheme-removed",
+        "dangerous",
+        "A security scheme is no longer defined.",
+        "Operations that used it changed their requirements (reported separately); tooling configured with it breaks.",
+    ],
     ["security-scheme-added", "safe", "A new security scheme is defined.", "Nothing existing changes."],
-    ["security-scheme-type-changed", "breaking", "A security scheme changed kind (API key to OAuth, basic to bearer).", "Clients send credentials the server no longer understands."],
-    ["security-scheme-location-changed", "breaking", "An API key moved (header to query, or another name).", "Clients send the key where the server no longer looks."],
-    ["security-scheme-flow-removed", "breaking", "An OAuth flow was removed.", "Clients that obtain tokens through it can no longer authenticate."],
-    ["security-scheme-scope-removed", "breaking", "An OAuth scope was removed from a flow.", "Clients that ask for it are refused a token."],
-    ["security-scheme-url-changed", "dangerous", "An OAuth or OpenID Connect URL changed.", "Clients configured with the old URL fail unless it redirects."],
+    [
+        "security-scheme-type-changed",
+        "breaking",
+        "A security scheme changed kind (API key to OAuth, basic to bearer).",
+        "Clients send credentials the server no longer understands.",
+    ],
+    [
+        "security-scheme-location-changed",
+        "breaking",
+        "An API key moved (header to query, or another name).",
+        "Clients send the key where the server no longer looks.",
+    ],
+    [
+        "security-scheme-flow-removed",
+        "breaking",
+        "An OAuth flow was removed.",
+        "Clients that obtain tokens through it can no longer authenticate.",
+    ],
+    [
+        "security-scheme-scope-removed",
+        "breaking",
+        "An OAuth scope was removed from a flow.",
+        "Clients that ask for it are refused a token.",
+    ],
+    [
+        "security-scheme-url-changed",
+        "dangerous",
+        "An OAuth or OpenID Connect URL changed.",
+        "Clients configured with the old URL fail unless it redirects.",
+    ],
 ];
 const OPENAPI_RULES = ROWS.map(([id, level, summary, rationale]) => ({
     id: `openapi.${id}`,
@@ -44666,131 +45110,717 @@ const OPENAPI_RULES = ROWS.map(([id, level, summary, rationale]) => ({
 const SKIPPED = "Clients that validate what they receive reject it; lenient clients carry on, so it depends on the client.";
 /** Rules for schemas in request position: the head must accept every payload the base accepted. */
 const REQUEST = [
-    ["request-property-removed", "dangerous", "A property is no longer part of a request schema.", "Clients still send it and the server now ignores it, so what they meant to say is silently lost; a server that rejects unknown properties turns it into an error."],
-    ["request-property-removed-rejected", "breaking", "A property was removed from a request object that allows no other properties.", "With additionalProperties: false, every request that still carries the property is rejected."],
-    ["request-property-became-read-only", "dangerous", "A request property became readOnly.", "Clients keep sending it; the server no longer takes the value (or rejects it)."],
-    ["request-required-property-added", "breaking", "A new property is required in a request.", "Every existing client leaves it out, so every existing request is rejected."],
-    ["request-optional-property-added", "safe", "A new optional property in a request.", "Requests without it stay valid."],
-    ["request-property-became-required", "breaking", "An optional request property became required.", "Clients that leave it out are rejected."],
-    ["request-property-became-optional", "safe", "A required request property became optional.", "Every request that sent it is still valid."],
-    ["request-type-changed", "breaking", "A request value changed to an unrelated type.", "Values of the old type, which every client sends, are rejected."],
-    ["request-type-narrowed", "breaking", "A request value accepts fewer types (number to integer, a type dropped from a list).", "Values of the dropped types are rejected."],
-    ["request-type-widened", "safe", "A request value accepts more types (integer to number, a type added).", "Everything accepted before is still accepted."],
-    ["request-nullable-removed", "breaking", "A request value no longer accepts null.", "Clients that send null are rejected."],
-    ["request-nullable-added", "safe", "A request value now accepts null.", "Everything accepted before is still accepted."],
-    ["request-format-changed", "breaking", "The format of a request value changed (e.g. date to date-time).", "Values in the old format no longer validate where formats are checked, and servers parse them differently."],
-    ["request-format-narrowed", "breaking", "A request number format got smaller (int64 to int32, double to float).", "Values outside the smaller range are rejected or overflow."],
-    ["request-format-widened", "safe", "A request number format got larger (int32 to int64, float to double).", "Every value of the smaller format still fits."],
-    ["request-format-added", "dangerous", "A format was added to a request value.", "Servers that check formats reject values that do not match; others accept them as before."],
-    ["request-format-removed", "safe", "A format was removed from a request value.", "Any string is accepted now, including every one that matched."],
-    ["request-enum-value-removed", "breaking", "A value was removed from a request enum.", "Clients that send it are rejected."],
-    ["request-enum-value-added", "safe", "A value was added to a request enum.", "Every value accepted before is still accepted."],
-    ["request-enum-added", "breaking", "A request value is now restricted to a list of values.", "Values outside the list, accepted before, are rejected."],
-    ["request-enum-removed", "safe", "A request value is no longer restricted to a list.", "Every listed value is still accepted."],
-    ["request-minimum-increased", "breaking", "A request number's lower bound went up (or was added).", "Values between the old and the new bound are rejected."],
-    ["request-minimum-decreased", "safe", "A request number's lower bound went down (or was removed).", "Every value accepted before is still accepted."],
-    ["request-maximum-decreased", "breaking", "A request number's upper bound went down (or was added).", "Values between the new and the old bound are rejected."],
-    ["request-maximum-increased", "safe", "A request number's upper bound went up (or was removed).", "Every value accepted before is still accepted."],
-    ["request-min-length-increased", "breaking", "A request string's minimum length went up (or was added).", "Shorter strings, accepted before, are rejected."],
-    ["request-min-length-decreased", "safe", "A request string's minimum length went down (or was removed).", "Every string accepted before is still accepted."],
-    ["request-max-length-decreased", "breaking", "A request string's maximum length went down (or was added).", "Longer strings, accepted before, are rejected."],
-    ["request-max-length-increased", "safe", "A request string's maximum length went up (or was removed).", "Every string accepted before is still accepted."],
-    ["request-min-items-increased", "breaking", "A request array's minimum size went up (or was added).", "Shorter arrays, accepted before, are rejected."],
-    ["request-min-items-decreased", "safe", "A request array's minimum size went down (or was removed).", "Every array accepted before is still accepted."],
-    ["request-max-items-decreased", "breaking", "A request array's maximum size went down (or was added).", "Longer arrays, accepted before, are rejected."],
-    ["request-max-items-increased", "safe", "A request array's maximum size went up (or was removed).", "Every array accepted before is still accepted."],
-    ["request-min-properties-increased", "breaking", "A request object's minimum number of properties went up (or was added).", "Smaller objects, accepted before, are rejected."],
-    ["request-min-properties-decreased", "safe", "A request object's minimum number of properties went down (or was removed).", "Every object accepted before is still accepted."],
-    ["request-max-properties-decreased", "breaking", "A request object's maximum number of properties went down (or was added).", "Larger objects, accepted before, are rejected."],
-    ["request-max-properties-increased", "safe", "A request object's maximum number of properties went up (or was removed).", "Every object accepted before is still accepted."],
-    ["request-multiple-of-narrowed", "breaking", "A request number must now be a multiple of something coarser (or of something new).", "Values that were multiples of the old step but not of the new one are rejected."],
-    ["request-multiple-of-widened", "safe", "A request number's multipleOf became finer (or was removed).", "Every multiple of the old step is still accepted."],
-    ["request-pattern-narrowed", "breaking", "A request pattern changed and rejects a string it used to accept.", "The counter-example is such a string: clients sending strings like it are rejected."],
-    ["request-pattern-changed", "dangerous", "A request pattern changed (or was added); no string it now rejects was found, but the patterns differ.", "Regular expressions cannot be compared in general; review the new pattern against what clients send."],
+    [
+        "request-property-removed",
+        "dangerous",
+        "A property is no longer part of a request schema.",
+        "Clients still send it and the server now ignores it, so what they meant to say is silently lost; a server that rejects unknown properties turns it into an error.",
+    ],
+    [
+        "request-property-removed-rejected",
+        "breaking",
+        "A property was removed from a request object that allows no other properties.",
+        "With additionalProperties: false, every request that still carries the property is rejected.",
+    ],
+    [
+        "request-property-became-read-only",
+        "dangerous",
+        "A request property became readOnly.",
+        "Clients keep sending it; the server no longer takes the value (or rejects it).",
+    ],
+    [
+        "request-required-property-added",
+        "breaking",
+        "A new property is required in a request.",
+        "Every existing client leaves it out, so every existing request is rejected.",
+    ],
+    [
+        "request-optional-property-added",
+        "safe",
+        "A new optional property in a request.",
+        "Requests without it stay valid.",
+    ],
+    [
+        "request-property-became-required",
+        "breaking",
+        "An optional request property became required.",
+        "Clients that leave it out are rejected.",
+    ],
+    [
+        "request-property-became-optional",
+        "safe",
+        "A required request property became optional.",
+        "Every request that sent it is still valid.",
+    ],
+    [
+        "request-type-changed",
+        "breaking",
+        "A request value changed to an unrelated type.",
+        "Values of the old type, which every client sends, are rejected.",
+    ],
+    [
+        "request-type-narrowed",
+        "breaking",
+        "A request value accepts fewer types (number to integer, a type dropped from a list).",
+        "Values of the dropped types are rejected.",
+    ],
+    [
+        "request-type-widened",
+        "safe",
+        "A request value accepts more types (integer to number, a type added).",
+        "Everything accepted before is still accepted.",
+    ],
+    [
+        "request-nullable-removed",
+        "breaking",
+        "A request value no longer accepts null.",
+        "Clients that send null are rejected.",
+    ],
+    [
+        "request-nullable-added",
+        "safe",
+        "A request value now accepts null.",
+        "Everything accepted before is still accepted.",
+    ],
+    [
+        "request-format-changed",
+        "breaking",
+        "The format of a request value changed (e.g. date to date-time).",
+        "Values in the old format no longer validate where formats are checked, and servers parse them differently.",
+    ],
+    [
+        "request-format-narrowed",
+        "breaking",
+        "A request number format got smaller (int64 to int32, double to float).",
+        "Values outside the smaller range are rejected or overflow.",
+    ],
+    [
+        "request-format-widened",
+        "safe",
+        "A request number format got larger (int32 to int64, float to double).",
+        "Every value of the smaller format still fits.",
+    ],
+    [
+        "request-format-added",
+        "dangerous",
+        "A format was added to a request value.",
+        "Servers that check formats reject values that do not match; others accept them as before.",
+    ],
+    [
+        "request-format-removed",
+        "safe",
+        "A format was removed from a request value.",
+        "Any string is accepted now, including every one that matched.",
+    ],
+    [
+        "request-enum-value-removed",
+        "breaking",
+        "A value was removed from a request enum.",
+        "Clients that send it are rejected.",
+    ],
+    [
+        "request-enum-value-added",
+        "safe",
+        "A value was added to a request enum.",
+        "Every value accepted before is still accepted.",
+    ],
+    [
+        "request-enum-added",
+        "breaking",
+        "A request value is now restricted to a list of values.",
+        "Values outside the list, accepted before, are rejected.",
+    ],
+    [
+        "request-enum-removed",
+        "safe",
+        "A request value is no longer restricted to a list.",
+        "Every listed value is still accepted.",
+    ],
+    [
+        "request-minimum-increased",
+        "breaking",
+        "A request number's lower bound went up (or was added).",
+        "Values between the old and the new bound are rejected.",
+    ],
+    [
+        "request-minimum-decreased",
+        "safe",
+        "A request number's lower bound went down (or was removed).",
+        "Every value accepted before is still accepted.",
+    ],
+    [
+        "request-maximum-decreased",
+        "breaking",
+        "A request number's upper bound went down (or was added).",
+        "Values between the new and the old bound are rejected.",
+    ],
+    [
+        "request-maximum-increased",
+        "safe",
+        "A request number's upper bound went up (or was removed).",
+        "Every value accepted before is still accepted.",
+    ],
+    [
+        "request-min-length-increased",
+        "breaking",
+        "A request string's minimum length went up (or was added).",
+        "Shorter strings, accepted before, are rejected.",
+    ],
+    [
+        "request-min-length-decreased",
+        "safe",
+        "A request string's minimum length went down (or was removed).",
+        "Every string accepted before is still accepted.",
+    ],
+    [
+        "request-max-length-decreased",
+        "breaking",
+        "A request string's maximum length went down (or was added).",
+        "Longer strings, accepted before, are rejected.",
+    ],
+    [
+        "request-max-length-increased",
+        "safe",
+        "A request string's maximum length went up (or was removed).",
+        "Every string accepted before is still accepted.",
+    ],
+    [
+        "request-min-items-increased",
+        "breaking",
+        "A request array's minimum size went up (or was added).",
+        "Shorter arrays, accepted before, are rejected.",
+    ],
+    [
+        "request-min-items-decreased",
+        "safe",
+        "A request array's minimum size went down (or was removed).",
+        "Every array accepted before is still accepted.",
+    ],
+    [
+        "request-max-items-decreased",
+        "breaking",
+        "A request array's maximum size went down (or was added).",
+        "Longer arrays, accepted before, are rejected.",
+    ],
+    [
+        "request-max-items-increased",
+        "safe",
+        "A request array's maximum size went up (or was removed).",
+        "Every array accepted before is still accepted.",
+    ],
+    [
+        "request-min-properties-increased",
+        "breaking",
+        "A request object's minimum number of properties went up (or was added).",
+        "Smaller objects, accepted before, are rejected.",
+    ],
+    [
+        "request-min-properties-decreased",
+        "safe",
+        "A request object's minimum number of properties went down (or was removed).",
+        "Every object accepted before is still accepted.",
+    ],
+    [
+        "request-max-properties-decreased",
+        "breaking",
+        "A request object's maximum number of properties went down (or was added).",
+        "Larger objects, accepted before, are rejected.",
+    ],
+    [
+        "request-max-properties-increased",
+        "safe",
+        "A request object's maximum number of properties went up (or was removed).",
+        "Every object accepted before is still accepted.",
+    ],
+    [
+        "request-multiple-of-narrowed",
+        "breaking",
+        "A request number must now be a multiple of something coarser (or of something new).",
+        "Values that were multiples of the old step but not of the new one are rejected.",
+    ],
+    [
+        "request-multiple-of-widened",
+        "safe",
+        "A request number's multipleOf became finer (or was removed).",
+        "Every multiple of the old step is still accepted.",
+    ],
+    [
+        "request-pattern-narrowed",
+        "breaking",
+        "A request pattern changed and rejects a string it used to accept.",
+        "The counter-example is such a string: clients sending strings like it are rejected.",
+    ],
+    [
+        "request-pattern-changed",
+        "dangerous",
+        "A request pattern changed (or was added); no string it now rejects was found, but the patterns differ.",
+        "Regular expressions cannot be compared in general; review the new pattern against what clients send.",
+    ],
     ["request-pattern-removed", "safe", "A request pattern was removed.", "Any string is accepted now."],
-    ["request-unique-items-added", "breaking", "A request array must now hold distinct items.", "Arrays with repeated items, accepted before, are rejected."],
-    ["request-unique-items-removed", "safe", "A request array may now hold repeated items.", "Every array accepted before is still accepted."],
-    ["request-additional-properties-closed", "breaking", "A request object no longer allows properties it does not list.", "Requests carrying extra properties, accepted before, are rejected."],
-    ["request-additional-properties-opened", "safe", "A request object now allows properties it does not list.", "Every object accepted before is still accepted."],
-    ["request-one-of-variant-removed", "breaking", "A oneOf variant was removed from a request schema.", "Payloads of that variant are rejected."],
-    ["request-one-of-variant-added", "safe", "A oneOf variant was added to a request schema.", "Payloads of the existing variants still match (assuming the variants exclude each other, as a discriminator makes them)."],
-    ["request-any-of-variant-removed", "breaking", "An anyOf variant was removed from a request schema.", "Payloads that matched only that variant are rejected."],
-    ["request-any-of-variant-added", "safe", "An anyOf variant was added to a request schema.", "Everything that matched before still matches."],
-    ["request-all-of-member-added", "breaking", "A schema was added to a request allOf.", "Payloads must now satisfy one more schema; those that do not are rejected."],
-    ["request-all-of-member-removed", "safe", "A schema was removed from a request allOf.", "One constraint less: everything accepted before is still accepted."],
-    ["request-discriminator-changed", "breaking", "The discriminator property of a request schema changed.", "Clients set the old property, so the server cannot tell the variants apart."],
-    ["request-discriminator-mapping-removed", "breaking", "A discriminator value was removed from a request schema.", "Clients sending that value are rejected or misread."],
-    ["request-discriminator-mapping-added", "safe", "A discriminator value was added to a request schema.", "Existing values keep their meaning."],
-    ["request-default-changed", "dangerous", "The default of a request value changed (e.g. temperature 0.7 to 1.0).", "Requests that leave the value out still validate but now mean something else: the same call behaves differently."],
-    ["request-default-added", "safe", "A request value got a documented default.", "Requests stay valid; the default documents what leaving it out means."],
-    ["request-default-removed", "dangerous", "A request value lost its documented default.", "Requests that leave it out no longer have a stated meaning; the server may behave differently."],
-    ["request-schema-keyword-changed", "dangerous", "A request validation keyword the rules do not model one by one changed (not, if/then/else, patternProperties, dependentRequired, contains, ...).", "It may accept less than before; review it."],
+    [
+        "request-unique-items-added",
+        "breaking",
+        "A request array must now hold distinct items.",
+        "Arrays with repeated items, accepted before, are rejected.",
+    ],
+    [
+        "request-unique-items-removed",
+        "safe",
+        "A request array may now hold repeated items.",
+        "Every array accepted before is still accepted.",
+    ],
+    [
+        "request-additional-properties-closed",
+        "breaking",
+        "A request object no longer allows properties it does not list.",
+        "Requests carrying extra properties, accepted before, are rejected.",
+    ],
+    [
+        "request-additional-properties-opened",
+        "safe",
+        "A request object now allows properties it does not list.",
+        "Every object accepted before is still accepted.",
+    ],
+    [
+        "request-one-of-variant-removed",
+        "breaking",
+        "A oneOf variant was removed from a request schema.",
+        "Payloads of that variant are rejected.",
+    ],
+    [
+        "request-one-of-variant-added",
+        "safe",
+        "A oneOf variant was added to a request schema.",
+        "Payloads of the existing variants still match (assuming the variants exclude each other, as a discriminator makes them).",
+    ],
+    [
+        "request-any-of-variant-removed",
+        "breaking",
+        "An anyOf variant was removed from a request schema.",
+        "Payloads that matched only that variant are rejected.",
+    ],
+    [
+        "request-any-of-variant-added",
+        "safe",
+        "An anyOf variant was added to a request schema.",
+        "Everything that matched before still matches.",
+    ],
+    [
+        "request-all-of-member-added",
+        "breaking",
+        "A schema was added to a request allOf.",
+        "Payloads must now satisfy one more schema; those that do not are rejected.",
+    ],
+    [
+        "request-all-of-member-removed",
+        "safe",
+        "A schema was removed from a request allOf.",
+        "One constraint less: everything accepted before is still accepted.",
+    ],
+    [
+        "request-discriminator-changed",
+        "breaking",
+        "The discriminator property of a request schema changed.",
+        "Clients set the old property, so the server cannot tell the variants apart.",
+    ],
+    [
+        "request-discriminator-mapping-removed",
+        "breaking",
+        "A discriminator value was removed from a request schema.",
+        "Clients sending that value are rejected or misread.",
+    ],
+    [
+        "request-discriminator-mapping-added",
+        "safe",
+        "A discriminator value was added to a request schema.",
+        "Existing values keep their meaning.",
+    ],
+    [
+        "request-default-changed",
+        "dangerous",
+        "The default of a request value changed (e.g. temperature 0.7 to 1.0).",
+        "Requests that leave the value out still validate but now mean something else: the same call behaves differently.",
+    ],
+    [
+        "request-default-added",
+        "safe",
+        "A request value got a documented default.",
+        "Requests stay valid; the default documents what leaving it out means.",
+    ],
+    [
+        "request-default-removed",
+        "dangerous",
+        "A request value lost its documented default.",
+        "Requests that leave it out no longer have a stated meaning; the server may behave differently.",
+    ],
+    [
+        "request-schema-keyword-changed",
+        "dangerous",
+        "A request validation keyword the rules do not model one by one changed (not, if/then/else, patternProperties, dependentRequired, contains, ...).",
+        "It may accept less than before; review it.",
+    ],
 ];
 /** Rules for schemas in response position: the head must only produce what the base could. */
 const RESPONSE = [
-    ["response-required-property-removed", "breaking", "A required property is no longer in a response.", "Clients that read it fail or get nothing."],
-    ["response-optional-property-removed", "dangerous", "An optional property is no longer in a response.", "Clients should cope with its absence, but many read it whenever the server sent it."],
-    ["response-property-became-write-only", "breaking", "A response property became writeOnly.", "The server no longer returns it; clients that read it get nothing."],
-    ["response-property-added", "safe", "A new property in a response.", "Clients ignore properties they do not know."],
-    ["response-property-added-to-closed-object", "dangerous", "A new property in a response object that allowed no other properties.", SKIPPED],
-    ["response-property-became-optional", "breaking", "A required response property became optional.", "Clients that rely on it being present fail when it is missing."],
-    ["response-property-became-required", "safe", "An optional response property became required.", "It is now always present, which clients already handled."],
-    ["response-type-changed", "breaking", "A response value changed to an unrelated type.", "Clients parse the old type and fail on the new one."],
-    ["response-type-widened", "breaking", "A response value may have more types than before (integer to number, a type added).", "Clients parse the old types and fail on the new ones (a 1.5 where an integer was promised)."],
-    ["response-type-narrowed", "safe", "A response value has fewer possible types.", "Everything the server produces was possible before."],
-    ["response-nullable-added", "breaking", "A response value may now be null.", "Clients that do not expect null fail on it."],
-    ["response-nullable-removed", "safe", "A response value is never null any more.", "Clients that handled null keep working."],
-    ["response-format-changed", "breaking", "The format of a response value changed (e.g. date to date-time).", "Clients parse the old format and fail on the new one."],
-    ["response-format-widened", "breaking", "A response number format got larger (int32 to int64, float to double).", "Values may no longer fit the client's type."],
-    ["response-format-narrowed", "safe", "A response number format got smaller (int64 to int32).", "Every value still fits the client's type."],
-    ["response-format-added", "safe", "A format was added to a response value.", "The server promises more; clients are unaffected."],
-    ["response-format-removed", "dangerous", "A format was removed from a response value.", "Clients that parse the value by its old format may meet strings they cannot parse."],
-    ["response-enum-value-added", "dangerous", "A value was added to a response enum.", "Clients with an exhaustive switch (or generated enums) fail on the new value; lenient ones carry on."],
-    ["response-enum-value-removed", "safe", "A value was removed from a response enum.", "The server produces fewer values; clients handled all of them."],
-    ["response-enum-added", "safe", "A response value is now restricted to a list of values.", "The server produces fewer values than before."],
-    ["response-enum-removed", "dangerous", "A response value is no longer restricted to a list.", "Clients that switch over the known values meet values they do not know."],
-    ["response-minimum-decreased", "breaking", "A response number's lower bound went down (or was removed).", "Clients that rely on the old bound meet smaller values."],
-    ["response-minimum-increased", "safe", "A response number's lower bound went up (or was added).", "Every value the server produces was possible before."],
-    ["response-maximum-increased", "breaking", "A response number's upper bound went up (or was removed).", "Clients that rely on the old bound (buffer sizes, integer types) meet larger values."],
-    ["response-maximum-decreased", "safe", "A response number's upper bound went down (or was added).", "Every value the server produces was possible before."],
-    ["response-min-length-decreased", "breaking", "A response string's minimum length went down (or was removed).", "Clients that rely on the old bound meet shorter strings (empty ones, say)."],
-    ["response-min-length-increased", "safe", "A response string's minimum length went up (or was added).", "Every string the server produces was possible before."],
-    ["response-max-length-increased", "breaking", "A response string's maximum length went up (or was removed).", "Clients that size fields by the old bound truncate or fail."],
-    ["response-max-length-decreased", "safe", "A response string's maximum length went down (or was added).", "Every string the server produces was possible before."],
-    ["response-min-items-decreased", "breaking", "A response array's minimum size went down (or was removed).", "Clients that read the first items unconditionally fail on shorter arrays."],
-    ["response-min-items-increased", "safe", "A response array's minimum size went up (or was added).", "Every array the server produces was possible before."],
-    ["response-max-items-increased", "breaking", "A response array's maximum size went up (or was removed).", "Clients that rely on the old bound meet longer arrays."],
-    ["response-max-items-decreased", "safe", "A response array's maximum size went down (or was added).", "Every array the server produces was possible before."],
-    ["response-min-properties-decreased", "breaking", "A response object's minimum number of properties went down (or was removed).", "Clients that rely on the old bound meet smaller objects."],
-    ["response-min-properties-increased", "safe", "A response object's minimum number of properties went up (or was added).", "Every object the server produces was possible before."],
-    ["response-max-properties-increased", "breaking", "A response object's maximum number of properties went up (or was removed).", "Clients that rely on the old bound meet larger objects."],
-    ["response-max-properties-decreased", "safe", "A response object's maximum number of properties went down (or was added).", "Every object the server produces was possible before."],
-    ["response-multiple-of-widened", "breaking", "A response number's multipleOf became finer (or was removed).", "Clients that rely on the old step meet values between its multiples."],
-    ["response-multiple-of-narrowed", "safe", "A response number's multipleOf became coarser (or was added).", "Every value the server produces was possible before."],
-    ["response-pattern-widened", "breaking", "A response pattern changed and allows a string it did not allow before.", "The counter-example is such a string: clients that rely on the old pattern fail on it."],
-    ["response-pattern-changed", "dangerous", "A response pattern changed; no string it now allows and the old one forbade was found, but the patterns differ.", "Regular expressions cannot be compared in general; review the new pattern against what clients parse."],
-    ["response-pattern-added", "safe", "A pattern was added to a response string.", "The server promises more; everything it produces was possible before."],
-    ["response-pattern-removed", "dangerous", "A pattern was removed from a response string.", "Clients that parse the string by its old shape may meet strings they cannot parse."],
-    ["response-unique-items-removed", "dangerous", "A response array may now hold repeated items.", "Clients that treat it as a set may double-count."],
-    ["response-unique-items-added", "safe", "A response array now holds distinct items only.", "Every array the server produces was possible before."],
-    ["response-additional-properties-opened", "dangerous", "A response object now allows properties it does not list.", SKIPPED],
-    ["response-additional-properties-closed", "safe", "A response object no longer allows properties it does not list.", "Every object the server produces was possible before."],
-    ["response-one-of-variant-added", "dangerous", "A oneOf variant was added to a response schema.", "Clients that handle the known variants only (generated sealed types) fail on the new one; lenient ones carry on."],
-    ["response-one-of-variant-removed", "safe", "A oneOf variant was removed from a response schema.", "The server produces fewer variants."],
-    ["response-any-of-variant-added", "dangerous", "An anyOf variant was added to a response schema.", "Clients that handle the known variants only fail on the new one."],
-    ["response-any-of-variant-removed", "safe", "An anyOf variant was removed from a response schema.", "The server produces fewer variants."],
-    ["response-all-of-member-removed", "breaking", "A schema was removed from a response allOf.", "The server no longer promises what that schema guaranteed."],
-    ["response-all-of-member-added", "safe", "A schema was added to a response allOf.", "The server promises more."],
-    ["response-discriminator-changed", "breaking", "The discriminator property of a response schema changed.", "Clients look at the old property to tell the variants apart."],
-    ["response-discriminator-mapping-added", "dangerous", "A discriminator value was added to a response schema.", "Clients that know the old values only cannot map the new one."],
-    ["response-discriminator-mapping-removed", "safe", "A discriminator value was removed from a response schema.", "The server produces fewer variants."],
-    ["response-schema-keyword-changed", "dangerous", "A response validation keyword the rules do not model one by one changed.", "It may allow more than before; review it."],
+    [
+        "response-required-property-removed",
+        "breaking",
+        "A required property is no longer in a response.",
+        "Clients that read it fail or get nothing.",
+    ],
+    [
+        "response-optional-property-removed",
+        "dangerous",
+        "An optional property is no longer in a response.",
+        "Clients should cope with its absence, but many read it whenever the server sent it.",
+    ],
+    [
+        "response-property-became-write-only",
+        "breaking",
+        "A response property became writeOnly.",
+        "The server no longer returns it; clients that read it get nothing.",
+    ],
+    [
+        "response-property-added",
+        "safe",
+        "A new property in a response.",
+        "Clients ignore properties they do not know.",
+    ],
+    [
+        "response-property-added-to-closed-object",
+        "dangerous",
+        "A new property in a response object that allowed no other properties.",
+        SKIPPED,
+    ],
+    [
+        "response-property-became-optional",
+        "breaking",
+        "A required response property became optional.",
+        "Clients that rely on it being present fail when it is missing.",
+    ],
+    [
+        "response-property-became-required",
+        "safe",
+        "An optional response property became required.",
+        "It is now always present, which clients already handled.",
+    ],
+    [
+        "response-type-changed",
+        "breaking",
+        "A response value changed to an unrelated type.",
+        "Clients parse the old type and fail on the new one.",
+    ],
+    [
+        "response-type-widened",
+        "breaking",
+        "A response value may have more types than before (integer to number, a type added).",
+        "Clients parse the old types and fail on the new ones (a 1.5 where an integer was promised).",
+    ],
+    [
+        "response-type-narrowed",
+        "safe",
+        "A response value has fewer possible types.",
+        "Everything the server produces was possible before.",
+    ],
+    [
+        "response-nullable-added",
+        "breaking",
+        "A response value may now be null.",
+        "Clients that do not expect null fail on it.",
+    ],
+    [
+        "response-nullable-removed",
+        "safe",
+        "A response value is never null any more.",
+        "Clients that handled null keep working.",
+    ],
+    [
+        "response-format-changed",
+        "breaking",
+        "The format of a response value changed (e.g. date to date-time).",
+        "Clients parse the old format and fail on the new one.",
+    ],
+    [
+        "response-format-widened",
+        "breaking",
+        "A response number format got larger (int32 to int64, float to double).",
+        "Values may no longer fit the client's type.",
+    ],
+    [
+        "response-format-narrowed",
+        "safe",
+        "A response number format got smaller (int64 to int32).",
+        "Every value still fits the client's type.",
+    ],
+    [
+        "response-format-added",
+        "safe",
+        "A format was added to a response value.",
+        "The server promises more; clients are unaffected.",
+    ],
+    [
+        "response-format-removed",
+        "dangerous",
+        "A format was removed from a response value.",
+        "Clients that parse the value by its old format may meet strings they cannot parse.",
+    ],
+    [
+        "response-enum-value-added",
+        "dangerous",
+        "A value was added to a response enum.",
+        "Clients with an exhaustive switch (or generated enums) fail on the new value; lenient ones carry on.",
+    ],
+    [
+        "response-enum-value-removed",
+        "safe",
+        "A value was removed from a response enum.",
+        "The server produces fewer values; clients handled all of them.",
+    ],
+    [
+        "response-enum-added",
+        "safe",
+        "A response value is now restricted to a list of values.",
+        "The server produces fewer values than before.",
+    ],
+    [
+        "response-enum-removed",
+        "dangerous",
+        "A response value is no longer restricted to a list.",
+        "Clients that switch over the known values meet values they do not know.",
+    ],
+    [
+        "response-minimum-decreased",
+        "breaking",
+        "A response number's lower bound went down (or was removed).",
+        "Clients that rely on the old bound meet smaller values.",
+    ],
+    [
+        "response-minimum-increased",
+        "safe",
+        "A response number's lower bound went up (or was added).",
+        "Every value the server produces was possible before.",
+    ],
+    [
+        "response-maximum-increased",
+        "breaking",
+        "A response number's upper bound went up (or was removed).",
+        "Clients that rely on the old bound (buffer sizes, integer types) meet larger values.",
+    ],
+    [
+        "response-maximum-decreased",
+        "safe",
+        "A response number's upper bound went down (or was added).",
+        "Every value the server produces was possible before.",
+    ],
+    [
+        "response-min-length-decreased",
+        "breaking",
+        "A response string's minimum length went down (or was removed).",
+        "Clients that rely on the old bound meet shorter strings (empty ones, say).",
+    ],
+    [
+        "response-min-length-increased",
+        "safe",
+        "A response string's minimum length went up (or was added).",
+        "Every string the server produces was possible before.",
+    ],
+    [
+        "response-max-length-increased",
+        "breaking",
+        "A response string's maximum length went up (or was removed).",
+        "Clients that size fields by the old bound truncate or fail.",
+    ],
+    [
+        "response-max-length-decreased",
+        "safe",
+        "A response string's maximum length went down (or was added).",
+        "Every string the server produces was possible before.",
+    ],
+    [
+        "response-min-items-decreased",
+        "breaking",
+        "A response array's minimum size went down (or was removed).",
+        "Clients that read the first items unconditionally fail on shorter arrays.",
+    ],
+    [
+        "response-min-items-increased",
+        "safe",
+        "A response array's minimum size went up (or was added).",
+        "Every array the server produces was possible before.",
+    ],
+    [
+        "response-max-items-increased",
+        "breaking",
+        "A response array's maximum size went up (or was removed).",
+        "Clients that rely on the old bound meet longer arrays.",
+    ],
+    [
+        "response-max-items-decreased",
+        "safe",
+        "A response array's maximum size went down (or was added).",
+        "Every array the server produces was possible before.",
+    ],
+    [
+        "response-min-properties-decreased",
+        "breaking",
+        "A response object's minimum number of properties went down (or was removed).",
+        "Clients that rely on the old bound meet smaller objects.",
+    ],
+    [
+        "response-min-properties-increased",
+        "safe",
+        "A response object's minimum number of properties went up (or was added).",
+        "Every object the server produces was possible before.",
+    ],
+    [
+        "response-max-properties-increased",
+        "breaking",
+        "A response object's maximum number of properties went up (or was removed).",
+        "Clients that rely on the old bound meet larger objects.",
+    ],
+    [
+        "response-max-properties-decreased",
+        "safe",
+        "A response object's maximum number of properties went down (or was added).",
+        "Every object the server produces was possible before.",
+    ],
+    [
+        "response-multiple-of-widened",
+        "breaking",
+        "A response number's multipleOf became finer (or was removed).",
+        "Clients that rely on the old step meet values between its multiples.",
+    ],
+    [
+        "response-multiple-of-narrowed",
+        "safe",
+        "A response number's multipleOf became coarser (or was added).",
+        "Every value the server produces was possible before.",
+    ],
+    [
+        "response-pattern-widened",
+        "breaking",
+        "A response pattern changed and allows a string it did not allow before.",
+        "The counter-example is such a string: clients that rely on the old pattern fail on it.",
+    ],
+    [
+        "response-pattern-changed",
+        "dangerous",
+        "A response pattern changed; no string it now allows and the old one forbade was found, but the patterns differ.",
+        "Regular expressions cannot be compared in general; review the new pattern against what clients parse.",
+    ],
+    [
+        "response-pattern-added",
+        "safe",
+        "A pattern was added to a response string.",
+        "The server promises more; everything it produces was possible before.",
+    ],
+    [
+        "response-pattern-removed",
+        "dangerous",
+        "A pattern was removed from a response string.",
+        "Clients that parse the string by its old shape may meet strings they cannot parse.",
+    ],
+    [
+        "response-unique-items-removed",
+        "dangerous",
+        "A response array may now hold repeated items.",
+        "Clients that treat it as a set may double-count.",
+    ],
+    [
+        "response-unique-items-added",
+        "safe",
+        "A response array now holds distinct items only.",
+        "Every array the server produces was possible before.",
+    ],
+    [
+        "response-additional-properties-opened",
+        "dangerous",
+        "A response object now allows properties it does not list.",
+        SKIPPED,
+    ],
+    [
+        "response-additional-properties-closed",
+        "safe",
+        "A response object no longer allows properties it does not list.",
+        "Every object the server produces was possible before.",
+    ],
+    [
+        "response-one-of-variant-added",
+        "dangerous",
+        "A oneOf variant was added to a response schema.",
+        "Clients that handle the known variants only (generated sealed types) fail on the new one; lenient ones carry on.",
+    ],
+    [
+        "response-one-of-variant-removed",
+        "safe",
+        "A oneOf variant was removed from a response schema.",
+        "The server produces fewer variants.",
+    ],
+    [
+        "response-any-of-variant-added",
+        "dangerous",
+        "An anyOf variant was added to a response schema.",
+        "Clients that handle the known variants only fail on the new one.",
+    ],
+    [
+        "response-any-of-variant-removed",
+        "safe",
+        "An anyOf variant was removed from a response schema.",
+        "The server produces fewer variants.",
+    ],
+    [
+        "response-all-of-member-removed",
+        "breaking",
+        "A schema was removed from a response allOf.",
+        "The server no longer promises what that schema guaranteed.",
+    ],
+    [
+        "response-all-of-member-added",
+        "safe",
+        "A schema was added to a response allOf.",
+        "The server promises more.",
+    ],
+    [
+        "response-discriminator-changed",
+        "breaking",
+        "The discriminator property of a response schema changed.",
+        "Clients look at the old property to tell the variants apart.",
+    ],
+    [
+        "response-discriminator-mapping-added",
+        "dangerous",
+        "A discriminator value was added to a response schema.",
+        "Clients that know the old values only cannot map the new one.",
+    ],
+    [
+        "response-discriminator-mapping-removed",
+        "safe",
+        "A discriminator value was removed from a response schema.",
+        "The server produces fewer variants.",
+    ],
+    [
+        "response-schema-keyword-changed",
+        "dangerous",
+        "A response validation keyword the rules do not model one by one changed.",
+        "It may allow more than before; review it.",
+    ],
 ];
 const SHARED = [
-    ["schema-deprecated", "safe", "A schema or property was marked deprecated.", "Nothing breaks yet; clients are told to move away before it is removed."],
+    [
+        "schema-deprecated",
+        "safe",
+        "A schema or property was marked deprecated.",
+        "Nothing breaks yet; clients are told to move away before it is removed.",
+    ],
 ];
 function toInfo(rows) {
-    return rows.map(([id, level, summary, rationale]) => ({ id: `schema.${id}`, family: "json-schema", level, summary, rationale }));
+    return rows.map(([id, level, summary, rationale]) => ({
+        id: `schema.${id}`,
+        family: "json-schema",
+        level,
+        summary,
+        rationale,
+    }));
 }
 const SCHEMA_RULES = toInfo([...REQUEST, ...RESPONSE, ...SHARED]);
 
@@ -44866,8 +45896,10 @@ class ChangeCollector {
                 if (!place)
                     continue;
                 let set = byDoc.get(place.doc);
-                if (!set)
-                    byDoc.set(place.doc, (set = new Set()));
+                if (!set) {
+                    set = new Set();
+                    byDoc.set(place.doc, set);
+                }
                 set.add(place.pointer);
             }
         }
@@ -44964,7 +45996,9 @@ function keyOf(req) {
 function describe(req) {
     if (req.size === 0)
         return "anonymous access";
-    return [...req.entries()].map(([name, scopes]) => (scopes.size > 0 ? `${name} (${[...scopes].sort().join(", ")})` : name)).join(" + ");
+    return [...req.entries()]
+        .map(([name, scopes]) => (scopes.size > 0 ? `${name} (${[...scopes].sort().join(", ")})` : name))
+        .join(" + ");
 }
 /** `h` asks for no more than `b` provides: every scheme of h is in b, with no extra scopes. */
 function satisfiedBy(h, b) {
@@ -44997,7 +46031,11 @@ function diffSecurity(b, h, add) {
         if (covering) {
             consumed.add(covering);
             if (sameSchemes(covering, alt)) {
-                add("security-scope-removed", `${describe(alt)} now needs only ${describe(covering)}`, { base: b.securityPlace, head: h.securityPlace, path });
+                add("security-scope-removed", `${describe(alt)} now needs only ${describe(covering)}`, {
+                    base: b.securityPlace,
+                    head: h.securityPlace,
+                    path,
+                });
             }
             continue;
         }
@@ -45005,10 +46043,18 @@ function diffSecurity(b, h, add) {
         if (stricter) {
             consumed.add(stricter);
             const rule = sameSchemes(stricter, alt) ? "security-scope-added" : "security-requirement-removed";
-            add(rule, `${describe(alt)} is no longer enough: needs ${describe(stricter)}`, { base: b.securityPlace, head: h.securityPlace, path });
+            add(rule, `${describe(alt)} is no longer enough: needs ${describe(stricter)}`, {
+                base: b.securityPlace,
+                head: h.securityPlace,
+                path,
+            });
         }
         else {
-            add("security-requirement-removed", `${describe(alt)} no longer accepted`, { base: b.securityPlace, head: h.securityPlace, path });
+            add("security-requirement-removed", `${describe(alt)} no longer accepted`, {
+                base: b.securityPlace,
+                head: h.securityPlace,
+                path,
+            });
         }
     }
     for (const alt of h.security) {
@@ -45026,7 +46072,10 @@ function diffSecuritySchemes(base, head, out) {
         const hs = head.securitySchemes.get(name);
         const path = bs.place.pointer || `/components/securitySchemes/${escapeToken(name)}`;
         if (!hs) {
-            add("security-scheme-removed", `security scheme ${name} removed`, path, { base: bs.place, head: head.root });
+            add("security-scheme-removed", `security scheme ${name} removed`, path, {
+                base: bs.place,
+                head: head.root,
+            });
             continue;
         }
         const hpath = hs.place.pointer;
@@ -45044,7 +46093,10 @@ function diffSecuritySchemes(base, head, out) {
         }
         for (const [flow, bf] of bs.flows) {
             const hf = hs.flows.get(flow);
-            const flowWhere = { base: bs.place, head: { doc: hs.place.doc, pointer: childPointer(hs.place.pointer, "flows") } };
+            const flowWhere = {
+                base: bs.place,
+                head: { doc: hs.place.doc, pointer: childPointer(hs.place.pointer, "flows") },
+            };
             if (!hf) {
                 add("security-scheme-flow-removed", `security scheme ${name}: OAuth flow ${flow} removed`, `${hpath}/flows/${escapeToken(flow)}`, flowWhere);
                 continue;
@@ -45083,7 +46135,9 @@ function ownerOf(group) {
     return { groups: new Set([group]), parents: new Set() };
 }
 function verified(envelope, payload) {
-    return envelope.verify(payload) ? { direction: envelope.direction, describes: envelope.describes, payload } : undefined;
+    return envelope.verify(payload)
+        ? { direction: envelope.direction, describes: envelope.describes, payload }
+        : undefined;
 }
 /** Compare two API models, adding every change to `out`. */
 function diffApiModels(base, head, out) {
@@ -45110,7 +46164,14 @@ function diffApiModels(base, head, out) {
             });
         }
         else if (h) {
-            out.add({ rule: "operation-added", message: "new operation", path: h.pointer, group: h.label, owner: ownerOf(h.label), head: h.place });
+            out.add({
+                rule: "operation-added",
+                message: "new operation",
+                path: h.pointer,
+                group: h.label,
+                owner: ownerOf(h.label),
+                head: h.place,
+            });
         }
     }
     diffSecuritySchemes(base, head, out);
@@ -45129,12 +46190,27 @@ function diffServers(base, head, out) {
     const baseUrls = new Set(base.servers.map((s) => s.url));
     for (const s of base.servers) {
         if (!headUrls.has(s.url)) {
-            out.add({ rule: "server-removed", message: `server ${s.url} removed`, path: `/servers/${escapeToken(s.url)}`, group, owner, base: s.place, head: at(head.root, "servers") });
+            out.add({
+                rule: "server-removed",
+                message: `server ${s.url} removed`,
+                path: `/servers/${escapeToken(s.url)}`,
+                group,
+                owner,
+                base: s.place,
+                head: at(head.root, "servers"),
+            });
         }
     }
     for (const s of head.servers) {
         if (!baseUrls.has(s.url) && base.servers.length > 0) {
-            out.add({ rule: "server-added", message: `server ${s.url} added`, path: `/servers/${escapeToken(s.url)}`, group, owner, head: s.place });
+            out.add({
+                rule: "server-added",
+                message: `server ${s.url} added`,
+                path: `/servers/${escapeToken(s.url)}`,
+                group,
+                owner,
+                head: s.place,
+            });
         }
     }
 }
@@ -45153,9 +46229,16 @@ function diffOperation(ctx, b, h) {
         ...(counterExample ? { counterExample } : {}),
     });
     if (b.path !== h.path)
-        add("path-parameter-renamed", `path template changed from ${b.path} to ${h.path} (same route)`, { base: b.place, head: h.place });
+        add("path-parameter-renamed", `path template changed from ${b.path} to ${h.path} (same route)`, {
+            base: b.place,
+            head: h.place,
+        });
     if (b.operationId !== h.operationId) {
-        const where = { base: at(b.place, "operationId"), head: at(h.place, "operationId"), path: `${h.pointer}/operationId` };
+        const where = {
+            base: at(b.place, "operationId"),
+            head: at(h.place, "operationId"),
+            path: `${h.pointer}/operationId`,
+        };
         if (b.operationId && h.operationId)
             add("operation-id-changed", `operationId changed from "${b.operationId}" to "${h.operationId}"`, where);
         else if (b.operationId)
@@ -45164,7 +46247,10 @@ function diffOperation(ctx, b, h) {
             add("operation-id-added", `operationId "${h.operationId}" added`, where);
     }
     if (!b.deprecated && h.deprecated)
-        add("operation-deprecated", "deprecated", { head: at(h.place, "deprecated"), path: `${h.pointer}/deprecated` });
+        add("operation-deprecated", "deprecated", {
+            head: at(h.place, "deprecated"),
+            path: `${h.pointer}/deprecated`,
+        });
     diffParameters(ctx, b, h, add);
     diffRequestBody(ctx, b, h, add);
     diffResponses(ctx, b, h, add);
@@ -45189,7 +46275,11 @@ function diffParameters(ctx, b, h, add) {
             add("request-parameter-moved", `${paramLabel(bp)} moved to the ${target[1].in}`, { base: bp.place, head: target[1].place, path: paramPath(b, bp) }, () => verified(none, none.build({ include: key })));
         }
         else {
-            add("request-parameter-removed", `${paramLabel(bp)} removed`, { base: bp.place, head: h.place, path: paramPath(b, bp) });
+            add("request-parameter-removed", `${paramLabel(bp)} removed`, {
+                base: bp.place,
+                head: h.place,
+                path: paramPath(b, bp),
+            });
         }
     }
     for (const [key, hp] of h.parameters) {
@@ -45209,14 +46299,19 @@ function diffParameters(ctx, b, h, add) {
             add("request-parameter-became-required", `${paramLabel(hp)} became required`, { base: bp.place, head: at(hp.place, "required"), path }, () => verified(none, none.build({ omit: key })));
         }
         else if (bp.required && !hp.required) {
-            add("request-parameter-became-optional", `${paramLabel(hp)} became optional`, { base: bp.place, head: hp.place, path });
+            add("request-parameter-became-optional", `${paramLabel(hp)} became optional`, {
+                base: bp.place,
+                head: hp.place,
+                path,
+            });
         }
         // Style and explode only change how arrays and objects are written on the wire.
         const structured = (schema) => {
             const types = effectiveTypes(schema);
             return !types || types.has("array") || types.has("object");
         };
-        if ((bp.style !== hp.style || bp.explode !== hp.explode) && (structured(bp.schema) || structured(hp.schema))) {
+        if ((bp.style !== hp.style || bp.explode !== hp.explode) &&
+            (structured(bp.schema) || structured(hp.schema))) {
             add("request-parameter-serialization-changed", `${paramLabel(hp)} is serialised differently (style ${bp.style}→${hp.style}, explode ${bp.explode}→${hp.explode})`, { base: bp.place, head: hp.place, path });
         }
         if (!bp.deprecated && hp.deprecated)
@@ -45255,7 +46350,11 @@ function diffRequestBody(ctx, b, h, add) {
         add("request-body-became-required", "request body became required", { base: bb.place, head: at(hb.place, "required"), path }, () => verified(none, none.build({ omitBody: true })));
     }
     else if (bb.required && !hb.required)
-        add("request-body-became-optional", "request body became optional", { base: bb.place, head: hb.place, path });
+        add("request-body-became-optional", "request body became optional", {
+            base: bb.place,
+            head: hb.place,
+            path,
+        });
     for (const [mt, bm] of bb.content) {
         if (hb.content.has(mt))
             continue;
@@ -45267,7 +46366,10 @@ function diffRequestBody(ctx, b, h, add) {
         const bm = bb.content.get(mt);
         const mtPath = `${path}/content/${escapeToken(hm.name)}`;
         if (!bm) {
-            add("request-media-type-added", `request media type ${hm.name} now accepted`, { head: hm.place, path: mtPath });
+            add("request-media-type-added", `request media type ${hm.name} now accepted`, {
+                head: hm.place,
+                path: mtPath,
+            });
             continue;
         }
         ctx.schemas.compareRoot(bm.schema, hm.schema, "request", {
@@ -45283,7 +46385,11 @@ function diffResponses(ctx, b, h, add) {
     for (const [status, br] of b.responses) {
         if (h.responses.has(status))
             continue;
-        const where = { base: br.place, head: at(h.place, "responses"), path: `${base}/${escapeToken(br.status)}` };
+        const where = {
+            base: br.place,
+            head: at(h.place, "responses"),
+            path: `${base}/${escapeToken(br.status)}`,
+        };
         if (isSuccessStatus(status))
             add("response-success-status-removed", `success response ${br.status} no longer returned`, where);
         else
@@ -45321,10 +46427,17 @@ function diffResponse(ctx, b, h, br, hr, path, add) {
             add("response-header-became-optional", `response ${status}: header ${hh.name} became optional`, { base: bh.place, head: hh.place, path: hPath }, () => verified(none, none.build({})));
         }
         else if (!bh.required && hh.required) {
-            add("response-header-became-required", `response ${status}: header ${hh.name} became required`, { base: bh.place, head: hh.place, path: hPath });
+            add("response-header-became-required", `response ${status}: header ${hh.name} became required`, {
+                base: bh.place,
+                head: hh.place,
+                path: hPath,
+            });
         }
         if (!bh.deprecated && hh.deprecated)
-            add("header-deprecated", `response ${status}: header ${hh.name} deprecated`, { head: hh.place, path: hPath });
+            add("header-deprecated", `response ${status}: header ${hh.name} deprecated`, {
+                head: hh.place,
+                path: hPath,
+            });
         ctx.schemas.compareRoot(bh.schema, hh.schema, "response", {
             path: `${hPath}/schema`,
             group: h.label,
@@ -45334,19 +46447,29 @@ function diffResponse(ctx, b, h, br, hr, path, add) {
     }
     for (const [name, hh] of hr.headers) {
         if (!br.headers.has(name))
-            add("response-header-added", `response ${status}: new header ${hh.name}`, { head: hh.place, path: `${path}/headers/${escapeToken(hh.name)}` });
+            add("response-header-added", `response ${status}: new header ${hh.name}`, {
+                head: hh.place,
+                path: `${path}/headers/${escapeToken(hh.name)}`,
+            });
     }
     for (const [mt, bm] of br.content) {
         if (hr.content.has(mt))
             continue;
-        add("response-media-type-removed", `response ${status}: media type ${bm.name} no longer produced`, { base: bm.place, head: hr.place, path: `${path}/content/${escapeToken(bm.name)}` });
+        add("response-media-type-removed", `response ${status}: media type ${bm.name} no longer produced`, {
+            base: bm.place,
+            head: hr.place,
+            path: `${path}/content/${escapeToken(bm.name)}`,
+        });
     }
     const several = hr.content.size > 1;
     for (const [mt, hm] of hr.content) {
         const bm = br.content.get(mt);
         const mtPath = `${path}/content/${escapeToken(hm.name)}`;
         if (!bm) {
-            add("response-media-type-added", `response ${status}: may now be ${hm.name}`, { head: hm.place, path: mtPath });
+            add("response-media-type-added", `response ${status}: may now be ${hm.name}`, {
+                head: hm.place,
+                path: mtPath,
+            });
             continue;
         }
         ctx.schemas.compareRoot(bm.schema, hm.schema, "response", {
@@ -45390,7 +46513,10 @@ function diffLoadedSides(base, head, options = {}) {
     if (b.kind === "openapi" && h.kind === "openapi")
         diffApiModels(b, h, out);
     else if (b.kind === "json-schema" && h.kind === "json-schema") {
-        diffSchemaModels(b, h, out, { role: options.role ?? "request", group: options.group ?? head.contract.root.display });
+        diffSchemaModels(b, h, out, {
+            role: options.role ?? "request",
+            group: options.group ?? head.contract.root.display,
+        });
     }
     else {
         throw new src/* GateError */.ue(`cannot compare ${base.contract.root.display} (${describeKind(b)}) with ${head.contract.root.display} (${describeKind(h)})`, { hint: "both sides must be the same kind of contract" });
@@ -45423,7 +46549,9 @@ function findingLevel(level, failOn, accepted) {
 function showLocation(loc) {
     if (!loc)
         return undefined;
-    return loc.line === undefined ? loc.file : `${loc.file}:${loc.line}${loc.column === undefined ? "" : `:${loc.column}`}`;
+    return loc.line === undefined
+        ? loc.file
+        : `${loc.file}:${loc.line}${loc.column === undefined ? "" : `:${loc.column}`}`;
 }
 /** A payload in one line, short enough for a message. */
 function compactPayload(payload, max = 160) {
@@ -45474,7 +46602,11 @@ function changeFinding(change, failOn) {
         },
     };
 }
-const MARK = { breaking: "✗ breaking ", dangerous: "! dangerous", safe: "· safe     " };
+const MARK = {
+    breaking: "✗ breaking ",
+    dangerous: "! dangerous",
+    safe: "· safe     ",
+};
 /** The changes grouped by endpoint (or message, RPC, signature), as preformatted text. */
 function groupedText(changes, maxLines = 120) {
     const groups = new Map();
@@ -45507,13 +46639,19 @@ function groupedText(changes, maxLines = 120) {
 
 ;// CONCATENATED MODULE: ./packages/contract/src/gate/changelog.ts
 
-const BADGE = { breaking: "❌ breaking", dangerous: "⚠️ dangerous", safe: "✅ safe" };
+const BADGE = {
+    breaking: "❌ breaking",
+    dangerous: "⚠️ dangerous",
+    safe: "✅ safe",
+};
 const MAX_PAYLOAD = 2000;
 /** Text that cannot open HTML, a table cell or emphasis by accident; `code` spans in messages stay code. */
 function md(text) {
     return text
         .split(/(`[^`\n]+`)/)
-        .map((part, i) => i % 2 === 1 ? part : part.replace(/[\\`*_[\]<>|]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`)))
+        .map((part, i) => i % 2 === 1
+        ? part
+        : part.replace(/[\\`*_[\]<>|]/g, (c) => (c === "<" ? "&lt;" : c === ">" ? "&gt;" : `\\${c}`)))
         .join("");
 }
 /** Inline code that no backtick inside can close. */
@@ -45551,7 +46689,9 @@ function renderChangelog(changes, title) {
                 let json = JSON.stringify(cx.payload);
                 if (json.length > MAX_PAYLOAD)
                     json = `${json.slice(0, MAX_PAYLOAD - 1)}…`;
-                const verdict = cx.direction === "request" ? "accepted before, rejected now" : "may be returned now, was not allowed before";
+                const verdict = cx.direction === "request"
+                    ? "accepted before, rejected now"
+                    : "may be returned now, was not allowed before";
                 lines.push(`  - ${md(cx.describes)}, ${verdict}: ${code(json)}`);
             }
         }
@@ -45643,7 +46783,9 @@ class DiskFiles {
         }
         catch (e) {
             const code = e.code;
-            throw new src/* GateError */.ue(code === "ENOENT" || code === "ENOTDIR" ? `contract file not found: ${shown}` : `cannot read ${shown}: ${code}`, { location: { file: shown }, cause: e });
+            throw new src/* GateError */.ue(code === "ENOENT" || code === "ENOTDIR"
+                ? `contract file not found: ${shown}`
+                : `cannot read ${shown}: ${code}`, { location: { file: shown }, cause: e });
         }
         const realRoot = await (0,promises_.realpath)(this.root).catch(() => this.root);
         if (!files_inside(this.root, id)) {
@@ -45697,7 +46839,9 @@ function git(cwd, args, maxBytes = 16 * 1024 * 1024) {
         (0,external_node_child_process_namespaceObject.execFile)("git", args, { cwd, encoding: "buffer", maxBuffer: maxBytes, timeout: GIT_TIMEOUT_MS, windowsHide: true }, (error, stdout, stderr) => {
             const err = error;
             if (err && err.code === "ENOENT") {
-                reject(new src/* GateError */.ue("git is not installed, so a git ref cannot be read", { hint: "install git, or pass files instead of REF:path" }));
+                reject(new src/* GateError */.ue("git is not installed, so a git ref cannot be read", {
+                    hint: "install git, or pass files instead of REF:path",
+                }));
                 return;
             }
             if (err && err.code === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
@@ -45743,7 +46887,7 @@ async function checkRef(cwd, ref) {
         });
     }
     throw new src/* GateError */.ue(`unknown git ref ${ref}`, {
-        hint: "fetch it first (`git fetch origin <branch>`); in a pull request the base is origin/${{ github.base_ref }}",
+        hint: "fetch it first (`git fetch origin <branch>`); in a pull request workflow the base is origin/ followed by the base branch (github.base_ref)",
     });
 }
 /** The path inside the repository that `REF:path` names: repo-relative, or relative to cwd with `./`. */
@@ -45844,8 +46988,12 @@ const contractDiffSection = (0,src/* gateSection */.Tx)({
             .describe("Rule id, e.g. `schema.request-required-property-added`; `*` matches any characters."),
         path: schemas/* string */.YjP()
             .describe("Path of the change as reported: a JSON pointer (`/components/schemas/PredictRequest/properties/model`), `file#pointer`, a proto path or `inputs/<name>`. `*` matches within one `/` segment, `**` across segments."),
-        reason: schemas/* string */.YjP().trim().min(1, "an exception needs a reason").describe("Why the change ships anyway; shown in the report."),
-        expires: date().describe("Last day (YYYY-MM-DD) the exception applies; after it the gate fails until it is renewed or removed."),
+        reason: schemas/* string */.YjP()
+            .trim()
+            .min(1, "an exception needs a reason")
+            .describe("Why the change ships anyway; shown in the report."),
+        expires: date()
+            .describe("Last day (YYYY-MM-DD) the exception applies; after it the gate fails until it is renewed or removed."),
         by: schemas/* string */.YjP().min(1).optional().describe("Who accepted it."),
     }))
         .optional()
@@ -45916,7 +47064,9 @@ async function resolveContractDiff(overrides, source) {
         counterExamples: file["counter-examples"] ?? true,
         ...(merged.root ? { root: merged.root } : {}),
         ...(merged.changelog ? { changelog: merged.changelog } : {}),
-        ...((overrides.allowUrls ?? file["allow-urls"]) ? { allowUrls: overrides.allowUrls ?? file["allow-urls"] } : {}),
+        ...((overrides.allowUrls ?? file["allow-urls"])
+            ? { allowUrls: overrides.allowUrls ?? file["allow-urls"] }
+            : {}),
         ...(loaded.file ? { configFile: loaded.file } : {}),
     };
     return { input, report: (0,src/* reportSettingsOf */.td)(file.report, loaded.baseDir) };
@@ -51042,7 +52192,6 @@ async function readOnnxSignature(path, options) {
 
 
 
-
 /** Every rule any engine reports, one registry for docs, exceptions and SARIF. */
 const ALL_RULES = mergeRules(RULES, PROTO_RULES, TENSOR_RULES);
 async function diffSides(kind, base, head, options) {
@@ -51065,7 +52214,11 @@ async function diffSchemaSides(base, head, options) {
         group: head.kind === "file" ? head.display : (0,external_node_path_.basename)(head.path),
         counterExamples: options.counterExamples !== false,
     });
-    return { changes: diff.changes, counterExamples: diff.counterExamples, versions: { ...versionOf("base", b), ...versionOf("head", h) } };
+    return {
+        changes: diff.changes,
+        counterExamples: diff.counterExamples,
+        versions: { ...versionOf("base", b), ...versionOf("head", h) },
+    };
 }
 function versionOf(which, side) {
     const model = side.model;
@@ -51114,7 +52267,9 @@ async function engines_signatureOf(side) {
     const format = engines_TEXT_FORMATS[ext];
     const bytes = await side.files.readCapped(side.path, format ? DEFAULT_SIGNATURE_LIMITS.maxBytes : MAX_MODEL_BYTES);
     if (format)
-        return parseSignatureText(Buffer.from(bytes).toString("utf8"), side.display, format, { ...DEFAULT_SIGNATURE_LIMITS });
+        return parseSignatureText(Buffer.from(bytes).toString("utf8"), side.display, format, {
+            ...DEFAULT_SIGNATURE_LIMITS,
+        });
     // ONNX (or an unknown binary): the reader wants a file.
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), "mlgate-signature-"));
     try {
@@ -51166,7 +52321,9 @@ function sniffKind(path, head) {
         return "openapi";
     if (/^\s*["']?signature["']?\s*:/m.test(text) || /"signature"\s*:\s*\{/.test(text))
         return "signature";
-    if (/^\s*["']?inputs["']?\s*:/m.test(text) && /^\s*["']?outputs["']?\s*:/m.test(text) && !/["']?\$schema["']?\s*:/.test(text)) {
+    if (/^\s*["']?inputs["']?\s*:/m.test(text) &&
+        /^\s*["']?outputs["']?\s*:/m.test(text) &&
+        !/["']?\$schema["']?\s*:/.test(text)) {
         return "signature";
     }
     if (/^\s*syntax\s*=\s*"proto[23]"/m.test(text) || /^\s*edition\s*=/m.test(text))
@@ -51258,7 +52415,11 @@ function checkVersion(baseVersion, headVersion, levels) {
         ["head", headVersion],
     ]) {
         if (semver_default().valid(v) === null) {
-            return { ok: false, required, reason: `the ${side} version "${v}" is not a semantic version (MAJOR.MINOR.PATCH)` };
+            return {
+                ok: false,
+                required,
+                reason: `the ${side} version "${v}" is not a semantic version (MAJOR.MINOR.PATCH)`,
+            };
         }
     }
     const actual = actualBump(baseVersion, headVersion);
@@ -51391,7 +52552,12 @@ async function kindOf(input, base, head) {
     return h;
 }
 function run_describe(kind) {
-    return { openapi: "an OpenAPI description", "json-schema": "a JSON Schema", proto: "a .proto file", signature: "a model signature" }[kind];
+    return {
+        openapi: "an OpenAPI description",
+        "json-schema": "a JSON Schema",
+        proto: "a .proto file",
+        signature: "a model signature",
+    }[kind];
 }
 function checkGates(gates) {
     for (const g of gates) {
@@ -51410,12 +52576,16 @@ async function judge(input) {
     const base = await resolveSide(input.base, input.cwd, input.root);
     const head = await resolveSide(input.head, input.cwd, input.root);
     if (!(await sideExists(head))) {
-        throw new src/* GateError */.ue(`head contract not found: ${head.display}`, { hint: "check the path (relative paths start at the working directory)" });
+        throw new src/* GateError */.ue(`head contract not found: ${head.display}`, {
+            hint: "check the path (relative paths start at the working directory)",
+        });
     }
     if (!(await sideExists(base))) {
         if (base.kind === "git")
             return newContract(base, head);
-        throw new src/* GateError */.ue(`base contract not found: ${base.display}`, { hint: "check the path, or name a git revision: origin/main:path/to/contract" });
+        throw new src/* GateError */.ue(`base contract not found: ${base.display}`, {
+            hint: "check the path, or name a git revision: origin/main:path/to/contract",
+        });
     }
     const kind = await kindOf(input, base, head);
     const result = await diffSides(kind, base, head, {
@@ -51457,7 +52627,12 @@ async function buildReport(input, base, head, kind, result, failOn) {
             ...exceptionPlace(e),
         });
     }
-    const counts = { breaking: 0, dangerous: 0, safe: 0, accepted: 0 };
+    const counts = {
+        breaking: 0,
+        dangerous: 0,
+        safe: 0,
+        accepted: 0,
+    };
     for (const c of outcome.changes) {
         if (c.accepted)
             counts.accepted++;
@@ -51472,10 +52647,22 @@ async function buildReport(input, base, head, kind, result, failOn) {
             versionProblem = v.finding.message;
     }
     const metrics = {
-        breaking: { value: counts.breaking, dimension: "count", description: "breaking changes not covered by an exception" },
-        dangerous: { value: counts.dangerous, dimension: "count", description: "changes whose effect depends on how lenient clients are" },
+        breaking: {
+            value: counts.breaking,
+            dimension: "count",
+            description: "breaking changes not covered by an exception",
+        },
+        dangerous: {
+            value: counts.dangerous,
+            dimension: "count",
+            description: "changes whose effect depends on how lenient clients are",
+        },
         safe: { value: counts.safe, dimension: "count", description: "compatible changes" },
-        accepted: { value: counts.accepted, dimension: "count", description: "changes covered by a live exception" },
+        accepted: {
+            value: counts.accepted,
+            dimension: "count",
+            description: "changes covered by a live exception",
+        },
     };
     const checks = gates(input, metrics);
     const verdict = (0,src/* verdictOf */.Vj)(findings, checks);
@@ -51545,13 +52732,22 @@ function headline(changes, counts, expired, versionProblem, failOn, checks) {
         return parts.join("; ");
     if (changes.length === 0)
         return "no contract changes";
-    const extra = [counts.safe > 0 ? `${counts.safe} safe` : "", counts.accepted > 0 ? `${counts.accepted} accepted` : ""].filter(Boolean);
+    const extra = [
+        counts.safe > 0 ? `${counts.safe} safe` : "",
+        counts.accepted > 0 ? `${counts.accepted} accepted` : "",
+    ].filter(Boolean);
     return `no breaking changes${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`;
 }
 function versionFinding(result, levels, kind) {
     const b = result.versions?.base;
     const h = result.versions?.head;
-    const at = (where) => where ? { file: where.file, ...(where.line !== undefined ? { line: where.line } : {}), ...(where.column !== undefined ? { column: where.column } : {}) } : {};
+    const at = (where) => where
+        ? {
+            file: where.file,
+            ...(where.line !== undefined ? { line: where.line } : {}),
+            ...(where.column !== undefined ? { column: where.column } : {}),
+        }
+        : {};
     if (!b || !h) {
         return {
             finding: {
@@ -51566,7 +52762,14 @@ function versionFinding(result, levels, kind) {
     }
     const verdict = checkVersion(b.version, h.version, levels);
     if (!verdict.ok)
-        return { finding: { rule: "contract-diff.version-check", level: "fail", message: `version ${verdict.reason}`, ...at(h.where) } };
+        return {
+            finding: {
+                rule: "contract-diff.version-check",
+                level: "fail",
+                message: `version ${verdict.reason}`,
+                ...at(h.where),
+            },
+        };
     return {
         finding: {
             rule: "contract-diff.version-check",

@@ -37343,7 +37343,7 @@ function countAligned(kind, bytes, out) {
                 continue;
             for (let i = start; i < end; i++) {
                 const x = floats[i];
-                if (x !== x)
+                if (Number.isNaN(x))
                     out.nan++;
                 else if (x === Infinity || x === -Infinity)
                     out.inf++;

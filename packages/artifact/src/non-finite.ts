@@ -68,7 +68,7 @@ function countAligned(kind: FloatEncoding, bytes: Uint8Array, out: NonFiniteCoun
       if (blockIsFinite(floats, start, end)) continue;
       for (let i = start; i < end; i++) {
         const x = floats[i]!;
-        if (x !== x) out.nan++;
+        if (Number.isNaN(x)) out.nan++;
         else if (x === Infinity || x === -Infinity) out.inf++;
       }
     }

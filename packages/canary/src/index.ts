@@ -33,6 +33,7 @@ export { createTrafficProvider, rollbackNow, type RunCanaryOptions, runCanary } 
 export { FileStateStore } from "./state/file.js";
 export { MemoryStateStore } from "./state/memory.js";
 export { isOpen, type Phase, PHASES } from "./state/phase.js";
+export { formatRecordLine, parseRecordLine } from "./state/record-line.js";
 export type { RolloutRecord, StateStore } from "./state/types.js";
 export { CommandProvider, type CommandProviderOptions, parseReportedWeights } from "./traffic/command.js";
 export { EmbeddedRouter, type EmbeddedRouterOptions, ROUTE_HEADER } from "./traffic/embedded.js";

@@ -1,9 +1,11 @@
+import { validateArtifactSection } from "@mlgate/artifact";
 import { configFileSchema, configJsonSchema } from "@mlgate/core";
 import { evalGateSection } from "@mlgate/evaluate";
 import { loadTestSection } from "@mlgate/load";
 
 /** Every gate's section of mlgate.yml; a gate joins here when its command does. */
 export const mlgateConfigSchema = configFileSchema({
+  "validate-artifact": validateArtifactSection,
   "eval-gate": evalGateSection,
   "load-test": loadTestSection,
 });

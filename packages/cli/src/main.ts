@@ -2,6 +2,7 @@ import { TOOL } from "@mlgate/core";
 import { Command, CommanderError } from "commander";
 import { evalGateCommand } from "./commands/eval-gate.js";
 import { loadTestCommand } from "./commands/load-test.js";
+import { validateArtifactCommand } from "./commands/validate-artifact.js";
 import { mlgateJsonSchema } from "./config-schema.js";
 import type { CliIO } from "./gate-command.js";
 
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 Exit status: 0 pass or warn · 1 fail · 2 error (bad input, cannot judge)
 Config: mlgate.yml (schema: mlgate schema > mlgate.schema.json); flags override config keys.`,
     );
+  program.addCommand(validateArtifactCommand(io, setExitCode));
   program.addCommand(evalGateCommand(io, setExitCode));
   program.addCommand(loadTestCommand(io, setExitCode));
   program

@@ -1,38 +1,26 @@
-import { stringify } from "yaml";
-import { diffLoadedSides, loadSchemaContract } from "../src/diff-schemas.js";
-import { RULES } from "../src/rules/registry.js";
-import { JSON_SCHEMA_CASES } from "./corpus/json-schema/cases.js";
-import { BODY_CASES } from "./corpus/openapi/bodies.js";
-import { COMPOSITION_CASES } from "./corpus/openapi/composition.js";
-import { CONSTRAINT_CASES } from "./corpus/openapi/constraints.js";
-import { OPERATION_CASES } from "./corpus/openapi/operations.js";
-import { PARAMETER_CASES } from "./corpus/openapi/parameters.js";
-import { PROPERTY_CASES } from "./corpus/openapi/properties.js";
-import { RESPONSE_CASES } from "./corpus/openapi/responses.js";
-import { SECURITY_CASES } from "./corpus/openapi/security.js";
-import { SWAGGER2_CASES } from "./corpus/openapi/swagger2.js";
-import { TYPE_CASES } from "./corpus/openapi/types.js";
-
-const seen = new Set<string>();
-for (const c of [
-  ...OPERATION_CASES,
-  ...PARAMETER_CASES,
-  ...BODY_CASES,
-  ...RESPONSE_CASES,
-  ...PROPERTY_CASES,
-  ...TYPE_CASES,
-  ...CONSTRAINT_CASES,
-  ...COMPOSITION_CASES,
-  ...SECURITY_CASES,
-  ...SWAGGER2_CASES,
-  ...JSON_SCHEMA_CASES,
-])
-  for (const e of c.expect) seen.add(e[0]);
-console.log(
-  RULES.filter((r) => !seen.has(r.id))
-    .map((r) => `${r.id} ${r.level}`)
-    .join("\n"),
-);
-void stringify;
-void diffLoadedSides;
-void loadSchemaContract;
+import { DiskFiles } from "../src/load/files.js";
+import { LoadedContract } from "../src/load/contract.js";
+import { contractLimits } from "../src/limits.js";
+import { buildModel } from "../src/model/build.js";
+import type { ApiModel } from "../src/model/types.js";
+import { diffApiModels } from "../src/openapi/diff.js";
+import { ChangeCollector } from "../src/rules/collector.js";
+const dir = "/work/shared/bench-data/stripe-openapi";
+const files = new DiskFiles(dir, dir);
+const T = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+let t = T();
+const a = await LoadedContract.load(`${dir}/spec3-2021-05-17.json`, files, { limits: contractLimits() });
+const b = await LoadedContract.load(`${dir}/spec3-2022-04-12.json`, files, { limits: contractLimits() });
+const tl = T() - t;
+t = T();
+const ma = buildModel(a) as ApiModel;
+const mb = buildModel(b) as ApiModel;
+const tm = T() - t;
+t = T();
+const out = new ChangeCollector();
+diffApiModels(ma, mb, out);
+const td = T() - t;
+t = T();
+const r = out.finish({ counterExamples: process.env.CX !== "0" });
+const tf = T() - t;
+console.log({ load: tl | 0, model: tm | 0, diff: td | 0, finish: tf | 0, changes: r.changes.length, stats: r.stats });

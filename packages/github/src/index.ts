@@ -11,3 +11,19 @@ export { inputName, readInputs } from "./inputs.js";
 export { createOctokit, type Octokit } from "./octokit.js";
 export { defaultReportPath, type PublishOptions, publishReport, runUrl } from "./publish.js";
 export { type GateOutcome, runGateAction } from "./run.js";
+export {
+  type CreateDeploymentOptions,
+  createDeployment,
+  type DeploymentInfo,
+  type DeploymentState,
+  type DeploymentStatusInfo,
+  latestDeployment,
+  latestDeploymentStatus,
+  MAX_STATUS_DESCRIPTION,
+  type RepositoryTarget,
+  repositoryFromEnv,
+  type StatusOptions,
+  saveStepState,
+  setDeploymentStatus,
+  stepState,
+} from "./deployments.js";

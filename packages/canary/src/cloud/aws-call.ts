@@ -1,5 +1,5 @@
 import { type Clock, realClock } from "../engine/clock.js";
-import { type AwsCallContext, awsGateError, isTransient, retryAfterMs } from "./aws-errors.js";
+import { type AwsCallContext, awsErrorCodes, awsGateError, isTransient, retryAfterMs } from "./aws-errors.js";
 import { withRetry } from "./retry.js";
 
 /** How hard to insist when AWS throttles or fails transiently. */
@@ -13,6 +13,21 @@ export interface AwsRetrySettings {
 
 export const DEFAULT_AWS_RETRY: Required<AwsRetrySettings> = { attempts: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
 
+export interface AwsCallerOptions {
+  /** For messages: `SageMaker`, `ELBv2`. */
+  service: string;
+  /** A custom endpoint, named when it cannot be reached. */
+  endpoint?: string | undefined;
+  retry?: AwsRetrySettings | undefined;
+  clock?: Clock | undefined;
+  /** [0, 1) jitter source (tests fix it). */
+  random?: () => number;
+  /** Service-specific codes that also pass with time (Lambda's ResourceConflictException). */
+  alsoTransient?: readonly string[];
+}
+
+type Context = Omit<AwsCallContext, "service">;
+
 /**
  * Sends SDK commands for one service: transient failures (throttling, 5xx, dropped connections) are
  * retried with backoff on the injected clock; what remains becomes a GateError with the AWS code and
@@ -20,34 +35,35 @@ export const DEFAULT_AWS_RETRY: Required<AwsRetrySettings> = { attempts: 5, base
  */
 export class AwsCaller {
   private readonly retry: Required<AwsRetrySettings>;
+  private readonly clock: Clock;
 
-  constructor(
-    private readonly service: string,
-    private readonly endpoint: string | undefined,
-    retry: AwsRetrySettings = {},
-    private readonly clock: Clock = realClock,
-    private readonly random?: () => number,
-  ) {
-    this.retry = { ...DEFAULT_AWS_RETRY, ...retry };
+  constructor(private readonly options: AwsCallerOptions) {
+    this.retry = { ...DEFAULT_AWS_RETRY, ...options.retry };
+    this.clock = options.clock ?? realClock;
   }
 
-  async call<T>(ctx: Omit<AwsCallContext, "service">, send: () => Promise<T>): Promise<T> {
-    const full = { ...ctx, service: this.service };
+  async call<T>(ctx: Context, send: () => Promise<T>): Promise<T> {
     try {
       return await this.raw(send);
     } catch (e) {
-      throw awsGateError(e, full, this.endpoint);
+      throw this.error(e, ctx);
     }
   }
 
   /** Like `call`, but the last failure is thrown as the SDK raised it (for callers that classify it). */
   raw<T>(send: () => Promise<T>): Promise<T> {
+    const also = this.options.alsoTransient ?? [];
     return withRetry(() => send(), {
       ...this.retry,
       clock: this.clock,
-      retryable: isTransient,
+      retryable: (e) => isTransient(e) || awsErrorCodes(e).some((c) => also.includes(c)),
       retryAfterMs,
-      ...(this.random ? { random: this.random } : {}),
+      ...(this.options.random ? { random: this.options.random } : {}),
     });
+  }
+
+  /** A failure as `call` reports it. */
+  error(e: unknown, ctx: Context) {
+    return awsGateError(e, { ...ctx, service: this.options.service }, this.options.endpoint);
   }
 }

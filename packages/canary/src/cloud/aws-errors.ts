@@ -168,7 +168,9 @@ function hintFor(e: unknown, ctx: AwsCallContext, endpoint: string | undefined):
 /** An AWS SDK failure as a GateError naming the call, the resource and the AWS error code. */
 export function awsGateError(e: unknown, ctx: AwsCallContext, endpoint?: string): GateError {
   if (e instanceof GateError) return e;
-  const code = awsErrorCode(e) ?? networkCodeOf(e) ?? "Error";
+  const codes = awsErrorCodes(e);
+  // The SDK's exception name first; the wire code too when it differs (ValidationException / ValidationError).
+  const code = codes.length > 0 ? `${codes[0]}${codes[1] ? ` (${codes[1]})` : ""}` : (networkCodeOf(e) ?? "Error");
   const message = str(shape(e).message) ?? String(e);
   const hint = hintFor(e, ctx, endpoint);
   return new GateError(`${ctx.service} ${ctx.action} on ${ctx.resource} failed: ${code}: ${firstLine(message)}`, {

@@ -57,6 +57,8 @@ export interface RolloutOutcome {
   rolledBack: boolean;
   /** Set when a rollback was attempted and could not be verified. */
   rollbackError?: string;
+  /** The step the rollout stopped in (its planned weight), when it stopped short. */
+  stoppedAt?: { index: number; weight: number; phase: "step" | "guard" };
   /** The step index a resumed run started from (0 for a fresh rollout). */
   resumedFrom?: number;
   steps: StepRecord[];

@@ -259,7 +259,19 @@ class Rollout {
     extra: { rule?: string; metric?: string } = {},
   ): Promise<RolloutOutcome> {
     const policy = cause === "cancelled" ? "rollback" : this.input.plan.policy[cause as FailureClass];
-    const detail = { cause, reason, ...(extra.rule ? { rule: extra.rule } : {}), ...(extra.metric ? { metric: extra.metric } : {}) };
+    const planned = this.input.plan.steps[index]!;
+    const stoppedAt = {
+      index,
+      weight: planned.weight,
+      phase: planned.weight === 100 ? ("guard" as const) : ("step" as const),
+    };
+    const detail = {
+      cause,
+      reason,
+      stoppedAt,
+      ...(extra.rule ? { rule: extra.rule } : {}),
+      ...(extra.metric ? { metric: extra.metric } : {}),
+    };
     if (policy === "rollback") {
       this.log(`stopping: ${reason}; rolling back`);
       const rolled = await this.rollback();
@@ -330,7 +342,14 @@ class Rollout {
 
   private finish(
     result: RolloutOutcome["result"],
-    detail: { cause?: StopCause; reason?: string; rule?: string; metric?: string; rollbackError?: string } = {},
+    detail: {
+      cause?: StopCause;
+      reason?: string;
+      rule?: string;
+      metric?: string;
+      rollbackError?: string;
+      stoppedAt?: RolloutOutcome["stoppedAt"];
+    } = {},
   ): RolloutOutcome {
     return {
       result,

@@ -6,17 +6,15 @@ export const PSI_BINS = 10;
 
 /**
  * Population stability index of the candidate's scores against the baseline's: bins at the
- * baseline's deciles (merged where scores repeat), Σ (c − b) · ln(c / b) over the bins.
+ * baseline's deciles (merged where scores repeat; both samples' deciles when the baseline has
+ * almost a single value), Σ (c − b) · ln(c / b) over the bins.
  * Conventional reading: below 0.1 stable, 0.1–0.25 a moderate shift, above 0.25 a major one.
  */
 export function populationStabilityIndex(candidate: readonly number[], baseline: readonly number[], bins = PSI_BINS): number {
   if (candidate.length === 0 || baseline.length === 0) return Number.NaN;
-  const b = sortedCopy(baseline);
-  const edges: number[] = [];
-  for (let i = 1; i < bins; i++) {
-    const edge = b[Math.min(b.length - 1, Math.floor((i * b.length) / bins))]!;
-    if (edges.length === 0 || edge > edges[edges.length - 1]!) edges.push(edge);
-  }
+  let edges = quantileEdges(sortedCopy(baseline), bins);
+  // A baseline with (nearly) one value has no deciles to speak of: bin on both samples instead.
+  if (edges.length < 2) edges = quantileEdges(sortedCopy([...baseline, ...candidate]), bins);
   const count = (values: readonly number[]) => {
     const counts = new Array<number>(edges.length + 1).fill(0);
     for (const v of values) {
@@ -37,6 +35,16 @@ export function populationStabilityIndex(candidate: readonly number[], baseline:
   let psi = 0;
   for (let i = 0; i < pc.length; i++) psi += (pc[i]! - pb[i]!) * Math.log(pc[i]! / pb[i]!);
   return psi;
+}
+
+/** The distinct interior quantiles of a sorted sample, as bin edges. */
+function quantileEdges(sorted: readonly number[], bins: number): number[] {
+  const edges: number[] = [];
+  for (let i = 1; i < bins; i++) {
+    const edge = sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / bins))]!;
+    if (edges.length === 0 || edge > edges[edges.length - 1]!) edges.push(edge);
+  }
+  return edges;
 }
 
 export interface KolmogorovSmirnovResult {

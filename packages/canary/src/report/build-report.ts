@@ -21,10 +21,11 @@ import { CANARY_GATE } from "../input.js";
 const MAX_CHART_POINTS = 60;
 
 function stepLabel(outcome: RolloutOutcome, input: CanaryInput): string {
-  const last = outcome.steps.at(-1);
-  const n = input.plan.steps.length;
-  if (!last) return `before step 1 (${formatWeight(outcome.finalWeight)})`;
-  return last.phase === "guard" ? "in the guard window after the promotion" : `at step ${last.index + 1}/${n} (${formatWeight(last.weight)})`;
+  const at = outcome.stoppedAt;
+  if (!at) return `at ${formatWeight(outcome.finalWeight)}`;
+  return at.phase === "guard"
+    ? "in the guard window after the promotion"
+    : `at step ${at.index + 1}/${input.plan.steps.length} (${formatWeight(at.weight)})`;
 }
 
 function verdictOf(outcome: RolloutOutcome, checks: readonly Check[]): Verdict {

@@ -143,7 +143,7 @@ export class AlbTrafficProvider extends VerifiedProvider {
     this.groups = { baseline: options.baselineTargetGroupArn, candidate: options.candidateTargetGroupArn };
     const settings = awsClientSettings(options, "ELBv2");
     this.client = new ElasticLoadBalancingV2Client(settings);
-    this.aws = new AwsCaller("ELBv2", settings.endpoint, options.retry, options.clock);
+    this.aws = new AwsCaller({ service: "ELBv2", endpoint: settings.endpoint, retry: options.retry, clock: options.clock });
   }
 
   describe(): string {

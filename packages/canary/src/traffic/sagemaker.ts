@@ -73,7 +73,7 @@ export class SageMakerTrafficProvider extends VerifiedProvider {
     const settings = awsClientSettings(options, "SageMaker");
     this.client = new SageMakerClient(settings);
     this.clock = options.clock ?? realClock;
-    this.aws = new AwsCaller("SageMaker", settings.endpoint, options.retry, this.clock);
+    this.aws = new AwsCaller({ service: "SageMaker", endpoint: settings.endpoint, retry: options.retry, clock: this.clock });
   }
 
   describe(): string {

@@ -91,8 +91,8 @@ describe("AlbTrafficProvider on a listener rule", () => {
     const [b, c] = fake.ruleActions[1]!.ForwardConfig!.TargetGroups.map((t) => t.Weight) as [number, number];
     expect(b + c).toBeLessThanOrEqual(999);
     expect(Math.abs((c / (b + c)) * 100 - 33.3)).toBeLessThanOrEqual(0.01);
-    const e = await failure(provider.setWeights({ canary: 12.3456 }));
-    expect(e.message).toContain("cannot express 12.35%");
+    const e = await failure(provider.setWeights({ canary: 0.05 }));
+    expect(e.message).toContain("cannot express 0.05%; the closest is 0%");
   });
 
   it("promotes, and rolls back twice with the second rollback writing nothing", async () => {

@@ -92,25 +92,23 @@ class Scanner {
     // is string content and indentation, which this never looks at one character at a time.
     let depth = 0;
     STRUCTURE.lastIndex = this.i;
-    for (;;) {
-      const m = STRUCTURE.exec(t);
-      if (!m) {
-        this.i = t.length;
-        return;
-      }
-      const d = t.charCodeAt(m.index);
+    // `test` moves lastIndex past the match without allocating a match array.
+    while (STRUCTURE.test(t)) {
+      const at = STRUCTURE.lastIndex - 1;
+      const d = t.charCodeAt(at);
       if (d === 0x22) {
-        this.i = m.index;
+        this.i = at;
         this.skipString();
         STRUCTURE.lastIndex = this.i;
         continue;
       }
       if (d === 0x7b || d === 0x5b) depth++;
       else if (--depth === 0) {
-        this.i = m.index + 1;
+        this.i = at + 1;
         return;
       }
     }
+    this.i = t.length;
   }
 }
 

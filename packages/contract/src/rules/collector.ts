@@ -44,26 +44,108 @@ export class ChangeCollector {
     this.changes.push({ ...change, rule: rule.id, level: change.level ?? rule.level });
   }
 
-  /** Every group that reaches this record through shared schemas, sorted. */
-  static groupsOf(record: PairRecord, cache: Map<PairRecord, string[]>): string[] {
-    const known = cache.get(record);
-    if (known) return known;
-    const out = new Set<string>();
-    const seen = new Set<PairRecord>([record]);
-    const queue = [record];
+  /**
+   * Every group that reaches each of these records through shared schemas, sorted. Records form a
+   * graph with cycles (recursive schemas), so strongly connected components are found first and
+   * group sets (bitsets) flow from ancestors down in one pass: linear in the edges, where a search
+   * per record would revisit the same dense ancestry of a large description again and again.
+   */
+  static groupsOf(records: Iterable<PairRecord>): Map<PairRecord, string[]> {
+    // The ancestry of the records asked about.
+    const nodes: PairRecord[] = [];
+    const index = new Map<PairRecord, number>();
+    const queue = [...new Set(records)];
+    for (const r of queue) index.set(r, -1);
     while (queue.length > 0) {
       const r = queue.pop()!;
-      for (const g of r.groups) out.add(g);
+      nodes.push(r);
       for (const p of r.parents) {
-        if (!seen.has(p)) {
-          seen.add(p);
+        if (!index.has(p)) {
+          index.set(p, -1);
           queue.push(p);
         }
       }
     }
-    const sorted = [...out].sort(compareGroups);
-    cache.set(record, sorted);
-    return sorted;
+    nodes.forEach((r, i) => index.set(r, i));
+    const groupIds = new Map<string, number>();
+    for (const r of nodes) for (const g of r.groups) if (!groupIds.has(g)) groupIds.set(g, groupIds.size);
+    const groupNames = [...groupIds.keys()];
+    const words = Math.max(1, Math.ceil(groupNames.length / 32));
+
+    // Tarjan's algorithm, iterative, over edges record → parent. Components come out ancestors first.
+    const n = nodes.length;
+    const order = new Int32Array(n).fill(-1);
+    const low = new Int32Array(n);
+    const onStack = new Uint8Array(n);
+    const component = new Int32Array(n).fill(-1);
+    const stack: number[] = [];
+    const parentsOf = nodes.map((r) => [...r.parents].map((p) => index.get(p)!));
+    const bits: Uint32Array[] = [];
+    let counter = 0;
+    for (let start = 0; start < n; start++) {
+      if (order[start] !== -1) continue;
+      const work: [node: number, next: number][] = [[start, 0]];
+      order[start] = low[start] = counter++;
+      stack.push(start);
+      onStack[start] = 1;
+      while (work.length > 0) {
+        const frame = work[work.length - 1]!;
+        const [v, i] = frame;
+        const parents = parentsOf[v]!;
+        if (i < parents.length) {
+          frame[1]++;
+          const w = parents[i]!;
+          if (order[w] === -1) {
+            order[w] = low[w] = counter++;
+            stack.push(w);
+            onStack[w] = 1;
+            work.push([w, 0]);
+          } else if (onStack[w]) low[v] = Math.min(low[v]!, order[w]!);
+          continue;
+        }
+        work.pop();
+        const up = work[work.length - 1];
+        if (up) low[up[0]] = Math.min(low[up[0]]!, low[v]!);
+        if (low[v] !== order[v]) continue;
+        // v roots a component: its members, and the groups of every ancestor component.
+        const c = bits.length;
+        const set = new Uint32Array(words);
+        const members: number[] = [];
+        for (;;) {
+          const w = stack.pop()!;
+          onStack[w] = 0;
+          component[w] = c;
+          members.push(w);
+          if (w === v) break;
+        }
+        for (const m of members) {
+          for (const g of nodes[m]!.groups) {
+            const id = groupIds.get(g)!;
+            set[id >>> 5]! |= 1 << (id & 31);
+          }
+          for (const p of parentsOf[m]!) {
+            const pc = component[p]!;
+            if (pc === c || pc === -1) continue;
+            const other = bits[pc]!;
+            for (let k = 0; k < words; k++) set[k]! |= other[k]!;
+          }
+        }
+        bits.push(set);
+      }
+    }
+    const out = new Map<PairRecord, string[]>();
+    const byComponent = new Map<number, string[]>();
+    for (const r of new Set(records)) {
+      const c = component[index.get(r)!]!;
+      let names = byComponent.get(c);
+      if (!names) {
+        const set = bits[c]!;
+        names = groupNames.filter((_, id) => (set[id >>> 5]! & (1 << (id & 31))) !== 0).sort(compareGroups);
+        byComponent.set(c, names);
+      }
+      out.set(r, names);
+    }
+    return out;
   }
 
   /** Resolve places, groups and counter-examples into the shared Change shape. */
@@ -89,10 +171,10 @@ export class ChangeCollector {
       return { file: place.doc.display, ...(pos ? { line: pos.line, column: pos.column } : {}) };
     };
 
-    const cache = new Map<PairRecord, string[]>();
+    const groupsByOwner = ChangeCollector.groupsOf(this.changes.map((c) => c.owner));
     const merged = new Map<string, Change & { usedBy?: string[] }>();
     for (const c of this.changes) {
-      const groups = ChangeCollector.groupsOf(c.owner, cache);
+      const groups = groupsByOwner.get(c.owner) ?? [c.group];
       const key = `${c.rule}\u0000${c.path}`;
       const existing = merged.get(key);
       if (existing) {

@@ -22,10 +22,11 @@ let lr2: string;
 let rows: number[][];
 let dataset: string;
 let run: Fixture["run"];
+let runtime: Fixture["runtime"];
 
 beforeAll(async () => {
   const fixture = await makeFixture("run");
-  ({ dir, lr3, lr2, rows, dataset, run } = fixture);
+  ({ dir, lr3, lr2, rows, dataset, run, runtime } = fixture);
 });
 
 describe("runModelOnDataset", () => {

@@ -100,12 +100,17 @@ export function readGrype(json: unknown, file: string): ImportedReport {
   const target = source.target && typeof source.target === "object" ? (source.target as Record<string, unknown>) : {};
   const image = typeof target.userInput === "string" ? target.userInput : undefined;
   const digest = typeof target.manifestDigest === "string" ? target.manifestDigest : undefined;
+  const layers = (Array.isArray(target.layers) ? target.layers : [])
+    .slice(0, 10_000)
+    .map((l) => (l && typeof l === "object" ? (l as Record<string, unknown>).digest : undefined))
+    .filter((d): d is string => typeof d === "string");
   return {
     file,
     format: "grype",
     scanner: "Grype",
     ...(image ? { image } : {}),
     ...(digest ? { digest } : {}),
+    ...(layers.length > 0 ? { layers } : {}),
     findings,
     notes: [],
   };

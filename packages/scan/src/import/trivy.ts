@@ -96,7 +96,8 @@ export function readTrivy(json: unknown, file: string): ImportedReport {
       const identifier = o.PkgIdentifier && typeof o.PkgIdentifier === "object" ? (o.PkgIdentifier as Record<string, unknown>) : {};
       const purl = f.optionalString(identifier.PURL, `${at}.PkgIdentifier.PURL`);
       const layer = o.Layer && typeof o.Layer === "object" ? (o.Layer as Record<string, unknown>) : {};
-      const layerDigest = f.optionalString(layer.Digest, `${at}.Layer.Digest`) ?? f.optionalString(layer.DiffID, `${at}.Layer.DiffID`);
+      // Diff ids, as Metadata.DiffIDs lists the layers in order; the blob digest when that is all there is.
+      const layerDigest = f.optionalString(layer.DiffID, `${at}.Layer.DiffID`) ?? f.optionalString(layer.Digest, `${at}.Layer.Digest`);
       const path = f.optionalString(o.PkgPath, `${at}.PkgPath`) ?? (cls === "lang-pkgs" ? target : undefined);
       const title = f.optionalString(o.Title, `${at}.Title`);
       const url = f.optionalString(o.PrimaryURL, `${at}.PrimaryURL`);
@@ -124,12 +125,14 @@ export function readTrivy(json: unknown, file: string): ImportedReport {
     .list(metadata.RepoDigests, "Metadata.RepoDigests", 1000)
     .find((d): d is string => typeof d === "string" && d.includes("@sha256:"));
   const image = f.optionalString(root.ArtifactName, "ArtifactName");
+  const layers = f.list(metadata.DiffIDs, "Metadata.DiffIDs", 10_000).filter((d): d is string => typeof d === "string");
   return {
     file,
     format: "trivy",
     scanner: "Trivy",
     ...(image ? { image } : {}),
     ...(repoDigest ? { digest: repoDigest.slice(repoDigest.indexOf("@") + 1) } : {}),
+    ...(layers.length > 0 ? { layers } : {}),
     findings,
     notes: [],
   };

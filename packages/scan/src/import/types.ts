@@ -11,6 +11,8 @@ export interface ImportedReport {
   /** What it scanned, as it says (an image reference). */
   image?: string;
   digest?: string;
+  /** The image's layers bottom first, as the findings' `layer` names them (for base-layer rules). */
+  layers?: string[];
   findings: VulnerabilityFinding[];
   notes: string[];
 }

@@ -31,22 +31,25 @@ export const DEFAULT_POLICY: PolicySettings = {
   alwaysFail: [],
 };
 
-/** Which layers are the base image's: the first N, or every layer up to and including a digest. */
-export interface BaseLayers {
-  /** Layer digests of the image, bottom first. */
-  layers: readonly string[];
-  count?: number;
-  digest?: string;
-}
-
-export function baseLayerSet(base: BaseLayers | undefined): Set<string> | undefined {
-  if (!base) return undefined;
-  if (base.digest) {
-    const at = base.layers.indexOf(base.digest);
-    return at < 0 ? new Set() : new Set(base.layers.slice(0, at + 1));
+/**
+ * The layers that belong to the base image: the first `count` layers, or every layer up to and
+ * including `digest`, of each known layer order. A layer can be known by several ids (its blob
+ * digest and its diff id), and different sources name layers differently, so all ids are kept.
+ */
+export function baseLayerSet(
+  orders: readonly (readonly (readonly string[])[])[],
+  spec: { count?: number; digest?: string },
+): Set<string> {
+  const set = new Set<string>();
+  for (const layers of orders) {
+    let end = 0;
+    if (spec.digest !== undefined) {
+      const at = layers.findIndex((ids) => ids.includes(spec.digest as string));
+      end = at < 0 ? 0 : at + 1;
+    } else if (spec.count !== undefined) end = Math.min(spec.count, layers.length);
+    for (const ids of layers.slice(0, end)) for (const id of ids) set.add(id);
   }
-  if (base.count !== undefined) return new Set(base.layers.slice(0, base.count));
-  return undefined;
+  return set;
 }
 
 export interface Suppression {
@@ -89,7 +92,8 @@ export interface PolicyInput {
   vex?: readonly VexStatement[];
   image: VexImage;
   baseline?: Baseline;
-  base?: BaseLayers;
+  /** Ids of the base image's layers (see baseLayerSet); without it no finding has a layer kind. */
+  baseLayers?: ReadonlySet<string>;
   now: Date;
 }
 
@@ -122,7 +126,7 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
   const expiredIgnores = ignores.filter((r) => isExpired(r, now));
   const ignoreUse: IgnoreUse = new Map();
   const always = new Set(settings.alwaysFail.map((id) => id.trim().toUpperCase()));
-  const baseSet = baseLayerSet(input.base);
+  const baseSet = input.baseLayers;
   const comparison = compareWithBaseline(input.findings, input.baseline);
   const showRank = severityRank(settings.show);
 

@@ -1,7 +1,6 @@
 export { type Baseline, type BaselineComparison, compareWithBaseline, RESULTS_SCHEMA, readBaseline } from "./baseline.js";
 export {
   applyPolicy,
-  type BaseLayers,
   baseLayerSet,
   DEFAULT_POLICY,
   type FailRule,

@@ -44,7 +44,7 @@ export function purlMatches(pattern: string, candidate: string | undefined): boo
   if (!p || !c) return false;
   return (
     p.type === c.type &&
-    (p.namespace === undefined || p.namespace === c.namespace) &&
+    p.namespace === c.namespace &&
     p.name === c.name &&
     (p.version === undefined || p.version === c.version)
   );

@@ -22,6 +22,7 @@ describe("Trivy JSON", () => {
       scanner: "Trivy",
       image: "registry.example.com/team/model-server:1.2.0",
       digest: "sha256:2222222222222222222222222222222222222222222222222222222222222222",
+      layers: ["sha256:aaaa", "sha256:bbbb"],
     });
     expect(report.findings).toEqual([
       {
@@ -36,7 +37,7 @@ describe("Trivy JSON", () => {
           purl: "pkg:deb/debian/libssl3@3.0.11-1~deb12u1?arch=amd64&distro=debian-12.5",
         },
         fixedVersions: ["3.0.13-1~deb12u1"],
-        layer: "sha256:layer0",
+        layer: "sha256:aaaa",
         title: "openssl: a flaw",
         url: "https://avd.aquasec.com/nvd/cve-2024-0001",
         source: "trivy",
