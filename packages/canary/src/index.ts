@@ -22,7 +22,7 @@ export { type ArmMoments, binaryMoments, type SequentialInput, type SequentialRe
 export { type KolmogorovSmirnovResult, kolmogorovSmirnov, kolmogorovSurvival, populationStabilityIndex } from "./judge/shift.js";
 export { aggregate, Reservoir, RunningMoments } from "./judge/summary.js";
 export { MetricTrack } from "./judge/track.js";
-export { numbersAt, type PathSegment, parsePath, selectPath } from "./metrics/json-path.js";
+export { MAX_PATH_LENGTH, numbersAt, type PathSegment, parsePath, selectPath } from "./metrics/json-path.js";
 export { type ProbeOptions, ProbeSource } from "./metrics/probe.js";
 export { type PrometheusOptions, PrometheusSource } from "./metrics/prometheus.js";
 export * from "./metrics/types.js";

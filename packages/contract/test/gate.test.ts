@@ -4,6 +4,8 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeError, type Report, renderSarif } from "@mlgate/core";
@@ -351,6 +353,66 @@ describe("multi-file contracts", () => {
       line: 4,
     });
     expect(f.properties?.path).toBe("schemas/pet.yaml#/Pet/properties/id");
+  });
+});
+
+describe("allow-listed URLs", () => {
+  it("fetches a $ref from an allowed host (a loopback server here) and refuses others", async () => {
+    const server = createServer((req, res) => {
+      if (req.url === "/pet.json") {
+        res.setHeader("content-type", "application/json");
+        res.end(
+          JSON.stringify({
+            type: "object",
+            required: ["id"],
+            properties: { id: { type: "integer" } },
+            description: "x".repeat(1000),
+          }),
+        );
+      } else {
+        res.statusCode = 404;
+        res.end();
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const spec = (ref: string) =>
+        stringify({
+          openapi: "3.0.3",
+          info: { title: "t", version: "1" },
+          paths: {
+            "/p": {
+              post: {
+                requestBody: { content: { "application/json": { schema: { $ref: ref } } } },
+                responses: { "200": { description: "ok" } },
+              },
+            },
+          },
+        });
+      await writeFile(
+        join(dir, "url-base.yaml"),
+        spec("#/components/schemas/P").replace(
+          "paths:",
+          "components:\n  schemas:\n    P: {type: object, properties: {id: {type: integer}}}\npaths:",
+        ),
+      );
+      await writeFile(join(dir, "url-head.yaml"), spec(`http://127.0.0.1:${port}/pet.json`));
+      const allowed = await run("url-base.yaml", "url-head.yaml", { allowUrls: ["127.0.0.1"] });
+      expect(allowed.verdict).toBe("fail");
+      expect(allowed.findings[0]?.rule).toBe("schema.request-property-became-required");
+      const refused = await run("url-base.yaml", "url-head.yaml");
+      expect(refused.verdict).toBe("error");
+      expect(refused.headline).toContain(`points at the network (127.0.0.1:${port}), which is not allowed`);
+      const tooBig = await run("url-base.yaml", "url-head.yaml", {
+        allowUrls: ["127.0.0.1"],
+        limits: { maxFileBytes: 600 },
+      });
+      expect(tooBig.verdict).toBe("error");
+      expect(tooBig.headline).toMatch(/pet\.json is over the 600 B limit/);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { ChangeCollector, type PairRecord } from "../src/rules/collector.js";
 import { renderRulesDoc } from "../src/rules/doc.js";
 import { RULES, ruleOf } from "../src/rules/registry.js";
 
@@ -33,5 +34,25 @@ describe("OpenAPI and JSON Schema rule registry", () => {
   it("docs/rules.md is generated from the registry and current", async () => {
     const doc = await readFile(new URL("../docs/rules.md", import.meta.url), "utf8");
     expect(doc, "run `npx tsx packages/contract/scripts/rules-doc.ts`").toBe(renderRulesDoc(RULES));
+  });
+});
+
+describe("groups through shared schemas", () => {
+  it("reach every record below them, through cycles", () => {
+    const rec = (groups: string[] = []): PairRecord => ({ groups: new Set(groups), parents: new Set() });
+    const postA = rec(["POST /a"]);
+    const getB = rec(["GET /b"]);
+    const shared = rec();
+    const loop = rec();
+    const alone = rec(["GET /c"]);
+    shared.parents.add(postA).add(getB);
+    // A recursive schema: the shared record and its child point at each other.
+    loop.parents.add(shared);
+    shared.parents.add(loop);
+    const groups = ChangeCollector.groupsOf([shared, loop, alone, postA]);
+    expect(groups.get(loop)).toEqual(["POST /a", "GET /b"]);
+    expect(groups.get(shared)).toEqual(["POST /a", "GET /b"]);
+    expect(groups.get(alone)).toEqual(["GET /c"]);
+    expect(groups.get(postA)).toEqual(["POST /a"]);
   });
 });

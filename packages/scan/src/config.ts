@@ -7,7 +7,9 @@ import {
   reportSettingsOf,
   resolveFrom,
 } from "@mlgate/core";
+import { existsSync } from "node:fs";
 import { z } from "zod";
+import { isEcrReference } from "./ecr/reference.js";
 import { isSeverity, SEVERITIES, type Severity } from "./findings/types.js";
 import { DEFAULT_OSV_CACHE_MAX_AGE_MS } from "./osv/fetch-db.js";
 import { DEFAULT_POLICY, type FailRule, type PolicySettings } from "./policy/evaluate.js";
@@ -161,10 +163,11 @@ export async function resolveScanImage(
   const given = <T>(values: T[] | undefined) => (values && values.length > 0 ? values : undefined);
   // A registry reference is not a path; only layouts and archives on disk are resolved.
   const imageOf = (v: string | undefined, resolvePath: (p: string | undefined) => string | undefined) => {
-    if (v === undefined) return undefined;
-    if (v.startsWith("oci:")) return `oci:${resolvePath(v.slice(4))}`;
-    if (/\.(tar|tar\.gz|tgz)$/i.test(v) || v.startsWith("./") || v.startsWith("../") || v.startsWith("/")) return resolvePath(v);
-    return v;
+    if (v === undefined || isEcrReference(v)) return v;
+    const scheme = /^(oci|oci-archive|docker-archive):(?!\/\/)(.+)$/.exec(v);
+    if (scheme) return `${scheme[1]}:${resolvePath(scheme[2])}`;
+    const local = resolvePath(v) as string;
+    return existsSync(local) || /\.(tar|tar\.gz|tgz)$/i.test(v) ? local : v;
   };
   const pick = <T>(flag: T | undefined, file: T | undefined) => flag ?? file;
 

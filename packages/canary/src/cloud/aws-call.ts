@@ -11,7 +11,11 @@ export interface AwsRetrySettings {
   maxDelayMs?: number;
 }
 
-export const DEFAULT_AWS_RETRY: Required<AwsRetrySettings> = { attempts: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
+export const DEFAULT_AWS_RETRY: Required<AwsRetrySettings> = {
+  attempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 20_000,
+};
 
 export interface AwsCallerOptions {
   /** For messages: `SageMaker`, `ELBv2`. */

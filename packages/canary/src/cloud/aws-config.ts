@@ -74,18 +74,18 @@ export const awsConnectionFields = {
     .regex(REGION, "an AWS region such as us-east-1")
     .optional()
     .describe("AWS region (default AWS_REGION, then AWS_DEFAULT_REGION)."),
-  endpoint: z
+  "endpoint-url": z
     .string()
     .min(1)
     .max(2048)
     .optional()
-    .describe("Another endpoint URL: a VPC or FIPS endpoint. Credentials come from the usual AWS chain."),
+    .describe("Another endpoint URL, e.g. a VPC or FIPS endpoint (default: the region's public endpoint)."),
   profile: z.string().min(1).max(128).optional().describe("A named profile of the shared AWS config files."),
 };
 
 export interface AwsConnectionConfig {
   region?: string | undefined;
-  endpoint?: string | undefined;
+  "endpoint-url"?: string | undefined;
   profile?: string | undefined;
 }
 
@@ -93,7 +93,7 @@ export interface AwsConnectionConfig {
 export function connectionOf(config: AwsConnectionConfig, credentials?: AwsCredentials): AwsConnection {
   return {
     ...(config.region ? { region: config.region } : {}),
-    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config["endpoint-url"] ? { endpoint: config["endpoint-url"] } : {}),
     ...(config.profile ? { profile: config.profile } : {}),
     ...(credentials ? { credentials } : {}),
   };

@@ -102,7 +102,14 @@ const NETWORK_CODES = new Set([
   "UND_ERR_SOCKET",
 ]);
 
-const TRANSIENT_NAMES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException", "ServiceUnavailable", "InternalFailure", "InternalError"]);
+const TRANSIENT_NAMES = new Set([
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "ServiceUnavailable",
+  "InternalFailure",
+  "InternalError",
+]);
 
 function has(set: ReadonlySet<string>, e: unknown): boolean {
   return awsErrorCodes(e).some((c) => set.has(c));
@@ -149,14 +156,27 @@ function firstLine(text: string): string {
 
 /** The hint for a failure: which permission, which setting, or what to wait for. */
 function hintFor(e: unknown, ctx: AwsCallContext, endpoint: string | undefined): string | undefined {
-  if (isAccessDenied(e)) return `the job's AWS identity needs the IAM permission ${ctx.permission} on ${ctx.resource}`;
+  if (isAccessDenied(e))
+    return `the job's AWS identity needs the IAM permission ${ctx.permission} on ${ctx.resource}`;
   if (isBadCredentials(e)) {
     return "configure AWS credentials (aws-actions/configure-aws-credentials with role-to-assume, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and check the region";
   }
-  if (isThrottling(e)) return `AWS keeps throttling ${ctx.service} ${ctx.action}; lower the poll rate or try again later`;
+  if (isThrottling(e))
+    return `AWS keeps throttling ${ctx.service} ${ctx.action}; lower the poll rate or try again later`;
   const net = networkCodeOf(e);
-  if (net) return `cannot reach ${ctx.service}${endpoint ? ` at ${endpoint}` : ""} (${net}); check the region, the endpoint and the network`;
-  if (has(new Set(["ValidationException", "ValidationError", "InvalidParameterValue", "InvalidParameterValueException"]), e)) {
+  if (net)
+    return `cannot reach ${ctx.service}${endpoint ? ` at ${endpoint}` : ""} (${net}); check the region, the endpoint and the network`;
+  if (
+    has(
+      new Set([
+        "ValidationException",
+        "ValidationError",
+        "InvalidParameterValue",
+        "InvalidParameterValueException",
+      ]),
+      e,
+    )
+  ) {
     return `${ctx.service} refused the request for ${ctx.resource}; check the names in the canary's traffic settings`;
   }
   if (awsErrorCodes(e).some((c) => /NotFound/.test(c)) || httpStatusOf(e) === 404) {
@@ -170,11 +190,15 @@ export function awsGateError(e: unknown, ctx: AwsCallContext, endpoint?: string)
   if (e instanceof GateError) return e;
   const codes = awsErrorCodes(e);
   // The SDK's exception name first; the wire code too when it differs (ValidationException / ValidationError).
-  const code = codes.length > 0 ? `${codes[0]}${codes[1] ? ` (${codes[1]})` : ""}` : (networkCodeOf(e) ?? "Error");
+  const code =
+    codes.length > 0 ? `${codes[0]}${codes[1] ? ` (${codes[1]})` : ""}` : (networkCodeOf(e) ?? "Error");
   const message = str(shape(e).message) ?? String(e);
   const hint = hintFor(e, ctx, endpoint);
-  return new GateError(`${ctx.service} ${ctx.action} on ${ctx.resource} failed: ${code}: ${firstLine(message)}`, {
-    ...(hint ? { hint } : {}),
-    cause: e,
-  });
+  return new GateError(
+    `${ctx.service} ${ctx.action} on ${ctx.resource} failed: ${code}: ${firstLine(message)}`,
+    {
+      ...(hint ? { hint } : {}),
+      cause: e,
+    },
+  );
 }

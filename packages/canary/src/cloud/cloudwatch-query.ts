@@ -67,7 +67,8 @@ const STAT_ALIASES: Record<string, string> = {
 };
 
 /** Percentiles (p95, p99.9) and the trimmed/winsorized/rank statistics (tm90, TM(10%:90%), PR(:300)). */
-const EXTENDED_STAT = /^(?:[pP](?:100|\d{1,2}(?:\.\d{1,10})?)|(?:tm|wm|tc|ts|pr|TM|WM|TC|TS|PR)(?:\d{1,2}(?:\.\d{1,10})?|\([0-9.%:eE+-]{1,40}\)))$/;
+const EXTENDED_STAT =
+  /^(?:[pP](?:100|\d{1,2}(?:\.\d{1,10})?)|(?:tm|wm|tc|ts|pr|TM|WM|TC|TS|PR)(?:\d{1,2}(?:\.\d{1,10})?|\([0-9.%:eE+-]{1,40}\)))$/;
 
 /** `Average`, `avg`, `p95` → the statistic CloudWatch expects, or undefined when it is none. */
 export function normalizeStat(text: string): string | undefined {
@@ -80,7 +81,8 @@ export function normalizeStat(text: string): string | undefined {
 /** Periods CloudWatch accepts: high resolution 1, 5, 10, 20 or 30 s, else whole minutes (up to a day). */
 export function validPeriod(seconds: number): boolean {
   return (
-    Number.isInteger(seconds) && ([1, 5, 10, 20, 30].includes(seconds) || (seconds % 60 === 0 && seconds > 0 && seconds <= 86_400))
+    Number.isInteger(seconds) &&
+    ([1, 5, 10, 20, 30].includes(seconds) || (seconds % 60 === 0 && seconds > 0 && seconds <= 86_400))
   );
 }
 
@@ -139,7 +141,8 @@ function tokenize(text: string): Token[] {
         value += c;
         i++;
       }
-      if (i < text.length && !/\s/.test(text[i]!)) throw new QuerySyntaxError("expected a space after the quoted value", i);
+      if (i < text.length && !/\s/.test(text[i]!))
+        throw new QuerySyntaxError("expected a space after the quoted value", i);
     } else {
       while (i < text.length && !/\s/.test(text[i]!)) value += text[i++];
     }
@@ -167,37 +170,53 @@ function parseOrThrow(text: string): CloudWatchQuery {
     if (seen.has(id)) throw new QuerySyntaxError(`${key} is given twice`, t.offset);
     seen.add(id);
     if (isDimension) {
-      if (key === "" || key.length > 255 || key.startsWith(":")) throw new QuerySyntaxError("a dimension name is 1 to 255 characters", t.offset);
-      if (t.value.length > 1024) throw new QuerySyntaxError("a dimension value is at most 1024 characters", t.valueOffset);
+      if (key === "" || key.length > 255 || key.startsWith(":"))
+        throw new QuerySyntaxError("a dimension name is 1 to 255 characters", t.offset);
+      if (t.value.length > 1024)
+        throw new QuerySyntaxError("a dimension value is at most 1024 characters", t.valueOffset);
       dimensions.push({ Name: key, Value: t.value });
       continue;
     }
     switch (key) {
       case "namespace":
-        if (t.value.length > 255 || t.value.startsWith(":")) throw new QuerySyntaxError("not a CloudWatch namespace", t.valueOffset);
+        if (t.value.length > 255 || t.value.startsWith(":"))
+          throw new QuerySyntaxError("not a CloudWatch namespace", t.valueOffset);
         namespace = t.value;
         break;
       case "metric":
-        if (t.value.length > 255) throw new QuerySyntaxError("a metric name is at most 255 characters", t.valueOffset);
+        if (t.value.length > 255)
+          throw new QuerySyntaxError("a metric name is at most 255 characters", t.valueOffset);
         metricName = t.value;
         break;
       case "stat":
         stat = normalizeStat(t.value);
-        if (!stat) throw new QuerySyntaxError("expected a statistic: Average, Sum, Minimum, Maximum, SampleCount, p95, p99.9, tm90", t.valueOffset);
+        if (!stat)
+          throw new QuerySyntaxError(
+            "expected a statistic: Average, Sum, Minimum, Maximum, SampleCount, p95, p99.9, tm90",
+            t.valueOffset,
+          );
         break;
       case "period":
         periodSeconds = parsePeriod(t.value);
         if (periodSeconds === undefined || !validPeriod(periodSeconds)) {
-          throw new QuerySyntaxError("expected a period of 1, 5, 10, 20 or 30 s, or whole minutes up to 1 day", t.valueOffset);
+          throw new QuerySyntaxError(
+            "expected a period of 1, 5, 10, 20 or 30 s, or whole minutes up to 1 day",
+            t.valueOffset,
+          );
         }
         break;
       case "unit":
         unit = CLOUDWATCH_UNITS.find((u) => u === t.value);
-        if (!unit) throw new QuerySyntaxError("expected a CloudWatch unit such as Milliseconds or Count", t.valueOffset);
+        if (!unit)
+          throw new QuerySyntaxError(
+            "expected a CloudWatch unit such as Milliseconds or Count",
+            t.valueOffset,
+          );
         break;
     }
   }
-  if (dimensions.length > MAX_DIMENSIONS) throw new QuerySyntaxError(`more than ${MAX_DIMENSIONS} dimensions`, 0);
+  if (dimensions.length > MAX_DIMENSIONS)
+    throw new QuerySyntaxError(`more than ${MAX_DIMENSIONS} dimensions`, 0);
   if (!namespace) throw new QuerySyntaxError("missing namespace=...", text.length);
   if (!metricName) throw new QuerySyntaxError("missing metric=...", text.length);
   return {
@@ -226,14 +245,37 @@ function caret(text: string, offset: number): string {
  */
 export function parseCloudWatchQuery(text: string, where: string): CloudWatchQuery {
   if (text.length > MAX_QUERY_LENGTH) {
-    throw new GateError(`${where}: the CloudWatch query is ${text.length} characters long; the limit is ${MAX_QUERY_LENGTH}`);
+    throw new GateError(
+      `${where}: the CloudWatch query is ${text.length} characters long; the limit is ${MAX_QUERY_LENGTH}`,
+    );
   }
   try {
     return parseOrThrow(text);
   } catch (e) {
     if (!(e instanceof QuerySyntaxError)) throw e;
-    throw new GateError(`${where}: ${e.reason} at column ${e.offset + 1} of the CloudWatch query\n${caret(text, e.offset)}`, {
-      hint: "write namespace=NS metric=NAME Dimension=value ... stat=p95 period=60, or a Metrics Insights SELECT",
-    });
+    throw new GateError(
+      `${where}: ${e.reason} at column ${e.offset + 1} of the CloudWatch query\n${caret(text, e.offset)}`,
+      {
+        hint: "write namespace=NS metric=NAME Dimension=value ... stat=p95 period=60, or a Metrics Insights SELECT",
+      },
+    );
   }
+}
+
+function quote(value: string): string {
+  return /^[^\s"\\]+$/.test(value) ? value : `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/** The query back as text, in the form `parseCloudWatchQuery` reads. */
+export function formatCloudWatchQuery(query: CloudWatchQuery): string {
+  if (query.kind === "insights") return query.expression;
+  const parts = [`namespace=${quote(query.namespace)}`, `metric=${quote(query.metricName)}`];
+  for (const d of query.dimensions) {
+    const key = RESERVED.has(d.Name) || d.Name.startsWith("dim.") ? `dim.${d.Name}` : d.Name;
+    parts.push(`${key}=${quote(d.Value)}`);
+  }
+  if (query.stat) parts.push(`stat=${query.stat}`);
+  if (query.periodSeconds !== undefined) parts.push(`period=${query.periodSeconds}`);
+  if (query.unit) parts.push(`unit=${query.unit}`);
+  return parts.join(" ");
 }

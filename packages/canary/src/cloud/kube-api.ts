@@ -49,11 +49,14 @@ interface Resolved {
 async function readSmall(path: string, what: string): Promise<string> {
   try {
     const info = await stat(path);
-    if (info.size > MAX_SMALL_FILE) throw new GateError(`${what} ${path} is ${info.size} bytes, over ${MAX_SMALL_FILE}`);
+    if (info.size > MAX_SMALL_FILE)
+      throw new GateError(`${what} ${path} is ${info.size} bytes, over ${MAX_SMALL_FILE}`);
     return (await readFile(path, "utf8")).trim();
   } catch (e) {
     if (e instanceof GateError) throw e;
-    throw new GateError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+    throw new GateError(`cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, {
+      cause: e,
+    });
   }
 }
 
@@ -84,7 +87,8 @@ async function resolveConnection(o: KubeConnectionOptions): Promise<Resolved> {
     server = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
     if (!o.token && !tokenFile) tokenFile = join(saDir, "token");
     if (!o.ca && !caFile && (await exists(join(saDir, "ca.crt")))) caFile = join(saDir, "ca.crt");
-    if (await exists(join(saDir, "namespace"))) namespace = await readSmall(join(saDir, "namespace"), "service account namespace");
+    if (await exists(join(saDir, "namespace")))
+      namespace = await readSmall(join(saDir, "namespace"), "service account namespace");
   }
   let url: URL;
   try {
@@ -130,9 +134,14 @@ export class KubeClient {
     return (await this.connection()).namespace;
   }
 
-  async request(method: "GET" | "PATCH" | "PUT", path: string, body?: { type: string; value: unknown }): Promise<KubeAnswer> {
+  async request(
+    method: "GET" | "PATCH" | "PUT",
+    path: string,
+    body?: { type: string; value: unknown },
+  ): Promise<KubeAnswer> {
     const c = await this.connection();
-    const token = c.token ?? (c.tokenFile ? await readSmall(c.tokenFile, "Kubernetes token file") : undefined);
+    const token =
+      c.token ?? (c.tokenFile ? await readSmall(c.tokenFile, "Kubernetes token file") : undefined);
     const timeout = this.options.requestTimeoutMs ?? 30_000;
     let res: Awaited<ReturnType<typeof request>>;
     try {
@@ -154,13 +163,20 @@ export class KubeClient {
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > MAX_ANSWER_BYTES) {
-        res.body.destroy();
-        throw new GateError(`the Kubernetes API answered ${method} ${path} with more than ${MAX_ANSWER_BYTES} bytes`);
+    try {
+      for await (const chunk of res.body) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_ANSWER_BYTES) {
+          res.body.destroy();
+          throw new GateError(
+            `the Kubernetes API answered ${method} ${path} with more than ${MAX_ANSWER_BYTES} bytes`,
+          );
+        }
+        chunks.push(chunk as Buffer);
       }
-      chunks.push(chunk as Buffer);
+    } catch (e) {
+      if (e instanceof GateError) throw e;
+      throw new KubeUnreachable(`the Kubernetes API at ${c.server} broke off its answer: ${failureOf(e)}`, e);
     }
     const text = Buffer.concat(chunks).toString("utf8");
     let json: unknown;
@@ -169,7 +185,9 @@ export class KubeClient {
     } catch {
       json = undefined;
       if (res.statusCode < 400) {
-        throw new GateError(`the Kubernetes API answered ${method} ${path} with something that is not JSON (HTTP ${res.statusCode})`);
+        throw new GateError(
+          `the Kubernetes API answered ${method} ${path} with something that is not JSON (HTTP ${res.statusCode})`,
+        );
       }
     }
     return { status: res.statusCode, headers: res.headers, json };

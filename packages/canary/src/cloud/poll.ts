@@ -1,6 +1,6 @@
 import { GateError } from "@mlgate/core";
-import { formatDuration } from "../plan/parse-steps.js";
 import type { Clock } from "../engine/clock.js";
+import { formatDuration } from "../plan/parse-steps.js";
 
 /** One look at a resource that changes by itself: done with a value, or not yet (and why). */
 export type PollStep<T> = { done: true; value: T } | { done: false; status: string };

@@ -18,7 +18,10 @@ export interface RetryOptions {
 }
 
 /** The pause before try `attempt + 1`: exponential, with the upper half jittered so clients spread out. */
-export function backoffDelay(attempt: number, options: Pick<RetryOptions, "baseDelayMs" | "maxDelayMs" | "random">) {
+export function backoffDelay(
+  attempt: number,
+  options: Pick<RetryOptions, "baseDelayMs" | "maxDelayMs" | "random">,
+) {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   const random = options.random ?? Math.random;
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
@@ -38,7 +41,10 @@ export async function withRetry<T>(task: (attempt: number) => Promise<T>, option
       const advised = options.retryAfterMs?.(e);
       const delay = Math.min(
         options.maxDelayMs,
-        Math.max(backoffDelay(attempt, options), advised !== undefined && Number.isFinite(advised) ? advised : 0),
+        Math.max(
+          backoffDelay(attempt, options),
+          advised !== undefined && Number.isFinite(advised) ? advised : 0,
+        ),
       );
       options.onRetry?.(e, attempt, delay);
       await options.clock.sleep(delay);

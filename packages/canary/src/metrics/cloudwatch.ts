@@ -6,7 +6,14 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { AwsCaller, type AwsRetrySettings } from "../cloud/aws-call.js";
 import { type AwsConnection, awsClientSettings } from "../cloud/aws-config.js";
-import { awsErrorCodes, awsGateError, httpStatusOf, isAccessDenied, isBadCredentials, isTransient } from "../cloud/aws-errors.js";
+import {
+  awsErrorCodes,
+  awsGateError,
+  httpStatusOf,
+  isAccessDenied,
+  isBadCredentials,
+  isTransient,
+} from "../cloud/aws-errors.js";
 import { type CloudWatchQuery, parseCloudWatchQuery, validPeriod } from "../cloud/cloudwatch-query.js";
 import type { Clock } from "../engine/clock.js";
 import {
@@ -84,7 +91,12 @@ export class CloudWatchSource implements MetricSource {
     const settings = awsClientSettings(options, "CloudWatch");
     this.endpoint = settings.endpoint;
     this.client = new CloudWatchClient(settings);
-    this.aws = new AwsCaller({ service: "CloudWatch", endpoint: settings.endpoint, retry: options.retry, clock: options.clock });
+    this.aws = new AwsCaller({
+      service: "CloudWatch",
+      endpoint: settings.endpoint,
+      retry: options.retry,
+      clock: options.clock,
+    });
   }
 
   async collect(metrics: readonly MetricSpec[], window: CollectWindow): Promise<Map<string, SamplePair>> {
@@ -99,10 +111,13 @@ export class CloudWatchSource implements MetricSource {
       const end = Math.floor((window.to - delay) / periodMs) * periodMs;
       if (end <= start) continue;
       if ((end - start) / periodMs > MAX_SAMPLES) {
-        throw new MetricSourceError(`metric ${group[0]!.metric.name}: a window of ${(end - start) / periodMs} periods is too many`, {
-          permanent: true,
-          hint: "use a longer period",
-        });
+        throw new MetricSourceError(
+          `metric ${group[0]!.metric.name}: a window of ${(end - start) / periodMs} periods is too many`,
+          {
+            permanent: true,
+            hint: "use a longer period",
+          },
+        );
       }
       for (let i = 0; i < group.length; i += MAX_QUERIES_PER_CALL) {
         const chunk = group.slice(i, i + MAX_QUERIES_PER_CALL);
@@ -126,12 +141,22 @@ export class CloudWatchSource implements MetricSource {
     try {
       parsed = parseCloudWatchQuery(text, `metric ${metric.name}`);
     } catch (e) {
-      throw new MetricSourceError((e as Error).message, { permanent: true, hint: (e as { hint?: string }).hint, cause: e });
+      throw new MetricSourceError((e as Error).message, {
+        permanent: true,
+        hint: (e as { hint?: string }).hint,
+        cause: e,
+      });
     }
     const id = `m${index}_${side}`;
     if (parsed.kind === "insights") {
       const period = this.options.periodSeconds ?? 60;
-      return { id, metric, side, periodMs: period * 1000, query: { Id: id, Expression: parsed.expression, Period: period, ReturnData: true } };
+      return {
+        id,
+        metric,
+        side,
+        periodMs: period * 1000,
+        query: { Id: id, Expression: parsed.expression, Period: period, ReturnData: true },
+      };
     }
     const period = parsed.periodSeconds ?? this.options.periodSeconds ?? 60;
     const stat = parsed.stat ?? this.options.stat ?? "Average";
@@ -143,7 +168,11 @@ export class CloudWatchSource implements MetricSource {
       query: {
         Id: id,
         MetricStat: {
-          Metric: { Namespace: parsed.namespace, MetricName: parsed.metricName, Dimensions: parsed.dimensions },
+          Metric: {
+            Namespace: parsed.namespace,
+            MetricName: parsed.metricName,
+            Dimensions: parsed.dimensions,
+          },
           Period: period,
           Stat: stat,
           ...(parsed.unit ? { Unit: parsed.unit } : {}),
@@ -185,7 +214,10 @@ export class CloudWatchSource implements MetricSource {
       }
     }
     return new Map(
-      [...points].map(([id, byTime]) => [id, [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v)]),
+      [...points].map(([id, byTime]) => [
+        id,
+        [...byTime.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v),
+      ]),
     );
   }
 
@@ -198,21 +230,29 @@ export class CloudWatchSource implements MetricSource {
     const name = planned.metric.name;
     const note = result.Messages?.map((m) => `${m.Code}: ${m.Value}`).join("; ");
     if (result.StatusCode === "Forbidden") {
-      throw new MetricSourceError(`metric ${name}: CloudWatch may not read this metric for the ${planned.side}${note ? ` (${note})` : ""}`, {
-        permanent: true,
-        hint: "the job's AWS identity needs cloudwatch:GetMetricData on the metric's account (cross-account: the sharing role)",
-      });
+      throw new MetricSourceError(
+        `metric ${name}: CloudWatch may not read this metric for the ${planned.side}${note ? ` (${note})` : ""}`,
+        {
+          permanent: true,
+          hint: "the job's AWS identity needs cloudwatch:GetMetricData on the metric's account (cross-account: the sharing role)",
+        },
+      );
     }
     if (result.StatusCode === "InternalError") {
-      throw new MetricSourceError(`metric ${name}: CloudWatch failed internally for the ${planned.side}${note ? ` (${note})` : ""}`);
+      throw new MetricSourceError(
+        `metric ${name}: CloudWatch failed internally for the ${planned.side}${note ? ` (${note})` : ""}`,
+      );
     }
     const label = result.Label ?? "";
     const known = labels.get(planned.id);
     if (known !== undefined && known !== label) {
-      throw new MetricSourceError(`metric ${name}: the query for the ${planned.side} returns more than one series`, {
-        permanent: true,
-        hint: "drop GROUP BY from the Metrics Insights query, or narrow it with WHERE",
-      });
+      throw new MetricSourceError(
+        `metric ${name}: the query for the ${planned.side} returns more than one series`,
+        {
+          permanent: true,
+          hint: "drop GROUP BY from the Metrics Insights query, or narrow it with WHERE",
+        },
+      );
     }
     labels.set(planned.id, label);
   }
@@ -240,7 +280,12 @@ export class CloudWatchSource implements MetricSource {
     const names = [...new Set(chunk.map((p) => p.metric.name))].join(", ");
     const gate = awsGateError(
       e,
-      { service: "CloudWatch", action: "GetMetricData", resource: `metrics ${names}`, permission: "cloudwatch:GetMetricData" },
+      {
+        service: "CloudWatch",
+        action: "GetMetricData",
+        resource: `metrics ${names}`,
+        permission: "cloudwatch:GetMetricData",
+      },
       this.endpoint,
     );
     const codes = awsErrorCodes(e);
@@ -250,7 +295,11 @@ export class CloudWatchSource implements MetricSource {
       badRequest ||
       isAccessDenied(e) ||
       isBadCredentials(e) ||
-      (!isTransient(e) && status !== undefined && status >= 400 && status < 500 && !codes.includes("InvalidNextToken"));
+      (!isTransient(e) &&
+        status !== undefined &&
+        status >= 400 &&
+        status < 500 &&
+        !codes.includes("InvalidNextToken"));
     const hint = badRequest ? `check the queries of ${names}` : gate.hint;
     return new MetricSourceError(gate.message, { permanent, ...(hint ? { hint } : {}), cause: e });
   }

@@ -32,7 +32,8 @@ export const ALB_MAX_WEIGHT = 999;
 const ARN = {
   rule: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener-rule\/app\/[\w./-]{1,400}$/,
   listener: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[\w./-]{1,400}$/,
-  targetGroup: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[\w.-]{1,32}\/[0-9a-f]{1,32}$/,
+  targetGroup:
+    /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[\w.-]{1,32}\/[0-9a-f]{1,32}$/,
 };
 
 interface TargetGroups {
@@ -44,9 +45,12 @@ function forwardIndex(actions: readonly Action[], where: string): number {
   const forwards = actions.flatMap((a, i) => (a.Type === "forward" ? [i] : []));
   if (forwards.length !== 1) {
     const types = actions.map((a) => a.Type).join(", ") || "none";
-    throw new GateError(`${where} has ${forwards.length === 0 ? "no" : "more than one"} forward action (actions: ${types})`, {
-      hint: "the canary moves the weights of the target groups of one forward action",
-    });
+    throw new GateError(
+      `${where} has ${forwards.length === 0 ? "no" : "more than one"} forward action (actions: ${types})`,
+      {
+        hint: "the canary moves the weights of the target groups of one forward action",
+      },
+    );
   }
   return forwards[0]!;
 }
@@ -62,12 +66,14 @@ function tuplesOf(action: Action): TargetGroupTuple[] {
 export function forwardShare(actions: readonly Action[], groups: TargetGroups, where: string): number {
   const tuples = tuplesOf(actions[forwardIndex(actions, where)]!);
   const weight = (t: TargetGroupTuple) => Math.max(0, t.Weight ?? 1);
-  const candidate = tuples.filter((t) => t.TargetGroupArn === groups.candidate).reduce((s, t) => s + weight(t), 0);
+  const candidate = tuples
+    .filter((t) => t.TargetGroupArn === groups.candidate)
+    .reduce((s, t) => s + weight(t), 0);
   const total = tuples.reduce((s, t) => s + weight(t), 0);
   const share = percentOf(candidate, total);
   if (share === undefined) throw new GateError(`${where} forwards to no target group with a weight`);
   if (!tuples.some((t) => t.TargetGroupArn === groups.baseline) && share < 100) {
-    throw new GateError(`${where} forwards to neither the baseline nor the candidate target group alone`, {
+    throw new GateError(`${where} does not forward to the baseline target group`, {
       hint: `it forwards to ${tuples.map((t) => t.TargetGroupArn).join(", ")}`,
     });
   }
@@ -89,7 +95,9 @@ export function reweighActions(
   const index = forwardIndex(actions, where);
   const forward = actions[index]!;
   const tuples = tuplesOf(forward);
-  const others = tuples.filter((t) => t.TargetGroupArn !== groups.baseline && t.TargetGroupArn !== groups.candidate);
+  const others = tuples.filter(
+    (t) => t.TargetGroupArn !== groups.baseline && t.TargetGroupArn !== groups.candidate,
+  );
   const busy = others.find((t) => (t.Weight ?? 1) > 0);
   if (busy) {
     throw new GateError(`${where} also forwards to ${busy.TargetGroupArn} (weight ${busy.Weight ?? 1})`, {
@@ -131,23 +139,38 @@ export class AlbTrafficProvider extends VerifiedProvider {
   constructor(private readonly options: AlbTrafficOptions) {
     super();
     if (!options.ruleArn && !options.listenerArn) {
-      throw new GateError("alb: name the listener rule (rule-arn) or the listener (listener-arn) that forwards to the target groups");
+      throw new GateError(
+        "alb: name the listener rule (rule-arn) or the listener (listener-arn) that forwards to the target groups",
+      );
     }
     if (options.ruleArn) checkArn(options.ruleArn, ARN.rule, "rule-arn", "a listener rule ARN");
-    if (options.listenerArn) checkArn(options.listenerArn, ARN.listener, "listener-arn", "an application listener ARN");
+    if (options.listenerArn)
+      checkArn(options.listenerArn, ARN.listener, "listener-arn", "an application listener ARN");
     checkArn(options.baselineTargetGroupArn, ARN.targetGroup, "baseline-target-group", "a target group ARN");
-    checkArn(options.candidateTargetGroupArn, ARN.targetGroup, "candidate-target-group", "a target group ARN");
+    checkArn(
+      options.candidateTargetGroupArn,
+      ARN.targetGroup,
+      "candidate-target-group",
+      "a target group ARN",
+    );
     if (options.baselineTargetGroupArn === options.candidateTargetGroupArn) {
       throw new GateError("alb: the baseline and candidate target groups are the same group");
     }
     this.groups = { baseline: options.baselineTargetGroupArn, candidate: options.candidateTargetGroupArn };
     const settings = awsClientSettings(options, "ELBv2");
     this.client = new ElasticLoadBalancingV2Client(settings);
-    this.aws = new AwsCaller({ service: "ELBv2", endpoint: settings.endpoint, retry: options.retry, clock: options.clock });
+    this.aws = new AwsCaller({
+      service: "ELBv2",
+      endpoint: settings.endpoint,
+      retry: options.retry,
+      clock: options.clock,
+    });
   }
 
   describe(): string {
-    return this.options.ruleArn ? `ALB listener rule ${this.options.ruleArn}` : `ALB listener ${this.options.listenerArn} (default action)`;
+    return this.options.ruleArn
+      ? `ALB listener rule ${this.options.ruleArn}`
+      : `ALB listener ${this.options.listenerArn} (default action)`;
   }
 
   protected async read(): Promise<Weights> {
@@ -170,13 +193,22 @@ export class AlbTrafficProvider extends VerifiedProvider {
     const { ruleArn, listenerArn } = this.options;
     if (ruleArn) {
       await this.aws.call(
-        { action: "ModifyRule", resource: `listener rule ${ruleArn}`, permission: "elasticloadbalancing:ModifyRule" },
+        {
+          action: "ModifyRule",
+          resource: `listener rule ${ruleArn}`,
+          permission: "elasticloadbalancing:ModifyRule",
+        },
         () => this.client.send(new ModifyRuleCommand({ RuleArn: ruleArn, Actions: next })),
       );
     } else {
       await this.aws.call(
-        { action: "ModifyListener", resource: `listener ${listenerArn}`, permission: "elasticloadbalancing:ModifyListener" },
-        () => this.client.send(new ModifyListenerCommand({ ListenerArn: listenerArn!, DefaultActions: next })),
+        {
+          action: "ModifyListener",
+          resource: `listener ${listenerArn}`,
+          permission: "elasticloadbalancing:ModifyListener",
+        },
+        () =>
+          this.client.send(new ModifyListenerCommand({ ListenerArn: listenerArn!, DefaultActions: next })),
       );
     }
   }
@@ -189,7 +221,11 @@ export class AlbTrafficProvider extends VerifiedProvider {
     const { ruleArn, listenerArn } = this.options;
     if (ruleArn) {
       const out = await this.aws.call(
-        { action: "DescribeRules", resource: `listener rule ${ruleArn}`, permission: "elasticloadbalancing:DescribeRules" },
+        {
+          action: "DescribeRules",
+          resource: `listener rule ${ruleArn}`,
+          permission: "elasticloadbalancing:DescribeRules",
+        },
         () => this.client.send(new DescribeRulesCommand({ RuleArns: [ruleArn] })),
       );
       const rule = out.Rules?.find((r) => r.RuleArn === ruleArn);
@@ -197,7 +233,11 @@ export class AlbTrafficProvider extends VerifiedProvider {
       return rule.Actions ?? [];
     }
     const out = await this.aws.call(
-      { action: "DescribeListeners", resource: `listener ${listenerArn}`, permission: "elasticloadbalancing:DescribeListeners" },
+      {
+        action: "DescribeListeners",
+        resource: `listener ${listenerArn}`,
+        permission: "elasticloadbalancing:DescribeListeners",
+      },
       () => this.client.send(new DescribeListenersCommand({ ListenerArns: [listenerArn!] })),
     );
     const listener = out.Listeners?.find((l) => l.ListenerArn === listenerArn);

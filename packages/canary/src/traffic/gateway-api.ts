@@ -1,5 +1,11 @@
 import { GateError } from "@mlgate/core";
-import { type KubeAnswer, KubeClient, type KubeConnectionOptions, KubeUnreachable, kubeStatusMessage } from "../cloud/kube-api.js";
+import {
+  type KubeAnswer,
+  KubeClient,
+  type KubeConnectionOptions,
+  KubeUnreachable,
+  kubeStatusMessage,
+} from "../cloud/kube-api.js";
 import { pollUntil } from "../cloud/poll.js";
 import { withRetry } from "../cloud/retry.js";
 import { integerSplit, percentOf } from "../cloud/shares.js";
@@ -72,7 +78,9 @@ interface Condition {
 interface HttpRoute {
   metadata?: { resourceVersion?: unknown; generation?: unknown };
   spec?: { rules?: RouteRule[] };
-  status?: { parents?: { parentRef?: { name?: unknown }; controllerName?: unknown; conditions?: Condition[] }[] };
+  status?: {
+    parents?: { parentRef?: { name?: unknown }; controllerName?: unknown; conditions?: Condition[] }[];
+  };
 }
 
 /**
@@ -91,7 +99,9 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
   constructor(private readonly options: GatewayApiTrafficOptions) {
     super();
     if (typeof options.route !== "string" || !DNS_SUBDOMAIN.test(options.route)) {
-      throw new GateError(`gateway-api: "${String(options.route).slice(0, 100)}" is not a Kubernetes object name`);
+      throw new GateError(
+        `gateway-api: "${String(options.route).slice(0, 100)}" is not a Kubernetes object name`,
+      );
     }
     if (options.namespace !== undefined && !DNS_LABEL.test(options.namespace)) {
       throw new GateError(`gateway-api: "${options.namespace.slice(0, 100)}" is not a namespace name`);
@@ -142,9 +152,12 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
       });
       if (answer.status === 409 && attempt < tries) continue;
       if (answer.status === 409) {
-        throw new GateError(`${this.describe()} kept changing while the canary wrote it (${tries} conflicts in a row)`, {
-          hint: "another controller or person is editing the route; make sure nothing else manages its weights",
-        });
+        throw new GateError(
+          `${this.describe()} kept changing while the canary wrote it (${tries} conflicts in a row)`,
+          {
+            hint: "another controller or person is editing the route; make sure nothing else manages its weights",
+          },
+        );
       }
       this.check(answer, "patch");
       generation = Number((answer.json as HttpRoute).metadata?.generation ?? 0);
@@ -165,7 +178,9 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
   private async namespace(): Promise<string> {
     if (this.options.namespace) return this.options.namespace;
     if (this.namespaceResolved === undefined) {
-      this.namespaceResolved = this.options.server ? "default" : ((await this.kube.inClusterNamespace()) ?? "default");
+      this.namespaceResolved = this.options.server
+        ? "default"
+        : ((await this.kube.inClusterNamespace()) ?? "default");
     }
     return this.namespaceResolved;
   }
@@ -208,7 +223,8 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
     if (typeof route !== "object" || route === null || !Array.isArray(route.spec?.rules)) {
       throw new GateError(`${this.describe()} has no spec.rules`);
     }
-    if (route.spec.rules.length > MAX_RULES) throw new GateError(`${this.describe()} has ${route.spec.rules.length} rules, over ${MAX_RULES}`);
+    if (route.spec.rules.length > MAX_RULES)
+      throw new GateError(`${this.describe()} has ${route.spec.rules.length} rules, over ${MAX_RULES}`);
     return route;
   }
 
@@ -217,7 +233,9 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
     if (answer.status >= 200 && answer.status < 300) return;
     const what = `${this.describe()}: the Kubernetes API answered ${verb} with HTTP ${answer.status}: ${kubeStatusMessage(answer)}`;
     if (answer.status === 401) {
-      throw new GateError(what, { hint: "the bearer token is missing, expired or not valid for this cluster" });
+      throw new GateError(what, {
+        hint: "the bearer token is missing, expired or not valid for this cluster",
+      });
     }
     if (answer.status === 403) {
       throw new GateError(what, {
@@ -235,7 +253,8 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
   private matches(ref: BackendRef, selector: BackendSelector, routeNamespace: string): boolean {
     return (
       ref.name === selector.name &&
-      (typeof ref.namespace === "string" ? ref.namespace : routeNamespace) === (selector.namespace ?? routeNamespace) &&
+      (typeof ref.namespace === "string" ? ref.namespace : routeNamespace) ===
+        (selector.namespace ?? routeNamespace) &&
       (typeof ref.kind === "string" ? ref.kind : "Service") === (selector.kind ?? "Service") &&
       (typeof ref.group === "string" ? ref.group : "") === (selector.group ?? "") &&
       (selector.port === undefined || ref.port === selector.port)
@@ -249,18 +268,24 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
     if (this.options.rules) {
       for (const i of this.options.rules) {
         if (!Number.isInteger(i) || i < 0 || i >= rules.length) {
-          throw new GateError(`${this.describe()} has no rule ${i} (it has ${rules.length})`, { hint: "rules are counted from 0" });
+          throw new GateError(`${this.describe()} has no rule ${i} (it has ${rules.length})`, {
+            hint: "rules are counted from 0",
+          });
         }
       }
       return this.options.rules;
     }
     const chosen = rules.flatMap((rule, i) =>
-      (rule.backendRefs ?? []).some((r) => this.matches(r, this.options.baseline, ns) || this.matches(r, this.options.candidate, ns))
+      (rule.backendRefs ?? []).some(
+        (r) => this.matches(r, this.options.baseline, ns) || this.matches(r, this.options.candidate, ns),
+      )
         ? [i]
         : [],
     );
     if (chosen.length === 0) {
-      throw new GateError(`${this.describe()} has no rule that sends traffic to ${this.options.baseline.name} or ${this.options.candidate.name}`);
+      throw new GateError(
+        `${this.describe()} has no rule that sends traffic to ${this.options.baseline.name} or ${this.options.candidate.name}`,
+      );
     }
     return chosen;
   }
@@ -279,10 +304,13 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
     const shares = this.selectedRules(route).map((i) => {
       const refs = this.refsOf(route.spec!.rules![i]!, i);
       const weight = (r: BackendRef) => (typeof r.weight === "number" && r.weight >= 0 ? r.weight : 1);
-      const candidate = refs.filter((r) => this.matches(r, this.options.candidate, ns)).reduce((s, r) => s + weight(r), 0);
+      const candidate = refs
+        .filter((r) => this.matches(r, this.options.candidate, ns))
+        .reduce((s, r) => s + weight(r), 0);
       const total = refs.reduce((s, r) => s + weight(r), 0);
       const share = percentOf(candidate, total);
-      if (share === undefined) throw new GateError(`${this.describe()}: rule ${i} gives no backend any weight`);
+      if (share === undefined)
+        throw new GateError(`${this.describe()}: rule ${i} gives no backend any weight`);
       return { i, share };
     });
     const first = shares[0]!;
@@ -290,7 +318,9 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
     if (odd) {
       throw new GateError(
         `${this.describe()}: rule ${first.i} sends ${formatWeight(first.share)} to the candidate but rule ${odd.i} sends ${formatWeight(odd.share)}`,
-        { hint: "the canary sets every rule naming the two backends; limit it with rules: [...] if only some should move" },
+        {
+          hint: "the canary sets every rule naming the two backends; limit it with rules: [...] if only some should move",
+        },
       );
     }
     return first.share;
@@ -308,7 +338,10 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
       const rule = rules[i]!;
       const refs = this.refsOf(rule, i);
       const busy = refs.find(
-        (r) => !this.matches(r, baseline, ns) && !this.matches(r, candidate, ns) && (typeof r.weight !== "number" || r.weight > 0),
+        (r) =>
+          !this.matches(r, baseline, ns) &&
+          !this.matches(r, candidate, ns) &&
+          (typeof r.weight !== "number" || r.weight > 0),
       );
       if (busy) {
         throw new GateError(`${this.describe()}: rule ${i} also sends traffic to ${String(busy.name)}`, {
@@ -353,7 +386,12 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
             if (c && c.status === "False") {
               throw new GateError(
                 `${this.describe()}: gateway ${parentName} reports ${String(c.type)}=False (${String(c.reason ?? "")}): ${String(c.message ?? "").slice(0, 300)}`,
-                { hint: c.type === "ResolvedRefs" ? "check that both backend Services exist and may be referenced" : "see kubectl describe httproute" },
+                {
+                  hint:
+                    c.type === "ResolvedRefs"
+                      ? "check that both backend Services exist and may be referenced"
+                      : "see kubectl describe httproute",
+                },
               );
             }
           }

@@ -1,8 +1,13 @@
-import { type AliasConfiguration, GetAliasCommand, LambdaClient, UpdateAliasCommand } from "@aws-sdk/client-lambda";
+import {
+  type AliasConfiguration,
+  GetAliasCommand,
+  LambdaClient,
+  UpdateAliasCommand,
+} from "@aws-sdk/client-lambda";
 import { GateError } from "@mlgate/core";
 import { AwsCaller, type AwsRetrySettings } from "../cloud/aws-call.js";
-import { awsErrorCodes } from "../cloud/aws-errors.js";
 import { type AwsConnection, awsClientSettings } from "../cloud/aws-config.js";
+import { awsErrorCodes } from "../cloud/aws-errors.js";
 import { tidyPercent } from "../cloud/shares.js";
 import type { Clock } from "../engine/clock.js";
 import { VerifiedProvider, WEIGHT_TOLERANCE, type Weights } from "./types.js";
@@ -25,7 +30,8 @@ export interface LambdaAliasTrafficOptions extends AwsConnection {
   clock?: Clock;
 }
 
-const FUNCTION = /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,140}$|^\d{12}:function:[A-Za-z0-9_-]{1,140}$/;
+const FUNCTION =
+  /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:)?[A-Za-z0-9_-]{1,140}$|^\d{12}:function:[A-Za-z0-9_-]{1,140}$/;
 const ALIAS = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
 const VERSION = /^[1-9]\d{0,9}$/;
 
@@ -45,9 +51,12 @@ export class LambdaAliasTrafficProvider extends VerifiedProvider {
   constructor(private readonly options: LambdaAliasTrafficOptions) {
     super();
     if (typeof options.functionName !== "string" || !FUNCTION.test(options.functionName)) {
-      throw new GateError(`lambda: "${String(options.functionName).slice(0, 200)}" is not a function name or ARN`, {
-        hint: "name the function without a version or alias qualifier",
-      });
+      throw new GateError(
+        `lambda: "${String(options.functionName).slice(0, 200)}" is not a function name or ARN`,
+        {
+          hint: "name the function without a version or alias qualifier",
+        },
+      );
     }
     if (typeof options.alias !== "string" || !ALIAS.test(options.alias)) {
       throw new GateError(`lambda: "${String(options.alias).slice(0, 200)}" is not an alias name`);
@@ -125,18 +134,27 @@ export class LambdaAliasTrafficProvider extends VerifiedProvider {
 
   private getAlias(): Promise<AliasConfiguration> {
     return this.aws.call(this.context("GetAlias"), () =>
-      this.client.send(new GetAliasCommand({ FunctionName: this.options.functionName, Name: this.options.alias })),
+      this.client.send(
+        new GetAliasCommand({ FunctionName: this.options.functionName, Name: this.options.alias }),
+      ),
     );
   }
 
   /** The alias as it should be for these weights; 0% and 100% leave no routing behind. */
-  private target(weights: Weights): { FunctionVersion: string; RoutingConfig: { AdditionalVersionWeights: Record<string, number> } } {
+  private target(weights: Weights): {
+    FunctionVersion: string;
+    RoutingConfig: { AdditionalVersionWeights: Record<string, number> };
+  } {
     const candidate = this.options.candidateVersion;
-    if (weights.canary === 100) return { FunctionVersion: candidate, RoutingConfig: { AdditionalVersionWeights: {} } };
+    if (weights.canary === 100)
+      return { FunctionVersion: candidate, RoutingConfig: { AdditionalVersionWeights: {} } };
     if (!this.baseline) {
-      throw new GateError(`${this.describe()} points at the candidate version ${candidate} alone; the baseline version is unknown`, {
-        hint: "set baseline-version in the lambda traffic settings",
-      });
+      throw new GateError(
+        `${this.describe()} points at the candidate version ${candidate} alone; the baseline version is unknown`,
+        {
+          hint: "set baseline-version in the lambda traffic settings",
+        },
+      );
     }
     const routes: Record<string, number> = weights.canary > 0 ? { [candidate]: weights.canary / 100 } : {};
     return { FunctionVersion: this.baseline, RoutingConfig: { AdditionalVersionWeights: routes } };
@@ -158,11 +176,15 @@ export class LambdaAliasTrafficProvider extends VerifiedProvider {
   private shareOf(alias: AliasConfiguration): number {
     const candidate = this.options.candidateVersion;
     const version = alias.FunctionVersion;
-    const routes = Object.entries(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).filter(([, w]) => w > 0);
-    const strangers = (allowed: readonly (string | undefined)[]) => routes.filter(([v]) => !allowed.includes(v));
+    const routes = Object.entries(alias.RoutingConfig?.AdditionalVersionWeights ?? {}).filter(
+      ([, w]) => w > 0,
+    );
+    const strangers = (allowed: readonly (string | undefined)[]) =>
+      routes.filter(([v]) => !allowed.includes(v));
     if (version === candidate) {
       const others = strangers([this.baseline]);
-      if (others.length > 0 && (this.baseline !== undefined || others.length > 1)) throw this.foreign(others.map(([v]) => v));
+      if (others.length > 0 && (this.baseline !== undefined || others.length > 1))
+        throw this.foreign(others.map(([v]) => v));
       if (!this.baseline && others.length === 1) this.baseline = others[0]![0];
       const away = routes.reduce((sum, [, w]) => sum + w, 0);
       return tidyPercent((1 - away) * 100);

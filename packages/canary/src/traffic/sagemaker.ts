@@ -73,7 +73,12 @@ export class SageMakerTrafficProvider extends VerifiedProvider {
     const settings = awsClientSettings(options, "SageMaker");
     this.client = new SageMakerClient(settings);
     this.clock = options.clock ?? realClock;
-    this.aws = new AwsCaller({ service: "SageMaker", endpoint: settings.endpoint, retry: options.retry, clock: this.clock });
+    this.aws = new AwsCaller({
+      service: "SageMaker",
+      endpoint: settings.endpoint,
+      retry: options.retry,
+      clock: this.clock,
+    });
   }
 
   describe(): string {
@@ -132,7 +137,11 @@ export class SageMakerTrafficProvider extends VerifiedProvider {
         const names = variants.map((p) => p.VariantName).filter(Boolean);
         throw new GateError(
           `SageMaker endpoint ${this.options.endpointName} has no production variant ${name}`,
-          { hint: names.length ? `its variants are ${names.join(", ")}` : "the endpoint reports no production variants" },
+          {
+            hint: names.length
+              ? `its variants are ${names.join(", ")}`
+              : "the endpoint reports no production variants",
+          },
         );
       }
       return v.CurrentWeight ?? 0;
@@ -150,14 +159,20 @@ export class SageMakerTrafficProvider extends VerifiedProvider {
   }
 
   private reached(endpoint: Endpoint, weights: Weights): boolean {
-    return endpoint.EndpointStatus === "InService" && Math.abs(this.shareOf(endpoint) - weights.canary) <= WEIGHT_TOLERANCE;
+    return (
+      endpoint.EndpointStatus === "InService" &&
+      Math.abs(this.shareOf(endpoint) - weights.canary) <= WEIGHT_TOLERANCE
+    );
   }
 
   /** A third variant with weight would take a share the canary does not control. */
   private checkOthersIdle(endpoint: Endpoint): void {
     const o = this.options;
     const busy = (endpoint.ProductionVariants ?? []).filter(
-      (v) => v.VariantName !== o.baselineVariant && v.VariantName !== o.candidateVariant && (v.CurrentWeight ?? 0) > 0,
+      (v) =>
+        v.VariantName !== o.baselineVariant &&
+        v.VariantName !== o.candidateVariant &&
+        (v.CurrentWeight ?? 0) > 0,
     );
     if (busy.length > 0) {
       throw new GateError(

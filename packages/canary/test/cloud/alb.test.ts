@@ -1,7 +1,7 @@
 import { GateError } from "@mlgate/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/engine/clock.js";
-import { AlbTrafficProvider, type AlbTrafficOptions } from "../../src/traffic/alb.js";
+import { type AlbTrafficOptions, AlbTrafficProvider } from "../../src/traffic/alb.js";
 import { BLUE_TG, Elbv2Fake, GREEN_TG, LISTENER_ARN, OTHER_TG, RULE_ARN } from "./fakes/elbv2-fake.js";
 import { TEST_CREDENTIALS, TEST_REGION } from "./fakes/loopback.js";
 
@@ -46,10 +46,19 @@ beforeEach(async () => {
     {
       Type: "forward",
       Order: 2,
-      ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE_TG, Weight: 1 }], TargetGroupStickinessConfig: sticky },
+      ForwardConfig: {
+        TargetGroups: [{ TargetGroupArn: BLUE_TG, Weight: 1 }],
+        TargetGroupStickinessConfig: sticky,
+      },
     },
   ];
-  fake.listenerActions = [{ Type: "forward", TargetGroupArn: BLUE_TG, ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE_TG, Weight: 1 }] } }];
+  fake.listenerActions = [
+    {
+      Type: "forward",
+      TargetGroupArn: BLUE_TG,
+      ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE_TG, Weight: 1 }] },
+    },
+  ];
 });
 
 afterEach(async () => {
@@ -75,7 +84,11 @@ describe("AlbTrafficProvider on a listener rule", () => {
     expect(fake.ruleActions[0]).toEqual({
       Type: "authenticate-oidc",
       Order: 1,
-      AuthenticateOidcConfig: { Issuer: "https://idp.example", ClientId: "churn", UseExistingClientSecret: "true" },
+      AuthenticateOidcConfig: {
+        Issuer: "https://idp.example",
+        ClientId: "churn",
+        UseExistingClientSecret: "true",
+      },
     });
     const modify = fake.calls.find((c) => c.action === "ModifyRule")!;
     expect(modify.input.RuleArn).toBe(RULE_ARN);
@@ -111,7 +124,9 @@ describe("AlbTrafficProvider on a listener rule", () => {
   it("reports a read-back mismatch when ALB ignores the change", async () => {
     fake.ignoreUpdates = true;
     const e = await failure(make().setWeights({ canary: 25 }));
-    expect(e.message).toBe(`ALB listener rule ${RULE_ARN} reports the candidate at 0% after it was set to 25%`);
+    expect(e.message).toBe(
+      `ALB listener rule ${RULE_ARN} reports the candidate at 0% after it was set to 25%`,
+    );
   });
 
   it("retries throttling, then gives up with the code and a hint", async () => {
@@ -128,7 +143,9 @@ describe("AlbTrafficProvider on a listener rule", () => {
     const e = await failure(make().setWeights({ canary: 10 }));
     expect(e.message).toContain("ELBv2 ModifyRule");
     expect(e.message).toContain("AccessDenied");
-    expect(e.hint).toBe(`the job's AWS identity needs the IAM permission elasticloadbalancing:ModifyRule on listener rule ${RULE_ARN}`);
+    expect(e.hint).toBe(
+      `the job's AWS identity needs the IAM permission elasticloadbalancing:ModifyRule on listener rule ${RULE_ARN}`,
+    );
   });
 
   it("refuses a forward action that also sends traffic to a third group", async () => {
@@ -141,7 +158,11 @@ describe("AlbTrafficProvider on a listener rule", () => {
   it("keeps a third group at weight 0 where it is", async () => {
     fake.ruleActions[1]!.ForwardConfig!.TargetGroups.push({ TargetGroupArn: OTHER_TG, Weight: 0 });
     expect(await make().setWeights({ canary: 50 })).toEqual({ canary: 50 });
-    expect(fake.ruleActions[1]!.ForwardConfig!.TargetGroups.map((t) => t.TargetGroupArn)).toEqual([BLUE_TG, GREEN_TG, OTHER_TG]);
+    expect(fake.ruleActions[1]!.ForwardConfig!.TargetGroups.map((t) => t.TargetGroupArn)).toEqual([
+      BLUE_TG,
+      GREEN_TG,
+      OTHER_TG,
+    ]);
   });
 
   it("explains a rule without a forward action", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/engine/clock.js";
-import { CloudWatchSource, type CloudWatchOptions } from "../../src/metrics/cloudwatch.js";
+import { type CloudWatchOptions, CloudWatchSource } from "../../src/metrics/cloudwatch.js";
 import { MetricSourceError, type MetricSpec } from "../../src/metrics/types.js";
 import { CloudWatchFake } from "./fakes/cloudwatch-fake.js";
 import { TEST_CREDENTIALS, TEST_REGION } from "./fakes/loopback.js";
@@ -43,7 +43,8 @@ function spec(name: string, query: string, extra: Partial<MetricSpec> = {}): Met
   } as MetricSpec;
 }
 
-const LATENCY = "namespace=AWS/SageMaker metric=ModelLatency EndpointName=churn VariantName={{version}} stat=p95";
+const LATENCY =
+  "namespace=AWS/SageMaker metric=ModelLatency EndpointName=churn VariantName={{version}} stat=p95";
 const latency = spec("p95", LATENCY, { factor: 0.001 });
 
 async function failure(p: Promise<unknown>): Promise<MetricSourceError> {
@@ -58,8 +59,24 @@ async function failure(p: Promise<unknown>): Promise<MetricSourceError> {
 beforeEach(async () => {
   fake = await CloudWatchFake.start();
   // microseconds, as SageMaker reports ModelLatency; the minute index makes each value traceable
-  fake.series.set(CloudWatchFake.key("AWS/SageMaker", "ModelLatency", { EndpointName: "churn", VariantName: "blue" }, "p95"), (t) => 100_000 + (t / 60) % 1000);
-  fake.series.set(CloudWatchFake.key("AWS/SageMaker", "ModelLatency", { EndpointName: "churn", VariantName: "green" }, "p95"), (t) => 200_000 + (t / 60) % 1000);
+  fake.series.set(
+    CloudWatchFake.key(
+      "AWS/SageMaker",
+      "ModelLatency",
+      { EndpointName: "churn", VariantName: "blue" },
+      "p95",
+    ),
+    (t) => 100_000 + ((t / 60) % 1000),
+  );
+  fake.series.set(
+    CloudWatchFake.key(
+      "AWS/SageMaker",
+      "ModelLatency",
+      { EndpointName: "churn", VariantName: "green" },
+      "p95",
+    ),
+    (t) => 200_000 + ((t / 60) % 1000),
+  );
 });
 
 afterEach(async () => {
@@ -73,7 +90,10 @@ describe("CloudWatchSource", () => {
   it("asks for each side with its version in the dimension and returns one sample per period, oldest first", async () => {
     const got = await make().collect([latency], { from: T0, to: T0 + 10 * MIN });
     const input = fake.calls[0]!.input as {
-      MetricDataQueries: { Id: string; MetricStat: { Metric: { Dimensions: unknown }; Period: number; Stat: string } }[];
+      MetricDataQueries: {
+        Id: string;
+        MetricStat: { Metric: { Dimensions: unknown }; Period: number; Stat: string };
+      }[];
       StartTime: number;
       EndTime: number;
       ScanBy: string;
@@ -128,9 +148,28 @@ describe("CloudWatchSource", () => {
   });
 
   it("uses each metric's own period and the source's default statistic", async () => {
-    fake.series.set(CloudWatchFake.key("AWS/SageMaker", "Invocation5XXErrors", { EndpointName: "churn", VariantName: "blue" }, "Sum"), () => 0);
-    fake.series.set(CloudWatchFake.key("AWS/SageMaker", "Invocation5XXErrors", { EndpointName: "churn", VariantName: "green" }, "Sum"), () => 2);
-    const errors = spec("errors", "namespace=AWS/SageMaker metric=Invocation5XXErrors EndpointName=churn VariantName={{version}} period=5m");
+    fake.series.set(
+      CloudWatchFake.key(
+        "AWS/SageMaker",
+        "Invocation5XXErrors",
+        { EndpointName: "churn", VariantName: "blue" },
+        "Sum",
+      ),
+      () => 0,
+    );
+    fake.series.set(
+      CloudWatchFake.key(
+        "AWS/SageMaker",
+        "Invocation5XXErrors",
+        { EndpointName: "churn", VariantName: "green" },
+        "Sum",
+      ),
+      () => 2,
+    );
+    const errors = spec(
+      "errors",
+      "namespace=AWS/SageMaker metric=Invocation5XXErrors EndpointName=churn VariantName={{version}} period=5m",
+    );
     const got = await make({ stat: "Sum" }).collect([latency, errors], { from: T0, to: T0 + 20 * MIN });
     expect(fake.calls.length).toBe(2);
     expect(got.get("errors")!.candidate.length).toBe(4);
@@ -145,15 +184,19 @@ describe("CloudWatchSource", () => {
         () => (v === "blue" ? 1 : 2),
       );
     }
-    const insights = spec("latency", `SELECT AVG(ModelLatency) FROM SCHEMA("AWS/SageMaker", EndpointName, VariantName) WHERE VariantName = '{{version}}'`);
+    const insights = spec(
+      "latency",
+      `SELECT AVG(ModelLatency) FROM SCHEMA("AWS/SageMaker", EndpointName, VariantName) WHERE VariantName = '{{version}}'`,
+    );
     const got = await make().collect([insights], { from: T0, to: T0 + 5 * MIN });
     expect(got.get("latency")).toEqual({ candidate: [2, 2, 2, 2, 2], baseline: [1, 1, 1, 1, 1] });
-    const q = (fake.calls[0]!.input as { MetricDataQueries: { Expression: string; Period: number }[] }).MetricDataQueries[0]!;
+    const q = (fake.calls[0]!.input as { MetricDataQueries: { Expression: string; Period: number }[] })
+      .MetricDataQueries[0]!;
     expect(q.Period).toBe(60);
   });
 
   it("refuses an Insights query that returns several series", async () => {
-    const q = "SELECT AVG(ModelLatency) FROM SCHEMA(\"AWS/SageMaker\", VariantName) GROUP BY VariantName";
+    const q = 'SELECT AVG(ModelLatency) FROM SCHEMA("AWS/SageMaker", VariantName) GROUP BY VariantName';
     fake.series.set(q, () => 1);
     fake.grouped.add(q);
     const e = await failure(make().collect([spec("latency", q)], { from: T0, to: T0 + 5 * MIN }));
@@ -175,7 +218,7 @@ describe("CloudWatchSource", () => {
   });
 
   it("treats a query CloudWatch rejects as permanent", async () => {
-    const bad = spec("latency", "SELECT AVG(ModelLatency) FORM SCHEMA(\"AWS/SageMaker\")");
+    const bad = spec("latency", 'SELECT AVG(ModelLatency) FORM SCHEMA("AWS/SageMaker")');
     const e = await failure(make().collect([bad], { from: T0, to: T0 + 5 * MIN }));
     expect(e.message).toContain("failed: ValidationException (ValidationError): Syntax error in expression");
     expect(e.permanent).toBe(true);
@@ -188,7 +231,9 @@ describe("CloudWatchSource", () => {
     const e = await failure(make().collect([latency], { from: T0, to: T0 + 5 * MIN }));
     expect(e.message).toContain("AccessDenied");
     expect(e.permanent).toBe(true);
-    expect(e.hint).toBe("the job's AWS identity needs the IAM permission cloudwatch:GetMetricData on metrics p95");
+    expect(e.hint).toBe(
+      "the job's AWS identity needs the IAM permission cloudwatch:GetMetricData on metrics p95",
+    );
   });
 
   it("tells a forbidden metric from a CloudWatch hiccup", async () => {
@@ -209,7 +254,12 @@ describe("CloudWatchSource", () => {
   });
 
   it("rejects a malformed query before calling, for good", async () => {
-    const e = await failure(make().collect([spec("x", "namespace=AWS/SageMaker metric=ModelLatency stat=p999")], { from: T0, to: T0 + 5 * MIN }));
+    const e = await failure(
+      make().collect([spec("x", "namespace=AWS/SageMaker metric=ModelLatency stat=p999")], {
+        from: T0,
+        to: T0 + 5 * MIN,
+      }),
+    );
     expect(e.permanent).toBe(true);
     expect(e.message).toContain("expected a statistic");
     expect(fake.calls).toEqual([]);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { GateError } from "@mlgate/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/engine/clock.js";
-import { GatewayApiTrafficProvider, type GatewayApiTrafficOptions } from "../../src/traffic/gateway-api.js";
+import { type GatewayApiTrafficOptions, GatewayApiTrafficProvider } from "../../src/traffic/gateway-api.js";
 import { KubeFake } from "./fakes/kube-fake.js";
 
 let fake: KubeFake;
@@ -37,7 +37,8 @@ async function failure(p: Promise<unknown>): Promise<GateError> {
 }
 
 type Ref = { name: string; port?: number; weight?: number };
-const refs = (rule = 0) => (fake.routes.get("ml/churn")!.spec.rules[rule] as { backendRefs: Ref[] }).backendRefs;
+const refs = (rule = 0) =>
+  (fake.routes.get("ml/churn")!.spec.rules[rule] as { backendRefs: Ref[] }).backendRefs;
 const patches = () => fake.calls.filter((c) => c.method === "PATCH");
 
 beforeEach(async () => {
@@ -45,7 +46,9 @@ beforeEach(async () => {
   fake.addRoute("ml", "churn", [
     {
       matches: [{ path: { type: "PathPrefix", value: "/v1/predict" } }],
-      filters: [{ type: "RequestHeaderModifier", requestHeaderModifier: { add: [{ name: "x-canary", value: "1" }] } }],
+      filters: [
+        { type: "RequestHeaderModifier", requestHeaderModifier: { add: [{ name: "x-canary", value: "1" }] } },
+      ],
       backendRefs: [{ name: "churn-blue", port: 8080 }],
     },
   ]);
@@ -102,15 +105,26 @@ describe("GatewayApiTrafficProvider", () => {
   it("gives up after a bounded number of conflicts", async () => {
     fake.concurrentEdits = 100;
     const e = await failure(make({ conflictRetries: 3 }).setWeights({ canary: 25 }));
-    expect(e.message).toBe("HTTPRoute ml/churn kept changing while the canary wrote it (3 conflicts in a row)");
+    expect(e.message).toBe(
+      "HTTPRoute ml/churn kept changing while the canary wrote it (3 conflicts in a row)",
+    );
     expect(patches().length).toBe(3);
   });
 
   it("moves every rule naming the backends, or only the chosen ones", async () => {
     fake.addRoute("ml", "churn", [
-      { matches: [{ path: { type: "PathPrefix", value: "/v1" } }], backendRefs: [{ name: "churn-blue", port: 8080 }] },
-      { matches: [{ path: { type: "PathPrefix", value: "/v2" } }], backendRefs: [{ name: "churn-blue", port: 8080 }] },
-      { matches: [{ path: { type: "PathPrefix", value: "/old" } }], backendRefs: [{ name: "churn-old", port: 8080 }] },
+      {
+        matches: [{ path: { type: "PathPrefix", value: "/v1" } }],
+        backendRefs: [{ name: "churn-blue", port: 8080 }],
+      },
+      {
+        matches: [{ path: { type: "PathPrefix", value: "/v2" } }],
+        backendRefs: [{ name: "churn-blue", port: 8080 }],
+      },
+      {
+        matches: [{ path: { type: "PathPrefix", value: "/old" } }],
+        backendRefs: [{ name: "churn-old", port: 8080 }],
+      },
     ]);
     expect(await make().setWeights({ canary: 50 })).toEqual({ canary: 50 });
     expect(refs(0).map((r) => r.weight)).toEqual([50, 50]);
@@ -184,6 +198,38 @@ describe("GatewayApiTrafficProvider", () => {
     expect(e.hint).toContain("CRDs");
   });
 
+  it("refuses oversized, non-JSON and malformed answers with a GateError", async () => {
+    make();
+    fake.rawAnswer = {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: `"${"x".repeat(5 * 1024 * 1024)}"`,
+    };
+    expect((await failure(provider.getWeights())).message).toContain("with more than 4194304 bytes");
+    fake.rawAnswer = {
+      status: 200,
+      headers: { "content-type": "text/html" },
+      body: "<html>proxy login</html>",
+    };
+    expect((await failure(provider.getWeights())).message).toContain(
+      "with something that is not JSON (HTTP 200)",
+    );
+    fake.rawAnswer = {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: '{"kind":"HTTPRoute","spec":{}}',
+    };
+    expect((await failure(provider.getWeights())).message).toBe("HTTPRoute ml/churn has no spec.rules");
+    fake.rawAnswer = {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: `{"spec":{"rules":[{"backendRefs":${JSON.stringify(Array.from({ length: 65 }, () => ({ name: "churn-blue", port: 1 })))}}]}}`,
+    };
+    expect((await failure(provider.getWeights())).message).toContain("malformed or oversized backendRefs");
+    // and then it works again
+    expect(await provider.getWeights()).toEqual({ canary: 0 });
+  });
+
   it("checks names before any request", () => {
     expect(() => make({ route: "Churn_Route" })).toThrow(/not a Kubernetes object name/);
     expect(() => make({ candidate: { name: "" } })).toThrow(/candidate backend needs a name/);
@@ -206,12 +252,33 @@ describe.runIf(hasOpenssl)("GatewayApiTrafficProvider over TLS", () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "mlgate-kube-"));
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-keyout", join(dir, "key.pem"), "-out", join(dir, "ca.crt"), "-days", "1",
-      "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    ], { stdio: "ignore" });
-    tls = { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "ca.crt"), "utf8") };
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "ca.crt"),
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
+    tls = {
+      key: readFileSync(join(dir, "key.pem"), "utf8"),
+      cert: readFileSync(join(dir, "ca.crt"), "utf8"),
+    };
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -257,7 +324,12 @@ describe.runIf(hasOpenssl)("GatewayApiTrafficProvider over TLS", () => {
 
   it("says so when there is neither a server nor a service account", async () => {
     const e = await failure(
-      make({ server: undefined, token: undefined, serviceAccountDir: join(dir, "none"), env: {} }).getWeights(),
+      make({
+        server: undefined,
+        token: undefined,
+        serviceAccountDir: join(dir, "none"),
+        env: {},
+      }).getWeights(),
     );
     expect(e.message).toBe("no Kubernetes API server to talk to");
   });

@@ -1,7 +1,10 @@
 import { GateError } from "@mlgate/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/engine/clock.js";
-import { LambdaAliasTrafficProvider, type LambdaAliasTrafficOptions } from "../../src/traffic/lambda-alias.js";
+import {
+  type LambdaAliasTrafficOptions,
+  LambdaAliasTrafficProvider,
+} from "../../src/traffic/lambda-alias.js";
 import { LambdaFake } from "./fakes/lambda-fake.js";
 import { TEST_CREDENTIALS, TEST_REGION } from "./fakes/loopback.js";
 
@@ -55,7 +58,10 @@ describe("LambdaAliasTrafficProvider", () => {
     expect(alias.RoutingConfig).toEqual({ AdditionalVersionWeights: { "4": 0.05 } });
     expect(alias.Description).toBe("production");
     const put = updates()[0]!.body;
-    expect(put).toMatchObject({ FunctionVersion: "3", RoutingConfig: { AdditionalVersionWeights: { "4": 0.05 } } });
+    expect(put).toMatchObject({
+      FunctionVersion: "3",
+      RoutingConfig: { AdditionalVersionWeights: { "4": 0.05 } },
+    });
     expect(typeof put.RevisionId).toBe("string");
   });
 
@@ -125,7 +131,9 @@ describe("LambdaAliasTrafficProvider", () => {
   it("gives up on persistent throttling with the code", async () => {
     fake.throttle = 100;
     const e = await failure(make().setWeights({ canary: 10 }));
-    expect(e.message).toMatch(/^Lambda GetAlias on alias live of function churn-scorer failed: TooManyRequestsException/);
+    expect(e.message).toMatch(
+      /^Lambda GetAlias on alias live of function churn-scorer failed: TooManyRequestsException/,
+    );
     expect(fake.calls.length).toBe(3);
   });
 
@@ -133,13 +141,17 @@ describe("LambdaAliasTrafficProvider", () => {
     fake.deny.add("UpdateAlias");
     const e = await failure(make().setWeights({ canary: 10 }));
     expect(e.message).toContain("AccessDeniedException");
-    expect(e.hint).toBe("the job's AWS identity needs the IAM permission lambda:UpdateAlias on alias live of function churn-scorer");
+    expect(e.hint).toBe(
+      "the job's AWS identity needs the IAM permission lambda:UpdateAlias on alias live of function churn-scorer",
+    );
   });
 
   it("reports a read-back mismatch when Lambda ignores the update", async () => {
     fake.ignoreUpdates = true;
     const e = await failure(make().setWeights({ canary: 30 }));
-    expect(e.message).toBe("Lambda alias live of churn-scorer reports the candidate at 0% after it was set to 30%");
+    expect(e.message).toBe(
+      "Lambda alias live of churn-scorer reports the candidate at 0% after it was set to 30%",
+    );
   });
 
   it("refuses an alias moved to a third version", async () => {

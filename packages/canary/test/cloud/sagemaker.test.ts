@@ -1,9 +1,9 @@
 import { GateError } from "@mlgate/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../../src/engine/clock.js";
-import { SageMakerTrafficProvider, type SageMakerTrafficOptions } from "../../src/traffic/sagemaker.js";
-import { SageMakerFake } from "./fakes/sagemaker-fake.js";
+import { type SageMakerTrafficOptions, SageMakerTrafficProvider } from "../../src/traffic/sagemaker.js";
 import { TEST_CREDENTIALS, TEST_REGION } from "./fakes/loopback.js";
+import { SageMakerFake } from "./fakes/sagemaker-fake.js";
 
 let fake: SageMakerFake;
 let clock: VirtualClock;
@@ -150,7 +150,9 @@ describe("SageMakerTrafficProvider", () => {
   it("stops retrying a throttled call after the configured tries", async () => {
     fake.throttle = 100;
     const e = await failure(make().setWeights({ canary: 5 }));
-    expect(e.message).toMatch(/^SageMaker DescribeEndpoint on endpoint churn-prod failed: ThrottlingException: Rate exceeded/);
+    expect(e.message).toMatch(
+      /^SageMaker DescribeEndpoint on endpoint churn-prod failed: ThrottlingException: Rate exceeded/,
+    );
     expect(e.hint).toContain("throttling");
     expect(fake.calls.length).toBe(3);
   });
@@ -158,7 +160,9 @@ describe("SageMakerTrafficProvider", () => {
   it("names the missing IAM permission on AccessDenied", async () => {
     fake.deny.add("UpdateEndpointWeightsAndCapacities");
     const e = await failure(make().setWeights({ canary: 5 }));
-    expect(e.message).toContain("UpdateEndpointWeightsAndCapacities on endpoint churn-prod failed: AccessDeniedException");
+    expect(e.message).toContain(
+      "UpdateEndpointWeightsAndCapacities on endpoint churn-prod failed: AccessDeniedException",
+    );
     expect(e.hint).toBe(
       "the job's AWS identity needs the IAM permission sagemaker:UpdateEndpointWeightsAndCapacities on endpoint churn-prod",
     );
@@ -181,6 +185,15 @@ describe("SageMakerTrafficProvider", () => {
     fake.addEndpoint("churn-prod", { blue: 0.8, green: 0, shadow: 0.2 });
     const e = await failure(make().setWeights({ canary: 10 }));
     expect(e.message).toContain("variant shadow also takes traffic");
+  });
+
+  it("turns a garbled answer into a GateError", async () => {
+    fake.garbleNext = "<html>502 Bad Gateway</html>";
+    const e = await failure(make().getWeights());
+    expect(e.message).toMatch(/^SageMaker DescribeEndpoint on endpoint churn-prod failed: /);
+    fake.garbleNext = JSON.stringify({ EndpointName: "churn-prod", EndpointStatus: "InService" });
+    const empty = await failure(provider.getWeights());
+    expect(empty.message).toBe("SageMaker endpoint churn-prod has no production variant green");
   });
 
   it("rejects names SageMaker would reject, before any call", () => {

@@ -824,8 +824,27 @@ export class SchemaComparer {
   ): void {
     const req = dir === "request";
     const hidden = (n: SchemaNode | undefined) => (n ? (req ? n.readOnly : n.writeOnly) : false);
-    const names = new Set([...b.properties.keys(), ...h.properties.keys(), ...b.required, ...h.required]);
+    // Properties as written: unchanged ones without references are passed over before any node is built.
+    const rawProps = (n: SchemaNode) => {
+      const raw = n.raw as Record<string, unknown> | null;
+      const props = n.id > 0 && raw !== null && typeof raw === "object" ? raw.properties : undefined;
+      return props !== null && typeof props === "object" && !Array.isArray(props)
+        ? (props as Record<string, unknown>)
+        : undefined;
+    };
+    const bRaw = rawProps(b);
+    const hRaw = rawProps(h);
+    const names = new Set([
+      ...(bRaw ? Object.keys(bRaw) : b.properties.keys()),
+      ...(hRaw ? Object.keys(hRaw) : h.properties.keys()),
+      ...b.required,
+      ...h.required,
+    ]);
     for (const name of [...names].sort()) {
+      if (bRaw && hRaw && b.dialect === h.dialect && Object.hasOwn(bRaw, name) && Object.hasOwn(hRaw, name)) {
+        const same = b.required.has(name) === h.required.has(name);
+        if (same && deepEqual(bRaw[name], hRaw[name]) && !hasRef(bRaw[name])) continue;
+      }
       const bp = b.properties.get(name);
       const hp = h.properties.get(name);
       const bIn = (bp !== undefined || b.required.has(name)) && !hidden(bp);

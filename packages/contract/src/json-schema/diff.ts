@@ -27,7 +27,7 @@ export function diffSchemaModels(
         dir,
         `${dir === "request" ? "instance sent as" : "instance returned as"} ${options.group}`,
       ),
-      rootLabel: dir === "request" ? "accepted value" : "returned value",
+      rootLabel: dir === "request" ? "input" : "output",
     });
   }
   schemas.drain();

@@ -2,7 +2,7 @@ import { GateError, parseJsonText } from "@mlgate/core";
 import type { ContractLimits } from "../limits.js";
 import { locateJsonPointers } from "./json-locator.js";
 import { parsePointer } from "./pointer.js";
-import { decodeContractText, LineIndex } from "./text.js";
+import { checkControlCharacters, decodeContractText, LineIndex } from "./text.js";
 import { parseContractYaml } from "./yaml.js";
 
 export interface Position {
@@ -94,7 +94,14 @@ export function parseContractDocument(
     throw new GateError(`${display} is empty`, { location: { file: display }, hint: "expected a contract" });
   }
   if (looksLikeJson(body, id)) {
-    const value = parseJsonText(body, display, "contract");
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      // JSON.parse refuses control characters too; the slow checks run only to explain a failure.
+      checkControlCharacters(body, display);
+      value = parseJsonText(body, display, "contract");
+    }
     // Depth and size are checked by the one walk that also collects references (LoadedContract).
     void limits;
     return {
@@ -106,6 +113,7 @@ export function parseContractDocument(
       locate: batchLocator(body, (wanted) => locateJsonPointers(body, wanted)),
     };
   }
+  checkControlCharacters(body, display);
   const yaml = parseContractYaml(body, display, limits);
   return {
     id,

@@ -26,7 +26,7 @@ export class LineIndex {
 // C0/C1 controls that YAML and JSON both forbid in a document (tab, LF, CR and NEL are fine).
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
 
-/** Bytes to text: UTF-8 only, without a BOM, and without the control characters no contract holds. */
+/** Bytes to text: UTF-8 only (a BOM is kept; callers drop it). */
 export function decodeContractText(bytes: Uint8Array, file: string): string {
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     throw new GateError(`${file} is UTF-16 encoded; contracts must be UTF-8`, {
@@ -37,7 +37,11 @@ export function decodeContractText(bytes: Uint8Array, file: string): string {
   if (!isUtf8(bytes)) {
     throw new GateError(`${file} is not UTF-8 text (is it a binary file?)`, { location: { file } });
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+
+/** Refuse the control characters no contract holds (a binary file, most likely), naming where. */
+export function checkControlCharacters(text: string, file: string): void {
   const bad = FORBIDDEN.exec(text);
   if (bad) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
@@ -47,5 +51,4 @@ export function decodeContractText(bytes: Uint8Array, file: string): string {
       { location: { file, ...at } },
     );
   }
-  return text;
 }

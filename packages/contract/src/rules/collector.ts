@@ -66,7 +66,7 @@ export class ChangeCollector {
         }
       }
     }
-    nodes.forEach((r, i) => index.set(r, i));
+    for (let i = 0; i < nodes.length; i++) index.set(nodes[i]!, i);
     const groupIds = new Map<string, number>();
     for (const r of nodes) for (const g of r.groups) if (!groupIds.has(g)) groupIds.set(g, groupIds.size);
     const groupNames = [...groupIds.keys()];

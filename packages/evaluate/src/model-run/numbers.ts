@@ -3,25 +3,17 @@
  * float64 noise digits (0.1f is written 0.1, not 0.10000000149011612).
  */
 export function shortestFloat32(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return x === 0 ? 0 : x;
-  const fits = (p: number) => {
-    const y = Number(x.toPrecision(p));
-    return Math.fround(y) === x ? y : undefined;
-  };
-  // Computed values mostly need 7 to 9 digits: try 6 first, and only go shorter when 6 already fits.
-  const six = fits(6);
-  if (six === undefined) {
-    for (let p = 7; p <= 9; p++) {
-      const y = fits(p);
-      if (y !== undefined) return y;
-    }
-    return x;
+  if (x === 0 || !Number.isFinite(x)) return x === 0 ? 0 : x;
+  // Nine significant digits always read back; if p digits do, so do p + 1, so search down from
+  // eight (most computed values need eight or nine) and stop at the first that does not.
+  let y = Number(x.toPrecision(8));
+  if (Math.fround(y) !== x) return Number(x.toPrecision(9));
+  for (let p = 7; p >= 1; p--) {
+    const shorter = Number(x.toPrecision(p));
+    if (Math.fround(shorter) !== x) break;
+    y = shorter;
   }
-  for (let p = 1; p < 6; p++) {
-    const y = fits(p);
-    if (y !== undefined) return y;
-  }
-  return six;
+  return y;
 }
 
 /** An output value as written: float32 values at their shortest, float64 as is, -0 as 0. */

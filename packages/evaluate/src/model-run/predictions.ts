@@ -206,6 +206,8 @@ export class PredictionReader {
           }
         }
         if (perRow === 2) {
+          // A binary model's class follows the decision threshold on class 1, as with a lone probability.
+          argmax = values[r * 2 + 1]! >= this.options.threshold ? 1 : 0;
           if (this.positive !== undefined) probability = row[this.positive];
         } else probabilities = row;
       }

@@ -202,6 +202,17 @@ describe("runModelOnDataset refuses", () => {
     expect(e.hint).toMatch(/kind regression/);
   });
 
+  it("a runtime process over its time or memory bound", async () => {
+    await gateError(
+      run({ model: lr3, dataset, memoryLimitMb: 8 }),
+      /used [\d.]+ MiB, over the limit of 8\.0 MiB; it was stopped/,
+    );
+    await gateError(
+      run({ model: lr3, dataset, timeoutMs: 1 }),
+      /took longer than 1 ms; the ONNX Runtime process was stopped/,
+    );
+  });
+
   it("bad options", async () => {
     await gateError(run({ model: lr3, dataset, batchSize: 0 }), /batch size must be a whole number from 1/);
     await gateError(run({ model: lr3, dataset, threshold: 1.5 }), /threshold must lie between 0 and 1/);

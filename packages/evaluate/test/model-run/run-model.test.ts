@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeOnnxModel } from "@mlgate/onnx";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readItems } from "../../src/items/index.js";
 import { B2, B3, type Fixture, makeFixture, SLICES, W2, W3 } from "./fixture.js";
@@ -81,6 +82,23 @@ describe("runModelOnDataset", () => {
     expect(table.records[0]?.positiveScore).toBe(items[0]?.["probability"]);
   });
 
+  it("decides a binary model without a label output by the threshold on class 1", async () => {
+    const model = await lrModel(join(dir, "probs-only.onnx"), W2, B2, (spec) => {
+      spec.graph.outputs = spec.graph.outputs.filter((o) => o.name === "probabilities");
+    });
+    const data = await writeJsonl(
+      join(dir, "threshold.jsonl"),
+      rows.slice(0, 60).map((x, i) => ({ id: `t${i}`, label: i % 2, features: x })),
+    );
+    const summary = await run({ model, dataset: data, threshold: 0.7 });
+    const items = await readJsonl(summary.outputFile);
+    const p1 = rows.slice(0, 60).map((x) => softmaxRow(x, W2, B2).probabilities[1]!);
+    expect(p1.some((p) => p > 0.5 && p < 0.7)).toBe(true);
+    items.forEach((item, i) => {
+      expect(item["prediction"]).toBe(p1[i]! >= 0.7 ? 1 : 0);
+    });
+  });
+
   it("gives byte-identical files for batch sizes 1, 7 and 256", async () => {
     const small = await writeJsonl(
       join(dir, "small.jsonl"),
@@ -119,6 +137,44 @@ describe("runModelOnDataset", () => {
     // A different column order changes what the model sees.
     const shuffled = await run({ model: lr3, dataset: csv, columns: { features: ["d", "c", "b", "a"] } });
     expect(shuffled.sha256).not.toBe(fromCsv.sha256);
+  });
+
+  it("reads an array written as JSON text in a CSV cell", async () => {
+    const some = rows.slice(0, 12);
+    const csv = await writeCsv(
+      join(dir, "json-cells.csv"),
+      ["id", "label", "features"],
+      some.map((x, i) => [`j${i}`, 0, `"${JSON.stringify(x)}"`]),
+    );
+    const items = await readJsonl((await run({ model: lr3, dataset: csv })).outputFile);
+    items.forEach((item, i) => {
+      expect(item["prediction"]).toBe(softmaxRow(some[i]!, W3, B3).label);
+    });
+  });
+
+  it("feeds string inputs and reads a string label output", async () => {
+    const model = join(dir, "echo.onnx");
+    await writeOnnxModel(model, {
+      graph: {
+        name: "echo",
+        inputs: [{ name: "text", dtype: "string", shape: ["N"] }],
+        outputs: [{ name: "label", dtype: "string", shape: ["N"] }],
+        nodes: [{ opType: "Identity", inputs: ["text"], outputs: ["label"] }],
+      },
+    });
+    const data = await writeJsonl(join(dir, "texts.jsonl"), [
+      { id: "a", label: "spam", text: "spam" },
+      { id: "b", label: "ham", text: "spam" },
+      { id: "c", label: "ham", text: "ham" },
+    ]);
+    const summary = await run({ model, dataset: data });
+    expect(summary.outputsUsed).toEqual({ label: "label" });
+    const items = await readJsonl(summary.outputFile);
+    expect(items.map((i) => [i["label"], i["prediction"]])).toEqual([
+      ["spam", "spam"],
+      ["ham", "spam"],
+      ["ham", "ham"],
+    ]);
   });
 
   it("feeds each input of a multi-input model from its own columns", async () => {

@@ -122,14 +122,17 @@ export function findingKey(f: Pick<VulnerabilityFinding, "id" | "aliases" | "pac
   return `${canonicalId(f)}|${ecosystemBase(f.package.ecosystem)}|${f.package.name.toLowerCase()}`;
 }
 
+/** Plain code-unit order: the same on every machine, unlike locale collation. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Worst first: severity, then a fix exists, then id and package, so every listing is stable. */
 export function compareFindings(a: VulnerabilityFinding, b: VulnerabilityFinding): number {
   return (
     RANK[b.severity] - RANK[a.severity] ||
     (b.cvss?.score ?? -1) - (a.cvss?.score ?? -1) ||
     Number(b.fixedVersions.length > 0) - Number(a.fixedVersions.length > 0) ||
-    canonicalId(a).localeCompare(canonicalId(b)) ||
-    a.package.name.localeCompare(b.package.name) ||
-    a.package.version.localeCompare(b.package.version)
+    byText(canonicalId(a), canonicalId(b)) ||
+    byText(a.package.name, b.package.name) ||
+    byText(a.package.version, b.package.version)
   );
 }

@@ -62,15 +62,23 @@ export class CloudWatchFake {
     if (req.method !== "POST" || req.headers["content-type"] !== "application/x-amz-json-1.0") {
       return fail(400, "InvalidAction", "Sender", `unexpected ${req.method} ${req.headers["content-type"]}`);
     }
-    if (req.headers["x-amzn-query-mode"] !== "true") return fail(400, "InvalidAction", "Sender", "query mode header missing");
+    if (req.headers["x-amzn-query-mode"] !== "true")
+      return fail(400, "InvalidAction", "Sender", "query mode header missing");
     const auth = sigV4Problem(req.headers, "monitoring");
     if (auth) return fail(403, "IncompleteSignature", "Sender", auth);
-    if (req.headers["x-amz-target"] !== TARGET) return fail(400, "InvalidAction", "Sender", String(req.headers["x-amz-target"]));
+    if (req.headers["x-amz-target"] !== TARGET)
+      return fail(400, "InvalidAction", "Sender", String(req.headers["x-amz-target"]));
     const input = JSON.parse(req.body) as Record<string, unknown>;
     this.calls.push({ input });
     if (this.throttle > 0) {
       this.throttle--;
-      return fail(400, "Throttling", "Sender", "Rate exceeded", "com.amazon.coral.availability#ThrottlingException");
+      return fail(
+        400,
+        "Throttling",
+        "Sender",
+        "Rate exceeded",
+        "com.amazon.coral.availability#ThrottlingException",
+      );
     }
     if (this.deny) {
       return fail(
@@ -83,40 +91,66 @@ export class CloudWatchFake {
     }
     const start = Number(input.StartTime);
     const end = Number(input.EndTime);
-    if (!Number.isFinite(start) || !Number.isFinite(end)) return validation("StartTime and EndTime must be timestamps in epoch seconds");
+    if (!Number.isFinite(start) || !Number.isFinite(end))
+      return validation("StartTime and EndTime must be timestamps in epoch seconds");
     if (start >= end) return validation("The parameter StartTime must be less than the parameter EndTime.");
-    if (input.ScanBy !== undefined && input.ScanBy !== "TimestampAscending" && input.ScanBy !== "TimestampDescending") {
+    if (
+      input.ScanBy !== undefined &&
+      input.ScanBy !== "TimestampAscending" &&
+      input.ScanBy !== "TimestampDescending"
+    ) {
       return validation(`ScanBy ${String(input.ScanBy)}`);
     }
     const queries = input.MetricDataQueries as Query[];
-    if (!Array.isArray(queries) || queries.length === 0 || queries.length > 500) return validation("MetricDataQueries must have 1 to 500 items");
+    if (!Array.isArray(queries) || queries.length === 0 || queries.length > 500)
+      return validation("MetricDataQueries must have 1 to 500 items");
     type Point = { id: string; label: string; t: number; v: number };
     const all: Point[] = [];
     const order: { id: string; label: string; status?: string }[] = [];
     for (const q of queries) {
-      if (!q.Id || !/^[a-z][a-zA-Z0-9_]*$/.test(q.Id)) return validation(`The value ${q.Id} for parameter MetricDataQueries.member.1.Id is invalid.`);
+      if (!q.Id || !/^[a-z][a-zA-Z0-9_]*$/.test(q.Id))
+        return validation(`The value ${q.Id} for parameter MetricDataQueries.member.1.Id is invalid.`);
       const period = q.MetricStat?.Period ?? q.Period;
       if (typeof period !== "number" || !([1, 5, 10, 20, 30].includes(period) || period % 60 === 0)) {
-        return validation(`The parameter MetricDataQueries.member.1.MetricStat.Period must be a multiple of 60.`);
+        return validation(
+          `The parameter MetricDataQueries.member.1.MetricStat.Period must be a multiple of 60.`,
+        );
       }
       let key: string;
       let labels = [q.Id];
       if (q.Expression !== undefined) {
-        if (!/^SELECT .+ FROM /i.test(q.Expression)) return validation(`Syntax error in expression ${q.Expression}`);
+        if (!/^SELECT .+ FROM /i.test(q.Expression))
+          return validation(`Syntax error in expression ${q.Expression}`);
         key = q.Expression;
         if (this.grouped.has(key)) labels = ["churn-blue", "churn-green"];
       } else {
         const m = q.MetricStat?.Metric;
         const stat = q.MetricStat?.Stat ?? "";
-        if (!/^(Average|Sum|Minimum|Maximum|SampleCount|IQM|p\d{1,2}(\.\d+)?|p100|(tm|wm|tc|ts|pr|TM|WM|TC|TS|PR).+)$/.test(stat)) {
-          return validation(`The value ${stat} for parameter MetricDataQueries.member.1.MetricStat.Stat is invalid.`);
+        if (
+          !/^(Average|Sum|Minimum|Maximum|SampleCount|IQM|p\d{1,2}(\.\d+)?|p100|(tm|wm|tc|ts|pr|TM|WM|TC|TS|PR).+)$/.test(
+            stat,
+          )
+        ) {
+          return validation(
+            `The value ${stat} for parameter MetricDataQueries.member.1.MetricStat.Stat is invalid.`,
+          );
         }
-        if (!m?.Namespace || !m.MetricName) return validation("MetricStat.Metric needs Namespace and MetricName");
+        if (!m?.Namespace || !m.MetricName)
+          return validation("MetricStat.Metric needs Namespace and MetricName");
         if (this.forbidden.has(m.MetricName) || this.broken.has(m.MetricName)) {
-          order.push({ id: q.Id, label: q.Id, status: this.forbidden.has(m.MetricName) ? "Forbidden" : "InternalError" });
+          order.push({
+            id: q.Id,
+            label: q.Id,
+            status: this.forbidden.has(m.MetricName) ? "Forbidden" : "InternalError",
+          });
           continue;
         }
-        key = CloudWatchFake.key(m.Namespace, m.MetricName, Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value])), stat);
+        key = CloudWatchFake.key(
+          m.Namespace,
+          m.MetricName,
+          Object.fromEntries((m.Dimensions ?? []).map((d) => [d.Name, d.Value])),
+          stat,
+        );
       }
       const fn = this.series.get(key);
       for (const label of labels) {
@@ -131,7 +165,13 @@ export class CloudWatchFake {
     }
     const offset = input.NextToken === undefined ? 0 : Number(String(input.NextToken).replace(/^page-/, ""));
     if (!Number.isInteger(offset) || offset < 0 || offset > all.length) {
-      return fail(400, "InvalidNextToken", "Sender", "The service returned an invalid next token", "com.amazonaws.cloudwatch#InvalidNextToken");
+      return fail(
+        400,
+        "InvalidNextToken",
+        "Sender",
+        "The service returned an invalid next token",
+        "com.amazonaws.cloudwatch#InvalidNextToken",
+      );
     }
     const page = all.slice(offset, offset + this.pageSize);
     const next = offset + this.pageSize < all.length ? `page-${offset + this.pageSize}` : undefined;
@@ -145,7 +185,9 @@ export class CloudWatchFake {
           Timestamps: mine.map((p) => p.t),
           Values: mine.map((p) => p.v),
           StatusCode: o.status ?? (remaining ? "PartialData" : "Complete"),
-          ...(o.status === "Forbidden" ? { Messages: [{ Code: "Forbidden", Value: "Access denied to the source account" }] } : {}),
+          ...(o.status === "Forbidden"
+            ? { Messages: [{ Code: "Forbidden", Value: "Access denied to the source account" }] }
+            : {}),
         };
       })
       // The first page lists every query; later ones only those with data left.
@@ -153,15 +195,29 @@ export class CloudWatchFake {
     return {
       status: 200,
       headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "req-1" },
-      body: JSON.stringify({ MetricDataResults: results, Messages: [], ...(next ? { NextToken: next } : {}) }),
+      body: JSON.stringify({
+        MetricDataResults: results,
+        Messages: [],
+        ...(next ? { NextToken: next } : {}),
+      }),
     };
   }
 }
 
-function fail(status: number, code: string, type: string, message: string, shape = `com.amazonaws.cloudwatch#${code}`): FakeResponse {
+function fail(
+  status: number,
+  code: string,
+  type: string,
+  message: string,
+  shape = `com.amazonaws.cloudwatch#${code}`,
+): FakeResponse {
   return {
     status,
-    headers: { "content-type": "application/x-amz-json-1.0", "x-amzn-query-error": `${code};${type}`, "x-amzn-requestid": "req-err" },
+    headers: {
+      "content-type": "application/x-amz-json-1.0",
+      "x-amzn-query-error": `${code};${type}`,
+      "x-amzn-requestid": "req-err",
+    },
     body: JSON.stringify({ __type: shape, message }),
   };
 }

@@ -1,5 +1,11 @@
 import { type FakeRequest, type FakeResponse, LoopbackServer, sigV4Problem } from "./loopback.js";
-import { decodeQueryForm, type QueryValue, queryError, queryResponse, type XmlValue } from "./query-protocol.js";
+import {
+  decodeQueryForm,
+  type QueryValue,
+  queryError,
+  queryResponse,
+  type XmlValue,
+} from "./query-protocol.js";
 
 const NS = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
 const PREFIX = "arn:aws:elasticloadbalancing:eu-west-1:123456789012";
@@ -19,7 +25,10 @@ export interface FakeAction {
   Type: string;
   Order?: number;
   TargetGroupArn?: string;
-  ForwardConfig?: { TargetGroups: FakeTuple[]; TargetGroupStickinessConfig?: { Enabled: boolean; DurationSeconds?: number } };
+  ForwardConfig?: {
+    TargetGroups: FakeTuple[];
+    TargetGroupStickinessConfig?: { Enabled: boolean; DurationSeconds?: number };
+  };
   AuthenticateOidcConfig?: Record<string, string | boolean>;
 }
 
@@ -75,7 +84,8 @@ export class Elbv2Fake {
     }
     switch (action) {
       case "DescribeRules":
-        if (!list(input.RuleArns).includes(RULE_ARN)) return fail(400, "RuleNotFound", "One or more rules not found");
+        if (!list(input.RuleArns).includes(RULE_ARN))
+          return fail(400, "RuleNotFound", "One or more rules not found");
         return ok(action, {
           Rules: [
             {
@@ -88,10 +98,16 @@ export class Elbv2Fake {
           ],
         });
       case "DescribeListeners":
-        if (!list(input.ListenerArns).includes(LISTENER_ARN)) return fail(400, "ListenerNotFound", "One or more listeners not found");
+        if (!list(input.ListenerArns).includes(LISTENER_ARN))
+          return fail(400, "ListenerNotFound", "One or more listeners not found");
         return ok(action, {
           Listeners: [
-            { ListenerArn: LISTENER_ARN, Port: 443, Protocol: "HTTPS", DefaultActions: this.listenerActions.map(actionXml) },
+            {
+              ListenerArn: LISTENER_ARN,
+              Port: 443,
+              Protocol: "HTTPS",
+              DefaultActions: this.listenerActions.map(actionXml),
+            },
           ],
         });
       case "ModifyRule": {
@@ -102,11 +118,14 @@ export class Elbv2Fake {
         return ok(action, { Rules: [{ RuleArn: RULE_ARN, Actions: this.ruleActions.map(actionXml) }] });
       }
       case "ModifyListener": {
-        if (input.ListenerArn !== LISTENER_ARN) return fail(400, "ListenerNotFound", "One or more listeners not found");
+        if (input.ListenerArn !== LISTENER_ARN)
+          return fail(400, "ListenerNotFound", "One or more listeners not found");
         const parsed = this.parseActions(input.DefaultActions);
         if (typeof parsed === "string") return fail(400, "ValidationError", parsed);
         if (!this.ignoreUpdates) this.listenerActions = parsed;
-        return ok(action, { Listeners: [{ ListenerArn: LISTENER_ARN, DefaultActions: this.listenerActions.map(actionXml) }] });
+        return ok(action, {
+          Listeners: [{ ListenerArn: LISTENER_ARN, DefaultActions: this.listenerActions.map(actionXml) }],
+        });
       }
       default:
         return fail(400, "InvalidAction", `The action ${action} is not valid for this web service.`);
@@ -125,18 +144,24 @@ export class Elbv2Fake {
       if (forward) {
         const tuples = (forward.TargetGroups ?? []) as Record<string, QueryValue>[];
         action.ForwardConfig = {
-          TargetGroups: tuples.map((t) => ({ TargetGroupArn: String(t.TargetGroupArn), Weight: Number(t.Weight ?? 1) })),
+          TargetGroups: tuples.map((t) => ({
+            TargetGroupArn: String(t.TargetGroupArn),
+            Weight: Number(t.Weight ?? 1),
+          })),
         };
         const sticky = forward.TargetGroupStickinessConfig as Record<string, QueryValue> | undefined;
         if (sticky) {
           action.ForwardConfig.TargetGroupStickinessConfig = {
             Enabled: sticky.Enabled === "true",
-            ...(sticky.DurationSeconds !== undefined ? { DurationSeconds: Number(sticky.DurationSeconds) } : {}),
+            ...(sticky.DurationSeconds !== undefined
+              ? { DurationSeconds: Number(sticky.DurationSeconds) }
+              : {}),
           };
         }
         for (const t of action.ForwardConfig.TargetGroups) {
           if (!this.targetGroups.has(t.TargetGroupArn)) return `Target group '${t.TargetGroupArn}' not found`;
-          if (!Number.isInteger(t.Weight) || t.Weight < 0 || t.Weight > 999) return `weight ${t.Weight} is not between 0 and 999`;
+          if (!Number.isInteger(t.Weight) || t.Weight < 0 || t.Weight > 999)
+            return `weight ${t.Weight} is not between 0 and 999`;
         }
         if (action.TargetGroupArn && action.ForwardConfig.TargetGroups.length > 1) {
           return "You cannot specify both a target group ARN and a forward config with more than one target group";
@@ -144,7 +169,8 @@ export class Elbv2Fake {
       }
       const oidc = item.AuthenticateOidcConfig as Record<string, string> | undefined;
       if (oidc) {
-        if (!oidc.ClientSecret && oidc.UseExistingClientSecret !== "true") return "A client secret must be specified";
+        if (!oidc.ClientSecret && oidc.UseExistingClientSecret !== "true")
+          return "A client secret must be specified";
         const { ClientSecret: _s, ...kept } = oidc;
         action.AuthenticateOidcConfig = kept;
       }
@@ -159,7 +185,8 @@ function list(v: QueryValue | undefined): string[] {
 }
 
 function actionXml(a: FakeAction): XmlValue {
-  const single = a.ForwardConfig?.TargetGroups.length === 1 ? a.ForwardConfig.TargetGroups[0]!.TargetGroupArn : undefined;
+  const single =
+    a.ForwardConfig?.TargetGroups.length === 1 ? a.ForwardConfig.TargetGroups[0]!.TargetGroupArn : undefined;
   return {
     Type: a.Type,
     Order: a.Order,
@@ -167,7 +194,10 @@ function actionXml(a: FakeAction): XmlValue {
     TargetGroupArn: a.TargetGroupArn ?? single,
     ForwardConfig: a.ForwardConfig
       ? {
-          TargetGroups: a.ForwardConfig.TargetGroups.map((t) => ({ TargetGroupArn: t.TargetGroupArn, Weight: t.Weight })),
+          TargetGroups: a.ForwardConfig.TargetGroups.map((t) => ({
+            TargetGroupArn: t.TargetGroupArn,
+            Weight: t.Weight,
+          })),
           TargetGroupStickinessConfig: a.ForwardConfig.TargetGroupStickinessConfig ?? { Enabled: false },
         }
       : undefined,

@@ -43,6 +43,8 @@ export class KubeFake {
   throttle = 0;
   readonly services = new Set(["churn-blue", "churn-green", "churn-old"]);
   readonly calls: { method: string; path: string; contentType?: string; body?: Json }[] = [];
+  /** Answer the next request with this instead (garbled or oversized bodies). */
+  rawAnswer?: FakeResponse;
   private readsSinceChange = 0;
   private version = 1000;
   server!: LoopbackServer;
@@ -64,7 +66,11 @@ export class KubeFake {
   addRoute(namespace: string, name: string, rules: Json[]): FakeRoute {
     const route: FakeRoute = {
       metadata: { name, namespace, resourceVersion: String(++this.version), generation: 1, uid: "0f1e2d3c" },
-      spec: { parentRefs: [{ name: "public-gw", namespace: "infra" }], hostnames: ["churn.example.com"], rules },
+      spec: {
+        parentRefs: [{ name: "public-gw", namespace: "infra" }],
+        hostnames: ["churn.example.com"],
+        rules,
+      },
     };
     this.routes.set(`${namespace}/${name}`, route);
     this.reportStatus(route);
@@ -72,7 +78,9 @@ export class KubeFake {
   }
 
   private handle(req: FakeRequest): FakeResponse {
-    const m = new RegExp(`^/apis/${GROUP}/(v1|v1beta1)/namespaces/([^/]+)/httproutes/([^/?]+)$`).exec(req.url);
+    const m = new RegExp(`^/apis/${GROUP}/(v1|v1beta1)/namespaces/([^/]+)/httproutes/([^/?]+)$`).exec(
+      req.url,
+    );
     const body = req.body ? (JSON.parse(req.body) as Json) : undefined;
     this.calls.push({
       method: req.method,
@@ -80,10 +88,19 @@ export class KubeFake {
       ...(req.headers["content-type"] ? { contentType: String(req.headers["content-type"]) } : {}),
       ...(body !== undefined ? { body } : {}),
     });
-    if (req.headers.authorization !== `Bearer ${this.token}`) return status(401, "Unauthorized", "Unauthorized");
+    if (this.rawAnswer) {
+      const answer = this.rawAnswer;
+      this.rawAnswer = undefined;
+      return answer;
+    }
+    if (req.headers.authorization !== `Bearer ${this.token}`)
+      return status(401, "Unauthorized", "Unauthorized");
     if (this.throttle > 0) {
       this.throttle--;
-      return { ...status(429, "TooManyRequests", "Too many requests, please try again later."), headers: { "content-type": "application/json", "retry-after": "1" } };
+      return {
+        ...status(429, "TooManyRequests", "Too many requests, please try again later."),
+        headers: { "content-type": "application/json", "retry-after": "1" },
+      };
     }
     if (!m) return status(404, "NotFound", "the server could not find the requested resource");
     const [, , ns, name] = m as unknown as [string, string, string, string];
@@ -139,7 +156,9 @@ export class KubeFake {
   private reportStatus(route: FakeRoute): void {
     if (this.controllerLag < 0) return;
     const gen = route.metadata.generation;
-    const refs = route.spec.rules.flatMap((r) => ((r as { backendRefs?: { name: string }[] }).backendRefs ?? []).map((b) => b.name));
+    const refs = route.spec.rules.flatMap((r) =>
+      ((r as { backendRefs?: { name: string }[] }).backendRefs ?? []).map((b) => b.name),
+    );
     const missing = refs.find((n) => this.missingServices.has(n) || !this.services.has(n));
     route.status = {
       parents: [
@@ -147,10 +166,28 @@ export class KubeFake {
           parentRef: { name: "public-gw", namespace: "infra" },
           controllerName: "example.net/gateway-controller",
           conditions: [
-            { type: "Accepted", status: "True", reason: "Accepted", message: "Route was valid", observedGeneration: gen },
+            {
+              type: "Accepted",
+              status: "True",
+              reason: "Accepted",
+              message: "Route was valid",
+              observedGeneration: gen,
+            },
             missing
-              ? { type: "ResolvedRefs", status: "False", reason: "BackendNotFound", message: `Service "${missing}" not found`, observedGeneration: gen }
-              : { type: "ResolvedRefs", status: "True", reason: "ResolvedRefs", message: "", observedGeneration: gen },
+              ? {
+                  type: "ResolvedRefs",
+                  status: "False",
+                  reason: "BackendNotFound",
+                  message: `Service "${missing}" not found`,
+                  observedGeneration: gen,
+                }
+              : {
+                  type: "ResolvedRefs",
+                  status: "True",
+                  reason: "ResolvedRefs",
+                  message: "",
+                  observedGeneration: gen,
+                },
           ],
         },
       ],
@@ -162,11 +199,16 @@ export class KubeFake {
 function validate(route: FakeRoute): string | undefined {
   if (!Array.isArray(route.spec?.rules)) return "spec.rules: Required value";
   for (const [i, rule] of route.spec.rules.entries()) {
-    const refs = (rule as { backendRefs?: { name?: unknown; port?: unknown; weight?: unknown }[] }).backendRefs ?? [];
+    const refs =
+      (rule as { backendRefs?: { name?: unknown; port?: unknown; weight?: unknown }[] }).backendRefs ?? [];
     for (const [j, ref] of refs.entries()) {
       if (typeof ref.name !== "string") return `spec.rules[${i}].backendRefs[${j}].name: Required value`;
-      if (ref.port === undefined) return `spec.rules[${i}].backendRefs[${j}]: Invalid value: "object": Must have port for Service reference`;
-      if (ref.weight !== undefined && (!Number.isInteger(ref.weight) || (ref.weight as number) < 0 || (ref.weight as number) > 1_000_000)) {
+      if (ref.port === undefined)
+        return `spec.rules[${i}].backendRefs[${j}]: Invalid value: "object": Must have port for Service reference`;
+      if (
+        ref.weight !== undefined &&
+        (!Number.isInteger(ref.weight) || (ref.weight as number) < 0 || (ref.weight as number) > 1_000_000)
+      ) {
         return `spec.rules[${i}].backendRefs[${j}].weight: Invalid value: ${String(ref.weight)}`;
       }
     }
@@ -179,5 +221,13 @@ function json(code: number, value: unknown): FakeResponse {
 }
 
 function status(code: number, reason: string, message: string): FakeResponse {
-  return json(code, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code });
+  return json(code, {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message,
+    reason,
+    code,
+  });
 }

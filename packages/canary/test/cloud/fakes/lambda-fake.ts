@@ -68,7 +68,13 @@ export class LambdaFake {
       return {
         ...fail(429, "TooManyRequestsException", "Rate exceeded", { Reason: "CallerRateLimitExceeded" }),
         ...(this.retryAfter !== undefined
-          ? { headers: { ...json, "x-amzn-errortype": "TooManyRequestsException", "retry-after": String(this.retryAfter) } }
+          ? {
+              headers: {
+                ...json,
+                "x-amzn-errortype": "TooManyRequestsException",
+                "retry-after": String(this.retryAfter),
+              },
+            }
           : {}),
       };
     }
@@ -80,9 +86,19 @@ export class LambdaFake {
         `User: arn:aws:sts::123456789012:assumed-role/deploy/ci is not authorized to perform: lambda:${action} on resource: arn:aws:lambda:eu-west-1:123456789012:function:${fn}:${name}`,
       );
     }
-    if (fn !== "churn-scorer") return fail(404, "ResourceNotFoundException", `Function not found: arn:aws:lambda:eu-west-1:123456789012:function:${fn}`);
+    if (fn !== "churn-scorer")
+      return fail(
+        404,
+        "ResourceNotFoundException",
+        `Function not found: arn:aws:lambda:eu-west-1:123456789012:function:${fn}`,
+      );
     const alias = this.aliases.get(name);
-    if (!alias) return fail(404, "ResourceNotFoundException", `Alias not found: arn:aws:lambda:eu-west-1:123456789012:function:${fn}:${name}`);
+    if (!alias)
+      return fail(
+        404,
+        "ResourceNotFoundException",
+        `Alias not found: arn:aws:lambda:eu-west-1:123456789012:function:${fn}:${name}`,
+      );
     if (req.method === "GET") return ok(alias);
     if (req.method !== "PUT") return fail(405, "UnknownOperationException", req.method);
     if (this.concurrentEdits > 0) {
@@ -91,18 +107,36 @@ export class LambdaFake {
       alias.RevisionId = randomUUID();
     }
     if (body.RevisionId !== undefined && body.RevisionId !== alias.RevisionId) {
-      return fail(412, "PreconditionFailedException", "The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id");
+      return fail(
+        412,
+        "PreconditionFailedException",
+        "The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id",
+      );
     }
     const version = (body.FunctionVersion as string | undefined) ?? alias.FunctionVersion;
-    if (!this.versions.has(version)) return fail(404, "ResourceNotFoundException", `Function version ${version} not found`);
-    const routes = (body.RoutingConfig as { AdditionalVersionWeights?: Record<string, number> } | undefined)?.AdditionalVersionWeights;
+    if (!this.versions.has(version))
+      return fail(404, "ResourceNotFoundException", `Function version ${version} not found`);
+    const routes = (body.RoutingConfig as { AdditionalVersionWeights?: Record<string, number> } | undefined)
+      ?.AdditionalVersionWeights;
     if (routes) {
       const entries = Object.entries(routes);
-      if (entries.length > 1) return fail(400, "InvalidParameterValueException", "Number of items in AdditionalVersionWeights cannot be greater than 1");
+      if (entries.length > 1)
+        return fail(
+          400,
+          "InvalidParameterValueException",
+          "Number of items in AdditionalVersionWeights cannot be greater than 1",
+        );
       for (const [v, w] of entries) {
-        if (!this.versions.has(v)) return fail(400, "InvalidParameterValueException", `Function version ${v} not found`);
-        if (v === version) return fail(400, "InvalidParameterValueException", "Additional version cannot be the primary version");
-        if (typeof w !== "number" || w < 0 || w > 1) return fail(400, "InvalidParameterValueException", `weight ${w} is not in [0.0, 1.0]`);
+        if (!this.versions.has(v))
+          return fail(400, "InvalidParameterValueException", `Function version ${v} not found`);
+        if (v === version)
+          return fail(
+            400,
+            "InvalidParameterValueException",
+            "Additional version cannot be the primary version",
+          );
+        if (typeof w !== "number" || w < 0 || w > 1)
+          return fail(400, "InvalidParameterValueException", `weight ${w} is not in [0.0, 1.0]`);
       }
     }
     if (this.ignoreUpdates) return ok(alias);
@@ -124,14 +158,25 @@ function ok(alias: FakeAlias): FakeResponse {
   return {
     status: 200,
     headers: json,
-    body: JSON.stringify({ AliasArn: `arn:aws:lambda:eu-west-1:123456789012:function:churn-scorer:${alias.Name}`, ...alias }),
+    body: JSON.stringify({
+      AliasArn: `arn:aws:lambda:eu-west-1:123456789012:function:churn-scorer:${alias.Name}`,
+      ...alias,
+    }),
   };
 }
 
-function fail(status: number, type: string, message: string, extra: Record<string, string> = {}): FakeResponse {
+function fail(
+  status: number,
+  type: string,
+  message: string,
+  extra: Record<string, string> = {},
+): FakeResponse {
   return {
     status,
-    headers: { ...json, "x-amzn-errortype": `${type}:http://internal.amazon.com/coral/com.amazonaws.lambda/` },
+    headers: {
+      ...json,
+      "x-amzn-errortype": `${type}:http://internal.amazon.com/coral/com.amazonaws.lambda/`,
+    },
     body: JSON.stringify({ Type: "User", message, ...extra }),
   };
 }

@@ -57,7 +57,10 @@ export class LoopbackServer {
         } catch (e) {
           answer = { status: 500, body: `fake failed: ${(e as Error).stack ?? String(e)}` };
         }
-        res.writeHead(answer.status, { "content-length": Buffer.byteLength(answer.body ?? ""), ...answer.headers });
+        res.writeHead(answer.status, {
+          "content-length": Buffer.byteLength(answer.body ?? ""),
+          ...answer.headers,
+        });
         res.end(answer.body ?? "");
       });
     };
@@ -84,13 +87,15 @@ export const TEST_REGION = "eu-west-1";
 export function sigV4Problem(headers: IncomingHttpHeaders, service: string): string | undefined {
   const auth = headers.authorization;
   if (typeof auth !== "string") return "missing Authorization header";
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=[0-9a-f]{64}$/.exec(
-    auth,
-  );
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=[0-9a-f]{64}$/.exec(
+      auth,
+    );
   if (!m) return `malformed Authorization header: ${auth}`;
   if (m[1] !== TEST_CREDENTIALS.accessKeyId) return `unknown access key ${m[1]}`;
   if (m[3] !== TEST_REGION) return `credential scope names region ${m[3]}`;
   if (m[4] !== service) return `credential scope names service ${m[4]}, expected ${service}`;
-  if (!m[5]!.split(";").includes("host") || typeof headers["x-amz-date"] !== "string") return "host or x-amz-date not signed";
+  if (!m[5]!.split(";").includes("host") || typeof headers["x-amz-date"] !== "string")
+    return "host or x-amz-date not signed";
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { LoopbackServer, type FakeRequest, type FakeResponse, sigV4Problem } from "./loopback.js";
+import { type FakeRequest, type FakeResponse, LoopbackServer, sigV4Problem } from "./loopback.js";
 
 export interface FakeVariant {
   VariantName: string;
@@ -31,6 +31,8 @@ export class SageMakerFake {
   ignoreUpdates = false;
   /** Answer this many next calls with ThrottlingException. */
   throttle = 0;
+  /** Answer the next call with this body, as a broken proxy might. */
+  garbleNext?: string;
   /** Operations answered with AccessDeniedException. */
   readonly deny = new Set<string>();
   server!: LoopbackServer;
@@ -45,7 +47,11 @@ export class SageMakerFake {
     const endpoint: FakeEndpoint = {
       name,
       status,
-      variants: Object.entries(weights).map(([VariantName, w]) => ({ VariantName, CurrentWeight: w, DesiredWeight: w })),
+      variants: Object.entries(weights).map(([VariantName, w]) => ({
+        VariantName,
+        CurrentWeight: w,
+        DesiredWeight: w,
+      })),
     };
     this.endpoints.set(name, endpoint);
     return endpoint;
@@ -61,8 +67,16 @@ export class SageMakerFake {
 
   private handle(req: FakeRequest): FakeResponse {
     const target = String(req.headers["x-amz-target"] ?? "");
-    if (req.method !== "POST" || req.url !== "/" || req.headers["content-type"] !== "application/x-amz-json-1.1") {
-      return error(400, "SerializationException", `unexpected ${req.method} ${req.url} ${req.headers["content-type"]}`);
+    if (
+      req.method !== "POST" ||
+      req.url !== "/" ||
+      req.headers["content-type"] !== "application/x-amz-json-1.1"
+    ) {
+      return error(
+        400,
+        "SerializationException",
+        `unexpected ${req.method} ${req.url} ${req.headers["content-type"]}`,
+      );
     }
     const auth = sigV4Problem(req.headers, "sagemaker");
     if (auth) return error(403, "IncompleteSignatureException", auth);
@@ -70,6 +84,11 @@ export class SageMakerFake {
     const action = target.slice("SageMaker.".length);
     const input = JSON.parse(req.body || "{}") as Record<string, unknown>;
     this.calls.push({ action, input });
+    if (this.garbleNext !== undefined) {
+      const body = this.garbleNext;
+      this.garbleNext = undefined;
+      return { status: 200, headers: { "content-type": "application/x-amz-json-1.1" }, body };
+    }
     if (this.throttle > 0) {
       this.throttle--;
       return error(400, "ThrottlingException", "Rate exceeded");
@@ -137,11 +156,13 @@ export class SageMakerFake {
     if (ep.status !== "InService") {
       return error(400, "ValidationException", `Cannot update in-progress endpoint "${arn(name)}".`);
     }
-    if (!Array.isArray(desired) || desired.length === 0) return error(400, "ValidationException", "DesiredWeightsAndCapacities is empty");
+    if (!Array.isArray(desired) || desired.length === 0)
+      return error(400, "ValidationException", "DesiredWeightsAndCapacities is empty");
     const weights = new Map<string, number>();
     for (const d of desired as { VariantName?: string; DesiredWeight?: number }[]) {
       const variant = ep.variants.find((v) => v.VariantName === d.VariantName);
-      if (!variant) return error(400, "ValidationException", `The variant name(s) "${d.VariantName}" is/are not present`);
+      if (!variant)
+        return error(400, "ValidationException", `The variant name(s) "${d.VariantName}" is/are not present`);
       if (typeof d.DesiredWeight !== "number" || d.DesiredWeight < 0) {
         return error(400, "ValidationException", "DesiredWeight must be a non-negative number");
       }
