@@ -40591,7 +40591,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _mlgate_contract__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6980);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5889);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4244);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2857);
 
 
@@ -41307,15 +41307,12 @@ class Scanner {
         // is string content and indentation, which this never looks at one character at a time.
         let depth = 0;
         STRUCTURE.lastIndex = this.i;
-        for (;;) {
-            const m = STRUCTURE.exec(t);
-            if (!m) {
-                this.i = t.length;
-                return;
-            }
-            const d = t.charCodeAt(m.index);
+        // `test` moves lastIndex past the match without allocating a match array.
+        while (STRUCTURE.test(t)) {
+            const at = STRUCTURE.lastIndex - 1;
+            const d = t.charCodeAt(at);
             if (d === 0x22) {
-                this.i = m.index;
+                this.i = at;
                 this.skipString();
                 STRUCTURE.lastIndex = this.i;
                 continue;
@@ -41323,10 +41320,11 @@ class Scanner {
             if (d === 0x7b || d === 0x5b)
                 depth++;
             else if (--depth === 0) {
-                this.i = m.index + 1;
+                this.i = at + 1;
                 return;
             }
         }
+        this.i = t.length;
     }
 }
 const STRUCTURE = /["{}[\]]/g;
@@ -41471,7 +41469,7 @@ class LineIndex {
 }
 // C0/C1 controls that YAML and JSON both forbid in a document (tab, LF, CR and NEL are fine).
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
-/** Bytes to text: UTF-8 only, without a BOM, and without the control characters no contract holds. */
+/** Bytes to text: UTF-8 only (a BOM is kept; callers drop it). */
 function decodeContractText(bytes, file) {
     if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
         throw new src/* GateError */.ue(`${file} is UTF-16 encoded; contracts must be UTF-8`, {
@@ -41482,14 +41480,16 @@ function decodeContractText(bytes, file) {
     if (!(0,external_node_buffer_.isUtf8)(bytes)) {
         throw new src/* GateError */.ue(`${file} is not UTF-8 text (is it a binary file?)`, { location: { file } });
     }
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+/** Refuse the control characters no contract holds (a binary file, most likely), naming where. */
+function checkControlCharacters(text, file) {
     const bad = FORBIDDEN.exec(text);
     if (bad) {
         const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
         const at = new LineIndex(text).at(bad.index);
         throw new src/* GateError */.ue(`${code === "0000" ? "a NUL byte" : `control character U+${code}`} is not allowed in a contract (is it a binary file?)`, { location: { file, ...at } });
     }
-    return text;
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -41745,7 +41745,15 @@ function parseContractDocument(bytes, id, display, limits) {
         throw new src/* GateError */.ue(`${display} is empty`, { location: { file: display }, hint: "expected a contract" });
     }
     if (looksLikeJson(body, id)) {
-        const value = (0,src/* parseJsonText */.lk)(body, display, "contract");
+        let value;
+        try {
+            value = JSON.parse(body);
+        }
+        catch {
+            // JSON.parse refuses control characters too; the slow checks run only to explain a failure.
+            checkControlCharacters(body, display);
+            value = (0,src/* parseJsonText */.lk)(body, display, "contract");
+        }
         // Depth and size are checked by the one walk that also collects references (LoadedContract).
         void limits;
         return {
@@ -41757,6 +41765,7 @@ function parseContractDocument(bytes, id, display, limits) {
             locate: batchLocator(body, (wanted) => locateJsonPointers(body, wanted)),
         };
     }
+    checkControlCharacters(body, display);
     const yaml = parseContractYaml(body, display, limits);
     return {
         id,
@@ -43849,8 +43858,28 @@ class SchemaComparer {
     compareObjects(b, h, dir, site, valid) {
         const req = dir === "request";
         const hidden = (n) => (n ? (req ? n.readOnly : n.writeOnly) : false);
-        const names = new Set([...b.properties.keys(), ...h.properties.keys(), ...b.required, ...h.required]);
+        // Properties as written: unchanged ones without references are passed over before any node is built.
+        const rawProps = (n) => {
+            const raw = n.raw;
+            const props = n.id > 0 && raw !== null && typeof raw === "object" ? raw.properties : undefined;
+            return props !== null && typeof props === "object" && !Array.isArray(props)
+                ? props
+                : undefined;
+        };
+        const bRaw = rawProps(b);
+        const hRaw = rawProps(h);
+        const names = new Set([
+            ...(bRaw ? Object.keys(bRaw) : b.properties.keys()),
+            ...(hRaw ? Object.keys(hRaw) : h.properties.keys()),
+            ...b.required,
+            ...h.required,
+        ]);
         for (const name of [...names].sort()) {
+            if (bRaw && hRaw && b.dialect === h.dialect && Object.hasOwn(bRaw, name) && Object.hasOwn(hRaw, name)) {
+                const same = b.required.has(name) === h.required.has(name);
+                if (same && deepEqual(bRaw[name], hRaw[name]) && !hasRef(bRaw[name]))
+                    continue;
+            }
             const bp = b.properties.get(name);
             const hp = h.properties.get(name);
             const bIn = (bp !== undefined || b.required.has(name)) && !hidden(bp);
@@ -44253,7 +44282,7 @@ function diffSchemaModels(base, head, out, options) {
             path: head.root.home ?? "",
             group: options.group,
             envelope: instanceEnvelope(base.root, head.root, dir, `${dir === "request" ? "instance sent as" : "instance returned as"} ${options.group}`),
-            rootLabel: dir === "request" ? "accepted value" : "returned value",
+            rootLabel: dir === "request" ? "input" : "output",
         });
     }
     schemas.drain();
@@ -45864,28 +45893,120 @@ class ChangeCollector {
         const rule = ruleOf(change.rule);
         this.changes.push({ ...change, rule: rule.id, level: change.level ?? rule.level });
     }
-    /** Every group that reaches this record through shared schemas, sorted. */
-    static groupsOf(record, cache) {
-        const known = cache.get(record);
-        if (known)
-            return known;
-        const out = new Set();
-        const seen = new Set([record]);
-        const queue = [record];
+    /**
+     * Every group that reaches each of these records through shared schemas, sorted. Records form a
+     * graph with cycles (recursive schemas), so strongly connected components are found first and
+     * group sets (bitsets) flow from ancestors down in one pass: linear in the edges, where a search
+     * per record would revisit the same dense ancestry of a large description again and again.
+     */
+    static groupsOf(records) {
+        // The ancestry of the records asked about.
+        const nodes = [];
+        const index = new Map();
+        const queue = [...new Set(records)];
+        for (const r of queue)
+            index.set(r, -1);
         while (queue.length > 0) {
             const r = queue.pop();
-            for (const g of r.groups)
-                out.add(g);
+            nodes.push(r);
             for (const p of r.parents) {
-                if (!seen.has(p)) {
-                    seen.add(p);
+                if (!index.has(p)) {
+                    index.set(p, -1);
                     queue.push(p);
                 }
             }
         }
-        const sorted = [...out].sort(compareGroups);
-        cache.set(record, sorted);
-        return sorted;
+        for (let i = 0; i < nodes.length; i++)
+            index.set(nodes[i], i);
+        const groupIds = new Map();
+        for (const r of nodes)
+            for (const g of r.groups)
+                if (!groupIds.has(g))
+                    groupIds.set(g, groupIds.size);
+        const groupNames = [...groupIds.keys()];
+        const words = Math.max(1, Math.ceil(groupNames.length / 32));
+        // Tarjan's algorithm, iterative, over edges record → parent. Components come out ancestors first.
+        const n = nodes.length;
+        const order = new Int32Array(n).fill(-1);
+        const low = new Int32Array(n);
+        const onStack = new Uint8Array(n);
+        const component = new Int32Array(n).fill(-1);
+        const stack = [];
+        const parentsOf = nodes.map((r) => [...r.parents].map((p) => index.get(p)));
+        const bits = [];
+        let counter = 0;
+        for (let start = 0; start < n; start++) {
+            if (order[start] !== -1)
+                continue;
+            const work = [[start, 0]];
+            order[start] = low[start] = counter++;
+            stack.push(start);
+            onStack[start] = 1;
+            while (work.length > 0) {
+                const frame = work[work.length - 1];
+                const [v, i] = frame;
+                const parents = parentsOf[v];
+                if (i < parents.length) {
+                    frame[1]++;
+                    const w = parents[i];
+                    if (order[w] === -1) {
+                        order[w] = low[w] = counter++;
+                        stack.push(w);
+                        onStack[w] = 1;
+                        work.push([w, 0]);
+                    }
+                    else if (onStack[w])
+                        low[v] = Math.min(low[v], order[w]);
+                    continue;
+                }
+                work.pop();
+                const up = work[work.length - 1];
+                if (up)
+                    low[up[0]] = Math.min(low[up[0]], low[v]);
+                if (low[v] !== order[v])
+                    continue;
+                // v roots a component: its members, and the groups of every ancestor component.
+                const c = bits.length;
+                const set = new Uint32Array(words);
+                const members = [];
+                for (;;) {
+                    const w = stack.pop();
+                    onStack[w] = 0;
+                    component[w] = c;
+                    members.push(w);
+                    if (w === v)
+                        break;
+                }
+                for (const m of members) {
+                    for (const g of nodes[m].groups) {
+                        const id = groupIds.get(g);
+                        set[id >>> 5] |= 1 << (id & 31);
+                    }
+                    for (const p of parentsOf[m]) {
+                        const pc = component[p];
+                        if (pc === c || pc === -1)
+                            continue;
+                        const other = bits[pc];
+                        for (let k = 0; k < words; k++)
+                            set[k] |= other[k];
+                    }
+                }
+                bits.push(set);
+            }
+        }
+        const out = new Map();
+        const byComponent = new Map();
+        for (const r of new Set(records)) {
+            const c = component[index.get(r)];
+            let names = byComponent.get(c);
+            if (!names) {
+                const set = bits[c];
+                names = groupNames.filter((_, id) => (set[id >>> 5] & (1 << (id & 31))) !== 0).sort(compareGroups);
+                byComponent.set(c, names);
+            }
+            out.set(r, names);
+        }
+        return out;
     }
     /** Resolve places, groups and counter-examples into the shared Change shape. */
     finish(options) {
@@ -45912,10 +46033,10 @@ class ChangeCollector {
             const pos = positions.get(place.doc)?.get(place.pointer);
             return { file: place.doc.display, ...(pos ? { line: pos.line, column: pos.column } : {}) };
         };
-        const cache = new Map();
+        const groupsByOwner = ChangeCollector.groupsOf(this.changes.map((c) => c.owner));
         const merged = new Map();
         for (const c of this.changes) {
-            const groups = ChangeCollector.groupsOf(c.owner, cache);
+            const groups = groupsByOwner.get(c.owner) ?? [c.group];
             const key = `${c.rule}\u0000${c.path}`;
             const existing = merged.get(key);
             if (existing) {
@@ -56418,7 +56539,7 @@ async function writeReportFiles(report, files, fallback = "json") {
 
 /***/ }),
 
-/***/ 5889:
+/***/ 4244:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -56428,7 +56549,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   b6: () => (/* reexport */ runGateAction)
 });
 
-// UNUSED EXPORTS: ANNOTATIONS_PER_LEVEL, DEFAULT_BASELINE_LIMITS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_ZIP_LIMITS, annotateFindings, createOctokit, defaultReportPath, describeBaseline, downloadRedirected, extractZip, fetchBranchBaseline, fetchReleaseBaseline, inputName, labelApplication, publishReport, pullRequestFromEvent, roughAge, runUrl, safeParts, upsertStickyComment
+// UNUSED EXPORTS: ANNOTATIONS_PER_LEVEL, DEFAULT_BASELINE_LIMITS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_ZIP_LIMITS, MAX_STATUS_DESCRIPTION, annotateFindings, createDeployment, createOctokit, defaultReportPath, describeBaseline, downloadRedirected, extractZip, fetchBranchBaseline, fetchReleaseBaseline, inputName, labelApplication, latestDeployment, latestDeploymentStatus, publishReport, pullRequestFromEvent, repositoryFromEnv, roughAge, runUrl, safeParts, saveStepState, setDeploymentStatus, stepState, upsertStickyComment
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -65949,7 +66070,127 @@ async function runGateAction(gate, main) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/github/src/deployments.ts
+
+/** GitHub refuses status descriptions longer than this. */
+const MAX_STATUS_DESCRIPTION = 140;
+function clip(text, max) {
+    const one = text.replace(/\s+/g, " ").trim();
+    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+function parsePayload(payload) {
+    if (typeof payload !== "string")
+        return payload ?? {};
+    try {
+        return JSON.parse(payload);
+    }
+    catch {
+        return {};
+    }
+}
+function toInfo(d) {
+    return {
+        id: d.id,
+        environment: d.environment,
+        ref: d.ref,
+        sha: d.sha,
+        task: d.task,
+        payload: parsePayload(d.payload),
+        description: d.description ?? null,
+        createdAt: d.created_at,
+    };
+}
+/**
+ * Create a deployment without GitHub's merge and commit-status checks (the gate is the check), so it
+ * is created immediately or the call fails.
+ */
+async function createDeployment(octokit, target, options) {
+    const response = await octokit.rest.repos.createDeployment({
+        ...target,
+        ref: options.ref,
+        environment: options.environment,
+        task: options.task,
+        auto_merge: false,
+        required_contexts: [],
+        payload: (options.payload ?? {}),
+        ...(options.description ? { description: clip(options.description, MAX_STATUS_DESCRIPTION) } : {}),
+        ...(options.productionEnvironment !== undefined ? { production_environment: options.productionEnvironment } : {}),
+        ...(options.transientEnvironment !== undefined ? { transient_environment: options.transientEnvironment } : {}),
+    });
+    // 202 means GitHub tried to merge the default branch in first; with auto_merge off it should not.
+    if (response.status !== 201 || !("id" in response.data)) {
+        throw new Error(`GitHub did not create the deployment: ${JSON.stringify(response.data).slice(0, 200)}`);
+    }
+    return toInfo(response.data);
+}
+async function setDeploymentStatus(octokit, target, deploymentId, options) {
+    const { data } = await octokit.rest.repos.createDeploymentStatus({
+        ...target,
+        deployment_id: deploymentId,
+        state: options.state,
+        description: clip(options.description, MAX_STATUS_DESCRIPTION),
+        ...(options.logUrl ? { log_url: options.logUrl } : {}),
+        ...(options.environmentUrl ? { environment_url: options.environmentUrl } : {}),
+        ...(options.autoInactive !== undefined ? { auto_inactive: options.autoInactive } : {}),
+    });
+    return {
+        id: data.id,
+        state: data.state,
+        description: data.description ?? "",
+        ...(data.environment ? { environment: data.environment } : {}),
+        ...(data.log_url ? { logUrl: data.log_url } : {}),
+        createdAt: data.created_at,
+    };
+}
+/** The newest deployment of `task` to `environment`, if any. */
+async function latestDeployment(octokit, target, filter) {
+    const { data } = await octokit.rest.repos.listDeployments({
+        ...target,
+        environment: filter.environment,
+        task: filter.task,
+        per_page: 1,
+    });
+    const newest = data[0];
+    return newest ? toInfo(newest) : undefined;
+}
+/** The newest status of a deployment (GitHub lists them newest first), if it has any. */
+async function latestDeploymentStatus(octokit, target, deploymentId) {
+    const { data } = await octokit.rest.repos.listDeploymentStatuses({
+        ...target,
+        deployment_id: deploymentId,
+        per_page: 1,
+    });
+    const s = data[0];
+    if (!s)
+        return undefined;
+    return {
+        id: s.id,
+        state: s.state,
+        description: s.description ?? "",
+        ...(s.environment ? { environment: s.environment } : {}),
+        ...(s.log_url ? { logUrl: s.log_url } : {}),
+        createdAt: s.created_at,
+    };
+}
+/** The repository this run belongs to, from GITHUB_REPOSITORY. */
+function repositoryFromEnv() {
+    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
+    return owner && repo ? { owner, repo } : undefined;
+}
+/**
+ * State the main step leaves for the action's post step (the runner passes it on as `STATE_*`),
+ * e.g. that a rollout began and has not yet ended, so a cancelled or crashed job can be cleaned up.
+ */
+function saveStepState(name, value) {
+    core.saveState(name, value);
+}
+/** What the main step saved under `name`; empty in the main step and when nothing was saved. */
+function stepState(name) {
+    return core.getState(name);
+}
+
 ;// CONCATENATED MODULE: ./packages/github/src/index.ts
+
 
 
 

@@ -60,8 +60,19 @@ export class PredictionReader {
       }
       this.classSet = new Set(labels.map(canonical));
     }
-    if (roles.label || roles.probabilities) this.mode = "classes";
-    else if (options.task) this.mode = options.task === "regression" ? "regression" : "binary-score";
+    if (roles.label || roles.probabilities) {
+      if (options.task === "regression") {
+        const names = [roles.label?.name, roles.probabilities?.name].filter(Boolean).join('", "');
+        throw new GateError(
+          `kind regression was given, but the model's outputs ("${names}") are a classifier's`,
+          {
+            location: { file: options.model },
+            hint: "drop kind regression, or name the regression output with --model-output score=NAME",
+          },
+        );
+      }
+      this.mode = "classes";
+    } else if (options.task) this.mode = options.task === "regression" ? "regression" : "binary-score";
   }
 
   /** How the per-item file is to be read, once at least one batch has been read. */
@@ -230,14 +241,13 @@ export class PredictionReader {
     const k = Number(raw);
     const count = this.classCount ?? this.options.classLabels?.length;
     if (!Number.isSafeInteger(k) || k < 0 || (count !== undefined && k >= count)) {
+      const classes =
+        count === undefined ? "a class index" : `one of the model's ${count} classes (0 to ${count - 1})`;
       throw rowError(
         place,
         undefined,
-        `model output "${this.roles.label!.name}" predicts class ${String(raw)}, which is not one of the model's ${count ?? ""} classes`.replace(
-          "  ",
-          " ",
-        ),
-        count === undefined ? undefined : `class indices run from 0 to ${count - 1}`,
+        `model output "${this.roles.label!.name}" predicts class ${String(raw)}, which is not ${classes}`,
+        "check that the label output holds class indices",
       );
     }
     return this.name(k);

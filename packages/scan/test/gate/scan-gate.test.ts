@@ -29,7 +29,15 @@ const base = (extra: Partial<ScanImageInput> = {}): ScanImageInput => ({
   ...extra,
 });
 
-type Vuln = { id: string; severity: string; package: { name: string; version: string }; fixedVersions: string[]; layer?: string };
+type Vuln = {
+  id: string;
+  severity: string;
+  package: { name: string; version: string };
+  fixedVersions: string[];
+  layer?: string;
+  source?: string;
+  alsoReportedBy?: string[];
+};
 const vulns = (report: Report) =>
   report.findings
     .filter((f) => f.rule.startsWith("vulnerability"))
