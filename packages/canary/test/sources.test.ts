@@ -81,7 +81,13 @@ describe("the web source", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise((r) => server.close(r)));
+  afterAll(
+    () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
+  );
 
   it("asks once per side with the version and the window filled in", async () => {
     const source = new WebSource({ versions: { baseline: "v1", candidate: "v2" }, timeoutMs: 2000 });

@@ -170,6 +170,20 @@ describe("Mann-Whitney and Hodges-Lehmann", () => {
     );
   });
 
+  it("finds the median of all pairwise differences by selection, as sorting them would", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 40 }), fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 40 }), (c, b) => {
+        const diffs = c.flatMap((x) => b.map((y) => x - y)).sort((p, q) => p - q);
+        const n = diffs.length;
+        const median = n % 2 ? diffs[(n - 1) / 2]! : (diffs[n / 2 - 1]! + diffs[n / 2]!) / 2;
+        const hl = hodgesLehmann(c, b, 0.9);
+        expect(hl.shift).toBe(median);
+        expect(hl.interval[0]).toBeLessThanOrEqual(median);
+        expect(hl.interval[1]).toBeGreaterThanOrEqual(median);
+      }),
+    );
+  });
+
   it("estimates a shift with an interval around it", () => {
     const rng = new Random(3);
     const b = Array.from({ length: 2000 }, () => rng.normal());

@@ -65,8 +65,9 @@ export class Reservoir {
   }
 }
 
+/** Sorted ascending, as a new array (a typed-array sort: native numeric order, no comparator calls). */
 export function sortedCopy(values: readonly number[]): number[] {
-  return [...values].sort((a, b) => a - b);
+  return Array.from(Float64Array.from(values).sort());
 }
 
 /** The aggregate of the samples, or undefined for none. */

@@ -4,7 +4,7 @@ import type { JsonSchema } from "./project.js";
 
 /**
  * One ajv instance for the process: compiling is the costly part, so schemas compiled once are
- * kept (projections of the same schema onto the same shape of payload repeat a lot).
+ * kept (projections of the same schema onto the same shape of payload repeat).
  */
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();

@@ -221,5 +221,9 @@ describe("runModelOnDataset refuses", () => {
       run({ model: lr3, dataset, classLabels: ["a", "b"] }),
       /the model gives 3 class probabilities, but 2 class labels were given/,
     );
+    await gateError(
+      run({ model: lr3, dataset, task: "regression" }),
+      /kind regression was given, but the model's outputs \("label", "probabilities"\) are a classifier's/,
+    );
   });
 });
