@@ -131,7 +131,8 @@ function median(values: number[]): number | undefined {
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const time = (s: number | undefined) => (s === undefined ? "—" : s >= 60 ? `${(s / 60).toFixed(1)}m` : `${s}s`);
+const time = (s: number | undefined) =>
+  s === undefined ? "—" : s >= 60 ? `${(s / 60).toFixed(1)}m` : `${s}s`;
 
 async function run(): Promise<void> {
   const started = performance.now();
@@ -176,12 +177,18 @@ async function run(): Promise<void> {
   const fixedTime = median(ab.fixed.filter((d): d is number => d !== undefined));
   const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
   console.log("");
-  console.log(`false rollbacks on A/A: sequential ${pct(rate(aa.sequential))}, fixed horizon ${pct(rate(aa.fixed))} (target <= 1%: ${verdict(rate(aa.sequential) <= 0.01)})`);
-  console.log(`detection of a 20% p95 regression: sequential ${pct(rate(ab.sequential))}, fixed horizon ${pct(rate(ab.fixed))} (target >= 95%: ${verdict(rate(ab.sequential) >= 0.95)})`);
+  console.log(
+    `false rollbacks on A/A: sequential ${pct(rate(aa.sequential))}, fixed horizon ${pct(rate(aa.fixed))} (target <= 1%: ${verdict(rate(aa.sequential) <= 0.01)})`,
+  );
+  console.log(
+    `detection of a 20% p95 regression: sequential ${pct(rate(ab.sequential))}, fixed horizon ${pct(rate(ab.fixed))} (target >= 95%: ${verdict(rate(ab.sequential) >= 0.95)})`,
+  );
   console.log(
     `median time to rollback at +20%: sequential ${time(seqTime)}, fixed horizon ${time(fixedTime)} (target <= half: ${verdict(seqTime !== undefined && fixedTime !== undefined && seqTime <= fixedTime / 2)})`,
   );
-  console.log("A tail-only regression (median unchanged) escapes both judges' location tests: hold p95 to a threshold (ratio(p95) <= 1.1) as well.");
+  console.log(
+    "A tail-only regression (median unchanged) escapes both judges' location tests: hold p95 to a threshold (ratio(p95) <= 1.1) as well.",
+  );
 }
 
 const benchmark: Benchmark = {

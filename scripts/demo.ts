@@ -4,12 +4,13 @@
  * a gate blocking a bad candidate. Reports land in demo-out/ with an HTML index.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Report, Verdict } from "@mlgate/core";
 import { main } from "mlgate";
 import { writeExampleModel } from "../examples/artifact/model.js";
 import { writeExampleItems } from "../examples/eval/items.js";
+import { writeExampleModels } from "../examples/eval/models.js";
 import { exampleBodies, startExampleServer } from "../examples/serve/index.js";
 
 interface DemoStage {
@@ -40,6 +41,8 @@ interface DemoContext {
   /** The model directory as a pull request would carry it, and one with a tampered file set. */
   artifact: { good: string; tampered: string };
   items: { baseline: string; candidate: string; regressed: string };
+  /** ONNX models built by code and the eval set they are run on. */
+  models: { baseline: string; candidate: string; regressed: string; dataset: string };
   /** Example model servers on loopback: one healthy, one slowed down. */
   staging: { healthy: string; slow: string; bodies: string };
 }
@@ -61,7 +64,30 @@ function loadTestArgs(url: string, bodies: string): string[] {
   ];
 }
 
-function stages({ artifact, items, staging }: DemoContext): DemoStage[] {
+const MODEL_GATES = [
+  "delta(accuracy) >= -0.01",
+  "slice(*): delta(accuracy) >= -0.05",
+  "accuracy >= 0.75",
+].flatMap((g) => ["--gate", g]);
+
+function modelArgs(models: DemoContext["models"], candidate: string): string[] {
+  return [
+    "--model",
+    candidate,
+    "--baseline-model",
+    models.baseline,
+    "--dataset",
+    models.dataset,
+    "--column",
+    "slice=region",
+    "--model-out-dir",
+    join(out, "model-run", basename(candidate, ".onnx")),
+    "--resamples",
+    "1000",
+  ];
+}
+
+function stages({ artifact, items, models, staging }: DemoContext): DemoStage[] {
   return [
     {
       phase: "pull request",
@@ -108,6 +134,20 @@ function stages({ artifact, items, staging }: DemoContext): DemoStage[] {
       title: "rc.2's per-item results: one region broken",
       gate: "eval-gate",
       args: ["--candidate", items.regressed, "--baseline", items.baseline, ...ITEM_GATES, ...ITEM_FLAGS],
+      expect: "fail",
+    },
+    {
+      phase: "pull request",
+      title: "the candidate ONNX model and production's, both run over the eval set by the gate itself",
+      gate: "eval-gate",
+      args: [...modelArgs(models, models.candidate), ...MODEL_GATES],
+      expect: "pass",
+    },
+    {
+      phase: "pull request",
+      title: "a retrained ONNX model that lost the apac region",
+      gate: "eval-gate",
+      args: [...modelArgs(models, models.regressed), ...MODEL_GATES],
       expect: "fail",
     },
     {
@@ -221,9 +261,11 @@ async function demo(): Promise<number> {
   );
   const good = await writeExampleModel(join(out, "artifact", "model"));
   const tampered = await writeExampleModel(join(out, "artifact", "tampered"), { variant: "tampered" });
+  const models = await writeExampleModels(join(out, "models"));
   const context: DemoContext = {
     artifact: { good: good.dir, tampered: tampered.dir },
     items,
+    models,
     staging: { healthy: healthy.url, slow: slow.url, bodies },
   };
   try {

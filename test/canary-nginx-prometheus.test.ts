@@ -22,9 +22,9 @@ import {
 import type { Report } from "@mlgate/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CanaryModelServer, startCanaryModelServer } from "../examples/canary/model-server.js";
-import { exampleBodies } from "../examples/serve/index.js";
 import { type Nginx, type Prometheus, startNginx, startPrometheus } from "../examples/canary/real-parts.js";
 import { startUserTraffic, type UserTraffic } from "../examples/canary/user-traffic.js";
+import { exampleBodies } from "../examples/serve/index.js";
 
 type Name = "baseline" | "good" | "slow" | "errors" | "shifted";
 
@@ -52,17 +52,30 @@ beforeAll(async () => {
     startNginx({ upstream: UPSTREAM, initialUpstream: renderUpstream(layoutFor("good"), { canary: 0 }) }),
   ]);
   users = startUserTraffic(nginx.url, 40);
-  await writeFile(join(dir, "bodies.jsonl"), exampleBodies(200).map((b) => JSON.stringify(b)).join("\n"));
+  await writeFile(
+    join(dir, "bodies.jsonl"),
+    exampleBodies(200)
+      .map((b) => JSON.stringify(b))
+      .join("\n"),
+  );
 }, 60_000);
 
 afterAll(async () => {
   await users?.stop();
-  await Promise.allSettled([nginx?.stop(), prometheus?.stop(), ...Object.values(servers ?? {}).map((s) => s.close())]);
+  await Promise.allSettled([
+    nginx?.stop(),
+    prometheus?.stop(),
+    ...Object.values(servers ?? {}).map((s) => s.close()),
+  ]);
   await rm(dir, { recursive: true, force: true });
 });
 
 function layoutFor(candidate: Name) {
-  return { upstream: UPSTREAM, baseline: [servers.baseline.address], candidate: [servers[candidate].address] };
+  return {
+    upstream: UPSTREAM,
+    baseline: [servers.baseline.address],
+    candidate: [servers[candidate].address],
+  };
 }
 
 /** All traffic on the baseline, with `candidate` as the upstream's second server. */
@@ -72,7 +85,8 @@ async function resetRouter(candidate: Name): Promise<void> {
 }
 
 async function routerWeight(candidate: Name): Promise<number> {
-  return parseUpstream(await readFile(nginx.upstreamFile, "utf8"), layoutFor(candidate), nginx.upstreamFile).canary;
+  return parseUpstream(await readFile(nginx.upstreamFile, "utf8"), layoutFor(candidate), nginx.upstreamFile)
+    .canary;
 }
 
 /** Which versions answered live traffic over the next second. */
@@ -98,7 +112,10 @@ const PROMETHEUS_METRICS = [
   "    - error_rate < 5%",
 ];
 
-async function configFor(candidate: Name, options: { probe?: boolean; reload?: string[] } = {}): Promise<string> {
+async function configFor(
+  candidate: Name,
+  options: { probe?: boolean; reload?: string[] } = {},
+): Promise<string> {
   const c = servers[candidate];
   const file = join(dir, `mlgate-${candidate}-${Date.now()}.yml`);
   const lines = [
@@ -146,7 +163,10 @@ async function configFor(candidate: Name, options: { probe?: boolean; reload?: s
   return file;
 }
 
-async function canary(candidate: Name, options: { probe?: boolean; reload?: string[]; onLog?: (line: string) => void } = {}) {
+async function canary(
+  candidate: Name,
+  options: { probe?: boolean; reload?: string[]; onLog?: (line: string) => void } = {},
+) {
   await resetRouter(candidate);
   const file = await configFor(candidate, options);
   const { input } = await resolveCanary({}, { cwd: dir, configPath: file });
@@ -162,25 +182,45 @@ async function canary(candidate: Name, options: { probe?: boolean; reload?: stri
 
 function expectRolledBackAtFirstStep(report: Report, log: string) {
   expect(report.verdict, `${report.headline}\n${log}`).toBe("fail");
-  expect(report.outputs).toMatchObject({ "rolled-back": "true", "final-weight": "0", "steps-completed": "0", result: "rolled-back" });
-  expect(report.headline).toMatch(/ — rolled back at step 1\/3 \(25%\); the baseline serves all traffic \(verified\)$/);
+  expect(report.outputs).toMatchObject({
+    "rolled-back": "true",
+    "final-weight": "0",
+    "steps-completed": "0",
+    result: "rolled-back",
+  });
+  expect(report.headline).toMatch(
+    / — rolled back at step 1\/3 \(25%\); the baseline serves all traffic \(verified\)$/,
+  );
 }
 
 describe("canary with nginx and Prometheus", () => {
   it("promotes a good candidate to 100%: nginx's config and live traffic show it", async () => {
     const { report, log } = await canary("good");
     expect(report.verdict, `${report.headline}\n${log}`).toBe("pass");
-    expect(report.headline).toBe("promoted v2-good to 100% after 2 step(s) and a 1500ms guard window: no metric was worse than the baseline");
-    expect(report.outputs).toMatchObject({ "final-weight": "100", "steps-completed": "3", "rolled-back": "false" });
+    expect(report.headline).toBe(
+      "promoted v2-good to 100% after 2 step(s) and a 1500ms guard window: no metric was worse than the baseline",
+    );
+    expect(report.outputs).toMatchObject({
+      "final-weight": "100",
+      "steps-completed": "3",
+      "rolled-back": "false",
+    });
     // Every step watched and judged: the thresholds and the sequential comparison of both metrics.
-    expect(report.findings.filter((f) => f.rule === "canary.step").map((f) => f.message.split(":")[0])).toEqual([
-      "step 1 (25%)",
-      "step 2 (50%)",
-      "guard window (100%)",
-    ]);
-    expect(report.findings.some((f) => f.rule === "canary.sequential" && /step 2 \(50%\) · latency: .* \(n \d+ \/ \d+\), [+-][\d.]+% \[/.test(f.message))).toBe(true);
-    expect(report.charts?.[0]?.series[0]?.values).toContain(25);
-    expect(report.charts?.[0]?.series[0]?.values.at(-1)).toBe(100);
+    expect(
+      report.findings.filter((f) => f.rule === "canary.step").map((f) => f.message.split(":")[0]),
+    ).toEqual(["step 1 (25%)", "step 2 (50%)", "guard window (100%)"]);
+    expect(
+      report.findings.some(
+        (f) =>
+          f.rule === "canary.sequential" &&
+          /step 2 \(50%\) · latency: .* \(n \d+ \/ \d+\), [+-][\d.]+% \[/.test(f.message),
+      ),
+    ).toBe(true);
+    const weights = report.charts?.[0];
+    expect(weights?.kind).toBe("line");
+    const values = weights?.kind === "line" ? weights.series[0]?.values : [];
+    expect(values).toContain(25);
+    expect(values?.at(-1)).toBe(100);
     expect(await routerWeight("good")).toBe(100);
     const split = await liveSplit();
     expect(split["v2-good"]).toBeGreaterThan(20);
@@ -190,7 +230,9 @@ describe("canary with nginx and Prometheus", () => {
   it("rolls back a candidate with added latency at the first step", async () => {
     const { report, log } = await canary("slow");
     expectRolledBackAtFirstStep(report, log);
-    expect(report.headline).toMatch(/^threshold ratio\(latency\) <= 3|^latency: the candidate is \d+(\.\d+)?% above the baseline|^ratio\(latency\) is/);
+    expect(report.headline).toMatch(
+      /^threshold ratio\(latency\) <= 3|^latency: the candidate is \d+(\.\d+)?% above the baseline|^ratio\(latency\) is/,
+    );
     expect(await routerWeight("slow")).toBe(0);
     expect(Object.keys(await liveSplit())).toEqual(["v1"]);
   });
@@ -235,7 +277,11 @@ describe("canary with nginx and Prometheus", () => {
     expect(report.headline).toMatch(
       /^could not move the candidate to 50%: nginx reload: `.*reload\.sh` exited with status 1: nginx: \[emerg\] reload refused for the test — rolled back at step 2\/3 \(50%\); the baseline serves all traffic \(verified\)$/,
     );
-    expect(report.outputs).toMatchObject({ "rolled-back": "true", "final-weight": "0", "steps-completed": "1" });
+    expect(report.outputs).toMatchObject({
+      "rolled-back": "true",
+      "final-weight": "0",
+      "steps-completed": "1",
+    });
     expect(await readFile(counter, "utf8")).toBe("3\n");
     expect(await routerWeight("good")).toBe(0);
     expect(Object.keys(await liveSplit())).toEqual(["v1"]);
@@ -269,7 +315,9 @@ describe("nginx provider", () => {
       conf: nginx.conf,
       errorLog: nginx.errorLog,
     });
-    await expect(broken.setWeights({ canary: 10 })).rejects.toThrow(/^nginx config test: `nginx .* -t -q` exited with status 1: .*no-such-host\.invalid/);
+    await expect(broken.setWeights({ canary: 10 })).rejects.toThrow(
+      /^nginx config test: `nginx .* -t -q` exited with status 1: .*no-such-host\.invalid/,
+    );
     expect(await readFile(nginx.upstreamFile, "utf8")).toBe(before);
   });
 });
@@ -309,8 +357,16 @@ describe("Prometheus source", () => {
     await expect(many).rejects.toThrow(MetricSourceError);
     await expect(many).rejects.toThrow(/the query for version .* returns 5 series, not one/);
 
-    const down = new PrometheusSource({ url: "http://127.0.0.1:9", versions: { baseline: "a", candidate: "b" }, stepMs: 500, delayMs: 0, timeoutMs: 1000 });
-    await expect(down.collect([spec('up{instance="{{version}}"}')], { from: now - 3000, to: now })).rejects.toMatchObject({
+    const down = new PrometheusSource({
+      url: "http://127.0.0.1:9",
+      versions: { baseline: "a", candidate: "b" },
+      stepMs: 500,
+      delayMs: 0,
+      timeoutMs: 1000,
+    });
+    await expect(
+      down.collect([spec('up{instance="{{version}}"}')], { from: now - 3000, to: now }),
+    ).rejects.toMatchObject({
       message: "Prometheus at http://127.0.0.1:9/api/v1/query_range: connection refused",
       permanent: false,
     });

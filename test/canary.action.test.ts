@@ -11,10 +11,10 @@ import { parseUpstream, renderUpstream } from "@mlgate/canary";
 import type { Report } from "@mlgate/core";
 import { request } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { canaryCommand } from "../packages/cli/src/commands/canary.js";
 import { type CanaryModelServer, startCanaryModelServer } from "../examples/canary/model-server.js";
 import { type Nginx, startNginx } from "../examples/canary/real-parts.js";
 import { exampleBodies } from "../examples/serve/index.js";
+import { canaryCommand } from "../packages/cli/src/commands/canary.js";
 import { type FakeGitHub, parseKeyValueFile, runAction, startFakeGitHub } from "./harness/index.js";
 
 const ACTION = resolve(import.meta.dirname, "../actions/canary");
@@ -37,7 +37,12 @@ beforeAll(async () => {
     startFakeGitHub(),
   ]);
   workspace = await mkdtemp(join(tmpdir(), "mlgate-canary-action-"));
-  await writeFile(join(workspace, "bodies.jsonl"), exampleBodies(100).map((b) => JSON.stringify(b)).join("\n"));
+  await writeFile(
+    join(workspace, "bodies.jsonl"),
+    exampleBodies(100)
+      .map((b) => JSON.stringify(b))
+      .join("\n"),
+  );
   await writeFile(
     join(workspace, "mlgate.yml"),
     [
@@ -59,7 +64,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.allSettled([baseline?.close(), good?.close(), slow?.close(), failing?.close(), github?.close()]);
+  await Promise.allSettled([
+    baseline?.close(),
+    good?.close(),
+    slow?.close(),
+    failing?.close(),
+    github?.close(),
+  ]);
   await rm(workspace, { recursive: true, force: true });
 });
 
@@ -92,7 +103,9 @@ describe("canary action on the embedded router", () => {
       "rolled-back": "false",
       reason: "",
     });
-    expect(run.outputs.headline).toBe("promoted v2 to 100% after 2 step(s): no metric was worse than the baseline");
+    expect(run.outputs.headline).toBe(
+      "promoted v2 to 100% after 2 step(s): no metric was worse than the baseline",
+    );
     const report = JSON.parse(await readFile(run.outputs.report!, "utf8")) as Report;
     expect(report.checks.map((c) => `${c.name}: ${c.status}`)).toEqual([
       "p95 < 2s: pass",
@@ -114,7 +127,11 @@ describe("canary action on the embedded router", () => {
       payload: { tool: "mlgate canary", candidate: "v2", baseline: "v1", steps: 2 },
     });
     expect(statuses()).toEqual([
-      ["in_progress: canary starting 1/2 at 0%", "in_progress: canary step 1/2 at 50%", "success: canary promoted 2/2 at 100%"],
+      [
+        "in_progress: canary starting 1/2 at 0%",
+        "in_progress: canary step 1/2 at 50%",
+        "success: canary promoted 2/2 at 100%",
+      ],
     ]);
     expect(deployment!.statuses[1]!.log_url).toBe("https://github.com/acme/models/actions/runs/1234567890");
 
@@ -125,7 +142,9 @@ describe("canary action on the embedded router", () => {
       env: Object.fromEntries(Object.entries(run.state).map(([k, v]) => [`STATE_${k}`, v])),
     });
     expect(post.exitCode, post.stdout).toBe(0);
-    expect(post.stdout).toContain("the main step finished the rollout (or never began one); nothing to clean up");
+    expect(post.stdout).toContain(
+      "the main step finished the rollout (or never began one); nothing to clean up",
+    );
     expect(statuses()[0]).toHaveLength(3);
   });
 
@@ -136,7 +155,13 @@ describe("canary action on the embedded router", () => {
       inputs: { ...endpoints(slow), steps: "25% 2s, 50% 2s, 100%", interval: "250ms" },
     });
     expect(run.exitCode).toBe(1);
-    expect(run.outputs).toMatchObject({ verdict: "fail", result: "rolled-back", "final-weight": "0", "steps-completed": "0", "rolled-back": "true" });
+    expect(run.outputs).toMatchObject({
+      verdict: "fail",
+      result: "rolled-back",
+      "final-weight": "0",
+      "steps-completed": "0",
+      "rolled-back": "true",
+    });
     expect(run.outputs.headline).toMatch(
       /^p95: the candidate is \d+(\.\d+)?% above the baseline \(sequential test of geometric means, 99% interval \+[\d.]+% to \+[\d.]+%, p = [\d.e-]+ after Holm\) — rolled back at step 1\/3 \(25%\); the baseline serves all traffic \(verified\)$/,
     );
@@ -162,10 +187,16 @@ describe("canary re-runs", () => {
       inputs: { ...endpoints(good), steps: "25% 1s, 50% 1s, 100%", interval: "250ms" },
     });
     expect(run.exitCode, run.stdout).toBe(0);
-    expect(run.stdout).toContain("resuming the rollout of v2 at step 2 (step at 50% when the last run ended)");
+    expect(run.stdout).toContain(
+      "resuming the rollout of v2 at step 2 (step at 50% when the last run ended)",
+    );
     expect(run.outputs).toMatchObject({ verdict: "pass", "steps-completed": "2", "final-weight": "100" });
     expect(statuses()).toEqual([
-      ["in_progress: canary step 2/3 at 50%", "in_progress: canary step 2/3 at 50%", "success: canary promoted 3/3 at 100%"],
+      [
+        "in_progress: canary step 2/3 at 50%",
+        "in_progress: canary step 2/3 at 50%",
+        "success: canary promoted 3/3 at 100%",
+      ],
     ]);
   });
 
@@ -187,7 +218,11 @@ describe("canary re-runs", () => {
         "in_progress: canary step 1/3 at 25%",
         "failure: canary rolled-back 1/3 at 0%: cleaned up by a later run (an earlier run left v9 at 25%)",
       ],
-      ["in_progress: canary starting 1/2 at 0%", "in_progress: canary step 1/2 at 50%", "success: canary promoted 2/2 at 100%"],
+      [
+        "in_progress: canary starting 1/2 at 0%",
+        "in_progress: canary step 1/2 at 50%",
+        "success: canary promoted 2/2 at 100%",
+      ],
     ]);
   });
 });
@@ -226,10 +261,17 @@ describe("canary action cancelled mid-step", () => {
     await writeFile(stateFile, "");
     const inputs = { ...endpoints(good), config, steps: "50% 60s, 100%", interval: "1s" };
     // The runner kills the job: here, the harness's timeout kills the whole process group.
-    await expect(runAction(ACTION, { github, cwd: workspace, inputs, env: { GITHUB_STATE: stateFile }, timeoutMs: 5000 })).rejects.toThrow(
-      /action timed out after 5000 ms and was killed/,
-    );
-    const weight = async () => parseUpstream(await readFile(nginx.upstreamFile, "utf8"), layout(), nginx.upstreamFile).canary;
+    await expect(
+      runAction(ACTION, {
+        github,
+        cwd: workspace,
+        inputs,
+        env: { GITHUB_STATE: stateFile },
+        timeoutMs: 5000,
+      }),
+    ).rejects.toThrow(/action timed out after 5000 ms and was killed/);
+    const weight = async () =>
+      parseUpstream(await readFile(nginx.upstreamFile, "utf8"), layout(), nginx.upstreamFile).canary;
     expect(await weight()).toBe(50);
     expect(statuses()[0]!.at(-1)).toBe("in_progress: canary step 1/2 at 50%");
 
@@ -273,34 +315,66 @@ describe("mlgate canary", () => {
   it("runs a canary on the embedded router from flags and records progress in a state file", async () => {
     const state = join(workspace, "cli-state.json");
     const { stdout, stderr, code } = await cli([
-      "--provider", "embedded",
-      "--baseline", `${baseline.url}/v1/predict`,
-      "--candidate", `${failing.url}/v1/predict`,
-      "--candidate-version", "v4",
-      "--steps", "20% 2s, 100%",
-      "--interval", "250ms",
-      "--metric", "errors=probe:errors|compare=none",
-      "--gate", "errors < 10%",
-      "--state", state,
-      "--format", "json",
+      "--provider",
+      "embedded",
+      "--baseline",
+      `${baseline.url}/v1/predict`,
+      "--candidate",
+      `${failing.url}/v1/predict`,
+      "--candidate-version",
+      "v4",
+      "--steps",
+      "20% 2s, 100%",
+      "--interval",
+      "250ms",
+      "--metric",
+      "errors=probe:errors|compare=none",
+      "--gate",
+      "errors < 10%",
+      "--state",
+      state,
+      "--format",
+      "json",
     ]);
     expect(code, stderr).toBe(1);
     const report = JSON.parse(stdout) as Report;
-    expect(report.headline).toMatch(/^errors is 5\d(\.\d+)?%, limit < 10% — rolled back at step 1\/2 \(20%\); the baseline serves all traffic \(verified\)$/);
-    expect(stderr).toMatch(/^canary embedded router listening at http:\/\/127\.0\.0\.1:\d+: send traffic there$/m);
+    expect(report.headline).toMatch(
+      /^errors is 5\d(\.\d+)?%, limit < 10% — rolled back at step 1\/2 \(20%\); the baseline serves all traffic \(verified\)$/,
+    );
+    expect(stderr).toMatch(
+      /^canary embedded router listening at http:\/\/127\.0\.0\.1:\d+: send traffic there$/m,
+    );
     expect(stderr).toContain("canary step 1/2: the candidate serves 20% (verified)");
-    const history = (JSON.parse(await readFile(state, "utf8")) as { history: { phase: string; weight: number }[] }).history;
+    const history = (
+      JSON.parse(await readFile(state, "utf8")) as { history: { phase: string; weight: number }[] }
+    ).history;
     expect(history.map((r) => `${r.phase} ${r.weight}`)).toEqual(["starting 0", "step 20", "rolled-back 0"]);
   });
 
   it("refuses a plan that does not raise the weight, pointing at the step", async () => {
-    const { stdout, code } = await cli(["--baseline", `${baseline.url}/v1/predict`, "--candidate", `${good.url}/v1/predict`, "--steps", "25% 1m, 10% 1m, 100%"]);
+    const { stdout, code } = await cli([
+      "--baseline",
+      `${baseline.url}/v1/predict`,
+      "--candidate",
+      `${good.url}/v1/predict`,
+      "--steps",
+      "25% 1m, 10% 1m, 100%",
+    ]);
     expect(code).toBe(2);
-    expect(stdout).toContain('--steps "25% 1m, 10% 1m, 100%": step 2 (10%) does not raise the weight above step 1 (25%) — weights must increase from step to step');
+    expect(stdout).toContain(
+      '--steps "25% 1m, 10% 1m, 100%": step 2 (10%) does not raise the weight above step 1 (25%) — weights must increase from step to step',
+    );
   });
 
   it("points at the character of a malformed plan", async () => {
-    const { stdout, code } = await cli(["--baseline", `${baseline.url}/v1/predict`, "--candidate", `${good.url}/v1/predict`, "--steps", "5% 5m, 25 10m, 100%"]);
+    const { stdout, code } = await cli([
+      "--baseline",
+      `${baseline.url}/v1/predict`,
+      "--candidate",
+      `${good.url}/v1/predict`,
+      "--steps",
+      "5% 5m, 25 10m, 100%",
+    ]);
     expect(code).toBe(2);
     expect(stdout).toContain('--steps "5% 5m, 25 10m, 100%": expected "%" after the weight at column 10');
     // The text renderer indents the caret block by two more spaces.

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import type { Report } from "@mlgate/core";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeExampleModels } from "../examples/eval/models.js";
 import { type FakeGitHub, pullRequestEvent, pushEvent, runAction, startFakeGitHub } from "./harness/index.js";
 
 const ACTION = resolve(import.meta.dirname, "../actions/eval-gate");
@@ -386,5 +387,32 @@ describe("eval-gate action with a baseline from the base branch", () => {
     );
     expect(run.summary).toContain("inv.typos.failure\\_rate &lt;= 5%");
     expect(run.summary).toContain("Behavioural tests: 2 (1 mft, 1 inv); 1 of 2 checks did not hold.");
+  });
+
+  it("runs the candidate and baseline ONNX models over the eval dataset itself, then judges", async () => {
+    const models = await writeExampleModels(join(workspace, "models"));
+    const gates = "delta(accuracy) >= -0.01\nslice(*): delta(accuracy) >= -0.05";
+    const common = {
+      dataset: "models/eval.jsonl",
+      "baseline-model": "models/baseline.onnx",
+      columns: "slice=region",
+    };
+    const good = await runAction(ACTION, {
+      github,
+      cwd: workspace,
+      inputs: { ...common, model: "models/candidate.onnx", gates, comment: "false", resamples: "500" },
+    });
+    expect(good.stdout).toContain("Run the models over the eval dataset");
+    expect(good.outputs.verdict, good.stdout + good.stderr).toBe("pass");
+    expect(good.outputs.items).toBe("2000");
+    const regressed = await runAction(ACTION, {
+      github,
+      cwd: workspace,
+      inputs: { ...common, model: "models/regressed.onnx", gates, comment: "false", resamples: "500" },
+    });
+    expect(regressed.exitCode).toBe(1);
+    expect(regressed.outputs.verdict).toBe("fail");
+    expect(regressed.outputs.headline).toContain("slice(apac)");
+    expect(models.dataset).toContain("eval.jsonl");
   });
 });

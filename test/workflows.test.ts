@@ -760,6 +760,9 @@ describe("the repository's workflows and actions", () => {
       "actions/eval-gate/action.yml",
       "actions/validate-artifact/action.yml",
       "actions/load-test/action.yml",
+      "actions/contract-diff/action.yml",
+      "actions/scan-image/action.yml",
+      "actions/canary/action.yml",
     ]) {
       expect(files).toContain(file);
     }
@@ -1090,6 +1093,11 @@ describe("the reference release workflow", () => {
     expect(stepsUsing("scan-image", "mlgate/mlgate/actions/scan-image@")[0]?.with?.image).toBe(
       expr("needs.build.outputs.image"),
     );
+    const check = (job("scan-image").steps ?? []).find((step) => step.env?.PUSHED !== undefined);
+    expect(check?.env).toEqual({
+      PUSHED: expr("needs.build.outputs.image-digest"),
+      SCANNED: expr("steps.gate.outputs.digest"),
+    });
     for (const id of ["staging", "production"]) {
       const deploy = (job(id).steps ?? []).find((step) => step.env?.IMAGE !== undefined);
       expect(deploy?.env?.IMAGE, id).toBe(expr("needs.build.outputs.image"));

@@ -65,14 +65,21 @@ export async function startCanaryDemo(): Promise<CanaryDemo> {
   await Promise.all(
     [baseline!, good!, slow!].flatMap((server) =>
       warm.map((body) =>
-        request(`${server.url}/v1/predict`, { method: "POST", body, headers: { "content-type": "application/json" } }).then((r) =>
-          r.body.dump(),
-        ),
+        request(`${server.url}/v1/predict`, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json" },
+        }).then((r) => r.body.dump()),
       ),
     ),
   );
   const dir = await mkdtemp(join(tmpdir(), "mlgate-canary-demo-"));
-  await writeFile(join(dir, "bodies.jsonl"), exampleBodies(200).map((b) => JSON.stringify(b)).join("\n"));
+  await writeFile(
+    join(dir, "bodies.jsonl"),
+    exampleBodies(200)
+      .map((b) => JSON.stringify(b))
+      .join("\n"),
+  );
   const configFile = join(dir, "mlgate.yml");
   await writeFile(configFile, CONFIG("bodies.jsonl"));
   const candidates = { good: good!, slow: slow! };

@@ -11,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import { Pool } from "undici";
 import { type ExampleServerOptions, startExampleServer } from "../serve/index.js";
 
-export interface CanaryModelServerOptions extends Pick<ExampleServerOptions, "latencyMs" | "jitterMs" | "errorEvery"> {
+export interface CanaryModelServerOptions
+  extends Pick<ExampleServerOptions, "latencyMs" | "jitterMs" | "errorEvery"> {
   /** The label in `x-model-version` and in every metric, e.g. `v1`. */
   version: string;
   /** Added to the positive-class probability (clamped to [0, 1]): a model whose scores drifted. */
@@ -93,7 +94,11 @@ export async function startCanaryModelServer(options: CanaryModelServerOptions):
   let predictions = 0;
 
   const send = (res: ServerResponse, status: number, body: Buffer | string, type = "application/json") => {
-    res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body), [VERSION_HEADER]: version });
+    res.writeHead(status, {
+      "content-type": type,
+      "content-length": Buffer.byteLength(body),
+      [VERSION_HEADER]: version,
+    });
     res.end(body);
   };
 
@@ -113,7 +118,8 @@ export async function startCanaryModelServer(options: CanaryModelServerOptions):
 
   const server = createServer(async (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (req.method === "GET" && path === "/metrics") return send(res, 200, metrics(), "text/plain; version=0.0.4");
+    if (req.method === "GET" && path === "/metrics")
+      return send(res, 200, metrics(), "text/plain; version=0.0.4");
     const started = performance.now();
     const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req);
     try {
@@ -127,7 +133,10 @@ export async function startCanaryModelServer(options: CanaryModelServerOptions):
       if (path === "/v1/predict") {
         predictions++;
         if (answer.statusCode === 200) {
-          const prediction = JSON.parse(text.toString("utf8")) as { label: number; probabilities: [number, number] };
+          const prediction = JSON.parse(text.toString("utf8")) as {
+            label: number;
+            probabilities: [number, number];
+          };
           if (options.shift) {
             const p = Math.min(1, Math.max(0, prediction.probabilities[1] + options.shift));
             const rounded = Number(p.toFixed(6));

@@ -22,12 +22,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, child?: ChildProcess, log?: () => string): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  child?: ChildProcess,
+  log?: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}: ${log?.() ?? ""}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`${what} exited with code ${child.exitCode}: ${log?.() ?? ""}`);
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} was not ready within ${timeoutMs}ms: ${log?.() ?? ""}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} was not ready within ${timeoutMs}ms: ${log?.() ?? ""}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -62,7 +70,11 @@ export interface Nginx {
  * nginx in the foreground (`daemon off`), proxying every path to `upstream`, whose block lives in an
  * include file that starts as `initialUpstream` (the text of the file).
  */
-export async function startNginx(options: { upstream: string; initialUpstream: string; binary?: string }): Promise<Nginx> {
+export async function startNginx(options: {
+  upstream: string;
+  initialUpstream: string;
+  binary?: string;
+}): Promise<Nginx> {
   const prefix = await mkdtemp(join(tmpdir(), "mlgate-nginx-"));
   await chmod(prefix, 0o755);
   for (const dir of ["logs", "tmp"]) await mkdir(join(prefix, dir));
@@ -94,11 +106,20 @@ export async function startNginx(options: { upstream: string; initialUpstream: s
   const binary = options.binary ?? "nginx";
   const base = [binary, "-p", prefix, "-c", conf, "-e", errorLog];
   let output = "";
-  const child = spawn(base[0]!, [...base.slice(1), "-g", "daemon off;"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(base[0]!, [...base.slice(1), "-g", "daemon off;"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor("nginx", async () => (await request(`${url}/`, { headersTimeout: 1000 }).then((r) => r.body.dump().then(() => true))), 10_000, child, () => output);
+  await waitFor(
+    "nginx",
+    async () =>
+      await request(`${url}/`, { headersTimeout: 1000 }).then((r) => r.body.dump().then(() => true)),
+    10_000,
+    child,
+    () => output,
+  );
   return {
     url,
     upstreamFile,
@@ -122,7 +143,11 @@ export interface Prometheus {
 }
 
 /** Prometheus scraping `targets` (host:port, at /metrics) every `scrapeMs`; resolves once every target is up. */
-export async function startPrometheus(options: { targets: string[]; scrapeMs?: number; binary?: string }): Promise<Prometheus> {
+export async function startPrometheus(options: {
+  targets: string[];
+  scrapeMs?: number;
+  binary?: string;
+}): Promise<Prometheus> {
   const dir = await mkdtemp(join(tmpdir(), "mlgate-prometheus-"));
   const port = await freePort();
   const scrape = `${options.scrapeMs ?? 1000}ms`;

@@ -1,5 +1,14 @@
 import * as core from "@actions/core";
-import { type CanaryInput, formatWeight, isOpen, resolveCanary, rollbackNow, runCanary } from "@mlgate/canary";
+import {
+  type CanaryInput,
+  formatWeight,
+  isOpen,
+  resolveCanary,
+  rollbackNow,
+  runCanary,
+  TRAFFIC_KINDS,
+  type TrafficKind,
+} from "@mlgate/canary";
 import { describeError } from "@mlgate/core";
 import {
   createOctokit,
@@ -16,7 +25,7 @@ import { GitHubDeploymentStore } from "./deployment-store.js";
 // Inputs left empty fall back to the config file's keys, then to the gate's defaults.
 const inputs = z.object({
   config: z.string().optional(),
-  provider: z.enum(["embedded", "nginx", "command"]).optional(),
+  provider: z.enum(TRAFFIC_KINDS as [TrafficKind, ...TrafficKind[]]).optional(),
   baseline: z.string().optional(),
   candidate: z.string().optional(),
   baselineVersion: z.string().optional(),

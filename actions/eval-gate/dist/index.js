@@ -30748,7 +30748,7 @@ module.exports = {
 /* harmony export */   D: () => (/* binding */ acceptanceByLabel)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8849);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5839);
 /* harmony import */ var _event_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3970);
 
 
@@ -30832,13 +30832,16 @@ function repository() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _mlgate_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2745);
-/* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8113);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8849);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2857);
-/* harmony import */ var _accept_label_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7247);
-/* harmony import */ var _remote_baseline_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2832);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6257);
+/* harmony import */ var _mlgate_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2745);
+/* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1130);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5839);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2857);
+/* harmony import */ var _accept_label_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7247);
+/* harmony import */ var _remote_baseline_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2832);
+
 
 
 
@@ -30847,46 +30850,72 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 
 // Inputs left empty fall back to the config file's keys, then to the gate's defaults.
-const inputs = zod__WEBPACK_IMPORTED_MODULE_6__/* .object */ .Ikc({
-    candidate: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    baseline: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    baselineArtifact: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    baselineWorkflow: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    baselineMaxAge: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    baselineMismatch: zod__WEBPACK_IMPORTED_MODULE_6__/* ["enum"] */ .k5n(["warn", "fail"]).optional(),
-    saveBaseline: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    evalConfig: zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()).optional(),
-    gates: zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()).optional(),
-    config: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    results: zod__WEBPACK_IMPORTED_MODULE_6__/* ["enum"] */ .k5n(["auto", "items", "metrics"]).optional(),
-    kind: zod__WEBPACK_IMPORTED_MODULE_6__/* ["enum"] */ .k5n(["classification", "regression", "score"]).optional(),
-    columns: zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()).optional(),
-    confidence: zod__WEBPACK_IMPORTED_MODULE_6__/* .number */ .aig().gt(0.5).lt(1).optional(),
-    resamples: zod__WEBPACK_IMPORTED_MODULE_6__/* .int */ .Whr().min(100).max(100_000).optional(),
-    seed: zod__WEBPACK_IMPORTED_MODULE_6__/* .int */ .Whr().min(0).optional(),
-    minItems: zod__WEBPACK_IMPORTED_MODULE_6__/* .int */ .Whr().min(1).optional(),
-    inconclusive: zod__WEBPACK_IMPORTED_MODULE_6__/* ["enum"] */ .k5n(["warn", "fail"]).optional(),
-    mustPass: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    behavioural: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    behaviouralBaseline: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    itemChanges: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    acceptLabel: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
-    comment: zod__WEBPACK_IMPORTED_MODULE_6__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_6__/* .boolean */ .zMY(), zod__WEBPACK_IMPORTED_MODULE_6__/* .literal */ .euz("on-failure")]).optional(),
-    commentKey: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().default("default"),
-    output: zod__WEBPACK_IMPORTED_MODULE_6__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP()).optional(),
-    token: zod__WEBPACK_IMPORTED_MODULE_6__/* .string */ .YjP().optional(),
+const inputs = zod__WEBPACK_IMPORTED_MODULE_7__/* .object */ .Ikc({
+    candidate: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    baseline: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    model: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    baselineModel: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    dataset: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    featureColumns: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
+    batchSize: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    modelOutput: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
+    classLabels: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    baselineArtifact: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    baselineWorkflow: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    baselineMaxAge: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    baselineMismatch: zod__WEBPACK_IMPORTED_MODULE_7__/* ["enum"] */ .k5n(["warn", "fail"]).optional(),
+    saveBaseline: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    evalConfig: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
+    gates: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
+    config: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    results: zod__WEBPACK_IMPORTED_MODULE_7__/* ["enum"] */ .k5n(["auto", "items", "metrics"]).optional(),
+    kind: zod__WEBPACK_IMPORTED_MODULE_7__/* ["enum"] */ .k5n(["classification", "regression", "score"]).optional(),
+    columns: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
+    confidence: zod__WEBPACK_IMPORTED_MODULE_7__/* .number */ .aig().gt(0.5).lt(1).optional(),
+    resamples: zod__WEBPACK_IMPORTED_MODULE_7__/* .int */ .Whr().min(100).max(100_000).optional(),
+    seed: zod__WEBPACK_IMPORTED_MODULE_7__/* .int */ .Whr().min(0).optional(),
+    minItems: zod__WEBPACK_IMPORTED_MODULE_7__/* .int */ .Whr().min(1).optional(),
+    inconclusive: zod__WEBPACK_IMPORTED_MODULE_7__/* ["enum"] */ .k5n(["warn", "fail"]).optional(),
+    mustPass: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    behavioural: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    behaviouralBaseline: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    itemChanges: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    acceptLabel: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    comment: zod__WEBPACK_IMPORTED_MODULE_7__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_7__/* .boolean */ .zMY(), zod__WEBPACK_IMPORTED_MODULE_7__/* .literal */ .euz("on-failure")]).optional(),
+    commentKey: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().default("default"),
+    output: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
+    token: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
 });
-await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_3__/* .runGateAction */ .b6)("eval-gate", async () => {
-    const given = (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_3__/* .readInputs */ .Ko)(inputs);
+await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_4__/* .runGateAction */ .b6)("eval-gate", async () => {
+    const given = (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_4__/* .readInputs */ .Ko)(inputs);
     const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const label = given.acceptLabel?.trim();
-    const resolved = await (0,_mlgate_evaluate__WEBPACK_IMPORTED_MODULE_2__/* .resolveEvalGate */ .gQ)({
-        candidate: given.candidate,
-        baseline: given.baseline,
+    const modelFlags = {
+        model: given.model,
+        baselineModel: given.baselineModel,
+        dataset: given.dataset,
+        featureColumns: given.featureColumns ?? [],
+        batchSize: given.batchSize,
+        modelOutput: given.modelOutput ?? [],
+        classLabels: given.classLabels,
+        modelOutDir: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(process.env.RUNNER_TEMP ?? cwd, "mlgate-model-run"),
+    };
+    const planned = (0,_mlgate_evaluate__WEBPACK_IMPORTED_MODULE_3__/* .plannedModelFiles */ .ls)(modelFlags, cwd);
+    if (planned.candidate && given.candidate) {
+        throw new _mlgate_core__WEBPACK_IMPORTED_MODULE_2__/* .GateError */ .ue("inputs model and candidate both give the candidate", { hint: "set one of them" });
+    }
+    if (planned.baseline && given.baseline) {
+        throw new _mlgate_core__WEBPACK_IMPORTED_MODULE_2__/* .GateError */ .ue("inputs baseline-model and baseline both give the baseline", {
+            hint: "set one of them",
+        });
+    }
+    const resolved = await (0,_mlgate_evaluate__WEBPACK_IMPORTED_MODULE_3__/* .resolveEvalGate */ .gQ)({
+        candidate: planned.candidate ?? given.candidate,
+        baseline: planned.baseline ?? given.baseline,
         gates: given.gates,
         results: given.results,
         kind: given.kind,
-        ...(given.columns ? { columns: (0,_mlgate_evaluate__WEBPACK_IMPORTED_MODULE_2__/* .parseColumnPairs */ .lp)(given.columns) } : {}),
+        ...(given.columns ? { columns: (0,_mlgate_evaluate__WEBPACK_IMPORTED_MODULE_3__/* .parseColumnPairs */ .lp)(given.columns) } : {}),
         confidence: given.confidence,
         resamples: given.resamples,
         seed: given.seed,
@@ -30910,20 +30939,24 @@ await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_3__/* .runGateAction */ .b6)("e
     let baselineUrl;
     if (resolved.remoteBaseline) {
         if (!given.token) {
-            throw new _mlgate_core__WEBPACK_IMPORTED_MODULE_1__/* .GateError */ .ue("fetching the baseline from GitHub needs a token", {
+            throw new _mlgate_core__WEBPACK_IMPORTED_MODULE_2__/* .GateError */ .ue("fetching the baseline from GitHub needs a token", {
                 hint: "leave the token input at its default (github.token) and grant `actions: read` (and `contents: read` for releases)",
             });
         }
-        const fetched = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os("Fetch the baseline", () => (0,_remote_baseline_js__WEBPACK_IMPORTED_MODULE_5__/* .fetchRemoteBaseline */ .M)(resolved.remoteBaseline, input, given.token));
+        const fetched = await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .group */ .Os("Fetch the baseline", () => (0,_remote_baseline_js__WEBPACK_IMPORTED_MODULE_6__/* .fetchRemoteBaseline */ .M)(resolved.remoteBaseline, input, given.token));
         input = fetched.input;
         baselineUrl = fetched.url;
     }
     if (resolved.acceptLabel) {
-        const acceptance = await (0,_accept_label_js__WEBPACK_IMPORTED_MODULE_4__/* .acceptanceByLabel */ .D)(resolved.acceptLabel, given.token);
+        const acceptance = await (0,_accept_label_js__WEBPACK_IMPORTED_MODULE_5__/* .acceptanceByLabel */ .D)(resolved.acceptLabel, given.token);
         if (acceptance)
             input = { ...input, acceptLabel: acceptance };
     }
-    const judged = await (0,_mlgate_evaluate__WEBPACK_IMPORTED_MODULE_2__/* .runEvalGate */ .vw)(input);
+    const modelNotes = planned.candidate
+        ? await _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .group */ .Os("Run the models over the eval dataset", () => (0,_mlgate_evaluate__WEBPACK_IMPORTED_MODULE_3__/* .runModelsInto */ .qN)(input, modelFlags, { cwd, install: true, log: (line) => _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(line) }))
+        : [];
+    const ran = await (0,_mlgate_evaluate__WEBPACK_IMPORTED_MODULE_3__/* .runEvalGate */ .vw)(input);
+    const judged = modelNotes.length > 0 ? { ...ran, notes: [...modelNotes, ...(ran.notes ?? [])] } : ran;
     const report = baselineUrl
         ? { ...judged, outputs: { ...judged.outputs, "baseline-url": baselineUrl } }
         : judged;
@@ -30952,8 +30985,8 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlgate_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2745);
-/* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8113);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8849);
+/* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1130);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5839);
 /* harmony import */ var _event_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3970);
 
 
@@ -34634,7 +34667,7 @@ async function writeReportFiles(report, files, fallback = "json") {
 
 /***/ }),
 
-/***/ 8113:
+/***/ 1130:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34644,12 +34677,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   w2: () => (/* reexport */ baselineFilesIn),
   l9: () => (/* reexport */ describeSpec),
   lp: () => (/* reexport */ parseColumnPairs),
+  ls: () => (/* reexport */ plannedModelFiles),
   gQ: () => (/* reexport */ resolveEvalGate),
   vw: () => (/* reexport */ runEvalGate),
+  qN: () => (/* reexport */ runModelsInto),
   C7: () => (/* reexport */ useFetchedBaseline)
 });
 
-// UNUSED EXPORTS: DEFAULT_ACCEPT_LABEL, DEFAULT_BASELINE_ARTIFACT, DEFAULT_BEHAVIOURAL_GATES, DEFAULT_BEHAVIOURAL_LIMITS, DEFAULT_ITEM_LIMITS, ECE_BINS, EVAL_GATE, METRICS, PAIRED_DEFAULTS, TEST_TYPES, applyLabelAcceptance, baselineChecks, baselineMetaSchema, binomialCdf, binomialPmf, binomialSf, binomialTestTwoSided, bootstrapCounts, canonicalJson, configFingerprint, createRng, encodeClassification, evalGateSection, evalSetFingerprint, extractMetrics, formatAge, holmAdjust, isBehaviouralGate, isRemoteBaseline, itemChanges, judgeBehavioural, judgeSuite, mcnemarExact, mcnemarExactOneSided, metaBeside, metricsFor, minimumDetectableEffect, normalCdf, normalQuantile, pairItems, pairedBootstrap, pairedProportionDifferenceInterval, parseBaselineSpec, parseDuration, perClassMetrics, readBaselineMeta, readBehavioural, readItems, readMetricsFile, requiredSampleSize, resultsShape, runMetricsGate, runPairedGate, saveBaseline, selectMetrics, signFlipPermutationTest, studentTCdf, studentTQuantile, testKey, wilcoxonSignedRank, wilsonInterval, writeItemChanges
+// UNUSED EXPORTS: DEFAULT_ACCEPT_LABEL, DEFAULT_BASELINE_ARTIFACT, DEFAULT_BATCH_SIZE, DEFAULT_BEHAVIOURAL_GATES, DEFAULT_BEHAVIOURAL_LIMITS, DEFAULT_DATASET_LIMITS, DEFAULT_ITEM_LIMITS, ECE_BINS, EVAL_GATE, METRICS, PAIRED_DEFAULTS, TEST_TYPES, applyLabelAcceptance, baselineChecks, baselineMetaSchema, binomialCdf, binomialPmf, binomialSf, binomialTestTwoSided, bootstrapCounts, canonicalJson, configFingerprint, createRng, describeModelRun, encodeClassification, evalGateSection, evalSetFingerprint, extractMetrics, formatAge, holmAdjust, isBehaviouralGate, isRemoteBaseline, itemChanges, judgeBehavioural, judgeSuite, mcnemarExact, mcnemarExactOneSided, metaBeside, metricsFor, minimumDetectableEffect, modelRunPaths, normalCdf, normalQuantile, pairItems, pairedBootstrap, pairedProportionDifferenceInterval, parseBaselineSpec, parseBatchSize, parseClassLabels, parseDuration, parseFeatureColumns, parseModelOutputs, perClassMetrics, readBaselineMeta, readBehavioural, readItems, readMetricsFile, requiredSampleSize, resultsShape, runMetricsGate, runModelOnDataset, runModelsForEvalGate, runPairedGate, saveBaseline, selectMetrics, shortestFloat32, signFlipPermutationTest, studentTCdf, studentTQuantile, testKey, wilcoxonSignedRank, wilsonInterval, writeItemChanges
 
 // EXTERNAL MODULE: ./packages/core/src/index.ts + 46 modules
 var src = __nccwpck_require__(2745);
@@ -41586,12 +41621,12 @@ function visitNameSelector(ctx, { root, path, value, index }, node) {
 //# sourceMappingURL=name-selector.js.map
 ;// CONCATENATED MODULE: ./node_modules/jsonpath-rfc9535/dist/esm/core/visitors/slice-selector.js
 
-function normalize(i, len) {
+function slice_selector_normalize(i, len) {
     return i >= 0 ? i : len + i;
 }
 function bounds(start, end, step, len) {
-    const nStart = normalize(start, len);
-    const nEnd = normalize(end, len);
+    const nStart = slice_selector_normalize(start, len);
+    const nEnd = slice_selector_normalize(end, len);
     if (step >= 0) {
         const lower = Math.min(Math.max(nStart, 0), len);
         const upper = Math.min(Math.max(nEnd, 0), len);
@@ -41605,8 +41640,8 @@ function visitSliceSelector(ctx, { root, path, value, index }, node) {
     const step = node.step ?? 1;
     const defaultStart = step >= 0 ? 0 : value.length - 1;
     const defaultEnd = step >= 0 ? value.length : -value.length - 1;
-    const nStart = node.start === null ? defaultStart : normalize(node.start, value.length);
-    const nEnd = node.end === null ? defaultEnd : normalize(node.end, value.length);
+    const nStart = node.start === null ? defaultStart : slice_selector_normalize(node.start, value.length);
+    const nEnd = node.end === null ? defaultEnd : slice_selector_normalize(node.end, value.length);
     const [lower, upper] = bounds(nStart, nEnd, step, value.length);
     if (step > 0) {
         let i = lower;
@@ -43818,7 +43853,7 @@ const DEFAULT_ITEM_LIMITS = {
 ;// CONCATENATED MODULE: ./packages/evaluate/src/items/limits.ts
 
 
-function resolveLimits(given) {
+function limits_resolveLimits(given) {
     const limits = { ...DEFAULT_ITEM_LIMITS, ...given };
     for (const [name, value] of Object.entries(limits)) {
         if (!Number.isSafeInteger(value) || value <= 0) {
@@ -44991,7 +45026,7 @@ function scoreOf(entry, metric, file, where) {
  * the file, and the line where there is one.
  */
 async function readItems(path, options = {}) {
-    const limits = resolveLimits(options.limits);
+    const limits = limits_resolveLimits(options.limits);
     await checkFile(path, limits);
     const plan = await planRead(path, options.format);
     switch (plan.reader) {
@@ -52057,7 +52092,7 @@ async function resultsShape(path) {
     const plan = await planRead(path, undefined);
     if (plan.reader !== "document")
         return "items";
-    const doc = await readJsonDocument(path, resolveLimits(undefined));
+    const doc = await readJsonDocument(path, limits_resolveLimits(undefined));
     return isMlflowTable(doc) || promptfooResults(doc) !== undefined ? "items" : "metrics";
 }
 
@@ -52181,7 +52216,4124 @@ async function save(report, input, configSha256, now) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/flags.ts
+
+const NAME_LIST = /^[^,]+(,[^,]+)*$/;
+function names(text) {
+    return text.split(",").map((s) => s.trim());
+}
+/**
+ * `--feature-columns` values: `a,b,c` (the columns of a single-input model, in its order; repeated
+ * flags append) or `INPUT=a,b,c` (one input of a multi-input model).
+ */
+function parseFeatureColumns(values) {
+    const features = [];
+    const inputs = {};
+    for (const value of values) {
+        const eq = value.indexOf("=");
+        const list = eq < 0 ? value : value.slice(eq + 1);
+        const cols = names(list);
+        if (!NAME_LIST.test(list) || cols.some((c) => c === "")) {
+            throw new src/* GateError */.ue(`feature columns "${value}" are not a comma-separated list of column names`, {
+                hint: "e.g. --feature-columns age,income,visits, or --feature-columns input_ids=ids for one input of several",
+            });
+        }
+        if (eq < 0) {
+            features.push(...cols);
+            continue;
+        }
+        const input = value.slice(0, eq).trim();
+        if (input === "")
+            throw new src/* GateError */.ue(`feature columns "${value}" name no model input before "="`);
+        if (inputs[input])
+            throw new src/* GateError */.ue(`model input "${input}" is given feature columns twice`);
+        inputs[input] = cols;
+    }
+    return {
+        ...(features.length > 0 ? { features } : {}),
+        ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+    };
+}
+const ROLES = ["label", "probabilities", "score"];
+/** `--model-output ROLE=NAME` values, ROLE one of label, probabilities, score. */
+function parseModelOutputs(values) {
+    const out = {};
+    for (const value of values) {
+        const eq = value.indexOf("=");
+        const role = value.slice(0, Math.max(eq, 0)).trim();
+        const name = value.slice(eq + 1).trim();
+        if (eq < 1 || name === "" || !ROLES.includes(role)) {
+            throw new src/* GateError */.ue(`model output "${value}" is not ROLE=NAME with ROLE one of ${ROLES.join(", ")}`, {
+                hint: "e.g. --model-output probabilities=output_probability --model-output label=output_label",
+            });
+        }
+        if (out[role] !== undefined)
+            throw new src/* GateError */.ue(`the ${role} output is named twice`);
+        out[role] = name;
+    }
+    return out;
+}
+/** `--class-labels stay,churn`: class names in the model's index order. */
+function parseClassLabels(value) {
+    const labels = names(value);
+    if (labels.some((l) => l === "")) {
+        throw new src/* GateError */.ue(`class labels "${value}" are not a comma-separated list`, {
+            hint: "e.g. --class-labels stay,churn (in the model's index order)",
+        });
+    }
+    return labels;
+}
+/** `--batch-size N`. */
+function parseBatchSize(value) {
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isSafeInteger(n) || n < 1 || n > 1_000_000) {
+        throw new src/* GateError */.ue(`--batch-size ${value}: expected a whole number from 1 to 1000000`);
+    }
+    return n;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/progress.ts
+/** Rows per second and the time left, from the share of the dataset's bytes read so far. */
+class Progress {
+    what;
+    totalBytes;
+    log;
+    intervalMs;
+    started = performance.now();
+    last = this.started;
+    constructor(what, totalBytes, log, intervalMs) {
+        this.what = what;
+        this.totalBytes = totalBytes;
+        this.log = log;
+        this.intervalMs = intervalMs;
+    }
+    update(rows, bytesRead) {
+        const now = performance.now();
+        if (now - this.last < this.intervalMs)
+            return;
+        this.last = now;
+        const seconds = (now - this.started) / 1000;
+        const share = this.totalBytes > 0 ? Math.min(1, bytesRead / this.totalBytes) : 0;
+        const eta = share > 0 && share < 1 ? ` · about ${formatSeconds((seconds * (1 - share)) / share)} left` : "";
+        this.log(`${this.what}: ${rows.toLocaleString("en-US")} rows · ${rate(rows, seconds)} rows/s · ${(share * 100).toFixed(0)}% of the dataset read${eta}`);
+    }
+}
+function rate(rows, seconds) {
+    return seconds > 0 ? Math.round(rows / seconds).toLocaleString("en-US") : "-";
+}
+function formatSeconds(seconds) {
+    if (seconds < 60)
+        return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+    const minutes = Math.floor(seconds / 60);
+    return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+/** Where the runtime came from, in words. */
+const RUNTIME_SOURCE = {
+    workspace: "the workspace",
+    bundled: "mlgate's dependencies",
+    "tool-cache": "the tool cache",
+    installed: "a fresh install into the tool cache",
+};
+
+;// CONCATENATED MODULE: ./packages/onnx/src/dtype.ts
+const TABLE = [
+    { code: 1, name: "float32", bits: 32, kind: "float" },
+    { code: 2, name: "uint8", bits: 8, kind: "uint" },
+    { code: 3, name: "int8", bits: 8, kind: "int" },
+    { code: 4, name: "uint16", bits: 16, kind: "uint" },
+    { code: 5, name: "int16", bits: 16, kind: "int" },
+    { code: 6, name: "int32", bits: 32, kind: "int" },
+    { code: 7, name: "int64", bits: 64, kind: "int" },
+    // Strings have no fixed width; they live in string_data, never raw_data.
+    { code: 8, name: "string", bits: 0, kind: "string" },
+    { code: 9, name: "bool", bits: 8, kind: "bool" },
+    { code: 10, name: "float16", bits: 16, kind: "float" },
+    { code: 11, name: "float64", bits: 64, kind: "float" },
+    { code: 12, name: "uint32", bits: 32, kind: "uint" },
+    { code: 13, name: "uint64", bits: 64, kind: "uint" },
+    { code: 14, name: "complex64", bits: 64, kind: "complex" },
+    { code: 15, name: "complex128", bits: 128, kind: "complex" },
+    { code: 16, name: "bfloat16", bits: 16, kind: "float" },
+    { code: 17, name: "float8e4m3fn", bits: 8, kind: "float" },
+    { code: 18, name: "float8e4m3fnuz", bits: 8, kind: "float" },
+    { code: 19, name: "float8e5m2", bits: 8, kind: "float" },
+    { code: 20, name: "float8e5m2fnuz", bits: 8, kind: "float" },
+    { code: 21, name: "uint4", bits: 4, kind: "uint" },
+    { code: 22, name: "int4", bits: 4, kind: "int" },
+    { code: 23, name: "float4e2m1", bits: 4, kind: "float" },
+    { code: 24, name: "float8e8m0", bits: 8, kind: "float" },
+];
+const BY_CODE = new Map(TABLE.map((info) => [info.code, info]));
+const BY_NAME = new Map(TABLE.map((info) => [info.name, info]));
+/** Other spellings users and tools write (numpy's `float`, ONNX's `FLOAT`, `double`, `half`). */
+const ALIASES = {
+    float: "float32",
+    double: "float64",
+    half: "float16",
+    boolean: "bool",
+    str: "string",
+};
+/** Name for a code; codes outside the table read `undefined` (0) or `dtype(N)`. */
+function dtype_dtypeName(code) {
+    if (code === 0)
+        return "undefined";
+    return BY_CODE.get(code)?.name ?? `dtype(${code})`;
+}
+/** Table entry for a code, or undefined. */
+function dtypeInfoOfCode(code) {
+    return BY_CODE.get(code);
+}
+/** Table entry for a name (numpy-style, ONNX enum spelling, or a common alias), or undefined. */
+function dtype_dtypeInfo(name) {
+    const lower = name.toLowerCase();
+    return BY_NAME.get(ALIASES[lower] ?? lower);
+}
+/** Code for a name; throws for names ONNX has no element type for. */
+function dtype_dtypeCode(name) {
+    const info = dtype_dtypeInfo(name);
+    if (!info)
+        throw new Error(`unknown ONNX element type "${name}"`);
+    return info.code;
+}
+/** Bytes per element, or null for types that are not a whole number of bytes (strings, 4-bit). */
+function bytesPerElement(name) {
+    const info = dtype_dtypeInfo(name);
+    if (!info || info.bits === 0 || info.bits % 8 !== 0)
+        return null;
+    return info.bits / 8;
+}
+/** Bytes `count` elements take in raw_data (4-bit types pack two per byte), or null for strings. */
+function dtype_rawByteLength(name, count) {
+    const info = dtype_dtypeInfo(name);
+    if (!info || info.bits === 0)
+        return null;
+    return Math.ceil((count * info.bits) / 8);
+}
+/** Every element type by name, in code order. */
+function allDTypes() {
+    return TABLE;
+}
+
+// EXTERNAL MODULE: ./node_modules/protobufjs/light.js
+var light = __nccwpck_require__(365);
+var light_default = /*#__PURE__*/__nccwpck_require__.n(light);
+;// CONCATENATED MODULE: ./packages/onnx/src/proto/descriptor.ts
+/**
+ * The ONNX protobuf schema (onnx.proto / onnx-ml.proto, IR version 11) as a protobufjs JSON
+ * descriptor. Field names and numbers follow the official schema, so files written by any ONNX
+ * tool decode here and files encoded here load everywhere. Fields added after IR 8 are included:
+ * older readers skip them as unknown fields, as protobuf intends.
+ */
+const optional = (type, id) => ({ type, id });
+// onnx.proto is proto2: repeated scalars are unpacked unless marked `[packed = true]`.
+const repeated = (type, id, packed = false) => isScalar(type) ? { type, id, rule: "repeated", options: { packed } } : { type, id, rule: "repeated" };
+const SCALARS = new Set(["float", "double", "int32", "int64", "uint32", "uint64", "bool"]);
+function isScalar(type) {
+    return SCALARS.has(type);
+}
+/** TensorProto.DataType: the element type codes shared by tensors, value types and attributes. */
+const DATA_TYPE_CODES = {
+    UNDEFINED: 0,
+    FLOAT: 1,
+    UINT8: 2,
+    INT8: 3,
+    UINT16: 4,
+    INT16: 5,
+    INT32: 6,
+    INT64: 7,
+    STRING: 8,
+    BOOL: 9,
+    FLOAT16: 10,
+    DOUBLE: 11,
+    UINT32: 12,
+    UINT64: 13,
+    COMPLEX64: 14,
+    COMPLEX128: 15,
+    BFLOAT16: 16,
+    FLOAT8E4M3FN: 17,
+    FLOAT8E4M3FNUZ: 18,
+    FLOAT8E5M2: 19,
+    FLOAT8E5M2FNUZ: 20,
+    UINT4: 21,
+    INT4: 22,
+    FLOAT4E2M1: 23,
+    FLOAT8E8M0: 24,
+};
+const descriptor_ATTRIBUTE_TYPE_CODES = {
+    UNDEFINED: 0,
+    FLOAT: 1,
+    INT: 2,
+    STRING: 3,
+    TENSOR: 4,
+    GRAPH: 5,
+    FLOATS: 6,
+    INTS: 7,
+    STRINGS: 8,
+    TENSORS: 9,
+    GRAPHS: 10,
+    SPARSE_TENSOR: 11,
+    SPARSE_TENSORS: 12,
+    TYPE_PROTO: 13,
+    TYPE_PROTOS: 14,
+};
+/** TensorProto fields that hold element values, by field number. */
+const TENSOR_DATA_FIELDS = {
+    float_data: 4,
+    int32_data: 5,
+    int64_data: 7,
+    double_data: 10,
+    uint64_data: 11,
+};
+const messages = {
+    Version: {
+        values: {
+            _START_VERSION: 0,
+            IR_VERSION_2017_10_10: 1,
+            IR_VERSION_2017_10_30: 2,
+            IR_VERSION_2017_11_3: 3,
+            IR_VERSION_2019_1_22: 4,
+            IR_VERSION_2019_3_18: 5,
+            IR_VERSION_2019_9_19: 6,
+            IR_VERSION_2020_5_8: 7,
+            IR_VERSION_2021_7_30: 8,
+            IR_VERSION_2023_5_5: 9,
+            IR_VERSION_2024_3_25: 10,
+            IR_VERSION: 11,
+        },
+    },
+    OperatorStatus: { values: { EXPERIMENTAL: 0, STABLE: 1 } },
+    AttributeProto: {
+        fields: {
+            name: optional("string", 1),
+            ref_attr_name: optional("string", 21),
+            doc_string: optional("string", 13),
+            type: optional("AttributeType", 20),
+            f: optional("float", 2),
+            i: optional("int64", 3),
+            s: optional("bytes", 4),
+            t: optional("TensorProto", 5),
+            g: optional("GraphProto", 6),
+            sparse_tensor: optional("SparseTensorProto", 22),
+            tp: optional("TypeProto", 14),
+            floats: repeated("float", 7),
+            ints: repeated("int64", 8),
+            strings: repeated("bytes", 9),
+            tensors: repeated("TensorProto", 10),
+            graphs: repeated("GraphProto", 11),
+            sparse_tensors: repeated("SparseTensorProto", 23),
+            type_protos: repeated("TypeProto", 15),
+        },
+        nested: { AttributeType: { values: descriptor_ATTRIBUTE_TYPE_CODES } },
+    },
+    ValueInfoProto: {
+        fields: {
+            name: optional("string", 1),
+            type: optional("TypeProto", 2),
+            doc_string: optional("string", 3),
+            metadata_props: repeated("StringStringEntryProto", 4),
+        },
+    },
+    NodeProto: {
+        fields: {
+            input: repeated("string", 1),
+            output: repeated("string", 2),
+            name: optional("string", 3),
+            op_type: optional("string", 4),
+            domain: optional("string", 7),
+            overload: optional("string", 8),
+            attribute: repeated("AttributeProto", 5),
+            doc_string: optional("string", 6),
+            metadata_props: repeated("StringStringEntryProto", 9),
+            device_configurations: repeated("NodeDeviceConfigurationProto", 10),
+        },
+    },
+    IntIntListEntryProto: {
+        fields: { key: optional("int64", 1), value: repeated("int64", 2) },
+    },
+    NodeDeviceConfigurationProto: {
+        fields: {
+            configuration_id: optional("string", 1),
+            sharding_spec: repeated("ShardingSpecProto", 2),
+            pipeline_stage: optional("int32", 3),
+        },
+    },
+    ShardingSpecProto: {
+        fields: {
+            tensor_name: optional("string", 1),
+            device: repeated("int64", 2),
+            index_to_device_group_map: repeated("IntIntListEntryProto", 3),
+            sharded_dim: repeated("ShardedDimProto", 4),
+        },
+    },
+    ShardedDimProto: {
+        fields: { axis: optional("int64", 1), simple_sharding: repeated("SimpleShardedDimProto", 2) },
+    },
+    SimpleShardedDimProto: {
+        fields: {
+            dim_value: optional("int64", 1),
+            dim_param: optional("string", 2),
+            num_shards: optional("int64", 3),
+        },
+        oneofs: { dim: { oneof: ["dim_value", "dim_param"] } },
+    },
+    TrainingInfoProto: {
+        fields: {
+            initialization: optional("GraphProto", 1),
+            algorithm: optional("GraphProto", 2),
+            initialization_binding: repeated("StringStringEntryProto", 3),
+            update_binding: repeated("StringStringEntryProto", 4),
+        },
+    },
+    ModelProto: {
+        fields: {
+            ir_version: optional("int64", 1),
+            opset_import: repeated("OperatorSetIdProto", 8),
+            producer_name: optional("string", 2),
+            producer_version: optional("string", 3),
+            domain: optional("string", 4),
+            model_version: optional("int64", 5),
+            doc_string: optional("string", 6),
+            graph: optional("GraphProto", 7),
+            metadata_props: repeated("StringStringEntryProto", 14),
+            training_info: repeated("TrainingInfoProto", 20),
+            functions: repeated("FunctionProto", 25),
+            configuration: repeated("DeviceConfigurationProto", 26),
+        },
+    },
+    DeviceConfigurationProto: {
+        fields: {
+            name: optional("string", 1),
+            num_devices: optional("int32", 2),
+            device: repeated("string", 3),
+        },
+    },
+    StringStringEntryProto: {
+        fields: { key: optional("string", 1), value: optional("string", 2) },
+    },
+    TensorAnnotation: {
+        fields: {
+            tensor_name: optional("string", 1),
+            quant_parameter_tensor_names: repeated("StringStringEntryProto", 2),
+        },
+    },
+    GraphProto: {
+        fields: {
+            node: repeated("NodeProto", 1),
+            name: optional("string", 2),
+            initializer: repeated("TensorProto", 5),
+            sparse_initializer: repeated("SparseTensorProto", 15),
+            doc_string: optional("string", 10),
+            input: repeated("ValueInfoProto", 11),
+            output: repeated("ValueInfoProto", 12),
+            value_info: repeated("ValueInfoProto", 13),
+            quantization_annotation: repeated("TensorAnnotation", 14),
+            metadata_props: repeated("StringStringEntryProto", 16),
+        },
+    },
+    TensorProto: {
+        fields: {
+            dims: repeated("int64", 1),
+            data_type: optional("int32", 2),
+            segment: optional("Segment", 3),
+            float_data: repeated("float", 4, true),
+            int32_data: repeated("int32", 5, true),
+            string_data: repeated("bytes", 6),
+            int64_data: repeated("int64", 7, true),
+            name: optional("string", 8),
+            doc_string: optional("string", 12),
+            raw_data: optional("bytes", 9),
+            external_data: repeated("StringStringEntryProto", 13),
+            data_location: optional("DataLocation", 14),
+            double_data: repeated("double", 10, true),
+            uint64_data: repeated("uint64", 11, true),
+            metadata_props: repeated("StringStringEntryProto", 16),
+        },
+        nested: {
+            DataType: { values: DATA_TYPE_CODES },
+            Segment: { fields: { begin: optional("int64", 1), end: optional("int64", 2) } },
+            DataLocation: { values: { DEFAULT: 0, EXTERNAL: 1 } },
+        },
+    },
+    SparseTensorProto: {
+        fields: {
+            values: optional("TensorProto", 1),
+            indices: optional("TensorProto", 2),
+            dims: repeated("int64", 3),
+        },
+    },
+    TensorShapeProto: {
+        fields: { dim: repeated("Dimension", 1) },
+        nested: {
+            Dimension: {
+                fields: {
+                    dim_value: optional("int64", 1),
+                    dim_param: optional("string", 2),
+                    denotation: optional("string", 3),
+                },
+                oneofs: { value: { oneof: ["dim_value", "dim_param"] } },
+            },
+        },
+    },
+    TypeProto: {
+        fields: {
+            tensor_type: optional("Tensor", 1),
+            sequence_type: optional("Sequence", 4),
+            map_type: optional("Map", 5),
+            optional_type: optional("Optional", 9),
+            sparse_tensor_type: optional("SparseTensor", 8),
+            opaque_type: optional("Opaque", 7),
+            denotation: optional("string", 6),
+        },
+        oneofs: {
+            value: {
+                oneof: [
+                    "tensor_type",
+                    "sequence_type",
+                    "map_type",
+                    "optional_type",
+                    "sparse_tensor_type",
+                    "opaque_type",
+                ],
+            },
+        },
+        nested: {
+            Tensor: { fields: { elem_type: optional("int32", 1), shape: optional("TensorShapeProto", 2) } },
+            Sequence: { fields: { elem_type: optional("TypeProto", 1) } },
+            Map: { fields: { key_type: optional("int32", 1), value_type: optional("TypeProto", 2) } },
+            Optional: { fields: { elem_type: optional("TypeProto", 1) } },
+            SparseTensor: { fields: { elem_type: optional("int32", 1), shape: optional("TensorShapeProto", 2) } },
+            Opaque: { fields: { domain: optional("string", 1), name: optional("string", 2) } },
+        },
+    },
+    OperatorSetIdProto: {
+        fields: { domain: optional("string", 1), version: optional("int64", 2) },
+    },
+    FunctionProto: {
+        fields: {
+            name: optional("string", 1),
+            input: repeated("string", 4),
+            output: repeated("string", 5),
+            attribute: repeated("string", 6),
+            attribute_proto: repeated("AttributeProto", 11),
+            node: repeated("NodeProto", 7),
+            doc_string: optional("string", 8),
+            opset_import: repeated("OperatorSetIdProto", 9),
+            domain: optional("string", 10),
+            overload: optional("string", 13),
+            value_info: repeated("ValueInfoProto", 12),
+            metadata_props: repeated("StringStringEntryProto", 14),
+        },
+    },
+};
+/** The `onnx` package as a protobufjs JSON namespace. */
+function onnxDescriptor() {
+    return { nested: { onnx: { nested: structuredClone(messages) } } };
+}
+/**
+ * The same schema with TensorProto's numeric data fields read as raw packed payloads: decoding
+ * then keeps views into the file instead of building a JS number (or Long) per element.
+ */
+function lazyTensorDataDescriptor() {
+    const root = onnxDescriptor();
+    const tensor = root.nested.onnx.nested.TensorProto;
+    for (const [name, id] of Object.entries(TENSOR_DATA_FIELDS)) {
+        tensor.fields[name] = { type: "bytes", id, rule: "repeated" };
+    }
+    return root;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/proto/index.ts
+
+
+
+/** The ONNX schema as a protobufjs reflection root (official field types; used to encode). */
+const onnxRoot = light_default().Root.fromJSON(onnxDescriptor());
+onnxRoot.resolveAll();
+/** The schema the reader decodes with: tensor element data stays a view into the file. */
+const onnxDecodeRoot = light_default().Root.fromJSON(lazyTensorDataDescriptor());
+onnxDecodeRoot.resolveAll();
+const proto_ModelProto = onnxRoot.lookupType("onnx.ModelProto");
+const proto_DecodeModelProto = onnxDecodeRoot.lookupType("onnx.ModelProto");
+
+
+;// CONCATENATED MODULE: ./packages/onnx/src/tensor-values.ts
+/**
+ * Element values of a tensor, read from where the file keeps them: raw_data (little-endian, fixed
+ * width) or the typed *_data fields (packed payloads, decoded on demand).
+ */
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** The typed array that holds raw elements of a dtype (bit patterns for the small float formats). */
+function tensor_values_arrayTypeFor(dtype) {
+    switch (dtypeInfo(dtype)?.name) {
+        case "float32":
+        case "complex64":
+            return Float32Array;
+        case "float64":
+        case "complex128":
+            return Float64Array;
+        case "int8":
+            return Int8Array;
+        case "uint8":
+        case "bool":
+        case "float8e4m3fn":
+        case "float8e4m3fnuz":
+        case "float8e5m2":
+        case "float8e5m2fnuz":
+        case "float8e8m0":
+        case "int4":
+        case "uint4":
+        case "float4e2m1":
+            return Uint8Array;
+        case "int16":
+            return Int16Array;
+        case "uint16":
+        case "float16":
+        case "bfloat16":
+            return Uint16Array;
+        case "int32":
+            return Int32Array;
+        case "uint32":
+            return Uint32Array;
+        case "int64":
+            return BigInt64Array;
+        case "uint64":
+            return BigUint64Array;
+        default:
+            return null;
+    }
+}
+/**
+ * Raw little-endian bytes as typed elements: a view when the bytes are aligned for the element
+ * width, otherwise a copy. Null for dtypes without a fixed width (strings).
+ */
+function tensor_values_rawValues(dtype, bytes) {
+    const Ctor = tensor_values_arrayTypeFor(dtype);
+    if (!Ctor)
+        return null;
+    const width = Ctor.BYTES_PER_ELEMENT;
+    if (bytes.byteLength % width !== 0)
+        return null;
+    const count = bytes.byteLength / width;
+    if (LITTLE_ENDIAN && bytes.byteOffset % width === 0)
+        return new Ctor(bytes.buffer, bytes.byteOffset, count);
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    if (!LITTLE_ENDIAN)
+        swapBytes(copy, width);
+    return new Ctor(copy.buffer, 0, count);
+}
+function swapBytes(bytes, width) {
+    if (width === 1)
+        return;
+    for (let i = 0; i < bytes.length; i += width)
+        bytes.subarray(i, i + width).reverse();
+}
+/** Which typed field carries a dtype's elements, per onnx.proto. */
+function tensor_values_typedFieldFor(dtype) {
+    const name = dtypeInfo(dtype)?.name;
+    switch (name) {
+        case "float32":
+        case "complex64":
+            return "float_data";
+        case "float64":
+        case "complex128":
+            return "double_data";
+        case "int64":
+            return "int64_data";
+        case "uint32":
+        case "uint64":
+            return "uint64_data";
+        case undefined:
+        case "string":
+            return null;
+        default:
+            return "int32_data";
+    }
+}
+/** Number of stored scalars for `count` elements (complex numbers store two, 4-bit types half). */
+function tensor_values_storedScalarCount(dtype, count) {
+    const info = dtypeInfo(dtype);
+    if (info?.kind === "complex")
+        return count * 2;
+    if (info?.bits === 4)
+        return Math.ceil(count / 2);
+    return count;
+}
+/** Packed payloads (and unpacked scalars, as one-element payloads) of a typed data field, decoded. */
+function tensor_values_typedValues(dtype, field, chunks) {
+    const Ctor = tensor_values_arrayTypeFor(dtype);
+    if (!Ctor)
+        return null;
+    if (field === "float_data" || field === "double_data") {
+        const bytes = chunks.length === 1 ? chunks[0] : concat(chunks);
+        return tensor_values_rawValues(dtype, bytes);
+    }
+    const count = chunks.reduce((sum, chunk) => sum + varintCount(chunk), 0);
+    const out = new Ctor(count);
+    let i = 0;
+    if (out instanceof BigInt64Array || out instanceof BigUint64Array) {
+        for (const chunk of chunks) {
+            readVarints(chunk, (lo, hi) => {
+                const value = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+                out[i++] = out instanceof BigInt64Array ? BigInt.asIntN(64, value) : value;
+            });
+        }
+    }
+    else {
+        const target = out;
+        // int32_data holds int32 values (sign-extended varints); uint64_data holds uint32 for dtype uint32.
+        for (const chunk of chunks) {
+            readVarints(chunk, (lo) => {
+                target[i++] = lo;
+            });
+        }
+    }
+    return out;
+}
+/** Number of stored scalars in a typed field's chunks, without decoding them. */
+function tensor_values_typedCount(field, chunks) {
+    if (field === "float_data")
+        return chunks.reduce((sum, c) => sum + c.byteLength / 4, 0);
+    if (field === "double_data")
+        return chunks.reduce((sum, c) => sum + c.byteLength / 8, 0);
+    return chunks.reduce((sum, c) => sum + varintCount(c), 0);
+}
+function concat(chunks) {
+    const total = chunks.reduce((sum, c) => sum + c.byteLength, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const chunk of chunks) {
+        out.set(chunk, at);
+        at += chunk.byteLength;
+    }
+    return out;
+}
+function varintCount(bytes) {
+    let count = 0;
+    for (let i = 0; i < bytes.length; i++)
+        if ((bytes[i] & 0x80) === 0)
+            count++;
+    return count;
+}
+/**
+ * Calls `emit(low32, high32)` for each varint. A varint cut off at the end of its payload is
+ * dropped (varintCount does not count it either).
+ */
+function readVarints(bytes, emit) {
+    let lo = 0;
+    let hi = 0;
+    let shift = 0;
+    for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i];
+        if (shift < 28)
+            lo |= (b & 0x7f) << shift;
+        else if (shift === 28) {
+            lo |= (b & 0x0f) << 28;
+            hi |= (b & 0x7f) >> 4;
+        }
+        else if (shift < 64)
+            hi |= (b & 0x7f) << (shift - 32);
+        shift += 7;
+        if ((b & 0x80) === 0) {
+            emit(lo, hi);
+            lo = 0;
+            hi = 0;
+            shift = 0;
+        }
+    }
+}
+/** Expected stored size check: the reason raw bytes do not fit dims × dtype, or null. */
+function tensor_values_rawSizeProblem(dtype, elementCount, byteLength) {
+    const expected = rawByteLength(dtype, elementCount);
+    if (expected === null)
+        return `element type ${dtype} cannot be stored as raw bytes`;
+    if (expected !== byteLength)
+        return `holds ${byteLength} bytes, expected ${expected} for ${elementCount} ${dtype}`;
+    return null;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/encode.ts
+/**
+ * Build ONNX files from plain objects: fixtures, tests, the demo and benchmarks make their models
+ * by code instead of checking in binaries.
+ */
+
+
+
+/** IR version and default-domain opset that ONNX 1.12 (the oldest checker we test against) accepts. */
+const DEFAULT_IR_VERSION = 8;
+const encode_DEFAULT_OPSET = 17;
+/** Serialize a model description to .onnx bytes. */
+function encode_encodeOnnxModel(spec) {
+    const model = {
+        ir_version: spec.irVersion ?? DEFAULT_IR_VERSION,
+        opset_import: (spec.opsetImports ?? [{ domain: "", version: encode_DEFAULT_OPSET }]).map(opset),
+        producer_name: spec.producerName ?? "mlgate",
+        producer_version: spec.producerVersion ?? "",
+        domain: spec.domain ?? "",
+        model_version: spec.modelVersion ?? 0,
+        doc_string: spec.docString ?? "",
+        graph: graphMessage(spec.graph),
+        metadata_props: Object.entries(spec.metadata ?? {}).map(([key, value]) => ({ key, value })),
+        functions: (spec.functions ?? []).map((f) => ({
+            name: f.name,
+            domain: f.domain,
+            input: f.inputs,
+            output: f.outputs,
+            attribute: f.attributes ?? [],
+            node: f.nodes.map(nodeMessage),
+            opset_import: f.opsetImports.map(opset),
+            doc_string: f.docString ?? "",
+        })),
+    };
+    return ModelProto.encode(model).finish();
+}
+function opset(o) {
+    return { domain: o.domain ?? "", version: o.version };
+}
+function graphMessage(g) {
+    return {
+        name: g.name ?? "main",
+        doc_string: g.docString ?? "",
+        input: g.inputs.map(valueInfoMessage),
+        output: g.outputs.map(valueInfoMessage),
+        value_info: (g.valueInfo ?? []).map(valueInfoMessage),
+        initializer: (g.initializers ?? []).map(tensorMessage),
+        node: g.nodes.map(nodeMessage),
+    };
+}
+function nodeMessage(n, index) {
+    return {
+        name: n.name ?? `${n.opType.toLowerCase()}_${index}`,
+        op_type: n.opType,
+        domain: n.domain ?? "",
+        input: n.inputs,
+        output: n.outputs,
+        doc_string: n.docString ?? "",
+        attribute: Object.entries(n.attributes ?? {}).map(([name, a]) => attributeMessage(name, a)),
+    };
+}
+const utf8 = new TextEncoder();
+function attributeMessage(name, a) {
+    const T = ATTRIBUTE_TYPE_CODES;
+    if ("int" in a)
+        return { name, type: T.INT, i: a.int };
+    if ("float" in a)
+        return { name, type: T.FLOAT, f: a.float };
+    if ("string" in a)
+        return { name, type: T.STRING, s: utf8.encode(a.string) };
+    if ("ints" in a)
+        return { name, type: T.INTS, ints: a.ints };
+    if ("floats" in a)
+        return { name, type: T.FLOATS, floats: a.floats };
+    if ("strings" in a)
+        return { name, type: T.STRINGS, strings: a.strings.map((s) => utf8.encode(s)) };
+    if ("tensor" in a)
+        return { name, type: T.TENSOR, t: tensorMessage(a.tensor) };
+    if ("graph" in a)
+        return { name, type: T.GRAPH, g: graphMessage(a.graph) };
+    return { name, type: T.GRAPHS, graphs: a.graphs.map(graphMessage) };
+}
+function valueInfoMessage(v) {
+    const type = "type" in v ? v.type : { kind: "tensor", dtype: v.dtype, shape: v.shape };
+    return { name: v.name, type: typeMessage(type) };
+}
+function typeMessage(t) {
+    switch (t.kind) {
+        case "tensor":
+            return { tensor_type: { elem_type: dtypeCode(t.dtype), ...shapeField(t.shape) } };
+        case "sparse_tensor":
+            return { sparse_tensor_type: { elem_type: dtypeCode(t.dtype), ...shapeField(t.shape) } };
+        case "sequence":
+            return { sequence_type: { elem_type: typeMessage(t.elem) } };
+        case "map":
+            return { map_type: { key_type: dtypeCode(t.key), value_type: typeMessage(t.value) } };
+        case "optional":
+            return { optional_type: { elem_type: typeMessage(t.elem) } };
+        case "unknown":
+            return {};
+    }
+}
+function shapeField(shape) {
+    if (shape === null)
+        return {};
+    return {
+        shape: {
+            dim: shape.map((d) => typeof d === "number" ? { dim_value: d } : typeof d === "string" ? { dim_param: d } : {}),
+        },
+    };
+}
+function tensorMessage(t) {
+    const base = {
+        name: t.name,
+        data_type: dtypeCode(t.dtype),
+        dims: t.dims,
+        doc_string: t.docString ?? "",
+    };
+    if (t.external) {
+        const entries = [{ key: "location", value: t.external.location }];
+        if (t.external.offset !== undefined)
+            entries.push({ key: "offset", value: String(t.external.offset) });
+        if (t.external.length !== undefined)
+            entries.push({ key: "length", value: String(t.external.length) });
+        if (t.external.checksum !== undefined)
+            entries.push({ key: "checksum", value: t.external.checksum });
+        return { ...base, data_location: 1, external_data: entries };
+    }
+    const data = t.data ?? [];
+    if (dtypeInfo(t.dtype)?.name === "string") {
+        return { ...base, string_data: data.map((s) => utf8.encode(String(s))) };
+    }
+    const values = encode_toTypedArray(t.dtype, data);
+    if (t.storage !== "typed") {
+        return { ...base, raw_data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+    }
+    const field = typedFieldFor(t.dtype);
+    if (!field)
+        throw new Error(`element type ${t.dtype} has no typed data field`);
+    return {
+        ...base,
+        [field]: Array.from(values, (v) => typedScalar(v, t.name)),
+    };
+}
+/** Elements as the typed array raw_data stores for the dtype (a view when already of that type). */
+function encode_toTypedArray(dtype, data) {
+    const Ctor = arrayTypeFor(dtype);
+    if (!Ctor)
+        throw new Error(`element type ${dtype} cannot be stored as numbers`);
+    if (data instanceof Ctor)
+        return data;
+    const list = Array.from(data);
+    if (Ctor === BigInt64Array || Ctor === BigUint64Array) {
+        return Ctor.from(list, (v) => BigInt(v));
+    }
+    return Ctor.from(list, (v) => Number(v));
+}
+function typedScalar(v, tensor) {
+    if (typeof v === "number")
+        return v;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+        throw new Error(`tensor ${tensor}: ${v} does not fit typed storage here; use raw storage`);
+    }
+    return Number(v);
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/builders.ts
+/** Ready-made model descriptions for fixtures, the demo and benchmarks. */
+
+/**
+ * Multinomial logistic regression: `probabilities = softmax(input · W + b)` (float32 [N, classes])
+ * and `label = argmax` (int64 [N]).
+ */
+function logisticRegressionSpec(options) {
+    return classifierSpec(options, [{ weights: options.weights, bias: options.bias }], undefined);
+}
+/** A multilayer perceptron classifier with the same outputs as logisticRegressionSpec. */
+function mlpSpec(options) {
+    const activation = { relu: "Relu", tanh: "Tanh", sigmoid: "Sigmoid" }[options.activation ?? "relu"];
+    return classifierSpec(options, options.layers, activation);
+}
+function classifierSpec(options, layers, activation) {
+    if (layers.length === 0)
+        throw new Error("a classifier needs at least one layer");
+    const inputName = options.inputName ?? "input";
+    const batch = options.batch ?? "N";
+    const initializers = [];
+    const nodes = [];
+    let current = inputName;
+    let width = layers[0].weights.length;
+    const features = width;
+    layers.forEach((layer, i) => {
+        const { rows, cols, flat } = matrix(layer.weights, `layer ${i} weights`);
+        if (rows !== width)
+            throw new Error(`layer ${i} expects ${rows} inputs but receives ${width}`);
+        if (layer.bias.length !== cols)
+            throw new Error(`layer ${i} has ${cols} outputs but ${layer.bias.length} biases`);
+        const w = i === 0 && layers.length === 1 ? "W" : `W${i}`;
+        const b = i === 0 && layers.length === 1 ? "B" : `B${i}`;
+        initializers.push({ name: w, dtype: "float32", dims: [rows, cols], data: flat });
+        initializers.push({ name: b, dtype: "float32", dims: [cols], data: Float32Array.from(layer.bias) });
+        const last = i === layers.length - 1;
+        const product = `matmul_${i}`;
+        const sum = last ? "logits" : `dense_${i}`;
+        nodes.push({ opType: "MatMul", inputs: [current, w], outputs: [product] });
+        nodes.push({ opType: "Add", inputs: [product, b], outputs: [sum] });
+        current = sum;
+        if (!last && activation) {
+            nodes.push({ opType: activation, inputs: [sum], outputs: [`hidden_${i}`] });
+            current = `hidden_${i}`;
+        }
+        width = cols;
+    });
+    nodes.push({
+        opType: "Softmax",
+        inputs: ["logits"],
+        outputs: ["probabilities"],
+        attributes: { axis: { int: 1 } },
+    });
+    nodes.push({
+        opType: "ArgMax",
+        inputs: ["logits"],
+        outputs: ["label"],
+        attributes: { axis: { int: 1 }, keepdims: { int: 0 } },
+    });
+    return {
+        opsetImports: [{ domain: "", version: options.opset ?? DEFAULT_OPSET }],
+        ...(options.metadata ? { metadata: options.metadata } : {}),
+        graph: {
+            name: activation ? "mlp" : "logistic_regression",
+            inputs: [{ name: inputName, dtype: "float32", shape: [batch, features] }],
+            outputs: [
+                { name: "probabilities", dtype: "float32", shape: [batch, width] },
+                { name: "label", dtype: "int64", shape: [batch] },
+            ],
+            initializers,
+            nodes,
+        },
+    };
+}
+function matrix(rows, what) {
+    const cols = rows[0]?.length ?? 0;
+    if (rows.length === 0 || cols === 0)
+        throw new Error(`${what} must be a non-empty [inputs][outputs] matrix`);
+    const flat = new Float32Array(rows.length * cols);
+    rows.forEach((row, r) => {
+        if (row.length !== cols)
+            throw new Error(`${what}: row ${r} has ${row.length} values, expected ${cols}`);
+        flat.set(row, r * cols);
+    });
+    return { rows: rows.length, cols, flat };
+}
+/**
+ * A model made mostly of weights, for memory and speed benchmarks: `y = x + W0 + W1 + ...` over
+ * float32 vectors. The initializers share one buffer, so building the description costs one
+ * tensor's memory; the encoded file holds every copy.
+ */
+function largeModelSpec(options) {
+    const tensorBytes = Math.max(4, Math.floor((options.tensorBytes ?? 16 * 1024 ** 2) / 4) * 4);
+    const length = tensorBytes / 4;
+    const count = Math.max(1, Math.ceil(options.targetBytes / tensorBytes));
+    const data = new Float32Array(length);
+    for (let i = 0; i < length; i++)
+        data[i] = ((i % 997) - 498) / 4096;
+    const initializers = [];
+    const nodes = [];
+    let current = "x";
+    for (let i = 0; i < count; i++) {
+        initializers.push({ name: `weight_${i}`, dtype: "float32", dims: [length], data });
+        const out = i === count - 1 ? "y" : `sum_${i}`;
+        nodes.push({ opType: "Add", inputs: [current, `weight_${i}`], outputs: [out] });
+        current = out;
+    }
+    return {
+        opsetImports: [{ domain: "", version: options.opset ?? DEFAULT_OPSET }],
+        graph: {
+            name: "large",
+            inputs: [{ name: "x", dtype: "float32", shape: [length] }],
+            outputs: [{ name: "y", dtype: "float32", shape: [length] }],
+            initializers,
+            nodes,
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/limits.ts
+const DEFAULT_ONNX_LIMITS = Object.freeze({
+    maxBytes: 4 * 1024 ** 3,
+    maxNodes: 1_000_000,
+    maxGraphDepth: 16,
+    maxInitializers: 1_000_000,
+    maxStringLength: 64 * 1024 ** 2,
+    maxFields: 10_000_000,
+});
+function src_limits_resolveLimits(partial) {
+    return { ...DEFAULT_ONNX_LIMITS, ...partial };
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/wire-scan.ts
+/**
+ * A pass over the protobuf wire format before decoding: it checks the framing (every length fits
+ * its enclosing message, wire types are valid) and counts what decoding would allocate, so a
+ * hostile or truncated file is refused with its byte offset before protobufjs builds anything.
+ */
+
+
+/** Message nesting the scan allows; below protobufjs's own recursion limit (100). */
+const MAX_MESSAGE_DEPTH = 64;
+const FIXED32 = new Set(["float", "fixed32", "sfixed32"]);
+const FIXED64 = new Set(["double", "fixed64", "sfixed64"]);
+const VARINT = new Set(["int32", "int64", "uint32", "uint64", "sint32", "sint64", "bool"]);
+/** Bytes fields that carry text in ONNX (AttributeProto.s and .strings). */
+const TEXT_BYTES = new Set(["onnx.AttributeProto.s", "onnx.AttributeProto.strings"]);
+const wire_scan_cache = new WeakMap();
+function scanTypeOf(type) {
+    const known = wire_scan_cache.get(type);
+    if (known)
+        return known;
+    const scan = { name: type.fullName.replace(/^\./, ""), fields: new Map() };
+    wire_scan_cache.set(type, scan);
+    for (const field of type.fieldsArray) {
+        field.resolve();
+        const entry = {
+            name: field.name,
+            repeated: field.repeated,
+            text: field.type === "string" || TEXT_BYTES.has(`${scan.name}.${field.name}`),
+        };
+        if (field.resolvedType instanceof protobuf.Type)
+            entry.message = scanTypeOf(field.resolvedType);
+        else if (field.repeated && field.resolvedType === null) {
+            if (FIXED32.has(field.type))
+                entry.packed = "fixed32";
+            else if (FIXED64.has(field.type))
+                entry.packed = "fixed64";
+            else if (VARINT.has(field.type))
+                entry.packed = "varint";
+        }
+        else if (field.repeated && field.resolvedType instanceof protobuf.Enum)
+            entry.packed = "varint";
+        scan.fields.set(field.id, entry);
+    }
+    return scan;
+}
+class ScanFailure extends Error {
+    reason;
+    offset;
+    hint;
+    constructor(reason, offset, hint) {
+        super(reason);
+        this.reason = reason;
+        this.offset = offset;
+        this.hint = hint;
+    }
+}
+/**
+ * Walk `bytes` as a `rootType` message. Throws a GateError naming `source`, the byte offset and the
+ * field path when the framing is broken or a limit is exceeded; returns what it counted otherwise.
+ */
+function wire_scan_scanWire(bytes, rootType, limits, source) {
+    const reader = protobuf.Reader.create(bytes);
+    const counts = { nodes: 0, initializers: 0, fields: 0, maxGraphDepth: 0 };
+    // The field path being scanned, for messages: graph.node[3].attribute[0].g
+    const path = [];
+    let fieldStart = 0;
+    const fail = (reason, hint) => {
+        throw new ScanFailure(reason, fieldStart, hint);
+    };
+    const scanMessage = (type, end, depth, graphDepth) => {
+        let indices;
+        while (reader.pos < end) {
+            fieldStart = reader.pos;
+            const tag = reader.uint32();
+            const id = tag >>> 3;
+            const wireType = tag & 7;
+            if (id === 0)
+                fail("field number 0 (not a protobuf message)");
+            if (++counts.fields > limits.maxFields) {
+                fail(`more than ${limits.maxFields} protobuf values`, "raise limits.maxFields if the model is genuine");
+            }
+            const field = type.fields.get(id);
+            switch (wireType) {
+                case 0:
+                    reader.skip();
+                    break;
+                case 1:
+                    reader.skip(8);
+                    break;
+                case 5:
+                    reader.skip(4);
+                    break;
+                case 2: {
+                    const length = reader.uint32();
+                    const start = reader.pos;
+                    if (length > end - start) {
+                        const name = field ? `${type.name}.${field.name}` : `${type.name} field ${id}`;
+                        fail(`${name} declares ${length} bytes but only ${end - start} remain (truncated file?)`);
+                    }
+                    if (field?.message) {
+                        if (field.repeated && !indices)
+                            indices = new Map();
+                        const index = indices && field.repeated ? nextIndex(indices, id) : -1;
+                        path.push({ name: field.name, index });
+                        enterMessage(type, field, field.message, depth, graphDepth);
+                        const nextGraphDepth = field.message.name === "onnx.GraphProto" ? graphDepth + 1 : graphDepth;
+                        scanMessage(field.message, start + length, depth + 1, nextGraphDepth);
+                        path.pop();
+                    }
+                    else {
+                        if (field?.text && length > limits.maxStringLength) {
+                            fail(`${type.name}.${field.name} is ${length} bytes, over the limit of ${limits.maxStringLength}`, "raise limits.maxStringLength if the model is genuine");
+                        }
+                        if (field?.packed) {
+                            counts.fields += packedCount(bytes, start, length, field.packed);
+                            if (counts.fields > limits.maxFields) {
+                                fail(`more than ${limits.maxFields} protobuf values`, "raise limits.maxFields if the model is genuine");
+                            }
+                        }
+                        reader.pos = start + length;
+                    }
+                    break;
+                }
+                case 3:
+                    // Groups are never used by ONNX; protobufjs skips them as unknown fields, so does the scan.
+                    reader.skipType(3, depth, id);
+                    break;
+                case 4:
+                    fail("end-group marker without a group");
+                    break;
+                default:
+                    fail(`invalid wire type ${wireType} (not a protobuf message)`);
+            }
+            if (reader.pos > end)
+                fail(`a field of ${type.name} runs past the end of its message`);
+        }
+    };
+    const enterMessage = (parent, field, child, depth, graphDepth) => {
+        if (depth + 1 > MAX_MESSAGE_DEPTH)
+            fail(`messages nested more than ${MAX_MESSAGE_DEPTH} deep`);
+        if (child.name === "onnx.NodeProto" && ++counts.nodes > limits.maxNodes) {
+            fail(`more than ${limits.maxNodes} nodes`, "raise limits.maxNodes if the model is genuine");
+        }
+        if (parent.name === "onnx.GraphProto" &&
+            (field.name === "initializer" || field.name === "sparse_initializer") &&
+            ++counts.initializers > limits.maxInitializers) {
+            fail(`more than ${limits.maxInitializers} initializers`, "raise limits.maxInitializers if the model is genuine");
+        }
+        if (child.name === "onnx.GraphProto") {
+            const nested = graphDepth + 1;
+            if (nested > limits.maxGraphDepth) {
+                fail(`graphs nested more than ${limits.maxGraphDepth} deep`, "raise limits.maxGraphDepth if the model is genuine");
+            }
+            counts.maxGraphDepth = Math.max(counts.maxGraphDepth, nested);
+        }
+    };
+    try {
+        scanMessage(scanTypeOf(rootType), bytes.length, 0, 0);
+    }
+    catch (e) {
+        const where = path.map((p) => (p.index >= 0 ? `${p.name}[${p.index}]` : p.name)).join(".");
+        const inside = where ? ` (in ${where})` : "";
+        if (e instanceof ScanFailure) {
+            throw new GateError(`${source}: not a valid ONNX file at byte offset ${e.offset}${inside}: ${e.reason}`, {
+                location: { file: source },
+                ...(e.hint ? { hint: e.hint } : { hint: "the file is truncated, corrupted or not an ONNX model" }),
+            });
+        }
+        // protobufjs's own reader errors: a varint or fixed-width value cut off by the end of the data.
+        const reason = e instanceof Error ? e.message : String(e);
+        throw new GateError(`${source}: not a valid ONNX file at byte offset ${fieldStart}${inside}: ${reason}`, {
+            location: { file: source },
+            hint: "the file is truncated, corrupted or not an ONNX model",
+            cause: e,
+        });
+    }
+    return counts;
+}
+function nextIndex(indices, id) {
+    const index = indices.get(id) ?? 0;
+    indices.set(id, index + 1);
+    return index;
+}
+/** How many values protobufjs will create from a packed payload. */
+function packedCount(bytes, start, length, kind) {
+    if (kind === "fixed32")
+        return Math.ceil(length / 4);
+    if (kind === "fixed64")
+        return Math.ceil(length / 8);
+    let count = 0;
+    const end = start + length;
+    for (let i = start; i < end; i++)
+        if ((bytes[i] & 0x80) === 0)
+            count++;
+    return count;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/decode.ts
+
+
+
+
+
+
+/**
+ * Decode an ONNX model held in memory. Element data is not copied: tensors keep views into `bytes`,
+ * so the caller keeps `bytes` alive as long as it reads tensor values. `source` names the file in
+ * errors. Every failure is a GateError naming `source` and, for broken framing, the byte offset.
+ */
+function decode_decodeOnnxModel(bytes, source, options = {}) {
+    const limits = resolveLimits(options.limits);
+    if (bytes.byteLength > limits.maxBytes) {
+        throw new GateError(`${source} is ${bytes.byteLength} bytes, over the limit of ${limits.maxBytes} bytes`, {
+            location: { file: source },
+            hint: "raise limits.maxBytes, or store large weights as external data",
+        });
+    }
+    if (bytes.byteLength === 0) {
+        throw new GateError(`${source} is empty, not an ONNX model`, { location: { file: source } });
+    }
+    // A Buffer view (no copy) gets protobufjs's Buffer reader: native UTF-8 and Buffer slices.
+    const buffer = Buffer.isBuffer(bytes)
+        ? bytes
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    scanWire(buffer, DecodeModelProto, limits, source);
+    let message;
+    try {
+        const reader = protobuf.Reader.create(buffer);
+        // Unpacked element data is legal protobuf: keep it (as views) instead of dropping values.
+        reader.discardUnknown = false;
+        message = DecodeModelProto.decode(reader);
+    }
+    catch (e) {
+        throw new GateError(`${source}: not a valid ONNX file: ${e instanceof Error ? e.message : String(e)}`, {
+            location: { file: source },
+            hint: "the file is truncated, corrupted or not an ONNX model",
+            cause: e,
+        });
+    }
+    return toModel(message, source, buffer.byteLength);
+}
+function toModel(m, source, byteLength) {
+    if (!m.graph) {
+        throw new GateError(`${source}: not an ONNX model: it has no graph (ModelProto field 7)`, {
+            location: { file: source },
+            hint: "give the .onnx file itself, not another protobuf file",
+        });
+    }
+    const irVersion = toNumber(m.ir_version);
+    if (irVersion <= 0) {
+        throw new GateError(`${source}: not an ONNX model: ir_version (ModelProto field 1) is missing`, {
+            location: { file: source },
+            hint: "give the .onnx file itself, not another protobuf file",
+        });
+    }
+    return {
+        irVersion,
+        opsetImports: m.opset_import.map((o) => ({ domain: o.domain, version: toNumber(o.version) })),
+        producerName: m.producer_name,
+        producerVersion: m.producer_version,
+        domain: m.domain,
+        modelVersion: toNumber(m.model_version),
+        docString: m.doc_string,
+        metadata: entriesToRecord(m.metadata_props),
+        graph: toGraph(m.graph, source),
+        functions: m.functions.map((f) => ({ domain: f.domain, name: f.name })),
+        byteLength,
+    };
+}
+function toGraph(g, source) {
+    return {
+        name: g.name,
+        inputs: g.input.map((v) => ({ name: v.name, type: toType(v.type) })),
+        outputs: g.output.map((v) => ({ name: v.name, type: toType(v.type) })),
+        initializers: g.initializer.map((t) => toTensorInfo(t, source)),
+        sparseInitializers: g.sparse_initializer.map(toSparseInfo),
+        nodes: g.node.map((n) => toNode(n, source)),
+    };
+}
+function toNode(n, source) {
+    const subgraphs = [];
+    for (const a of n.attribute) {
+        if (a.g)
+            subgraphs.push(toGraph(a.g, source));
+        for (const g of a.graphs)
+            subgraphs.push(toGraph(g, source));
+    }
+    return {
+        name: n.name,
+        opType: n.op_type,
+        domain: n.domain,
+        inputs: [...n.input],
+        outputs: [...n.output],
+        attributes: n.attribute.map(toAttribute),
+        subgraphs,
+    };
+}
+const ATTRIBUTE_TYPE_NAMES = new Map(Object.entries(descriptor_ATTRIBUTE_TYPE_CODES).map(([name, code]) => [code, name.toLowerCase()]));
+const decode_utf8 = new TextDecoder("utf-8");
+function toAttribute(a) {
+    const type = ATTRIBUTE_TYPE_NAMES.get(a.type) ?? `attribute(${a.type})`;
+    const out = { name: a.name, type };
+    switch (type) {
+        case "float":
+            out.value = a.f;
+            break;
+        case "int":
+            out.value = toNumber(a.i);
+            break;
+        case "string":
+            out.value = decode_utf8.decode(a.s);
+            break;
+        case "floats":
+            out.value = [...a.floats];
+            break;
+        case "ints":
+            out.value = a.ints.map(toNumber);
+            break;
+        case "strings":
+            out.value = a.strings.map((s) => decode_utf8.decode(s));
+            break;
+    }
+    return out;
+}
+function toType(t) {
+    if (!t)
+        return { kind: "unknown" };
+    if (t.tensor_type) {
+        return { kind: "tensor", dtype: dtypeName(t.tensor_type.elem_type), shape: toShape(t.tensor_type.shape) };
+    }
+    if (t.sparse_tensor_type) {
+        const s = t.sparse_tensor_type;
+        return { kind: "sparse_tensor", dtype: dtypeName(s.elem_type), shape: toShape(s.shape) };
+    }
+    if (t.sequence_type)
+        return { kind: "sequence", elem: toType(t.sequence_type.elem_type) };
+    if (t.map_type)
+        return { kind: "map", key: dtypeName(t.map_type.key_type), value: toType(t.map_type.value_type) };
+    if (t.optional_type)
+        return { kind: "optional", elem: toType(t.optional_type.elem_type) };
+    return { kind: "unknown" };
+}
+function toShape(shape) {
+    if (!shape)
+        return null;
+    return shape.dim.map((d) => {
+        if (d.value === "dim_value" && d.dim_value !== undefined)
+            return toNumber(d.dim_value);
+        if (d.value === "dim_param" && d.dim_param)
+            return d.dim_param;
+        return null;
+    });
+}
+function toSparseInfo(s) {
+    const values = s.values;
+    return {
+        name: values?.name ?? "",
+        dtype: dtypeName(values?.data_type ?? 0),
+        dims: s.dims.map(toNumber),
+        nnz: values ? elementCountOf(values.dims.map(toNumber)) : 0,
+    };
+}
+function elementCountOf(dims) {
+    let count = 1;
+    for (const d of dims) {
+        if (!(d >= 0))
+            return 0;
+        count *= d;
+    }
+    return count;
+}
+const DATA_FIELD_BY_ID = new Map(Object.entries(TENSOR_DATA_FIELDS).map(([name, id]) => [id, name]));
+/** Typed data chunks by field: packed payloads plus unpacked scalars recovered from unknown fields. */
+function dataChunks(t) {
+    const chunks = new Map();
+    for (const name of DATA_FIELD_BY_ID.values())
+        if (t[name].length > 0)
+            chunks.set(name, [...t[name]]);
+    for (const raw of t.$unknowns ?? []) {
+        const reader = protobuf.Reader.create(raw);
+        const tag = reader.uint32();
+        const field = DATA_FIELD_BY_ID.get(tag >>> 3);
+        if (!field || (tag & 7) === 2)
+            continue;
+        // One unpacked scalar has the same bytes as a one-element packed payload.
+        const list = chunks.get(field) ?? [];
+        list.push(raw.subarray(reader.pos));
+        chunks.set(field, list);
+    }
+    return chunks;
+}
+function toTensorInfo(t, source) {
+    const name = t.name;
+    const dtype = dtypeName(t.data_type);
+    const dims = t.dims.map(toNumber);
+    const elementCount = elementCountOf(dims);
+    const chunks = dataChunks(t);
+    const raw = t.raw_data && t.raw_data.byteLength > 0 ? t.raw_data : undefined;
+    let dataLocation;
+    let external;
+    let byteLength;
+    if (t.data_location === 1) {
+        dataLocation = "external";
+        external = toExternal(t.external_data);
+        byteLength = external.length ?? rawByteLength(dtype, elementCount) ?? 0;
+    }
+    else if (raw) {
+        dataLocation = "raw";
+        byteLength = raw.byteLength;
+    }
+    else if (chunks.size > 0 || t.string_data.length > 0) {
+        dataLocation = "typed";
+        byteLength =
+            dtype === "string"
+                ? t.string_data.reduce((sum, s) => sum + s.byteLength, 0)
+                : (rawByteLength(dtype, elementCount) ?? 0);
+    }
+    else {
+        dataLocation = "empty";
+        byteLength = 0;
+    }
+    const problem = () => {
+        if (dims.some((d) => !(d >= 0)))
+            return `has a negative dimension in [${dims.join(", ")}]`;
+        if (dtype === "undefined" || dtype.startsWith("dtype("))
+            return `has no valid element type (${dtype})`;
+        switch (dataLocation) {
+            case "external":
+                return external?.location ? null : "is marked external but names no location";
+            case "raw": {
+                const reason = rawSizeProblem(dtype, elementCount, raw.byteLength);
+                return reason ? `raw_data ${reason}` : null;
+            }
+            case "typed": {
+                if (dtype === "string") {
+                    return t.string_data.length === elementCount
+                        ? null
+                        : `string_data holds ${t.string_data.length} strings, expected ${elementCount}`;
+                }
+                const field = typedFieldFor(dtype);
+                if (!field || !chunks.has(field)) {
+                    return `stores its elements in ${[...chunks.keys()].join(", ") || "string_data"}, expected ${field ?? "raw_data"}`;
+                }
+                const expected = storedScalarCount(dtype, elementCount);
+                const got = typedCount(field, chunks.get(field));
+                return got === expected
+                    ? null
+                    : `${field} holds ${got} values, expected ${expected} for dims [${dims.join(", ")}]`;
+            }
+            case "empty":
+                return elementCount === 0 ? null : `has no data for its ${elementCount} elements`;
+        }
+    };
+    const tensorError = (reason) => new GateError(`${source}: tensor "${name}" ${reason}`, {
+        location: { file: source },
+        hint: "re-export the model; the file is corrupted or was written by a faulty tool",
+    });
+    const values = () => {
+        const reason = problem();
+        if (reason)
+            throw tensorError(reason);
+        switch (dataLocation) {
+            case "raw":
+                return rawValues(dtype, raw);
+            case "typed": {
+                const field = typedFieldFor(dtype);
+                return field ? typedValues(dtype, field, chunks.get(field) ?? []) : null;
+            }
+            case "empty": {
+                const Ctor = arrayTypeFor(dtype);
+                return Ctor ? new Ctor(0) : null;
+            }
+            default:
+                return null;
+        }
+    };
+    return {
+        name,
+        dtype,
+        dims,
+        elementCount,
+        dataLocation,
+        ...(external ? { external } : {}),
+        byteLength,
+        values,
+        rawBytes: () => {
+            if (dataLocation !== "raw")
+                return null;
+            const reason = problem();
+            if (reason)
+                throw tensorError(reason);
+            return raw;
+        },
+        dataProblem: problem,
+    };
+}
+function toExternal(entries) {
+    const record = entriesToRecord(entries);
+    const out = { location: record["location"] ?? "", entries: record };
+    const offset = parseCount(record["offset"]);
+    const length = parseCount(record["length"]);
+    if (offset !== undefined)
+        out.offset = offset;
+    if (length !== undefined)
+        out.length = length;
+    if (record["checksum"] !== undefined)
+        out.checksum = record["checksum"];
+    return out;
+}
+/** A non-negative decimal integer as ONNX writes offsets and lengths; undefined otherwise. */
+function parseCount(text) {
+    if (text === undefined || !/^\d{1,16}$/.test(text.trim()))
+        return undefined;
+    return Number(text.trim());
+}
+/** metadata_props and external_data as a record; null prototype so `__proto__` is just a key. */
+function entriesToRecord(entries) {
+    const record = Object.create(null);
+    for (const e of entries)
+        record[e.key] = e.value;
+    return record;
+}
+function toNumber(value) {
+    if (value === undefined || value === null)
+        return 0;
+    return typeof value === "number" ? value : value.toNumber();
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/external-data.ts
+
+
+
+
+/**
+ * Where an external_data location points, refusing locations that leave the model's directory
+ * (absolute paths, `..`, symbolic links pointing elsewhere). Throws a GateError naming the tensor.
+ */
+async function resolveExternalPath(modelDir, tensor) {
+    const location = tensor.external?.location ?? "";
+    const fail = (reason, hint) => {
+        throw new GateError(`external data of tensor "${tensor.name}" ${reason}`, {
+            location: { file: join(modelDir, location) },
+            ...(hint ? { hint } : {}),
+        });
+    };
+    if (tensor.dataLocation !== "external" || !location)
+        fail("is missing: the tensor names no external location");
+    if (location.includes("\0"))
+        fail("has a location with a NUL character");
+    const relative = normalize(location.replaceAll("\\", "/"));
+    if (isAbsolute(location) || isAbsolute(relative) || relative === ".." || relative.startsWith(`..${sep}`)) {
+        fail(`points outside the model's directory (${location})`, "external data must sit beside the model");
+    }
+    const candidate = join(modelDir, relative);
+    let real;
+    let realDir;
+    try {
+        [real, realDir] = await Promise.all([realpath(candidate), realpath(modelDir)]);
+    }
+    catch (e) {
+        const code = e.code;
+        return fail(code === "ENOENT" ? `file not found: ${location}` : `cannot be read (${code})`);
+    }
+    if (!real.startsWith(realDir + sep)) {
+        fail(`points outside the model's directory through a link (${location})`, "external data must sit beside the model");
+    }
+    return real;
+}
+/**
+ * Read one external tensor's bytes (after the caller's policy checks on its location). The range
+ * must lie inside the file and match dims × dtype.
+ */
+async function readExternalTensor(modelDir, tensor, options = {}) {
+    const path = await resolveExternalPath(modelDir, tensor);
+    const external = tensor.external;
+    const fail = (reason) => {
+        throw new GateError(`external data of tensor "${tensor.name}" ${reason}`, { location: { file: path } });
+    };
+    const info = await stat(path);
+    if (!info.isFile())
+        fail(`is not a regular file: ${external.location}`);
+    if (external.entries["offset"] !== undefined && external.offset === undefined) {
+        fail(`has an offset that is not a byte count: "${external.entries["offset"]}"`);
+    }
+    if (external.entries["length"] !== undefined && external.length === undefined) {
+        fail(`has a length that is not a byte count: "${external.entries["length"]}"`);
+    }
+    const offset = external.offset ?? 0;
+    const length = external.length ?? info.size - offset;
+    if (offset + length > info.size || length < 0) {
+        fail(`asks for bytes ${offset}..${offset + length} of ${external.location}, which has ${info.size} bytes`);
+    }
+    const sizeProblem = rawSizeProblem(tensor.dtype, tensor.elementCount, length);
+    if (sizeProblem)
+        fail(sizeProblem);
+    const maxBytes = options.maxBytes ?? 4 * 1024 ** 3;
+    if (length > maxBytes)
+        fail(`is ${length} bytes, over the limit of ${maxBytes} bytes`);
+    const bytes = Buffer.allocUnsafe(length);
+    const handle = await open(path, "r");
+    try {
+        let filled = 0;
+        while (filled < length) {
+            const { bytesRead } = await handle.read(bytes, filled, Math.min(length - filled, 64 * 1024 ** 2), offset + filled);
+            if (bytesRead === 0)
+                fail(`ends early: ${external.location} shrank while it was read`);
+            filled += bytesRead;
+        }
+    }
+    finally {
+        await handle.close();
+    }
+    return { bytes, values: rawValues(tensor.dtype, bytes), path };
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/non-finite.ts
+
+/**
+ * Count NaN and infinite elements of a floating-point tensor, reading the values in place (small
+ * float formats by their bit patterns). Integer, bool and string tensors count zero.
+ */
+function countNonFinite(dtype, values) {
+    const out = { nan: 0, infinity: 0 };
+    const name = dtypeInfo(dtype)?.name;
+    if (values instanceof Float32Array || values instanceof Float64Array) {
+        for (let i = 0; i < values.length; i++) {
+            const v = values[i];
+            if (Number.isNaN(v))
+                out.nan++;
+            else if (v === Infinity || v === -Infinity)
+                out.infinity++;
+        }
+        return out;
+    }
+    const classify = BIT_CLASSIFIERS[name ?? ""];
+    if (!classify || values instanceof BigInt64Array || values instanceof BigUint64Array)
+        return out;
+    for (let i = 0; i < values.length; i++) {
+        const kind = classify(values[i]);
+        if (kind === 1)
+            out.nan++;
+        else if (kind === 2)
+            out.infinity++;
+    }
+    return out;
+}
+/** 0 finite, 1 NaN, 2 infinite, from an element's bit pattern. */
+const BIT_CLASSIFIERS = {
+    float16: (b) => (((b >> 10) & 0x1f) !== 0x1f ? 0 : (b & 0x3ff) !== 0 ? 1 : 2),
+    bfloat16: (b) => (((b >> 7) & 0xff) !== 0xff ? 0 : (b & 0x7f) !== 0 ? 1 : 2),
+    // E4M3FN has no infinities; its NaN is S.1111.111.
+    float8e4m3fn: (b) => ((b & 0x7f) === 0x7f ? 1 : 0),
+    // The FNUZ formats use the negative-zero pattern as their only NaN.
+    float8e4m3fnuz: (b) => ((b & 0xff) === 0x80 ? 1 : 0),
+    float8e5m2fnuz: (b) => ((b & 0xff) === 0x80 ? 1 : 0),
+    float8e5m2: (b) => (((b >> 2) & 0x1f) !== 0x1f ? 0 : (b & 0x3) !== 0 ? 1 : 2),
+    float8e8m0: (b) => ((b & 0xff) === 0xff ? 1 : 0),
+};
+const LAYOUTS = {
+    float32: {
+        width: 4,
+        classify: (b, at) => {
+            if ((b[at + 3] & 0x7f) !== 0x7f || (b[at + 2] & 0x80) === 0)
+                return 0;
+            return (b[at + 2] & 0x7f) | b[at + 1] | b[at] ? 1 : 2;
+        },
+    },
+    float64: {
+        width: 8,
+        classify: (b, at) => {
+            if ((b[at + 7] & 0x7f) !== 0x7f || (b[at + 6] & 0xf0) !== 0xf0)
+                return 0;
+            const mantissa = (b[at + 6] & 0x0f) | b[at + 5] | b[at + 4] | b[at + 3] | b[at + 2] | b[at + 1] | b[at];
+            return mantissa ? 1 : 2;
+        },
+    },
+    float16: { width: 2, classify: (b, at) => BIT_CLASSIFIERS["float16"](b[at] | (b[at + 1] << 8)) },
+    bfloat16: { width: 2, classify: (b, at) => BIT_CLASSIFIERS["bfloat16"](b[at] | (b[at + 1] << 8)) },
+};
+LAYOUTS["complex64"] = LAYOUTS["float32"];
+LAYOUTS["complex128"] = LAYOUTS["float64"];
+for (const name of ["float8e4m3fn", "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz", "float8e8m0"]) {
+    LAYOUTS[name] = { width: 1, classify: (b, at) => BIT_CLASSIFIERS[name](b[at]) };
+}
+/**
+ * Count NaN and infinite elements straight from little-endian bytes (raw_data or external data),
+ * at any alignment and without copying. Non-float types count zero.
+ */
+function countNonFiniteBytes(dtype, bytes) {
+    const out = { nan: 0, infinity: 0 };
+    const layout = LAYOUTS[dtypeInfo(dtype)?.name ?? ""];
+    if (!layout)
+        return out;
+    const end = bytes.length - (bytes.length % layout.width);
+    for (let at = 0; at < end; at += layout.width) {
+        const kind = layout.classify(bytes, at);
+        if (kind === 1)
+            out.nan++;
+        else if (kind === 2)
+            out.infinity++;
+    }
+    return out;
+}
+/**
+ * NaN and infinity counts of an initializer held in the model file (raw or typed data), without
+ * copying raw data; null for external or missing data. Throws a GateError for corrupt data.
+ */
+function scanTensorNonFinite(tensor) {
+    const bytes = tensor.rawBytes();
+    if (bytes)
+        return countNonFiniteBytes(tensor.dtype, bytes);
+    const values = tensor.values();
+    return values ? countNonFinite(tensor.dtype, values) : null;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/read.ts
+
+
+
+
+/**
+ * Read and decode an .onnx file. The file is read once into one buffer that the decoded model's
+ * tensors view, so memory stays near the file size.
+ */
+async function readOnnxModel(path, options = {}) {
+    const limits = resolveLimits({
+        ...options.limits,
+        ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    });
+    const bytes = await readModelBytes(path, limits.maxBytes);
+    return decodeOnnxModel(bytes, path, { limits });
+}
+/** The whole file in one Buffer, refusing files over `maxBytes` before reading anything. */
+async function readModelBytes(path, maxBytes) {
+    let size;
+    try {
+        const info = await stat(path);
+        if (!info.isFile())
+            throw new GateError(`ONNX model ${path} is not a regular file`, { location: { file: path } });
+        size = info.size;
+    }
+    catch (e) {
+        if (e instanceof GateError)
+            throw e;
+        throw read_fileError(path, e);
+    }
+    if (size > maxBytes) {
+        throw new GateError(`ONNX model ${path} is ${size} bytes, over the limit of ${maxBytes} bytes`, {
+            location: { file: path },
+            hint: "raise the size limit, or store large weights as external data",
+        });
+    }
+    // fs.readFile stops at 2 GiB; reading in chunks into one buffer works up to Buffer's maximum.
+    const buffer = Buffer.allocUnsafe(size);
+    let handle;
+    try {
+        handle = await open(path, "r");
+        let filled = 0;
+        while (filled < size) {
+            const { bytesRead } = await handle.read(buffer, filled, Math.min(size - filled, 64 * 1024 ** 2), filled);
+            if (bytesRead === 0)
+                break;
+            filled += bytesRead;
+        }
+        if (filled < size) {
+            throw new GateError(`ONNX model ${path} shrank while it was read (${filled} of ${size} bytes)`, {
+                location: { file: path },
+            });
+        }
+    }
+    catch (e) {
+        if (e instanceof GateError)
+            throw e;
+        throw read_fileError(path, e);
+    }
+    finally {
+        await handle?.close();
+    }
+    return buffer;
+}
+function read_fileError(path, e) {
+    const code = e.code;
+    return new GateError(code === "ENOENT" ? `ONNX model not found: ${path}` : `cannot read ONNX model ${path}: ${code ?? e}`, {
+        location: { file: path },
+        ...(code === "ENOENT"
+            ? { hint: "check the path (relative paths start at the working directory)" }
+            : {}),
+        cause: e,
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime/errors.ts
+
+class OnnxRuntimeError extends src/* GateError */.ue {
+    kind;
+    constructor(kind, message, options = {}) {
+        super(message, options);
+        // GateError's name keeps isGateError() true across bundles; `kind` tells the failures apart.
+        this.kind = kind;
+    }
+}
+function isOnnxRuntimeError(e) {
+    return e instanceof OnnxRuntimeError;
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime/process-memory.ts
+
+/** Memory of a live process from /proc (Linux); null where /proc is absent or the process is gone. */
+function readProcessMemory(pid) {
+    let status;
+    try {
+        status = (0,external_node_fs_.readFileSync)(`/proc/${pid}/status`, "utf8");
+    }
+    catch {
+        return null;
+    }
+    const rss = kilobytes(status, "VmRSS");
+    if (rss === null)
+        return null;
+    const peak = kilobytes(status, "VmHWM") ?? rss;
+    return { rssBytes: rss * 1024, peakRssBytes: Math.max(peak, rss) * 1024 };
+}
+function kilobytes(status, field) {
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, "m").exec(status);
+    return match ? Number(match[1]) : null;
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: external "node:module"
+const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime/resolve.ts
+/**
+ * Finds onnxruntime-node without bundling it: the runtime ships native binaries too large to copy
+ * into every action, so it is loaded by absolute path at run time from the user's workspace, this
+ * package's own node_modules, or a pinned copy installed once into the runner's tool cache.
+ */
+
+
+
+
+
+
+const ONNXRUNTIME_PACKAGE = "onnxruntime-node";
+/** The version installed when neither the workspace nor this package provides one. */
+const ONNXRUNTIME_VERSION = "1.30.0";
+/** Folder under the tool cache: <toolCache>/mlgate-onnxruntime-node/<version>. */
+const TOOL_CACHE_FOLDER = "mlgate-onnxruntime-node";
+async function resolveOnnxRuntime(options) {
+    const log = options.log ?? (() => { });
+    const version = options.version ?? ONNXRUNTIME_VERSION;
+    const workspace = resolveFrom((0,external_node_path_.join)((0,external_node_path_.resolve)(options.cwd), "noop.js"));
+    if (workspace) {
+        log(`onnxruntime-node ${workspace.version} from the workspace (${workspace.modulePath})`);
+        return { ...workspace, source: "workspace" };
+    }
+    const bundled = options.bundled === false ? null : resolveFrom(import.meta.url);
+    if (bundled) {
+        log(`onnxruntime-node ${bundled.version} from mlgate's own dependencies`);
+        return { ...bundled, source: "bundled" };
+    }
+    const cacheRoot = options.toolCacheDir ?? process.env["RUNNER_TOOL_CACHE"];
+    if (!cacheRoot) {
+        throw new src/* GateError */.ue("onnxruntime-node is not installed and there is no tool cache to install it into", {
+            hint: "add onnxruntime-node to the workspace (npm install onnxruntime-node), or run on a runner with RUNNER_TOOL_CACHE",
+        });
+    }
+    const dir = (0,external_node_path_.join)((0,external_node_path_.resolve)(cacheRoot), TOOL_CACHE_FOLDER, version);
+    const cached = readInstalled(dir, version);
+    if (cached) {
+        log(`onnxruntime-node ${cached.version} from the tool cache (${dir})`);
+        return { ...cached, source: "tool-cache" };
+    }
+    if (!options.install) {
+        throw new src/* GateError */.ue(`onnxruntime-node ${version} is not installed (looked in the workspace and ${dir})`, {
+            hint: "add onnxruntime-node to the workspace, or allow the gate to install it into the tool cache",
+        });
+    }
+    await installInto(dir, version, options, log);
+    const installed = readInstalled(dir, version);
+    if (!installed) {
+        throw new src/* GateError */.ue(`npm installed ${options.packageSpec ?? `onnxruntime-node@${version}`} but ${dir} holds no onnxruntime-node ${version}`, {
+            hint: "check the package spec and version",
+        });
+    }
+    log(`onnxruntime-node ${installed.version} installed into the tool cache (${dir})`);
+    return { ...installed, source: "installed" };
+}
+/** The runtime as Node would resolve it from `base` (a file path or URL), or null. */
+function resolveFrom(base) {
+    let modulePath;
+    try {
+        modulePath = (0,external_node_module_namespaceObject.createRequire)(base).resolve(ONNXRUNTIME_PACKAGE);
+    }
+    catch {
+        return null;
+    }
+    const manifest = packageManifestAbove(modulePath);
+    return manifest ? { modulePath, version: manifest.version } : null;
+}
+/** The onnxruntime-node package.json that owns `file`. */
+function packageManifestAbove(file) {
+    let dir = (0,external_node_path_.dirname)(file);
+    for (let i = 0; i < 8; i++) {
+        const manifest = readManifest(dir);
+        if (manifest?.name === ONNXRUNTIME_PACKAGE)
+            return { version: manifest.version ?? "unknown", dir };
+        const parent = (0,external_node_path_.dirname)(dir);
+        if (parent === dir)
+            break;
+        dir = parent;
+    }
+    return null;
+}
+function readManifest(dir) {
+    const file = (0,external_node_path_.join)(dir, "package.json");
+    if (!(0,external_node_fs_.existsSync)(file))
+        return null;
+    try {
+        return JSON.parse((0,external_node_fs_.readFileSync)(file, "utf8"));
+    }
+    catch {
+        return null;
+    }
+}
+/** A complete install of `version` under `dir` (only that folder, never its parents). */
+function readInstalled(dir, version) {
+    const pkgDir = (0,external_node_path_.join)(dir, "node_modules", ONNXRUNTIME_PACKAGE);
+    const manifest = readManifest(pkgDir);
+    if (manifest?.name !== ONNXRUNTIME_PACKAGE || manifest.version !== version)
+        return null;
+    const modulePath = (0,external_node_path_.join)(pkgDir, manifest.main ?? "index.js");
+    const candidates = [modulePath, `${modulePath}.js`, (0,external_node_path_.join)(modulePath, "index.js")];
+    const found = candidates.find((path) => (0,external_node_fs_.existsSync)(path) && !path.endsWith("/"));
+    return found ? { modulePath: found, version } : null;
+}
+/** npm install into a fresh folder, then rename it into place: a half-finished install is never seen. */
+async function installInto(dir, version, options, log) {
+    const spec = options.packageSpec ?? `${ONNXRUNTIME_PACKAGE}@${version}`;
+    const staging = `${dir}.partial-${process.pid}-${Date.now()}`;
+    await (0,promises_.mkdir)(staging, { recursive: true });
+    log(`installing ${spec} into the tool cache (${dir})`);
+    try {
+        await runNpm(options.npmCommand ?? "npm", ["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--prefix", staging, spec], options.installTimeoutMs ?? 5 * 60_000);
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
+        try {
+            await (0,promises_.rename)(staging, dir);
+        }
+        catch (e) {
+            // Another job finished the same install first: keep theirs.
+            if (!readInstalled(dir, version)) {
+                await (0,promises_.rm)(dir, { recursive: true, force: true });
+                await (0,promises_.rename)(staging, dir).catch((again) => {
+                    throw new src/* GateError */.ue(`cannot move the onnxruntime-node install into ${dir}: ${String(again)}`, {
+                        cause: e,
+                    });
+                });
+            }
+        }
+    }
+    finally {
+        await (0,promises_.rm)(staging, { recursive: true, force: true });
+    }
+}
+function runNpm(command, args, timeoutMs) {
+    return new Promise((resolvePromise, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+            stdio: ["ignore", "pipe", "pipe"],
+            // Its own process group, so a timeout stops npm and every script it started.
+            detached: process.platform !== "win32",
+            env: {
+                ...process.env,
+                // The package's postinstall would download GPU libraries; the CPU binaries ship in the tarball.
+                ONNXRUNTIME_NODE_INSTALL: "skip",
+                npm_config_onnxruntime_node_install: "skip",
+                npm_config_update_notifier: "false",
+            },
+        });
+        let output = "";
+        const keep = (chunk) => {
+            output = (output + chunk.toString("utf8")).slice(-8000);
+        };
+        child.stdout.on("data", keep);
+        child.stderr.on("data", keep);
+        const timer = setTimeout(() => {
+            try {
+                if (child.pid !== undefined && process.platform !== "win32")
+                    process.kill(-child.pid, "SIGKILL");
+                else
+                    child.kill("SIGKILL");
+            }
+            catch {
+                child.kill("SIGKILL");
+            }
+            reject(new src/* GateError */.ue(`npm install of onnxruntime-node did not finish within ${Math.round(timeoutMs / 1000)} s`, {
+                hint: "check the runner's access to the npm registry, or add onnxruntime-node to the workspace",
+            }));
+        }, timeoutMs);
+        child.on("error", (e) => {
+            clearTimeout(timer);
+            reject(new src/* GateError */.ue(`cannot run ${command} to install onnxruntime-node: ${e.message}`, { cause: e }));
+        });
+        child.on("close", (code, signal) => {
+            clearTimeout(timer);
+            if (code === 0)
+                return resolvePromise();
+            const tail = output.trim().split("\n").slice(-10).join("\n");
+            reject(new src/* GateError */.ue(`npm install of onnxruntime-node failed (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `:\n${tail}` : ""}`, { hint: "check the runner's access to the npm registry, or add onnxruntime-node to the workspace" }));
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime/worker-source.ts
+/**
+ * The program run in the session's child process, as source text: actions are single-file bundles,
+ * so the child is `node -e <this>` rather than a separate module file. Plain CommonJS, no imports:
+ * it loads onnxruntime-node from the absolute path the parent sends and answers over IPC.
+ *
+ * Messages in:  { type: "load", modulePath, modelPath, intraOpThreads? } | { type: "run", id, feeds } | { type: "close" }
+ * Messages out: { type: "loaded", loadMs, inputs, outputs } | { type: "result", id, outputs, ms }
+ *               | { type: "error", phase: "load" | "run", id?, message }
+ */
+const WORKER_SOURCE = String.raw `
+"use strict";
+let ort = null;
+let session = null;
+const send = (message) => { if (process.connected) process.send(message); };
+const errorText = (e) => (e && e.message ? String(e.message) : String(e));
+const describe = (list) =>
+  (list || []).map((m) => {
+    const io = { name: m.name };
+    if (m.isTensor) {
+      io.dtype = m.type;
+      if (Array.isArray(m.shape)) io.shape = m.shape.map((d) => (typeof d === "number" && d < 0 ? null : d));
+    }
+    return io;
+  });
+
+async function load(message) {
+  const started = performance.now();
+  try {
+    ort = require(message.modulePath);
+  } catch (e) {
+    throw new Error("onnxruntime-node does not load from " + message.modulePath + ": " + errorText(e));
+  }
+  const options = { executionProviders: ["cpu"], logSeverityLevel: 3 };
+  if (message.intraOpThreads) options.intraOpNumThreads = message.intraOpThreads;
+  session = await ort.InferenceSession.create(message.modelPath, options);
+  const inputs = session.inputMetadata ? describe(session.inputMetadata) : session.inputNames.map((name) => ({ name }));
+  const outputs = session.outputMetadata ? describe(session.outputMetadata) : session.outputNames.map((name) => ({ name }));
+  send({ type: "loaded", loadMs: performance.now() - started, inputs, outputs });
+}
+
+async function run(message) {
+  const feeds = {};
+  for (const name of Object.keys(message.feeds)) {
+    const t = message.feeds[name];
+    feeds[name] = new ort.Tensor(t.dtype, t.data, t.dims);
+  }
+  const started = performance.now();
+  const result = await session.run(feeds);
+  const ms = performance.now() - started;
+  const outputs = {};
+  for (const name of Object.keys(result)) {
+    const value = result[name];
+    outputs[name] = { dtype: value.type, dims: Array.from(value.dims, Number), data: value.data };
+  }
+  send({ type: "result", id: message.id, outputs, ms });
+}
+
+process.on("message", (message) => {
+  if (message.type === "close") {
+    Promise.resolve(session && session.release ? session.release() : undefined).finally(() => process.exit(0));
+    return;
+  }
+  const task = message.type === "load" ? load(message) : run(message);
+  task.catch((e) => send({ type: "error", phase: message.type === "load" ? "load" : "run", id: message.id, message: errorText(e) }));
+});
+process.on("disconnect", () => process.exit(0));
+`;
+
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime/session.ts
+/**
+ * An ONNX Runtime inference session in a child process. A malformed model can crash or exhaust
+ * the native runtime; in a child that costs the session, never the gate, which gets a clear error
+ * instead. The child's memory is watched from /proc and the child is stopped past its limit.
+ */
+
+
+
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const STDERR_LINES = 20;
+async function openOnnxSession(modelPath, options) {
+    const worker = new SessionProcess(modelPath, options);
+    const loaded = await worker.load();
+    let queue = Promise.resolve();
+    return {
+        inputs: loaded.inputs,
+        outputs: loaded.outputs,
+        loadMs: loaded.loadMs,
+        pid: worker.pid,
+        run(feeds) {
+            const next = queue.then(() => worker.run(feeds));
+            queue = next.catch(() => { });
+            return next;
+        },
+        peakRssBytes: () => worker.peak,
+        close: () => worker.close(),
+    };
+}
+class SessionProcess {
+    modelPath;
+    options;
+    pid;
+    peak = 0;
+    child;
+    timeoutMs;
+    limitBytes;
+    poller;
+    started = performance.now();
+    stderrTail = [];
+    pending = null;
+    /** Set once the process is unusable; every later call fails with it. */
+    dead = null;
+    closing = false;
+    nextId = 1;
+    exited;
+    constructor(modelPath, options) {
+        this.modelPath = modelPath;
+        this.options = options;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        this.limitBytes = options.memoryLimitMb === undefined ? undefined : options.memoryLimitMb * 1024 * 1024;
+        const { NODE_OPTIONS: _loaders, ...env } = process.env;
+        this.child = (0,external_node_child_process_namespaceObject.spawn)(process.execPath, ["-e", WORKER_SOURCE], {
+            stdio: ["ignore", "pipe", "pipe", "ipc"],
+            serialization: "advanced",
+            env,
+        });
+        this.pid = this.child.pid ?? -1;
+        this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+        this.child.stdout?.on("data", (chunk) => this.keepOutput(chunk));
+        this.child.stderr?.on("data", (chunk) => this.keepOutput(chunk));
+        // Output streams never keep the gate alive; the IPC channel does while a call is pending.
+        this.child.stdout?.unref?.();
+        this.child.stderr?.unref?.();
+        this.child.on("message", (message) => this.onMessage(message));
+        this.child.on("error", (e) => this.fail("crash", `cannot start the ONNX Runtime process: ${e.message}`));
+        this.child.on("exit", (code, signal) => this.onExit(code, signal));
+        this.poller = setInterval(() => this.checkMemory(), options.pollIntervalMs ?? 20);
+        this.poller.unref();
+    }
+    load() {
+        return this.request({
+            type: "load",
+            modulePath: this.options.runtime.modulePath,
+            modelPath: this.modelPath,
+            ...(this.options.intraOpThreads ? { intraOpThreads: this.options.intraOpThreads } : {}),
+        }, "loading").then((message) => {
+            if (message.type !== "loaded")
+                throw this.protocolError(message);
+            // Report the whole start-up (process, runtime library, model), which is what a caller waits for.
+            return { loadMs: performance.now() - this.started, inputs: message.inputs, outputs: message.outputs };
+        });
+    }
+    run(feeds) {
+        const id = this.nextId++;
+        return this.request({ type: "run", id, feeds }, "running").then((message) => {
+            if (message.type !== "result" || message.id !== id)
+                throw this.protocolError(message);
+            return { outputs: message.outputs, ms: message.ms };
+        });
+    }
+    async close() {
+        if (this.closing)
+            return this.exited;
+        this.closing = true;
+        clearInterval(this.poller);
+        if (this.child.exitCode === null && this.child.signalCode === null) {
+            try {
+                this.child.send({ type: "close" });
+            }
+            catch {
+                // Channel already gone: the kill below ends it.
+            }
+            this.setBusy(true);
+            const killer = setTimeout(() => this.child.kill("SIGKILL"), 2000);
+            await this.exited;
+            clearTimeout(killer);
+        }
+        this.dead ??= new OnnxRuntimeError("crash", `the ONNX Runtime session for ${this.modelPath} is closed`);
+    }
+    request(message, doing) {
+        if (this.dead)
+            return Promise.reject(this.dead);
+        return new Promise((resolve, reject) => {
+            const timer = setTimeout(() => {
+                this.fail("timeout", `${doing} ${this.modelPath} took longer than ${this.timeoutMs} ms; the ONNX Runtime process was stopped`, "raise the time limit, or use a smaller model or batch");
+            }, this.timeoutMs);
+            this.pending = { resolve, reject, timer };
+            this.setBusy(true);
+            try {
+                this.child.send(message, (e) => {
+                    if (e)
+                        this.fail("crash", `cannot reach the ONNX Runtime process: ${e.message}`);
+                });
+            }
+            catch (e) {
+                this.fail("crash", `cannot reach the ONNX Runtime process: ${e.message}`);
+            }
+        });
+    }
+    onMessage(message) {
+        this.checkMemory();
+        const pending = this.pending;
+        if (!pending || this.dead)
+            return;
+        this.settle();
+        if (message.type === "error") {
+            const kind = message.phase;
+            const what = kind === "load"
+                ? `ONNX Runtime cannot load ${this.modelPath}`
+                : `ONNX Runtime failed to run ${this.modelPath}`;
+            const error = new OnnxRuntimeError(kind, `${what}: ${message.message}`, {
+                location: { file: this.modelPath },
+                hint: kind === "load"
+                    ? "check that the file is a complete ONNX model the runtime supports"
+                    : "check the inputs' names, types and shapes",
+            });
+            if (kind === "load")
+                this.stop(error);
+            pending.reject(error);
+            return;
+        }
+        pending.resolve(message);
+    }
+    onExit(code, signal) {
+        clearInterval(this.poller);
+        if (!this.dead && !this.closing) {
+            const how = signal ? `was killed by signal ${signal}` : `exited with code ${code}`;
+            const tail = this.stderrTail.length ? `\n${this.stderrTail.join("\n")}` : "";
+            this.dead = new OnnxRuntimeError("crash", `the ONNX Runtime process for ${this.modelPath} ${how}${tail}`, {
+                location: { file: this.modelPath },
+                hint: "the runtime crashed on this model or its inputs; check the model with onnx.checker",
+            });
+        }
+        const pending = this.pending;
+        if (pending) {
+            this.settle();
+            pending.reject(this.dead ??
+                new OnnxRuntimeError("crash", `the ONNX Runtime session for ${this.modelPath} is closed`));
+        }
+    }
+    checkMemory() {
+        const memory = readProcessMemory(this.pid);
+        if (!memory)
+            return;
+        this.peak = Math.max(this.peak, memory.peakRssBytes);
+        if (this.limitBytes !== undefined && this.peak > this.limitBytes && !this.dead) {
+            const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+            this.fail("memory", `the ONNX Runtime process for ${this.modelPath} used ${mb(this.peak)}, over the limit of ${mb(this.limitBytes)}; it was stopped`, "raise the memory limit, or use a smaller model or batch");
+        }
+    }
+    /** Mark the process unusable with this error, stop it, and fail the pending call. */
+    fail(kind, message, hint) {
+        if (this.dead)
+            return;
+        const error = new OnnxRuntimeError(kind, message, {
+            location: { file: this.modelPath },
+            ...(hint ? { hint } : {}),
+        });
+        this.stop(error);
+        const pending = this.pending;
+        if (pending) {
+            this.settle();
+            pending.reject(error);
+        }
+    }
+    stop(error) {
+        this.dead = error;
+        clearInterval(this.poller);
+        if (this.child.exitCode === null && this.child.signalCode === null)
+            this.child.kill("SIGKILL");
+    }
+    settle() {
+        if (this.pending)
+            clearTimeout(this.pending.timer);
+        this.pending = null;
+        this.setBusy(false);
+    }
+    /** Keep the gate's event loop alive only while it waits on the child. */
+    setBusy(busy) {
+        const channel = this.child.channel;
+        if (busy) {
+            this.child.ref();
+            channel?.ref?.();
+        }
+        else {
+            this.child.unref();
+            channel?.unref?.();
+        }
+    }
+    keepOutput(chunk) {
+        const lines = chunk
+            .toString("utf8")
+            .split("\n")
+            .filter((line) => line.trim() !== "");
+        this.stderrTail = [...this.stderrTail, ...lines].slice(-STDERR_LINES).map((line) => line.slice(0, 500));
+    }
+    protocolError(message) {
+        return new OnnxRuntimeError("crash", `unexpected answer from the ONNX Runtime process: ${message.type}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/runtime/index.ts
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/onnx/src/write.ts
+
+
+
+
+const ALIGNMENT = 4096;
+/** Write a model description as an .onnx file (and its external data file when asked). */
+async function writeOnnxModel(path, spec, options = {}) {
+    await mkdir(dirname(path), { recursive: true });
+    const externalTensors = [];
+    let modelSpec = spec;
+    let externalFile;
+    const external = options.externalData;
+    if (external) {
+        if (external.file !== basename(external.file) || external.file === "." || external.file === "..") {
+            throw new Error(`external data file must be a plain file name beside the model, not "${external.file}"`);
+        }
+        externalFile = join(dirname(path), external.file);
+        const minBytes = external.minBytes ?? 1024;
+        const handle = await open(externalFile, "w");
+        let offset = 0;
+        try {
+            const initializers = [];
+            for (const init of spec.graph.initializers ?? []) {
+                const bytes = externalBytes(init, minBytes);
+                if (!bytes) {
+                    initializers.push(init);
+                    continue;
+                }
+                offset = Math.ceil(offset / ALIGNMENT) * ALIGNMENT;
+                await handle.write(bytes, 0, bytes.byteLength, offset);
+                externalTensors.push({ name: init.name, offset, length: bytes.byteLength });
+                const { data: _data, storage: _storage, ...rest } = init;
+                initializers.push({
+                    ...rest,
+                    external: { location: external.file, offset, length: bytes.byteLength },
+                });
+                offset += bytes.byteLength;
+            }
+            modelSpec = { ...spec, graph: { ...spec.graph, initializers } };
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    const bytes = encodeOnnxModel(modelSpec);
+    await writeFile(path, bytes);
+    return { path, byteLength: bytes.byteLength, ...(externalFile ? { externalFile } : {}), externalTensors };
+}
+/** The raw bytes of an initializer worth moving out of the model, or null to keep it inline. */
+function externalBytes(init, minBytes) {
+    if (init.external || init.data === undefined || dtypeInfo(init.dtype)?.name === "string")
+        return null;
+    const values = toTypedArray(init.dtype, init.data);
+    if (values.byteLength < minBytes)
+        return null;
+    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+;// CONCATENATED MODULE: ./packages/onnx/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/errors.ts
+
+/** How the dataset is named in messages. */
+const DATASET = "eval dataset";
+function rowText(place) {
+    return place.id === undefined
+        ? `line ${place.line}`
+        : `line ${place.line} (id ${JSON.stringify(place.id)})`;
+}
+/** A problem with one row of the dataset, naming the row and the column. */
+function rowError(place, column, message, hint) {
+    const where = column === undefined ? "" : `, column ${JSON.stringify(column)}`;
+    const location = { file: place.file, line: place.line };
+    return new src/* GateError */.ue(`${DATASET} ${rowText(place)}${where}: ${message}`, {
+        location,
+        ...(hint ? { hint } : {}),
+    });
+}
+/** fs failures become GateErrors naming the file and its role; anything else passes through untouched. */
+function fsError(e, path, role) {
+    const code = e?.code;
+    if (typeof code !== "string" || !/^E[A-Z]+$/.test(code))
+        return e;
+    return new src/* GateError */.ue(code === "ENOENT" ? `${role} not found: ${path}` : `cannot read ${role} ${path}: ${code}`, {
+        location: { file: path },
+        ...(code === "ENOENT"
+            ? { hint: "check the path (relative paths start at the working directory)" }
+            : {}),
+        cause: e,
+    });
+}
+/** Short, printable form of a raw value for a message. */
+function errors_show(raw) {
+    const text = typeof raw === "string" ? JSON.stringify(raw) : String(JSON.stringify(raw) ?? String(raw));
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/feature-values.ts
+
+/** A decimal number as CSV writers write it; no hex, no `1_000`. */
+const feature_values_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const feature_values_NOT_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
+/**
+ * Append the values one column gives a row to `out`: a number, numeric text, a boolean (1/0), a
+ * string (for string inputs), or an array of these, nested arrays flattened in row-major order. In
+ * CSV an array is written as JSON text. Anything else is a GateError naming the row and the column.
+ */
+function appendColumnValues(raw, column, place, strings, limits, out) {
+    if (raw === undefined)
+        throw rowError(place, column, "the column is missing");
+    if (typeof raw === "string") {
+        const text = raw.trim();
+        if (text.startsWith("[")) {
+            let parsed;
+            try {
+                parsed = JSON.parse(text);
+            }
+            catch {
+                throw rowError(place, column, `${errors_show(raw)} is not a valid JSON array`);
+            }
+            appendArray(parsed, column, place, strings, limits, out, 1);
+            return;
+        }
+    }
+    if (Array.isArray(raw)) {
+        appendArray(raw, column, place, strings, limits, out, 1);
+        return;
+    }
+    out.push(scalar(raw, column, place, strings));
+    if (out.length > limits.maxValuesPerRow)
+        throw tooMany(place, column, limits);
+}
+function appendArray(value, column, place, strings, limits, out, depth) {
+    if (!Array.isArray(value)) {
+        out.push(scalar(value, column, place, strings));
+        return;
+    }
+    if (depth > limits.maxArrayDepth) {
+        throw rowError(place, column, `arrays are nested deeper than the maxArrayDepth limit of ${limits.maxArrayDepth}`);
+    }
+    for (const item of value) {
+        if (Array.isArray(item))
+            appendArray(item, column, place, strings, limits, out, depth + 1);
+        else
+            out.push(scalar(item, column, place, strings));
+        if (out.length > limits.maxValuesPerRow)
+            throw tooMany(place, column, limits);
+    }
+}
+function scalar(raw, column, place, strings) {
+    if (strings) {
+        if (typeof raw === "string")
+            return raw;
+        if (typeof raw === "number" && Number.isFinite(raw))
+            return String(raw);
+        throw rowError(place, column, `${errors_show(raw)} is not a string; the model input takes strings`);
+    }
+    if (typeof raw === "number") {
+        if (Number.isFinite(raw))
+            return raw;
+        throw rowError(place, column, `${raw} is not a finite number`);
+    }
+    if (typeof raw === "boolean")
+        return raw ? 1 : 0;
+    if (typeof raw === "string") {
+        const text = raw.trim();
+        if (text === "")
+            throw rowError(place, column, "the value is empty, a number is required");
+        if (feature_values_NUMBER.test(text)) {
+            const n = Number(text);
+            if (Number.isFinite(n))
+                return n;
+            throw rowError(place, column, `${errors_show(raw)} overflows to infinity`);
+        }
+        if (feature_values_NOT_FINITE.test(text)) {
+            throw rowError(place, column, `${errors_show(raw)} is not a finite number`, "fill or drop missing values before the run");
+        }
+        throw rowError(place, column, `${errors_show(raw)} is not a number`);
+    }
+    if (raw === null)
+        throw rowError(place, column, "the value is null, a number is required", "fill or drop missing values before the run");
+    throw rowError(place, column, `${errors_show(raw)} is not a number`);
+}
+function tooMany(place, column, limits) {
+    return rowError(place, column, `the row gives more than ${limits.maxValuesPerRow} values to one model input, over the maxValuesPerRow limit`);
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/feed-dtypes.ts
+const INTEGER_RANGES = {
+    int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+    int32: [-(2 ** 31), 2 ** 31 - 1],
+    int16: [-(2 ** 15), 2 ** 15 - 1],
+    int8: [-128, 127],
+    uint32: [0, 2 ** 32 - 1],
+    uint16: [0, 2 ** 16 - 1],
+    uint8: [0, 255],
+    bool: [0, 1],
+};
+function isFeedDType(dtype) {
+    return (dtype !== undefined &&
+        (dtype === "float32" || dtype === "float64" || dtype === "string" || dtype in INTEGER_RANGES));
+}
+function allocate(dtype, length) {
+    switch (dtype) {
+        case "float32":
+            return new Float32Array(length);
+        case "float64":
+            return new Float64Array(length);
+        case "int64":
+            return new BigInt64Array(length);
+        case "int32":
+            return new Int32Array(length);
+        case "int16":
+            return new Int16Array(length);
+        case "int8":
+            return new Int8Array(length);
+        case "uint32":
+            return new Uint32Array(length);
+        case "uint16":
+            return new Uint16Array(length);
+        case "uint8":
+        case "bool":
+            return new Uint8Array(length);
+        case "string":
+            return new Array(length).fill("");
+    }
+}
+/**
+ * Why `value` cannot be stored as `dtype`, or null when it can: a float32 that would overflow to
+ * infinity, a fraction or an out-of-range number for an integer type.
+ */
+function castProblem(dtype, value) {
+    if (dtype === "float64")
+        return null;
+    if (dtype === "float32") {
+        return Number.isFinite(Math.fround(value)) ? null : `${value} overflows float32`;
+    }
+    const range = INTEGER_RANGES[dtype];
+    if (!range)
+        return null;
+    if (!Number.isInteger(value))
+        return `${value} is not a whole number`;
+    if (value < range[0] || value > range[1])
+        return `${value} is outside the range of ${dtype} (${range[0]} to ${range[1]})`;
+    return null;
+}
+/** Store a value already checked by castProblem (or a string, for string buffers). */
+function store(buffer, at, value) {
+    if (buffer instanceof BigInt64Array)
+        buffer[at] = BigInt(value);
+    else
+        buffer[at] = value;
+}
+/** Copy `count` elements from `from` to `to` within a buffer (to pad a fixed-size batch). */
+function copyWithin(buffer, target, start, count) {
+    if (Array.isArray(buffer)) {
+        for (let i = 0; i < count; i++)
+            buffer[target + i] = buffer[start + i];
+    }
+    else {
+        buffer.copyWithin(target, start, start + count);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/input-plan.ts
+
+
+
+
+const FEATURE_HINT = "name the columns that feed the model with --feature-columns a,b,c (or one array column), or INPUT=a,b,c per input of a multi-input model";
+/**
+ * Match the model's inputs with dataset columns: an explicit mapping per input, the features of a
+ * single-input model (default a `features` column, else a column named like the input), or, for
+ * several inputs, a column named like each input.
+ */
+function planInputs(inputs, columns, inputName, dataset, reserved) {
+    const names = inputs.map((i) => i.name);
+    const known = (name, what) => {
+        if (!names.includes(name)) {
+            throw new src/* GateError */.ue(`${what} "${name}" is not an input of the model; its inputs: ${names.join(", ") || "none"}`, {
+                hint: FEATURE_HINT,
+            });
+        }
+    };
+    const sources = new Map();
+    if (columns.inputs && Object.keys(columns.inputs).length > 0) {
+        for (const [name, cols] of Object.entries(columns.inputs)) {
+            known(name, "feature mapping for input");
+            sources.set(name, cols);
+        }
+        if (columns.features?.length) {
+            const target = inputName ?? (inputs.length === 1 ? inputs[0].name : undefined);
+            if (target === undefined || sources.has(target)) {
+                throw new src/* GateError */.ue("features are given both per input and for the model as a whole", {
+                    hint: FEATURE_HINT,
+                });
+            }
+            sources.set(target, columns.features);
+        }
+    }
+    else if (inputName !== undefined || inputs.length === 1) {
+        const target = inputName ?? inputs[0].name;
+        known(target, "input");
+        sources.set(target, columns.features ?? defaultFeatures(target, dataset));
+        for (const other of inputs) {
+            if (other.name !== target && dataset.has(other.name))
+                sources.set(other.name, [other.name]);
+        }
+    }
+    else {
+        for (const input of inputs)
+            if (dataset.has(input.name))
+                sources.set(input.name, [input.name]);
+    }
+    const missing = inputs.filter((i) => !sources.has(i.name)).map((i) => i.name);
+    if (missing.length > 0) {
+        throw new src/* GateError */.ue(`nothing in the ${DATASET} feeds model input${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")}; columns found: ${listColumns(dataset.columns)}`, { location: { file: dataset.file }, hint: FEATURE_HINT });
+    }
+    return inputs.map((input) => planOne(input, sources.get(input.name), dataset, reserved));
+}
+function defaultFeatures(input, dataset) {
+    if (dataset.has("features"))
+        return ["features"];
+    if (dataset.has(input))
+        return [input];
+    throw new src/* GateError */.ue(`the ${DATASET} has no "features" column (nor one named like the model input "${input}"); columns found: ${listColumns(dataset.columns)}`, { location: { file: dataset.file }, hint: FEATURE_HINT });
+}
+function planOne(input, columns, dataset, reserved) {
+    if (columns.length === 0)
+        throw new src/* GateError */.ue(`no columns are given for model input "${input.name}"`, { hint: FEATURE_HINT });
+    for (const column of columns) {
+        if (column === reserved.label) {
+            throw new src/* GateError */.ue(`column "${column}" is the label; it cannot also feed model input "${input.name}"`, {
+                hint: "feeding the label to the model would leak the answer; check --feature-columns",
+            });
+        }
+        if (!dataset.has(column)) {
+            throw new src/* GateError */.ue(`the ${DATASET} has no column "${column}" (for model input "${input.name}"); columns found: ${listColumns(dataset.columns)}`, { location: { file: dataset.file }, hint: FEATURE_HINT });
+        }
+    }
+    if (input.dtype === undefined || input.shape === undefined) {
+        throw new src/* GateError */.ue(`model input "${input.name}" is not a tensor (a sequence or map); only tensors can be fed from a dataset`);
+    }
+    if (!isFeedDType(input.dtype)) {
+        throw new src/* GateError */.ue(`model input "${input.name}" is ${input.dtype}, which cannot be fed from a dataset`, {
+            hint: "inputs of float32, float64, integer, bool or string elements can be fed; export the model with one of these",
+        });
+    }
+    const shape = input.shape;
+    if (shape.length === 0) {
+        throw new src/* GateError */.ue(`model input "${input.name}" is a scalar: it has no batch dimension to put rows in`, {
+            hint: "export the model with a batch dimension first, such as [N, features]",
+        });
+    }
+    const batch = shape[0];
+    const rest = shape.slice(1);
+    const open = rest.filter((d) => typeof d !== "number" || d < 0).length;
+    if (open > 1) {
+        throw new src/* GateError */.ue(`model input "${input.name}" has shape ${showShape(shape)}: more than one dimension besides the batch is unknown, so a row's values cannot be laid out`, { hint: "export the model with fixed dimensions after the batch dimension" });
+    }
+    return {
+        name: input.name,
+        dtype: input.dtype,
+        columns,
+        shape,
+        ...(typeof batch === "number" && batch > 0 ? { fixedBatch: batch } : {}),
+        rowDims: rest.map((d) => (typeof d === "number" && d >= 0 ? d : -1)),
+    };
+}
+/** Values one row gives the input, once the row dims are known. */
+function valuesPerRow(plan) {
+    return plan.rowDims.reduce((a, b) => a * b, 1);
+}
+/** Settle an unknown row dim from the first row's value count, or say why the count does not fit. */
+function fitRowDims(plan, count, place) {
+    const open = plan.rowDims.indexOf(-1);
+    const fixed = plan.rowDims.reduce((a, b) => (b < 0 ? a : a * b), 1);
+    if (open >= 0) {
+        if (count === 0 || count % fixed !== 0)
+            throw countError(plan, count, place, `a multiple of ${fixed}`);
+        plan.rowDims[open] = count / fixed;
+        return;
+    }
+    if (count !== fixed)
+        throw countError(plan, count, place, String(fixed));
+}
+function countError(plan, count, place, expected) {
+    const cols = plan.columns.map((c) => `"${c}"`).join(", ");
+    return rowError(place, plan.columns.length === 1 ? plan.columns[0] : undefined, `model input "${plan.name}" (shape ${showShape(plan.shape)}) takes ${expected} values per row, but ${plan.columns.length === 1 ? "the column gives" : `columns ${cols} give`} ${count}`, "check --feature-columns against the features the model was trained on, in its order");
+}
+function showShape(shape) {
+    if (shape === undefined)
+        return "[?]";
+    return `[${shape.map((d) => (d === null ? "?" : String(d))).join(", ")}]`;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/types.ts
+const DEFAULT_DATASET_LIMITS = {
+    maxBytes: 2 * 1024 ** 3,
+    maxRows: 5_000_000,
+    maxLineBytes: 16 * 1024 ** 2,
+    maxColumns: 10_000,
+    maxValuesPerRow: 1_000_000,
+    maxArrayDepth: 8,
+};
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/limits.ts
+
+
+
+function resolveDatasetLimits(given) {
+    const limits = { ...DEFAULT_DATASET_LIMITS, ...given };
+    for (const [name, value] of Object.entries(limits)) {
+        if (!Number.isSafeInteger(value) || value <= 0) {
+            throw new src/* GateError */.ue(`eval dataset limit ${name} must be a positive integer, got ${value}`);
+        }
+    }
+    return limits;
+}
+/** A limit was hit: say which one and why it exists. */
+function datasetLimitError(what, name, limits, location) {
+    return new src/* GateError */.ue(`${DATASET} ${what}, over the ${name} limit of ${limits[name]}`, {
+        location,
+        hint: `the ${name} limit (${limits[name]}) guards against runaway input; split or sample the dataset`,
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/batch.ts
+
+
+
+
+
+
+/**
+ * Decodes dataset rows into the model's input tensors, a batch at a time. Every value is checked as
+ * it is stored (number, element type, count per row), so a bad row fails with its line and column
+ * before anything reaches the runtime.
+ */
+class BatchBuilder {
+    table;
+    plans;
+    columns;
+    capacity;
+    fixedBatch;
+    limits;
+    seen = new Map();
+    rows = [];
+    buffers = [];
+    scratch = [];
+    starts = [];
+    settled;
+    total = 0;
+    constructor(table, plans, columns, 
+    /** Rows per batch; the size of the model's batch dimension when it is fixed. */
+    capacity, fixedBatch, limits) {
+        this.table = table;
+        this.plans = plans;
+        this.columns = columns;
+        this.capacity = capacity;
+        this.fixedBatch = fixedBatch;
+        this.limits = limits;
+        this.settled = plans.map((p) => !p.rowDims.includes(-1));
+    }
+    get size() {
+        return this.rows.length;
+    }
+    get rowsRead() {
+        return this.total;
+    }
+    add(raw) {
+        const { table, columns } = this;
+        const place = { file: table.file, line: raw.line };
+        if (this.total >= this.limits.maxRows) {
+            throw datasetLimitError(`has more than ${this.limits.maxRows} rows`, "maxRows", this.limits, place);
+        }
+        const id = toId(table.read(raw, columns.id));
+        if (id instanceof Problem)
+            throw rowError(place, columns.id, id.text);
+        place.id = id;
+        const first = this.seen.get(id);
+        if (first !== undefined) {
+            throw rowError(place, columns.id, `duplicate id (first on line ${first})`, "ids must be unique; map another column as the id with --column id=NAME");
+        }
+        this.seen.set(id, raw.line);
+        const label = toClassValue(table.read(raw, columns.label), "label");
+        if (label instanceof Problem)
+            throw rowError(place, columns.label, label.text);
+        const slices = columns.slices.map((c) => toSliceValue(table.read(raw, c)));
+        const row = this.rows.length;
+        for (let i = 0; i < this.plans.length; i++)
+            this.addFeatures(raw, place, this.plans[i], i, row);
+        this.rows.push({ id, line: raw.line, label, slices });
+        this.total++;
+    }
+    /** The rows gathered so far as feeds; a fixed batch dimension is filled up by repeating the last row. */
+    take() {
+        const n = this.rows.length;
+        const batchDim = this.fixedBatch ? this.capacity : n;
+        const feeds = {};
+        this.plans.forEach((plan, i) => {
+            const per = valuesPerRow(plan);
+            const buffer = this.buffers[i];
+            for (let r = n; r < batchDim; r++)
+                copyWithin(buffer, r * per, (n - 1) * per, per);
+            const used = batchDim * per;
+            const data = buffer.length === used
+                ? buffer
+                : Array.isArray(buffer)
+                    ? buffer.slice(0, used)
+                    : buffer.subarray(0, used);
+            feeds[plan.name] = { dtype: plan.dtype, dims: [batchDim, ...plan.rowDims], data };
+        });
+        const batch = { feeds, rows: this.rows };
+        this.rows = [];
+        this.buffers = [];
+        return batch;
+    }
+    addFeatures(raw, place, plan, index, row) {
+        const values = this.scratch;
+        const starts = this.starts;
+        values.length = 0;
+        starts.length = 0;
+        for (const column of plan.columns) {
+            starts.push(values.length);
+            appendColumnValues(this.table.read(raw, column), column, place, plan.dtype === "string", this.limits, values);
+        }
+        if (!this.settled[index]) {
+            fitRowDims(plan, values.length, place);
+            this.settled[index] = true;
+        }
+        else if (values.length !== valuesPerRow(plan)) {
+            fitRowDims(plan, values.length, place);
+        }
+        const per = values.length;
+        let buffer = this.buffers[index];
+        if (!buffer) {
+            buffer = allocate(plan.dtype, this.capacity * per);
+            this.buffers[index] = buffer;
+        }
+        const offset = row * per;
+        for (let v = 0; v < per; v++) {
+            const value = values[v];
+            if (typeof value === "number") {
+                const problem = castProblem(plan.dtype, value);
+                if (problem !== null) {
+                    throw rowError(place, columnOf(plan.columns, starts, v), `${problem}; model input "${plan.name}" is ${plan.dtype}`);
+                }
+            }
+            store(buffer, offset + v, value);
+        }
+    }
+}
+/** The column that gave value `v` of a row. */
+function columnOf(columns, starts, v) {
+    let at = 0;
+    for (let c = 0; c < starts.length; c++)
+        if (starts[c] <= v)
+            at = c;
+    return columns[at];
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/dataset-format.ts
+
+
+
+const dataset_format_HEAD_BYTES = 64 * 1024;
+/** The extension decides where it is clear; otherwise the first bytes do (an object opens JSON Lines). */
+async function datasetFormat(path, given) {
+    if (given)
+        return given;
+    const ext = (0,external_node_path_.extname)(path).toLowerCase();
+    if (ext === ".jsonl" || ext === ".ndjson")
+        return "jsonl";
+    if (ext === ".csv")
+        return "csv";
+    if (ext === ".tsv" || ext === ".tab")
+        return "tsv";
+    const head = await dataset_format_readHead(path);
+    if (head.trimStart().startsWith("{"))
+        return "jsonl";
+    const header = head.split("\n", 1)[0] ?? "";
+    return header.split("\t").length > header.split(",").length ? "tsv" : "csv";
+}
+async function dataset_format_readHead(path) {
+    try {
+        const handle = await (0,promises_.open)(path, "r");
+        try {
+            const buffer = Buffer.alloc(dataset_format_HEAD_BYTES);
+            const { bytesRead } = await handle.read(buffer, 0, dataset_format_HEAD_BYTES, 0);
+            return buffer.subarray(0, bytesRead).toString("utf8");
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    catch (e) {
+        throw fsError(e, path, DATASET);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/dataset-lines.ts
+
+
+
+
+
+
+
+const dataset_lines_NEWLINE = 0x0a;
+/** Size of a regular file, refused when missing, special or over the limit, before reading any of it. */
+async function datasetSize(path, limits) {
+    let size;
+    try {
+        const info = await (0,promises_.stat)(path);
+        if (!info.isFile())
+            throw new src/* GateError */.ue(`${DATASET} ${path} is not a regular file`, { location: { file: path } });
+        size = info.size;
+    }
+    catch (e) {
+        throw fsError(e, path, DATASET);
+    }
+    if (size > limits.maxBytes)
+        throw datasetLimitError(`is ${size} bytes`, "maxBytes", limits, { file: path });
+    return size;
+}
+/**
+ * Stream a UTF-8 file as chunks of whole lines, hashing it on the way. Bytes are split on `\n`, which
+ * never sits inside a multi-byte character, so an over-long line fails as soon as it passes the limit
+ * instead of after being buffered whole.
+ */
+async function* readDatasetLines(path, limits, hash = (0,external_node_crypto_.createHash)("sha256")) {
+    const stream = (0,external_node_fs_.createReadStream)(path, { highWaterMark: 64 * 1024 });
+    let pending = [];
+    let pendingBytes = 0;
+    let bytesRead = 0;
+    let nextLine = 1;
+    const take = (bytes) => {
+        const chunk = { firstLine: nextLine, lines: dataset_lines_decodeLines(bytes, path, nextLine, limits), bytesRead };
+        nextLine += chunk.lines.length;
+        return chunk;
+    };
+    try {
+        for await (const data of stream) {
+            if (bytesRead === 0)
+                dataset_lines_refuseUtf16(data, path);
+            hash.update(data);
+            bytesRead += data.length;
+            if (bytesRead > limits.maxBytes) {
+                throw datasetLimitError(`grew past ${limits.maxBytes} bytes while being read`, "maxBytes", limits, {
+                    file: path,
+                });
+            }
+            const last = data.lastIndexOf(dataset_lines_NEWLINE);
+            if (last < 0) {
+                pending.push(data);
+                pendingBytes += data.length;
+                if (pendingBytes > limits.maxLineBytes)
+                    throw dataset_lines_tooLong(nextLine, path, limits);
+                continue;
+            }
+            const whole = data.subarray(0, last);
+            const bytes = pending.length === 0 ? whole : Buffer.concat([...pending, whole]);
+            const rest = data.subarray(last + 1);
+            pending = rest.length > 0 ? [rest] : [];
+            pendingBytes = rest.length;
+            yield take(bytes);
+            if (pendingBytes > limits.maxLineBytes)
+                throw dataset_lines_tooLong(nextLine, path, limits);
+        }
+    }
+    catch (e) {
+        throw fsError(e, path, DATASET);
+    }
+    finally {
+        stream.destroy();
+    }
+    if (pendingBytes > 0)
+        yield take(Buffer.concat(pending));
+}
+/** Lines of a block of whole lines, checked: no NUL, valid UTF-8, none too long. */
+function dataset_lines_decodeLines(bytes, path, firstLine, limits) {
+    if (bytes.indexOf(0) >= 0 || !(0,external_node_buffer_.isUtf8)(bytes))
+        throw dataset_lines_encodingError(bytes, path, firstLine);
+    let text = bytes.toString("utf8");
+    if (firstLine === 1 && text.charCodeAt(0) === 0xfeff)
+        text = text.slice(1);
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+        let line = lines[i];
+        if (line.endsWith("\r"))
+            lines[i] = line = line.slice(0, -1);
+        // At most 3 UTF-8 bytes per UTF-16 unit, so most lines need no byte count.
+        if (line.length * 3 > limits.maxLineBytes && Buffer.byteLength(line) > limits.maxLineBytes) {
+            throw dataset_lines_tooLong(firstLine + i, path, limits);
+        }
+    }
+    return lines;
+}
+function dataset_lines_tooLong(line, path, limits) {
+    return datasetLimitError(`line ${line} is longer than ${limits.maxLineBytes} bytes`, "maxLineBytes", limits, {
+        file: path,
+        line,
+    });
+}
+/** The first line holding a NUL byte or invalid UTF-8, looked for only once something is wrong. */
+function dataset_lines_encodingError(bytes, path, firstLine) {
+    let start = 0;
+    for (let line = firstLine;; line++) {
+        const end = bytes.indexOf(dataset_lines_NEWLINE, start);
+        const piece = bytes.subarray(start, end < 0 ? bytes.length : end);
+        if (piece.indexOf(0) >= 0) {
+            return new src/* GateError */.ue(`${DATASET} holds a NUL byte on line ${line}: it is binary data, not text`, {
+                location: { file: path, line },
+                hint: "give the dataset as JSON Lines or CSV text",
+            });
+        }
+        if (!(0,external_node_buffer_.isUtf8)(piece) || end < 0) {
+            return new src/* GateError */.ue(`${DATASET} line ${line} is not valid UTF-8 text`, {
+                location: { file: path, line },
+                hint: "save it as UTF-8",
+            });
+        }
+        start = end + 1;
+    }
+}
+function dataset_lines_refuseUtf16(head, path) {
+    if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+        throw new src/* GateError */.ue(`${DATASET} is UTF-16 text, not UTF-8`, {
+            location: { file: path, line: 1 },
+            hint: "save it as UTF-8 (in Python: open(path, 'w', encoding='utf-8'))",
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/dataset-rows.ts
+
+
+
+
+
+
+
+
+/** Open a dataset: read up to its first row to learn the columns, then stream the rest on demand. */
+async function openDataset(file, format, limits) {
+    const hash = (0,external_node_crypto_.createHash)("sha256");
+    let digest;
+    let bytes = 0;
+    const lines = (async function* () {
+        for await (const chunk of readDatasetLines(file, limits, hash)) {
+            bytes = chunk.bytesRead;
+            yield chunk;
+        }
+        digest = hash.digest("hex");
+    })();
+    const source = format === "jsonl" ? jsonRows(file, lines, limits) : csvRows(file, lines, format, limits);
+    const head = await source.next();
+    if (head.done) {
+        await source.return(undefined);
+        throw new src/* GateError */.ue(`${DATASET} ${file} holds no rows`, { location: { file } });
+    }
+    const first = head.value;
+    const shape = format === "jsonl" ? jsonShape(first.rows[0]) : csvShape(file, first.header, limits);
+    let started = false;
+    return {
+        file,
+        format,
+        columns: shape.columns,
+        has: shape.has,
+        read: shape.read,
+        async *rows() {
+            if (started)
+                throw new Error("dataset rows can be read once");
+            started = true;
+            try {
+                if (first.rows.length > 0)
+                    yield first.rows;
+                for (let next = await source.next(); !next.done; next = await source.next()) {
+                    if (next.value.rows.length > 0)
+                        yield next.value.rows;
+                }
+            }
+            finally {
+                await source.return(undefined);
+            }
+        },
+        bytesRead: () => bytes,
+        close: async () => {
+            await source.return(undefined);
+        },
+        sha256: () => {
+            if (digest === undefined)
+                throw new Error("the dataset has not been read to its end");
+            return digest;
+        },
+    };
+}
+async function* jsonRows(file, lines, limits) {
+    for await (const { firstLine, lines: texts } of lines) {
+        const rows = [];
+        texts.forEach((text, i) => {
+            if (text.trim() !== "")
+                rows.push({ line: firstLine + i, fields: dataset_rows_parseObject(text, file, firstLine + i, limits) });
+        });
+        if (rows.length > 0)
+            yield { rows };
+    }
+}
+function dataset_rows_parseObject(text, file, line, limits) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        const nonFinite = /\b(?:NaN|-?Infinity)\b/.test(text) ? " (NaN and Infinity are not JSON numbers)" : "";
+        throw new src/* GateError */.ue(`${DATASET} line ${line} is not valid JSON${nonFinite}: ${reason}`, {
+            location: { file, line },
+            hint: "each line of a JSON Lines dataset must be one complete JSON object",
+        });
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        throw new src/* GateError */.ue(`${DATASET} line ${line} is ${Array.isArray(value) ? "an array" : errors_show(value)}, not a JSON object`, {
+            location: { file, line },
+            hint: 'one object per line, such as {"id": "r1", "label": 1, "features": [0.5, 1.25]}',
+        });
+    }
+    let keys = 0;
+    for (const _ in value)
+        keys++;
+    if (keys > limits.maxColumns) {
+        throw datasetLimitError(`line ${line} has ${keys} fields`, "maxColumns", limits, { file, line });
+    }
+    return value;
+}
+/** JSON Lines: the first object fixes the columns, as a header would; dotted paths reach nested fields. */
+function jsonShape(first) {
+    const object = first.fields;
+    return {
+        columns: Object.keys(object),
+        has: (column) => fieldOf(object, column) !== undefined,
+        read: (row, column) => fieldOf(row.fields, column),
+    };
+}
+function csvShape(file, header, limits) {
+    if (header.length > limits.maxColumns) {
+        throw datasetLimitError(`header has ${header.length} columns`, "maxColumns", limits, { file, line: 1 });
+    }
+    const index = new Map();
+    const twice = new Set();
+    header.forEach((name, i) => {
+        if (index.has(name))
+            twice.add(name);
+        else
+            index.set(name, i);
+    });
+    return {
+        columns: header,
+        has: (column) => {
+            if (twice.has(column)) {
+                throw new src/* GateError */.ue(`${DATASET} column ${JSON.stringify(column)} appears twice in the header`, {
+                    location: { file, line: 1 },
+                    hint: "rename one of them",
+                });
+            }
+            return index.has(column);
+        },
+        read: (row, column) => {
+            const at = index.get(column);
+            return at === undefined ? undefined : row.fields[at];
+        },
+    };
+}
+/** CSV or TSV through csv-parse, fed whole lines; the first record is the header. */
+async function* csvRows(file, lines, format, limits) {
+    const delimiter = format === "tsv" ? "\t" : ",";
+    const parser = lib_parse({
+        delimiter,
+        record_delimiter: "\n",
+        info: true,
+        skip_empty_lines: true,
+        max_record_size: limits.maxLineBytes,
+        // TSV writers rarely quote, so a quote inside a value is text.
+        relax_quotes: delimiter === "\t",
+    });
+    const stop = new AbortController();
+    const feed = (async () => {
+        try {
+            for await (const chunk of lines) {
+                if (stop.signal.aborted)
+                    return;
+                if (!parser.write(`${chunk.lines.join("\n")}\n`))
+                    await (0,external_node_events_.once)(parser, "drain", { signal: stop.signal });
+            }
+            parser.end();
+        }
+        catch (e) {
+            if (!stop.signal.aborted)
+                parser.destroy(e);
+        }
+    })();
+    let header;
+    let batch = [];
+    try {
+        for await (const { record, info } of parser) {
+            if (!header) {
+                header = record;
+                continue;
+            }
+            batch.push({ line: info.lines, fields: record });
+            if (batch.length >= 1024) {
+                yield { rows: batch, header };
+                batch = [];
+            }
+        }
+        if (!header)
+            throw new src/* GateError */.ue(`${DATASET} ${file} is empty: no header row`, { location: { file } });
+        yield { rows: batch, header };
+    }
+    catch (e) {
+        throw dataset_rows_csvError(e, file, limits);
+    }
+    finally {
+        stop.abort();
+        parser.destroy();
+        await lines.return(undefined);
+        await feed;
+    }
+}
+/** csv-parse's errors in the gate's terms, with their line. */
+function dataset_rows_csvError(e, file, limits) {
+    const err = e;
+    if (typeof err?.code !== "string" || !/^(CSV_|INVALID_)/.test(err.code))
+        return e;
+    const line = err.lines ?? 1;
+    const location = { file, line };
+    switch (err.code) {
+        case "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH": {
+            const counts = /expect (\d+), got (\d+)/.exec(err.message ?? "");
+            return new src/* GateError */.ue(`${DATASET} line ${line} ${counts ? `has ${counts[2]} fields, the header has ${counts[1]}` : "has a different number of fields than the header"}`, { location, hint: "quote values that contain the delimiter, a quote or a line break" });
+        }
+        case "CSV_MAX_RECORD_SIZE":
+            return datasetLimitError(`row on line ${line} is longer than ${limits.maxLineBytes} characters`, "maxLineBytes", limits, location);
+        case "CSV_QUOTE_NOT_CLOSED":
+            return new src/* GateError */.ue(`${DATASET} ends inside a quoted value (line ${line})`, {
+                location,
+                hint: 'close the quote, and write a quote inside a quoted value as two quotes ("")',
+            });
+        default:
+            return new src/* GateError */.ue(`${DATASET} has malformed CSV on line ${line}: ${(err.message ?? err.code).replace(/ (?:at|on) line \d+/, "")}`, {
+                location,
+                hint: 'quote values that contain quotes, and double the quotes inside ("")',
+            });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/item-writer.ts
+
+
+
+
+/**
+ * Writes the per-item JSON Lines file in the columns the per-item reader takes by default: `id`,
+ * `label`, `prediction`, `probability` (binary) or `probabilities` (more classes), and the slices.
+ * It writes to a temporary file beside the target and renames it into place only when the whole
+ * run succeeded, so a failed run never leaves a file that looks complete.
+ */
+class ItemWriter {
+    path;
+    partial;
+    handle;
+    sliceKeys;
+    hash = (0,external_node_crypto_.createHash)("sha256");
+    bytes = 0;
+    constructor(path, partial, handle, sliceKeys) {
+        this.path = path;
+        this.partial = partial;
+        this.handle = handle;
+        this.sliceKeys = sliceKeys;
+    }
+    static async open(path, sliceKeys) {
+        const partial = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${process.pid}.partial`);
+        try {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+            return new ItemWriter(path, partial, await (0,promises_.open)(partial, "w"), sliceKeys);
+        }
+        catch (e) {
+            throw new src/* GateError */.ue(`cannot write the per-item file ${path}: ${e.message}`, {
+                location: { file: path },
+            });
+        }
+    }
+    async write(rows, predicted) {
+        let text = "";
+        for (let i = 0; i < rows.length; i++) {
+            const row = rows[i];
+            const item = { id: row.id };
+            this.sliceKeys.forEach((key, s) => {
+                item[key] = row.slices[s];
+            });
+            item["label"] = row.label;
+            Object.assign(item, predicted[i]);
+            text += `${JSON.stringify(item)}\n`;
+        }
+        const data = Buffer.from(text, "utf8");
+        this.hash.update(data);
+        this.bytes += data.length;
+        await this.handle.write(data);
+    }
+    /** Close and move into place; returns the file's SHA-256. */
+    async commit() {
+        await this.handle.close();
+        await (0,promises_.rename)(this.partial, this.path);
+        return { sha256: this.hash.digest("hex"), bytes: this.bytes };
+    }
+    async abort() {
+        await this.handle.close().catch(() => { });
+        await (0,promises_.rm)(this.partial, { force: true });
+    }
+}
+/** Per-item columns a slice column may not take, since the file already uses them. */
+const ITEM_COLUMNS = new Set(["id", "label", "prediction", "probability", "probabilities", "score"]);
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/outputs.ts
+
+
+const INTEGER = new Set(["int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8"]);
+const FLOAT = new Set(["float32", "float64"]);
+const OUTPUT_HINT = "name the outputs to read with --model-output label=NAME, --model-output probabilities=NAME or --model-output score=NAME";
+/** One value per row: [N] or [N, 1] (or a rank the runtime does not know). */
+function perRow(shape) {
+    return shape === undefined || shape.length === 1 || (shape.length === 2 && shape[1] === 1);
+}
+/** [N, C] with C not known to be 1. */
+function perClass(shape) {
+    return shape !== undefined && shape.length === 2 && shape[1] !== 1;
+}
+const isLabel = (o) => o.dtype !== undefined && (INTEGER.has(o.dtype) || o.dtype === "string") && perRow(o.shape);
+const isProbabilities = (o) => o.dtype !== undefined && FLOAT.has(o.dtype) && perClass(o.shape);
+const isScore = (o) => o.dtype !== undefined && FLOAT.has(o.dtype) && perRow(o.shape);
+function describeOutputs(outputs) {
+    return outputs
+        .map((o) => `"${o.name}" ${o.dtype ?? "non-tensor"} ${o.dtype ? showShape(o.shape) : ""}`.trim())
+        .join(", ");
+}
+/**
+ * Pick the outputs to read: those named, or, when unambiguous, an integer or string label [N] with
+ * class probabilities [N, C], or a single float output ([N, C] probabilities, [N] / [N, 1] a score).
+ */
+function chooseOutputs(outputs, given, task, model) {
+    const nonTensor = outputs.filter((o) => o.dtype === undefined);
+    if (nonTensor.length > 0) {
+        throw new src/* GateError */.ue(`model output ${nonTensor.map((o) => `"${o.name}"`).join(", ")} is not a tensor (a sequence or map, such as scikit-learn's ZipMap), which onnxruntime-node cannot return`, {
+            location: { file: model },
+            hint: "convert the model without it (skl2onnx: options={'zipmap': False}), so probabilities come as a [N, C] tensor",
+        });
+    }
+    if (given && (given.label || given.probabilities || given.score))
+        return named(outputs, given, model);
+    const labels = outputs.filter(isLabel);
+    const probabilities = outputs.filter(isProbabilities);
+    const scores = outputs.filter(isScore);
+    const label = labels.length === 1 ? { label: labels[0] } : {};
+    if (labels.length <= 1 && probabilities.length === 1 && scores.length === 0) {
+        return { ...label, probabilities: probabilities[0] };
+    }
+    if (labels.length <= 1 && probabilities.length === 0 && scores.length === 1) {
+        // Beside a predicted class, a single float is the probability of class 1.
+        return labels.length === 1 || task === "classification"
+            ? { ...label, probabilities: scores[0] }
+            : { score: scores[0] };
+    }
+    if (labels.length === 1 && probabilities.length === 0 && scores.length === 0)
+        return label;
+    const why = labels.length + probabilities.length + scores.length === 0
+        ? "none of them is a class label [N], class probabilities [N, C] or a score [N, 1]"
+        : "more than one could be the prediction";
+    throw new src/* GateError */.ue(`cannot tell which output of the model to read: ${why}; outputs: ${describeOutputs(outputs)}`, {
+        location: { file: model },
+        hint: OUTPUT_HINT,
+    });
+}
+function named(outputs, given, model) {
+    const find = (role, fits, expected) => {
+        const name = given[role];
+        if (name === undefined)
+            return undefined;
+        const output = outputs.find((o) => o.name === name);
+        if (!output) {
+            throw new src/* GateError */.ue(`the model has no output "${name}" (--model-output ${role}); outputs: ${describeOutputs(outputs)}`, {
+                location: { file: model },
+                hint: OUTPUT_HINT,
+            });
+        }
+        if (!fits(output)) {
+            throw new src/* GateError */.ue(`model output "${name}" is ${output.dtype} ${showShape(output.shape)}, but a ${role} output must be ${expected}`, { location: { file: model }, hint: OUTPUT_HINT });
+        }
+        return output;
+    };
+    const label = find("label", isLabel, "integer or string, [N] or [N, 1]");
+    const probabilities = find("probabilities", (o) => isProbabilities(o) || isScore(o), "float32 or float64, [N, C] (or [N, 1]: the probability of class 1)");
+    const score = find("score", isScore, "float32 or float64, [N] or [N, 1]");
+    if (score && (label || probabilities)) {
+        throw new src/* GateError */.ue("a score output is read alone: it is a regression prediction or the probability of class 1", {
+            hint: "name either a score output, or class label and probabilities outputs",
+        });
+    }
+    return {
+        ...(label ? { label } : {}),
+        ...(probabilities ? { probabilities } : {}),
+        ...(score ? { score } : {}),
+    };
+}
+/** The names used, for the summary. */
+function outputNames(roles) {
+    return {
+        ...(roles.label ? { label: roles.label.name } : {}),
+        ...(roles.probabilities ? { probabilities: roles.probabilities.name } : {}),
+        ...(roles.score ? { score: roles.score.name } : {}),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/numbers.ts
+/**
+ * The shortest decimal that reads back as the same float32: what the model computed, without the
+ * float64 noise digits (0.1f is written 0.1, not 0.10000000149011612).
+ */
+function shortestFloat32(x) {
+    if (x === 0 || !Number.isFinite(x))
+        return x === 0 ? 0 : x;
+    // Nine significant digits always read back; if p digits do, so do p + 1, so search down from
+    // eight (most computed values need eight or nine) and stop at the first that does not.
+    let y = Number(x.toPrecision(8));
+    if (Math.fround(y) !== x)
+        return Number(x.toPrecision(9));
+    for (let p = 7; p >= 1; p--) {
+        const shorter = Number(x.toPrecision(p));
+        if (Math.fround(shorter) !== x)
+            break;
+        y = shorter;
+    }
+    return y;
+}
+/** An output value as written: float32 values at their shortest, float64 as is, -0 as 0. */
+function outputNumber(x, dtype) {
+    if (x === 0)
+        return 0;
+    return dtype === "float32" ? shortestFloat32(x) : x;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/predictions.ts
+
+
+
+
+
+/** The class a label stands for as the per-item reader sees it: numeric text is a number. */
+function canonical(value) {
+    const v = toClassValue(value, "label");
+    return typeof v === "string" || typeof v === "number" ? String(v) : String(value);
+}
+/**
+ * Turns each batch's outputs into predictions. How the outputs are read is settled once (from the
+ * roles, the options, and for a lone score the first batch) and then held for every row, so a
+ * later row that contradicts it fails instead of being read another way.
+ */
+class PredictionReader {
+    roles;
+    options;
+    notes = [];
+    mode;
+    classCount;
+    positive;
+    classSet;
+    constructor(roles, options) {
+        this.roles = roles;
+        this.options = options;
+        if (options.classLabels !== undefined) {
+            const labels = options.classLabels;
+            if (labels.length < 2 || new Set(labels.map(canonical)).size !== labels.length) {
+                throw new src/* GateError */.ue(`class labels must name at least two distinct classes, got ${errors_show(labels)}`, {
+                    hint: "give the class names in the model's index order, e.g. --class-labels stay,churn",
+                });
+            }
+            this.classSet = new Set(labels.map(canonical));
+        }
+        if (roles.label || roles.probabilities) {
+            if (options.task === "regression") {
+                const names = [roles.label?.name, roles.probabilities?.name].filter(Boolean).join('", "');
+                throw new src/* GateError */.ue(`kind regression was given, but the model's outputs ("${names}") are a classifier's`, {
+                    location: { file: options.model },
+                    hint: "drop kind regression, or name the regression output with --model-output score=NAME",
+                });
+            }
+            this.mode = "classes";
+        }
+        else if (options.task)
+            this.mode = options.task === "regression" ? "regression" : "binary-score";
+    }
+    /** How the per-item file is to be read, once at least one batch has been read. */
+    produced() {
+        if (this.mode === "regression")
+            return { kind: "regression" };
+        const count = this.classCount ?? this.options.classLabels?.length;
+        const classes = count === undefined ? undefined : Array.from({ length: count }, (_, k) => String(this.name(k)));
+        return {
+            kind: "classification",
+            ...(classes ? { classes } : {}),
+            ...(this.positive !== undefined ? { positiveClass: String(this.name(this.positive)) } : {}),
+        };
+    }
+    read(outputs, rows, batchDim) {
+        const tensor = (role) => {
+            const io = this.roles[role];
+            if (!io)
+                return undefined;
+            const t = outputs[io.name];
+            if (!t)
+                throw new src/* GateError */.ue(`the runtime returned no output "${io.name}"`, {
+                    location: { file: this.options.model },
+                });
+            if (t.dims[0] !== batchDim) {
+                throw new src/* GateError */.ue(`model output "${io.name}" has shape [${t.dims.join(", ")}] for a batch of ${batchDim} rows; its first dimension must be the batch`, {
+                    location: { file: this.options.model },
+                    hint: "export the model with the batch as the first dimension of every output",
+                });
+            }
+            return t;
+        };
+        const label = tensor("label");
+        const probabilities = tensor("probabilities");
+        const score = tensor("score");
+        if (this.mode === undefined)
+            this.decide(score, rows);
+        if (this.mode === "regression")
+            return rows.map((row, r) => this.regression(score, row, r));
+        const single = probabilities ?? score;
+        const perRow = single ? single.data.length / batchDim : undefined;
+        if (single && perRow !== undefined)
+            this.settleClasses(single, perRow);
+        return rows.map((row, r) => this.classify(row, r, label, single, perRow));
+    }
+    /** A lone score is a binary probability when the labels are the two classes and the scores lie in [0, 1]. */
+    decide(score, rows) {
+        const classes = new Set([canonical(this.name(0)), canonical(this.name(1))]);
+        const values = score.data;
+        let binary = rows.every((row) => classes.has(canonical(row.label)));
+        for (let r = 0; r < rows.length && binary; r++)
+            binary = values[r] >= 0 && values[r] <= 1;
+        const name = this.roles.score.name;
+        if (binary) {
+            this.mode = "binary-score";
+            this.notes.push(`output "${name}" is read as the probability of class ${this.name(1)} (the labels are ${this.name(0)} and ${this.name(1)} and the first batch's outputs lie in [0, 1]); pass kind regression to read it as a regression prediction`);
+        }
+        else {
+            this.mode = "regression";
+            this.notes.push(`output "${name}" is read as a regression prediction`);
+        }
+    }
+    /** Settle the class count (and the positive class of a binary model) from the first batch. */
+    settleClasses(tensor, perRow) {
+        const count = perRow === 1 ? 2 : perRow;
+        if (this.classCount === undefined) {
+            const labels = this.options.classLabels;
+            if (labels && labels.length !== count) {
+                throw new src/* GateError */.ue(`the model gives ${perRow === 1 ? "the probability of class 1 of a binary classifier" : `${count} class probabilities`}, but ${labels.length} class labels were given`, {
+                    location: { file: this.options.model },
+                    hint: "give one class label per class, in the model's index order",
+                });
+            }
+            this.classCount = count;
+            if (count === 2 && this.namesKnown()) {
+                // The per-item reader takes `probability` as that of the class that sorts second.
+                this.positive = canonical(this.name(0)) > canonical(this.name(1)) ? 0 : 1;
+            }
+            if (count > 2 || this.namesKnown()) {
+                this.classSet = new Set(Array.from({ length: count }, (_, k) => canonical(this.name(k))));
+            }
+            if (count === 2 && !this.namesKnown()) {
+                this.notes.push("class probabilities are not written: the model names its classes itself; give the class labels in its index order to write them");
+            }
+        }
+        else if (count !== this.classCount) {
+            throw new src/* GateError */.ue(`model output "${(this.roles.probabilities ?? this.roles.score).name}" gave ${this.classCount} values per row, then ${count} (shape [${tensor.dims.join(", ")}])`, { location: { file: this.options.model } });
+        }
+    }
+    /** Class names are known when they are indices (no string label output) or were given. */
+    namesKnown() {
+        return this.options.classLabels !== undefined || this.roles.label?.dtype !== "string";
+    }
+    name(k) {
+        return this.options.classLabels?.[k] ?? k;
+    }
+    classify(row, r, label, single, perRow) {
+        const place = { file: this.options.dataset, line: row.line, id: row.id };
+        this.checkLabel(row, place);
+        let probability;
+        let probabilities;
+        let argmax = -1;
+        if (single && perRow !== undefined) {
+            const values = single.data;
+            const name = (this.roles.probabilities ?? this.roles.score).name;
+            if (perRow === 1) {
+                const p = values[r];
+                this.checkProbability(p, name, place);
+                argmax = p >= this.options.threshold ? 1 : 0;
+                if (this.positive !== undefined) {
+                    const q = this.positive === 1 ? p : single.dtype === "float32" ? Math.fround(1 - p) : 1 - p;
+                    probability = outputNumber(q, single.dtype);
+                }
+            }
+            else {
+                let best = Number.NEGATIVE_INFINITY;
+                const row = new Array(perRow);
+                for (let c = 0; c < perRow; c++) {
+                    const p = values[r * perRow + c];
+                    this.checkProbability(p, name, place);
+                    row[c] = outputNumber(p, single.dtype);
+                    if (p > best) {
+                        best = p;
+                        argmax = c;
+                    }
+                }
+                if (perRow === 2) {
+                    // A binary model's class follows the decision threshold on class 1, as with a lone probability.
+                    argmax = values[r * 2 + 1] >= this.options.threshold ? 1 : 0;
+                    if (this.positive !== undefined)
+                        probability = row[this.positive];
+                }
+                else
+                    probabilities = row;
+            }
+        }
+        const prediction = label ? this.labelValue(label, r, place) : this.name(argmax);
+        return {
+            prediction,
+            ...(probability !== undefined ? { probability } : {}),
+            ...(probabilities ? { probabilities } : {}),
+        };
+    }
+    labelValue(label, r, place) {
+        const raw = label.data[r];
+        if (typeof raw === "string")
+            return raw;
+        const k = Number(raw);
+        const count = this.classCount ?? this.options.classLabels?.length;
+        if (!Number.isSafeInteger(k) || k < 0 || (count !== undefined && k >= count)) {
+            const classes = count === undefined ? "a class index" : `one of the model's ${count} classes (0 to ${count - 1})`;
+            throw rowError(place, undefined, `model output "${this.roles.label.name}" predicts class ${String(raw)}, which is not ${classes}`, "check that the label output holds class indices");
+        }
+        return this.name(k);
+    }
+    checkLabel(row, place) {
+        const label = canonical(row.label);
+        if (this.classSet) {
+            if (this.classSet.has(label))
+                return;
+            const known = [...this.classSet].join(", ");
+            throw rowError(place, this.options.labelColumn, `label ${errors_show(row.label)} is not one of the model's classes (${known})`, this.options.classLabels
+                ? "check the class labels: one per class, in the model's index order"
+                : "the model predicts class indices; give the class names in its index order with --class-labels (e.g. --class-labels stay,churn)");
+        }
+        if (this.roles.label?.dtype !== "string" &&
+            this.options.classLabels === undefined &&
+            typeof row.label === "string") {
+            throw rowError(place, this.options.labelColumn, `label ${errors_show(row.label)} is a class name, but the model predicts class indices`, "give the class names in the model's index order with --class-labels (e.g. --class-labels stay,churn)");
+        }
+    }
+    checkProbability(p, output, place) {
+        if (Number.isFinite(p) && p >= 0 && p <= 1)
+            return;
+        const decided = this.mode === "binary-score" && !this.options.task
+            ? " (read as a probability from the first batch)"
+            : "";
+        throw rowError(place, undefined, `model output "${output}"${decided} is ${p} for this row; a probability lies in [0, 1]`, decided
+            ? "pass kind regression if the output is a regression prediction"
+            : "check that the output holds probabilities, not logits; otherwise name another with --model-output");
+    }
+    regression(score, row, r) {
+        const place = { file: this.options.dataset, line: row.line, id: row.id };
+        if (typeof row.label !== "number") {
+            throw rowError(place, this.options.labelColumn, `label ${errors_show(row.label)} is not a number, but the model's output "${this.roles.score.name}" ${showShape(this.roles.score.shape)} is read as a regression prediction`, "for a binary classifier whose output is the probability of class 1, pass kind classification and the class labels in its index order");
+        }
+        const value = score.data[r];
+        if (!Number.isFinite(value)) {
+            throw rowError(place, undefined, `model output "${this.roles.score.name}" is ${value} for this row`);
+        }
+        return { prediction: outputNumber(value, score.dtype) };
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/run-model.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_BATCH_SIZE = 256;
+const MAX_BATCH_SIZE = 1_000_000;
+/**
+ * Run an ONNX model over an eval dataset in batches, in a child process, and write the per-item
+ * file eval-gate reads (`id`, `label`, `prediction`, `probability` or `probabilities`, `slice`).
+ * The dataset is streamed: memory holds one or two batches, not the dataset.
+ */
+async function runModelOnDataset(options) {
+    const started = performance.now();
+    const log = options.log ?? (() => { });
+    const limits = resolveDatasetLimits(options.limits);
+    const batchSize = checkBatchSize(options.batchSize);
+    const threshold = options.threshold ?? 0.5;
+    if (!(threshold > 0 && threshold < 1)) {
+        throw new src/* GateError */.ue(`threshold must lie between 0 and 1, got ${threshold}`);
+    }
+    await checkModelFile(options.model);
+    const size = await datasetSize(options.dataset, limits);
+    const format = await datasetFormat(options.dataset, options.format);
+    const table = await openDataset(options.dataset, format, limits);
+    let session;
+    let writer;
+    try {
+        const columns = options.columns ?? {};
+        const rowColumns = resolveRowColumns(columns, table);
+        session = await openOnnxSession(options.model, {
+            runtime: options.runtime,
+            ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+            ...(options.memoryLimitMb !== undefined ? { memoryLimitMb: options.memoryLimitMb } : {}),
+            ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
+        });
+        const roles = chooseOutputs(session.outputs, options.outputs, options.task, options.model);
+        const plans = planInputs(session.inputs, columns, options.inputName, table, rowColumns);
+        const fixed = fixedBatch(plans.map((p) => ({ name: p.name, batch: p.fixedBatch })));
+        const capacity = fixed ?? batchSize;
+        const notes = [];
+        if (fixed !== undefined && options.batchSize !== undefined && options.batchSize !== fixed) {
+            notes.push(`batches of ${fixed} rows: the model's batch dimension is fixed at ${fixed}`);
+        }
+        const reader = new PredictionReader(roles, {
+            ...(options.classLabels ? { classLabels: options.classLabels } : {}),
+            ...(options.task ? { task: options.task } : {}),
+            threshold,
+            model: options.model,
+            dataset: options.dataset,
+            labelColumn: rowColumns.label,
+        });
+        const sliceKeys = rowColumns.slices.length === 1 ? ["slice"] : rowColumns.slices;
+        writer = await ItemWriter.open(options.output, sliceKeys);
+        const builder = new BatchBuilder(table, plans, rowColumns, capacity, fixed !== undefined, limits);
+        const what = (0,external_node_path_.basename)(options.model);
+        log(`${what}: running on ${(0,external_node_path_.basename)(options.dataset)} with onnxruntime-node ${options.runtime.version} from ${RUNTIME_SOURCE[options.runtime.source]}, ${capacity} rows per batch`);
+        const progress = new Progress(what, size, log, options.progressIntervalMs ?? 5000);
+        const active = session;
+        const out = writer;
+        let written = 0;
+        let batches = 0;
+        let inFlight;
+        const finish = async (job) => {
+            const { outputs } = await job.run;
+            await out.write(job.batch.rows, reader.read(outputs, job.batch.rows, job.dim));
+            written += job.batch.rows.length;
+            batches++;
+        };
+        // The next batch is decoded while the runtime works on the previous one.
+        const dispatch = async () => {
+            const batch = builder.take();
+            const run = active.run(batch.feeds).catch((e) => {
+                throw runError(e, batch, options.dataset);
+            });
+            run.catch(() => { });
+            const previous = inFlight;
+            inFlight = { run, batch, dim: fixed ?? batch.rows.length };
+            if (previous)
+                await finish(previous);
+        };
+        for await (const chunk of table.rows()) {
+            for (const raw of chunk) {
+                builder.add(raw);
+                if (builder.size === capacity)
+                    await dispatch();
+            }
+            progress.update(written, table.bytesRead());
+        }
+        if (builder.size > 0)
+            await dispatch();
+        if (inFlight)
+            await finish(inFlight);
+        if (written === 0) {
+            throw new src/* GateError */.ue(`${DATASET} ${options.dataset} holds no rows`, {
+                location: { file: options.dataset },
+            });
+        }
+        const { sha256 } = await out.commit();
+        writer = undefined;
+        const ms = performance.now() - started;
+        notes.push(...reader.notes);
+        log(`${what}: ${written.toLocaleString("en-US")} rows in ${formatSeconds(ms / 1000)} (${rate(written, ms / 1000)} rows/s) → ${options.output}`);
+        return {
+            model: options.model,
+            dataset: options.dataset,
+            datasetSha256: table.sha256(),
+            rows: written,
+            batches,
+            batchSize: capacity,
+            ms,
+            loadMs: active.loadMs,
+            rowsPerSecond: written / (ms / 1000),
+            runtime: { source: options.runtime.source, version: options.runtime.version },
+            signature: signatureOf(active),
+            outputsUsed: outputNames(roles),
+            produced: { ...reader.produced(), sliceColumns: sliceKeys },
+            outputFile: options.output,
+            sha256,
+            peakRssBytes: active.peakRssBytes(),
+            notes,
+        };
+    }
+    finally {
+        await writer?.abort();
+        await session?.close();
+        await table.close();
+    }
+}
+function checkBatchSize(given) {
+    if (given === undefined)
+        return DEFAULT_BATCH_SIZE;
+    if (!Number.isSafeInteger(given) || given < 1 || given > MAX_BATCH_SIZE) {
+        throw new src/* GateError */.ue(`batch size must be a whole number from 1 to ${MAX_BATCH_SIZE}, got ${given}`);
+    }
+    return given;
+}
+async function checkModelFile(path) {
+    try {
+        const info = await (0,promises_.stat)(path);
+        if (!info.isFile())
+            throw new src/* GateError */.ue(`model ${path} is not a regular file`, { location: { file: path } });
+    }
+    catch (e) {
+        throw fsError(e, path, "model");
+    }
+}
+/** Id, label and slice columns: named ones must exist; `id`, `label` and `slice` are the defaults. */
+function resolveRowColumns(columns, table) {
+    const need = (name, role) => {
+        if (!table.has(name)) {
+            throw new src/* GateError */.ue(`the ${DATASET} has no ${role} column "${name}"; columns found: ${listColumns(table.columns)}`, {
+                location: { file: table.file },
+                hint: `map the ${role} column with --column ${role}=NAME`,
+            });
+        }
+        return name;
+    };
+    const slices = columns.slice
+        ? [...new Set(columns.slice)].map((s) => need(s, "slice"))
+        : table.has("slice")
+            ? ["slice"]
+            : [];
+    if (slices.length > 1) {
+        const clash = slices.find((s) => ITEM_COLUMNS.has(s));
+        if (clash) {
+            throw new src/* GateError */.ue(`slice column "${clash}" has the name of a per-item column`, {
+                hint: "rename it in the dataset, or use one slice column",
+            });
+        }
+    }
+    return { id: need(columns.id ?? "id", "id"), label: need(columns.label ?? "label", "label"), slices };
+}
+/** The batch size every input agrees on, when the model fixes it. */
+function fixedBatch(inputs) {
+    const sizes = new Set(inputs.map((i) => i.batch).filter((b) => b !== undefined));
+    if (sizes.size > 1) {
+        throw new src/* GateError */.ue(`the model's inputs fix different batch sizes (${inputs.map((i) => `${i.name}: ${i.batch ?? "any"}`).join(", ")})`);
+    }
+    return sizes.values().next().value;
+}
+function signatureOf(session) {
+    const spec = (io) => ({
+        name: io.name,
+        dtype: io.dtype ?? "non-tensor",
+        shape: io.shape ? [...io.shape] : null,
+    });
+    return { inputs: session.inputs.map(spec), outputs: session.outputs.map(spec) };
+}
+/** A failed inference, with the dataset lines of the batch it was given. */
+function runError(e, batch, dataset) {
+    if (!(0,src/* isGateError */.Wc)(e))
+        return e;
+    const first = batch.rows[0]?.line;
+    const last = batch.rows[batch.rows.length - 1]?.line;
+    const lines = first === last ? `line ${first}` : `lines ${first}–${last}`;
+    return new src/* GateError */.ue(`${e.message} (on the batch from ${DATASET} ${lines})`, {
+        ...(e.location ? { location: e.location } : { location: { file: dataset } }),
+        ...(e.hint ? { hint: e.hint } : {}),
+        cause: e,
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/for-eval-gate.ts
+
+
+
+
+/** Where runModelsForEvalGate writes, known before it runs (the gate's input can name the files first). */
+function modelRunPaths(outDir) {
+    return { candidate: (0,external_node_path_.join)(outDir, "candidate.jsonl"), baseline: (0,external_node_path_.join)(outDir, "baseline.jsonl") };
+}
+/**
+ * Run the candidate model, and the baseline model when given, over the same eval dataset, and write
+ * per-item files eval-gate pairs on `id`. The baseline is read the way the candidate was (same
+ * kind), and both runs must have read the same dataset bytes.
+ */
+async function runModelsForEvalGate(options) {
+    if (options.kind === "score") {
+        throw new src/* GateError */.ue("kind score does not apply to a model run: a model's outputs are a classification or a regression", {
+            hint: "drop kind, or set it to classification or regression",
+        });
+    }
+    const { candidateModel, baselineModel, outDir, columns, features, inputs, kind, ...common } = options;
+    const datasetColumns = {
+        ...(columns?.id ? { id: columns.id } : {}),
+        ...(columns?.label ? { label: columns.label } : {}),
+        ...(columns?.slice?.length ? { slice: columns.slice } : {}),
+        ...(features?.length ? { features } : {}),
+        ...(inputs && Object.keys(inputs).length > 0 ? { inputs } : {}),
+    };
+    const paths = modelRunPaths(outDir);
+    const candidate = await runModelOnDataset({
+        ...common,
+        model: candidateModel,
+        output: paths.candidate,
+        columns: datasetColumns,
+        ...(kind ? { task: kind } : {}),
+    });
+    const task = candidate.produced.kind;
+    const baseline = baselineModel
+        ? await runModelOnDataset({
+            ...common,
+            model: baselineModel,
+            output: paths.baseline,
+            columns: datasetColumns,
+            task,
+        })
+        : undefined;
+    if (baseline && baseline.datasetSha256 !== candidate.datasetSha256) {
+        throw new src/* GateError */.ue(`the ${options.dataset} changed while the models ran: the two runs read different bytes`, {
+            location: { file: options.dataset },
+            hint: "run again once nothing writes to the dataset",
+        });
+    }
+    const sliceColumns = candidate.produced.sliceColumns;
+    const notes = [candidate, ...(baseline ? [baseline] : [])].flatMap((run, i) => [
+        describeModelRun(run, i === 0 ? "candidate" : "baseline"),
+        ...run.notes.map((note) => `${i === 0 ? "candidate" : "baseline"}: ${note}`),
+    ]);
+    return {
+        candidate: paths.candidate,
+        ...(baseline ? { baseline: paths.baseline } : {}),
+        columns: sliceColumns.length > 0 ? { slice: sliceColumns } : {},
+        kind: task,
+        runs: { candidate, ...(baseline ? { baseline } : {}) },
+        notes,
+    };
+}
+/** One line for a report: what ran, on what, how fast, with which runtime. */
+function describeModelRun(run, role) {
+    const used = Object.entries(run.outputsUsed)
+        .map(([r, name]) => `${r} "${name}"`)
+        .join(", ");
+    return (`${role ? `${role}: ` : ""}ran ${run.model} on ${run.dataset}: ${run.rows.toLocaleString("en-US")} rows in ` +
+        `${formatSeconds(run.ms / 1000)} (${rate(run.rows, run.ms / 1000)} rows/s, batches of ${run.batchSize}, ` +
+        `onnxruntime-node ${run.runtime.version} from ${RUNTIME_SOURCE[run.runtime.source]}); read ${used}`);
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/into-input.ts
+
+
+
+
+
+/** The per-item files the runs will write, known before they run so the gate's input can name them. */
+function plannedModelFiles(flags, cwd) {
+    if (flags.model === undefined) {
+        if (flags.baselineModel !== undefined) {
+            throw new src/* GateError */.ue("--baseline-model needs --model: the candidate must be run the same way");
+        }
+        return {};
+    }
+    if (flags.dataset === undefined) {
+        throw new src/* GateError */.ue("--model needs --dataset FILE, the eval dataset to run the model on");
+    }
+    const paths = modelRunPaths((0,external_node_path_.resolve)(cwd, flags.modelOutDir ?? "mlgate-model-run"));
+    return { candidate: paths.candidate, ...(flags.baselineModel ? { baseline: paths.baseline } : {}) };
+}
+/**
+ * Run the candidate (and baseline) model, then point the gate's input at the files written.
+ * Returns lines for the report's notes: which runtime, how many rows, what was decided automatically.
+ */
+async function runModelsInto(input, flags, options) {
+    const planned = plannedModelFiles(flags, options.cwd);
+    if (!planned.candidate || !flags.model || !flags.dataset)
+        return [];
+    const runtime = await resolveOnnxRuntime({
+        cwd: options.cwd,
+        install: options.install ?? false,
+        log: options.log,
+    });
+    const produced = await runModelsForEvalGate({
+        candidateModel: (0,external_node_path_.resolve)(options.cwd, flags.model),
+        ...(flags.baselineModel ? { baselineModel: (0,external_node_path_.resolve)(options.cwd, flags.baselineModel) } : {}),
+        dataset: (0,external_node_path_.resolve)(options.cwd, flags.dataset),
+        outDir: (0,external_node_path_.dirname)(planned.candidate),
+        ...(input.columns ? { columns: input.columns } : {}),
+        ...parseFeatureColumns(flags.featureColumns),
+        ...(flags.batchSize ? { batchSize: parseBatchSize(flags.batchSize) } : {}),
+        outputs: parseModelOutputs(flags.modelOutput),
+        ...(flags.classLabels ? { classLabels: parseClassLabels(flags.classLabels) } : {}),
+        ...(input.kind && input.kind !== "score" ? { kind: input.kind } : {}),
+        runtime,
+        log: options.log,
+    });
+    // The written files have their own layout, which replaces the dataset's column map.
+    input.candidate = produced.candidate;
+    if (produced.baseline)
+        input.baseline = produced.baseline;
+    input.columns = produced.columns;
+    input.kind = produced.kind;
+    return produced.notes;
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/index.ts
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./packages/evaluate/src/index.ts
+
 
 
 
@@ -52199,7 +56351,7 @@ async function save(report, input, configSha256, now) {
 
 /***/ }),
 
-/***/ 8849:
+/***/ 5839:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52214,10 +56366,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   b6: () => (/* reexport */ runGateAction)
 });
 
-// UNUSED EXPORTS: ANNOTATIONS_PER_LEVEL, DEFAULT_BASELINE_LIMITS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_ZIP_LIMITS, annotateFindings, defaultReportPath, downloadRedirected, extractZip, inputName, publishReport, pullRequestFromEvent, roughAge, runUrl, safeParts, upsertStickyComment
+// UNUSED EXPORTS: ANNOTATIONS_PER_LEVEL, DEFAULT_BASELINE_LIMITS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_ZIP_LIMITS, MAX_STATUS_DESCRIPTION, annotateFindings, createDeployment, defaultReportPath, downloadRedirected, extractZip, inputName, latestDeployment, latestDeploymentStatus, publishReport, pullRequestFromEvent, repositoryFromEnv, roughAge, runUrl, safeParts, saveStepState, setDeploymentStatus, stepState, upsertStickyComment
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __nccwpck_require__(6257);
+var lib_core = __nccwpck_require__(6257);
 ;// CONCATENATED MODULE: ./packages/github/src/annotations.ts
 
 const LEVEL = { fail: "error", warn: "warning", info: "notice" };
@@ -52233,11 +56385,11 @@ function emit(level, finding, gate) {
         ...(finding.column !== undefined ? { startColumn: finding.column } : {}),
     };
     if (level === "error")
-        core/* error */.z3(finding.message, properties);
+        lib_core/* error */.z3(finding.message, properties);
     else if (level === "warning")
-        core/* warning */.$e(finding.message, properties);
+        lib_core/* warning */.$e(finding.message, properties);
     else
-        core/* notice */.lm(finding.message, properties);
+        lib_core/* notice */.lm(finding.message, properties);
 }
 /**
  * Turn findings anchored in a file into annotations, most severe first, within GitHub's per-step
@@ -52256,7 +56408,7 @@ function annotateFindings(report, budget = {}) {
         hidden += Math.max(0, findings.length - limit);
     }
     if (hidden > 0) {
-        core/* info */.pq(`${hidden} more finding(s) with a file location are not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step); see the job summary or the report file.`);
+        lib_core/* info */.pq(`${hidden} more finding(s) with a file location are not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step); see the job summary or the report file.`);
     }
     return { shown, hidden };
 }
@@ -55708,6 +59860,129 @@ async function fetchReleaseBaseline(octokit, options) {
 
 
 
+;// CONCATENATED MODULE: ./packages/github/src/deployments.ts
+
+/** GitHub refuses status descriptions longer than this. */
+const MAX_STATUS_DESCRIPTION = 140;
+function clip(text, max) {
+    const one = text.replace(/\s+/g, " ").trim();
+    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+function parsePayload(payload) {
+    if (typeof payload !== "string")
+        return payload ?? {};
+    try {
+        return JSON.parse(payload);
+    }
+    catch {
+        return {};
+    }
+}
+function toInfo(d) {
+    return {
+        id: d.id,
+        environment: d.environment,
+        ref: d.ref,
+        sha: d.sha,
+        task: d.task,
+        payload: parsePayload(d.payload),
+        description: d.description ?? null,
+        createdAt: d.created_at,
+    };
+}
+/**
+ * Create a deployment without GitHub's merge and commit-status checks (the gate is the check), so it
+ * is created immediately or the call fails.
+ */
+async function createDeployment(octokit, target, options) {
+    const response = await octokit.rest.repos.createDeployment({
+        ...target,
+        ref: options.ref,
+        environment: options.environment,
+        task: options.task,
+        auto_merge: false,
+        required_contexts: [],
+        payload: (options.payload ?? {}),
+        ...(options.description ? { description: clip(options.description, MAX_STATUS_DESCRIPTION) } : {}),
+        ...(options.productionEnvironment !== undefined
+            ? { production_environment: options.productionEnvironment }
+            : {}),
+        ...(options.transientEnvironment !== undefined
+            ? { transient_environment: options.transientEnvironment }
+            : {}),
+    });
+    // 202 means GitHub tried to merge the default branch in first; with auto_merge off it should not.
+    if (response.status !== 201 || !("id" in response.data)) {
+        throw new Error(`GitHub did not create the deployment: ${JSON.stringify(response.data).slice(0, 200)}`);
+    }
+    return toInfo(response.data);
+}
+async function setDeploymentStatus(octokit, target, deploymentId, options) {
+    const { data } = await octokit.rest.repos.createDeploymentStatus({
+        ...target,
+        deployment_id: deploymentId,
+        state: options.state,
+        description: clip(options.description, MAX_STATUS_DESCRIPTION),
+        ...(options.logUrl ? { log_url: options.logUrl } : {}),
+        ...(options.environmentUrl ? { environment_url: options.environmentUrl } : {}),
+        ...(options.autoInactive !== undefined ? { auto_inactive: options.autoInactive } : {}),
+    });
+    return {
+        id: data.id,
+        state: data.state,
+        description: data.description ?? "",
+        ...(data.environment ? { environment: data.environment } : {}),
+        ...(data.log_url ? { logUrl: data.log_url } : {}),
+        createdAt: data.created_at,
+    };
+}
+/** The newest deployment of `task` to `environment`, if any. */
+async function latestDeployment(octokit, target, filter) {
+    const { data } = await octokit.rest.repos.listDeployments({
+        ...target,
+        environment: filter.environment,
+        task: filter.task,
+        per_page: 1,
+    });
+    const newest = data[0];
+    return newest ? toInfo(newest) : undefined;
+}
+/** The newest status of a deployment (GitHub lists them newest first), if it has any. */
+async function latestDeploymentStatus(octokit, target, deploymentId) {
+    const { data } = await octokit.rest.repos.listDeploymentStatuses({
+        ...target,
+        deployment_id: deploymentId,
+        per_page: 1,
+    });
+    const s = data[0];
+    if (!s)
+        return undefined;
+    return {
+        id: s.id,
+        state: s.state,
+        description: s.description ?? "",
+        ...(s.environment ? { environment: s.environment } : {}),
+        ...(s.log_url ? { logUrl: s.log_url } : {}),
+        createdAt: s.created_at,
+    };
+}
+/** The repository this run belongs to, from GITHUB_REPOSITORY. */
+function repositoryFromEnv() {
+    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
+    return owner && repo ? { owner, repo } : undefined;
+}
+/**
+ * State the main step leaves for the action's post step (the runner passes it on as `STATE_*`),
+ * e.g. that a rollout began and has not yet ended, so a cancelled or crashed job can be cleaned up.
+ */
+function saveStepState(name, value) {
+    core.saveState(name, value);
+}
+/** What the main step saved under `name`; empty in the main step and when nothing was saved. */
+function stepState(name) {
+    return core.getState(name);
+}
+
 ;// CONCATENATED MODULE: ./packages/github/src/event.ts
 
 function readPayload() {
@@ -55850,12 +60125,12 @@ function readInputs(schema) {
     for (const [key, field] of Object.entries(schema.shape)) {
         const shape = analyze(field);
         shapes[key] = shape;
-        const value = core/* getInput */.V4(inputName(key));
+        const value = lib_core/* getInput */.V4(inputName(key));
         if (value === "")
             continue;
         // Mask before anything else can print it.
         if (isSecretKey(key))
-            core/* setSecret */.Pq(value);
+            lib_core/* setSecret */.Pq(value);
         raw[key] = value;
         values[key] = convert(value, shape);
     }
@@ -61218,10 +65493,10 @@ function onLimit(kind) {
     return (retryAfter, options, _octokit, retryCount) => {
         const what = `GitHub ${kind} rate limit hit on ${options.method} ${options.url}`;
         if (retryCount < MAX_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S) {
-            core/* warning */.$e(`${what}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${MAX_RETRIES})`);
+            lib_core/* warning */.$e(`${what}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${MAX_RETRIES})`);
             return true;
         }
-        core/* warning */.$e(`${what}; giving up`);
+        lib_core/* warning */.$e(`${what}; giving up`);
         return false;
     };
 }
@@ -61346,7 +65621,7 @@ async function writeReportFile(json, path) {
         return true;
     }
     catch (e) {
-        core/* warning */.$e(`mlgate could not write the report file ${path}: ${message(e)}`);
+        lib_core/* warning */.$e(`mlgate could not write the report file ${path}: ${message(e)}`);
         return false;
     }
 }
@@ -61356,27 +65631,27 @@ async function writeExtraFiles(report, files) {
         await (0,src/* writeReportFiles */.t4)(report, files.map((f) => (0,external_node_path_.resolve)(workspace, f)));
     }
     catch (e) {
-        core/* warning */.$e(`mlgate could not write a report file: ${message(e)}`);
+        lib_core/* warning */.$e(`mlgate could not write a report file: ${message(e)}`);
     }
 }
 function setOutputs(report, json, path) {
-    core/* setOutput */.uH("verdict", report.verdict);
-    core/* setOutput */.uH("headline", report.headline);
+    lib_core/* setOutput */.uH("verdict", report.verdict);
+    lib_core/* setOutput */.uH("headline", report.headline);
     if (path)
-        core/* setOutput */.uH("report", path);
+        lib_core/* setOutput */.uH("report", path);
     const compact = JSON.stringify(JSON.parse(json));
     if (Buffer.byteLength(compact) < OUTPUT_JSON_MAX_BYTES) {
-        core/* setOutput */.uH("report-json", compact);
+        lib_core/* setOutput */.uH("report-json", compact);
     }
     else {
-        core/* info */.pq("report-json left empty: the report is over 1 MB; read the file named by the `report` output");
+        lib_core/* info */.pq("report-json left empty: the report is over 1 MB; read the file named by the `report` output");
     }
     for (const [name, value] of Object.entries(report.outputs ?? {})) {
         if (RESERVED_OUTPUTS.has(name)) {
-            core/* warning */.$e(`gate output "${name}" clashes with a standard output; ignored`);
+            lib_core/* warning */.$e(`gate output "${name}" clashes with a standard output; ignored`);
         }
         else {
-            core/* setOutput */.uH(name, value);
+            lib_core/* setOutput */.uH(name, value);
         }
     }
 }
@@ -61390,11 +65665,11 @@ async function writeSummary(report) {
             maxLength: SUMMARY_MAX_CHARS,
             ...(url ? { runUrl: url } : {}),
         });
-        await core/* summary */.z.addRaw(markdown, true).write();
+        await lib_core/* summary */.z.addRaw(markdown, true).write();
     }
     catch (e) {
-        core/* summary */.z.emptyBuffer();
-        core/* warning */.$e(`mlgate could not write the job summary: ${message(e)}`);
+        lib_core/* summary */.z.emptyBuffer();
+        lib_core/* warning */.$e(`mlgate could not write the job summary: ${message(e)}`);
     }
 }
 async function comment(report, options) {
@@ -61402,7 +65677,7 @@ async function comment(report, options) {
     if (!pr)
         return;
     if (!options.token) {
-        core/* info */.pq("No token given, so no pull-request comment; the job summary has the report.");
+        lib_core/* info */.pq("No token given, so no pull-request comment; the job summary has the report.");
         return;
     }
     const marker = (0,src/* commentMarker */.Ql)(report.gate, options.commentKey);
@@ -61416,14 +65691,14 @@ async function comment(report, options) {
         const target = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
         const result = await syncStickyComment(octokit, target, marker, body, { create });
         if (result)
-            core/* info */.pq(`Pull-request comment ${result.action}: ${result.url ?? result.id}`);
+            lib_core/* info */.pq(`Pull-request comment ${result.action}: ${result.url ?? result.id}`);
     }
     catch (e) {
         const status = e.status;
         const permission = status === 401 || status === 403 || status === 404
             ? " The token may not write to pull requests: grant the job `permissions: pull-requests: write` (pull requests from forks only ever get a read-only token)."
             : "";
-        core/* warning */.$e(`mlgate could not comment on pull request #${pr.number}: ${message(e)}.${permission} The verdict is unaffected; the job summary has the report.`);
+        lib_core/* warning */.$e(`mlgate could not comment on pull request #${pr.number}: ${message(e)}.${permission} The verdict is unaffected; the job summary has the report.`);
     }
 }
 /**
@@ -61447,9 +65722,9 @@ async function publishReport(report, options = {}) {
     if (options.comment !== false)
         await comment(report, options);
     if (report.verdict === "fail")
-        core/* setFailed */.C1(report.headline);
+        lib_core/* setFailed */.C1(report.headline);
     else if (report.verdict === "error")
-        core/* setFailed */.C1(`mlgate could not judge: ${report.headline}`);
+        lib_core/* setFailed */.C1(`mlgate could not judge: ${report.headline}`);
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/run.ts
@@ -61462,12 +65737,12 @@ const LABEL = { pass: "PASS", warn: "WARN", fail: "FAIL", error: "ERROR" };
  * so an invalid configuration still shows up in the pull-request comment.
  */
 function publishOptionsFromInputs() {
-    const token = core/* getInput */.V4("token");
+    const token = lib_core/* getInput */.V4("token");
     if (token)
-        core/* setSecret */.Pq(token);
-    const comment = core/* getInput */.V4("comment").toLowerCase();
-    const commentKey = core/* getInput */.V4("comment-key");
-    const files = core/* getMultilineInput */.q3("output").filter((line) => !line.trim().startsWith("#"));
+        lib_core/* setSecret */.Pq(token);
+    const comment = lib_core/* getInput */.V4("comment").toLowerCase();
+    const commentKey = lib_core/* getInput */.V4("comment-key");
+    const files = lib_core/* getMultilineInput */.q3("output").filter((line) => !line.trim().startsWith("#"));
     return {
         ...(token ? { token } : {}),
         ...(files.length > 0 ? { files } : {}),
@@ -61482,7 +65757,7 @@ function guardRejections() {
         return;
     guarded = true;
     process.on("unhandledRejection", (e) => {
-        core/* error */.z3(`mlgate hit an unhandled rejection: ${(0,src/* describeError */.Uc)(e)}`);
+        lib_core/* error */.z3(`mlgate hit an unhandled rejection: ${(0,src/* describeError */.Uc)(e)}`);
         process.exitCode = 1;
     });
 }
@@ -61494,25 +65769,26 @@ async function runGateAction(gate, main) {
     guardRejections();
     let outcome;
     try {
-        outcome = await core/* group */.Os(`mlgate ${gate}`, main);
+        outcome = await lib_core/* group */.Os(`mlgate ${gate}`, main);
     }
     catch (e) {
         // Stack traces help with our bugs, not with the user's bad input.
         if (!(0,src/* isGateError */.Wc)(e) && e instanceof Error && e.stack)
-            core/* info */.pq(e.stack);
+            lib_core/* info */.pq(e.stack);
         outcome = { report: (0,src/* errorReport */.ZV)(gate, e), publish: publishOptionsFromInputs() };
     }
     const { report } = outcome;
     try {
-        await core/* group */.Os("Publish report", () => publishReport(report, outcome.publish));
-        core/* info */.pq(`${gate}: ${LABEL[report.verdict]} — ${report.headline}`);
+        await lib_core/* group */.Os("Publish report", () => publishReport(report, outcome.publish));
+        lib_core/* info */.pq(`${gate}: ${LABEL[report.verdict]} — ${report.headline}`);
     }
     catch (e) {
-        core/* setFailed */.C1(`mlgate could not judge: could not publish the report: ${(0,src/* describeError */.Uc)(e)}`);
+        lib_core/* setFailed */.C1(`mlgate could not judge: could not publish the report: ${(0,src/* describeError */.Uc)(e)}`);
     }
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/index.ts
+
 
 
 
@@ -61767,6 +66043,11240 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 6390:
+/***/ (function(module, exports) {
+
+// GENERATED FILE. DO NOT EDIT.
+(function (global, factory) {
+  function preferDefault(exports) {
+    return exports.default || exports;
+  }
+  if (typeof define === "function" && define.amd) {
+    define([], function () {
+      var exports = {};
+      factory(exports);
+      return preferDefault(exports);
+    });
+  } else if (true) {
+    factory(exports);
+    if (true) module.exports = preferDefault(exports);
+  } else {}
+})(
+  typeof globalThis !== "undefined"
+    ? globalThis
+    : typeof self !== "undefined"
+      ? self
+      : this,
+  function (_exports) {
+    "use strict";
+
+    Object.defineProperty(_exports, "__esModule", {
+      value: true,
+    });
+    _exports.default = void 0;
+    /**
+     * @license
+     * Copyright 2009 The Closure Library Authors
+     * Copyright 2020 Daniel Wirtz / The long.js Authors.
+     *
+     * Licensed under the Apache License, Version 2.0 (the "License");
+     * you may not use this file except in compliance with the License.
+     * You may obtain a copy of the License at
+     *
+     *     http://www.apache.org/licenses/LICENSE-2.0
+     *
+     * Unless required by applicable law or agreed to in writing, software
+     * distributed under the License is distributed on an "AS IS" BASIS,
+     * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+     * See the License for the specific language governing permissions and
+     * limitations under the License.
+     *
+     * SPDX-License-Identifier: Apache-2.0
+     */
+
+    // WebAssembly optimizations to do native i64 multiplication and divide
+    var wasm = null;
+    try {
+      wasm = new WebAssembly.Instance(
+        new WebAssembly.Module(
+          new Uint8Array([
+            // \0asm
+            0, 97, 115, 109,
+            // version 1
+            1, 0, 0, 0,
+            // section "type"
+            1, 13, 2,
+            // 0, () => i32
+            96, 0, 1, 127,
+            // 1, (i32, i32, i32, i32) => i32
+            96, 4, 127, 127, 127, 127, 1, 127,
+            // section "function"
+            3, 7, 6,
+            // 0, type 0
+            0,
+            // 1, type 1
+            1,
+            // 2, type 1
+            1,
+            // 3, type 1
+            1,
+            // 4, type 1
+            1,
+            // 5, type 1
+            1,
+            // section "global"
+            6, 6, 1,
+            // 0, "high", mutable i32
+            127, 1, 65, 0, 11,
+            // section "export"
+            7, 50, 6,
+            // 0, "mul"
+            3, 109, 117, 108, 0, 1,
+            // 1, "div_s"
+            5, 100, 105, 118, 95, 115, 0, 2,
+            // 2, "div_u"
+            5, 100, 105, 118, 95, 117, 0, 3,
+            // 3, "rem_s"
+            5, 114, 101, 109, 95, 115, 0, 4,
+            // 4, "rem_u"
+            5, 114, 101, 109, 95, 117, 0, 5,
+            // 5, "get_high"
+            8, 103, 101, 116, 95, 104, 105, 103, 104, 0, 0,
+            // section "code"
+            10, 191, 1, 6,
+            // 0, "get_high"
+            4, 0, 35, 0, 11,
+            // 1, "mul"
+            36, 1, 1, 126, 32, 0, 173, 32, 1, 173, 66, 32, 134, 132, 32, 2, 173,
+            32, 3, 173, 66, 32, 134, 132, 126, 34, 4, 66, 32, 135, 167, 36, 0,
+            32, 4, 167, 11,
+            // 2, "div_s"
+            36, 1, 1, 126, 32, 0, 173, 32, 1, 173, 66, 32, 134, 132, 32, 2, 173,
+            32, 3, 173, 66, 32, 134, 132, 127, 34, 4, 66, 32, 135, 167, 36, 0,
+            32, 4, 167, 11,
+            // 3, "div_u"
+            36, 1, 1, 126, 32, 0, 173, 32, 1, 173, 66, 32, 134, 132, 32, 2, 173,
+            32, 3, 173, 66, 32, 134, 132, 128, 34, 4, 66, 32, 135, 167, 36, 0,
+            32, 4, 167, 11,
+            // 4, "rem_s"
+            36, 1, 1, 126, 32, 0, 173, 32, 1, 173, 66, 32, 134, 132, 32, 2, 173,
+            32, 3, 173, 66, 32, 134, 132, 129, 34, 4, 66, 32, 135, 167, 36, 0,
+            32, 4, 167, 11,
+            // 5, "rem_u"
+            36, 1, 1, 126, 32, 0, 173, 32, 1, 173, 66, 32, 134, 132, 32, 2, 173,
+            32, 3, 173, 66, 32, 134, 132, 130, 34, 4, 66, 32, 135, 167, 36, 0,
+            32, 4, 167, 11,
+          ]),
+        ),
+        {},
+      ).exports;
+    } catch {
+      // no wasm support :(
+    }
+
+    /**
+     * Constructs a 64 bit two's-complement integer, given its low and high 32 bit values as *signed* integers.
+     *  See the from* functions below for more convenient ways of constructing Longs.
+     * @exports Long
+     * @class A Long class for representing a 64 bit two's-complement integer value.
+     * @param {number} low The low (signed) 32 bits of the long
+     * @param {number} high The high (signed) 32 bits of the long
+     * @param {boolean=} unsigned Whether unsigned or not, defaults to signed
+     * @constructor
+     */
+    function Long(low, high, unsigned) {
+      /**
+       * The low 32 bits as a signed value.
+       * @type {number}
+       */
+      this.low = low | 0;
+
+      /**
+       * The high 32 bits as a signed value.
+       * @type {number}
+       */
+      this.high = high | 0;
+
+      /**
+       * Whether unsigned or not.
+       * @type {boolean}
+       */
+      this.unsigned = !!unsigned;
+    }
+
+    // The internal representation of a long is the two given signed, 32-bit values.
+    // We use 32-bit pieces because these are the size of integers on which
+    // Javascript performs bit-operations.  For operations like addition and
+    // multiplication, we split each number into 16 bit pieces, which can easily be
+    // multiplied within Javascript's floating-point representation without overflow
+    // or change in sign.
+    //
+    // In the algorithms below, we frequently reduce the negative case to the
+    // positive case by negating the input(s) and then post-processing the result.
+    // Note that we must ALWAYS check specially whether those values are MIN_VALUE
+    // (-2^63) because -MIN_VALUE == MIN_VALUE (since 2^63 cannot be represented as
+    // a positive number, it overflows back into a negative).  Not handling this
+    // case would often result in infinite recursion.
+    //
+    // Common constant values ZERO, ONE, NEG_ONE, etc. are defined below the from*
+    // methods on which they depend.
+
+    /**
+     * An indicator used to reliably determine if an object is a Long or not.
+     * @type {boolean}
+     * @const
+     * @private
+     */
+    Long.prototype.__isLong__;
+    Object.defineProperty(Long.prototype, "__isLong__", {
+      value: true,
+    });
+
+    /**
+     * @function
+     * @param {*} obj Object
+     * @returns {boolean}
+     * @inner
+     */
+    function isLong(obj) {
+      return (obj && obj["__isLong__"]) === true;
+    }
+
+    /**
+     * @function
+     * @param {*} value number
+     * @returns {number}
+     * @inner
+     */
+    function ctz32(value) {
+      var c = Math.clz32(value & -value);
+      return value ? 31 - c : c;
+    }
+
+    /**
+     * Tests if the specified object is a Long.
+     * @function
+     * @param {*} obj Object
+     * @returns {boolean}
+     */
+    Long.isLong = isLong;
+
+    /**
+     * A cache of the Long representations of small integer values.
+     * @type {!Object}
+     * @inner
+     */
+    var INT_CACHE = {};
+
+    /**
+     * A cache of the Long representations of small unsigned integer values.
+     * @type {!Object}
+     * @inner
+     */
+    var UINT_CACHE = {};
+
+    /**
+     * @param {number} value
+     * @param {boolean=} unsigned
+     * @returns {!Long}
+     * @inner
+     */
+    function fromInt(value, unsigned) {
+      var obj, cachedObj, cache;
+      if (unsigned) {
+        value >>>= 0;
+        if ((cache = 0 <= value && value < 256)) {
+          cachedObj = UINT_CACHE[value];
+          if (cachedObj) return cachedObj;
+        }
+        obj = fromBits(value, 0, true);
+        if (cache) UINT_CACHE[value] = obj;
+        return obj;
+      } else {
+        value |= 0;
+        if ((cache = -128 <= value && value < 128)) {
+          cachedObj = INT_CACHE[value];
+          if (cachedObj) return cachedObj;
+        }
+        obj = fromBits(value, value < 0 ? -1 : 0, false);
+        if (cache) INT_CACHE[value] = obj;
+        return obj;
+      }
+    }
+
+    /**
+     * Returns a Long representing the given 32 bit integer value.
+     * @function
+     * @param {number} value The 32 bit integer in question
+     * @param {boolean=} unsigned Whether unsigned or not, defaults to signed
+     * @returns {!Long} The corresponding Long value
+     */
+    Long.fromInt = fromInt;
+
+    /**
+     * @param {number} value
+     * @param {boolean=} unsigned
+     * @returns {!Long}
+     * @inner
+     */
+    function fromNumber(value, unsigned) {
+      if (isNaN(value)) return unsigned ? UZERO : ZERO;
+      if (unsigned) {
+        if (value < 0) return UZERO;
+        if (value >= TWO_PWR_64_DBL) return MAX_UNSIGNED_VALUE;
+      } else {
+        if (value <= -TWO_PWR_63_DBL) return MIN_VALUE;
+        if (value + 1 >= TWO_PWR_63_DBL) return MAX_VALUE;
+      }
+      if (value < 0) return fromNumber(-value, unsigned).neg();
+      return fromBits(
+        value % TWO_PWR_32_DBL | 0,
+        (value / TWO_PWR_32_DBL) | 0,
+        unsigned,
+      );
+    }
+
+    /**
+     * Returns a Long representing the given value, provided that it is a finite number. Otherwise, zero is returned.
+     * @function
+     * @param {number} value The number in question
+     * @param {boolean=} unsigned Whether unsigned or not, defaults to signed
+     * @returns {!Long} The corresponding Long value
+     */
+    Long.fromNumber = fromNumber;
+
+    /**
+     * @param {number} lowBits
+     * @param {number} highBits
+     * @param {boolean=} unsigned
+     * @returns {!Long}
+     * @inner
+     */
+    function fromBits(lowBits, highBits, unsigned) {
+      return new Long(lowBits, highBits, unsigned);
+    }
+
+    /**
+     * Returns a Long representing the 64 bit integer that comes by concatenating the given low and high bits. Each is
+     *  assumed to use 32 bits.
+     * @function
+     * @param {number} lowBits The low 32 bits
+     * @param {number} highBits The high 32 bits
+     * @param {boolean=} unsigned Whether unsigned or not, defaults to signed
+     * @returns {!Long} The corresponding Long value
+     */
+    Long.fromBits = fromBits;
+
+    /**
+     * @function
+     * @param {number} base
+     * @param {number} exponent
+     * @returns {number}
+     * @inner
+     */
+    var pow_dbl = Math.pow; // Used 4 times (4*8 to 15+4)
+
+    /**
+     * @param {string} str
+     * @param {(boolean|number)=} unsigned
+     * @param {number=} radix
+     * @returns {!Long}
+     * @inner
+     */
+    function fromString(str, unsigned, radix) {
+      if (str.length === 0) throw Error("empty string");
+      if (typeof unsigned === "number") {
+        // For goog.math.long compatibility
+        radix = unsigned;
+        unsigned = false;
+      } else {
+        unsigned = !!unsigned;
+      }
+      if (
+        str === "NaN" ||
+        str === "Infinity" ||
+        str === "+Infinity" ||
+        str === "-Infinity"
+      )
+        return unsigned ? UZERO : ZERO;
+      radix = radix || 10;
+      if (radix < 2 || 36 < radix) throw RangeError("radix");
+      var p;
+      if ((p = str.indexOf("-")) > 0) throw Error("interior hyphen");
+      else if (p === 0) {
+        return fromString(str.substring(1), unsigned, radix).neg();
+      }
+
+      // Do several (8) digits each time through the loop, so as to
+      // minimize the calls to the very expensive emulated div.
+      var radixToPower = fromNumber(pow_dbl(radix, 8));
+      var result = ZERO;
+      for (var i = 0; i < str.length; i += 8) {
+        var size = Math.min(8, str.length - i),
+          value = parseInt(str.substring(i, i + size), radix);
+        if (size < 8) {
+          var power = fromNumber(pow_dbl(radix, size));
+          result = result.mul(power).add(fromNumber(value));
+        } else {
+          result = result.mul(radixToPower);
+          result = result.add(fromNumber(value));
+        }
+      }
+      result.unsigned = unsigned;
+      return result;
+    }
+
+    /**
+     * Returns a Long representation of the given string, written using the specified radix.
+     * @function
+     * @param {string} str The textual representation of the Long
+     * @param {(boolean|number)=} unsigned Whether unsigned or not, defaults to signed
+     * @param {number=} radix The radix in which the text is written (2-36), defaults to 10
+     * @returns {!Long} The corresponding Long value
+     */
+    Long.fromString = fromString;
+
+    /**
+     * @function
+     * @param {!Long|number|string|!{low: number, high: number, unsigned: boolean}} val
+     * @param {boolean=} unsigned
+     * @returns {!Long}
+     * @inner
+     */
+    function fromValue(val, unsigned) {
+      if (typeof val === "number") return fromNumber(val, unsigned);
+      if (typeof val === "string") return fromString(val, unsigned);
+      // Throws for non-objects, converts non-instanceof Long:
+      return fromBits(
+        val.low,
+        val.high,
+        typeof unsigned === "boolean" ? unsigned : val.unsigned,
+      );
+    }
+
+    /**
+     * Converts the specified value to a Long using the appropriate from* function for its type.
+     * @function
+     * @param {!Long|number|bigint|string|!{low: number, high: number, unsigned: boolean}} val Value
+     * @param {boolean=} unsigned Whether unsigned or not, defaults to signed
+     * @returns {!Long}
+     */
+    Long.fromValue = fromValue;
+
+    // NOTE: the compiler should inline these constant values below and then remove these variables, so there should be
+    // no runtime penalty for these.
+
+    /**
+     * @type {number}
+     * @const
+     * @inner
+     */
+    var TWO_PWR_16_DBL = 1 << 16;
+
+    /**
+     * @type {number}
+     * @const
+     * @inner
+     */
+    var TWO_PWR_24_DBL = 1 << 24;
+
+    /**
+     * @type {number}
+     * @const
+     * @inner
+     */
+    var TWO_PWR_32_DBL = TWO_PWR_16_DBL * TWO_PWR_16_DBL;
+
+    /**
+     * @type {number}
+     * @const
+     * @inner
+     */
+    var TWO_PWR_64_DBL = TWO_PWR_32_DBL * TWO_PWR_32_DBL;
+
+    /**
+     * @type {number}
+     * @const
+     * @inner
+     */
+    var TWO_PWR_63_DBL = TWO_PWR_64_DBL / 2;
+
+    /**
+     * @type {!Long}
+     * @const
+     * @inner
+     */
+    var TWO_PWR_24 = fromInt(TWO_PWR_24_DBL);
+
+    /**
+     * @type {!Long}
+     * @inner
+     */
+    var ZERO = fromInt(0);
+
+    /**
+     * Signed zero.
+     * @type {!Long}
+     */
+    Long.ZERO = ZERO;
+
+    /**
+     * @type {!Long}
+     * @inner
+     */
+    var UZERO = fromInt(0, true);
+
+    /**
+     * Unsigned zero.
+     * @type {!Long}
+     */
+    Long.UZERO = UZERO;
+
+    /**
+     * @type {!Long}
+     * @inner
+     */
+    var ONE = fromInt(1);
+
+    /**
+     * Signed one.
+     * @type {!Long}
+     */
+    Long.ONE = ONE;
+
+    /**
+     * @type {!Long}
+     * @inner
+     */
+    var UONE = fromInt(1, true);
+
+    /**
+     * Unsigned one.
+     * @type {!Long}
+     */
+    Long.UONE = UONE;
+
+    /**
+     * @type {!Long}
+     * @inner
+     */
+    var NEG_ONE = fromInt(-1);
+
+    /**
+     * Signed negative one.
+     * @type {!Long}
+     */
+    Long.NEG_ONE = NEG_ONE;
+
+    /**
+     * @type {!Long}
+     * @inner
+     */
+    var MAX_VALUE = fromBits(0xffffffff | 0, 0x7fffffff | 0, false);
+
+    /**
+     * Maximum signed value.
+     * @type {!Long}
+     */
+    Long.MAX_VALUE = MAX_VALUE;
+
+    /**
+     * @type {!Long}
+     * @inner
+     */
+    var MAX_UNSIGNED_VALUE = fromBits(0xffffffff | 0, 0xffffffff | 0, true);
+
+    /**
+     * Maximum unsigned value.
+     * @type {!Long}
+     */
+    Long.MAX_UNSIGNED_VALUE = MAX_UNSIGNED_VALUE;
+
+    /**
+     * @type {!Long}
+     * @inner
+     */
+    var MIN_VALUE = fromBits(0, 0x80000000 | 0, false);
+
+    /**
+     * Minimum signed value.
+     * @type {!Long}
+     */
+    Long.MIN_VALUE = MIN_VALUE;
+
+    /**
+     * @alias Long.prototype
+     * @inner
+     */
+    var LongPrototype = Long.prototype;
+
+    /**
+     * Converts the Long to a 32 bit integer, assuming it is a 32 bit integer.
+     * @this {!Long}
+     * @returns {number}
+     */
+    LongPrototype.toInt = function toInt() {
+      return this.unsigned ? this.low >>> 0 : this.low;
+    };
+
+    /**
+     * Converts the Long to a the nearest floating-point representation of this value (double, 53 bit mantissa).
+     * @this {!Long}
+     * @returns {number}
+     */
+    LongPrototype.toNumber = function toNumber() {
+      if (this.unsigned)
+        return (this.high >>> 0) * TWO_PWR_32_DBL + (this.low >>> 0);
+      return this.high * TWO_PWR_32_DBL + (this.low >>> 0);
+    };
+
+    /**
+     * Converts the Long to a string written in the specified radix.
+     * @this {!Long}
+     * @param {number=} radix Radix (2-36), defaults to 10
+     * @returns {string}
+     * @override
+     * @throws {RangeError} If `radix` is out of range
+     */
+    LongPrototype.toString = function toString(radix) {
+      radix = radix || 10;
+      if (radix < 2 || 36 < radix) throw RangeError("radix");
+      if (this.isZero()) return "0";
+      if (this.isNegative()) {
+        // Unsigned Longs are never negative
+        if (this.eq(MIN_VALUE)) {
+          // We need to change the Long value before it can be negated, so we remove
+          // the bottom-most digit in this base and then recurse to do the rest.
+          var radixLong = fromNumber(radix),
+            div = this.div(radixLong),
+            rem1 = div.mul(radixLong).sub(this);
+          return div.toString(radix) + rem1.toInt().toString(radix);
+        } else return "-" + this.neg().toString(radix);
+      }
+
+      // Do several (6) digits each time through the loop, so as to
+      // minimize the calls to the very expensive emulated div.
+      var radixToPower = fromNumber(pow_dbl(radix, 6), this.unsigned),
+        rem = this;
+      var result = "";
+      while (true) {
+        var remDiv = rem.div(radixToPower),
+          intval = rem.sub(remDiv.mul(radixToPower)).toInt() >>> 0,
+          digits = intval.toString(radix);
+        rem = remDiv;
+        if (rem.isZero()) return digits + result;
+        else {
+          while (digits.length < 6) digits = "0" + digits;
+          result = "" + digits + result;
+        }
+      }
+    };
+
+    /**
+     * Gets the high 32 bits as a signed integer.
+     * @this {!Long}
+     * @returns {number} Signed high bits
+     */
+    LongPrototype.getHighBits = function getHighBits() {
+      return this.high;
+    };
+
+    /**
+     * Gets the high 32 bits as an unsigned integer.
+     * @this {!Long}
+     * @returns {number} Unsigned high bits
+     */
+    LongPrototype.getHighBitsUnsigned = function getHighBitsUnsigned() {
+      return this.high >>> 0;
+    };
+
+    /**
+     * Gets the low 32 bits as a signed integer.
+     * @this {!Long}
+     * @returns {number} Signed low bits
+     */
+    LongPrototype.getLowBits = function getLowBits() {
+      return this.low;
+    };
+
+    /**
+     * Gets the low 32 bits as an unsigned integer.
+     * @this {!Long}
+     * @returns {number} Unsigned low bits
+     */
+    LongPrototype.getLowBitsUnsigned = function getLowBitsUnsigned() {
+      return this.low >>> 0;
+    };
+
+    /**
+     * Gets the number of bits needed to represent the absolute value of this Long.
+     * @this {!Long}
+     * @returns {number}
+     */
+    LongPrototype.getNumBitsAbs = function getNumBitsAbs() {
+      if (this.isNegative())
+        // Unsigned Longs are never negative
+        return this.eq(MIN_VALUE) ? 64 : this.neg().getNumBitsAbs();
+      var val = this.high != 0 ? this.high : this.low;
+      for (var bit = 31; bit > 0; bit--) if ((val & (1 << bit)) != 0) break;
+      return this.high != 0 ? bit + 33 : bit + 1;
+    };
+
+    /**
+     * Tests if this Long can be safely represented as a JavaScript number.
+     * @this {!Long}
+     * @returns {boolean}
+     */
+    LongPrototype.isSafeInteger = function isSafeInteger() {
+      // 2^53-1 is the maximum safe value
+      var top11Bits = this.high >> 21;
+      // [0, 2^53-1]
+      if (!top11Bits) return true;
+      // > 2^53-1
+      if (this.unsigned) return false;
+      // [-2^53, -1] except -2^53
+      return top11Bits === -1 && !(this.low === 0 && this.high === -0x200000);
+    };
+
+    /**
+     * Tests if this Long's value equals zero.
+     * @this {!Long}
+     * @returns {boolean}
+     */
+    LongPrototype.isZero = function isZero() {
+      return this.high === 0 && this.low === 0;
+    };
+
+    /**
+     * Tests if this Long's value equals zero. This is an alias of {@link Long#isZero}.
+     * @returns {boolean}
+     */
+    LongPrototype.eqz = LongPrototype.isZero;
+
+    /**
+     * Tests if this Long's value is negative.
+     * @this {!Long}
+     * @returns {boolean}
+     */
+    LongPrototype.isNegative = function isNegative() {
+      return !this.unsigned && this.high < 0;
+    };
+
+    /**
+     * Tests if this Long's value is positive or zero.
+     * @this {!Long}
+     * @returns {boolean}
+     */
+    LongPrototype.isPositive = function isPositive() {
+      return this.unsigned || this.high >= 0;
+    };
+
+    /**
+     * Tests if this Long's value is odd.
+     * @this {!Long}
+     * @returns {boolean}
+     */
+    LongPrototype.isOdd = function isOdd() {
+      return (this.low & 1) === 1;
+    };
+
+    /**
+     * Tests if this Long's value is even.
+     * @this {!Long}
+     * @returns {boolean}
+     */
+    LongPrototype.isEven = function isEven() {
+      return (this.low & 1) === 0;
+    };
+
+    /**
+     * Tests if this Long's value equals the specified's.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.equals = function equals(other) {
+      if (!isLong(other)) other = fromValue(other);
+      if (
+        this.unsigned !== other.unsigned &&
+        this.high >>> 31 === 1 &&
+        other.high >>> 31 === 1
+      )
+        return false;
+      return this.high === other.high && this.low === other.low;
+    };
+
+    /**
+     * Tests if this Long's value equals the specified's. This is an alias of {@link Long#equals}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.eq = LongPrototype.equals;
+
+    /**
+     * Tests if this Long's value differs from the specified's.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.notEquals = function notEquals(other) {
+      return !this.eq(/* validates */ other);
+    };
+
+    /**
+     * Tests if this Long's value differs from the specified's. This is an alias of {@link Long#notEquals}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.neq = LongPrototype.notEquals;
+
+    /**
+     * Tests if this Long's value differs from the specified's. This is an alias of {@link Long#notEquals}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.ne = LongPrototype.notEquals;
+
+    /**
+     * Tests if this Long's value is less than the specified's.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.lessThan = function lessThan(other) {
+      return this.comp(/* validates */ other) < 0;
+    };
+
+    /**
+     * Tests if this Long's value is less than the specified's. This is an alias of {@link Long#lessThan}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.lt = LongPrototype.lessThan;
+
+    /**
+     * Tests if this Long's value is less than or equal the specified's.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.lessThanOrEqual = function lessThanOrEqual(other) {
+      return this.comp(/* validates */ other) <= 0;
+    };
+
+    /**
+     * Tests if this Long's value is less than or equal the specified's. This is an alias of {@link Long#lessThanOrEqual}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.lte = LongPrototype.lessThanOrEqual;
+
+    /**
+     * Tests if this Long's value is less than or equal the specified's. This is an alias of {@link Long#lessThanOrEqual}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.le = LongPrototype.lessThanOrEqual;
+
+    /**
+     * Tests if this Long's value is greater than the specified's.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.greaterThan = function greaterThan(other) {
+      return this.comp(/* validates */ other) > 0;
+    };
+
+    /**
+     * Tests if this Long's value is greater than the specified's. This is an alias of {@link Long#greaterThan}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.gt = LongPrototype.greaterThan;
+
+    /**
+     * Tests if this Long's value is greater than or equal the specified's.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.greaterThanOrEqual = function greaterThanOrEqual(other) {
+      return this.comp(/* validates */ other) >= 0;
+    };
+
+    /**
+     * Tests if this Long's value is greater than or equal the specified's. This is an alias of {@link Long#greaterThanOrEqual}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.gte = LongPrototype.greaterThanOrEqual;
+
+    /**
+     * Tests if this Long's value is greater than or equal the specified's. This is an alias of {@link Long#greaterThanOrEqual}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {boolean}
+     */
+    LongPrototype.ge = LongPrototype.greaterThanOrEqual;
+
+    /**
+     * Compares this Long's value with the specified's.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {number} 0 if they are the same, 1 if the this is greater and -1
+     *  if the given one is greater
+     */
+    LongPrototype.compare = function compare(other) {
+      if (!isLong(other)) other = fromValue(other);
+      if (this.eq(other)) return 0;
+      var thisNeg = this.isNegative(),
+        otherNeg = other.isNegative();
+      if (thisNeg && !otherNeg) return -1;
+      if (!thisNeg && otherNeg) return 1;
+      // At this point the sign bits are the same
+      if (!this.unsigned) return this.sub(other).isNegative() ? -1 : 1;
+      // Both are positive if at least one is unsigned
+      return other.high >>> 0 > this.high >>> 0 ||
+        (other.high === this.high && other.low >>> 0 > this.low >>> 0)
+        ? -1
+        : 1;
+    };
+
+    /**
+     * Compares this Long's value with the specified's. This is an alias of {@link Long#compare}.
+     * @function
+     * @param {!Long|number|bigint|string} other Other value
+     * @returns {number} 0 if they are the same, 1 if the this is greater and -1
+     *  if the given one is greater
+     */
+    LongPrototype.comp = LongPrototype.compare;
+
+    /**
+     * Negates this Long's value.
+     * @this {!Long}
+     * @returns {!Long} Negated Long
+     */
+    LongPrototype.negate = function negate() {
+      if (!this.unsigned && this.eq(MIN_VALUE)) return MIN_VALUE;
+      return this.not().add(ONE);
+    };
+
+    /**
+     * Negates this Long's value. This is an alias of {@link Long#negate}.
+     * @function
+     * @returns {!Long} Negated Long
+     */
+    LongPrototype.neg = LongPrototype.negate;
+
+    /**
+     * Returns the sum of this and the specified Long.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} addend Addend
+     * @returns {!Long} Sum
+     */
+    LongPrototype.add = function add(addend) {
+      if (!isLong(addend)) addend = fromValue(addend);
+
+      // Divide each number into 4 chunks of 16 bits, and then sum the chunks.
+
+      var a48 = this.high >>> 16;
+      var a32 = this.high & 0xffff;
+      var a16 = this.low >>> 16;
+      var a00 = this.low & 0xffff;
+      var b48 = addend.high >>> 16;
+      var b32 = addend.high & 0xffff;
+      var b16 = addend.low >>> 16;
+      var b00 = addend.low & 0xffff;
+      var c48 = 0,
+        c32 = 0,
+        c16 = 0,
+        c00 = 0;
+      c00 += a00 + b00;
+      c16 += c00 >>> 16;
+      c00 &= 0xffff;
+      c16 += a16 + b16;
+      c32 += c16 >>> 16;
+      c16 &= 0xffff;
+      c32 += a32 + b32;
+      c48 += c32 >>> 16;
+      c32 &= 0xffff;
+      c48 += a48 + b48;
+      c48 &= 0xffff;
+      return fromBits((c16 << 16) | c00, (c48 << 16) | c32, this.unsigned);
+    };
+
+    /**
+     * Returns the difference of this and the specified Long.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} subtrahend Subtrahend
+     * @returns {!Long} Difference
+     */
+    LongPrototype.subtract = function subtract(subtrahend) {
+      if (!isLong(subtrahend)) subtrahend = fromValue(subtrahend);
+      return this.add(subtrahend.neg());
+    };
+
+    /**
+     * Returns the difference of this and the specified Long. This is an alias of {@link Long#subtract}.
+     * @function
+     * @param {!Long|number|bigint|string} subtrahend Subtrahend
+     * @returns {!Long} Difference
+     */
+    LongPrototype.sub = LongPrototype.subtract;
+
+    /**
+     * Returns the product of this and the specified Long.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} multiplier Multiplier
+     * @returns {!Long} Product
+     */
+    LongPrototype.multiply = function multiply(multiplier) {
+      if (this.isZero()) return this;
+      if (!isLong(multiplier)) multiplier = fromValue(multiplier);
+
+      // use wasm support if present
+      if (wasm) {
+        var low = wasm["mul"](
+          this.low,
+          this.high,
+          multiplier.low,
+          multiplier.high,
+        );
+        return fromBits(low, wasm["get_high"](), this.unsigned);
+      }
+      if (multiplier.isZero()) return this.unsigned ? UZERO : ZERO;
+      if (this.eq(MIN_VALUE)) return multiplier.isOdd() ? MIN_VALUE : ZERO;
+      if (multiplier.eq(MIN_VALUE)) return this.isOdd() ? MIN_VALUE : ZERO;
+      if (this.isNegative()) {
+        if (multiplier.isNegative()) return this.neg().mul(multiplier.neg());
+        else return this.neg().mul(multiplier).neg();
+      } else if (multiplier.isNegative())
+        return this.mul(multiplier.neg()).neg();
+
+      // If both longs are small, use float multiplication
+      if (this.lt(TWO_PWR_24) && multiplier.lt(TWO_PWR_24))
+        return fromNumber(
+          this.toNumber() * multiplier.toNumber(),
+          this.unsigned,
+        );
+
+      // Divide each long into 4 chunks of 16 bits, and then add up 4x4 products.
+      // We can skip products that would overflow.
+
+      var a48 = this.high >>> 16;
+      var a32 = this.high & 0xffff;
+      var a16 = this.low >>> 16;
+      var a00 = this.low & 0xffff;
+      var b48 = multiplier.high >>> 16;
+      var b32 = multiplier.high & 0xffff;
+      var b16 = multiplier.low >>> 16;
+      var b00 = multiplier.low & 0xffff;
+      var c48 = 0,
+        c32 = 0,
+        c16 = 0,
+        c00 = 0;
+      c00 += a00 * b00;
+      c16 += c00 >>> 16;
+      c00 &= 0xffff;
+      c16 += a16 * b00;
+      c32 += c16 >>> 16;
+      c16 &= 0xffff;
+      c16 += a00 * b16;
+      c32 += c16 >>> 16;
+      c16 &= 0xffff;
+      c32 += a32 * b00;
+      c48 += c32 >>> 16;
+      c32 &= 0xffff;
+      c32 += a16 * b16;
+      c48 += c32 >>> 16;
+      c32 &= 0xffff;
+      c32 += a00 * b32;
+      c48 += c32 >>> 16;
+      c32 &= 0xffff;
+      c48 += a48 * b00 + a32 * b16 + a16 * b32 + a00 * b48;
+      c48 &= 0xffff;
+      return fromBits((c16 << 16) | c00, (c48 << 16) | c32, this.unsigned);
+    };
+
+    /**
+     * Returns the product of this and the specified Long. This is an alias of {@link Long#multiply}.
+     * @function
+     * @param {!Long|number|bigint|string} multiplier Multiplier
+     * @returns {!Long} Product
+     */
+    LongPrototype.mul = LongPrototype.multiply;
+
+    /**
+     * Returns this Long divided by the specified. The result is signed if this Long is signed or
+     *  unsigned if this Long is unsigned.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} divisor Divisor
+     * @returns {!Long} Quotient
+     */
+    LongPrototype.divide = function divide(divisor) {
+      if (!isLong(divisor)) divisor = fromValue(divisor);
+      if (divisor.isZero()) throw Error("division by zero");
+
+      // use wasm support if present
+      if (wasm) {
+        // guard against signed division overflow: the largest
+        // negative number / -1 would be 1 larger than the largest
+        // positive number, due to two's complement.
+        if (
+          !this.unsigned &&
+          this.high === -0x80000000 &&
+          divisor.low === -1 &&
+          divisor.high === -1
+        ) {
+          // be consistent with non-wasm code path
+          return this;
+        }
+        var low = (this.unsigned ? wasm["div_u"] : wasm["div_s"])(
+          this.low,
+          this.high,
+          divisor.low,
+          divisor.high,
+        );
+        return fromBits(low, wasm["get_high"](), this.unsigned);
+      }
+      if (this.isZero()) return this.unsigned ? UZERO : ZERO;
+      var approx, rem, res;
+      if (!this.unsigned) {
+        // This section is only relevant for signed longs and is derived from the
+        // closure library as a whole.
+        if (this.eq(MIN_VALUE)) {
+          if (divisor.eq(ONE) || divisor.eq(NEG_ONE))
+            return MIN_VALUE; // recall that -MIN_VALUE == MIN_VALUE
+          else if (divisor.eq(MIN_VALUE)) return ONE;
+          else {
+            // At this point, we have |other| >= 2, so |this/other| < |MIN_VALUE|.
+            var halfThis = this.shr(1);
+            approx = halfThis.div(divisor).shl(1);
+            if (approx.eq(ZERO)) {
+              return divisor.isNegative() ? ONE : NEG_ONE;
+            } else {
+              rem = this.sub(divisor.mul(approx));
+              res = approx.add(rem.div(divisor));
+              return res;
+            }
+          }
+        } else if (divisor.eq(MIN_VALUE)) return this.unsigned ? UZERO : ZERO;
+        if (this.isNegative()) {
+          if (divisor.isNegative()) return this.neg().div(divisor.neg());
+          return this.neg().div(divisor).neg();
+        } else if (divisor.isNegative()) return this.div(divisor.neg()).neg();
+        res = ZERO;
+      } else {
+        // The algorithm below has not been made for unsigned longs. It's therefore
+        // required to take special care of the MSB prior to running it.
+        if (!divisor.unsigned) divisor = divisor.toUnsigned();
+        if (divisor.gt(this)) return UZERO;
+        if (divisor.gt(this.shru(1)))
+          // 15 >>> 1 = 7 ; with divisor = 8 ; true
+          return UONE;
+        res = UZERO;
+      }
+
+      // Repeat the following until the remainder is less than other:  find a
+      // floating-point that approximates remainder / other *from below*, add this
+      // into the result, and subtract it from the remainder.  It is critical that
+      // the approximate value is less than or equal to the real value so that the
+      // remainder never becomes negative.
+      rem = this;
+      while (rem.gte(divisor)) {
+        // Approximate the result of division. This may be a little greater or
+        // smaller than the actual value.
+        approx = Math.max(1, Math.floor(rem.toNumber() / divisor.toNumber()));
+
+        // We will tweak the approximate result by changing it in the 48-th digit or
+        // the smallest non-fractional digit, whichever is larger.
+        var log2 = Math.ceil(Math.log(approx) / Math.LN2),
+          delta = log2 <= 48 ? 1 : pow_dbl(2, log2 - 48),
+          // Decrease the approximation until it is smaller than the remainder.  Note
+          // that if it is too large, the product overflows and is negative.
+          approxRes = fromNumber(approx),
+          approxRem = approxRes.mul(divisor);
+        while (approxRem.isNegative() || approxRem.gt(rem)) {
+          approx -= delta;
+          approxRes = fromNumber(approx, this.unsigned);
+          approxRem = approxRes.mul(divisor);
+        }
+
+        // We know the answer can't be zero... and actually, zero would cause
+        // infinite recursion since we would make no progress.
+        if (approxRes.isZero()) approxRes = ONE;
+        res = res.add(approxRes);
+        rem = rem.sub(approxRem);
+      }
+      return res;
+    };
+
+    /**
+     * Returns this Long divided by the specified. This is an alias of {@link Long#divide}.
+     * @function
+     * @param {!Long|number|bigint|string} divisor Divisor
+     * @returns {!Long} Quotient
+     */
+    LongPrototype.div = LongPrototype.divide;
+
+    /**
+     * Returns this Long modulo the specified.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} divisor Divisor
+     * @returns {!Long} Remainder
+     */
+    LongPrototype.modulo = function modulo(divisor) {
+      if (!isLong(divisor)) divisor = fromValue(divisor);
+
+      // use wasm support if present
+      if (wasm) {
+        var low = (this.unsigned ? wasm["rem_u"] : wasm["rem_s"])(
+          this.low,
+          this.high,
+          divisor.low,
+          divisor.high,
+        );
+        return fromBits(low, wasm["get_high"](), this.unsigned);
+      }
+      return this.sub(this.div(divisor).mul(divisor));
+    };
+
+    /**
+     * Returns this Long modulo the specified. This is an alias of {@link Long#modulo}.
+     * @function
+     * @param {!Long|number|bigint|string} divisor Divisor
+     * @returns {!Long} Remainder
+     */
+    LongPrototype.mod = LongPrototype.modulo;
+
+    /**
+     * Returns this Long modulo the specified. This is an alias of {@link Long#modulo}.
+     * @function
+     * @param {!Long|number|bigint|string} divisor Divisor
+     * @returns {!Long} Remainder
+     */
+    LongPrototype.rem = LongPrototype.modulo;
+
+    /**
+     * Returns the bitwise NOT of this Long.
+     * @this {!Long}
+     * @returns {!Long}
+     */
+    LongPrototype.not = function not() {
+      return fromBits(~this.low, ~this.high, this.unsigned);
+    };
+
+    /**
+     * Returns count leading zeros of this Long.
+     * @this {!Long}
+     * @returns {!number}
+     */
+    LongPrototype.countLeadingZeros = function countLeadingZeros() {
+      return this.high ? Math.clz32(this.high) : Math.clz32(this.low) + 32;
+    };
+
+    /**
+     * Returns count leading zeros. This is an alias of {@link Long#countLeadingZeros}.
+     * @function
+     * @param {!Long}
+     * @returns {!number}
+     */
+    LongPrototype.clz = LongPrototype.countLeadingZeros;
+
+    /**
+     * Returns count trailing zeros of this Long.
+     * @this {!Long}
+     * @returns {!number}
+     */
+    LongPrototype.countTrailingZeros = function countTrailingZeros() {
+      return this.low ? ctz32(this.low) : ctz32(this.high) + 32;
+    };
+
+    /**
+     * Returns count trailing zeros. This is an alias of {@link Long#countTrailingZeros}.
+     * @function
+     * @param {!Long}
+     * @returns {!number}
+     */
+    LongPrototype.ctz = LongPrototype.countTrailingZeros;
+
+    /**
+     * Returns the bitwise AND of this Long and the specified.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other Long
+     * @returns {!Long}
+     */
+    LongPrototype.and = function and(other) {
+      if (!isLong(other)) other = fromValue(other);
+      return fromBits(
+        this.low & other.low,
+        this.high & other.high,
+        this.unsigned,
+      );
+    };
+
+    /**
+     * Returns the bitwise OR of this Long and the specified.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other Long
+     * @returns {!Long}
+     */
+    LongPrototype.or = function or(other) {
+      if (!isLong(other)) other = fromValue(other);
+      return fromBits(
+        this.low | other.low,
+        this.high | other.high,
+        this.unsigned,
+      );
+    };
+
+    /**
+     * Returns the bitwise XOR of this Long and the given one.
+     * @this {!Long}
+     * @param {!Long|number|bigint|string} other Other Long
+     * @returns {!Long}
+     */
+    LongPrototype.xor = function xor(other) {
+      if (!isLong(other)) other = fromValue(other);
+      return fromBits(
+        this.low ^ other.low,
+        this.high ^ other.high,
+        this.unsigned,
+      );
+    };
+
+    /**
+     * Returns this Long with bits shifted to the left by the given amount.
+     * @this {!Long}
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Shifted Long
+     */
+    LongPrototype.shiftLeft = function shiftLeft(numBits) {
+      if (isLong(numBits)) numBits = numBits.toInt();
+      if ((numBits &= 63) === 0) return this;
+      else if (numBits < 32)
+        return fromBits(
+          this.low << numBits,
+          (this.high << numBits) | (this.low >>> (32 - numBits)),
+          this.unsigned,
+        );
+      else return fromBits(0, this.low << (numBits - 32), this.unsigned);
+    };
+
+    /**
+     * Returns this Long with bits shifted to the left by the given amount. This is an alias of {@link Long#shiftLeft}.
+     * @function
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Shifted Long
+     */
+    LongPrototype.shl = LongPrototype.shiftLeft;
+
+    /**
+     * Returns this Long with bits arithmetically shifted to the right by the given amount.
+     * @this {!Long}
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Shifted Long
+     */
+    LongPrototype.shiftRight = function shiftRight(numBits) {
+      if (isLong(numBits)) numBits = numBits.toInt();
+      if ((numBits &= 63) === 0) return this;
+      else if (numBits < 32)
+        return fromBits(
+          (this.low >>> numBits) | (this.high << (32 - numBits)),
+          this.high >> numBits,
+          this.unsigned,
+        );
+      else
+        return fromBits(
+          this.high >> (numBits - 32),
+          this.high >= 0 ? 0 : -1,
+          this.unsigned,
+        );
+    };
+
+    /**
+     * Returns this Long with bits arithmetically shifted to the right by the given amount. This is an alias of {@link Long#shiftRight}.
+     * @function
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Shifted Long
+     */
+    LongPrototype.shr = LongPrototype.shiftRight;
+
+    /**
+     * Returns this Long with bits logically shifted to the right by the given amount.
+     * @this {!Long}
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Shifted Long
+     */
+    LongPrototype.shiftRightUnsigned = function shiftRightUnsigned(numBits) {
+      if (isLong(numBits)) numBits = numBits.toInt();
+      if ((numBits &= 63) === 0) return this;
+      if (numBits < 32)
+        return fromBits(
+          (this.low >>> numBits) | (this.high << (32 - numBits)),
+          this.high >>> numBits,
+          this.unsigned,
+        );
+      if (numBits === 32) return fromBits(this.high, 0, this.unsigned);
+      return fromBits(this.high >>> (numBits - 32), 0, this.unsigned);
+    };
+
+    /**
+     * Returns this Long with bits logically shifted to the right by the given amount. This is an alias of {@link Long#shiftRightUnsigned}.
+     * @function
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Shifted Long
+     */
+    LongPrototype.shru = LongPrototype.shiftRightUnsigned;
+
+    /**
+     * Returns this Long with bits logically shifted to the right by the given amount. This is an alias of {@link Long#shiftRightUnsigned}.
+     * @function
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Shifted Long
+     */
+    LongPrototype.shr_u = LongPrototype.shiftRightUnsigned;
+
+    /**
+     * Returns this Long with bits rotated to the left by the given amount.
+     * @this {!Long}
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Rotated Long
+     */
+    LongPrototype.rotateLeft = function rotateLeft(numBits) {
+      var b;
+      if (isLong(numBits)) numBits = numBits.toInt();
+      if ((numBits &= 63) === 0) return this;
+      if (numBits === 32) return fromBits(this.high, this.low, this.unsigned);
+      if (numBits < 32) {
+        b = 32 - numBits;
+        return fromBits(
+          (this.low << numBits) | (this.high >>> b),
+          (this.high << numBits) | (this.low >>> b),
+          this.unsigned,
+        );
+      }
+      numBits -= 32;
+      b = 32 - numBits;
+      return fromBits(
+        (this.high << numBits) | (this.low >>> b),
+        (this.low << numBits) | (this.high >>> b),
+        this.unsigned,
+      );
+    };
+    /**
+     * Returns this Long with bits rotated to the left by the given amount. This is an alias of {@link Long#rotateLeft}.
+     * @function
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Rotated Long
+     */
+    LongPrototype.rotl = LongPrototype.rotateLeft;
+
+    /**
+     * Returns this Long with bits rotated to the right by the given amount.
+     * @this {!Long}
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Rotated Long
+     */
+    LongPrototype.rotateRight = function rotateRight(numBits) {
+      var b;
+      if (isLong(numBits)) numBits = numBits.toInt();
+      if ((numBits &= 63) === 0) return this;
+      if (numBits === 32) return fromBits(this.high, this.low, this.unsigned);
+      if (numBits < 32) {
+        b = 32 - numBits;
+        return fromBits(
+          (this.high << b) | (this.low >>> numBits),
+          (this.low << b) | (this.high >>> numBits),
+          this.unsigned,
+        );
+      }
+      numBits -= 32;
+      b = 32 - numBits;
+      return fromBits(
+        (this.low << b) | (this.high >>> numBits),
+        (this.high << b) | (this.low >>> numBits),
+        this.unsigned,
+      );
+    };
+    /**
+     * Returns this Long with bits rotated to the right by the given amount. This is an alias of {@link Long#rotateRight}.
+     * @function
+     * @param {number|!Long} numBits Number of bits
+     * @returns {!Long} Rotated Long
+     */
+    LongPrototype.rotr = LongPrototype.rotateRight;
+
+    /**
+     * Converts this Long to signed.
+     * @this {!Long}
+     * @returns {!Long} Signed long
+     */
+    LongPrototype.toSigned = function toSigned() {
+      if (!this.unsigned) return this;
+      return fromBits(this.low, this.high, false);
+    };
+
+    /**
+     * Converts this Long to unsigned.
+     * @this {!Long}
+     * @returns {!Long} Unsigned long
+     */
+    LongPrototype.toUnsigned = function toUnsigned() {
+      if (this.unsigned) return this;
+      return fromBits(this.low, this.high, true);
+    };
+
+    /**
+     * Converts this Long to its byte representation.
+     * @param {boolean=} le Whether little or big endian, defaults to big endian
+     * @this {!Long}
+     * @returns {!Array.<number>} Byte representation
+     */
+    LongPrototype.toBytes = function toBytes(le) {
+      return le ? this.toBytesLE() : this.toBytesBE();
+    };
+
+    /**
+     * Converts this Long to its little endian byte representation.
+     * @this {!Long}
+     * @returns {!Array.<number>} Little endian byte representation
+     */
+    LongPrototype.toBytesLE = function toBytesLE() {
+      var hi = this.high,
+        lo = this.low;
+      return [
+        lo & 0xff,
+        (lo >>> 8) & 0xff,
+        (lo >>> 16) & 0xff,
+        lo >>> 24,
+        hi & 0xff,
+        (hi >>> 8) & 0xff,
+        (hi >>> 16) & 0xff,
+        hi >>> 24,
+      ];
+    };
+
+    /**
+     * Converts this Long to its big endian byte representation.
+     * @this {!Long}
+     * @returns {!Array.<number>} Big endian byte representation
+     */
+    LongPrototype.toBytesBE = function toBytesBE() {
+      var hi = this.high,
+        lo = this.low;
+      return [
+        hi >>> 24,
+        (hi >>> 16) & 0xff,
+        (hi >>> 8) & 0xff,
+        hi & 0xff,
+        lo >>> 24,
+        (lo >>> 16) & 0xff,
+        (lo >>> 8) & 0xff,
+        lo & 0xff,
+      ];
+    };
+
+    /**
+     * Creates a Long from its byte representation.
+     * @param {!Array.<number>} bytes Byte representation
+     * @param {boolean=} unsigned Whether unsigned or not, defaults to signed
+     * @param {boolean=} le Whether little or big endian, defaults to big endian
+     * @returns {Long} The corresponding Long value
+     */
+    Long.fromBytes = function fromBytes(bytes, unsigned, le) {
+      return le
+        ? Long.fromBytesLE(bytes, unsigned)
+        : Long.fromBytesBE(bytes, unsigned);
+    };
+
+    /**
+     * Creates a Long from its little endian byte representation.
+     * @param {!Array.<number>} bytes Little endian byte representation
+     * @param {boolean=} unsigned Whether unsigned or not, defaults to signed
+     * @returns {Long} The corresponding Long value
+     */
+    Long.fromBytesLE = function fromBytesLE(bytes, unsigned) {
+      return new Long(
+        bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24),
+        bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24),
+        unsigned,
+      );
+    };
+
+    /**
+     * Creates a Long from its big endian byte representation.
+     * @param {!Array.<number>} bytes Big endian byte representation
+     * @param {boolean=} unsigned Whether unsigned or not, defaults to signed
+     * @returns {Long} The corresponding Long value
+     */
+    Long.fromBytesBE = function fromBytesBE(bytes, unsigned) {
+      return new Long(
+        (bytes[4] << 24) | (bytes[5] << 16) | (bytes[6] << 8) | bytes[7],
+        (bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3],
+        unsigned,
+      );
+    };
+
+    // Support conversion to/from BigInt where available
+    if (typeof BigInt === "function") {
+      /**
+       * Returns a Long representing the given big integer.
+       * @function
+       * @param {number} value The big integer value
+       * @param {boolean=} unsigned Whether unsigned or not, defaults to signed
+       * @returns {!Long} The corresponding Long value
+       */
+      Long.fromBigInt = function fromBigInt(value, unsigned) {
+        var lowBits = Number(BigInt.asIntN(32, value));
+        var highBits = Number(BigInt.asIntN(32, value >> BigInt(32)));
+        return fromBits(lowBits, highBits, unsigned);
+      };
+
+      // Override
+      Long.fromValue = function fromValueWithBigInt(value, unsigned) {
+        if (typeof value === "bigint") return Long.fromBigInt(value, unsigned);
+        return fromValue(value, unsigned);
+      };
+
+      /**
+       * Converts the Long to its big integer representation.
+       * @this {!Long}
+       * @returns {bigint}
+       */
+      LongPrototype.toBigInt = function toBigInt() {
+        var lowBigInt = BigInt(this.low >>> 0);
+        var highBigInt = BigInt(this.unsigned ? this.high >>> 0 : this.high);
+        return (highBigInt << BigInt(32)) | lowBigInt;
+      };
+    }
+    var _default = (_exports.default = Long);
+  },
+);
+
+
+/***/ }),
+
+/***/ 365:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+// light library entry point.
+
+
+module.exports = __nccwpck_require__(7253);
+
+/***/ }),
+
+/***/ 2000:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/**
+ * Runtime message from/to plain object converters.
+ * @namespace
+ */
+var converter = exports;
+
+var Enum  = __nccwpck_require__(5363),
+    types = __nccwpck_require__(9761),
+    util  = __nccwpck_require__(7926);
+
+/**
+ * Generates a partial value fromObject conveter.
+ * @param {Codegen} gen Codegen instance
+ * @param {Field} field Reflected field
+ * @param {number} fieldIndex Field index
+ * @param {string} prop Property reference
+ * @param {string} [dstProp] Repeated destination property reference
+ * @returns {Codegen} Codegen instance
+ * @ignore
+ */
+function genValuePartial_fromObject(gen, field, fieldIndex, prop, dstProp) {
+    /* eslint-disable no-unexpected-multiline, block-scoped-var, no-redeclare */
+    if (field.resolvedType) {
+        if (field.resolvedType instanceof Enum) {
+            var dst = dstProp
+                ? "m" + dstProp + "[m" + dstProp + ".length]"
+                : "m" + prop;
+            gen
+            ("switch(d%s){", prop);
+            for (var values = field.resolvedType.values, keys = Object.keys(values), i = 0; i < keys.length; ++i) { gen
+                ("case%j:", keys[i])
+                ("case %i:", values[keys[i]])
+                    ("%s=%j", dst, values[keys[i]])
+                    ("break");
+            }
+            gen
+                ("default:");
+            if (field.resolvedType._features.enum_type !== "CLOSED") {
+                gen
+                    ("if(typeof d%s===\"number\"&&(d%s|0)===d%s)", prop, prop, prop)
+                        ("%s=d%s", dst, prop);
+            }
+            gen
+            ("}");
+        } else gen
+            ("if(!util.isObject(d%s))", prop)
+                ("throw TypeError(%j)", field.fullName + ": object expected")
+            ("m%s=types[%i].fromObject(d%s,q+1)", prop, fieldIndex, prop);
+    } else {
+        var isUnsigned = false;
+        switch (field.type) {
+            case "double":
+            case "float": gen
+                ("m%s=Number(d%s)", prop, prop); // also catches "NaN", "Infinity"
+                break;
+            case "uint32":
+            case "fixed32": gen
+                ("m%s=d%s>>>0", prop, prop);
+                break;
+            case "int32":
+            case "sint32":
+            case "sfixed32": gen
+                ("m%s=d%s|0", prop, prop);
+                break;
+            case "uint64":
+            case "fixed64":
+                isUnsigned = true;
+                // eslint-disable-next-line no-fallthrough
+            case "int64":
+            case "sint64":
+            case "sfixed64": gen
+                ("if(util.Long)")
+                    ("m%s=util.Long.fromValue(d%s,%j)", prop, prop, isUnsigned)
+                ("else if(typeof d%s===\"string\")", prop)
+                    ("m%s=parseInt(d%s,10)", prop, prop)
+                ("else if(typeof d%s===\"number\")", prop)
+                    ("m%s=d%s", prop, prop)
+                ("else if(typeof d%s===\"object\")", prop)
+                    ("m%s=new util.LongBits(d%s.low>>>0,d%s.high>>>0).toNumber(%s)", prop, prop, prop, isUnsigned ? "true" : "");
+                break;
+            case "bytes": gen
+                ("if(typeof d%s===\"string\")", prop)
+                    ("util.base64.decode(d%s,m%s=util.newBuffer(util.base64.length(d%s)),0)", prop, prop, prop)
+                ("else if(d%s.length>=0)", prop)
+                    ("m%s=d%s", prop, prop);
+                break;
+            case "string": gen
+                ("m%s=String(d%s)", prop, prop);
+                break;
+            case "bool": gen
+                ("m%s=Boolean(d%s)", prop, prop);
+                break;
+            /* default: gen
+                ("m%s=d%s", prop, prop);
+                break; */
+        }
+    }
+    return gen;
+    /* eslint-enable no-unexpected-multiline, block-scoped-var, no-redeclare */
+}
+
+/**
+ * Generates a plain object to runtime message converter specific to the specified message type.
+ * @param {Type} mtype Message type
+ * @returns {Codegen} Codegen instance
+ */
+converter.fromObject = function fromObject(mtype) {
+    /* eslint-disable no-unexpected-multiline, block-scoped-var, no-redeclare */
+    var fields = mtype.fieldsArray;
+    var gen = util.codegen(["d", "q"])
+    ("if(d instanceof C)")
+        ("return d")
+    ("if(!util.isObject(d))")
+        ("throw TypeError(%j)", mtype.fullName + ": object expected")
+    ("if(q===undefined)q=0")
+    ("if(q>util.recursionLimit)")
+        ("throw Error(\"max depth exceeded\")");
+    if (!fields.length) return gen
+    ("return new C");
+    gen
+    ("var m=new C");
+    for (var i = 0; i < fields.length; ++i) {
+        var field  = fields[i].resolve(),
+            prop   = util.safeProp(field.name),
+            implicitPresence = !field.hasPresence && !field.repeated && !field.map
+                && (field.resolvedType instanceof Enum || types.basic[field.type] !== undefined);
+
+        // Map fields
+        if (field.map) { gen
+    ("if(d%s){", prop)
+        ("if(!util.isObject(d%s))", prop)
+            ("throw TypeError(%j)", field.fullName + ": object expected")
+        ("m%s={}", prop)
+        ("for(var ks=Object.keys(d%s),i=0;i<ks.length;++i){", prop);
+            gen
+        ("if(ks[i]===\"__proto__\")")
+            ("util.makeProp(m%s,ks[i])", prop);
+            genValuePartial_fromObject(gen, field, /* not sorted */ i, prop + "[ks[i]]")
+        ("}")
+    ("}");
+
+        // Repeated fields
+        } else if (field.repeated) { gen
+    ("if(d%s){", prop)
+        ("if(!Array.isArray(d%s))", prop)
+            ("throw TypeError(%j)", field.fullName + ": array expected");
+            if (field.resolvedType instanceof Enum) gen
+        ("m%s=[]", prop);
+            else gen
+        ("m%s=Array(d%s.length)", prop, prop);
+            gen
+        ("for(var i=0;i<d%s.length;++i){", prop);
+            genValuePartial_fromObject(gen, field, /* not sorted */ i, prop + "[i]", field.resolvedType instanceof Enum ? prop : undefined)
+        ("}")
+    ("}");
+
+        // Non-repeated fields
+        } else {
+            if (!(field.resolvedType instanceof Enum)) gen // no need to test for null/undefined if an enum (uses switch)
+    ("if(d%s!=null){", prop); // !== undefined && !== null
+            if (implicitPresence) {
+                if (field.resolvedType instanceof Enum) gen
+    ("if(d%s!==%j&&(typeof d%s!==\"string\"||types[%i].values[d%s]!==%j)){", prop, field.typeDefault, prop, i, prop, field.typeDefault);
+                else if (field.type === "string") gen
+    ("if(typeof d%s!==\"string\"||d%s.length){", prop, prop);
+                else if (field.type === "bytes") gen
+    ("if(d%s.length){", prop);
+                else if (field.type === "bool") gen
+    ("if(d%s){", prop);
+                else if (field.type === "double" || field.type === "float") gen
+    ("if(!Object.is(Number(d%s),0)){", prop);
+                else if (types.long[field.type] !== undefined) gen
+    ("if(typeof d%s===\"object\"?d%s.low||d%s.high:Number(d%s)!==0){", prop, prop, prop, prop);
+                else gen
+    ("if(Number(d%s)!==0){", prop);
+            }
+        genValuePartial_fromObject(gen, field, /* not sorted */ i, prop);
+            if (implicitPresence) gen
+    ("}");
+            if (!(field.resolvedType instanceof Enum)) gen
+    ("}");
+        }
+    } return gen
+    ("return m");
+    /* eslint-enable no-unexpected-multiline, block-scoped-var, no-redeclare */
+};
+
+/**
+ * Generates a partial value toObject converter.
+ * @param {Codegen} gen Codegen instance
+ * @param {Field} field Reflected field
+ * @param {number} fieldIndex Field index
+ * @param {string} dstProp Destination property reference
+ * @param {string} [srcProp] Source property reference
+ * @returns {Codegen} Codegen instance
+ * @ignore
+ */
+function genValuePartial_toObject(gen, field, fieldIndex, dstProp, srcProp) {
+    /* eslint-disable no-unexpected-multiline, block-scoped-var, no-redeclare */
+    if (!srcProp)
+        srcProp = dstProp;
+    if (field.resolvedType) {
+        if (field.resolvedType instanceof Enum) gen
+            ("d%s=o.enums===String?(types[%i].values[m%s]===undefined?m%s:types[%i].values[m%s]):m%s", dstProp, fieldIndex, srcProp, srcProp, fieldIndex, srcProp, srcProp);
+        else gen
+            ("d%s=types[%i].toObject(m%s,o,q+1)", dstProp, fieldIndex, srcProp);
+    } else {
+        var isUnsigned = false;
+        switch (field.type) {
+            case "double":
+            case "float": gen
+            ("d%s=o.json&&!isFinite(m%s)?String(m%s):m%s", dstProp, srcProp, srcProp, srcProp);
+                break;
+            case "uint64":
+            case "fixed64":
+                isUnsigned = true;
+                // eslint-disable-next-line no-fallthrough
+            case "int64":
+            case "sint64":
+            case "sfixed64": gen
+            ("if(typeof BigInt!==\"undefined\"&&o.longs===BigInt)")
+                ("d%s=typeof m%s===\"number\"?BigInt(m%s):util.Long.fromBits(m%s.low>>>0,m%s.high>>>0,%j).toBigInt()", dstProp, srcProp, srcProp, srcProp, srcProp, isUnsigned)
+            ("else if(typeof m%s===\"number\")", srcProp)
+                ("d%s=o.longs===String?String(m%s):m%s", dstProp, srcProp, srcProp)
+            ("else") // Long-like
+                ("d%s=o.longs===String?util.Long.prototype.toString.call(m%s):o.longs===Number?new util.LongBits(m%s.low>>>0,m%s.high>>>0).toNumber(%s):m%s", dstProp, srcProp, srcProp, srcProp, isUnsigned ? "true": "", srcProp);
+                break;
+            case "bytes": gen
+            ("d%s=o.bytes===String?util.base64.encode(m%s,0,m%s.length):o.bytes===Array?Array.prototype.slice.call(m%s):m%s", dstProp, srcProp, srcProp, srcProp, srcProp);
+                break;
+            default: gen
+            ("d%s=m%s", dstProp, srcProp);
+                break;
+        }
+    }
+    return gen;
+    /* eslint-enable no-unexpected-multiline, block-scoped-var, no-redeclare */
+}
+
+/**
+ * Generates a runtime message to plain object converter specific to the specified message type.
+ * @param {Type} mtype Message type
+ * @returns {Codegen} Codegen instance
+ */
+converter.toObject = function toObject(mtype) {
+    /* eslint-disable no-unexpected-multiline, block-scoped-var, no-redeclare */
+    var fields = mtype.fieldsArray.slice().sort(util.compareFieldsById);
+    if (!fields.length)
+        return util.codegen()("return {}");
+    var gen = util.codegen(["m", "o", "q"])
+    ("if(!o)")
+        ("o={}")
+    ("if(q===undefined)q=0")
+    ("if(q>util.recursionLimit)")
+        ("throw Error(\"max depth exceeded\")")
+    ("var d={}");
+
+    var repeatedFields = [],
+        mapFields = [],
+        normalFields = [],
+        i = 0;
+    for (; i < fields.length; ++i)
+        if (!fields[i].partOf)
+            ( fields[i].resolve().repeated ? repeatedFields
+            : fields[i].map ? mapFields
+            : normalFields).push(fields[i]);
+
+    if (repeatedFields.length) { gen
+    ("if(o.arrays||o.defaults){");
+        for (i = 0; i < repeatedFields.length; ++i) gen
+        ("d%s=[]", util.safeProp(repeatedFields[i].name));
+        gen
+    ("}");
+    }
+
+    if (mapFields.length) { gen
+    ("if(o.objects||o.defaults){");
+        for (i = 0; i < mapFields.length; ++i) gen
+        ("d%s={}", util.safeProp(mapFields[i].name));
+        gen
+    ("}");
+    }
+
+    if (normalFields.length) { gen
+    ("if(o.defaults){");
+        for (i = 0; i < normalFields.length; ++i) {
+            var field = normalFields[i],
+                prop  = util.safeProp(field.name);
+            if (field.resolvedType instanceof Enum) gen
+        ("d%s=o.enums===String?%j:%j", prop, field.resolvedType.valuesById[field.typeDefault], field.typeDefault);
+            else if (field.long) gen
+        ("if(util.Long){")
+            ("var n=new util.Long(%i,%i,%j)", field.typeDefault.low, field.typeDefault.high, field.typeDefault.unsigned)
+            ("d%s=o.longs===String?n.toString():o.longs===Number?n.toNumber():typeof BigInt!==\"undefined\"&&o.longs===BigInt?n.toBigInt():n", prop)
+        ("}else")
+            ("d%s=o.longs===String?%j:typeof BigInt!==\"undefined\"&&o.longs===BigInt?BigInt(%j):%i", prop, field.typeDefault.toString(), field.typeDefault.toString(), field.typeDefault.toNumber());
+            else if (field.bytes) {
+                var arrayDefault = Array.prototype.slice.call(field.typeDefault);
+                gen
+        ("if(o.bytes===String)d%s=%j", prop, util.base64.encode(field.typeDefault, 0, field.typeDefault.length))
+        ("else{")
+            ("d%s=%j", prop, arrayDefault)
+            ("if(o.bytes!==Array)d%s=util.newBuffer(d%s)", prop, prop)
+        ("}");
+            } else if ((field.type === "double" || field.type === "float") && typeof field.typeDefault === "number"
+                    && (!isFinite(field.typeDefault) || Object.is(field.typeDefault, -0))) gen
+        ("d%s=%f", prop, field.typeDefault)
+        ("if(o.json&&!isFinite(d%s))d%s=String(d%s)", prop, prop, prop);
+            else gen
+        ("d%s=%j", prop, field.typeDefault); // also messages (=null)
+        } gen
+    ("}");
+    }
+    var hasKs2 = false;
+    for (i = 0; i < fields.length; ++i) {
+        var field = fields[i],
+            index = mtype._fieldsArray.indexOf(field),
+            prop  = util.safeProp(field.name);
+        if (field.map) {
+            if (!hasKs2) { hasKs2 = true; gen
+    ("var ks2");
+            } gen
+    ("if(m%s&&(ks2=Object.keys(m%s)).length){", prop, prop)
+        ("d%s={}", prop);
+            var longKey = types.long[field.keyType] !== undefined,
+                srcProp = prop + "[ks2[j]]";
+            gen
+        ("for(var j=0;j<ks2.length;++j){");
+            if (longKey) gen
+            ("var k2=util.longFromKey(ks2[j],%j).toString()", field.keyType === "uint64" || field.keyType === "fixed64");
+            gen
+        ("if(ks2[j]===\"__proto__\")")
+            ("util.makeProp(d%s,ks2[j])", prop);
+            genValuePartial_toObject(gen, field, /* sorted */ index, longKey ? prop + "[k2]" : srcProp, srcProp)
+        ("}");
+        } else if (field.repeated) { gen
+    ("if(m%s&&m%s.length){", prop, prop)
+        ("d%s=Array(m%s.length)", prop, prop)
+        ("for(var j=0;j<m%s.length;++j){", prop);
+            genValuePartial_toObject(gen, field, /* sorted */ index, prop + "[j]")
+        ("}");
+        } else { gen
+    ("if(m%s!=null&&Object.hasOwnProperty.call(m,%j)){", prop, field.name); // !== undefined && !== null
+        genValuePartial_toObject(gen, field, /* sorted */ index, prop);
+        if (field.partOf && !field.partOf.isProto3Optional) gen
+        ("if(o.oneofs)")
+            ("d%s=%j", util.safeProp(field.partOf.name), field.name);
+        }
+        gen
+    ("}");
+    }
+    return gen
+    ("return d");
+    /* eslint-enable no-unexpected-multiline, block-scoped-var, no-redeclare */
+};
+
+
+/***/ }),
+
+/***/ 1224:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = decoder;
+
+var Enum    = __nccwpck_require__(5363),
+    types   = __nccwpck_require__(9761),
+    util    = __nccwpck_require__(7926);
+
+function missing(field) {
+    return "missing required '" + field.name + "'";
+}
+
+function stringMethod(field) {
+    return field._features.utf8_validation === "VERIFY" ? "stringVerify" : "string";
+}
+
+function genPreserveUnknown(gen, ref) {
+    /* eslint-disable no-unexpected-multiline */
+    return gen
+        ("if(!r.discardUnknown){")
+            ("util.makeProp(m,\"$unknowns\",false);")
+            ("(m.$unknowns||(m.$unknowns=[])).push(%s)", ref)
+        ("}");
+    /* eslint-enable no-unexpected-multiline */
+}
+
+/**
+ * Generates a decoder specific to the specified message type.
+ * @param {Type} mtype Message type
+ * @returns {Codegen} Codegen instance
+ */
+function decoder(mtype) {
+    /* eslint-disable no-unexpected-multiline */
+    var hasMapField = false,
+        needsValueVar = false,
+        i = 0;
+    for (; i < mtype.fieldsArray.length; ++i) {
+        var pfield = mtype._fieldsArray[i];
+        if (pfield.map)
+            hasMapField = true;
+        if (pfield.resolvedType instanceof Enum || !pfield.repeated && !pfield.map && !pfield.hasPresence)
+            needsValueVar = true;
+    }
+    var gen = util.codegen(["r", "l", "z", "q", "g"])
+    ("if(!(r instanceof Reader))")
+        ("r=Reader.create(r)")
+    ("if(q===undefined)q=0")
+    ("if(q>Reader.recursionLimit)")
+        ("throw Error(\"max depth exceeded\")")
+    ("var c,m" + (hasMapField ? ",k,v" : needsValueVar ? ",v" : ""))
+    ("if(l===undefined)")
+        ("c=r.len")
+    ("else{")
+        ("c=r.pos+l")
+        ("if(c>r.len)")
+            ("throw RangeError(\"index out of range\")")
+        ("l=r.len")
+        ("r.len=c")
+    ("}")
+    ("m=g||new C")
+    ("while(r.pos<c){")
+        ("var s=r.pos")
+        ("var t=r.tag()")
+        ("if(t===z){")
+            ("z=undefined")
+            ("break")
+        ("}");
+    if (mtype.fieldsArray.length) gen
+        ("var u=t&7")
+        ("switch(t>>>=3){");
+    for (i = 0; i < /* initializes */ mtype.fieldsArray.length; ++i) {
+        var field  = mtype._fieldsArray[i].resolve(),
+            type   = field.resolvedType instanceof Enum ? "int32" : field.type,
+            ref    = "m" + util.safeProp(field.name),
+            closed = field.resolvedType instanceof Enum && field.resolvedType._features.enum_type === "CLOSED";
+
+        // Map fields
+        if (field.map) {
+            gen
+            ("case %i:{", field.id)
+                ("if(u!==2)")
+                    ("break");
+            if (!closed) gen
+                ("if(%s===util.emptyObject)", ref)
+                    ("%s={}", ref);
+            gen
+                ("var c2=r.size()+r.pos")
+                ("if(c2>r.len)")
+                    ("throw RangeError(\"index out of range\")")
+                ("r.len=c2");
+
+            if (types.defaults[field.keyType] !== undefined) gen
+                ("k=%j", types.defaults[field.keyType]);
+            else gen
+                ("k=null");
+
+            if (types.long[type] !== undefined) gen
+                ("v=util.Long?util.Long.fromNumber(0,%j):0", type === "uint64" || type === "fixed64");
+            else if (types.defaults[type] !== undefined) gen
+                ("v=%j", types.defaults[type]);
+            else gen
+                ("v=null");
+
+            gen
+                ("while(r.pos<c2){")
+                    ("var t2=r.tag()")
+                    ("u=t2&7")
+                    ("switch(t2>>>=3){")
+                        ("case 1:")
+                            ("if(u!==%i)", types.mapKey[field.keyType])
+                                ("break")
+                            ("k=r.%s()", field.keyType === "string" ? stringMethod(field) : field.keyType)
+                            ("continue")
+                        ("case 2:")
+                            ("if(u!==%i)", types.basic[type] === undefined ? 2 : types.basic[type])
+                                ("break");
+
+            if (types.basic[type] === undefined) gen
+                            ("v=types[%i].decode(r,r.size(),undefined,q+1,v)", i); // can't be groups
+            else gen
+                            ("v=r.%s()", type === "string" ? stringMethod(field) : type);
+
+            gen
+                            ("continue")
+                    ("}")
+                    ("r.skipType(u,q,t2)")
+                ("}");
+            gen
+                ("if(r.pos!==c2)")
+                    ("throw RangeError(\"index out of range\")")
+                ("r.len=c");
+
+            if (closed) { gen
+                ("if(types[%i].valuesById[v]===undefined){", i);
+                    genPreserveUnknown(gen, "r.raw(s,r.pos)")
+                    ("continue")
+                ("}")
+                ("if(%s===util.emptyObject)", ref)
+                    ("%s={}", ref);
+            }
+
+            var val = types.basic[type] === undefined ? "v||new types[" + i + "].ctor" : "v";
+            if (types.long[field.keyType] !== undefined) gen
+                ("%s[typeof k===\"object\"?util.longToHash(k):k]=%s", ref, val);
+            else {
+                if (field.keyType === "string") gen
+                ("if(k===\"__proto__\")")
+                    ("util.makeProp(%s,k)", ref);
+                gen
+                ("%s[k]=%s", ref, val);
+            }
+
+        // Repeated fields
+        } else if (field.repeated) { gen
+            ("case %i:", field.id)
+            ("{");
+
+            // Packable (always check for forward and backward compatiblity)
+            if (types.packed[type] !== undefined) {
+                gen
+                ("if(u===2){");
+                if (closed) {
+                    gen
+                    ("var c2=r.size()+r.pos")
+                    ("if(c2>r.len)")
+                        ("throw RangeError(\"index out of range\")")
+                    ("r.len=c2")
+                    ("while(r.pos<c2){")
+                        ("s=r.pos")
+                        ("v=r.%s()", type)
+                        ("if(types[%i].valuesById[v]!==undefined){", i)
+                            ("if(!(%s&&%s.length))", ref, ref)
+                                ("%s=[]", ref)
+                            ("%s.push(v)", ref)
+                        ("}else");
+                            genPreserveUnknown(gen, "util.rawField(" + field.id + ",0,r.raw(s,r.pos))")
+                    ("}");
+                    gen
+                    ("if(r.pos!==c2)")
+                        ("throw RangeError(\"index out of range\")")
+                    ("r.len=c");
+                } else gen
+                    ("if(!(%s&&%s.length))", ref, ref)
+                        ("%s=[]", ref)
+                    ("r.%ss(%s)", type, ref);
+                gen
+                    ("continue")
+                ("}");
+            }
+
+            // Non-packed
+            gen
+                ("if(u!==%i)", types.basic[type] === undefined ? field.delimited ? 3 : 2 : types.basic[type])
+                    ("break");
+            if (!closed) gen
+                ("if(!(%s&&%s.length))", ref, ref)
+                    ("%s=[]", ref);
+            if (types.basic[type] === undefined) {
+                if (field.delimited) gen
+                    ("%s.push(types[%i].decode(r,undefined,%i,q+1))", ref, i, field.id * 8 + 4);
+                else gen
+                    ("%s.push(types[%i].decode(r,r.size(),undefined,q+1))", ref, i);
+            } else if (closed) { gen
+                    ("v=r.%s()", type)
+                    ("if(types[%i].valuesById[v]!==undefined){", i)
+                        ("if(!(%s&&%s.length))", ref, ref)
+                            ("%s=[]", ref)
+                        ("%s.push(v)", ref)
+                    ("}else");
+                        genPreserveUnknown(gen, "r.raw(s,r.pos)");
+            } else gen
+                    ("%s.push(r.%s())", ref, type === "string" ? stringMethod(field) : type);
+
+        // Non-repeated
+        } else if (types.basic[type] === undefined) {
+            gen
+            ("case %i:{", field.id)
+                ("if(u!==%i)", field.delimited ? 3 : 2)
+                    ("break");
+            if (field.delimited) gen
+                ("%s=types[%i].decode(r,undefined,%i,q+1,%s)", ref, i, field.id * 8 + 4, ref);
+            else gen
+                ("%s=types[%i].decode(r,r.size(),undefined,q+1,%s)", ref, i, ref);
+        }
+        else if (field.hasPresence) {
+            gen
+            ("case %i:{", field.id)
+                ("if(u!==%i)", types.basic[type])
+                    ("break");
+            if (closed) { gen
+                ("v=r.%s()", type)
+                ("if(types[%i].valuesById[v]!==undefined){", i)
+                    ("%s=v", ref);
+                if (field.partOf) gen
+                    ("m%s=%j", util.safeProp(field.partOf.name), field.name);
+                gen
+                ("}else");
+                    genPreserveUnknown(gen, "r.raw(s,r.pos)");
+            } else gen
+                ("%s=r.%s()", ref, type === "string" ? stringMethod(field) : type);
+        } else {
+            gen
+            ("case %i:{", field.id)
+                ("if(u!==%i)", types.basic[type])
+                    ("break");
+            if (closed) { gen
+                ("v=r.%s()", type)
+                ("if(types[%i].valuesById[v]!==undefined){", i)
+                    ("if(v!==%j)", field.typeDefault)
+                        ("%s=v", ref)
+                    ("else")
+                        ("delete %s", ref)
+                ("}else{");
+                    genPreserveUnknown(gen, "r.raw(s,r.pos)")
+                ("}");
+            } else {
+                if (field.resolvedType instanceof Enum && field.typeDefault !== 0) gen
+                    // TODO: Protoc rejects open enums whose first value is not zero.
+                    // We should do the same, but for v8 this would be a regression.
+                    ("if((v=r.%s())!==%j)", type, field.typeDefault);
+                else if (type === "string") gen
+                    ("if((v=r.%s()).length)", stringMethod(field));
+                else if (type === "bytes") gen
+                    ("if((v=r.%s()).length)", type);
+                else if (types.long[type] !== undefined) gen
+                    ("if(typeof(v=r.%s())===\"object\"?v.low||v.high:v!==0)", type);
+                else if (type === "double" || type === "float") gen
+                    ("if(!Object.is(v=r.%s(),0))", type);
+                else gen
+                    ("if(v=r.%s())", type);
+                gen
+                        ("%s=v", ref)
+                    ("else")
+                        ("delete %s", ref); // rare/odd case: later default clears earlier non-default
+            }
+        }
+        if (field.partOf && !closed) gen
+                ("m%s=%j", util.safeProp(field.partOf.name), field.name);
+        gen
+                ("continue")
+            ("}");
+    }
+    if (i) gen
+        ("}");
+    // Unknown fields
+    gen
+        ("r.skipType(%s,q,t)", i ? "u" : "t&7");
+    genPreserveUnknown(gen, "r.raw(s,r.pos)")
+    ("}")
+    ("if(l!==undefined){")
+        ("if(r.pos!==c)")
+            ("throw RangeError(\"index out of range\")")
+        ("r.len=l")
+    ("}")
+    ("if(z!==undefined)")
+        ("throw Error(\"missing end group\")");
+
+    // Field presence
+    for (i = 0; i < mtype._fieldsArray.length; ++i) {
+        var rfield = mtype._fieldsArray[i];
+        if (rfield.required) gen
+    ("if(!Object.hasOwnProperty.call(m,%j))", rfield.name)
+        ("throw util.ProtocolError(%j,{instance:m})", missing(rfield));
+    }
+
+    return gen
+    ("return m");
+    /* eslint-enable no-unexpected-multiline */
+}
+
+
+/***/ }),
+
+/***/ 6880:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = encoder;
+
+var Enum     = __nccwpck_require__(5363),
+    types    = __nccwpck_require__(9761),
+    util     = __nccwpck_require__(7926);
+
+/**
+ * Generates a partial message type encoder.
+ * @param {Codegen} gen Codegen instance
+ * @param {Field} field Reflected field
+ * @param {number} fieldIndex Field index
+ * @param {string} ref Variable reference
+ * @returns {Codegen} Codegen instance
+ * @ignore
+ */
+function genTypePartial(gen, field, fieldIndex, ref) {
+    return field.delimited
+        ? gen("types[%i].encode(%s,w.uint32(%i),q+1).uint32(%i)", fieldIndex, ref, (field.id << 3 | 3) >>> 0, (field.id << 3 | 4) >>> 0)
+        : gen("types[%i].encode(%s,w.uint32(%i).fork(),q+1).ldelim()", fieldIndex, ref, (field.id << 3 | 2) >>> 0);
+}
+
+/**
+ * Generates an encoder specific to the specified message type.
+ * @param {Type} mtype Message type
+ * @returns {Codegen} Codegen instance
+ */
+function encoder(mtype) {
+    /* eslint-disable no-unexpected-multiline, block-scoped-var, no-redeclare */
+    var gen = util.codegen(["m", "w", "q"])
+    ("if(!w)")
+        ("w=Writer.create()")
+    ("if(q===undefined)q=0")
+    ("if(q>util.recursionLimit)")
+        ("throw Error(\"max depth exceeded\")");
+
+    var i, ref;
+
+    // "when a message is serialized its known fields should be written sequentially by field number"
+    var fields = /* initializes */ mtype.fieldsArray.slice().sort(util.compareFieldsById);
+
+    for (var i = 0; i < fields.length; ++i) {
+        var field    = fields[i].resolve(),
+            index    = mtype._fieldsArray.indexOf(field),
+            type     = field.resolvedType instanceof Enum ? "int32" : field.type,
+            wireType = types.basic[type];
+            ref      = "m" + util.safeProp(field.name);
+
+        // Map fields
+        if (field.map) {
+            gen
+    ("if(%s!=null&&Object.hasOwnProperty.call(m,%j)){", ref, field.name) // !== undefined && !== null
+        ("for(var ks=Object.keys(%s),i=0;i<ks.length;++i){", ref);
+            if (field.keyType === "bool") gen
+            ("w.uint32(%i).fork().uint32(%i).bool(util.boolFromKey(ks[i]))", (field.id << 3 | 2) >>> 0, 8 | types.mapKey[field.keyType]);
+            else if (types.long[field.keyType] !== undefined) gen
+            ("w.uint32(%i).fork().uint32(%i).%s(util.longFromKey(ks[i],%j))", (field.id << 3 | 2) >>> 0, 8 | types.mapKey[field.keyType], field.keyType, field.keyType === "uint64" || field.keyType === "fixed64");
+            else gen
+            ("w.uint32(%i).fork().uint32(%i).%s(ks[i])", (field.id << 3 | 2) >>> 0, 8 | types.mapKey[field.keyType], field.keyType);
+            if (wireType === undefined) gen
+            ("types[%i].encode(%s[ks[i]],w.uint32(18).fork(),q+1).ldelim().ldelim()", index, ref); // can't be groups
+            else gen
+            (".uint32(%i).%s(%s[ks[i]]).ldelim()", 16 | wireType, type, ref);
+            gen
+        ("}")
+    ("}");
+
+            // Repeated fields
+        } else if (field.repeated) { gen
+    ("if(%s!=null&&%s.length){", ref, ref); // !== undefined && !== null
+
+            // Packed repeated
+            if (field.packed && types.packed[type] !== undefined) { gen
+
+        ("w.uint32(%i).%ss(%s)", (field.id << 3 | 2) >>> 0, type, ref);
+
+            // Non-packed
+            } else { gen
+
+        ("for(var i=0;i<%s.length;++i)", ref);
+                if (wireType === undefined)
+            genTypePartial(gen, field, index, ref + "[i]");
+                else gen
+            ("w.uint32(%i).%s(%s[i])", (field.id << 3 | wireType) >>> 0, type, ref);
+
+            } gen
+    ("}");
+
+        // Non-repeated
+        } else {
+            if (!field.required)
+                if (field.hasPresence || !(field.resolvedType instanceof Enum || types.basic[type] !== undefined)) gen
+    ("if(%s!=null&&Object.hasOwnProperty.call(m,%j))", ref, field.name); // !== undefined && !== null
+                else if (field.resolvedType instanceof Enum) gen
+    ("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==%j)", ref, field.name, ref, field.typeDefault);
+                else if (type === "bool") gen
+    ("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==false)", ref, field.name, ref);
+                else if (type === "string") gen
+    ("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==\"\")", ref, field.name, ref);
+                else if (type === "bytes") gen
+    ("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s.length)", ref, field.name, ref);
+                else if (type === "double" || type === "float") gen
+    ("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&!Object.is(%s,0))", ref, field.name, ref);
+                else if (types.long[type] !== undefined) gen
+    ("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&(typeof %s===\"object\"?%s.low||%s.high:%s!==0))", ref, field.name, ref, ref, ref, ref);
+                else gen
+    ("if(%s!=null&&Object.hasOwnProperty.call(m,%j)&&%s!==0)", ref, field.name, ref);
+
+            if (wireType === undefined)
+        genTypePartial(gen, field, index, ref);
+            else gen
+        ("w.uint32(%i).%s(%s)", (field.id << 3 | wireType) >>> 0, type, ref);
+
+        }
+    }
+
+    return gen
+    ("if(m.$unknowns!=null&&Object.hasOwnProperty.call(m,\"$unknowns\"))")
+        ("for(var i=0;i<m.$unknowns.length;++i)")
+            ("w.raw(m.$unknowns[i])")
+    ("return w");
+    /* eslint-enable no-unexpected-multiline, block-scoped-var, no-redeclare */
+}
+
+
+/***/ }),
+
+/***/ 5363:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Enum;
+
+// extends ReflectionObject
+var ReflectionObject = __nccwpck_require__(2385);
+Enum.prototype = Object.create(ReflectionObject.prototype, {
+    constructor: {
+        value: Enum,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+Enum.className = "Enum";
+
+var Namespace = __nccwpck_require__(1731),
+    util = __nccwpck_require__(7926);
+
+/**
+ * Constructs a new enum instance.
+ * @classdesc Reflected enum.
+ * @extends ReflectionObject
+ * @constructor
+ * @param {string} name Unique name within its namespace
+ * @param {Object.<string,number>} [values] Enum values as an object, by name
+ * @param {Object.<string,*>} [options] Declared options
+ * @param {string} [comment] The comment for this enum
+ * @param {Object.<string,string|null>} [comments] The value comments for this enum
+ * @param {Object.<string,Object<string,*>>|undefined} [valuesOptions] The value options for this enum
+ */
+function Enum(name, values, options, comment, comments, valuesOptions) {
+    ReflectionObject.call(this, name, options);
+
+    if (values && typeof values !== "object")
+        throw TypeError("values must be an object");
+
+    /**
+     * Enum values by id.
+     * @type {Object.<number,string>}
+     */
+    this.valuesById = Object.create(null);
+
+    /**
+     * Enum values by name.
+     * @type {Object.<string,number>}
+     */
+    this.values = Object.create(this.valuesById); // toJSON, marker
+
+    /**
+     * Enum comment text.
+     * @type {string|null}
+     */
+    this.comment = comment;
+
+    /**
+     * Value comment texts, if any.
+     * @type {Object.<string,string|null>}
+     */
+    this.comments = comments || {};
+
+    /**
+     * Values options, if any
+     * @type {Object<string, Object<string, *>>|undefined}
+     */
+    this.valuesOptions = valuesOptions;
+
+    /**
+     * Resolved values features, if any
+     * @type {Object<string, Object<string, *>>|undefined}
+     */
+    this._valuesFeatures = {};
+
+    /**
+     * Reserved ranges, if any.
+     * @type {Array.<number[]|string>}
+     */
+    this.reserved = undefined; // toJSON
+
+    /**
+     * Declared symbol visibility, if any.
+     * @type {"local"|"export"|undefined}
+     */
+    this.visibility = undefined; // toJSON
+
+    // Note that values inherit valuesById on their prototype which makes them a TypeScript-
+    // compatible enum. This is used by pbts to write actual enum definitions that work for
+    // static and reflection code alike instead of emitting generic object definitions.
+
+    if (values)
+        for (var keys = Object.keys(values), i = 0; i < keys.length; ++i)
+            if (keys[i] !== "__proto__" && typeof values[keys[i]] === "number") { // use forward entries only
+                this.values[keys[i]] = values[keys[i]];
+                if (this.valuesById[values[keys[i]]] === undefined)
+                    this.valuesById[values[keys[i]]] = keys[i];
+            }
+}
+
+/**
+ * @override
+ */
+Enum.prototype._resolveFeatures = function _resolveFeatures(edition) {
+    edition = this._edition || edition;
+    ReflectionObject.prototype._resolveFeatures.call(this, edition);
+
+    Object.keys(this.values).forEach(key => {
+        var parentFeaturesCopy = util.merge({}, this._features);
+        this._valuesFeatures[key] = util.merge(parentFeaturesCopy, this.valuesOptions && this.valuesOptions[key] && this.valuesOptions[key].features || {});
+    });
+
+    return this;
+};
+
+/**
+ * Enum descriptor.
+ * @interface IEnum
+ * @property {string} [edition] Edition
+ * @property {Object.<string,number>} values Enum values
+ * @property {Object.<string,*>} [options] Enum options
+ * @property {Object.<string,Object.<string,*>>} [valuesOptions] Enum value options
+ * @property {Array.<number[]|string>} [reserved] Reserved ranges
+ * @property {"local"|"export"} [visibility] Declared symbol visibility
+ * @property {string|null} [comment] Enum comment
+ * @property {Object.<string,string|null>} [comments] Value comments
+ */
+
+/**
+ * Constructs an enum from an enum descriptor.
+ * @param {string} name Enum name
+ * @param {IEnum} json Enum descriptor
+ * @returns {Enum} Created enum
+ * @throws {TypeError} If arguments are invalid
+ */
+Enum.fromJSON = function fromJSON(name, json) {
+    var enm = new Enum(name, json.values, json.options, json.comment, json.comments, json.valuesOptions);
+    enm.reserved = json.reserved;
+    if (json.visibility)
+        enm.visibility = json.visibility;
+    if (json.edition)
+        enm._edition = json.edition;
+    enm._defaultEdition = "proto3";  // For backwards-compatibility.
+    return enm;
+};
+
+/**
+ * Converts this enum to an enum descriptor.
+ * @param {IToJSONOptions} [toJSONOptions] JSON conversion options
+ * @returns {IEnum} Enum descriptor
+ */
+Enum.prototype.toJSON = function toJSON(toJSONOptions) {
+    var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+    return util.toObject([
+        "edition"       , this._editionToJSON(),
+        "options"       , this.options,
+        "valuesOptions" , this.valuesOptions,
+        "values"        , this.values,
+        "reserved"      , this.reserved && this.reserved.length ? this.reserved : undefined,
+        "visibility"    , this.visibility,
+        "comment"       , keepComments ? this.comment : undefined,
+        "comments"      , keepComments ? this.comments : undefined
+    ]);
+};
+
+/**
+ * Adds a value to this enum.
+ * @param {string} name Value name
+ * @param {number} id Value id
+ * @param {string} [comment] Comment, if any
+ * @param {Object.<string, *>|undefined} [options] Options, if any
+ * @returns {Enum} `this`
+ * @throws {TypeError} If arguments are invalid
+ * @throws {Error} If there is already a value with this name or id
+ */
+Enum.prototype.add = function add(name, id, comment, options) {
+    // utilized by the parser but not by .fromJSON
+
+    if (!util.isString(name))
+        throw TypeError("name must be a string");
+
+    if (!util.isInteger(id))
+        throw TypeError("id must be an integer");
+
+    if (name === "__proto__")
+        return this;
+
+    if (this.values[name] !== undefined)
+        throw Error("duplicate name '" + name + "' in " + this);
+
+    if (this.isReservedId(id))
+        throw Error("id " + id + " is reserved in " + this);
+
+    if (this.isReservedName(name))
+        throw Error("name '" + name + "' is reserved in " + this);
+
+    if (this.valuesById[id] !== undefined) {
+        if (!(this.options && this.options.allow_alias))
+            throw Error("duplicate id " + id + " in " + this);
+        this.values[name] = id;
+    } else
+        this.valuesById[this.values[name] = id] = name;
+
+    if (options) {
+        if (this.valuesOptions === undefined)
+            this.valuesOptions = {};
+        this.valuesOptions[name] = options || null;
+    }
+
+    this.comments[name] = comment || null;
+    return this;
+};
+
+/**
+ * Removes a value from this enum
+ * @param {string} name Value name
+ * @returns {Enum} `this`
+ * @throws {TypeError} If arguments are invalid
+ * @throws {Error} If `name` is not a name of this enum
+ */
+Enum.prototype.remove = function remove(name) {
+
+    if (!util.isString(name))
+        throw TypeError("name must be a string");
+
+    var val = this.values[name];
+    if (val == null)
+        throw Error("name '" + name + "' does not exist in " + this);
+
+    delete this.valuesById[val];
+    delete this.values[name];
+    delete this.comments[name];
+    if (this.valuesOptions)
+        delete this.valuesOptions[name];
+
+    return this;
+};
+
+/**
+ * Tests if the specified id is reserved.
+ * @param {number} id Id to test
+ * @returns {boolean} `true` if reserved, otherwise `false`
+ */
+Enum.prototype.isReservedId = function isReservedId(id) {
+    return Namespace.isReservedId(this.reserved, id);
+};
+
+/**
+ * Tests if the specified name is reserved.
+ * @param {string} name Name to test
+ * @returns {boolean} `true` if reserved, otherwise `false`
+ */
+Enum.prototype.isReservedName = function isReservedName(name) {
+    return Namespace.isReservedName(this.reserved, name);
+};
+
+
+/***/ }),
+
+/***/ 792:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Field;
+
+// extends ReflectionObject
+var ReflectionObject = __nccwpck_require__(2385);
+Field.prototype = Object.create(ReflectionObject.prototype, {
+    constructor: {
+        value: Field,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+Field.className = "Field";
+
+var Enum  = __nccwpck_require__(5363),
+    types = __nccwpck_require__(9761),
+    util  = __nccwpck_require__(7926);
+
+var Type; // cyclic
+
+var ruleRe = /^(?:required|optional|repeated)$/;
+
+/**
+ * Constructs a new message field instance. Note that {@link MapField|map fields} have their own class.
+ * @name Field
+ * @classdesc Reflected message field.
+ * @extends FieldBase
+ * @constructor
+ * @param {string} name Unique name within its namespace
+ * @param {number} id Unique id within its namespace
+ * @param {string} type Value type
+ * @param {string|Object.<string,*>} [rule="optional"] Field rule
+ * @param {string|Object.<string,*>} [extend] Extended type if different from parent
+ * @param {Object.<string,*>} [options] Declared options
+ */
+
+/**
+ * Constructs a field from a field descriptor.
+ * @param {string} name Field name
+ * @param {IField} json Field descriptor
+ * @returns {Field} Created field
+ * @throws {TypeError} If arguments are invalid
+ */
+Field.fromJSON = function fromJSON(name, json) {
+    var field = new Field(name, json.id, json.type, json.rule, json.extend, json.options, json.comment);
+    if (json.edition)
+        field._edition = json.edition;
+    if (json.protoName)
+        field.protoName = json.protoName;
+    if (json.jsonName !== undefined)
+        field.jsonName = json.jsonName;
+    else if (json.options && json.options.json_name !== undefined)
+        field.jsonName = json.options.json_name;
+    field._defaultEdition = "proto3";  // For backwards-compatibility.
+    return field;
+};
+
+/**
+ * Not an actual constructor. Use {@link Field} instead.
+ * @classdesc Base class of all reflected message fields. This is not an actual class but here for the sake of having consistent type definitions.
+ * @exports FieldBase
+ * @extends ReflectionObject
+ * @constructor
+ * @param {string} name Unique name within its namespace
+ * @param {number} id Unique id within its namespace
+ * @param {string} type Value type
+ * @param {string|Object.<string,*>} [rule="optional"] Field rule
+ * @param {string|Object.<string,*>} [extend] Extended type if different from parent
+ * @param {Object.<string,*>} [options] Declared options
+ * @param {string} [comment] Comment associated with this field
+ */
+function Field(name, id, type, rule, extend, options, comment) {
+
+    if (util.isObject(rule)) {
+        comment = extend;
+        options = rule;
+        rule = extend = undefined;
+    } else if (util.isObject(extend)) {
+        comment = options;
+        options = extend;
+        extend = undefined;
+    }
+
+    ReflectionObject.call(this, name, options);
+
+    if (!util.isInteger(id) || id < 0)
+        throw TypeError("id must be a non-negative integer");
+
+    if (!util.isString(type))
+        throw TypeError("type must be a string");
+
+    if (rule !== undefined && !ruleRe.test(rule = rule.toString().toLowerCase()))
+        throw TypeError("rule must be a string rule");
+
+    if (extend !== undefined && !util.isString(extend))
+        throw TypeError("extend must be a string");
+
+    /**
+     * Field rule, if any.
+     * @type {string|undefined}
+     */
+    this.rule = rule && rule !== "optional" ? rule : undefined; // toJSON
+
+    /**
+     * Field type.
+     * @type {string}
+     */
+    this.type = type; // toJSON
+
+    /**
+     * Unique field id.
+     * @type {number}
+     */
+    this.id = id; // toJSON, marker
+
+    /**
+     * Extended type if different from parent.
+     * @type {string|undefined}
+     */
+    this.extend = extend || undefined; // toJSON
+
+    /**
+     * Whether this field is repeated.
+     * @type {boolean}
+     */
+    this.repeated = rule === "repeated";
+
+    /**
+     * Whether this field is a map or not.
+     * @type {boolean}
+     */
+    this.map = false;
+
+    /**
+     * Message this field belongs to.
+     * @type {Type|null}
+     */
+    this.message = null;
+
+    /**
+     * OneOf this field belongs to, if any,
+     * @type {OneOf|null}
+     */
+    this.partOf = null;
+
+    /**
+     * The field type's default value.
+     * @type {*}
+     */
+    this.typeDefault = null;
+
+    /**
+     * The field's default value on prototypes.
+     * @type {*}
+     */
+    this.defaultValue = null;
+
+    /**
+     * Whether this field's value should be treated as a long.
+     * @type {boolean}
+     */
+    this.long = util.Long ? types.long[type] !== undefined : /* istanbul ignore next */ false;
+
+    /**
+     * Whether this field's value is a buffer.
+     * @type {boolean}
+     */
+    this.bytes = type === "bytes";
+
+    /**
+     * Resolved type if not a basic type.
+     * @type {Type|Enum|null}
+     */
+    this.resolvedType = null;
+
+    /**
+     * Sister-field within the extended type if a declaring extension field.
+     * @type {Field|null}
+     */
+    this.extensionField = null;
+
+    /**
+     * Sister-field within the declaring namespace if an extended field.
+     * @type {Field|null}
+     */
+    this.declaringField = null;
+
+    /**
+     * Comment for this field.
+     * @type {string|null}
+     */
+    this.comment = comment;
+
+    /**
+     * Field name as declared in the .proto source, if different from `name`.
+     * @type {string|undefined}
+     */
+    this.protoName = undefined;
+
+    /**
+     * JSON name, if different from the derived default.
+     * @type {string|undefined}
+     */
+    this.jsonName = undefined;
+}
+
+/**
+ * Determines whether this field is required.
+ * @name Field#required
+ * @type {boolean}
+ * @readonly
+ */
+Object.defineProperty(Field.prototype, "required", {
+    get: function() {
+        return this._features.field_presence === "LEGACY_REQUIRED";
+    }
+});
+
+/**
+ * Determines whether this field is not required.
+ * @name Field#optional
+ * @type {boolean}
+ * @readonly
+ */
+Object.defineProperty(Field.prototype, "optional", {
+    get: function() {
+        return !this.required;
+    }
+});
+
+/**
+ * Determines whether this field uses tag-delimited encoding.  In proto2 this
+ * corresponded to group syntax.
+ * @name Field#delimited
+ * @type {boolean}
+ * @readonly
+ */
+Object.defineProperty(Field.prototype, "delimited", {
+    get: function() {
+        return this.resolvedType instanceof Type &&
+            this._features.message_encoding === "DELIMITED";
+    }
+});
+
+/**
+ * Determines whether this field is packed. Only relevant when repeated.
+ * @name Field#packed
+ * @type {boolean}
+ * @readonly
+ */
+Object.defineProperty(Field.prototype, "packed", {
+    get: function() {
+        return this._features.repeated_field_encoding === "PACKED";
+    }
+});
+
+/**
+ * Determines whether this field tracks presence.
+ * @name Field#hasPresence
+ * @type {boolean}
+ * @readonly
+ */
+Object.defineProperty(Field.prototype, "hasPresence", {
+    get: function() {
+        if (this.repeated || this.map) {
+            return false;
+        }
+        return this.partOf || // oneofs
+            this.declaringField || this.extensionField || // extensions
+            this._features.field_presence !== "IMPLICIT";
+    }
+});
+
+/**
+ * The field name as declared in the .proto source (snake_case). Populated on resolve,
+ * falling back to `name`. Mirrors `FieldDescriptorProto.name`.
+ * @name Field#protoName
+ * @type {string}
+ * @readonly
+ */
+
+/**
+ * The JSON name of this field (lowerCamelCase per protoc's `ToJsonName`, or an
+ * explicit `[json_name]`). Populated on resolve. This is the key used on ProtoJSON output.
+ * @name Field#jsonName
+ * @type {string}
+ * @readonly
+ */
+
+/**
+ * @override
+ */
+Field.prototype.setOption = function setOption(name, value, ifNotSet) {
+    return ReflectionObject.prototype.setOption.call(this, name, value, ifNotSet);
+};
+
+/**
+ * Field descriptor.
+ * @interface IField
+ * @property {string} [edition] Edition
+ * @property {string} [rule="optional"] Field rule
+ * @property {string} type Field type
+ * @property {number} id Field id
+ * @property {Object.<string,*>} [options] Field options
+ * @property {string|null} [comment] Field comment
+ */
+
+/**
+ * Extension field descriptor.
+ * @interface IExtensionField
+ * @extends IField
+ * @property {string} extend Extended type
+ */
+
+/**
+ * Converts this field to a field descriptor.
+ * @param {IToJSONOptions} [toJSONOptions] JSON conversion options
+ * @returns {IField} Field descriptor
+ */
+Field.prototype.toJSON = function toJSON(toJSONOptions) {
+    var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+    return util.toObject([
+        "edition"      , this._editionToJSON(),
+        "rule"         , this.rule !== "optional" && this.rule || undefined,
+        "type"         , this.type,
+        "id"           , this.id,
+        "extend"       , this.extend,
+        "protoName"    , this.protoName !== this.name ? this.protoName : undefined,
+        "jsonName"     , this.jsonName !== util.jsonName(this.protoName || this.name) ? this.jsonName : undefined,
+        "options"      , this.options,
+        "comment"      , keepComments ? this.comment : undefined
+    ]);
+};
+
+/**
+ * Resolves this field's type references.
+ * @returns {Field} `this`
+ * @throws {Error} If any reference cannot be resolved
+ */
+Field.prototype.resolve = function resolve() {
+
+    if (this.resolved)
+        return this;
+
+    if ((this.typeDefault = types.defaults[this.type]) === undefined) { // if not a basic type, resolve it
+        this.resolvedType = (this.declaringField ? this.declaringField.parent : this.parent).lookupTypeOrEnum(this.type);
+        if (this.resolvedType instanceof Type)
+            this.typeDefault = null;
+        else // instanceof Enum
+            this.typeDefault = this.resolvedType.values[Object.keys(this.resolvedType.values)[0]]; // first defined
+    } else if (this.options && this.options.proto3_optional) {
+        // proto3 scalar value marked optional; should default to null
+        this.typeDefault = null;
+    }
+
+    // use explicitly set default value if present
+    if (this.options && this.options["default"] != null) {
+        this.typeDefault = this.options["default"];
+        if (this.resolvedType instanceof Enum && typeof this.typeDefault === "string")
+            this.typeDefault = this.resolvedType.values[this.typeDefault];
+    }
+
+    // remove unnecessary options
+    if (this.options) {
+        if (this.options.packed !== undefined && this.resolvedType && !(this.resolvedType instanceof Enum))
+            delete this.options.packed;
+        if (!Object.keys(this.options).length)
+            this.options = undefined;
+    }
+
+    // convert to internal data type if necesssary
+    if (this.long) {
+        var unsigned = this.type === "uint64" || this.type === "fixed64";
+        this.typeDefault = typeof this.typeDefault === "string"
+            ? util.Long.fromString(this.typeDefault, unsigned)
+            : util.Long.fromNumber(this.typeDefault, unsigned);
+
+        /* istanbul ignore else */
+        if (Object.freeze)
+            Object.freeze(this.typeDefault); // long instances are meant to be immutable anyway (i.e. use small int cache that even requires it)
+
+    } else if (types.long[this.type] !== undefined && typeof this.typeDefault === "string") {
+        this.typeDefault = parseInt(this.typeDefault, 10);
+    } else if (this.bytes && typeof this.typeDefault === "string") {
+        var buf;
+        if (util.base64.test(this.typeDefault))
+            util.base64.decode(this.typeDefault, buf = util.newBuffer(util.base64.length(this.typeDefault)), 0);
+        else
+            util.utf8.write(this.typeDefault, buf = util.newBuffer(util.utf8.length(this.typeDefault)), 0);
+        this.typeDefault = buf;
+    }
+
+    // take special care of maps and repeated fields
+    if (this.map)
+        this.defaultValue = util.emptyObject;
+    else if (this.repeated)
+        this.defaultValue = util.emptyArray;
+    else
+        this.defaultValue = this.typeDefault;
+
+    // ensure proper value on prototype
+    if (this.parent instanceof Type && this.parent._ctor)
+        this.parent._ctor.prototype[this.name] = this.defaultValue;
+
+    // derive the proto/JSON names
+    if (this.protoName === undefined)
+        this.protoName = this.name;
+    if (this.jsonName === undefined)
+        this.jsonName = util.jsonName(this.protoName);
+
+    return ReflectionObject.prototype.resolve.call(this);
+};
+
+/**
+ * Infers field features from legacy syntax that may have been specified differently.
+ * in older editions.
+ * @param {string|undefined} edition The edition this proto is on, or undefined if pre-editions
+ * @returns {object} The feature values to override
+ */
+Field.prototype._inferLegacyProtoFeatures = function _inferLegacyProtoFeatures(edition) {
+    if (edition !== "proto2" && edition !== "proto3") {
+        return {};
+    }
+
+    var features = {};
+
+    if (this.rule === "required") {
+        features.field_presence = "LEGACY_REQUIRED";
+    }
+    if (this.parent && types.defaults[this.type] === undefined) {
+        // We can't use resolvedType because types may not have been resolved yet.  However,
+        // legacy groups are always in the same scope as the field so we don't have to do a
+        // full scan of the tree.
+        var type = this.parent.get(this.type.split(".").pop());
+        if (type && type instanceof Type && type.group) {
+            features.message_encoding = "DELIMITED";
+        }
+    }
+    if (this.getOption("packed") === true) {
+        features.repeated_field_encoding = "PACKED";
+    } else if (this.getOption("packed") === false) {
+        features.repeated_field_encoding = "EXPANDED";
+    }
+    return features;
+};
+
+/**
+ * @override
+ */
+Field.prototype._resolveFeatures = function _resolveFeatures(edition) {
+    return ReflectionObject.prototype._resolveFeatures.call(this, this._edition || edition);
+};
+
+/**
+ * Decorator function as returned by {@link Field.d} and {@link MapField.d} (TypeScript).
+ * @typedef FieldDecorator
+ * @type {function}
+ * @param {Object} prototype Target prototype
+ * @param {string} fieldName Field name
+ * @returns {undefined}
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+
+/**
+ * Field decorator (TypeScript).
+ * @name Field.d
+ * @function
+ * @param {number} fieldId Field id
+ * @param {"double"|"float"|"int32"|"uint32"|"sint32"|"fixed32"|"sfixed32"|"int64"|"uint64"|"sint64"|"fixed64"|"sfixed64"|"string"|"bool"|"bytes"|Object} fieldType Field type
+ * @param {"optional"|"required"|"repeated"} [fieldRule="optional"] Field rule
+ * @param {T} [defaultValue] Default value
+ * @returns {FieldDecorator} Decorator function
+ * @template T extends number | number[] | Long | Long[] | string | string[] | boolean | boolean[] | Uint8Array | Uint8Array[] | Buffer | Buffer[]
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+Field.d = function decorateField(fieldId, fieldType, fieldRule, defaultValue) {
+
+    // submessage: decorate the submessage and use its name as the type
+    if (typeof fieldType === "function")
+        fieldType = util.decorateType(fieldType).name;
+
+    // enum reference: create a reflected copy of the enum and keep reuseing it
+    else if (fieldType && typeof fieldType === "object")
+        fieldType = util.decorateEnum(fieldType).name;
+
+    return function fieldDecorator(prototype, fieldName) {
+        util.decorateType(prototype.constructor)
+            .add(new Field(fieldName, fieldId, fieldType, fieldRule, { "default": defaultValue }));
+    };
+};
+
+// Sets up cyclic dependencies (called in index-light)
+Field._configure = function configure(Type_) {
+    Type = Type_;
+};
+
+/**
+ * Field decorator (TypeScript).
+ * @name Field.d
+ * @function
+ * @param {number} fieldId Field id
+ * @param {Constructor<T>|string} fieldType Field type
+ * @param {"optional"|"required"|"repeated"} [fieldRule="optional"] Field rule
+ * @returns {FieldDecorator} Decorator function
+ * @template T extends Message<T>
+ * @variation 2
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+// like Field.d but without a default value
+
+
+/***/ }),
+
+/***/ 7253:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+
+exports = module.exports = __nccwpck_require__(2018);
+
+exports.build = "light";
+
+/**
+ * A node-style callback as used by {@link load} and {@link Root#load}.
+ * @typedef LoadCallback
+ * @type {function}
+ * @param {Error|null} error Error, if any, otherwise `null`
+ * @param {Root} [root] Root, if there hasn't been an error
+ * @returns {undefined}
+ */
+
+/**
+ * Loads one or multiple .proto or preprocessed .json files into a common root namespace and calls the callback.
+ * @param {string|string[]} filename One or multiple files to load
+ * @param {Root} root Root namespace, defaults to create a new one if omitted.
+ * @param {LoadCallback} callback Callback function
+ * @returns {undefined}
+ * @see {@link Root#load}
+ */
+function load(filename, root, callback) {
+    if (typeof root === "function") {
+        callback = root;
+        root = new exports.Root();
+    } else if (!root)
+        root = new exports.Root();
+    return root.load(filename, callback);
+}
+
+/**
+ * Loads one or multiple .proto or preprocessed .json files into a common root namespace and calls the callback.
+ * @name load
+ * @function
+ * @param {string|string[]} filename One or multiple files to load
+ * @param {LoadCallback} callback Callback function
+ * @returns {undefined}
+ * @see {@link Root#load}
+ * @variation 2
+ */
+// function load(filename:string, callback:LoadCallback):undefined
+
+/**
+ * Loads one or multiple .proto or preprocessed .json files into a common root namespace and returns a promise.
+ * @name load
+ * @function
+ * @param {string|string[]} filename One or multiple files to load
+ * @param {Root} [root] Root namespace, defaults to create a new one if omitted.
+ * @returns {Promise<Root>} Promise
+ * @see {@link Root#load}
+ * @variation 3
+ */
+// function load(filename:string, [root:Root]):Promise<Root>
+
+exports.load = load;
+
+/**
+ * Synchronously loads one or multiple .proto or preprocessed .json files into a common root namespace (node only).
+ * @param {string|string[]} filename One or multiple files to load
+ * @param {Root} [root] Root namespace, defaults to create a new one if omitted.
+ * @returns {Root} Root namespace
+ * @throws {Error} If synchronous fetching is not supported (i.e. in browsers) or if a file's syntax is invalid
+ * @see {@link Root#loadSync}
+ */
+function loadSync(filename, root) {
+    if (!root)
+        root = new exports.Root();
+    return root.loadSync(filename);
+}
+
+exports.loadSync = loadSync;
+
+// Serialization
+exports.encoder = __nccwpck_require__(6880);
+exports.decoder = __nccwpck_require__(1224);
+exports.verifier = __nccwpck_require__(4524);
+exports.converter = __nccwpck_require__(2000);
+
+// Reflection
+exports.ReflectionObject = __nccwpck_require__(2385);
+exports.Namespace = __nccwpck_require__(1731);
+exports.Root = __nccwpck_require__(8666);
+exports.Enum = __nccwpck_require__(5363);
+exports.Type = __nccwpck_require__(1426);
+exports.Field = __nccwpck_require__(792);
+exports.OneOf = __nccwpck_require__(441);
+exports.MapField = __nccwpck_require__(3124);
+exports.Service = __nccwpck_require__(8303);
+exports.Method = __nccwpck_require__(627);
+
+// Runtime
+exports.Message = __nccwpck_require__(2463);
+exports.wrappers = __nccwpck_require__(5162);
+
+// Utility
+exports.types = __nccwpck_require__(9761);
+exports.util = __nccwpck_require__(7926);
+
+// Set up possibly cyclic reflection dependencies
+exports.ReflectionObject._configure(exports.Root);
+exports.Namespace._configure(exports.Type, exports.Service, exports.Enum);
+exports.Root._configure(exports.Type, undefined, {});
+exports.Field._configure(exports.Type);
+
+
+/***/ }),
+
+/***/ 2018:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+/**
+ * Build type, one of `"full"`, `"light"` or `"minimal"`.
+ * @name build
+ * @type {string}
+ * @const
+ */
+exports.build = "minimal";
+
+// Serialization
+exports.Writer = __nccwpck_require__(9745);
+exports.BufferWriter = __nccwpck_require__(4074);
+exports.Reader = __nccwpck_require__(4789);
+exports.BufferReader = __nccwpck_require__(9102);
+
+// Utility
+exports.util = __nccwpck_require__(9186);
+exports.rpc = __nccwpck_require__(6575);
+exports.roots = __nccwpck_require__(6937);
+exports.configure    = configure;
+
+/* istanbul ignore next */
+/**
+ * Reconfigures the library according to the environment.
+ * @returns {undefined}
+ */
+function configure() {
+    exports.util.LongBits._configure(exports.util.Long);
+    exports.Writer._configure(exports.BufferWriter);
+    exports.Reader._configure(exports.BufferReader);
+}
+
+// Set up buffer utility according to the environment
+configure();
+
+
+/***/ }),
+
+/***/ 3124:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = MapField;
+
+// extends Field
+var Field = __nccwpck_require__(792);
+MapField.prototype = Object.create(Field.prototype, {
+    constructor: {
+        value: MapField,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+MapField.className = "MapField";
+
+var types   = __nccwpck_require__(9761),
+    util    = __nccwpck_require__(7926);
+
+/**
+ * Constructs a new map field instance.
+ * @classdesc Reflected map field.
+ * @extends FieldBase
+ * @constructor
+ * @param {string} name Unique name within its namespace
+ * @param {number} id Unique id within its namespace
+ * @param {string} keyType Key type
+ * @param {string} type Value type
+ * @param {Object.<string,*>} [options] Declared options
+ * @param {string} [comment] Comment associated with this field
+ */
+function MapField(name, id, keyType, type, options, comment) {
+    Field.call(this, name, id, type, undefined, undefined, options, comment);
+
+    /* istanbul ignore if */
+    if (!util.isString(keyType))
+        throw TypeError("keyType must be a string");
+
+    /**
+     * Key type.
+     * @type {string}
+     */
+    this.keyType = keyType; // toJSON, marker
+
+    /**
+     * Resolved key type if not a basic type.
+     * @type {ReflectionObject|null}
+     */
+    this.resolvedKeyType = null;
+
+    // Overrides Field#map
+    this.map = true;
+}
+
+/**
+ * Map field descriptor.
+ * @interface IMapField
+ * @extends {IField}
+ * @property {string} keyType Key type
+ */
+
+/**
+ * Extension map field descriptor.
+ * @interface IExtensionMapField
+ * @extends IMapField
+ * @property {string} extend Extended type
+ */
+
+/**
+ * Constructs a map field from a map field descriptor.
+ * @param {string} name Field name
+ * @param {IMapField} json Map field descriptor
+ * @returns {MapField} Created map field
+ * @throws {TypeError} If arguments are invalid
+ */
+MapField.fromJSON = function fromJSON(name, json) {
+    var field = new MapField(name, json.id, json.keyType, json.type, json.options, json.comment);
+    if (json.protoName)
+        field.protoName = json.protoName;
+    if (json.jsonName !== undefined)
+        field.jsonName = json.jsonName;
+    else if (json.options && json.options.json_name !== undefined)
+        field.jsonName = json.options.json_name;
+    return field;
+};
+
+/**
+ * Converts this map field to a map field descriptor.
+ * @param {IToJSONOptions} [toJSONOptions] JSON conversion options
+ * @returns {IMapField} Map field descriptor
+ */
+MapField.prototype.toJSON = function toJSON(toJSONOptions) {
+    var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+    return util.toObject([
+        "keyType"      , this.keyType,
+        "type"         , this.type,
+        "id"           , this.id,
+        "extend"       , this.extend,
+        "protoName"    , this.protoName !== this.name ? this.protoName : undefined,
+        "jsonName"     , this.jsonName !== util.jsonName(this.protoName || this.name) ? this.jsonName : undefined,
+        "options"      , this.options,
+        "comment"      , keepComments ? this.comment : undefined
+    ]);
+};
+
+/**
+ * @override
+ */
+MapField.prototype.resolve = function resolve() {
+    if (this.resolved)
+        return this;
+
+    // Besides a value type, map fields have a key type that may be "any scalar type except for floating point types and bytes"
+    if (types.mapKey[this.keyType] === undefined)
+        throw Error("invalid key type: " + this.keyType);
+
+    return Field.prototype.resolve.call(this);
+};
+
+/**
+ * Map field decorator (TypeScript).
+ * @name MapField.d
+ * @function
+ * @param {number} fieldId Field id
+ * @param {"int32"|"uint32"|"sint32"|"fixed32"|"sfixed32"|"int64"|"uint64"|"sint64"|"fixed64"|"sfixed64"|"bool"|"string"} fieldKeyType Field key type
+ * @param {"double"|"float"|"int32"|"uint32"|"sint32"|"fixed32"|"sfixed32"|"int64"|"uint64"|"sint64"|"fixed64"|"sfixed64"|"bool"|"string"|"bytes"|Object|Constructor<{}>} fieldValueType Field value type
+ * @returns {FieldDecorator} Decorator function
+ * @template T extends { [key: string]: number | Long | string | boolean | Uint8Array | Buffer | number[] | Message<{}> }
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+MapField.d = function decorateMapField(fieldId, fieldKeyType, fieldValueType) {
+
+    // submessage value: decorate the submessage and use its name as the type
+    if (typeof fieldValueType === "function")
+        fieldValueType = util.decorateType(fieldValueType).name;
+
+    // enum reference value: create a reflected copy of the enum and keep reuseing it
+    else if (fieldValueType && typeof fieldValueType === "object")
+        fieldValueType = util.decorateEnum(fieldValueType).name;
+
+    return function mapFieldDecorator(prototype, fieldName) {
+        util.decorateType(prototype.constructor)
+            .add(new MapField(fieldName, fieldId, fieldKeyType, fieldValueType));
+    };
+};
+
+
+/***/ }),
+
+/***/ 2463:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Message;
+
+var util = __nccwpck_require__(9186);
+
+/**
+ * Constructs a new message instance.
+ * @classdesc Abstract runtime message.
+ * @constructor
+ * @param {Properties<T>} [properties] Properties to set
+ * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
+ * @template T extends object = object
+ */
+function Message(properties) {
+    // not used internally
+    if (properties)
+        for (var keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                this[keys[i]] = properties[keys[i]];
+}
+
+/**
+ * Reference to the reflected type.
+ * @name Message.$type
+ * @type {Type}
+ * @readonly
+ */
+
+/**
+ * Reference to the reflected type.
+ * @name Message#$type
+ * @type {Type}
+ * @readonly
+ */
+
+/**
+ * Creates a new message of this type using the specified properties.
+ * @param {Object.<string,*>} [properties] Properties to set
+ * @returns {T} Message instance
+ * @template T extends Message<T>
+ * @this Constructor<T>
+ */
+Message.create = function create(properties) {
+    return this.$type.create(properties);
+};
+
+/**
+ * Encodes a message of this type.
+ * @param {T|Object.<string,*>} message Message to encode
+ * @param {Writer} [writer] Writer to use
+ * @returns {Writer} Writer
+ * @template T extends Message<T>
+ * @this Constructor<T>
+ */
+Message.encode = function encode(message, writer) {
+    return this.$type.encode(message, writer);
+};
+
+/**
+ * Encodes a message of this type preceeded by its length as a varint.
+ * @param {T|Object.<string,*>} message Message to encode
+ * @param {Writer} [writer] Writer to use
+ * @returns {Writer} Writer
+ * @template T extends Message<T>
+ * @this Constructor<T>
+ */
+Message.encodeDelimited = function encodeDelimited(message, writer) {
+    return this.$type.encodeDelimited(message, writer);
+};
+
+/**
+ * Decodes a message of this type.
+ * @name Message.decode
+ * @function
+ * @param {Reader|Uint8Array} reader Reader or buffer to decode
+ * @returns {T} Decoded message
+ * @template T extends Message<T>
+ * @this Constructor<T>
+ */
+Message.decode = function decode(reader) {
+    return this.$type.decode(reader);
+};
+
+/**
+ * Decodes a message of this type preceeded by its length as a varint.
+ * @name Message.decodeDelimited
+ * @function
+ * @param {Reader|Uint8Array} reader Reader or buffer to decode
+ * @returns {T} Decoded message
+ * @template T extends Message<T>
+ * @this Constructor<T>
+ */
+Message.decodeDelimited = function decodeDelimited(reader) {
+    return this.$type.decodeDelimited(reader);
+};
+
+/**
+ * Verifies a message of this type.
+ * @name Message.verify
+ * @function
+ * @param {Object.<string,*>} message Plain object to verify
+ * @returns {string|null} `null` if valid, otherwise the reason why it is not
+ */
+Message.verify = function verify(message) {
+    return this.$type.verify(message);
+};
+
+/**
+ * Creates a new message of this type from a plain object. Also converts values to their respective internal types.
+ * @param {Object.<string,*>} object Plain object
+ * @returns {T} Message instance
+ * @template T extends Message<T>
+ * @this Constructor<T>
+ */
+Message.fromObject = function fromObject(object) {
+    return this.$type.fromObject(object);
+};
+
+/**
+ * Creates a plain object from a message of this type. Also converts values to other types if specified.
+ * @param {T} message Message instance
+ * @param {IConversionOptions} [options] Conversion options
+ * @returns {Object.<string,*>} Plain object
+ * @template T extends Message<T>
+ * @this Constructor<T>
+ */
+Message.toObject = function toObject(message, options) {
+    return this.$type.toObject(message, options);
+};
+
+/**
+ * Converts this message to JSON.
+ * @returns {Object.<string,*>} JSON object
+ */
+Message.prototype.toJSON = function toJSON() {
+    return this.$type.toObject(this, util.toJSONOptions);
+};
+
+
+/***/ }),
+
+/***/ 627:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Method;
+
+// extends ReflectionObject
+var ReflectionObject = __nccwpck_require__(2385);
+Method.prototype = Object.create(ReflectionObject.prototype, {
+    constructor: {
+        value: Method,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+Method.className = "Method";
+
+var util = __nccwpck_require__(7926);
+
+/**
+ * Constructs a new service method instance.
+ * @classdesc Reflected service method.
+ * @extends ReflectionObject
+ * @constructor
+ * @param {string} name Method name
+ * @param {string|undefined} type Method type, usually `"rpc"`
+ * @param {string} requestType Request message type
+ * @param {string} responseType Response message type
+ * @param {boolean|Object.<string,*>} [requestStream] Whether the request is streamed
+ * @param {boolean|Object.<string,*>} [responseStream] Whether the response is streamed
+ * @param {Object.<string,*>} [options] Declared options
+ * @param {string} [comment] The comment for this method
+ * @param {Array.<Object.<string,*>>} [parsedOptions] Declared options, properly parsed into objects
+ */
+function Method(name, type, requestType, responseType, requestStream, responseStream, options, comment, parsedOptions) {
+
+    /* istanbul ignore next */
+    if (util.isObject(requestStream)) {
+        options = requestStream;
+        requestStream = responseStream = undefined;
+    } else if (util.isObject(responseStream)) {
+        options = responseStream;
+        responseStream = undefined;
+    }
+
+    /* istanbul ignore if */
+    if (!(type === undefined || util.isString(type)))
+        throw TypeError("type must be a string");
+
+    /* istanbul ignore if */
+    if (!util.isString(requestType))
+        throw TypeError("requestType must be a string");
+
+    /* istanbul ignore if */
+    if (!util.isString(responseType))
+        throw TypeError("responseType must be a string");
+
+    ReflectionObject.call(this, name, options);
+
+    /**
+     * Method type.
+     * @type {string}
+     */
+    this.type = type || "rpc"; // toJSON
+
+    /**
+     * Request type.
+     * @type {string}
+     */
+    this.requestType = requestType; // toJSON, marker
+
+    /**
+     * Whether requests are streamed or not.
+     * @type {true|undefined}
+     */
+    this.requestStream = requestStream ? true : undefined; // toJSON
+
+    /**
+     * Response type.
+     * @type {string}
+     */
+    this.responseType = responseType; // toJSON
+
+    /**
+     * Whether responses are streamed or not.
+     * @type {true|undefined}
+     */
+    this.responseStream = responseStream ? true : undefined; // toJSON
+
+    /**
+     * gRPC-style method path.
+     * @type {string}
+     */
+    this.path = "/" + this.name;
+
+    /**
+     * Resolved request type.
+     * @type {Type|null}
+     */
+    this.resolvedRequestType = null;
+
+    /**
+     * Resolved response type.
+     * @type {Type|null}
+     */
+    this.resolvedResponseType = null;
+
+    /**
+     * Comment for this method
+     * @type {string|null}
+     */
+    this.comment = comment;
+
+    /**
+     * Options properly parsed into objects
+     * @type {Array.<Object.<string,*>>|undefined}
+     */
+    this.parsedOptions = parsedOptions;
+}
+
+/**
+ * Method descriptor.
+ * @interface IMethod
+ * @property {string} [type="rpc"] Method type
+ * @property {string} requestType Request type
+ * @property {string} responseType Response type
+ * @property {boolean} [requestStream=false] Whether requests are streamed
+ * @property {boolean} [responseStream=false] Whether responses are streamed
+ * @property {Object.<string,*>} [options] Method options
+ * @property {string|null} [comment] Method comment
+ * @property {Array.<Object.<string,*>>} [parsedOptions] Method options properly parsed into objects
+ */
+
+/**
+ * Constructs a method from a method descriptor.
+ * @param {string} name Method name
+ * @param {IMethod} json Method descriptor
+ * @returns {Method} Created method
+ * @throws {TypeError} If arguments are invalid
+ */
+Method.fromJSON = function fromJSON(name, json) {
+    return new Method(name, json.type, json.requestType, json.responseType, json.requestStream, json.responseStream, json.options, json.comment, json.parsedOptions);
+};
+
+/**
+ * Converts this method to a method descriptor.
+ * @param {IToJSONOptions} [toJSONOptions] JSON conversion options
+ * @returns {IMethod} Method descriptor
+ */
+Method.prototype.toJSON = function toJSON(toJSONOptions) {
+    var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+    return util.toObject([
+        "type"           , this.type !== "rpc" && /* istanbul ignore next */ this.type || undefined,
+        "requestType"    , this.requestType,
+        "requestStream"  , this.requestStream,
+        "responseType"   , this.responseType,
+        "responseStream" , this.responseStream,
+        "options"        , this.options,
+        "comment"        , keepComments ? this.comment : undefined,
+        "parsedOptions"  , this.parsedOptions,
+    ]);
+};
+
+/**
+ * @override
+ */
+Method.prototype.resolve = function resolve() {
+
+    /* istanbul ignore if */
+    if (this.resolved)
+        return this;
+
+    if (this.parent) {
+        var serviceName = this.parent.fullName;
+        if (serviceName.charAt(0) === ".")
+            serviceName = serviceName.substring(1);
+        this.path = "/" + serviceName + "/" + this.name;
+    } else
+        this.path = "/" + this.name;
+
+    this.resolvedRequestType = this.parent.lookupType(this.requestType);
+    this.resolvedResponseType = this.parent.lookupType(this.responseType);
+
+    return ReflectionObject.prototype.resolve.call(this);
+};
+
+
+/***/ }),
+
+/***/ 1731:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Namespace;
+
+// extends ReflectionObject
+var ReflectionObject = __nccwpck_require__(2385);
+Namespace.prototype = Object.create(ReflectionObject.prototype, {
+    constructor: {
+        value: Namespace,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+Namespace.className = "Namespace";
+
+var Field    = __nccwpck_require__(792),
+    util     = __nccwpck_require__(7926),
+    OneOf    = __nccwpck_require__(441);
+
+var Type,    // cyclic
+    Service,
+    Enum;
+
+/**
+ * Constructs a new namespace instance.
+ * @name Namespace
+ * @classdesc Reflected namespace.
+ * @extends NamespaceBase
+ * @constructor
+ * @param {string} name Namespace name
+ * @param {Object.<string,*>} [options] Declared options
+ */
+
+/**
+ * Constructs a namespace from JSON.
+ * @memberof Namespace
+ * @function
+ * @param {string} name Namespace name
+ * @param {Object.<string,*>} json JSON object
+ * @param {number} [depth] Current nesting depth, defaults to `0`
+ * @returns {Namespace} Created namespace
+ * @throws {TypeError} If arguments are invalid
+ */
+Namespace.fromJSON = function fromJSON(name, json, depth) {
+    if (depth === undefined)
+        depth = 0;
+    if (depth > util.recursionLimit)
+        throw Error("max depth exceeded");
+    return new Namespace(name, json.options).addJSON(json.nested, depth);
+};
+
+/**
+ * Converts an array of reflection objects to JSON.
+ * @memberof Namespace
+ * @param {ReflectionObject[]} array Object array
+ * @param {IToJSONOptions} [toJSONOptions] JSON conversion options
+ * @returns {Object.<string,*>|undefined} JSON object or `undefined` when array is empty
+ */
+function arrayToJSON(array, toJSONOptions) {
+    if (!(array && array.length))
+        return undefined;
+    var obj = {};
+    for (var i = 0; i < array.length; ++i)
+        obj[array[i].name] = array[i].toJSON(toJSONOptions);
+    return obj;
+}
+
+Namespace.arrayToJSON = arrayToJSON;
+
+/**
+ * Tests if the specified id is reserved.
+ * @param {Array.<number[]|string>|undefined} reserved Array of reserved ranges and names
+ * @param {number} id Id to test
+ * @returns {boolean} `true` if reserved, otherwise `false`
+ */
+Namespace.isReservedId = function isReservedId(reserved, id) {
+    if (reserved)
+        for (var i = 0; i < reserved.length; ++i)
+            if (typeof reserved[i] !== "string" && reserved[i][0] <= id && reserved[i][1] >= id)
+                return true;
+    return false;
+};
+
+/**
+ * Tests if the specified name is reserved.
+ * @param {Array.<number[]|string>|undefined} reserved Array of reserved ranges and names
+ * @param {string} name Name to test
+ * @returns {boolean} `true` if reserved, otherwise `false`
+ */
+Namespace.isReservedName = function isReservedName(reserved, name) {
+    if (reserved)
+        for (var i = 0; i < reserved.length; ++i)
+            if (reserved[i] === name)
+                return true;
+    return false;
+};
+
+/**
+ * Not an actual constructor. Use {@link Namespace} instead.
+ * @classdesc Base class of all reflection objects containing nested objects. This is not an actual class but here for the sake of having consistent type definitions.
+ * @exports NamespaceBase
+ * @extends ReflectionObject
+ * @abstract
+ * @constructor
+ * @param {string} name Namespace name
+ * @param {Object.<string,*>} [options] Declared options
+ * @see {@link Namespace}
+ */
+function Namespace(name, options) {
+    ReflectionObject.call(this, name, options);
+
+    /**
+     * Nested objects by name.
+     * @type {Object.<string,ReflectionObject>|undefined}
+     */
+    this.nested = undefined; // toJSON
+
+    /**
+     * Cached nested objects as an array.
+     * @type {ReflectionObject[]|null}
+     * @private
+     */
+    this._nestedArray = null;
+
+    /**
+     * Cache lookup calls for any objects contains anywhere under this namespace.
+     * This drastically speeds up resolve for large cross-linked protos where the same
+     * types are looked up repeatedly.
+     * @type {Object.<string,ReflectionObject|null>}
+     * @private
+     */
+    this._lookupCache = Object.create(null);
+
+    /**
+     * Whether or not objects contained in this namespace need feature resolution.
+     * @type {boolean}
+     * @protected
+     */
+    this._needsRecursiveFeatureResolution = true;
+
+    /**
+     * Whether or not objects contained in this namespace need a resolve.
+     * @type {boolean}
+     * @protected
+     */
+    this._needsRecursiveResolve = true;
+}
+
+function clearCache(namespace) {
+    namespace._nestedArray = null;
+    namespace._lookupCache = Object.create(null);
+
+    // Also clear parent caches, since they include nested lookups.
+    var parent = namespace;
+    while(parent = parent.parent) {
+        parent._lookupCache = Object.create(null);
+    }
+    return namespace;
+}
+
+/**
+ * Nested objects of this namespace as an array for iteration.
+ * @name NamespaceBase#nestedArray
+ * @type {ReflectionObject[]}
+ * @readonly
+ */
+Object.defineProperty(Namespace.prototype, "nestedArray", {
+    get: function() {
+        return this._nestedArray || (this._nestedArray = util.toArray(this.nested));
+    }
+});
+
+/**
+ * Namespace descriptor.
+ * @interface INamespace
+ * @property {Object.<string,*>} [options] Namespace options
+ * @property {Object.<string,AnyNestedObject>} [nested] Nested object descriptors
+ */
+
+/**
+ * Any extension field descriptor.
+ * @typedef AnyExtensionField
+ * @type {IExtensionField|IExtensionMapField}
+ */
+
+/**
+ * Any nested object descriptor.
+ * @typedef AnyNestedObject
+ * @type {IEnum|IType|IService|AnyExtensionField|INamespace|IOneOf}
+ */
+
+/**
+ * Converts this namespace to a namespace descriptor.
+ * @param {IToJSONOptions} [toJSONOptions] JSON conversion options
+ * @returns {INamespace} Namespace descriptor
+ */
+Namespace.prototype.toJSON = function toJSON(toJSONOptions) {
+    return util.toObject([
+        "options" , this.options,
+        "nested"  , arrayToJSON(this.nestedArray, toJSONOptions)
+    ]);
+};
+
+/**
+ * Adds nested objects to this namespace from nested object descriptors.
+ * @param {Object.<string,AnyNestedObject>} nestedJson Any nested object descriptors
+ * @param {number} [depth] Current nesting depth, defaults to `0`
+ * @returns {Namespace} `this`
+ */
+Namespace.prototype.addJSON = function addJSON(nestedJson, depth) {
+    if (depth === undefined)
+        depth = 0;
+    if (depth > util.recursionLimit)
+        throw Error("max depth exceeded");
+    var ns = this;
+    /* istanbul ignore else */
+    if (nestedJson) {
+        for (var names = Object.keys(nestedJson), i = 0, nested; i < names.length; ++i) {
+            nested = nestedJson[names[i]];
+            ns.add( // most to least likely
+                ( nested.fields !== undefined
+                ? Type.fromJSON
+                : nested.values !== undefined
+                ? Enum.fromJSON
+                : nested.methods !== undefined
+                ? Service.fromJSON
+                : nested.id !== undefined
+                ? Field.fromJSON
+                : Namespace.fromJSON )(names[i], nested, depth + 1)
+            );
+        }
+    }
+    return this;
+};
+
+/**
+ * Gets the nested object of the specified name.
+ * @param {string} name Nested object name
+ * @returns {ReflectionObject|null} The reflection object or `null` if it doesn't exist
+ */
+Namespace.prototype.get = function get(name) {
+    return this.nested && Object.prototype.hasOwnProperty.call(this.nested, name)
+        ? this.nested[name]
+        : null;
+};
+
+/**
+ * Gets the values of the nested {@link Enum|enum} of the specified name.
+ * This methods differs from {@link Namespace#get|get} in that it returns an enum's values directly and throws instead of returning `null`.
+ * @param {string} name Nested enum name
+ * @returns {Object.<string,number>} Enum values
+ * @throws {Error} If there is no such enum
+ */
+Namespace.prototype.getEnum = function getEnum(name) {
+    if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name) && this.nested[name] instanceof Enum)
+        return this.nested[name].values;
+    throw Error("no such enum: " + name);
+};
+
+/**
+ * Adds a nested object to this namespace.
+ * @param {ReflectionObject} object Nested object to add
+ * @returns {Namespace} `this`
+ * @throws {TypeError} If arguments are invalid
+ * @throws {Error} If there is already a nested object with this name
+ */
+Namespace.prototype.add = function add(object) {
+
+    if (!(object instanceof Field && object.extend !== undefined || object instanceof Type  || object instanceof OneOf || object instanceof Enum || object instanceof Service || object instanceof Namespace))
+        throw TypeError("object must be a valid nested object");
+
+    if (object.name === "__proto__")
+        return this;
+
+    if (!this.nested)
+        this.nested = {};
+    else {
+        var prev = this.get(object.name);
+        if (prev) {
+            if (prev instanceof Namespace && object instanceof Namespace && !(prev instanceof Type || prev instanceof Service)) {
+                // replace plain namespace but keep existing nested elements and options
+                var nested = prev.nestedArray;
+                for (var i = 0; i < nested.length; ++i)
+                    object.add(nested[i]);
+                this.remove(prev);
+                if (!this.nested)
+                    this.nested = {};
+                object.setOptions(prev.options, true);
+
+            } else
+                throw Error("duplicate name '" + object.name + "' in " + this);
+        }
+    }
+    this.nested[object.name] = object;
+
+    if (!(this instanceof Type || this instanceof Service || this instanceof Enum || this instanceof Field)) {
+        // This is a package or a root namespace.
+        if (!object._edition) {
+            // Make sure that some edition is set if it hasn't already been specified.
+            object._edition = object._defaultEdition;
+        }
+    }
+
+    this._needsRecursiveFeatureResolution = true;
+    this._needsRecursiveResolve = true;
+
+    // Also clear parent caches, since they need to recurse down.
+    var parent = this;
+    while(parent = parent.parent) {
+        parent._needsRecursiveFeatureResolution = true;
+        parent._needsRecursiveResolve = true;
+    }
+
+    object.onAdd(this);
+    return clearCache(this);
+};
+
+/**
+ * Removes a nested object from this namespace.
+ * @param {ReflectionObject} object Nested object to remove
+ * @returns {Namespace} `this`
+ * @throws {TypeError} If arguments are invalid
+ * @throws {Error} If `object` is not a member of this namespace
+ */
+Namespace.prototype.remove = function remove(object) {
+
+    if (!(object instanceof ReflectionObject))
+        throw TypeError("object must be a ReflectionObject");
+    if (object.parent !== this)
+        throw Error(object + " is not a member of " + this);
+
+    if (!util.remove(this.nested, object, object.name))
+        throw Error(object + " is not a member of " + this);
+    if (!Object.keys(this.nested).length)
+        this.nested = undefined;
+
+    object.onRemove(this);
+    return clearCache(this);
+};
+
+/**
+ * Defines additial namespaces within this one if not yet existing.
+ * @param {string|string[]} path Path to create
+ * @param {*} [json] Nested types to create from JSON
+ * @returns {Namespace} Pointer to the last namespace created or `this` if path is empty
+ */
+Namespace.prototype.define = function define(path, json) {
+
+    if (util.isString(path))
+        path = path.split(".");
+    else if (!Array.isArray(path))
+        throw TypeError("illegal path");
+    if (path && path.length && path[0] === "")
+        throw Error("path must be relative");
+    if (path.length > util.recursionLimit)
+        throw Error("max depth exceeded");
+
+    var ptr = this;
+    while (path.length > 0) {
+        var part = path.shift();
+        if (ptr.nested && ptr.nested[part]) {
+            ptr = ptr.nested[part];
+            if (!(ptr instanceof Namespace))
+                throw Error("path conflicts with non-namespace objects");
+        } else
+            ptr.add(ptr = new Namespace(part));
+    }
+    if (json)
+        ptr.addJSON(json);
+    return ptr;
+};
+
+/**
+ * Resolves this namespace's and all its nested objects' type references. Useful to validate a reflection tree, but comes at a cost.
+ * @returns {Namespace} `this`
+ */
+Namespace.prototype.resolveAll = function resolveAll() {
+    if (!this._needsRecursiveResolve) return this;
+
+    if (this._needsRecursiveFeatureResolution)
+        this._resolveFeaturesRecursive(this._edition);
+
+    var nested = this.nestedArray, i = 0;
+    this.resolve();
+    while (i < nested.length)
+        if (nested[i] instanceof Namespace)
+            nested[i++].resolveAll();
+        else
+            nested[i++].resolve();
+    this._needsRecursiveResolve = false;
+    return this;
+};
+
+/**
+ * @override
+ */
+Namespace.prototype._resolveFeaturesRecursive = function _resolveFeaturesRecursive(edition) {
+    if (!this._needsRecursiveFeatureResolution) return this;
+    this._needsRecursiveFeatureResolution = false;
+
+    edition = this._edition || edition;
+
+    ReflectionObject.prototype._resolveFeaturesRecursive.call(this, edition);
+    this.nestedArray.forEach(nested => {
+        nested._resolveFeaturesRecursive(edition);
+    });
+    return this;
+};
+
+/**
+ * Recursively looks up the reflection object matching the specified path in the scope of this namespace.
+ * @param {string|string[]} path Path to look up
+ * @param {*|Array.<*>} filterTypes Filter types, any combination of the constructors of `protobuf.Type`, `protobuf.Enum`, `protobuf.Service` etc.
+ * @param {boolean} [parentAlreadyChecked=false] If known, whether the parent has already been checked
+ * @returns {ReflectionObject|null} Looked up object or `null` if none could be found
+ */
+Namespace.prototype.lookup = function lookup(path, filterTypes, parentAlreadyChecked) {
+    /* istanbul ignore next */
+    if (typeof filterTypes === "boolean") {
+        parentAlreadyChecked = filterTypes;
+        filterTypes = undefined;
+    } else if (filterTypes && !Array.isArray(filterTypes))
+        filterTypes = [ filterTypes ];
+
+    if (util.isString(path) && path.length) {
+        if (path === ".")
+            return this.root;
+        path = path.split(".");
+    } else if (!path.length)
+        return this;
+
+    var flatPath = path.join(".");
+
+    // Start at root if path is absolute
+    if (path[0] === "")
+        return this.root.lookup(path.slice(1), filterTypes);
+
+    // Lookup at this namespace and below
+    var found = this._lookupImpl(path, flatPath);
+    if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
+        return found;
+    }
+
+    // Fall back to respective absolute path once relative scope has been checked (non-standard)
+    found = this.root._fullyQualifiedObjects && this.root._fullyQualifiedObjects["." + flatPath];
+    if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
+        return found;
+    }
+
+    if (parentAlreadyChecked)
+        return null;
+
+    // If there hasn't been a match, walk up the tree and look more broadly
+    var current = this;
+    while (current.parent) {
+        found = current.parent._lookupImpl(path, flatPath);
+        if (found && (!filterTypes || filterTypes.indexOf(found.constructor) > -1)) {
+            return found;
+        }
+        current = current.parent;
+    }
+    return null;
+};
+
+/**
+ * Internal helper for lookup that handles searching just at this namespace and below along with caching.
+ * @param {string[]} path Path to look up
+ * @param {string} flatPath Flattened version of the path to use as a cache key
+ * @returns {ReflectionObject|null} Looked up object or `null` if none could be found
+ * @private
+ */
+Namespace.prototype._lookupImpl = function lookup(path, flatPath) {
+    if(Object.prototype.hasOwnProperty.call(this._lookupCache, flatPath)) {
+        return this._lookupCache[flatPath];
+    }
+
+    // Test if the first part matches any nested object, and if so, traverse if path contains more
+    var found = this.get(path[0]);
+    var exact = null;
+    if (found) {
+        if (path.length === 1) {
+            exact = found;
+        } else if (found instanceof Namespace) {
+            path = path.slice(1);
+            exact = found._lookupImpl(path, path.join("."));
+        }
+
+    // Otherwise try each nested namespace
+    } else {
+        for (var i = 0; i < this.nestedArray.length; ++i)
+            if (this._nestedArray[i] instanceof Namespace && (found = this._nestedArray[i]._lookupImpl(path, flatPath))) {
+                exact = found;
+                break;
+            }
+    }
+
+    // Set this even when null, so that when we walk up the tree we can quickly bail on repeated checks back down.
+    this._lookupCache[flatPath] = exact;
+    return exact;
+};
+
+/**
+ * Looks up the reflection object at the specified path, relative to this namespace.
+ * @name NamespaceBase#lookup
+ * @function
+ * @param {string|string[]} path Path to look up
+ * @param {boolean} [parentAlreadyChecked=false] Whether the parent has already been checked
+ * @returns {ReflectionObject|null} Looked up object or `null` if none could be found
+ * @variation 2
+ */
+// lookup(path: string, [parentAlreadyChecked: boolean])
+
+/**
+ * Looks up the {@link Type|type} at the specified path, relative to this namespace.
+ * Besides its signature, this methods differs from {@link Namespace#lookup|lookup} in that it throws instead of returning `null`.
+ * @param {string|string[]} path Path to look up
+ * @returns {Type} Looked up type
+ * @throws {Error} If `path` does not point to a type
+ */
+Namespace.prototype.lookupType = function lookupType(path) {
+    var found = this.lookup(path, [ Type ]);
+    if (!found)
+        throw Error("no such type: " + path);
+    return found;
+};
+
+/**
+ * Looks up the values of the {@link Enum|enum} at the specified path, relative to this namespace.
+ * Besides its signature, this methods differs from {@link Namespace#lookup|lookup} in that it throws instead of returning `null`.
+ * @param {string|string[]} path Path to look up
+ * @returns {Enum} Looked up enum
+ * @throws {Error} If `path` does not point to an enum
+ */
+Namespace.prototype.lookupEnum = function lookupEnum(path) {
+    var found = this.lookup(path, [ Enum ]);
+    if (!found)
+        throw Error("no such Enum '" + path + "' in " + this);
+    return found;
+};
+
+/**
+ * Looks up the {@link Type|type} or {@link Enum|enum} at the specified path, relative to this namespace.
+ * Besides its signature, this methods differs from {@link Namespace#lookup|lookup} in that it throws instead of returning `null`.
+ * @param {string|string[]} path Path to look up
+ * @returns {Type} Looked up type or enum
+ * @throws {Error} If `path` does not point to a type or enum
+ */
+Namespace.prototype.lookupTypeOrEnum = function lookupTypeOrEnum(path) {
+    var found = this.lookup(path, [ Type, Enum ]);
+    if (!found)
+        throw Error("no such Type or Enum '" + path + "' in " + this);
+    return found;
+};
+
+/**
+ * Looks up the {@link Service|service} at the specified path, relative to this namespace.
+ * Besides its signature, this methods differs from {@link Namespace#lookup|lookup} in that it throws instead of returning `null`.
+ * @param {string|string[]} path Path to look up
+ * @returns {Service} Looked up service
+ * @throws {Error} If `path` does not point to a service
+ */
+Namespace.prototype.lookupService = function lookupService(path) {
+    var found = this.lookup(path, [ Service ]);
+    if (!found)
+        throw Error("no such Service '" + path + "' in " + this);
+    return found;
+};
+
+// Sets up cyclic dependencies (called in index-light)
+Namespace._configure = function(Type_, Service_, Enum_) {
+    Type    = Type_;
+    Service = Service_;
+    Enum    = Enum_;
+};
+
+
+/***/ }),
+
+/***/ 2385:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = ReflectionObject;
+
+ReflectionObject.className = "ReflectionObject";
+
+const OneOf = __nccwpck_require__(441);
+var util = __nccwpck_require__(7926);
+
+var Root; // cyclic
+
+/* eslint-disable no-warning-comments */
+// TODO: Replace with embedded proto.
+var proto2Defaults = {enum_type: "CLOSED", field_presence: "EXPLICIT", json_format: "LEGACY_BEST_EFFORT", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "EXPANDED", utf8_validation: "NONE", enforce_naming_style: "STYLE_LEGACY", default_symbol_visibility: "EXPORT_ALL" };
+var proto3Defaults = {enum_type: "OPEN", field_presence: "IMPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY", enforce_naming_style: "STYLE_LEGACY", default_symbol_visibility: "EXPORT_ALL" };
+var editions2023Defaults = {enum_type: "OPEN", field_presence: "EXPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY", enforce_naming_style: "STYLE_LEGACY", default_symbol_visibility: "EXPORT_ALL" };
+var editions2024Defaults = {enum_type: "OPEN", field_presence: "EXPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY", enforce_naming_style: "STYLE2024", default_symbol_visibility: "EXPORT_TOP_LEVEL" };
+var editions2026Defaults = {enum_type: "OPEN", field_presence: "EXPLICIT", json_format: "ALLOW", message_encoding: "LENGTH_PREFIXED", repeated_field_encoding: "PACKED", utf8_validation: "VERIFY", enforce_naming_style: "STYLE2026", default_symbol_visibility: "STRICT", enforce_proto_limits: "PROTO_LIMITS2026" };
+
+/**
+ * Constructs a new reflection object instance.
+ * @classdesc Base class of all reflection objects.
+ * @constructor
+ * @param {string} name Object name
+ * @param {Object.<string,*>} [options] Declared options
+ * @abstract
+ */
+function ReflectionObject(name, options) {
+
+    if (!util.isString(name))
+        throw TypeError("name must be a string");
+
+    if (options && !util.isObject(options))
+        throw TypeError("options must be an object");
+
+    /**
+     * Options.
+     * @type {Object.<string,*>|undefined}
+     */
+    this.options = options; // toJSON
+
+    /**
+     * Parsed Options.
+     * @type {Array.<Object.<string,*>>|undefined}
+     */
+    this.parsedOptions = null;
+
+    /**
+     * Unique name within its namespace.
+     * @type {string}
+     */
+    this.name = name;
+
+    /**
+     * The edition specified for this object.  Only relevant for top-level objects.
+     * @type {string}
+     * @private
+     */
+    this._edition = null;
+
+    /**
+     * The default edition to use for this object if none is specified.  For legacy reasons,
+     * this is proto2 except in the JSON parsing case where it was proto3.
+     * @type {string}
+     * @private
+     */
+    this._defaultEdition = "proto2";
+
+    /**
+     * Resolved Features.
+     * @type {object}
+     * @private
+     */
+    this._features = {};
+
+    /**
+     * Whether or not features have been resolved.
+     * @type {boolean}
+     * @private
+     */
+    this._featuresResolved = false;
+
+    /**
+     * Parent namespace.
+     * @type {Namespace|null}
+     */
+    this.parent = null;
+
+    /**
+     * Whether already resolved or not.
+     * @type {boolean}
+     */
+    this.resolved = false;
+
+    /**
+     * Comment text, if any.
+     * @type {string|null}
+     */
+    this.comment = null;
+
+    /**
+     * Defining file name.
+     * @type {string|null}
+     */
+    this.filename = null;
+}
+
+Object.defineProperties(ReflectionObject.prototype, {
+
+    /**
+     * Reference to the root namespace.
+     * @name ReflectionObject#root
+     * @type {Root}
+     * @readonly
+     */
+    root: {
+        get: function() {
+            var ptr = this;
+            while (ptr.parent !== null)
+                ptr = ptr.parent;
+            return ptr;
+        }
+    },
+
+    /**
+     * Full name including leading dot.
+     * @name ReflectionObject#fullName
+     * @type {string}
+     * @readonly
+     */
+    fullName: {
+        get: function() {
+            var path = [ this.name ],
+                ptr = this.parent;
+            while (ptr) {
+                path.unshift(ptr.name);
+                ptr = ptr.parent;
+            }
+            return path.join(".");
+        }
+    }
+});
+
+/**
+ * Converts this reflection object to its descriptor representation.
+ * @returns {Object.<string,*>} Descriptor
+ */
+ReflectionObject.prototype.toJSON = /* istanbul ignore next */ function toJSON() {
+    throw Error(); // not implemented, shouldn't happen
+};
+
+/**
+ * Called when this object is added to a parent.
+ * @param {ReflectionObject} parent Parent added to
+ * @returns {undefined}
+ */
+ReflectionObject.prototype.onAdd = function onAdd(parent) {
+    if (this.parent && this.parent !== parent)
+        this.parent.remove(this);
+    this.parent = parent;
+    this.resolved = false;
+    var root = parent.root;
+    if (root instanceof Root)
+        root._handleAdd(this);
+};
+
+/**
+ * Called when this object is removed from a parent.
+ * @param {ReflectionObject} parent Parent removed from
+ * @returns {undefined}
+ */
+ReflectionObject.prototype.onRemove = function onRemove(parent) {
+    var root = parent.root;
+    if (root instanceof Root)
+        root._handleRemove(this);
+    this.parent = null;
+    this.resolved = false;
+};
+
+/**
+ * Resolves this objects type references.
+ * @returns {ReflectionObject} `this`
+ */
+ReflectionObject.prototype.resolve = function resolve() {
+    if (this.resolved)
+        return this;
+    if (this.root instanceof Root)
+        this.resolved = true; // only if part of a root
+    return this;
+};
+
+/**
+ * Resolves this objects editions features.
+ * @param {string} edition The edition we're currently resolving for.
+ * @returns {ReflectionObject} `this`
+ */
+ReflectionObject.prototype._resolveFeaturesRecursive = function _resolveFeaturesRecursive(edition) {
+    return this._resolveFeatures(this._edition || edition);
+};
+
+/**
+ * Resolves child features from parent features
+ * @param {string} edition The edition we're currently resolving for.
+ * @returns {undefined}
+ */
+ReflectionObject.prototype._resolveFeatures = function _resolveFeatures(edition) {
+    if (this._featuresResolved) {
+        return;
+    }
+
+    var defaults = {};
+
+    /* istanbul ignore if */
+    if (!edition) {
+        throw new Error("Unknown edition for " + this.fullName);
+    }
+
+    var protoFeatures = util.merge({}, this.options && this.options.features,
+        this._inferLegacyProtoFeatures(edition));
+
+    if (this._edition) {
+        // For a namespace marked with a specific edition, reset defaults.
+        /* istanbul ignore else */
+        if (edition === "proto2") {
+            defaults = Object.assign({}, proto2Defaults);
+        } else if (edition === "proto3") {
+            defaults = Object.assign({}, proto3Defaults);
+        } else if (edition === "2023") {
+            defaults = Object.assign({}, editions2023Defaults);
+        } else if (edition === "2024") {
+            defaults = Object.assign({}, editions2024Defaults);
+        } else if (edition === "2026") {
+            defaults = Object.assign({}, editions2026Defaults);
+        } else {
+            throw new Error("Unknown edition: " + edition);
+        }
+        this._features = util.merge(defaults, protoFeatures);
+    } else {
+        // fields in Oneofs aren't actually children of them, so we have to
+        // special-case it
+        /* istanbul ignore else */
+        if (this.partOf instanceof OneOf) {
+            var lexicalParentFeaturesCopy = util.merge({}, this.partOf._features);
+            this._features = util.merge(lexicalParentFeaturesCopy, protoFeatures);
+        } else if (this.declaringField) {
+            // Skip feature resolution of sister fields.
+        } else if (this.parent) {
+            var parentFeaturesCopy = util.merge({}, this.parent._features);
+            this._features = util.merge(parentFeaturesCopy, protoFeatures);
+        } else {
+            throw new Error("Unable to find a parent for " + this.fullName);
+        }
+    }
+    if (this.extensionField) {
+        // Sister fields should have the same features as their extensions.
+        this.extensionField._features = this._features;
+    }
+    this._featuresResolved = true;
+};
+
+/**
+ * Infers features from legacy syntax that may have been specified differently.
+ * in older editions.
+ * @param {string|undefined} edition The edition this proto is on, or undefined if pre-editions
+ * @returns {object} The feature values to override
+ */
+ReflectionObject.prototype._inferLegacyProtoFeatures = function _inferLegacyProtoFeatures(/*edition*/) {
+    return {};
+};
+
+/**
+ * Gets an option value.
+ * @param {string} name Option name
+ * @returns {*} Option value or `undefined` if not set
+ */
+ReflectionObject.prototype.getOption = function getOption(name) {
+    if (this.options && Object.prototype.hasOwnProperty.call(this.options, name))
+        return this.options[name];
+    return undefined;
+};
+
+/**
+ * Sets an option.
+ * @param {string} name Option name
+ * @param {*} value Option value
+ * @param {boolean|undefined} [ifNotSet] Sets the option only if it isn't currently set
+ * @returns {ReflectionObject} `this`
+ */
+ReflectionObject.prototype.setOption = function setOption(name, value, ifNotSet) {
+    if (name === "__proto__")
+        return this;
+    if (!this.options)
+        this.options = {};
+    if (/^features\./.test(name)) {
+        util.setProperty(this.options, name, value, ifNotSet);
+    } else {
+        var prev = this.getOption(name);
+        if (!ifNotSet || prev === undefined) {
+            if (prev !== value) this.resolved = false;
+            this.options[name] = value;
+        }
+    }
+
+    return this;
+};
+
+/**
+ * Sets a parsed option.
+ * @param {string} name parsed Option name
+ * @param {*} value Option value
+ * @param {string} propName dot '.' delimited full path of property within the option to set. if undefined\empty, will add a new option with that value
+ * @returns {ReflectionObject} `this`
+ */
+ReflectionObject.prototype.setParsedOption = function setParsedOption(name, value, propName) {
+    if (name === "__proto__")
+        return this;
+    if (!this.parsedOptions) {
+        this.parsedOptions = [];
+    }
+    var parsedOptions = this.parsedOptions;
+    if (propName) {
+        // If setting a sub property of an option then try to merge it
+        // with an existing option
+        var opt = parsedOptions.find(function (opt) {
+            return Object.prototype.hasOwnProperty.call(opt, name);
+        });
+        if (opt) {
+            // If we found an existing option - just merge the property value
+            // (If it's a feature, will just write over)
+            var newValue = opt[name];
+            util.setProperty(newValue, propName, value);
+        } else {
+            // otherwise, create a new option, set its property and add it to the list
+            opt = {};
+            opt[name] = util.setProperty({}, propName, value);
+            parsedOptions.push(opt);
+        }
+    } else {
+        // Always create a new option when setting the value of the option itself
+        var newOpt = {};
+        newOpt[name] = value;
+        parsedOptions.push(newOpt);
+    }
+
+    return this;
+};
+
+/**
+ * Sets multiple options.
+ * @param {Object.<string,*>} options Options to set
+ * @param {boolean} [ifNotSet] Sets an option only if it isn't currently set
+ * @returns {ReflectionObject} `this`
+ */
+ReflectionObject.prototype.setOptions = function setOptions(options, ifNotSet) {
+    if (options)
+        for (var keys = Object.keys(options), i = 0; i < keys.length; ++i)
+            this.setOption(keys[i], options[keys[i]], ifNotSet);
+    return this;
+};
+
+/**
+ * Converts this instance to its string representation.
+ * @name ReflectionObject#toString
+ * @function
+ * @returns {string} Class name[, space, full name]
+ */
+Object.defineProperty(ReflectionObject.prototype, "toString", {
+    value: function toString() {
+        var className = this.constructor.className,
+            fullName  = this.fullName;
+        if (fullName.length)
+            return className + " " + fullName;
+        return className;
+    },
+    writable: true,
+    enumerable: false,
+    configurable: true
+});
+
+/**
+ * Converts the edition this object is pinned to for JSON format.
+ * @returns {string|undefined} The edition string for JSON representation
+ */
+ReflectionObject.prototype._editionToJSON = function _editionToJSON() {
+    if (!this._edition || this._edition === "proto3") {
+        // Avoid emitting proto3 since we need to default to it for backwards
+        // compatibility anyway.
+        return undefined;
+    }
+    return this._edition;
+};
+
+// Sets up cyclic dependencies (called in index-light)
+ReflectionObject._configure = function(Root_) {
+    Root = Root_;
+};
+
+
+/***/ }),
+
+/***/ 441:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = OneOf;
+
+// extends ReflectionObject
+var ReflectionObject = __nccwpck_require__(2385);
+OneOf.prototype = Object.create(ReflectionObject.prototype, {
+    constructor: {
+        value: OneOf,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+OneOf.className = "OneOf";
+
+var Field = __nccwpck_require__(792),
+    util  = __nccwpck_require__(7926);
+
+/**
+ * Constructs a new oneof instance.
+ * @classdesc Reflected oneof.
+ * @extends ReflectionObject
+ * @constructor
+ * @param {string} name Oneof name
+ * @param {string[]|Object.<string,*>} [fieldNames] Field names
+ * @param {Object.<string,*>} [options] Declared options
+ * @param {string} [comment] Comment associated with this field
+ */
+function OneOf(name, fieldNames, options, comment) {
+    if (!Array.isArray(fieldNames)) {
+        options = fieldNames;
+        fieldNames = undefined;
+    }
+    ReflectionObject.call(this, name, options);
+
+    /* istanbul ignore if */
+    if (!(fieldNames === undefined || Array.isArray(fieldNames)))
+        throw TypeError("fieldNames must be an Array");
+
+    /**
+     * Field names that belong to this oneof.
+     * @type {string[]}
+     */
+    this.oneof = fieldNames || []; // toJSON, marker
+
+    /**
+     * Fields that belong to this oneof as an array for iteration.
+     * @type {Field[]}
+     * @readonly
+     */
+    this.fieldsArray = []; // declared readonly for conformance, possibly not yet added to parent
+
+    /**
+     * Comment for this field.
+     * @type {string|null}
+     */
+    this.comment = comment;
+}
+
+/**
+ * Oneof descriptor.
+ * @interface IOneOf
+ * @property {Array.<string>} oneof Oneof field names
+ * @property {Object.<string,*>} [options] Oneof options
+ * @property {string|null} [comment] Oneof comment
+ */
+
+/**
+ * Constructs a oneof from a oneof descriptor.
+ * @param {string} name Oneof name
+ * @param {IOneOf} json Oneof descriptor
+ * @returns {OneOf} Created oneof
+ * @throws {TypeError} If arguments are invalid
+ */
+OneOf.fromJSON = function fromJSON(name, json) {
+    return new OneOf(name, json.oneof, json.options, json.comment);
+};
+
+/**
+ * Converts this oneof to a oneof descriptor.
+ * @param {IToJSONOptions} [toJSONOptions] JSON conversion options
+ * @returns {IOneOf} Oneof descriptor
+ */
+OneOf.prototype.toJSON = function toJSON(toJSONOptions) {
+    var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+    return util.toObject([
+        "options" , this.options,
+        "oneof"   , this.oneof,
+        "comment" , keepComments ? this.comment : undefined
+    ]);
+};
+
+/**
+ * Adds the fields of the specified oneof to the parent if not already done so.
+ * @param {OneOf} oneof The oneof
+ * @returns {undefined}
+ * @inner
+ * @ignore
+ */
+function addFieldsToParent(oneof) {
+    if (oneof.parent)
+        for (var i = 0; i < oneof.fieldsArray.length; ++i)
+            if (!oneof.fieldsArray[i].parent)
+                oneof.parent.add(oneof.fieldsArray[i]);
+}
+
+/**
+ * Adds a field to this oneof and removes it from its current parent, if any.
+ * @param {Field} field Field to add
+ * @returns {OneOf} `this`
+ */
+OneOf.prototype.add = function add(field) {
+
+    /* istanbul ignore if */
+    if (!(field instanceof Field))
+        throw TypeError("field must be a Field");
+
+    if (field.parent && field.parent !== this.parent)
+        field.parent.remove(field);
+    this.oneof.push(field.name);
+    this.fieldsArray.push(field);
+    field.partOf = this; // field.parent remains null
+    addFieldsToParent(this);
+    return this;
+};
+
+/**
+ * Removes a field from this oneof and puts it back to the oneof's parent.
+ * @param {Field} field Field to remove
+ * @returns {OneOf} `this`
+ */
+OneOf.prototype.remove = function remove(field) {
+
+    /* istanbul ignore if */
+    if (!(field instanceof Field))
+        throw TypeError("field must be a Field");
+
+    var index = this.fieldsArray.indexOf(field);
+
+    /* istanbul ignore if */
+    if (index < 0)
+        throw Error(field + " is not a member of " + this);
+
+    this.fieldsArray.splice(index, 1);
+    index = this.oneof.indexOf(field.name);
+
+    /* istanbul ignore else */
+    if (index > -1) // theoretical
+        this.oneof.splice(index, 1);
+
+    field.partOf = null;
+    return this;
+};
+
+/**
+ * @override
+ */
+OneOf.prototype.onAdd = function onAdd(parent) {
+    ReflectionObject.prototype.onAdd.call(this, parent);
+    var self = this;
+    // Collect present fields
+    for (var i = 0; i < this.oneof.length; ++i) {
+        var field = parent.get(this.oneof[i]);
+        if (field && !field.partOf) {
+            field.partOf = self;
+            self.fieldsArray.push(field);
+        }
+    }
+    // Add not yet present fields
+    addFieldsToParent(this);
+};
+
+/**
+ * @override
+ */
+OneOf.prototype.onRemove = function onRemove(parent) {
+    for (var i = 0, field; i < this.fieldsArray.length; ++i)
+        if ((field = this.fieldsArray[i]).parent)
+            field.parent.remove(field);
+    ReflectionObject.prototype.onRemove.call(this, parent);
+};
+
+/**
+ * Determines whether this field corresponds to a synthetic oneof created for
+ * a proto3 optional field.  No behavioral logic should depend on this, but it
+ * can be relevant for reflection.
+ * @name OneOf#isProto3Optional
+ * @type {boolean}
+ * @readonly
+ */
+Object.defineProperty(OneOf.prototype, "isProto3Optional", {
+    get: function() {
+        if (this.fieldsArray == null || this.fieldsArray.length !== 1) {
+            return false;
+        }
+
+        var field = this.fieldsArray[0];
+        return field.options != null && field.options["proto3_optional"] === true;
+    }
+});
+
+/**
+ * Decorator function as returned by {@link OneOf.d} (TypeScript).
+ * @typedef OneOfDecorator
+ * @type {function}
+ * @param {Object} prototype Target prototype
+ * @param {string} oneofName OneOf name
+ * @returns {undefined}
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+
+/**
+ * OneOf decorator (TypeScript).
+ * @function
+ * @param {...string} fieldNames Field names
+ * @returns {OneOfDecorator} Decorator function
+ * @template T extends string
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+OneOf.d = function decorateOneOf() {
+    var fieldNames = new Array(arguments.length),
+        index = 0;
+    while (index < arguments.length)
+        fieldNames[index] = arguments[index++];
+    return function oneOfDecorator(prototype, oneofName) {
+        util.decorateType(prototype.constructor)
+            .add(new OneOf(oneofName, fieldNames));
+        Object.defineProperty(prototype, oneofName, {
+            get: util.oneOfGetter(fieldNames),
+            set: util.oneOfSetter(fieldNames)
+        });
+    };
+};
+
+
+/***/ }),
+
+/***/ 4789:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Reader;
+
+var util      = __nccwpck_require__(9186);
+
+var BufferReader; // cyclic
+
+var LongBits  = util.LongBits,
+    utf8      = util.utf8;
+
+/* istanbul ignore next */
+function indexOutOfRange(reader, writeLength) {
+    return RangeError("index out of range: " + reader.pos + " + " + (writeLength || 1) + " > " + reader.len);
+}
+
+/**
+ * Constructs a new reader instance using the specified buffer.
+ * @classdesc Wire format reader using `Uint8Array`.
+ * @constructor
+ * @param {Uint8Array} buffer Buffer to read from
+ */
+function Reader(buffer) {
+
+    /**
+     * Read buffer.
+     * @type {Uint8Array}
+     */
+    this.buf = buffer;
+
+    /**
+     * Read buffer position.
+     * @type {number}
+     */
+    this.pos = 0;
+
+    /**
+     * Read buffer length.
+     * @type {number}
+     */
+    this.len = buffer.length;
+
+    /**
+     * Cached DataView for packed reads.
+     * @type {DataView|null}
+     */
+    this.view = null;
+
+    /**
+     * Whether to discard unknown fields while decoding.
+     * @type {boolean}
+     */
+    this.discardUnknown = Reader.discardUnknown;
+}
+
+function create_array(buffer) {
+    // TODO: Remove plain array reader support in the next major release.
+    if (Array.isArray(buffer))
+        buffer = new Uint8Array(buffer);
+    if (buffer instanceof Uint8Array)
+        return new Reader(buffer);
+    throw Error("illegal buffer");
+}
+
+var create = function create() {
+    return util.Buffer
+        ? function create_buffer_setup(buffer) {
+            return (Reader.create = function create_buffer(buffer) {
+                return util.Buffer.isBuffer(buffer)
+                    ? new BufferReader(buffer)
+                    /* istanbul ignore next */
+                    : create_array(buffer);
+            })(buffer);
+        }
+        /* istanbul ignore next */
+        : create_array;
+};
+
+/**
+ * Creates a new reader using the specified buffer.
+ * @function
+ * @param {Uint8Array|Buffer} buffer Buffer to read from
+ * @returns {Reader|BufferReader} A {@link BufferReader} if `buffer` is a Buffer, otherwise a {@link Reader}
+ * @throws {Error} If `buffer` is not a valid buffer
+ */
+Reader.create = create();
+
+/**
+ * Returns raw bytes from the backing buffer without advancing the reader.
+ * @param {number} start Start offset
+ * @param {number} end End offset
+ * @returns {Uint8Array} Raw bytes
+ */
+Reader.prototype.raw = function read_raw(start, end) {
+    return this.buf.subarray(start, end);
+};
+
+function readVarint32NearEnd(reader) {
+    // Safely read up to four bytes of a varint32 near the reader limit
+    var value = 0;
+    for (var i = 0; i < 4; ++i) {
+        if (reader.pos >= reader.len)
+            throw indexOutOfRange(reader);
+        var b = reader.buf[reader.pos++];
+        value = (value | (b & 127) << i * 7) >>> 0;
+        if (b < 128)
+            return value;
+    }
+    throw indexOutOfRange(reader);
+}
+
+/**
+ * Reads a varint as an unsigned 32 bit value.
+ * @function
+ * @returns {number} Value read
+ */
+Reader.prototype.uint32 = function read_uint32() {
+    if (this.len - this.pos < 5) {
+        if (this.pos >= this.len)
+            throw indexOutOfRange(this);
+        if (this.buf[this.pos] >= 128)
+            return readVarint32NearEnd(this);
+    }
+    var buf = this.buf,
+        pos = this.pos,
+        value = (buf[pos] & 127) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 127) << 7) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 127) << 14) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 127) << 21) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 15) << 28) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+
+    for (var i = 0; i < 5; ++i) {
+        /* istanbul ignore if */
+        if (pos >= this.len) {
+            this.pos = pos;
+            throw indexOutOfRange(this);
+        }
+        if (buf[pos++] < 128) {
+            this.pos = pos;
+            return value;
+        }
+    }
+    /* istanbul ignore next */
+    this.pos = pos;
+    throw Error("invalid varint encoding");
+};
+
+/**
+ * Reads a field tag.
+ * @function
+ * @returns {number} Tag read
+ */
+Reader.prototype.tag = function read_tag() {
+    if (this.len - this.pos < 5) {
+        if (this.pos >= this.len)
+            throw indexOutOfRange(this);
+        if (this.buf[this.pos] >= 128)
+            return readVarint32NearEnd(this);
+    }
+    var buf = this.buf,
+        pos = this.pos,
+        value = (buf[pos] & 127) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 127) << 7) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 127) << 14) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 127) << 21) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 15) << 28) >>> 0;
+    if (buf[pos] < 128 && (buf[pos] & 112) === 0) {
+        this.pos = pos + 1;
+        return value;
+    }
+
+    this.pos = pos + 1;
+    throw Error("invalid tag encoding");
+};
+
+/**
+ * Reads a varint length prefix within signed 32 bit range.
+ * @returns {number} Length read
+ */
+Reader.prototype.size = function read_size() {
+    if (this.len - this.pos < 5) {
+        if (this.pos >= this.len)
+            throw indexOutOfRange(this);
+        if (this.buf[this.pos] >= 128)
+            return readVarint32NearEnd(this);
+    }
+    var buf = this.buf,
+        pos = this.pos,
+        value = (buf[pos] & 127) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 127) << 7) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 127) << 14) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    value = (value | (buf[pos] & 127) << 21) >>> 0;
+    if (buf[pos++] < 128) {
+        this.pos = pos;
+        return value;
+    }
+    this.pos = pos + 1;
+    if (buf[pos] > 7)
+        throw Error("invalid length encoding");
+    return (value | buf[pos] << 28) >>> 0;
+};
+
+/**
+ * Reads a varint as a signed 32 bit value.
+ * @returns {number} Value read
+ */
+Reader.prototype.int32 = function read_int32() {
+    return this.uint32() | 0;
+};
+
+/**
+ * Reads a zig-zag encoded varint as a signed 32 bit value.
+ * @returns {number} Value read
+ */
+Reader.prototype.sint32 = function read_sint32() {
+    var value = this.uint32();
+    return value >>> 1 ^ -(value & 1) | 0;
+};
+
+/* eslint-disable no-invalid-this */
+
+function readLongVarint() {
+    // tends to deopt with local vars for octet etc.
+    var bits = new LongBits(0, 0);
+    var i = 0;
+    if (this.len - this.pos > 4) { // fast route (lo)
+        for (; i < 4; ++i) {
+            // 1st..4th
+            bits.lo = (bits.lo | (this.buf[this.pos] & 127) << i * 7) >>> 0;
+            if (this.buf[this.pos++] < 128)
+                return bits;
+        }
+        // 5th
+        bits.lo = (bits.lo | (this.buf[this.pos] & 127) << 28) >>> 0;
+        bits.hi = (bits.hi | (this.buf[this.pos] & 127) >>  4) >>> 0;
+        if (this.buf[this.pos++] < 128)
+            return bits;
+        i = 0;
+    } else {
+        for (; i < 4; ++i) {
+            /* istanbul ignore if */
+            if (this.pos >= this.len)
+                throw indexOutOfRange(this);
+            // 1st..4th
+            bits.lo = (bits.lo | (this.buf[this.pos] & 127) << i * 7) >>> 0;
+            if (this.buf[this.pos++] < 128)
+                return bits;
+        }
+        throw indexOutOfRange(this);
+    }
+    if (this.len - this.pos > 4) { // fast route (hi)
+        for (; i < 5; ++i) {
+            // 6th..10th
+            bits.hi = (bits.hi | (this.buf[this.pos] & 127) << i * 7 + 3) >>> 0;
+            if (this.buf[this.pos++] < 128)
+                return bits;
+        }
+    } else {
+        for (; i < 5; ++i) {
+            /* istanbul ignore if */
+            if (this.pos >= this.len)
+                throw indexOutOfRange(this);
+            // 6th..10th
+            bits.hi = (bits.hi | (this.buf[this.pos] & 127) << i * 7 + 3) >>> 0;
+            if (this.buf[this.pos++] < 128)
+                return bits;
+        }
+    }
+    /* istanbul ignore next */
+    throw Error("invalid varint encoding");
+}
+
+/* eslint-enable no-invalid-this */
+
+/**
+ * Reads a varint as a signed 64 bit value.
+ * @name Reader#int64
+ * @function
+ * @returns {Long} Value read
+ */
+
+/**
+ * Reads a varint as an unsigned 64 bit value.
+ * @name Reader#uint64
+ * @function
+ * @returns {Long} Value read
+ */
+
+/**
+ * Reads a zig-zag encoded varint as a signed 64 bit value.
+ * @name Reader#sint64
+ * @function
+ * @returns {Long} Value read
+ */
+
+/**
+ * Reads a varint as a boolean.
+ * @returns {boolean} Value read
+ */
+Reader.prototype.bool = function read_bool() {
+    var value = false,
+        b;
+    for (var i = 0; i < 10; ++i) {
+        /* istanbul ignore if */
+        if (this.pos >= this.len)
+            throw indexOutOfRange(this);
+        b = this.buf[this.pos++];
+        if (b & 127)
+            value = true;
+        if (b < 128)
+            return value;
+    }
+    /* istanbul ignore next */
+    throw Error("invalid varint encoding");
+};
+
+function readFixed32_end(buf, end) { // note that this uses `end`, not `pos`
+    return (buf[end - 4]
+          | buf[end - 3] << 8
+          | buf[end - 2] << 16
+          | buf[end - 1] << 24) >>> 0;
+}
+
+/**
+ * Reads fixed 32 bits as an unsigned 32 bit integer.
+ * @returns {number} Value read
+ */
+Reader.prototype.fixed32 = function read_fixed32() {
+
+    /* istanbul ignore if */
+    if (this.pos + 4 > this.len)
+        throw indexOutOfRange(this, 4);
+
+    return readFixed32_end(this.buf, this.pos += 4);
+};
+
+/**
+ * Reads fixed 32 bits as a signed 32 bit integer.
+ * @returns {number} Value read
+ */
+Reader.prototype.sfixed32 = function read_sfixed32() {
+
+    /* istanbul ignore if */
+    if (this.pos + 4 > this.len)
+        throw indexOutOfRange(this, 4);
+
+    return readFixed32_end(this.buf, this.pos += 4) | 0;
+};
+
+/* eslint-disable no-invalid-this */
+
+function readFixed64(/* this: Reader */) {
+
+    /* istanbul ignore if */
+    if (this.pos + 8 > this.len)
+        throw indexOutOfRange(this, 8);
+
+    return new LongBits(readFixed32_end(this.buf, this.pos += 4), readFixed32_end(this.buf, this.pos += 4));
+}
+
+/* eslint-enable no-invalid-this */
+
+/**
+ * Reads fixed 64 bits.
+ * @name Reader#fixed64
+ * @function
+ * @returns {Long} Value read
+ */
+
+/**
+ * Reads zig-zag encoded fixed 64 bits.
+ * @name Reader#sfixed64
+ * @function
+ * @returns {Long} Value read
+ */
+
+/**
+ * Reads a float (32 bit) as a number.
+ * @function
+ * @returns {number} Value read
+ */
+Reader.prototype.float = function read_float() {
+
+    /* istanbul ignore if */
+    if (this.pos + 4 > this.len)
+        throw indexOutOfRange(this, 4);
+
+    var value = util.float.readFloatLE(this.buf, this.pos);
+    this.pos += 4;
+    return value;
+};
+
+/**
+ * Reads a double (64 bit float) as a number.
+ * @function
+ * @returns {number} Value read
+ */
+Reader.prototype.double = function read_double() {
+
+    /* istanbul ignore if */
+    if (this.pos + 8 > this.len)
+        throw indexOutOfRange(this, 4);
+
+    var value = util.float.readDoubleLE(this.buf, this.pos);
+    this.pos += 8;
+    return value;
+};
+
+/**
+ * Reads a packed repeated field of unsigned 32 bit varints.
+ * @param {number[]} [array] Array to read into; a new one is created if omitted
+ * @returns {number[]} Array read into
+ */
+Reader.prototype.uint32s = function read_uint32s(array) {
+    if (array === undefined) array = [];
+    var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value;
+    if (end > len) throw indexOutOfRange(this, end - this.pos);
+    this.len = end;
+    while (pos < end) {
+        value = buf[pos++];
+        if (value < 128)
+            array.push(value);
+        else {
+            this.pos = pos - 1;
+            array.push(this.uint32());
+            pos = this.pos;
+        }
+    }
+    this.pos = pos;
+    if (pos !== end) throw RangeError("index out of range");
+    this.len = len;
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of signed 32 bit varints.
+ * @param {number[]} [array] Array to read into; a new one is created if omitted
+ * @returns {number[]} Array read into
+ */
+Reader.prototype.int32s = function read_int32s(array) {
+    if (array === undefined) array = [];
+    var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value;
+    if (end > len) throw indexOutOfRange(this, end - this.pos);
+    this.len = end;
+    while (pos < end) {
+        value = buf[pos++];
+        if (value < 128)
+            array.push(value);
+        else {
+            this.pos = pos - 1;
+            array.push(this.int32());
+            pos = this.pos;
+        }
+    }
+    this.pos = pos;
+    if (pos !== end) throw RangeError("index out of range");
+    this.len = len;
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of zig-zag encoded signed 32 bit varints.
+ * @param {number[]} [array] Array to read into; a new one is created if omitted
+ * @returns {number[]} Array read into
+ */
+Reader.prototype.sint32s = function read_sint32s(array) {
+    if (array === undefined) array = [];
+    var end = this.size() + this.pos, len = this.len;
+    if (end > len) throw indexOutOfRange(this, end - this.pos);
+    this.len = end;
+    while (this.pos < end)
+        array.push(this.sint32());
+    if (this.pos !== end) throw RangeError("index out of range");
+    this.len = len;
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of booleans.
+ * @param {boolean[]} [array] Array to read into; a new one is created if omitted
+ * @returns {boolean[]} Array read into
+ */
+Reader.prototype.bools = function read_bools(array) {
+    if (array === undefined) array = [];
+    var end = this.size() + this.pos, len = this.len, buf = this.buf, pos = this.pos, value;
+    if (end > len) throw indexOutOfRange(this, end - this.pos);
+    this.len = end;
+    while (pos < end) {
+        value = buf[pos++];
+        if (value < 128)
+            array.push(value !== 0);
+        else {
+            this.pos = pos - 1;
+            array.push(this.bool());
+            pos = this.pos;
+        }
+    }
+    this.pos = pos;
+    if (pos !== end) throw RangeError("index out of range");
+    this.len = len;
+    return array;
+};
+
+// The view allocation only pays off when amortized over enough reads
+var VIEW_THRESHOLD_FLOAT = 8,
+    VIEW_THRESHOLD_INT   = 128;
+
+function getLazyView(reader, count, threshold) {
+    var view = reader.view;
+    if (view || count < threshold)
+        return view;
+    var buf = reader.buf;
+    return reader.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/**
+ * Reads a packed repeated field of unsigned 32 bit fixed values.
+ * @param {number[]} [array] Array to read into; a new one is created if omitted
+ * @returns {number[]} Array read into
+ */
+Reader.prototype.fixed32s = function read_fixed32s(array) {
+    if (array === undefined) array = [];
+    var len = this.size(), end = this.pos + len;
+    /* istanbul ignore if */
+    if (end > this.len) throw indexOutOfRange(this, len);
+    var count = len >>> 2, i = array.length, pos = this.pos;
+    array.length = i + count;
+    var dv = getLazyView(this, count, VIEW_THRESHOLD_INT);
+    if (dv)
+        for (var k = 0; k < count; ++k, pos += 4) array[i++] = dv.getUint32(pos, true);
+    else {
+        var buf = this.buf;
+        for (var j = 0; j < count; ++j, pos += 4) array[i++] = readFixed32_end(buf, pos + 4);
+    }
+    this.pos = pos;
+    if (pos !== end) throw indexOutOfRange(this, 4);
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of signed 32 bit fixed values.
+ * @param {number[]} [array] Array to read into; a new one is created if omitted
+ * @returns {number[]} Array read into
+ */
+Reader.prototype.sfixed32s = function read_sfixed32s(array) {
+    if (array === undefined) array = [];
+    var len = this.size(), end = this.pos + len;
+    /* istanbul ignore if */
+    if (end > this.len) throw indexOutOfRange(this, len);
+    var count = len >>> 2, i = array.length, pos = this.pos;
+    array.length = i + count;
+    var dv = getLazyView(this, count, VIEW_THRESHOLD_INT);
+    if (dv)
+        for (var k = 0; k < count; ++k, pos += 4) array[i++] = dv.getInt32(pos, true);
+    else {
+        var buf = this.buf;
+        for (var j = 0; j < count; ++j, pos += 4) array[i++] = readFixed32_end(buf, pos + 4) | 0;
+    }
+    this.pos = pos;
+    if (pos !== end) throw indexOutOfRange(this, 4);
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of floats (32 bit).
+ * @param {number[]} [array] Array to read into; a new one is created if omitted
+ * @returns {number[]} Array read into
+ */
+Reader.prototype.floats = function read_floats(array) {
+    if (array === undefined) array = [];
+    var len = this.size(), end = this.pos + len;
+    /* istanbul ignore if */
+    if (end > this.len) throw indexOutOfRange(this, len);
+    var count = len >>> 2, i = array.length, pos = this.pos;
+    array.length = i + count;
+    var dv = getLazyView(this, count, VIEW_THRESHOLD_FLOAT);
+    if (dv)
+        for (var k = 0; k < count; ++k, pos += 4) array[i++] = dv.getFloat32(pos, true);
+    else {
+        var buf = this.buf;
+        for (var j = 0; j < count; ++j, pos += 4) array[i++] = util.float.readFloatLE(buf, pos);
+    }
+    this.pos = pos;
+    if (pos !== end) throw indexOutOfRange(this, 4);
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of doubles (64 bit float).
+ * @param {number[]} [array] Array to read into; a new one is created if omitted
+ * @returns {number[]} Array read into
+ */
+Reader.prototype.doubles = function read_doubles(array) {
+    if (array === undefined) array = [];
+    var len = this.size(), end = this.pos + len;
+    /* istanbul ignore if */
+    if (end > this.len) throw indexOutOfRange(this, len);
+    var count = len >>> 3, i = array.length, pos = this.pos;
+    array.length = i + count;
+    var dv = getLazyView(this, count, VIEW_THRESHOLD_FLOAT);
+    if (dv)
+        for (var k = 0; k < count; ++k, pos += 8) array[i++] = dv.getFloat64(pos, true);
+    else {
+        var buf = this.buf;
+        for (var j = 0; j < count; ++j, pos += 8) array[i++] = util.float.readDoubleLE(buf, pos);
+    }
+    this.pos = pos;
+    if (pos !== end) throw indexOutOfRange(this, 8);
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of unsigned 64 bit varints.
+ * @param {Array.<Long|number>} [array] Array to read into; a new one is created if omitted
+ * @returns {Array.<Long|number>} Array read into
+ */
+Reader.prototype.uint64s = function read_uint64s(array) {
+    if (array === undefined) array = [];
+    var end = this.size() + this.pos, len = this.len;
+    if (end > len) throw indexOutOfRange(this, end - this.pos);
+    this.len = end;
+    while (this.pos < end)
+        array.push(this.uint64());
+    if (this.pos !== end) throw RangeError("index out of range");
+    this.len = len;
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of signed 64 bit varints.
+ * @param {Array.<Long|number>} [array] Array to read into; a new one is created if omitted
+ * @returns {Array.<Long|number>} Array read into
+ */
+Reader.prototype.int64s = function read_int64s(array) {
+    if (array === undefined) array = [];
+    var end = this.size() + this.pos, len = this.len;
+    if (end > len) throw indexOutOfRange(this, end - this.pos);
+    this.len = end;
+    while (this.pos < end)
+        array.push(this.int64());
+    if (this.pos !== end) throw RangeError("index out of range");
+    this.len = len;
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of zig-zag encoded signed 64 bit varints.
+ * @param {Array.<Long|number>} [array] Array to read into; a new one is created if omitted
+ * @returns {Array.<Long|number>} Array read into
+ */
+Reader.prototype.sint64s = function read_sint64s(array) {
+    if (array === undefined) array = [];
+    var end = this.size() + this.pos, len = this.len;
+    if (end > len) throw indexOutOfRange(this, end - this.pos);
+    this.len = end;
+    while (this.pos < end)
+        array.push(this.sint64());
+    if (this.pos !== end) throw RangeError("index out of range");
+    this.len = len;
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of unsigned 64 bit fixed values.
+ * @param {Array.<Long|number>} [array] Array to read into; a new one is created if omitted
+ * @returns {Array.<Long|number>} Array read into
+ */
+Reader.prototype.fixed64s = function read_fixed64s(array) {
+    if (array === undefined) array = [];
+    var len = this.size(), end = this.pos + len, i = array.length;
+    /* istanbul ignore if */
+    if (end > this.len) throw indexOutOfRange(this, len);
+    var count = len >>> 3;
+    array.length = i + count; // 8 bytes per value, count is known
+    for (var j = 0; j < count; ++j)
+        array[i++] = this.fixed64();
+    if (this.pos !== end) throw indexOutOfRange(this, 8);
+    return array;
+};
+
+/**
+ * Reads a packed repeated field of signed 64 bit fixed values.
+ * @param {Array.<Long|number>} [array] Array to read into; a new one is created if omitted
+ * @returns {Array.<Long|number>} Array read into
+ */
+Reader.prototype.sfixed64s = function read_sfixed64s(array) {
+    if (array === undefined) array = [];
+    var len = this.size(), end = this.pos + len, i = array.length;
+    /* istanbul ignore if */
+    if (end > this.len) throw indexOutOfRange(this, len);
+    var count = len >>> 3;
+    array.length = i + count; // 8 bytes per value, count is known
+    for (var j = 0; j < count; ++j)
+        array[i++] = this.sfixed64();
+    if (this.pos !== end) throw indexOutOfRange(this, 8);
+    return array;
+};
+
+/**
+ * Reads a sequence of bytes preceeded by its length as a varint.
+ * @returns {Uint8Array} Value read
+ */
+Reader.prototype.bytes = function read_bytes() {
+    var length = this.size(),
+        start  = this.pos,
+        end    = this.pos + length;
+
+    /* istanbul ignore if */
+    if (end > this.len)
+        throw indexOutOfRange(this, length);
+
+    this.pos = end;
+    return this.raw(start, end);
+};
+
+/**
+ * Reads a string preceeded by its byte length as a varint.
+ * @returns {string} Value read
+ */
+Reader.prototype.string = function read_string() {
+    var length = this.size(),
+        start  = this.pos,
+        end    = this.pos + length;
+
+    /* istanbul ignore if */
+    if (end > this.len)
+        throw indexOutOfRange(this, length);
+
+    this.pos = end;
+    return utf8.read(this.buf, start, end);
+};
+
+/**
+ * Reads a string preceeded by its byte length as a varint, rejecting invalid UTF8.
+ * @returns {string} Value read
+ */
+Reader.prototype.stringVerify = function read_string_verify() {
+    var length = this.size(),
+        start  = this.pos,
+        end    = this.pos + length;
+
+    /* istanbul ignore if */
+    if (end > this.len)
+        throw indexOutOfRange(this, length);
+
+    this.pos = end;
+    return utf8.readStrict(this.buf, start, end);
+};
+
+/**
+ * Skips the specified number of bytes if specified, otherwise skips a varint.
+ * @param {number} [length] Length if known, otherwise a varint is assumed
+ * @returns {Reader} `this`
+ */
+Reader.prototype.skip = function skip(length) {
+    if (typeof length === "number") {
+        /* istanbul ignore if */
+        if (this.pos + length > this.len)
+            throw indexOutOfRange(this, length);
+        this.pos += length;
+    } else {
+        do {
+            /* istanbul ignore if */
+            if (this.pos >= this.len)
+                throw indexOutOfRange(this);
+        } while (this.buf[this.pos++] & 128);
+    }
+    return this;
+};
+
+/**
+ * Recursion limit.
+ * @type {number}
+ */
+Reader.recursionLimit = util.recursionLimit;
+
+/**
+ * Whether readers discard unknown fields while decoding.
+ * @type {boolean}
+ */
+Reader.discardUnknown = true;
+
+/**
+ * Skips the next element of the specified wire type.
+ * @param {number} wireType Wire type received
+ * @param {number} [depth] Depth of recursion to control nested calls; 0 if omitted
+ * @param {number} [fieldNumber] Field number for validating group end tags
+ * @returns {Reader} `this`
+ */
+Reader.prototype.skipType = function(wireType, depth, fieldNumber) {
+    if (depth === undefined) depth = 0;
+    if (depth > Reader.recursionLimit)
+        throw Error("max depth exceeded");
+    if (fieldNumber === 0)
+        throw Error("illegal tag: field number 0");
+    switch (wireType) {
+        case 0:
+            this.skip();
+            break;
+        case 1:
+            this.skip(8);
+            break;
+        case 2:
+            this.skip(this.size());
+            break;
+        case 3:
+            while (true) {
+                var tag = this.tag();
+                var nestedField = tag >>> 3;
+                wireType = tag & 7;
+                if (!nestedField)
+                    throw Error("illegal tag: field number 0");
+                if (wireType === 4) {
+                    if (fieldNumber !== undefined && nestedField !== fieldNumber)
+                        throw Error("invalid end group tag");
+                    break;
+                }
+                this.skipType(wireType, depth + 1, nestedField);
+            }
+            break;
+        case 5:
+            this.skip(4);
+            break;
+
+        /* istanbul ignore next */
+        default:
+            throw Error("invalid wire type " + wireType + " at offset " + this.pos);
+    }
+    return this;
+};
+
+Reader._configure = function(BufferReader_) {
+    BufferReader = BufferReader_;
+    Reader.create = create();
+    BufferReader._configure();
+
+    var fn = util.Long ? "toLong" : /* istanbul ignore next */ "toNumber";
+    util.merge(Reader.prototype, {
+
+        int64: function read_int64() {
+            return readLongVarint.call(this)[fn](false);
+        },
+
+        uint64: function read_uint64() {
+            return readLongVarint.call(this)[fn](true);
+        },
+
+        sint64: function read_sint64() {
+            return readLongVarint.call(this).zzDecode()[fn](false);
+        },
+
+        fixed64: function read_fixed64() {
+            return readFixed64.call(this)[fn](true);
+        },
+
+        sfixed64: function read_sfixed64() {
+            return readFixed64.call(this)[fn](false);
+        }
+
+    });
+};
+
+
+/***/ }),
+
+/***/ 9102:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = BufferReader;
+
+// extends Reader
+var Reader = __nccwpck_require__(4789);
+BufferReader.prototype = Object.create(Reader.prototype, {
+    constructor: {
+        value: BufferReader,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+
+var util = __nccwpck_require__(9186);
+
+/**
+ * Constructs a new buffer reader instance.
+ * @classdesc Wire format reader using node buffers.
+ * @extends Reader
+ * @constructor
+ * @param {Buffer} buffer Buffer to read from
+ */
+function BufferReader(buffer) {
+    Reader.call(this, buffer);
+
+    /**
+     * Read buffer.
+     * @name BufferReader#buf
+     * @type {Buffer}
+    */
+}
+
+BufferReader._configure = function () {
+    /* istanbul ignore else */
+    if (util.Buffer)
+        BufferReader.prototype._slice = util.Buffer.prototype.slice;
+};
+
+/**
+ * Returns raw bytes from the backing buffer without advancing the reader.
+ * @name BufferReader#raw
+ * @function
+ * @param {number} start Start offset
+ * @param {number} end End offset
+ * @returns {Buffer} Raw bytes
+ */
+BufferReader.prototype.raw = function read_raw_buffer(start, end) {
+    return this._slice.call(this.buf, start, end);
+};
+
+/**
+ * @override
+ */
+BufferReader.prototype.string = function read_string_buffer() {
+    var len = this.size(), // modifies pos
+        start = this.pos,
+        end = this.pos + len;
+
+    /* istanbul ignore if */
+    if (end > this.len)
+        throw RangeError("index out of range: " + this.pos + " + " + len + " > " + this.len);
+
+    this.pos = end;
+    return this.buf.utf8Slice
+        ? this.buf.utf8Slice(start, end)
+        : this.buf.toString("utf-8", start, end);
+};
+
+/**
+ * Reads a sequence of bytes preceeded by its length as a varint.
+ * @name BufferReader#bytes
+ * @function
+ * @returns {Buffer} Value read
+ */
+
+BufferReader._configure();
+
+
+/***/ }),
+
+/***/ 8666:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Root;
+
+// extends Namespace
+var Namespace = __nccwpck_require__(1731);
+Root.prototype = Object.create(Namespace.prototype, {
+    constructor: {
+        value: Root,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+Root.className = "Root";
+
+var Field   = __nccwpck_require__(792),
+    Enum    = __nccwpck_require__(5363),
+    OneOf   = __nccwpck_require__(441),
+    util    = __nccwpck_require__(7926);
+
+var Type,   // cyclic
+    parse,  // might be excluded
+    common; // "
+
+/**
+ * Constructs a new root namespace instance.
+ * @classdesc Root namespace wrapping all types, enums, services, sub-namespaces etc. that belong together.
+ * @extends NamespaceBase
+ * @constructor
+ * @param {Object.<string,*>} [options] Top level options
+ */
+function Root(options) {
+    Namespace.call(this, "", options);
+
+    /**
+     * Deferred extension fields.
+     * @type {Field[]}
+     */
+    this.deferred = [];
+
+    /**
+     * Resolved file names of loaded files.
+     * @type {string[]}
+     */
+    this.files = [];
+
+    /**
+     * Edition, defaults to proto2 if unspecified.
+     * @type {string}
+     * @private
+     */
+    this._edition = "proto2";
+
+    /**
+     * Global lookup cache of fully qualified names.
+     * @type {Object.<string,ReflectionObject>}
+     * @private
+     */
+    this._fullyQualifiedObjects = {};
+}
+
+/**
+ * Loads a namespace descriptor into a root namespace.
+ * @param {INamespace} json Namespace descriptor
+ * @param {Root} [root] Root namespace, defaults to create a new one if omitted
+ * @param {number} [depth] Current nesting depth, defaults to `0`
+ * @returns {Root} Root namespace
+ */
+Root.fromJSON = function fromJSON(json, root, depth) {
+    if (depth === undefined)
+        depth = 0;
+    if (depth > util.recursionLimit)
+        throw Error("max depth exceeded");
+    if (!root)
+        root = new Root();
+    if (json.options)
+        root.setOptions(json.options);
+    return root.addJSON(json.nested, depth).resolveAll();
+};
+
+/**
+ * Resolves the path of an imported file, relative to the importing origin.
+ * This method exists so you can override it with your own logic in case your imports are scattered over multiple directories.
+ * @function
+ * @param {string} origin The file name of the importing file
+ * @param {string} target The file name being imported
+ * @returns {string|null} Resolved path to `target` or `null` to skip the file
+ */
+Root.prototype.resolvePath = util.path.resolve;
+
+/**
+ * Fetch content from file path or url
+ * This method exists so you can override it with your own logic.
+ * @function
+ * @param {string} path File path or url
+ * @param {FetchCallback} callback Callback function
+ * @returns {undefined}
+ */
+Root.prototype.fetch = util.fetch;
+
+// A symbol-like function to safely signal synchronous loading
+/* istanbul ignore next */
+function SYNC() {} // eslint-disable-line no-empty-function
+
+/**
+ * Loads one or multiple .proto or preprocessed .json files into this root namespace and calls the callback.
+ * @param {string|string[]} filename Names of one or multiple files to load
+ * @param {IParseOptions} options Parse options
+ * @param {LoadCallback} callback Callback function
+ * @returns {undefined}
+ */
+Root.prototype.load = function load(filename, options, callback) {
+    if (typeof options === "function") {
+        callback = options;
+        options = undefined;
+    }
+    var self = this;
+    if (!callback) {
+        return util.asPromise(load, self, filename, options);
+    }
+
+    var sync = callback === SYNC; // undocumented
+
+    // Finishes loading by calling the callback (exactly once)
+    function finish(err, root) {
+        /* istanbul ignore if */
+        if (!callback) {
+            return;
+        }
+        if (sync) {
+            throw err;
+        }
+        if (root) {
+            root.resolveAll();
+        }
+        var cb = callback;
+        callback = null;
+        cb(err, root);
+    }
+
+    // Bundled definition existence checking
+    function getBundledFileName(filename) {
+        var idx = filename.lastIndexOf("google/protobuf/");
+        if (idx > -1) {
+            var altname = filename.substring(idx);
+            if (Object.prototype.hasOwnProperty.call(common, altname)) return altname;
+        }
+        if (Object.prototype.hasOwnProperty.call(common, filename)) return filename;
+        return null;
+    }
+
+    // Processes a single file
+    function process(filename, source, depth) {
+        if (depth === undefined)
+            depth = 0;
+        try {
+            if (depth > util.recursionLimit)
+                throw Error("max depth exceeded");
+            if (util.isString(source) && source.charAt(0) === "{")
+                source = JSON.parse(source);
+            if (!util.isString(source))
+                self.setOptions(source.options).addJSON(source.nested);
+            else {
+                parse.filename = filename;
+                var parsed = parse(source, self, options),
+                    resolved,
+                    i = 0;
+                if (parsed.imports)
+                    for (; i < parsed.imports.length; ++i)
+                        if (resolved = getBundledFileName(parsed.imports[i]) || self.resolvePath(filename, parsed.imports[i]))
+                            fetch(resolved, false, depth + 1);
+                if (parsed.weakImports)
+                    for (i = 0; i < parsed.weakImports.length; ++i)
+                        if (resolved = getBundledFileName(parsed.weakImports[i]) || self.resolvePath(filename, parsed.weakImports[i]))
+                            fetch(resolved, true, depth + 1);
+            }
+        } catch (err) {
+            finish(err);
+        }
+        if (!sync && !queued) {
+            finish(null, self); // only once anyway
+        }
+    }
+
+    // Fetches a single file
+    function fetch(filename, weak, depth) {
+        if (depth === undefined)
+            depth = 0;
+        filename = getBundledFileName(filename) || filename;
+
+        // Skip if already loaded / attempted
+        if (self.files.indexOf(filename) > -1) {
+            return;
+        }
+        self.files.push(filename);
+
+        // Shortcut bundled definitions
+        if (Object.prototype.hasOwnProperty.call(common, filename)) {
+            if (sync) {
+                process(filename, common[filename], depth);
+            } else {
+                ++queued;
+                setTimeout(function() {
+                    --queued;
+                    process(filename, common[filename], depth);
+                });
+            }
+            return;
+        }
+
+        // Otherwise fetch from disk or network
+        if (sync) {
+            var source;
+            try {
+                source = util.fs.readFileSync(filename).toString("utf8");
+            } catch (err) {
+                if (!weak)
+                    finish(err);
+                return;
+            }
+            process(filename, source, depth);
+        } else {
+            ++queued;
+            self.fetch(filename, function(err, source) {
+                --queued;
+                /* istanbul ignore if */
+                if (!callback) {
+                    return; // terminated meanwhile
+                }
+                if (err) {
+                    /* istanbul ignore else */
+                    if (!weak)
+                        finish(err);
+                    else if (!queued) // can't be covered reliably
+                        finish(null, self);
+                    return;
+                }
+                process(filename, source, depth);
+            });
+        }
+    }
+    var queued = 0;
+
+    // Assembling the root namespace doesn't require working type
+    // references anymore, so we can load everything in parallel
+    if (util.isString(filename)) {
+        filename = [ filename ];
+    }
+    for (var i = 0, resolved; i < filename.length; ++i)
+        if (resolved = self.resolvePath("", filename[i]))
+            fetch(resolved);
+    if (sync) {
+        self.resolveAll();
+        return self;
+    }
+    if (!queued) {
+        finish(null, self);
+    }
+
+    return self;
+};
+// function load(filename:string, options:IParseOptions, callback:LoadCallback):undefined
+
+/**
+ * Loads one or multiple .proto or preprocessed .json files into this root namespace and calls the callback.
+ * @function Root#load
+ * @param {string|string[]} filename Names of one or multiple files to load
+ * @param {LoadCallback} callback Callback function
+ * @returns {undefined}
+ * @variation 2
+ */
+// function load(filename:string, callback:LoadCallback):undefined
+
+/**
+ * Loads one or multiple .proto or preprocessed .json files into this root namespace and returns a promise.
+ * @function Root#load
+ * @param {string|string[]} filename Names of one or multiple files to load
+ * @param {IParseOptions} [options] Parse options. Defaults to {@link parse.defaults} when omitted.
+ * @returns {Promise<Root>} Promise
+ * @variation 3
+ */
+// function load(filename:string, [options:IParseOptions]):Promise<Root>
+
+/**
+ * Synchronously loads one or multiple .proto or preprocessed .json files into this root namespace (node only).
+ * @function Root#loadSync
+ * @param {string|string[]} filename Names of one or multiple files to load
+ * @param {IParseOptions} [options] Parse options. Defaults to {@link parse.defaults} when omitted.
+ * @returns {Root} Root namespace
+ * @throws {Error} If synchronous fetching is not supported (i.e. in browsers) or if a file's syntax is invalid
+ */
+Root.prototype.loadSync = function loadSync(filename, options) {
+    if (!util.isNode)
+        throw Error("not supported");
+    return this.load(filename, options, SYNC);
+};
+
+/**
+ * @override
+ */
+Root.prototype.resolveAll = function resolveAll() {
+    if (!this._needsRecursiveResolve) return this;
+
+    if (this.deferred.length)
+        throw Error("unresolvable extensions: " + this.deferred.map(function(field) {
+            return "'extend " + field.extend + "' in " + field.parent.fullName;
+        }).join(", "));
+    return Namespace.prototype.resolveAll.call(this);
+};
+
+// only uppercased (and thus conflict-free) children are exposed, see below
+var exposeRe = /^[A-Z]/;
+
+/**
+ * Handles a deferred declaring extension field by creating a sister field to represent it within its extended type.
+ * @param {Root} root Root instance
+ * @param {Field} field Declaring extension field witin the declaring type
+ * @returns {boolean} `true` if successfully added to the extended type, `false` otherwise
+ * @inner
+ * @ignore
+ */
+function tryHandleExtension(root, field) {
+    var extendedType = field.parent.lookup(field.extend);
+    if (extendedType) {
+        var sisterField = new Field(field.fullName, field.id, field.type, field.rule, undefined, field.options);
+        //do not allow to extend same field twice to prevent the error
+        if (extendedType.get(sisterField.name)) {
+            return true;
+        }
+        sisterField.declaringField = field;
+        field.extensionField = sisterField;
+        extendedType.add(sisterField);
+        return true;
+    }
+    return false;
+}
+
+/**
+ * Called when any object is added to this root or its sub-namespaces.
+ * @param {ReflectionObject} object Object added
+ * @returns {undefined}
+ * @private
+ */
+Root.prototype._handleAdd = function _handleAdd(object) {
+    if (object instanceof Field) {
+
+        if (/* an extension field (implies not part of a oneof) */ object.extend !== undefined && /* not already handled */ !object.extensionField)
+            if (!tryHandleExtension(this, object))
+                this.deferred.push(object);
+
+    } else if (object instanceof Enum) {
+
+        if (exposeRe.test(object.name))
+            object.parent[object.name] = object.values; // expose enum values as property of its parent
+
+    } else if (!(object instanceof OneOf)) /* everything else is a namespace */ {
+
+        if (object instanceof Type) // Try to handle any deferred extensions
+            for (var i = 0; i < this.deferred.length;)
+                if (tryHandleExtension(this, this.deferred[i]))
+                    this.deferred.splice(i, 1);
+                else
+                    ++i;
+        for (var j = 0; j < /* initializes */ object.nestedArray.length; ++j) // recurse into the namespace
+            this._handleAdd(object._nestedArray[j]);
+        if (exposeRe.test(object.name))
+            object.parent[object.name] = object; // expose namespace as property of its parent
+    }
+
+    if (object instanceof Type || object instanceof Enum || object instanceof Field) {
+        // Only store types and enums for quick lookup during resolve.
+        this._fullyQualifiedObjects[object.fullName] = object;
+    }
+
+    // The above also adds uppercased (and thus conflict-free) nested types, services and enums as
+    // properties of namespaces just like static code does. This allows using a .d.ts generated for
+    // a static module with reflection-based solutions where the condition is met.
+};
+
+/**
+ * Called when any object is removed from this root or its sub-namespaces.
+ * @param {ReflectionObject} object Object removed
+ * @returns {undefined}
+ * @private
+ */
+Root.prototype._handleRemove = function _handleRemove(object) {
+    if (object instanceof Field) {
+
+        if (/* an extension field */ object.extend !== undefined) {
+            if (/* already handled */ object.extensionField) { // remove its sister field
+                object.extensionField.parent.remove(object.extensionField);
+                object.extensionField = null;
+            } else { // cancel the extension
+                var index = this.deferred.indexOf(object);
+                /* istanbul ignore else */
+                if (index > -1)
+                    this.deferred.splice(index, 1);
+            }
+        }
+
+    } else if (object instanceof Enum) {
+
+        if (exposeRe.test(object.name))
+            delete object.parent[object.name]; // unexpose enum values
+
+    } else if (object instanceof Namespace) {
+
+        for (var i = 0; i < /* initializes */ object.nestedArray.length; ++i) // recurse into the namespace
+            this._handleRemove(object._nestedArray[i]);
+
+        if (exposeRe.test(object.name))
+            delete object.parent[object.name]; // unexpose namespaces
+
+    }
+
+    delete this._fullyQualifiedObjects[object.fullName];
+};
+
+// Sets up cyclic dependencies (called in index-light)
+Root._configure = function(Type_, parse_, common_) {
+    Type   = Type_;
+    parse  = parse_;
+    common = common_;
+};
+
+
+/***/ }),
+
+/***/ 6937:
+/***/ ((module) => {
+
+
+module.exports = Object.create(null);
+
+/**
+ * Named roots.
+ * This is where pbjs stores generated structures (the option `-r, --root` specifies a name).
+ * Can also be used manually to make roots available across modules.
+ * @name roots
+ * @type {Object.<string,Root>}
+ * @example
+ * // pbjs -r myroot -o compiled.js ...
+ *
+ * // in another module:
+ * require("./compiled.js");
+ *
+ * // in any subsequent module:
+ * var root = protobuf.roots["myroot"];
+ */
+
+
+/***/ }),
+
+/***/ 6575:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+/**
+ * Streaming RPC helpers.
+ * @namespace
+ */
+var rpc = exports;
+
+/**
+ * RPC implementation passed to {@link Service#create} performing a service request on network level, i.e. by utilizing http requests or websockets.
+ * @typedef RPCImpl
+ * @type {function}
+ * @param {Method|rpc.ServiceMethod<Message<{}>,Message<{}>>} method Reflected or static method being called
+ * @param {Uint8Array} requestData Request data
+ * @param {RPCImplCallback} callback Callback function
+ * @returns {undefined}
+ * @example
+ * function rpcImpl(method, requestData, callback) {
+ *     if (protobuf.util.lcFirst(method.name) !== "myMethod") // compatible with static code
+ *         throw Error("no such method");
+ *     asynchronouslyObtainAResponse(requestData, function(err, responseData) {
+ *         callback(err, responseData);
+ *     });
+ * }
+ */
+
+/**
+ * Node-style callback as used by {@link RPCImpl}.
+ * @typedef RPCImplCallback
+ * @type {function}
+ * @param {Error|null} error Error, if any, otherwise `null`
+ * @param {Uint8Array|null} [response] Response data or `null` to signal end of stream, if there hasn't been an error
+ * @returns {undefined}
+ */
+
+rpc.Service = __nccwpck_require__(3603);
+
+
+/***/ }),
+
+/***/ 3603:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Service;
+
+var util = __nccwpck_require__(9186);
+
+// Extends EventEmitter
+Service.prototype = Object.create(util.EventEmitter.prototype, {
+    constructor: {
+        value: Service,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+
+/**
+ * A service method callback as used by {@link rpc.ServiceMethod|ServiceMethod}.
+ *
+ * Differs from {@link RPCImplCallback} in that it is an actual callback of a service method which may not return `response = null`.
+ * @typedef rpc.ServiceMethodCallback
+ * @template TRes extends Message<TRes>
+ * @type {function}
+ * @param {Error|null} error Error, if any
+ * @param {TRes} [response] Response message
+ * @returns {undefined}
+ */
+
+/**
+ * A service method part of a {@link rpc.Service} as created by {@link Service.create}.
+ * @typedef rpc.ServiceMethod
+ * @template TReq extends Message<TReq>
+ * @template TRes extends Message<TRes>
+ * @type {{
+ *   (request: TReq|Properties<TReq>, callback: rpc.ServiceMethodCallback<TRes>): void;
+ *   (request: TReq|Properties<TReq>): Promise<TRes>;
+ *   readonly name: string;
+ *   readonly path: string;
+ *   readonly requestType: string;
+ *   readonly responseType: string;
+ *   readonly requestStream: true|undefined;
+ *   readonly responseStream: true|undefined;
+ * }}
+ */
+
+/**
+ * Constructs a new RPC service instance.
+ * @classdesc An RPC service as returned by {@link Service#create}.
+ * @exports rpc.Service
+ * @extends util.EventEmitter
+ * @constructor
+ * @param {RPCImpl} rpcImpl RPC implementation
+ * @param {boolean} [requestDelimited=false] Whether requests are length-delimited
+ * @param {boolean} [responseDelimited=false] Whether responses are length-delimited
+ */
+function Service(rpcImpl, requestDelimited, responseDelimited) {
+
+    if (typeof rpcImpl !== "function")
+        throw TypeError("rpcImpl must be a function");
+
+    util.EventEmitter.call(this);
+
+    /**
+     * RPC implementation. Becomes `null` once the service is ended.
+     * @type {RPCImpl|null}
+     */
+    this.rpcImpl = rpcImpl;
+
+    /**
+     * Whether requests are length-delimited.
+     * @type {boolean}
+     */
+    this.requestDelimited = Boolean(requestDelimited);
+
+    /**
+     * Whether responses are length-delimited.
+     * @type {boolean}
+     */
+    this.responseDelimited = Boolean(responseDelimited);
+}
+
+/**
+ * Calls a service method through {@link rpc.Service#rpcImpl|rpcImpl}.
+ * @param {Method|rpc.ServiceMethod<TReq,TRes>} method Reflected or static method
+ * @param {Constructor<TReq>} requestCtor Request constructor
+ * @param {Constructor<TRes>} responseCtor Response constructor
+ * @param {TReq|Properties<TReq>} request Request message or plain object
+ * @param {rpc.ServiceMethodCallback<TRes>} callback Service callback
+ * @returns {undefined}
+ * @template TReq extends Message<TReq>
+ * @template TRes extends Message<TRes>
+ */
+Service.prototype.rpcCall = function rpcCall(method, requestCtor, responseCtor, request, callback) {
+
+    if (!request)
+        throw TypeError("request must be specified");
+
+    var self = this;
+    if (!callback)
+        return util.asPromise(rpcCall, self, method, requestCtor, responseCtor, request);
+
+    if (!self.rpcImpl) {
+        setTimeout(function() { callback(Error("already ended")); }, 0);
+        return undefined;
+    }
+
+    try {
+        return self.rpcImpl(
+            method,
+            requestCtor[self.requestDelimited ? "encodeDelimited" : "encode"](request).finish(),
+            function rpcCallback(err, response) {
+
+                if (err) {
+                    self.emit("error", err, method);
+                    return callback(err);
+                }
+
+                if (response === null) {
+                    self.end(/* endedByRPC */ true);
+                    return undefined;
+                }
+
+                if (!(response instanceof responseCtor)) {
+                    try {
+                        response = responseCtor[self.responseDelimited ? "decodeDelimited" : "decode"](response);
+                    } catch (err) {
+                        self.emit("error", err, method);
+                        return callback(err);
+                    }
+                }
+
+                self.emit("data", response, method);
+                return callback(null, response);
+            }
+        );
+    } catch (err) {
+        self.emit("error", err, method);
+        setTimeout(function() { callback(err); }, 0);
+        return undefined;
+    }
+};
+
+/**
+ * Ends this service and emits the `end` event.
+ * @param {boolean} [endedByRPC=false] Whether the service has been ended by the RPC implementation.
+ * @returns {rpc.Service} `this`
+ */
+Service.prototype.end = function end(endedByRPC) {
+    if (this.rpcImpl) {
+        if (!endedByRPC) // signal end to rpcImpl
+            this.rpcImpl(null, null, null);
+        this.rpcImpl = null;
+        this.emit("end").off();
+    }
+    return this;
+};
+
+
+/***/ }),
+
+/***/ 8303:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Service;
+
+// extends Namespace
+var Namespace = __nccwpck_require__(1731);
+Service.prototype = Object.create(Namespace.prototype, {
+    constructor: {
+        value: Service,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+Service.className = "Service";
+
+var Method = __nccwpck_require__(627),
+    util   = __nccwpck_require__(7926),
+    rpc    = __nccwpck_require__(6575);
+
+/**
+ * Constructs a new service instance.
+ * @classdesc Reflected service.
+ * @extends NamespaceBase
+ * @constructor
+ * @param {string} name Service name
+ * @param {Object.<string,*>} [options] Service options
+ * @throws {TypeError} If arguments are invalid
+ */
+function Service(name, options) {
+    Namespace.call(this, name, options);
+
+    /**
+     * Service methods.
+     * @type {Object.<string,Method>}
+     */
+    this.methods = {}; // toJSON, marker
+
+    /**
+     * Cached methods as an array.
+     * @type {Method[]|null}
+     * @private
+     */
+    this._methodsArray = null;
+}
+
+/**
+ * Service descriptor.
+ * @interface IService
+ * @extends INamespace
+ * @property {string} [edition] Edition
+ * @property {Object.<string,IMethod>} methods Method descriptors
+ * @property {string|null} [comment] Service comment
+ */
+
+/**
+ * Constructs a service from a service descriptor.
+ * @param {string} name Service name
+ * @param {IService} json Service descriptor
+ * @param {number} [depth] Current nesting depth, defaults to `0`
+ * @returns {Service} Created service
+ * @throws {TypeError} If arguments are invalid
+ */
+Service.fromJSON = function fromJSON(name, json, depth) {
+    if (depth === undefined)
+        depth = 0;
+    if (depth > util.recursionLimit)
+        throw Error("max depth exceeded");
+    var service = new Service(name, json.options);
+    /* istanbul ignore else */
+    if (json.methods)
+        for (var names = Object.keys(json.methods), i = 0; i < names.length; ++i)
+            service.add(Method.fromJSON(names[i], json.methods[names[i]]));
+    if (json.nested)
+        service.addJSON(json.nested, depth);
+    if (json.edition)
+        service._edition = json.edition;
+    service.comment = json.comment;
+    service._defaultEdition = "proto3";  // For backwards-compatibility.
+    return service;
+};
+
+/**
+ * Converts this service to a service descriptor.
+ * @param {IToJSONOptions} [toJSONOptions] JSON conversion options
+ * @returns {IService} Service descriptor
+ */
+Service.prototype.toJSON = function toJSON(toJSONOptions) {
+    var inherited = Namespace.prototype.toJSON.call(this, toJSONOptions);
+    var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+    return util.toObject([
+        "edition" , this._editionToJSON(),
+        "options" , inherited && inherited.options || undefined,
+        "methods" , Namespace.arrayToJSON(this.methodsArray, toJSONOptions) || /* istanbul ignore next */ {},
+        "nested"  , inherited && inherited.nested || undefined,
+        "comment" , keepComments ? this.comment : undefined
+    ]);
+};
+
+/**
+ * Methods of this service as an array for iteration.
+ * @name Service#methodsArray
+ * @type {Method[]}
+ * @readonly
+ */
+Object.defineProperty(Service.prototype, "methodsArray", {
+    get: function() {
+        return this._methodsArray || (this._methodsArray = util.toArray(this.methods));
+    }
+});
+
+function clearCache(service) {
+    service._methodsArray = null;
+    return service;
+}
+
+/**
+ * @override
+ */
+Service.prototype.get = function get(name) {
+    return Object.prototype.hasOwnProperty.call(this.methods, name)
+        ? this.methods[name]
+        : Namespace.prototype.get.call(this, name);
+};
+
+/**
+ * @override
+ */
+Service.prototype.resolveAll = function resolveAll() {
+    if (!this._needsRecursiveResolve) return this;
+
+    Namespace.prototype.resolve.call(this);
+    var methods = this.methodsArray;
+    for (var i = 0; i < methods.length; ++i)
+        methods[i].resolve();
+    return this;
+};
+
+/**
+ * @override
+ */
+Service.prototype._resolveFeaturesRecursive = function _resolveFeaturesRecursive(edition) {
+    if (!this._needsRecursiveFeatureResolution) return this;
+
+    edition = this._edition || edition;
+
+    Namespace.prototype._resolveFeaturesRecursive.call(this, edition);
+    this.methodsArray.forEach(method => {
+        method._resolveFeaturesRecursive(edition);
+    });
+    return this;
+};
+
+/**
+ * @override
+ */
+Service.prototype.add = function add(object) {
+    /* istanbul ignore if */
+    if (this.get(object.name))
+        throw Error("duplicate name '" + object.name + "' in " + this);
+
+    if (object instanceof Method) {
+        if (object.name === "__proto__")
+            return this;
+        this.methods[object.name] = object;
+        object.parent = this;
+        return clearCache(this);
+    }
+    return Namespace.prototype.add.call(this, object);
+};
+
+/**
+ * @override
+ */
+Service.prototype.remove = function remove(object) {
+    if (object instanceof Method) {
+
+        /* istanbul ignore if */
+        if (this.methods[object.name] !== object)
+            throw Error(object + " is not a member of " + this);
+
+        delete this.methods[object.name];
+        object.parent = null;
+        return clearCache(this);
+    }
+    return Namespace.prototype.remove.call(this, object);
+};
+
+/**
+ * Creates a runtime service using the specified rpc implementation.
+ * @param {RPCImpl} rpcImpl RPC implementation
+ * @param {boolean} [requestDelimited=false] Whether requests are length-delimited
+ * @param {boolean} [responseDelimited=false] Whether responses are length-delimited
+ * @returns {rpc.Service} RPC service. Useful where requests and/or responses are streamed.
+ */
+Service.prototype.create = function create(rpcImpl, requestDelimited, responseDelimited) {
+    var rpcService = new rpc.Service(rpcImpl, requestDelimited, responseDelimited);
+    for (var i = 0, method; i < /* initializes */ this.methodsArray.length; ++i) {
+        var methodName = util.lcFirst((method = this._methodsArray[i]).resolve().name).replace(/[^$\w_]/g, "");
+        rpcService[methodName] = (function(method, requestType, responseType) {
+            return function rpcMethod(request, callback) {
+                return rpc.Service.prototype.rpcCall.call(this, method, requestType, responseType, request, callback);
+            };
+        })(method, method.resolvedRequestType.ctor, method.resolvedResponseType.ctor);
+    }
+    return rpcService;
+};
+
+
+/***/ }),
+
+/***/ 1426:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Type;
+
+// extends Namespace
+var Namespace = __nccwpck_require__(1731);
+Type.prototype = Object.create(Namespace.prototype, {
+    constructor: {
+        value: Type,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+Type.className = "Type";
+
+var Enum      = __nccwpck_require__(5363),
+    OneOf     = __nccwpck_require__(441),
+    Field     = __nccwpck_require__(792),
+    MapField  = __nccwpck_require__(3124),
+    Service   = __nccwpck_require__(8303),
+    Message   = __nccwpck_require__(2463),
+    Reader    = __nccwpck_require__(4789),
+    Writer    = __nccwpck_require__(9745),
+    util      = __nccwpck_require__(7926),
+    encoder   = __nccwpck_require__(6880),
+    decoder   = __nccwpck_require__(1224),
+    verifier  = __nccwpck_require__(4524),
+    converter = __nccwpck_require__(2000),
+    wrappers  = __nccwpck_require__(5162);
+
+/**
+ * Constructs a new reflected message type instance.
+ * @classdesc Reflected message type.
+ * @extends NamespaceBase
+ * @constructor
+ * @param {string} name Message name
+ * @param {Object.<string,*>} [options] Declared options
+ */
+function Type(name, options) {
+    name = name.replace(/\W/g, "");
+    Namespace.call(this, name, options);
+
+    /**
+     * Message fields.
+     * @type {Object.<string,Field>}
+     */
+    this.fields = {};  // toJSON, marker
+
+    /**
+     * Oneofs declared within this namespace, if any.
+     * @type {Object.<string,OneOf>}
+     */
+    this.oneofs = undefined; // toJSON
+
+    /**
+     * Extension ranges, if any.
+     * @type {number[][]}
+     */
+    this.extensions = undefined; // toJSON
+
+    /**
+     * Reserved ranges, if any.
+     * @type {Array.<number[]|string>}
+     */
+    this.reserved = undefined; // toJSON
+
+    /*?
+     * Whether this type is a legacy group.
+     * @type {boolean|undefined}
+     */
+    this.group = undefined; // toJSON
+
+    /**
+     * Declared symbol visibility, if any.
+     * @type {"local"|"export"|undefined}
+     */
+    this.visibility = undefined; // toJSON
+
+    /**
+     * Cached fields by id.
+     * @type {Object.<number,Field>|null}
+     * @private
+     */
+    this._fieldsById = null;
+
+    /**
+     * Cached fields as an array.
+     * @type {Field[]|null}
+     * @private
+     */
+    this._fieldsArray = null;
+
+    /**
+     * Cached oneofs as an array.
+     * @type {OneOf[]|null}
+     * @private
+     */
+    this._oneofsArray = null;
+
+    /**
+     * Cached constructor.
+     * @type {Constructor<{}>}
+     * @private
+     */
+    this._ctor = null;
+
+    /**
+     * Cached fields by JSON name.
+     * @type {Object.<string,Field>|null}
+     * @private
+     */
+    this._fieldsByJsonName = null; // used by ext/protojson
+}
+
+Object.defineProperties(Type.prototype, {
+
+    /**
+     * Message fields by id.
+     * @name Type#fieldsById
+     * @type {Object.<number,Field>}
+     * @readonly
+     */
+    fieldsById: {
+        get: function() {
+
+            /* istanbul ignore if */
+            if (this._fieldsById)
+                return this._fieldsById;
+
+            this._fieldsById = {};
+            for (var names = Object.keys(this.fields), i = 0; i < names.length; ++i) {
+                var field = this.fields[names[i]],
+                    id = field.id;
+
+                /* istanbul ignore if */
+                if (this._fieldsById[id])
+                    throw Error("duplicate id " + id + " in " + this);
+
+                this._fieldsById[id] = field;
+            }
+            return this._fieldsById;
+        }
+    },
+
+    /**
+     * Fields of this message as an array for iteration.
+     * @name Type#fieldsArray
+     * @type {Field[]}
+     * @readonly
+     */
+    fieldsArray: {
+        get: function() {
+            return this._fieldsArray || (this._fieldsArray = util.toArray(this.fields));
+        }
+    },
+
+    /**
+     * Oneofs of this message as an array for iteration.
+     * @name Type#oneofsArray
+     * @type {OneOf[]}
+     * @readonly
+     */
+    oneofsArray: {
+        get: function() {
+            return this._oneofsArray || (this._oneofsArray = util.toArray(this.oneofs));
+        }
+    },
+
+    /**
+     * The registered constructor, if any registered, otherwise a generic constructor.
+     * Assigning a function replaces the internal constructor. If the function does not extend {@link Message} yet, its prototype will be setup accordingly and static methods will be populated. If it already extends {@link Message}, it will just replace the internal constructor.
+     * When assigning manually, add the type to its parent namespace/root first if fields reference other reflected types, because constructor setup resolves field defaults.
+     * @name Type#ctor
+     * @type {Constructor<{}>}
+     */
+    ctor: {
+        get: function() {
+            return this._ctor || (this.ctor = Type.generateConstructor(this)());
+        },
+        set: function(ctor) {
+
+            // Ensure proper prototype
+            var prototype = ctor.prototype;
+            if (!(prototype instanceof Message)) {
+                ctor.prototype = new Message();
+                Object.defineProperty(ctor.prototype, "constructor", {
+                    value: ctor,
+                    writable: true,
+                    enumerable: false,
+                    configurable: true
+                });
+                util.merge(ctor.prototype, prototype);
+            }
+
+            // Classes and messages reference their reflected type
+            ctor.$type = ctor.prototype.$type = this;
+
+            // Mix in static methods
+            util.merge(ctor, Message, true);
+
+            this._ctor = ctor;
+            delete this.decode;
+            delete this.fromObject;
+
+            // Messages have non-enumerable default values on their prototype
+            var i = 0;
+            for (var field; i < /* initializes */ this.fieldsArray.length; ++i) {
+                field = this._fieldsArray[i].resolve(); // ensures a proper value
+                ctor.prototype[field.name] = field.defaultValue;
+            }
+
+            // Messages have non-enumerable getters and setters for each virtual oneof field
+            var ctorProperties = {};
+            for (i = 0; i < /* initializes */ this.oneofsArray.length; ++i)
+                ctorProperties[this._oneofsArray[i].resolve().name] = {
+                    get: util.oneOfGetter(this._oneofsArray[i].oneof),
+                    set: util.oneOfSetter(this._oneofsArray[i].oneof)
+                };
+            if (i)
+                Object.defineProperties(ctor.prototype, ctorProperties);
+        }
+    }
+});
+
+/**
+ * Generates a constructor function for the specified type.
+ * @param {Type} mtype Message type
+ * @returns {Codegen} Codegen instance
+ */
+Type.generateConstructor = function generateConstructor(mtype) {
+    /* eslint-disable no-unexpected-multiline */
+    var gen = util.codegen(["p"]);
+    // explicitly initialize mutable object/array fields so that these aren't just inherited from the prototype
+    for (var i = 0, field; i < mtype.fieldsArray.length; ++i)
+        if ((field = mtype._fieldsArray[i]).map) gen
+            ("this%s={}", util.safeProp(field.name));
+        else if (field.repeated) gen
+            ("this%s=[]", util.safeProp(field.name));
+    return gen
+    ("if(p)for(var ks=Object.keys(p),i=0;i<ks.length;++i)if(p[ks[i]]!=null&&ks[i]!==\"__proto__\")") // omit undefined or null
+        ("this[ks[i]]=p[ks[i]]");
+    /* eslint-enable no-unexpected-multiline */
+};
+
+function clearCache(type) {
+    type._fieldsById = type._fieldsArray = type._oneofsArray = type._fieldsByJsonName = null;
+    delete type.encode;
+    delete type.decode;
+    delete type.verify;
+    return type;
+}
+
+/**
+ * Message type descriptor.
+ * @interface IType
+ * @extends INamespace
+ * @property {string} [edition] Edition
+ * @property {Object.<string,IOneOf>} [oneofs] Oneof descriptors
+ * @property {Object.<string,IField>} fields Field descriptors
+ * @property {number[][]} [extensions] Extension ranges
+ * @property {Array.<number[]|string>} [reserved] Reserved ranges
+ * @property {boolean} [group=false] Whether a legacy group or not
+ * @property {"local"|"export"} [visibility] Declared symbol visibility
+ * @property {string|null} [comment] Message type comment
+ */
+
+/**
+ * Creates a message type from a message type descriptor.
+ * @param {string} name Message name
+ * @param {IType} json Message type descriptor
+ * @param {number} [depth] Current nesting depth, defaults to `0`
+ * @returns {Type} Created message type
+ */
+Type.fromJSON = function fromJSON(name, json, depth) {
+    if (depth === undefined)
+        depth = 0;
+    if (depth > util.nestingLimit)
+        throw Error("max depth exceeded");
+    var type = new Type(name, json.options);
+    type.extensions = json.extensions;
+    type.reserved = json.reserved;
+    var names = Object.keys(json.fields),
+        i = 0;
+    for (; i < names.length; ++i)
+        type.add(
+            ( typeof json.fields[names[i]].keyType !== "undefined"
+            ? MapField.fromJSON
+            : Field.fromJSON )(names[i], json.fields[names[i]])
+        );
+    if (json.oneofs)
+        for (names = Object.keys(json.oneofs), i = 0; i < names.length; ++i)
+            type.add(OneOf.fromJSON(names[i], json.oneofs[names[i]]));
+    if (json.nested)
+        for (names = Object.keys(json.nested), i = 0; i < names.length; ++i) {
+            var nested = json.nested[names[i]];
+            type.add( // most to least likely
+                ( nested.id !== undefined
+                ? Field.fromJSON
+                : nested.fields !== undefined
+                ? Type.fromJSON
+                : nested.values !== undefined
+                ? Enum.fromJSON
+                : nested.methods !== undefined
+                ? Service.fromJSON
+                : Namespace.fromJSON )(names[i], nested, depth + 1)
+            );
+        }
+    if (json.extensions && json.extensions.length)
+        type.extensions = json.extensions;
+    if (json.reserved && json.reserved.length)
+        type.reserved = json.reserved;
+    if (json.group)
+        type.group = true;
+    if (json.visibility)
+        type.visibility = json.visibility;
+    if (json.comment)
+        type.comment = json.comment;
+    if (json.edition)
+        type._edition = json.edition;
+    type._defaultEdition = "proto3";  // For backwards-compatibility.
+    return type;
+};
+
+/**
+ * Converts this message type to a message type descriptor.
+ * @param {IToJSONOptions} [toJSONOptions] JSON conversion options
+ * @returns {IType} Message type descriptor
+ */
+Type.prototype.toJSON = function toJSON(toJSONOptions) {
+    var inherited = Namespace.prototype.toJSON.call(this, toJSONOptions);
+    var keepComments = toJSONOptions ? Boolean(toJSONOptions.keepComments) : false;
+    return util.toObject([
+        "edition"    , this._editionToJSON(),
+        "options"    , inherited && inherited.options || undefined,
+        "oneofs"     , Namespace.arrayToJSON(this.oneofsArray, toJSONOptions),
+        "fields"     , Namespace.arrayToJSON(this.fieldsArray.filter(function(obj) { return !obj.declaringField; }), toJSONOptions) || {},
+        "extensions" , this.extensions && this.extensions.length ? this.extensions : undefined,
+        "reserved"   , this.reserved && this.reserved.length ? this.reserved : undefined,
+        "group"      , this.group || undefined,
+        "visibility" , this.visibility,
+        "nested"     , inherited && inherited.nested || undefined,
+        "comment"    , keepComments ? this.comment : undefined
+    ]);
+};
+
+/**
+ * @override
+ */
+Type.prototype.resolveAll = function resolveAll() {
+    if (!this._needsRecursiveResolve) return this;
+
+    Namespace.prototype.resolveAll.call(this);
+    var oneofs = this.oneofsArray; i = 0;
+    while (i < oneofs.length)
+        oneofs[i++].resolve();
+    var fields = this.fieldsArray, i = 0;
+    while (i < fields.length)
+        fields[i++].resolve();
+    return this;
+};
+
+/**
+ * @override
+ */
+Type.prototype._resolveFeaturesRecursive = function _resolveFeaturesRecursive(edition) {
+    if (!this._needsRecursiveFeatureResolution) return this;
+
+    edition = this._edition || edition;
+
+    Namespace.prototype._resolveFeaturesRecursive.call(this, edition);
+    this.oneofsArray.forEach(oneof => {
+        oneof._resolveFeatures(edition);
+    });
+    this.fieldsArray.forEach(field => {
+        field._resolveFeatures(edition);
+    });
+    return this;
+};
+
+/**
+ * @override
+ */
+Type.prototype.get = function get(name) {
+    if (Object.prototype.hasOwnProperty.call(this.fields, name))
+        return this.fields[name];
+    if (this.oneofs && Object.prototype.hasOwnProperty.call(this.oneofs, name))
+        return this.oneofs[name];
+    if (this.nested && Object.prototype.hasOwnProperty.call(this.nested, name))
+        return this.nested[name];
+    return null;
+};
+
+/**
+ * Adds a nested object to this type.
+ * @param {ReflectionObject} object Nested object to add
+ * @returns {Type} `this`
+ * @throws {TypeError} If arguments are invalid
+ * @throws {Error} If there is already a nested object with this name or, if a field, when there is already a field with this id
+ */
+Type.prototype.add = function add(object) {
+    if (this.get(object.name))
+        throw Error("duplicate name '" + object.name + "' in " + this);
+
+    if (object instanceof Field && object.extend === undefined) {
+        // NOTE: Extension fields aren't actual fields on the declaring type, but nested objects.
+        // The root object takes care of adding distinct sister-fields to the respective extended
+        // type instead.
+
+        // avoids calling the getter if not absolutely necessary because it's called quite frequently
+        if (this._fieldsById ? /* istanbul ignore next */ this._fieldsById[object.id] : this.fieldsById[object.id])
+            throw Error("duplicate id " + object.id + " in " + this);
+        if (this.isReservedId(object.id))
+            throw Error("id " + object.id + " is reserved in " + this);
+        if (this.isReservedName(object.name) || object.name.charAt(0) === "$")
+            throw Error("name '" + object.name + "' is reserved in " + this);
+        if (object.name === "__proto__")
+            return this;
+
+        if (object.parent)
+            object.parent.remove(object);
+        this.fields[object.name] = object;
+        object.message = this;
+        object.onAdd(this);
+        return clearCache(this);
+    }
+    if (object instanceof OneOf) {
+        if (object.name.charAt(0) === "$")
+            throw Error("name '" + object.name + "' is reserved in " + this);
+        if (object.name === "__proto__")
+            return this;
+        if (!this.oneofs)
+            this.oneofs = {};
+        this.oneofs[object.name] = object;
+        object.onAdd(this);
+        return clearCache(this);
+    }
+    return Namespace.prototype.add.call(this, object);
+};
+
+/**
+ * Removes a nested object from this type.
+ * @param {ReflectionObject} object Nested object to remove
+ * @returns {Type} `this`
+ * @throws {TypeError} If arguments are invalid
+ * @throws {Error} If `object` is not a member of this type
+ */
+Type.prototype.remove = function remove(object) {
+    if (object instanceof Field && object.extend === undefined) {
+        // See Type#add for the reason why extension fields are excluded here.
+
+        /* istanbul ignore if */
+        if (!util.remove(this.fields, object, object.name))
+            throw Error(object + " is not a member of " + this);
+
+        object.parent = null;
+        object.onRemove(this);
+        return clearCache(this);
+    }
+    if (object instanceof OneOf) {
+
+        /* istanbul ignore if */
+        if (!util.remove(this.oneofs, object, object.name))
+            throw Error(object + " is not a member of " + this);
+
+        object.parent = null;
+        object.onRemove(this);
+        return clearCache(this);
+    }
+    return Namespace.prototype.remove.call(this, object);
+};
+
+/**
+ * Tests if the specified id is reserved.
+ * @param {number} id Id to test
+ * @returns {boolean} `true` if reserved, otherwise `false`
+ */
+Type.prototype.isReservedId = function isReservedId(id) {
+    return Namespace.isReservedId(this.reserved, id);
+};
+
+/**
+ * Tests if the specified name is reserved.
+ * @param {string} name Name to test
+ * @returns {boolean} `true` if reserved, otherwise `false`
+ */
+Type.prototype.isReservedName = function isReservedName(name) {
+    return Namespace.isReservedName(this.reserved, name);
+};
+
+/**
+ * Creates a new message of this type using the specified properties.
+ * @param {Object.<string,*>} [properties] Properties to set
+ * @returns {ReflectedMessage} Message instance
+ */
+Type.prototype.create = function create(properties) {
+    return new this.ctor(properties);
+};
+
+/**
+ * Sets up {@link Type#encode|encode}, {@link Type#decode|decode} and {@link Type#verify|verify}.
+ * @returns {Type} `this`
+ */
+Type.prototype.setup = function setup() {
+    // Sets up everything at once so that the prototype chain does not have to be re-evaluated
+    // multiple times (V8, soft-deopt prototype-check).
+
+    // Resolve feature defaults incl. field presence before generating codecs
+    var root = this.root;
+    if (root && root._needsRecursiveFeatureResolution) {
+        var edition = root._edition || this._edition;
+        if (edition)
+            root._resolveFeaturesRecursive(edition);
+    }
+
+    var fullName = this.fullName,
+        types    = [];
+    for (var i = 0; i < /* initializes */ this.fieldsArray.length; ++i)
+        types.push(this._fieldsArray[i].resolve().resolvedType);
+
+    // Replace setup methods with type-specific generated functions
+    this.encode = encoder(this)({
+        Writer : Writer,
+        types  : types,
+        util   : util
+    });
+    this.decode = decoder(this)({
+        Reader : Reader,
+        types  : types,
+        util   : util,
+        C      : this.ctor
+    });
+    this.verify = verifier(this)({
+        types : types,
+        util  : util
+    });
+    this.fromObject = converter.fromObject(this)({
+        types : types,
+        util  : util,
+        C     : this.ctor
+    });
+    this.toObject = converter.toObject(this)({
+        types : types,
+        util  : util
+    });
+
+    // Inject custom wrappers for common types
+    var wrapper = wrappers[fullName];
+    if (wrapper) {
+        var wrapperThis = Object.create(this);
+        // Reuse this type's runtime constructor in wrapper fromObject/toObject
+        wrapperThis._ctor = this.ctor;
+        wrapperThis.fromObject = this.fromObject;
+        this.fromObject = wrapper.fromObject.bind(wrapperThis);
+        wrapperThis.toObject = this.toObject;
+        this.toObject = wrapper.toObject.bind(wrapperThis);
+    }
+
+    return this;
+};
+
+/**
+ * Encodes a message of this type. Does not implicitly {@link Type#verify|verify} messages.
+ * @param {Message<{}>|Object.<string,*>} message Message instance or plain object
+ * @param {Writer} [writer] Writer to encode to
+ * @returns {Writer} writer
+ */
+Type.prototype.encode = function encode_setup(message, writer) { // eslint-disable-line no-unused-vars
+    return this.setup().encode.apply(this, arguments); // overrides this method
+};
+
+/**
+ * Encodes a message of this type preceeded by its byte length as a varint. Does not implicitly {@link Type#verify|verify} messages.
+ * @param {Message<{}>|Object.<string,*>} message Message instance or plain object
+ * @param {Writer} [writer] Writer to encode to
+ * @returns {Writer} writer
+ */
+Type.prototype.encodeDelimited = function encodeDelimited(message, writer) {
+    return this.encode(message, (writer || Writer.create()).fork()).ldelim();
+};
+
+/**
+ * Decodes a message of this type.
+ * @param {Reader|Uint8Array} reader Reader or buffer to decode from
+ * @param {number} [length] Length of the message, if known beforehand
+ * @returns {ReflectedMessage} Decoded message
+ * @throws {Error} If the payload is not a reader or valid buffer
+ * @throws {util.ProtocolError<{}>} If required fields are missing
+ */
+Type.prototype.decode = function decode_setup(reader, length) { // eslint-disable-line no-unused-vars
+    return this.setup().decode.apply(this, arguments); // overrides this method
+};
+
+/**
+ * Decodes a message of this type preceeded by its byte length as a varint.
+ * @param {Reader|Uint8Array} reader Reader or buffer to decode from
+ * @returns {ReflectedMessage} Decoded message
+ * @throws {Error} If the payload is not a reader or valid buffer
+ * @throws {util.ProtocolError} If required fields are missing
+ */
+Type.prototype.decodeDelimited = function decodeDelimited(reader) {
+    if (!(reader instanceof Reader))
+        reader = Reader.create(reader);
+    return this.decode(reader, reader.size());
+};
+
+/**
+ * Verifies that field values are valid and that required fields are present.
+ * @param {Object.<string,*>} message Plain object to verify
+ * @returns {null|string} `null` if valid, otherwise the reason why it is not
+ */
+Type.prototype.verify = function verify_setup(message) { // eslint-disable-line no-unused-vars
+    return this.setup().verify.apply(this, arguments); // overrides this method
+};
+
+/**
+ * Creates a new message of this type from a plain object. Also converts values to their respective internal types.
+ * @param {Object.<string,*>} object Plain object to convert
+ * @returns {ReflectedMessage} Message instance
+ */
+Type.prototype.fromObject = function fromObject(object) { // eslint-disable-line no-unused-vars
+    return this.setup().fromObject.apply(this, arguments);
+};
+
+/**
+ * Conversion options as used by {@link Type#toObject} and {@link Message.toObject}.
+ * @interface IConversionOptions
+ * @property {Function} [longs] Long conversion type.
+ * Valid values are `BigInt`, `String` and `Number` (the global types).
+ * Defaults to copy the present value, which is a possibly unsafe number without and a {@link Long} with a long library.
+ * @property {Function} [enums] Enum value conversion type.
+ * Only valid value is `String` (the global type).
+ * Defaults to copy the present value, which is the numeric id.
+ * @property {Function} [bytes] Bytes value conversion type.
+ * Valid values are `Array` and (a base64 encoded) `String` (the global types).
+ * Defaults to copy the present value, which usually is a Buffer under node and an Uint8Array in the browser.
+ * @property {boolean} [defaults=false] Also sets default values on the resulting object
+ * @property {boolean} [arrays=false] Sets empty arrays for missing repeated fields even if `defaults=false`
+ * @property {boolean} [objects=false] Sets empty objects for missing map fields even if `defaults=false`
+ * @property {boolean} [oneofs=false] Includes virtual oneof properties set to the present field's name, if any
+ * @property {boolean} [json=false] Performs additional JSON compatibility conversions, i.e. NaN and Infinity to strings
+ */
+
+/**
+ * Creates a plain object from a message of this type. Also converts values to other types if specified.
+ * @param {Message<{}>} message Message instance
+ * @param {IConversionOptions} [options] Conversion options
+ * @returns {Object.<string,*>} Plain object
+ */
+Type.prototype.toObject = function toObject(message, options) { // eslint-disable-line no-unused-vars
+    return this.setup().toObject.apply(this, arguments);
+};
+
+/**
+ * Gets the type url for this type.
+ * @param {string} [prefix] Custom type url prefix, defaults to `"type.googleapis.com"`
+ * @returns {string} The type url
+ */
+Type.prototype.getTypeUrl = function getTypeUrl(prefix) {
+    if (prefix === undefined)
+        prefix = "type.googleapis.com";
+    var fullName = this.fullName;
+    return prefix + "/" + (fullName.charAt(0) === "." ? fullName.substring(1) : fullName);
+};
+
+/**
+ * Decorator function as returned by {@link Type.d} (TypeScript).
+ * @typedef TypeDecorator
+ * @type {function}
+ * @param {Constructor<T>} target Target constructor
+ * @returns {undefined}
+ * @template T extends Message<T>
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+
+/**
+ * Type decorator (TypeScript).
+ * @param {string} [typeName] Type name, defaults to the constructor's name
+ * @returns {TypeDecorator<T>} Decorator function
+ * @template T extends Message<T>
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+Type.d = function decorateType(typeName) {
+    return function typeDecorator(target) {
+        util.decorateType(target, typeName);
+    };
+};
+
+
+/***/ }),
+
+/***/ 9761:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+/**
+ * Common type constants.
+ * @namespace
+ */
+var types = exports;
+
+var util = __nccwpck_require__(7926);
+
+var s = [
+    "double",   // 0
+    "float",    // 1
+    "int32",    // 2
+    "uint32",   // 3
+    "sint32",   // 4
+    "fixed32",  // 5
+    "sfixed32", // 6
+    "int64",    // 7
+    "uint64",   // 8
+    "sint64",   // 9
+    "fixed64",  // 10
+    "sfixed64", // 11
+    "bool",     // 12
+    "string",   // 13
+    "bytes"     // 14
+];
+
+function bake(values, offset) {
+    var i = 0, o = Object.create(null);
+    offset |= 0;
+    while (i < values.length) o[s[i + offset]] = values[i++];
+    return o;
+}
+
+/**
+ * Basic type wire types.
+ * @type {Object.<string,number>}
+ * @const
+ * @property {number} double=1 Fixed64 wire type
+ * @property {number} float=5 Fixed32 wire type
+ * @property {number} int32=0 Varint wire type
+ * @property {number} uint32=0 Varint wire type
+ * @property {number} sint32=0 Varint wire type
+ * @property {number} fixed32=5 Fixed32 wire type
+ * @property {number} sfixed32=5 Fixed32 wire type
+ * @property {number} int64=0 Varint wire type
+ * @property {number} uint64=0 Varint wire type
+ * @property {number} sint64=0 Varint wire type
+ * @property {number} fixed64=1 Fixed64 wire type
+ * @property {number} sfixed64=1 Fixed64 wire type
+ * @property {number} bool=0 Varint wire type
+ * @property {number} string=2 Ldelim wire type
+ * @property {number} bytes=2 Ldelim wire type
+ */
+types.basic = bake([
+    /* double   */ 1,
+    /* float    */ 5,
+    /* int32    */ 0,
+    /* uint32   */ 0,
+    /* sint32   */ 0,
+    /* fixed32  */ 5,
+    /* sfixed32 */ 5,
+    /* int64    */ 0,
+    /* uint64   */ 0,
+    /* sint64   */ 0,
+    /* fixed64  */ 1,
+    /* sfixed64 */ 1,
+    /* bool     */ 0,
+    /* string   */ 2,
+    /* bytes    */ 2
+]);
+
+/**
+ * Basic type defaults.
+ * @type {Object.<string,*>}
+ * @const
+ * @property {number} double=0 Double default
+ * @property {number} float=0 Float default
+ * @property {number} int32=0 Int32 default
+ * @property {number} uint32=0 Uint32 default
+ * @property {number} sint32=0 Sint32 default
+ * @property {number} fixed32=0 Fixed32 default
+ * @property {number} sfixed32=0 Sfixed32 default
+ * @property {number} int64=0 Int64 default
+ * @property {number} uint64=0 Uint64 default
+ * @property {number} sint64=0 Sint32 default
+ * @property {number} fixed64=0 Fixed64 default
+ * @property {number} sfixed64=0 Sfixed64 default
+ * @property {boolean} bool=false Bool default
+ * @property {string} string="" String default
+ * @property {Array.<number>} bytes=Array(0) Bytes default
+ * @property {null} message=null Message default
+ */
+types.defaults = bake([
+    /* double   */ 0,
+    /* float    */ 0,
+    /* int32    */ 0,
+    /* uint32   */ 0,
+    /* sint32   */ 0,
+    /* fixed32  */ 0,
+    /* sfixed32 */ 0,
+    /* int64    */ 0,
+    /* uint64   */ 0,
+    /* sint64   */ 0,
+    /* fixed64  */ 0,
+    /* sfixed64 */ 0,
+    /* bool     */ false,
+    /* string   */ "",
+    /* bytes    */ util.emptyArray,
+    /* message  */ null
+]);
+
+/**
+ * Basic long type wire types.
+ * @type {Object.<string,number>}
+ * @const
+ * @property {number} int64=0 Varint wire type
+ * @property {number} uint64=0 Varint wire type
+ * @property {number} sint64=0 Varint wire type
+ * @property {number} fixed64=1 Fixed64 wire type
+ * @property {number} sfixed64=1 Fixed64 wire type
+ */
+types.long = bake([
+    /* int64    */ 0,
+    /* uint64   */ 0,
+    /* sint64   */ 0,
+    /* fixed64  */ 1,
+    /* sfixed64 */ 1
+], 7);
+
+/**
+ * Allowed types for map keys with their associated wire type.
+ * @type {Object.<string,number>}
+ * @const
+ * @property {number} int32=0 Varint wire type
+ * @property {number} uint32=0 Varint wire type
+ * @property {number} sint32=0 Varint wire type
+ * @property {number} fixed32=5 Fixed32 wire type
+ * @property {number} sfixed32=5 Fixed32 wire type
+ * @property {number} int64=0 Varint wire type
+ * @property {number} uint64=0 Varint wire type
+ * @property {number} sint64=0 Varint wire type
+ * @property {number} fixed64=1 Fixed64 wire type
+ * @property {number} sfixed64=1 Fixed64 wire type
+ * @property {number} bool=0 Varint wire type
+ * @property {number} string=2 Ldelim wire type
+ */
+types.mapKey = bake([
+    /* int32    */ 0,
+    /* uint32   */ 0,
+    /* sint32   */ 0,
+    /* fixed32  */ 5,
+    /* sfixed32 */ 5,
+    /* int64    */ 0,
+    /* uint64   */ 0,
+    /* sint64   */ 0,
+    /* fixed64  */ 1,
+    /* sfixed64 */ 1,
+    /* bool     */ 0,
+    /* string   */ 2
+], 2);
+
+/**
+ * Allowed types for packed repeated fields with their associated wire type.
+ * @type {Object.<string,number>}
+ * @const
+ * @property {number} double=1 Fixed64 wire type
+ * @property {number} float=5 Fixed32 wire type
+ * @property {number} int32=0 Varint wire type
+ * @property {number} uint32=0 Varint wire type
+ * @property {number} sint32=0 Varint wire type
+ * @property {number} fixed32=5 Fixed32 wire type
+ * @property {number} sfixed32=5 Fixed32 wire type
+ * @property {number} int64=0 Varint wire type
+ * @property {number} uint64=0 Varint wire type
+ * @property {number} sint64=0 Varint wire type
+ * @property {number} fixed64=1 Fixed64 wire type
+ * @property {number} sfixed64=1 Fixed64 wire type
+ * @property {number} bool=0 Varint wire type
+ */
+types.packed = bake([
+    /* double   */ 1,
+    /* float    */ 5,
+    /* int32    */ 0,
+    /* uint32   */ 0,
+    /* sint32   */ 0,
+    /* fixed32  */ 5,
+    /* sfixed32 */ 5,
+    /* int64    */ 0,
+    /* uint64   */ 0,
+    /* sint64   */ 0,
+    /* fixed64  */ 1,
+    /* sfixed64 */ 1,
+    /* bool     */ 0
+]);
+
+
+/***/ }),
+
+/***/ 7926:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+/**
+ * Various utility functions.
+ * @namespace
+ */
+var util = module.exports = __nccwpck_require__(9186);
+
+var roots = __nccwpck_require__(6937);
+
+var Type, // cyclic
+    Enum;
+
+util.codegen  = __nccwpck_require__(5588);
+util.fetch    = __nccwpck_require__(6117);
+util.path     = __nccwpck_require__(1902);
+util.patterns = __nccwpck_require__(830);
+
+var reservedRe = util.patterns.reservedRe;
+
+/**
+ * Node's fs module if available.
+ * @type {Object.<string,*>}
+ */
+util.fs = __nccwpck_require__(2402);
+
+/**
+ * Converts an object's values to an array.
+ * @param {Object.<string,*>} object Object to convert
+ * @returns {Array.<*>} Converted array
+ */
+util.toArray = function toArray(object) {
+    if (object) {
+        var keys  = Object.keys(object),
+            array = new Array(keys.length),
+            index = 0;
+        while (index < keys.length)
+            array[index] = object[keys[index++]];
+        return array;
+    }
+    return [];
+};
+
+/**
+ * Converts an array of keys immediately followed by their respective value to an object, omitting undefined values.
+ * @param {Array.<*>} array Array to convert
+ * @returns {Object.<string,*>} Converted object
+ */
+util.toObject = function toObject(array) {
+    var object = {},
+        index  = 0;
+    while (index < array.length) {
+        var key = array[index++],
+            val = array[index++];
+        if (val !== undefined)
+            object[key] = val;
+    }
+    return object;
+};
+
+/**
+ * Removes the first matching value from an object.
+ * @param {Object.<string,*>|undefined} object Object to remove from
+ * @param {*} value Value to remove
+ * @param {string} [key] Optional key for fast path removal
+ * @returns {boolean} `true` if removed, otherwise `false`
+ */
+util.remove = function remove(object, value, key) {
+    if (!object)
+        return false;
+    if (key !== undefined && Object.prototype.hasOwnProperty.call(object, key) && object[key] === value) {
+        delete object[key];
+        return true;
+    }
+    for (var names = Object.keys(object), i = 0; i < names.length; ++i)
+        if (object[names[i]] === value) {
+            delete object[names[i]];
+            return true;
+        }
+    return false;
+};
+
+/**
+ * Tests whether the specified name is a reserved word in JS.
+ * @param {string} name Name to test
+ * @returns {boolean} `true` if reserved, otherwise `false`
+ */
+util.isReserved = function isReserved(name) {
+    return reservedRe.test(name);
+};
+
+/**
+ * Returns a safe property accessor for the specified property name.
+ * @param {string} prop Property name
+ * @returns {string} Safe accessor
+ */
+util.safeProp = function safeProp(prop) {
+    if (!/^[$\w_]+$/.test(prop) || reservedRe.test(prop))
+        return "[" + JSON.stringify(prop) + "]";
+    return "." + prop;
+};
+
+/**
+ * Converts the first character of a string to upper case.
+ * @param {string} str String to convert
+ * @returns {string} Converted string
+ */
+util.ucFirst = function ucFirst(str) {
+    return str.charAt(0).toUpperCase() + str.substring(1);
+};
+
+var camelCaseRe = /_([a-z])/g;
+
+/**
+ * Converts a string to camel case.
+ * @param {string} str String to convert
+ * @returns {string} Converted string
+ * @deprecated Use {@link util.jsonName} for protobuf field JSON names.
+ */
+util.camelCase = function camelCase(str) {
+    return str.substring(0, 1)
+         + str.substring(1)
+               .replace(camelCaseRe, function($0, $1) { return $1.toUpperCase(); });
+};
+
+/**
+ * Converts a proto field name to its protoc-compatible JSON name.
+ * @param {string} str Proto field name
+ * @returns {string} JSON name
+ */
+util.jsonName = function jsonName(str) {
+    var result = "",
+        upperNext = false,
+        i = 0;
+    for (; i < str.length; ++i) {
+        var ch = str.charAt(i);
+        if (ch === "_")
+            upperNext = true;
+        else if (upperNext) {
+            result += ch.toUpperCase();
+            upperNext = false;
+        } else
+            result += ch;
+    }
+    return result;
+};
+
+/**
+ * Compares reflected fields by id.
+ * @param {Field} a First field
+ * @param {Field} b Second field
+ * @returns {number} Comparison value
+ */
+util.compareFieldsById = function compareFieldsById(a, b) {
+    return a.id - b.id;
+};
+
+/**
+ * Decorator helper for types (TypeScript).
+ * @param {Constructor<T>} ctor Constructor function
+ * @param {string} [typeName] Type name, defaults to the constructor's name
+ * @returns {Type} Reflected type
+ * @template T extends Message<T>
+ * @property {Root} root Decorators root
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+util.decorateType = function decorateType(ctor, typeName) {
+
+    /* istanbul ignore if */
+    if (ctor.$type) {
+        if (typeName && ctor.$type.name !== typeName) {
+            util.decorateRoot.remove(ctor.$type);
+            ctor.$type.name = typeName;
+            util.decorateRoot.add(ctor.$type);
+        }
+        return ctor.$type;
+    }
+
+    /* istanbul ignore next */
+    if (!Type)
+        Type = __nccwpck_require__(1426);
+
+    var type = new Type(typeName || ctor.name);
+    util.decorateRoot.add(type);
+    type.ctor = ctor; // sets up .encode, .decode etc.
+    Object.defineProperty(ctor, "$type", { value: type, enumerable: false });
+    Object.defineProperty(ctor.prototype, "$type", { value: type, enumerable: false });
+    return type;
+};
+
+var decorateEnumIndex = 0;
+
+/**
+ * Decorator helper for enums (TypeScript).
+ * @param {Object} object Enum object
+ * @returns {Enum} Reflected enum
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+util.decorateEnum = function decorateEnum(object) {
+
+    /* istanbul ignore if */
+    if (object.$type)
+        return object.$type;
+
+    /* istanbul ignore next */
+    if (!Enum)
+        Enum = __nccwpck_require__(5363);
+
+    var enm = new Enum("Enum" + decorateEnumIndex++, object);
+    util.decorateRoot.add(enm);
+    Object.defineProperty(object, "$type", { value: enm, enumerable: false });
+    return enm;
+};
+
+
+/**
+ * Sets the value of a property by property path. If a value already exists, it is turned to an array
+ * @param {Object.<string,*>} dst Destination object
+ * @param {string} path dot '.' delimited path of the property to set
+ * @param {Object} value the value to set
+ * @param {boolean|undefined} [ifNotSet] Sets the option only if it isn't currently set
+ * @returns {Object.<string,*>} Destination object
+ */
+util.setProperty = function setProperty(dst, path, value, ifNotSet) {
+    function setProp(dst, path, value) {
+        var part = path.shift();
+        if (util.isUnsafeProperty(part))
+            return dst;
+        if (path.length > 0) {
+            dst[part] = setProp(dst[part] || {}, path, value);
+        } else {
+            var prevValue = dst[part];
+            if (prevValue && ifNotSet)
+                return dst;
+            if (prevValue)
+                value = [].concat(prevValue).concat(value);
+            dst[part] = value;
+        }
+        return dst;
+    }
+
+    if (typeof dst !== "object")
+        throw TypeError("dst must be an object");
+    if (!path)
+        throw TypeError("path must be specified");
+
+    path = path.split(".");
+    if (path.length > util.recursionLimit)
+        throw Error("max depth exceeded");
+    return setProp(dst, path, value);
+};
+
+/**
+ * Decorator root (TypeScript).
+ * @name util.decorateRoot
+ * @type {Root}
+ * @readonly
+ * @deprecated Legacy TypeScript decorator support. Will be removed in a future release.
+ */
+Object.defineProperty(util, "decorateRoot", {
+    get: function() {
+        return roots["decorated"] || (roots["decorated"] = new (__nccwpck_require__(8666))());
+    }
+});
+
+
+/***/ }),
+
+/***/ 7200:
+/***/ ((module) => {
+
+
+module.exports = asPromise;
+
+/**
+ * Callback as used by {@link util.asPromise}.
+ * @typedef asPromiseCallback
+ * @type {function}
+ * @param {Error|null} error Error, if any
+ * @param {...*} params Additional arguments
+ * @returns {undefined}
+ */
+
+/**
+ * Returns a promise from a node-style callback function.
+ * @memberof util
+ * @param {asPromiseCallback} fn Function to call
+ * @param {*} ctx Function context
+ * @param {...*} params Function arguments
+ * @returns {Promise<*>} Promisified function
+ */
+function asPromise(fn, ctx/*, varargs */) {
+    var params  = new Array(arguments.length - 1),
+        offset  = 0,
+        index   = 2,
+        pending = true;
+    while (index < arguments.length)
+        params[offset++] = arguments[index++];
+    return new Promise(function executor(resolve, reject) {
+        params[offset] = function callback(err/*, varargs */) {
+            if (pending) {
+                pending = false;
+                if (err)
+                    reject(err);
+                else {
+                    var params = new Array(arguments.length - 1),
+                        offset = 0;
+                    while (offset < params.length)
+                        params[offset++] = arguments[offset];
+                    resolve.apply(null, params);
+                }
+            }
+        };
+        try {
+            fn.apply(ctx || null, params);
+        } catch (err) {
+            if (pending) {
+                pending = false;
+                reject(err);
+            }
+        }
+    });
+}
+
+
+/***/ }),
+
+/***/ 4866:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * A minimal base64 implementation for number arrays.
+ * @memberof util
+ * @namespace
+ */
+var base64 = exports;
+
+/**
+ * Calculates the byte length of a base64 encoded string.
+ * @param {string} string Base64 encoded string
+ * @returns {number} Byte length
+ */
+base64.length = function length(string) {
+    var p = string.length;
+    if (!p)
+        return 0;
+    while (p > 0 && string.charAt(p - 1) === "=")
+        --p;
+    return Math.floor(p * 3 / 4);
+};
+
+// Base64 encoding table
+var b64 = new Array(64);
+
+// Base64 decoding table
+var s64 = new Array(123);
+
+// 65..90, 97..122, 48..57, 43, 47
+for (var i = 0; i < 64;)
+    s64[b64[i] = i < 26 ? i + 65 : i < 52 ? i + 71 : i < 62 ? i - 4 : i - 59 | 43] = i++;
+
+s64[45] = 62; // - -> +
+s64[95] = 63; // _ -> /
+
+/**
+ * Encodes a buffer to a base64 encoded string.
+ * @param {Uint8Array} buffer Source buffer
+ * @param {number} start Source start
+ * @param {number} end Source end
+ * @returns {string} Base64 encoded string
+ */
+base64.encode = function encode(buffer, start, end) {
+    var parts = null,
+        chunk = [];
+    var i = 0, // output index
+        j = 0, // goto index
+        t;     // temporary
+    while (start < end) {
+        var b = buffer[start++];
+        switch (j) {
+            case 0:
+                chunk[i++] = b64[b >> 2];
+                t = (b & 3) << 4;
+                j = 1;
+                break;
+            case 1:
+                chunk[i++] = b64[t | b >> 4];
+                t = (b & 15) << 2;
+                j = 2;
+                break;
+            case 2:
+                chunk[i++] = b64[t | b >> 6];
+                chunk[i++] = b64[b & 63];
+                j = 0;
+                break;
+        }
+        if (i > 8191) {
+            (parts || (parts = [])).push(String.fromCharCode.apply(String, chunk));
+            i = 0;
+        }
+    }
+    if (j) {
+        chunk[i++] = b64[t];
+        chunk[i++] = 61;
+        if (j === 1)
+            chunk[i++] = 61;
+    }
+    if (parts) {
+        if (i)
+            parts.push(String.fromCharCode.apply(String, chunk.slice(0, i)));
+        return parts.join("");
+    }
+    return String.fromCharCode.apply(String, chunk.slice(0, i));
+};
+
+var invalidEncoding = "invalid encoding";
+
+/**
+ * Decodes a base64 encoded string to a buffer.
+ * @param {string} string Source string
+ * @param {Uint8Array} buffer Destination buffer
+ * @param {number} offset Destination offset
+ * @returns {number} Number of bytes written
+ * @throws {Error} If encoding is invalid
+ */
+base64.decode = function decode(string, buffer, offset) {
+    var start = offset;
+    var j = 0, // goto index
+        t;     // temporary
+    for (var i = 0; i < string.length;) {
+        var c = string.charCodeAt(i++);
+        if (c === 61 && j > 1)
+            break;
+        if ((c = s64[c]) === undefined)
+            throw Error(invalidEncoding);
+        switch (j) {
+            case 0:
+                t = c;
+                j = 1;
+                break;
+            case 1:
+                buffer[offset++] = t << 2 | (c & 48) >> 4;
+                t = c;
+                j = 2;
+                break;
+            case 2:
+                buffer[offset++] = (t & 15) << 4 | (c & 60) >> 2;
+                t = c;
+                j = 3;
+                break;
+            case 3:
+                buffer[offset++] = (t & 3) << 6 | c;
+                j = 0;
+                break;
+        }
+    }
+    if (j === 1)
+        throw Error(invalidEncoding);
+    return offset - start;
+};
+
+var base64Re = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+    base64UrlRe = /[-_]/,
+    base64UrlNoPaddingRe = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2}(?:==)?|[A-Za-z0-9_-]{3}=?)?$/;
+
+/**
+ * Tests if the specified string appears to be base64 encoded.
+ * @param {string} string String to test
+ * @returns {boolean} `true` if probably base64 encoded, otherwise false
+ */
+base64.test = function test(string) {
+    return base64Re.test(string)
+        || base64UrlRe.test(string) && base64UrlNoPaddingRe.test(string);
+};
+
+
+/***/ }),
+
+/***/ 5588:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = codegen;
+
+var patterns = __nccwpck_require__(830);
+var reservedRe = patterns.reservedRe;
+
+/**
+ * Begins generating a function.
+ * @memberof util
+ * @param {string[]} functionParams Function parameter names
+ * @param {string} [functionName] Function name if not anonymous
+ * @returns {Codegen} Appender that appends code to the function's body
+ */
+function codegen(functionParams, functionName) {
+
+    /* istanbul ignore if */
+    if (typeof functionParams === "string") {
+        functionName = functionParams;
+        functionParams = undefined;
+    }
+
+    var body = [];
+
+    /**
+     * Appends code to the function's body or finishes generation.
+     * @typedef Codegen
+     * @type {function}
+     * @param {string|Object.<string,*>} [formatStringOrScope] Format string or, to finish the function, an object of additional scope variables, if any
+     * @param {...*} [formatParams] Format parameters
+     * @returns {Codegen|Function} Itself or the generated function if finished
+     * @throws {Error} If format parameter counts do not match
+     */
+
+    function Codegen(formatStringOrScope) {
+        // note that explicit array handling below makes this ~50% faster
+
+        // finish the function
+        if (typeof formatStringOrScope !== "string") {
+            var source = toString();
+            if (codegen.verbose)
+                console.log("codegen: " + source); // eslint-disable-line no-console
+            source = "return " + source;
+            if (formatStringOrScope) {
+                var scopeKeys   = Object.keys(formatStringOrScope),
+                    scopeParams = new Array(scopeKeys.length + 1),
+                    scopeValues = new Array(scopeKeys.length),
+                    scopeOffset = 0;
+                while (scopeOffset < scopeKeys.length) {
+                    scopeParams[scopeOffset] = scopeKeys[scopeOffset];
+                    scopeValues[scopeOffset] = formatStringOrScope[scopeKeys[scopeOffset++]];
+                }
+                scopeParams[scopeOffset] = source;
+                return Function.apply(null, scopeParams).apply(null, scopeValues); // eslint-disable-line no-new-func
+            }
+            return Function(source)(); // eslint-disable-line no-new-func
+        }
+
+        // otherwise append to body
+        var formatParams = new Array(arguments.length - 1),
+            formatOffset = 0;
+        while (formatOffset < formatParams.length)
+            formatParams[formatOffset] = arguments[++formatOffset];
+        formatOffset = 0;
+        formatStringOrScope = formatStringOrScope.replace(/%([%dfijs])/g, function replace($0, $1) {
+            var value = formatParams[formatOffset++];
+            switch ($1) {
+                case "d": case "f":
+                    value = Number(value);
+                    return Object.is(value, -0) ? "-0" : String(value);
+                case "i": return String(Math.floor(value));
+                case "j": return JSON.stringify(value);
+                case "s": return String(value);
+            }
+            return "%";
+        });
+        if (formatOffset !== formatParams.length)
+            throw Error("parameter count mismatch");
+        body.push(formatStringOrScope);
+        return Codegen;
+    }
+
+    function toString(functionNameOverride) {
+        return "function " + safeFunctionName(functionNameOverride || functionName) + "(" + (functionParams && functionParams.join(",") || "") + "){\n  " + body.join("\n  ") + "\n}";
+    }
+
+    Object.defineProperty(Codegen, "toString", {
+        value: toString,
+        writable: true,
+        enumerable: true,
+        configurable: true
+    });
+    return Codegen;
+}
+
+/**
+ * Begins generating a function.
+ * @memberof util
+ * @function codegen
+ * @param {string} [functionName] Function name if not anonymous
+ * @returns {Codegen} Appender that appends code to the function's body
+ * @variation 2
+ */
+
+/**
+ * When set to `true`, codegen will log generated code to console. Useful for debugging.
+ * @name util.codegen.verbose
+ * @type {boolean}
+ */
+codegen.verbose = false;
+
+function safeFunctionName(name) {
+    if (!name)
+        return "";
+    name = String(name).replace(/[^\w$]/g, "");
+    if (!name)
+        return "";
+    if (/^\d/.test(name))
+        name = "_" + name;
+    return reservedRe.test(name) ? name + "_" : name;
+}
+
+
+/***/ }),
+
+/***/ 5079:
+/***/ ((module) => {
+
+
+module.exports = EventEmitter;
+
+/**
+ * Constructs a new event emitter instance.
+ * @classdesc A minimal event emitter.
+ * @memberof util
+ * @constructor
+ */
+function EventEmitter() {
+
+    /**
+     * Registered listeners.
+     * @type {Object.<string,*>}
+     * @private
+     */
+    this._listeners = Object.create(null);
+}
+
+/**
+ * Event listener as used by {@link util.EventEmitter}.
+ * @typedef EventEmitterListener
+ * @type {function}
+ * @param {...*} args Arguments
+ * @returns {undefined}
+ */
+
+/**
+ * Registers an event listener.
+ * @param {string} evt Event name
+ * @param {EventEmitterListener} fn Listener
+ * @param {*} [ctx] Listener context
+ * @returns {this} `this`
+ */
+EventEmitter.prototype.on = function on(evt, fn, ctx) {
+    (this._listeners[evt] || (this._listeners[evt] = [])).push({
+        fn  : fn,
+        ctx : ctx || this
+    });
+    return this;
+};
+
+/**
+ * Removes an event listener or any matching listeners if arguments are omitted.
+ * @param {string} [evt] Event name. Removes all listeners if omitted.
+ * @param {EventEmitterListener} [fn] Listener to remove. Removes all listeners of `evt` if omitted.
+ * @returns {this} `this`
+ */
+EventEmitter.prototype.off = function off(evt, fn) {
+    if (evt === undefined)
+        this._listeners = Object.create(null);
+    else {
+        if (fn === undefined)
+            this._listeners[evt] = [];
+        else {
+            var listeners = this._listeners[evt];
+            if (!listeners)
+                return this;
+            for (var i = 0; i < listeners.length;)
+                if (listeners[i].fn === fn)
+                    listeners.splice(i, 1);
+                else
+                    ++i;
+        }
+    }
+    return this;
+};
+
+/**
+ * Emits an event by calling its listeners with the specified arguments.
+ * @param {string} evt Event name
+ * @param {...*} args Arguments
+ * @returns {this} `this`
+ */
+EventEmitter.prototype.emit = function emit(evt) {
+    var listeners = this._listeners[evt];
+    if (listeners) {
+        var args = [],
+            i = 1;
+        for (; i < arguments.length;)
+            args.push(arguments[i++]);
+        for (i = 0; i < listeners.length;)
+            listeners[i].fn.apply(listeners[i++].ctx, args);
+    }
+    return this;
+};
+
+
+/***/ }),
+
+/***/ 6117:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = fetch;
+
+var asPromise = __nccwpck_require__(7200),
+    fs        = __nccwpck_require__(2402);
+
+/**
+ * Node-style callback as used by {@link util.fetch}.
+ * @typedef FetchCallback
+ * @type {function}
+ * @param {?Error} error Error, if any, otherwise `null`
+ * @param {string} [contents] File contents, if there hasn't been an error
+ * @returns {undefined}
+ */
+
+/**
+ * Options as used by {@link util.fetch}.
+ * @interface IFetchOptions
+ * @property {boolean} [binary=false] Whether expecting a binary response
+ * @property {boolean} [xhr=false] If `true`, forces the use of XMLHttpRequest
+ */
+
+/**
+ * Fetches the contents of a file.
+ * @memberof util
+ * @param {string} filename File path or url
+ * @param {IFetchOptions} options Fetch options
+ * @param {FetchCallback} callback Callback function
+ * @returns {undefined}
+ */
+function fetch(filename, options, callback) {
+    if (typeof options === "function") {
+        callback = options;
+        options = {};
+    } else if (!options)
+        options = {};
+
+    if (!callback)
+        return asPromise(fetch, this, filename, options); // eslint-disable-line no-invalid-this
+
+    // if a node-like filesystem is present, try it first but fall back to XHR if nothing is found.
+    if (!options.xhr && fs && fs.readFile)
+        return fs.readFile(filename, function fetchReadFileCallback(err, contents) {
+            return err && typeof XMLHttpRequest !== "undefined"
+                ? fetch.xhr(filename, options, callback)
+                : err
+                ? callback(err)
+                : callback(null, options.binary ? contents : contents.toString("utf8"));
+        });
+
+    // use the XHR version otherwise.
+    return fetch.xhr(filename, options, callback);
+}
+
+/**
+ * Fetches the contents of a file.
+ * @name util.fetch
+ * @function
+ * @param {string} path File path or url
+ * @param {FetchCallback} callback Callback function
+ * @returns {undefined}
+ * @variation 2
+ */
+
+/**
+ * Fetches the contents of a file.
+ * @name util.fetch
+ * @function
+ * @param {string} path File path or url
+ * @param {IFetchOptions} [options] Fetch options
+ * @returns {Promise<string|Uint8Array>} Promise
+ * @variation 3
+ */
+
+/**/
+fetch.xhr = function fetch_xhr(filename, options, callback) {
+    var xhr = new XMLHttpRequest();
+    xhr.onreadystatechange /* works everywhere */ = function fetchOnReadyStateChange() {
+
+        if (xhr.readyState !== 4)
+            return undefined;
+
+        // local cors security errors return status 0 / empty string, too. afaik this cannot be
+        // reliably distinguished from an actually empty file for security reasons. feel free
+        // to send a pull request if you are aware of a solution.
+        if (xhr.status !== 0 && xhr.status !== 200)
+            return callback(Error("status " + xhr.status));
+
+        // if binary data is expected, make sure that some sort of array is returned, even if
+        // ArrayBuffers are not supported. the binary string fallback, however, is unsafe.
+        if (options.binary) {
+            var buffer = xhr.response;
+            if (!buffer) {
+                buffer = [];
+                for (var i = 0; i < xhr.responseText.length; ++i)
+                    buffer.push(xhr.responseText.charCodeAt(i) & 255);
+            }
+            return callback(null, typeof Uint8Array !== "undefined" ? new Uint8Array(buffer) : buffer);
+        }
+        return callback(null, xhr.responseText);
+    };
+
+    if (options.binary) {
+        // ref: https://developer.mozilla.org/en-US/docs/Web/API/XMLHttpRequest/Sending_and_Receiving_Binary_Data#Receiving_binary_data_in_older_browsers
+        if ("overrideMimeType" in xhr)
+            xhr.overrideMimeType("text/plain; charset=x-user-defined");
+        xhr.responseType = "arraybuffer";
+    }
+
+    xhr.open("GET", filename);
+    xhr.send();
+};
+
+
+/***/ }),
+
+/***/ 67:
+/***/ ((module) => {
+
+
+
+module.exports = factory(factory);
+
+/**
+ * Reads / writes floats / doubles from / to buffers.
+ * @name util.float
+ * @namespace
+ */
+
+/**
+ * Writes a 32 bit float to a buffer using little endian byte order.
+ * @name util.float.writeFloatLE
+ * @function
+ * @param {number} val Value to write
+ * @param {Uint8Array} buf Target buffer
+ * @param {number} pos Target buffer offset
+ * @returns {undefined}
+ */
+
+/**
+ * Writes a 32 bit float to a buffer using big endian byte order.
+ * @name util.float.writeFloatBE
+ * @function
+ * @param {number} val Value to write
+ * @param {Uint8Array} buf Target buffer
+ * @param {number} pos Target buffer offset
+ * @returns {undefined}
+ */
+
+/**
+ * Reads a 32 bit float from a buffer using little endian byte order.
+ * @name util.float.readFloatLE
+ * @function
+ * @param {Uint8Array} buf Source buffer
+ * @param {number} pos Source buffer offset
+ * @returns {number} Value read
+ */
+
+/**
+ * Reads a 32 bit float from a buffer using big endian byte order.
+ * @name util.float.readFloatBE
+ * @function
+ * @param {Uint8Array} buf Source buffer
+ * @param {number} pos Source buffer offset
+ * @returns {number} Value read
+ */
+
+/**
+ * Writes a 64 bit double to a buffer using little endian byte order.
+ * @name util.float.writeDoubleLE
+ * @function
+ * @param {number} val Value to write
+ * @param {Uint8Array} buf Target buffer
+ * @param {number} pos Target buffer offset
+ * @returns {undefined}
+ */
+
+/**
+ * Writes a 64 bit double to a buffer using big endian byte order.
+ * @name util.float.writeDoubleBE
+ * @function
+ * @param {number} val Value to write
+ * @param {Uint8Array} buf Target buffer
+ * @param {number} pos Target buffer offset
+ * @returns {undefined}
+ */
+
+/**
+ * Reads a 64 bit double from a buffer using little endian byte order.
+ * @name util.float.readDoubleLE
+ * @function
+ * @param {Uint8Array} buf Source buffer
+ * @param {number} pos Source buffer offset
+ * @returns {number} Value read
+ */
+
+/**
+ * Reads a 64 bit double from a buffer using big endian byte order.
+ * @name util.float.readDoubleBE
+ * @function
+ * @param {Uint8Array} buf Source buffer
+ * @param {number} pos Source buffer offset
+ * @returns {number} Value read
+ */
+
+// Factory function for the purpose of node-based testing in modified global environments
+function factory(exports) {
+
+    // float: typed array
+    if (typeof Float32Array !== "undefined") (function() {
+
+        var f32 = new Float32Array([ -0 ]),
+            f8b = new Uint8Array(f32.buffer),
+            le  = f8b[3] === 128;
+
+        function writeFloat_f32_cpy(val, buf, pos) {
+            f32[0] = val;
+            buf[pos    ] = f8b[0];
+            buf[pos + 1] = f8b[1];
+            buf[pos + 2] = f8b[2];
+            buf[pos + 3] = f8b[3];
+        }
+
+        function writeFloat_f32_rev(val, buf, pos) {
+            f32[0] = val;
+            buf[pos    ] = f8b[3];
+            buf[pos + 1] = f8b[2];
+            buf[pos + 2] = f8b[1];
+            buf[pos + 3] = f8b[0];
+        }
+
+        /* istanbul ignore next */
+        exports.writeFloatLE = le ? writeFloat_f32_cpy : writeFloat_f32_rev;
+        /* istanbul ignore next */
+        exports.writeFloatBE = le ? writeFloat_f32_rev : writeFloat_f32_cpy;
+
+        function readFloat_f32_cpy(buf, pos) {
+            f8b[0] = buf[pos    ];
+            f8b[1] = buf[pos + 1];
+            f8b[2] = buf[pos + 2];
+            f8b[3] = buf[pos + 3];
+            return f32[0];
+        }
+
+        function readFloat_f32_rev(buf, pos) {
+            f8b[3] = buf[pos    ];
+            f8b[2] = buf[pos + 1];
+            f8b[1] = buf[pos + 2];
+            f8b[0] = buf[pos + 3];
+            return f32[0];
+        }
+
+        /* istanbul ignore next */
+        exports.readFloatLE = le ? readFloat_f32_cpy : readFloat_f32_rev;
+        /* istanbul ignore next */
+        exports.readFloatBE = le ? readFloat_f32_rev : readFloat_f32_cpy;
+
+    // float: ieee754
+    })(); else (function() {
+
+        function writeFloat_ieee754(writeUint, val, buf, pos) {
+            var sign = val < 0 ? 1 : 0;
+            if (sign)
+                val = -val;
+            if (val === 0)
+                writeUint(1 / val > 0 ? /* positive */ 0 : /* negative 0 */ 2147483648, buf, pos);
+            else if (isNaN(val))
+                writeUint(2143289344, buf, pos);
+            else if (val > 3.4028234663852886e+38) // +-Infinity
+                writeUint((sign << 31 | 2139095040) >>> 0, buf, pos);
+            else if (val < 1.1754943508222875e-38) // denormal
+                writeUint((sign << 31 | Math.round(val / 1.401298464324817e-45)) >>> 0, buf, pos);
+            else {
+                var exponent = Math.floor(Math.log(val) / Math.LN2),
+                    mantissa = Math.round(val * Math.pow(2, -exponent) * 8388608) & 8388607;
+                writeUint((sign << 31 | exponent + 127 << 23 | mantissa) >>> 0, buf, pos);
+            }
+        }
+
+        exports.writeFloatLE = writeFloat_ieee754.bind(null, writeUintLE);
+        exports.writeFloatBE = writeFloat_ieee754.bind(null, writeUintBE);
+
+        function readFloat_ieee754(readUint, buf, pos) {
+            var uint = readUint(buf, pos),
+                sign = (uint >> 31) * 2 + 1,
+                exponent = uint >>> 23 & 255,
+                mantissa = uint & 8388607;
+            return exponent === 255
+                ? mantissa
+                ? NaN
+                : sign * Infinity
+                : exponent === 0 // denormal
+                ? sign * 1.401298464324817e-45 * mantissa
+                : sign * Math.pow(2, exponent - 150) * (mantissa + 8388608);
+        }
+
+        exports.readFloatLE = readFloat_ieee754.bind(null, readUintLE);
+        exports.readFloatBE = readFloat_ieee754.bind(null, readUintBE);
+
+    })();
+
+    // double: typed array
+    if (typeof Float64Array !== "undefined") (function() {
+
+        var f64 = new Float64Array([-0]),
+            f8b = new Uint8Array(f64.buffer),
+            le  = f8b[7] === 128;
+
+        function writeDouble_f64_cpy(val, buf, pos) {
+            f64[0] = val;
+            buf[pos    ] = f8b[0];
+            buf[pos + 1] = f8b[1];
+            buf[pos + 2] = f8b[2];
+            buf[pos + 3] = f8b[3];
+            buf[pos + 4] = f8b[4];
+            buf[pos + 5] = f8b[5];
+            buf[pos + 6] = f8b[6];
+            buf[pos + 7] = f8b[7];
+        }
+
+        function writeDouble_f64_rev(val, buf, pos) {
+            f64[0] = val;
+            buf[pos    ] = f8b[7];
+            buf[pos + 1] = f8b[6];
+            buf[pos + 2] = f8b[5];
+            buf[pos + 3] = f8b[4];
+            buf[pos + 4] = f8b[3];
+            buf[pos + 5] = f8b[2];
+            buf[pos + 6] = f8b[1];
+            buf[pos + 7] = f8b[0];
+        }
+
+        /* istanbul ignore next */
+        exports.writeDoubleLE = le ? writeDouble_f64_cpy : writeDouble_f64_rev;
+        /* istanbul ignore next */
+        exports.writeDoubleBE = le ? writeDouble_f64_rev : writeDouble_f64_cpy;
+
+        function readDouble_f64_cpy(buf, pos) {
+            f8b[0] = buf[pos    ];
+            f8b[1] = buf[pos + 1];
+            f8b[2] = buf[pos + 2];
+            f8b[3] = buf[pos + 3];
+            f8b[4] = buf[pos + 4];
+            f8b[5] = buf[pos + 5];
+            f8b[6] = buf[pos + 6];
+            f8b[7] = buf[pos + 7];
+            return f64[0];
+        }
+
+        function readDouble_f64_rev(buf, pos) {
+            f8b[7] = buf[pos    ];
+            f8b[6] = buf[pos + 1];
+            f8b[5] = buf[pos + 2];
+            f8b[4] = buf[pos + 3];
+            f8b[3] = buf[pos + 4];
+            f8b[2] = buf[pos + 5];
+            f8b[1] = buf[pos + 6];
+            f8b[0] = buf[pos + 7];
+            return f64[0];
+        }
+
+        /* istanbul ignore next */
+        exports.readDoubleLE = le ? readDouble_f64_cpy : readDouble_f64_rev;
+        /* istanbul ignore next */
+        exports.readDoubleBE = le ? readDouble_f64_rev : readDouble_f64_cpy;
+
+    // double: ieee754
+    })(); else (function() {
+
+        function writeDouble_ieee754(writeUint, off0, off1, val, buf, pos) {
+            var sign = val < 0 ? 1 : 0;
+            if (sign)
+                val = -val;
+            if (val === 0) {
+                writeUint(0, buf, pos + off0);
+                writeUint(1 / val > 0 ? /* positive */ 0 : /* negative 0 */ 2147483648, buf, pos + off1);
+            } else if (isNaN(val)) {
+                writeUint(0, buf, pos + off0);
+                writeUint(2146959360, buf, pos + off1);
+            } else if (val > 1.7976931348623157e+308) { // +-Infinity
+                writeUint(0, buf, pos + off0);
+                writeUint((sign << 31 | 2146435072) >>> 0, buf, pos + off1);
+            } else {
+                var mantissa;
+                if (val < 2.2250738585072014e-308) { // denormal
+                    mantissa = val / 5e-324;
+                    writeUint(mantissa >>> 0, buf, pos + off0);
+                    writeUint((sign << 31 | mantissa / 4294967296) >>> 0, buf, pos + off1);
+                } else {
+                    var exponent = Math.floor(Math.log(val) / Math.LN2);
+                    if (exponent === 1024)
+                        exponent = 1023;
+                    mantissa = val * Math.pow(2, -exponent);
+                    writeUint(mantissa * 4503599627370496 >>> 0, buf, pos + off0);
+                    writeUint((sign << 31 | exponent + 1023 << 20 | mantissa * 1048576 & 1048575) >>> 0, buf, pos + off1);
+                }
+            }
+        }
+
+        exports.writeDoubleLE = writeDouble_ieee754.bind(null, writeUintLE, 0, 4);
+        exports.writeDoubleBE = writeDouble_ieee754.bind(null, writeUintBE, 4, 0);
+
+        function readDouble_ieee754(readUint, off0, off1, buf, pos) {
+            var lo = readUint(buf, pos + off0),
+                hi = readUint(buf, pos + off1);
+            var sign = (hi >> 31) * 2 + 1,
+                exponent = hi >>> 20 & 2047,
+                mantissa = 4294967296 * (hi & 1048575) + lo;
+            return exponent === 2047
+                ? mantissa
+                ? NaN
+                : sign * Infinity
+                : exponent === 0 // denormal
+                ? sign * 5e-324 * mantissa
+                : sign * Math.pow(2, exponent - 1075) * (mantissa + 4503599627370496);
+        }
+
+        exports.readDoubleLE = readDouble_ieee754.bind(null, readUintLE, 0, 4);
+        exports.readDoubleBE = readDouble_ieee754.bind(null, readUintBE, 4, 0);
+
+    })();
+
+    return exports;
+}
+
+// uint helpers
+
+function writeUintLE(val, buf, pos) {
+    buf[pos    ] =  val        & 255;
+    buf[pos + 1] =  val >>> 8  & 255;
+    buf[pos + 2] =  val >>> 16 & 255;
+    buf[pos + 3] =  val >>> 24;
+}
+
+function writeUintBE(val, buf, pos) {
+    buf[pos    ] =  val >>> 24;
+    buf[pos + 1] =  val >>> 16 & 255;
+    buf[pos + 2] =  val >>> 8  & 255;
+    buf[pos + 3] =  val        & 255;
+}
+
+function readUintLE(buf, pos) {
+    return (buf[pos    ]
+          | buf[pos + 1] << 8
+          | buf[pos + 2] << 16
+          | buf[pos + 3] << 24) >>> 0;
+}
+
+function readUintBE(buf, pos) {
+    return (buf[pos    ] << 24
+          | buf[pos + 1] << 16
+          | buf[pos + 2] << 8
+          | buf[pos + 3]) >>> 0;
+}
+
+
+/***/ }),
+
+/***/ 2402:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+
+var fs = null;
+try {
+    fs = __nccwpck_require__(/* webpackIgnore: true */ 9896);
+    if (!fs || !fs.readFile || !fs.readFileSync)
+        fs = null;
+} catch (e) {
+    // `fs` is unavailable in browsers and browser-like bundles.
+}
+module.exports = fs;
+
+
+/***/ }),
+
+/***/ 9079:
+/***/ ((module) => {
+
+
+module.exports = LongBits;
+
+var Long;
+
+/**
+ * Constructs new long bits.
+ * @classdesc Helper class for working with the low and high bits of a 64 bit value.
+ * @memberof util
+ * @constructor
+ * @param {number} lo Low 32 bits, unsigned
+ * @param {number} hi High 32 bits, unsigned
+ */
+function LongBits(lo, hi) {
+
+    // note that the casts below are theoretically unnecessary as of today, but older statically
+    // generated converter code might still call the ctor with signed 32bits. kept for compat.
+
+    /**
+     * Low bits.
+     * @type {number}
+     */
+    this.lo = lo >>> 0;
+
+    /**
+     * High bits.
+     * @type {number}
+     */
+    this.hi = hi >>> 0;
+}
+
+/**
+ * Zero bits.
+ * @memberof util.LongBits
+ * @type {util.LongBits}
+ */
+var zero = LongBits.zero = new LongBits(0, 0);
+
+zero.toNumber = function() { return 0; };
+zero.zzEncode = zero.zzDecode = function() { return this; };
+zero.length = function() { return 1; };
+
+/**
+ * Zero hash.
+ * @memberof util.LongBits
+ * @type {string}
+ */
+var zeroHash = LongBits.zeroHash = "\0\0\0\0\0\0\0\0";
+
+/**
+ * Constructs new long bits from the specified number.
+ * @param {number} value Value
+ * @returns {util.LongBits} Instance
+ */
+LongBits.fromNumber = function fromNumber(value) {
+    if (value === 0)
+        return zero;
+    var sign = value < 0;
+    if (sign)
+        value = -value;
+    var lo = value >>> 0,
+        hi = (value - lo) / 4294967296 >>> 0;
+    if (sign) {
+        hi = ~hi >>> 0;
+        lo = ~lo >>> 0;
+        if (++lo > 4294967295) {
+            lo = 0;
+            if (++hi > 4294967295)
+                hi = 0;
+        }
+    }
+    return new LongBits(lo, hi);
+};
+
+/**
+ * Constructs new long bits from a number, long or string.
+ * @param {Long|number|string} value Value
+ * @returns {util.LongBits} Instance
+ */
+LongBits.from = function from(value) {
+    if (typeof value === "number")
+        return LongBits.fromNumber(value);
+    if (typeof value === "string" || value instanceof String) {
+        /* istanbul ignore else */
+        if (Long)
+            value = Long.fromString(value);
+        else
+            return LongBits.fromNumber(parseInt(value, 10));
+    }
+    return value.low || value.high ? new LongBits(value.low >>> 0, value.high >>> 0) : zero;
+};
+
+/**
+ * Converts this long bits to a possibly unsafe JavaScript number.
+ * @param {boolean} [unsigned=false] Whether unsigned or not
+ * @returns {number} Possibly unsafe number
+ */
+LongBits.prototype.toNumber = function toNumber(unsigned) {
+    if (!unsigned && this.hi >>> 31) {
+        var lo = ~this.lo + 1 >>> 0,
+            hi = ~this.hi     >>> 0;
+        if (!lo)
+            hi = hi + 1 >>> 0;
+        return -(lo + hi * 4294967296);
+    }
+    return this.lo + this.hi * 4294967296;
+};
+
+/**
+ * Converts this long bits to a long.
+ * @param {boolean} [unsigned=false] Whether unsigned or not
+ * @returns {Long} Long
+ */
+LongBits.prototype.toLong = function toLong(unsigned) {
+    return Long
+        ? new Long(this.lo | 0, this.hi | 0, Boolean(unsigned))
+        /* istanbul ignore next */
+        : { low: this.lo | 0, high: this.hi | 0, unsigned: Boolean(unsigned) };
+};
+
+var charCodeAt = String.prototype.charCodeAt;
+
+/**
+ * Constructs new long bits from the specified 8 characters long hash.
+ * @param {string} hash Hash
+ * @returns {util.LongBits} Bits
+ */
+LongBits.fromHash = function fromHash(hash) {
+    if (hash === zeroHash)
+        return zero;
+    return new LongBits(
+        ( charCodeAt.call(hash, 0)
+        | charCodeAt.call(hash, 1) << 8
+        | charCodeAt.call(hash, 2) << 16
+        | charCodeAt.call(hash, 3) << 24) >>> 0
+    ,
+        ( charCodeAt.call(hash, 4)
+        | charCodeAt.call(hash, 5) << 8
+        | charCodeAt.call(hash, 6) << 16
+        | charCodeAt.call(hash, 7) << 24) >>> 0
+    );
+};
+
+/**
+ * Converts this long bits to a 8 characters long hash.
+ * @returns {string} Hash
+ */
+LongBits.prototype.toHash = function toHash() {
+    return String.fromCharCode(
+        this.lo        & 255,
+        this.lo >>> 8  & 255,
+        this.lo >>> 16 & 255,
+        this.lo >>> 24      ,
+        this.hi        & 255,
+        this.hi >>> 8  & 255,
+        this.hi >>> 16 & 255,
+        this.hi >>> 24
+    );
+};
+
+/**
+ * Zig-zag encodes this long bits.
+ * @returns {util.LongBits} `this`
+ */
+LongBits.prototype.zzEncode = function zzEncode() {
+    var mask =   this.hi >> 31;
+    this.hi  = ((this.hi << 1 | this.lo >>> 31) ^ mask) >>> 0;
+    this.lo  = ( this.lo << 1                   ^ mask) >>> 0;
+    return this;
+};
+
+/**
+ * Zig-zag decodes this long bits.
+ * @returns {util.LongBits} `this`
+ */
+LongBits.prototype.zzDecode = function zzDecode() {
+    var mask = -(this.lo & 1);
+    this.lo  = ((this.lo >>> 1 | this.hi << 31) ^ mask) >>> 0;
+    this.hi  = ( this.hi >>> 1                  ^ mask) >>> 0;
+    return this;
+};
+
+/**
+ * Calculates the length of this longbits when encoded as a varint.
+ * @returns {number} Length
+ */
+LongBits.prototype.length = function length() {
+    var part0 =  this.lo,
+        part1 = (this.lo >>> 28 | this.hi << 4) >>> 0,
+        part2 =  this.hi >>> 24;
+    return part2 === 0
+         ? part1 === 0
+           ? part0 < 16384
+             ? part0 < 128 ? 1 : 2
+             : part0 < 2097152 ? 3 : 4
+           : part1 < 16384
+             ? part1 < 128 ? 5 : 6
+             : part1 < 2097152 ? 7 : 8
+         : part2 < 128 ? 9 : 10;
+};
+
+LongBits._configure = function(Long_) {
+    Long = Long_;
+};
+
+
+/***/ }),
+
+/***/ 9186:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+/* global globalThis */
+var util = exports;
+
+// used to return a Promise where callback is omitted
+util.asPromise = __nccwpck_require__(7200);
+
+// converts to / from base64 encoded strings
+util.base64 = __nccwpck_require__(4866);
+
+// base class of rpc.Service
+util.EventEmitter = __nccwpck_require__(5079);
+
+// float handling accross browsers
+util.float = __nccwpck_require__(67);
+
+// converts to / from utf8 encoded strings
+util.utf8 = __nccwpck_require__(5738);
+
+// provides a node-like buffer pool in the browser
+util.pool = __nccwpck_require__(8771);
+
+// utility to work with the low and high bits of a 64 bit value
+util.LongBits = __nccwpck_require__(9079);
+
+/**
+ * Tests if the specified key can affect object prototypes.
+ * @memberof util
+ * @param {string} key Key to test
+ * @returns {boolean} `true` if the key is unsafe
+ */
+function isUnsafeProperty(key) {
+    return key === "__proto__" || key === "prototype" || key === "constructor";
+}
+
+util.isUnsafeProperty = isUnsafeProperty;
+
+/**
+ * Whether running within node or not.
+ * @memberof util
+ * @type {boolean}
+ */
+util.isNode = Boolean(typeof global !== "undefined"
+                   && global
+                   && global.process
+                   && global.process.versions
+                   && global.process.versions.node);
+
+/**
+ * Global object reference.
+ * @memberof util
+ * @type {Object}
+ */
+util.global = util.isNode && global
+           || typeof window !== "undefined" && window
+           || typeof self   !== "undefined" && self
+           || typeof globalThis !== "undefined" && globalThis
+           || this; // eslint-disable-line no-invalid-this
+
+/**
+ * An immuable empty array.
+ * @memberof util
+ * @type {Array.<*>}
+ * @const
+ */
+util.emptyArray = Object.freeze ? Object.freeze([]) : /* istanbul ignore next */ []; // used on prototypes
+
+/**
+ * An immutable empty object.
+ * @type {Object}
+ * @const
+ */
+util.emptyObject = Object.freeze ? Object.freeze({}) : /* istanbul ignore next */ {}; // used on prototypes
+
+/**
+ * Tests if the specified value is an integer.
+ * @function
+ * @param {*} value Value to test
+ * @returns {boolean} `true` if the value is an integer
+ */
+util.isInteger = Number.isInteger || /* istanbul ignore next */ function isInteger(value) {
+    return typeof value === "number" && isFinite(value) && Math.floor(value) === value;
+};
+
+/**
+ * Tests if the specified value is a string.
+ * @param {*} value Value to test
+ * @returns {boolean} `true` if the value is a string
+ */
+util.isString = function isString(value) {
+    return typeof value === "string" || value instanceof String;
+};
+
+/**
+ * Tests if the specified value is a non-null object.
+ * @param {*} value Value to test
+ * @returns {boolean} `true` if the value is a non-null object
+ */
+util.isObject = function isObject(value) {
+    return value && typeof value === "object";
+};
+
+/**
+ * Checks if a property on a message is considered to be present.
+ * This is an alias of {@link util.isSet}.
+ * @function
+ * @param {Object} obj Plain object or message instance
+ * @param {string} prop Property name
+ * @returns {boolean} `true` if considered to be present, otherwise `false`
+ */
+util.isset =
+
+/**
+ * Checks if a property on a message is considered to be present.
+ * @param {Object} obj Plain object or message instance
+ * @param {string} prop Property name
+ * @returns {boolean} `true` if considered to be present, otherwise `false`
+ */
+util.isSet = function isSet(obj, prop) {
+    var value = obj[prop];
+    if (value != null && Object.hasOwnProperty.call(obj, prop)) // eslint-disable-line eqeqeq
+        return typeof value !== "object" || (Array.isArray(value) ? value.length : Object.keys(value).length) > 0;
+    return false;
+};
+
+/**
+ * Any compatible Buffer instance.
+ * This is a minimal stand-alone definition of a Buffer instance. The actual type is that exported by node's typings.
+ * @interface Buffer
+ * @extends Uint8Array
+ */
+
+/**
+ * Node's Buffer class if available.
+ * @type {Constructor<Buffer>}
+ */
+util.Buffer = (function() {
+    try {
+        var Buffer = util.global.Buffer;
+        // refuse to use non-node buffers if not explicitly assigned (perf reasons)
+        return Buffer.prototype.utf8Write || util.isNode ? Buffer : /* istanbul ignore next */ null;
+    } catch (e) {
+        /* istanbul ignore next */
+        return null;
+    }
+})();
+
+/**
+ * Creates a new buffer of whatever type supported by the environment.
+ * @param {number|number[]} [sizeOrArray=0] Buffer size or number array
+ * @returns {Uint8Array|Buffer} Buffer
+ */
+util.newBuffer = function newBuffer(sizeOrArray) {
+    var Buffer = util.Buffer;
+    /* istanbul ignore next */
+    return typeof sizeOrArray === "number"
+        ? Buffer
+            ? Buffer.allocUnsafe(sizeOrArray)
+            : new Uint8Array(sizeOrArray)
+        : Buffer
+            ? Buffer.from(sizeOrArray)
+            : new Uint8Array(sizeOrArray);
+};
+
+/**
+ * Prepends a raw field tag to raw field data.
+ * @param {number} id Field id
+ * @param {number} wireType Wire type
+ * @param {Uint8Array} data Raw field data
+ * @returns {Uint8Array|Buffer} Raw field bytes
+ * @ignore
+ */
+util.rawField = function rawField(id, wireType, data) {
+    var out = [],
+        tag = id << 3 | wireType;
+    tag >>>= 0;
+    while (tag > 127) {
+        out.push(tag & 127 | 128);
+        tag >>>= 7;
+    }
+    out.push(tag);
+    for (var i = 0; i < data.length; ++i)
+        out.push(data[i]);
+    return util.newBuffer(out);
+};
+
+/**
+ * Array implementation used in the browser.
+ * @type {Constructor<Uint8Array>}
+ * @deprecated Use `Uint8Array` instead.
+ */
+util.Array = Uint8Array;
+
+/**
+ * Any compatible Long instance.
+ * This is a minimal stand-alone definition of a Long instance. The actual type is that exported by long.js.
+ * @interface Long
+ * @property {number} low Low bits
+ * @property {number} high High bits
+ * @property {boolean} unsigned Whether unsigned or not
+ */
+
+/**
+ * Long.js's Long class if available.
+ * @type {Constructor<Long>}
+ */
+util.Long = /* istanbul ignore next */ util.global.dcodeIO && /* istanbul ignore next */ util.global.dcodeIO.Long
+         || /* istanbul ignore next */ util.global.Long
+         || (function() {
+                try {
+                    var Long = __nccwpck_require__(6390);
+                    return Long && Long.isLong ? Long : null;
+                } catch (e) {
+                    /* istanbul ignore next */
+                    return null;
+                }
+            })();
+
+/**
+ * Regular expression used to verify 2 bit (`bool`) map keys.
+ * @type {RegExp}
+ * @const
+ */
+util.key2Re = /^(?:true|false|0|1)$/;
+
+/**
+ * Regular expression used to verify 32 bit (`int32` etc.) map keys.
+ * @type {RegExp}
+ * @const
+ */
+util.key32Re = /^-?(?:0|[1-9][0-9]*)$/;
+
+/**
+ * Regular expression used to verify 64 bit (`int64` etc.) map keys.
+ * @type {RegExp}
+ * @const
+ */
+util.key64Re = /^(?:[\x00-\xff]{8}|-?(?:0|[1-9][0-9]*))$/; // eslint-disable-line no-control-regex
+
+/**
+ * Converts a number or long to an 8 characters long hash string.
+ * @param {Long|number} value Value to convert
+ * @returns {string} Hash
+ */
+util.longToHash = function longToHash(value) {
+    return value
+        ? util.LongBits.from(value).toHash()
+        : util.LongBits.zeroHash;
+};
+
+/**
+ * Converts an 8 characters long hash string to a long or number.
+ * @param {string} hash Hash
+ * @param {boolean} [unsigned=false] Whether unsigned or not
+ * @returns {Long|number} Original value
+ */
+util.longFromHash = function longFromHash(hash, unsigned) {
+    var bits = util.LongBits.fromHash(hash);
+    if (util.Long)
+        return util.Long.fromBits(bits.lo, bits.hi, unsigned);
+    return bits.toNumber(Boolean(unsigned));
+};
+
+/**
+ * Converts a 64 bit key to a long or number if it is an 8 characters long hash string.
+ * @param {string} key Map key
+ * @param {boolean} [unsigned=false] Whether unsigned or not
+ * @returns {Long|number|string} Original value
+ */
+util.longFromKey = function longFromKey(key, unsigned) {
+    return util.key64Re.test(key) && !util.key32Re.test(key)
+        ? util.longFromHash(key, unsigned)
+        : key;
+};
+
+/**
+ * Converts a boolean key to a boolean value.
+ * @param {string} key Map key
+ * @returns {boolean} Boolean value
+ */
+util.boolFromKey = function boolFromKey(key) {
+    return key === "true" || key === "1";
+};
+
+/**
+ * Merges the properties of the source object into the destination object.
+ * @memberof util
+ * @param {Object.<string,*>} dst Destination object
+ * @param {...(Object.<string,*>|boolean)} src Source objects, optionally followed by an `ifNotSet` flag
+ * @returns {Object.<string,*>} Destination object
+ */
+function merge(dst) { // used by converters
+    var ifNotSet = typeof arguments[arguments.length - 1] === "boolean",
+        limit = ifNotSet ? arguments.length - 1 : arguments.length;
+    ifNotSet = ifNotSet && arguments[arguments.length - 1];
+    for (var a = 1; a < limit; ++a) {
+        var src = arguments[a];
+        if (!src)
+            continue;
+        for (var keys = Object.keys(src), i = 0; i < keys.length; ++i)
+            if (!isUnsafeProperty(keys[i]) && (!ifNotSet || !Object.prototype.hasOwnProperty.call(dst, keys[i]) || dst[keys[i]] === undefined))
+                dst[keys[i]] = src[keys[i]];
+    }
+    return dst;
+}
+
+util.merge = merge;
+
+/**
+ * Schema declaration nesting limit.
+ * @memberof util
+ * @type {number}
+ */
+util.nestingLimit = 32; // protoc: MaxMessageDeclarationNestingDepth
+
+/**
+ * Recursion limit.
+ * @memberof util
+ * @type {number}
+ */
+util.recursionLimit = 100; // protoc: CodedInputStream::default_recursion_limit_
+
+/**
+ * Makes a property safe for assignment as an own property.
+ * @memberof util
+ * @param {Object.<string,*>} obj Object
+ * @param {string} key Property key
+ * @param {boolean} [enumerable=true] Whether the property should be enumerable
+ * @returns {undefined}
+ */
+util.makeProp = function makeProp(obj, key, enumerable) {
+    if (Object.prototype.hasOwnProperty.call(obj, key))
+        return;
+    Object.defineProperty(obj, key, {
+        enumerable: enumerable === undefined ? true : enumerable,
+        configurable: true,
+        writable: true
+    });
+};
+
+/**
+ * Converts the first character of a string to lower case.
+ * @param {string} str String to convert
+ * @returns {string} Converted string
+ */
+util.lcFirst = function lcFirst(str) {
+    return str.charAt(0).toLowerCase() + str.substring(1);
+};
+
+/**
+ * Creates a custom error constructor.
+ * @memberof util
+ * @param {string} name Error name
+ * @returns {Constructor<Error>} Custom error constructor
+ */
+function newError(name) {
+
+    function CustomError(message, properties) {
+
+        if (!(this instanceof CustomError))
+            return new CustomError(message, properties);
+
+        // Error.call(this, message);
+        // ^ just returns a new error instance because the ctor can be called as a function
+
+        Object.defineProperty(this, "message", { get: function() { return message; } });
+
+        /* istanbul ignore next */
+        if (Error.captureStackTrace) // node
+            Error.captureStackTrace(this, CustomError);
+        else
+            Object.defineProperty(this, "stack", { value: new Error().stack || "" });
+
+        if (properties)
+            merge(this, properties);
+    }
+
+    CustomError.prototype = Object.create(Error.prototype, {
+        constructor: {
+            value: CustomError,
+            writable: true,
+            enumerable: false,
+            configurable: true,
+        },
+        name: {
+            get: function get() { return name; },
+            set: undefined,
+            enumerable: false,
+            // configurable: false would accurately preserve the behavior of
+            // the original, but I'm guessing that was not intentional.
+            // For an actual error subclass, this property would
+            // be configurable.
+            configurable: true,
+        },
+        toString: {
+            value: function value() { return this.name + ": " + this.message; },
+            writable: true,
+            enumerable: false,
+            configurable: true,
+        },
+    });
+
+    return CustomError;
+}
+
+util.newError = newError;
+
+/**
+ * Constructs a new protocol error.
+ * @classdesc Error subclass indicating a protocol specifc error.
+ * @memberof util
+ * @extends Error
+ * @template T extends Message<T>
+ * @constructor
+ * @param {string} message Error message
+ * @param {Object.<string,*>} [properties] Additional properties
+ * @example
+ * try {
+ *     MyMessage.decode(someBuffer); // throws if required fields are missing
+ * } catch (e) {
+ *     if (e instanceof ProtocolError && e.instance)
+ *         console.log("decoded so far: " + JSON.stringify(e.instance));
+ * }
+ */
+util.ProtocolError = newError("ProtocolError");
+
+/**
+ * So far decoded message instance.
+ * @name util.ProtocolError#instance
+ * @type {Message<T>}
+ */
+
+/**
+ * A OneOf getter as returned by {@link util.oneOfGetter}.
+ * @typedef OneOfGetter
+ * @type {function}
+ * @returns {string|undefined} Set field name, if any
+ */
+
+/**
+ * Builds a getter for a oneof's present field name.
+ * @param {string[]} fieldNames Field names
+ * @returns {OneOfGetter} Unbound getter
+ */
+util.oneOfGetter = function getOneOf(fieldNames) {
+    var fieldMap = {};
+    for (var i = 0; i < fieldNames.length; ++i)
+        fieldMap[fieldNames[i]] = 1;
+
+    /**
+     * @returns {string|undefined} Set field name, if any
+     * @this Object
+     * @ignore
+     */
+    return function() { // eslint-disable-line consistent-return
+        for (var keys = Object.keys(this), i = keys.length - 1; i > -1; --i)
+            if (fieldMap[keys[i]] === 1 && this[keys[i]] !== undefined && this[keys[i]] !== null)
+                return keys[i];
+    };
+};
+
+/**
+ * A OneOf setter as returned by {@link util.oneOfSetter}.
+ * @typedef OneOfSetter
+ * @type {function}
+ * @param {string|undefined} value Field name
+ * @returns {undefined}
+ */
+
+/**
+ * Builds a setter for a oneof's present field name.
+ * @param {string[]} fieldNames Field names
+ * @returns {OneOfSetter} Unbound setter
+ */
+util.oneOfSetter = function setOneOf(fieldNames) {
+
+    /**
+     * @param {string} name Field name
+     * @returns {undefined}
+     * @this Object
+     * @ignore
+     */
+    return function(name) {
+        for (var i = 0; i < fieldNames.length; ++i)
+            if (fieldNames[i] !== name)
+                delete this[fieldNames[i]];
+    };
+};
+
+/**
+ * Default conversion options used for {@link Message#toJSON} implementations.
+ *
+ * These options are close to proto3's JSON mapping with the exception that internal types like Any are handled just like messages. More precisely:
+ *
+ * - Longs become strings
+ * - Enums become string keys
+ * - Bytes become base64 encoded strings
+ * - (Sub-)Messages become plain objects
+ * - Maps become plain objects with all string keys
+ * - Repeated fields become arrays
+ * - NaN and Infinity for float and double fields become strings
+ *
+ * @type {IConversionOptions}
+ * @see https://developers.google.com/protocol-buffers/docs/proto3?hl=en#json
+ */
+util.toJSONOptions = {
+    longs: String,
+    enums: String,
+    bytes: String,
+    json: true
+};
+
+
+/***/ }),
+
+/***/ 1902:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * A minimal path module to resolve Unix, Windows and URL paths alike.
+ * @memberof util
+ * @namespace
+ */
+var path = exports;
+
+var urlRe = /^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//;
+
+function normalizeUrl(path) {
+    if (typeof URL === "undefined" || !urlRe.test(path))
+        return null;
+    try {
+        return new URL(path).href;
+    } catch (e) {
+        return null;
+    }
+}
+
+function resolveUrl(originPath, includePath) {
+    if (typeof URL === "undefined" || !urlRe.test(originPath) || urlRe.test(includePath))
+        return null;
+    try {
+        return new URL(includePath, originPath).href;
+    } catch (e) {
+        return null;
+    }
+}
+
+var isAbsolute =
+/**
+ * Tests if the specified path is absolute.
+ * @param {string} path Path to test
+ * @returns {boolean} `true` if path is absolute
+ */
+path.isAbsolute = function isAbsolute(path) {
+    return /^(?:\/|\w+:|\\\\\w+)/.test(path);
+};
+
+var normalize =
+/**
+ * Normalizes the specified path.
+ * @param {string} path Path to normalize
+ * @returns {string} Normalized path
+ */
+path.normalize = function normalize(path) {
+    var normalizedUrl = normalizeUrl(path);
+    if (normalizedUrl)
+        return normalizedUrl;
+    var firstTwoCharacters = path.substring(0,2);
+    var uncPrefix = "";
+    if (firstTwoCharacters === "\\\\") {
+        uncPrefix = firstTwoCharacters;
+        path = path.substring(2);
+    }
+
+    path = path.replace(/\\/g, "/")
+               .replace(/\/{2,}/g, "/");
+    var parts    = path.split("/"),
+        absolute = isAbsolute(path),
+        prefix   = "";
+    if (absolute)
+        prefix = parts.shift() + "/";
+    for (var i = 0; i < parts.length;) {
+        if (parts[i] === "..") {
+            if (i > 0 && parts[i - 1] !== "..")
+                parts.splice(--i, 2);
+            else if (absolute)
+                parts.splice(i, 1);
+            else
+                ++i;
+        } else if (parts[i] === ".")
+            parts.splice(i, 1);
+        else
+            ++i;
+    }
+    return uncPrefix + prefix + parts.join("/");
+};
+
+/**
+ * Resolves the specified include path against the specified origin path.
+ * @param {string} originPath Path to the origin file
+ * @param {string} includePath Include path relative to origin path
+ * @param {boolean} [alreadyNormalized=false] `true` if both paths are already known to be normalized
+ * @returns {string} Path to the include file
+ */
+path.resolve = function resolve(originPath, includePath, alreadyNormalized) {
+    var resolvedUrl = resolveUrl(originPath, includePath);
+    if (resolvedUrl)
+        return resolvedUrl;
+    if (!alreadyNormalized)
+        includePath = normalize(includePath); // path or absolute url
+    if (isAbsolute(includePath))
+        return includePath;
+    if (!alreadyNormalized)
+        originPath = normalize(originPath);
+    return (originPath = originPath.replace(/(?:\/|^)[^/]+$/, "")).length ? normalize(originPath + "/" + includePath) : includePath;
+};
+
+
+/***/ }),
+
+/***/ 830:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+var patterns = exports;
+
+patterns.numberRe    = /^(?![eE])[0-9]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?$/;
+patterns.typeRefRe   = /^(?:\.?[a-zA-Z_][a-zA-Z_0-9]*)(?:\.[a-zA-Z_][a-zA-Z_0-9]*)*$/;
+patterns.reservedRe  = /^(?:do|if|in|for|let|new|try|var|case|else|enum|eval|false|null|this|true|void|with|break|catch|class|const|super|throw|while|yield|delete|export|import|public|return|static|switch|typeof|default|extends|finally|package|private|continue|debugger|function|arguments|interface|protected|implements|instanceof)$/;
+
+
+/***/ }),
+
+/***/ 8771:
+/***/ ((module) => {
+
+
+module.exports = pool;
+
+/**
+ * An allocator as used by {@link util.pool}.
+ * @typedef PoolAllocator
+ * @type {function}
+ * @param {number} size Buffer size
+ * @returns {Uint8Array} Buffer
+ */
+
+/**
+ * A slicer as used by {@link util.pool}.
+ * @typedef PoolSlicer
+ * @type {function}
+ * @param {number} start Start offset
+ * @param {number} end End offset
+ * @returns {Uint8Array} Buffer slice
+ * @this Uint8Array
+ */
+
+/**
+ * A general purpose buffer pool.
+ * @memberof util
+ * @function
+ * @param {PoolAllocator} alloc Allocator
+ * @param {PoolSlicer} slice Slicer
+ * @param {number} [size=8192] Slab size
+ * @returns {PoolAllocator} Pooled allocator
+ */
+function pool(alloc, slice, size) {
+    var SIZE   = size || 8192;
+    var MAX    = SIZE >>> 1;
+    var slab   = null;
+    var offset = SIZE;
+    return function pool_alloc(size) {
+        if (size < 1 || size > MAX)
+            return alloc(size);
+        if (offset + size > SIZE) {
+            slab = alloc(SIZE);
+            offset = 0;
+        }
+        var buf = slice.call(slab, offset, offset += size);
+        if (offset & 7) // align to 32 bit
+            offset = (offset | 7) + 1;
+        return buf;
+    };
+}
+
+
+/***/ }),
+
+/***/ 5738:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+
+/**
+ * A minimal UTF8 implementation.
+ * @memberof util
+ * @namespace
+ */
+var utf8 = exports,
+    looseDecoder = new TextDecoder("utf-8", { ignoreBOM: true }),
+    strictDecoder;
+var TEXT_DECODER_MIN_LENGTH = 64;
+
+try {
+    strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+} catch (err) {
+    // "fatal" option is not supported on Node.js compiled without ICU
+    strictDecoder = looseDecoder;
+}
+
+/**
+ * Calculates the UTF8 byte length of a string.
+ * @param {string} string String
+ * @returns {number} Byte length
+ */
+utf8.length = function utf8_length(string) {
+    var len = 0,
+        c = 0;
+    for (var i = 0; i < string.length; ++i) {
+        c = string.charCodeAt(i);
+        if (c < 128)
+            len += 1;
+        else if (c < 2048)
+            len += 2;
+        else if ((c & 0xFC00) === 0xD800 && (string.charCodeAt(i + 1) & 0xFC00) === 0xDC00) {
+            ++i;
+            len += 4;
+        } else
+            len += 3;
+    }
+    return len;
+};
+
+function utf8_read_decoder(decoder, buffer, start, end) {
+    var source = start === 0 && end === buffer.length
+        ? buffer
+        : buffer.subarray(start, end);
+    return decoder.decode(source);
+}
+
+/**
+ * Reads UTF8 bytes as a string.
+ * @param {Uint8Array} buffer Source buffer
+ * @param {number} start Source start
+ * @param {number} end Source end
+ * @returns {string} String read
+ */
+utf8.read = function utf8_read_loose(buffer, start, end) {
+    if (end - start < 1)
+        return "";
+    if (end - start >= TEXT_DECODER_MIN_LENGTH)
+        return utf8_read_decoder(looseDecoder, buffer, start, end);
+
+    var str = "",
+        i = start,
+        c1, c2, c3, c4, c5, c6, c7, c8;
+
+    for (; i + 7 < end; i += 8) {
+        c1 = buffer[i];
+        c2 = buffer[i + 1];
+        c3 = buffer[i + 2];
+        c4 = buffer[i + 3];
+        c5 = buffer[i + 4];
+        c6 = buffer[i + 5];
+        c7 = buffer[i + 6];
+        c8 = buffer[i + 7];
+        if ((c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8) & 0x80)
+            return str + utf8_read_decoder(looseDecoder, buffer, i, end);
+        str += String.fromCharCode(c1, c2, c3, c4, c5, c6, c7, c8);
+    }
+
+    for (; i < end; ++i) {
+        c1 = buffer[i];
+        if (c1 & 0x80)
+            return str + utf8_read_decoder(looseDecoder, buffer, i, end);
+        str += String.fromCharCode(c1);
+    }
+
+    return str;
+};
+
+/**
+ * Reads UTF8 bytes as a string, rejecting invalid UTF8.
+ * @param {Uint8Array} buffer Source buffer
+ * @param {number} start Source start
+ * @param {number} end Source end
+ * @returns {string} String read
+ */
+utf8.readStrict = function utf8_read_strict(buffer, start, end) {
+    if (end - start < 1)
+        return "";
+    if (end - start >= TEXT_DECODER_MIN_LENGTH)
+        return utf8_read_decoder(strictDecoder, buffer, start, end);
+
+    var str = "",
+        i = start,
+        c1, c2, c3, c4, c5, c6, c7, c8;
+
+    for (; i + 7 < end; i += 8) {
+        c1 = buffer[i];
+        c2 = buffer[i + 1];
+        c3 = buffer[i + 2];
+        c4 = buffer[i + 3];
+        c5 = buffer[i + 4];
+        c6 = buffer[i + 5];
+        c7 = buffer[i + 6];
+        c8 = buffer[i + 7];
+        if ((c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8) & 0x80)
+            return str + utf8_read_decoder(strictDecoder, buffer, i, end);
+        str += String.fromCharCode(c1, c2, c3, c4, c5, c6, c7, c8);
+    }
+
+    for (; i < end; ++i) {
+        c1 = buffer[i];
+        if (c1 & 0x80)
+            return str + utf8_read_decoder(strictDecoder, buffer, i, end);
+        str += String.fromCharCode(c1);
+    }
+
+    return str;
+};
+
+/**
+ * Writes a string as UTF8 bytes.
+ * @param {string} string Source string
+ * @param {Uint8Array} buffer Destination buffer
+ * @param {number} offset Destination offset
+ * @returns {number} Bytes written
+ */
+utf8.write = function utf8_write(string, buffer, offset) {
+    var start = offset,
+        c1, // character 1
+        c2; // character 2
+    for (var i = 0; i < string.length; ++i) {
+        c1 = string.charCodeAt(i);
+        if (c1 < 128) {
+            buffer[offset++] = c1;
+        } else if (c1 < 2048) {
+            buffer[offset++] = c1 >> 6       | 192;
+            buffer[offset++] = c1       & 63 | 128;
+        } else if ((c1 & 0xFC00) === 0xD800 && ((c2 = string.charCodeAt(i + 1)) & 0xFC00) === 0xDC00) {
+            c1 = 0x10000 + ((c1 & 0x03FF) << 10) + (c2 & 0x03FF);
+            ++i;
+            buffer[offset++] = c1 >> 18      | 240;
+            buffer[offset++] = c1 >> 12 & 63 | 128;
+            buffer[offset++] = c1 >> 6  & 63 | 128;
+            buffer[offset++] = c1       & 63 | 128;
+        } else {
+            buffer[offset++] = c1 >> 12      | 224;
+            buffer[offset++] = c1 >> 6  & 63 | 128;
+            buffer[offset++] = c1       & 63 | 128;
+        }
+    }
+    return offset - start;
+};
+
+
+/***/ }),
+
+/***/ 4524:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = verifier;
+
+var Enum      = __nccwpck_require__(5363),
+    util      = __nccwpck_require__(7926);
+
+function invalid(field, expected) {
+    return field.name + ": " + expected + (field.repeated && expected !== "array" ? "[]" : field.map && expected !== "object" ? "{k:"+field.keyType+"}" : "") + " expected";
+}
+
+/**
+ * Generates a partial value verifier.
+ * @param {Codegen} gen Codegen instance
+ * @param {Field} field Reflected field
+ * @param {number} fieldIndex Field index
+ * @param {string} ref Variable reference
+ * @returns {Codegen} Codegen instance
+ * @ignore
+ */
+function genVerifyValue(gen, field, fieldIndex, ref) {
+    /* eslint-disable no-unexpected-multiline */
+    var resolvedType = field.resolvedType;
+    if (resolvedType) {
+        if (resolvedType instanceof Enum) {
+            if (resolvedType._features.enum_type === "CLOSED") { gen
+                ("switch(%s){", ref)
+                    ("default:")
+                        ("return%j", invalid(field, "enum value"));
+                for (var keys = Object.keys(resolvedType.values), j = 0; j < keys.length; ++j) gen
+                    ("case %i:", resolvedType.values[keys[j]]);
+                gen
+                        ("break")
+                ("}");
+            } else gen
+                ("if(typeof %s!==\"number\"||(%s|0)!==%s)", ref, ref, ref)
+                    ("return%j", invalid(field, "enum value"));
+        } else {
+            gen
+            ("{")
+                ("var e=types[%i].verify(%s,q+1);", fieldIndex, ref)
+                ("if(e)")
+                    ("return%j+e", field.name + ".")
+            ("}");
+        }
+    } else {
+        switch (field.type) {
+            case "int32":
+            case "uint32":
+            case "sint32":
+            case "fixed32":
+            case "sfixed32": gen
+                ("if(!util.isInteger(%s))", ref)
+                    ("return%j", invalid(field, "integer"));
+                break;
+            case "int64":
+            case "uint64":
+            case "sint64":
+            case "fixed64":
+            case "sfixed64": gen
+                ("if(!util.isInteger(%s)&&!(%s&&util.isInteger(%s.low)&&util.isInteger(%s.high)))", ref, ref, ref, ref)
+                    ("return%j", invalid(field, "integer|Long"));
+                break;
+            case "float":
+            case "double": gen
+                ("if(typeof %s!==\"number\")", ref)
+                    ("return%j", invalid(field, "number"));
+                break;
+            case "bool": gen
+                ("if(typeof %s!==\"boolean\")", ref)
+                    ("return%j", invalid(field, "boolean"));
+                break;
+            case "string": gen
+                ("if(!util.isString(%s))", ref)
+                    ("return%j", invalid(field, "string"));
+                break;
+            case "bytes": gen
+                ("if(!(%s&&typeof %s.length===\"number\"||util.isString(%s)))", ref, ref, ref)
+                    ("return%j", invalid(field, "buffer"));
+                break;
+        }
+    }
+    return gen;
+    /* eslint-enable no-unexpected-multiline */
+}
+
+/**
+ * Generates a partial key verifier.
+ * @param {Codegen} gen Codegen instance
+ * @param {Field} field Reflected field
+ * @param {string} ref Variable reference
+ * @returns {Codegen} Codegen instance
+ * @ignore
+ */
+function genVerifyKey(gen, field, ref) {
+    /* eslint-disable no-unexpected-multiline */
+    switch (field.keyType) {
+        case "int32":
+        case "uint32":
+        case "sint32":
+        case "fixed32":
+        case "sfixed32": gen
+            ("if(!util.key32Re.test(%s))", ref)
+                ("return%j", invalid(field, "integer key"));
+            break;
+        case "int64":
+        case "uint64":
+        case "sint64":
+        case "fixed64":
+        case "sfixed64": gen
+            ("if(!util.key64Re.test(%s))", ref) // see comment above: x is ok, d is not
+                ("return%j", invalid(field, "integer|Long key"));
+            break;
+        case "bool": gen
+            ("if(!util.key2Re.test(%s))", ref)
+                ("return%j", invalid(field, "boolean key"));
+            break;
+    }
+    return gen;
+    /* eslint-enable no-unexpected-multiline */
+}
+
+/**
+ * Generates a verifier specific to the specified message type.
+ * @param {Type} mtype Message type
+ * @returns {Codegen} Codegen instance
+ */
+function verifier(mtype) {
+    /* eslint-disable no-unexpected-multiline */
+
+    var gen = util.codegen(["m", "q"])
+    ("if(typeof m!==\"object\"||m===null)")
+        ("return%j", "object expected")
+    ("if(q===undefined)q=0")
+    ("if(q>util.recursionLimit)")
+        ("return%j", "max depth exceeded");
+    var oneofs = mtype.oneofsArray,
+        seenFirstField = {};
+    if (oneofs.length) gen
+    ("var p={}");
+
+    for (var i = 0; i < /* initializes */ mtype.fieldsArray.length; ++i) {
+        var field = mtype._fieldsArray[i].resolve(),
+            ref   = "m" + util.safeProp(field.name);
+
+        if (field.optional) gen
+        ("if(%s!=null&&Object.hasOwnProperty.call(m,%j)){", ref, field.name); // !== undefined && !== null
+
+        // map fields
+        if (field.map) { gen
+            ("if(!util.isObject(%s))", ref)
+                ("return%j", invalid(field, "object"))
+            ("var k=Object.keys(%s)", ref)
+            ("for(var i=0;i<k.length;++i){");
+                genVerifyKey(gen, field, "k[i]");
+                genVerifyValue(gen, field, i, ref + "[k[i]]")
+            ("}");
+
+        // repeated fields
+        } else if (field.repeated) { gen
+            ("if(!Array.isArray(%s))", ref)
+                ("return%j", invalid(field, "array"))
+            ("for(var i=0;i<%s.length;++i){", ref);
+                genVerifyValue(gen, field, i, ref + "[i]")
+            ("}");
+
+        // required or present fields
+        } else {
+            if (field.partOf) {
+                var oneofProp = util.safeProp(field.partOf.name);
+                if (seenFirstField[field.partOf.name] === 1) gen
+            ("if(p%s===1)", oneofProp)
+                ("return%j", field.partOf.name + ": multiple values");
+                seenFirstField[field.partOf.name] = 1;
+                gen
+            ("p%s=1", oneofProp);
+            }
+            genVerifyValue(gen, field, i, ref);
+        }
+        if (field.optional) gen
+        ("}");
+    }
+    return gen
+    ("return null");
+    /* eslint-enable no-unexpected-multiline */
+}
+
+
+/***/ }),
+
+/***/ 5162:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+/**
+ * Wrappers for common types.
+ * @type {Object.<string,IWrapper>}
+ * @const
+ */
+var wrappers = exports;
+
+var Message = __nccwpck_require__(2463),
+    util    = __nccwpck_require__(9186);
+
+/**
+ * From object converter part of an {@link IWrapper}.
+ * @typedef WrapperFromObjectConverter
+ * @type {function}
+ * @param {Object.<string,*>} object Plain object
+ * @returns {Message<{}>} Message instance
+ * @this Type
+ */
+
+/**
+ * To object converter part of an {@link IWrapper}.
+ * @typedef WrapperToObjectConverter
+ * @type {function}
+ * @param {Message<{}>} message Message instance
+ * @param {IConversionOptions} [options] Conversion options
+ * @returns {Object.<string,*>} Plain object
+ * @this Type
+ */
+
+/**
+ * Common type wrapper part of {@link wrappers}.
+ * @interface IWrapper
+ * @property {WrapperFromObjectConverter} [fromObject] From object converter
+ * @property {WrapperToObjectConverter} [toObject] To object converter
+ */
+
+// Custom wrapper for Any
+wrappers[".google.protobuf.Any"] = {
+
+    fromObject: function(object, depth) {
+        if (depth === undefined)
+            depth = 0;
+        if (depth > util.recursionLimit)
+            throw Error("max depth exceeded");
+
+        // unwrap value type if mapped
+        if (object && object["@type"]) {
+             // Only use fully qualified type name after the last '/'
+            var name = object["@type"].substring(object["@type"].lastIndexOf("/") + 1);
+            var type = this.lookup(name, [ this.constructor ]);
+            /* istanbul ignore else */
+            if (type) {
+                // type_url does not accept leading "."
+                var type_url = object["@type"].charAt(0) === "." ?
+                    object["@type"].slice(1) : object["@type"];
+                // type_url prefix is optional, but path seperator is required
+                if (type_url.indexOf("/") === -1) {
+                    type_url = "/" + type_url;
+                }
+                return this.create({
+                    type_url: type_url,
+                    value: type.encode(type.fromObject(object, depth + 1)).finish()
+                });
+            }
+        }
+
+        return this.fromObject(object, depth);
+    },
+
+    toObject: function(message, options, depth) {
+        if (depth === undefined)
+            depth = 0;
+        if (depth > util.recursionLimit)
+            throw Error("max depth exceeded");
+
+        // Default prefix
+        var googleApi = "type.googleapis.com/";
+        var prefix = "";
+        var name = "";
+        // decode value if requested and unmapped
+        if (options && options.json && message.type_url && message.value) {
+            // Only use fully qualified type name after the last '/'
+            name = message.type_url.substring(message.type_url.lastIndexOf("/") + 1);
+            // Separate the prefix used
+            prefix = message.type_url.substring(0, message.type_url.lastIndexOf("/") + 1);
+            var type = this.lookup(name, [ this.constructor ]);
+            /* istanbul ignore else */
+            if (type)
+                message = type.decode(message.value, undefined, undefined, depth + 1);
+        }
+
+        // wrap value if unmapped
+        if (!(message instanceof this.ctor) && message instanceof Message) {
+            var object = message.$type.toObject(message, options, depth + 1);
+            var messageName = message.$type.fullName[0] === "." ?
+                message.$type.fullName.slice(1) : message.$type.fullName;
+            // Default to type.googleapis.com prefix if no prefix is used
+            if (prefix === "") {
+                prefix = googleApi;
+            }
+            name = prefix + messageName;
+            object["@type"] = name;
+            return object;
+        }
+
+        return this.toObject(message, options, depth);
+    }
+};
+
+
+/***/ }),
+
+/***/ 9745:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = Writer;
+
+var util      = __nccwpck_require__(9186);
+
+var BufferWriter; // cyclic
+
+var LongBits  = util.LongBits,
+    base64    = util.base64,
+    utf8      = util.utf8;
+
+/**
+ * Constructs a new writer instance.
+ * @classdesc Wire format writer using `Uint8Array`.
+ * @constructor
+ */
+function Writer() {
+
+    /**
+     * Write cursor into {@link Writer#buf}.
+     * @type {number}
+     */
+    this.pos = 0;
+
+    /**
+     * Backing buffer.
+     * @type {Uint8Array}
+     */
+    this.buf = this.constructor.alloc(Writer.initialBufferSize);
+
+    /**
+     * Cached DataView over {@link Writer#buf}.
+     * @type {DataView|null}
+     */
+    this.view = null;
+
+    /**
+     * Stack of forked length-prefix positions.
+     * @type {Array<number>|null}
+     */
+    this.states = null;
+}
+
+/**
+ * Initial backing buffer size in bytes. Defaults to 128.
+ * @type {number}
+ */
+Writer.initialBufferSize = 128;
+
+/**
+ * Current write position.
+ * @name Writer#len
+ * @type {number}
+ * @deprecated Use {@link Writer#pos} instead.
+ */
+Object.defineProperty(Writer.prototype, "len", {
+    configurable: true,
+    enumerable: true,
+    get: function get_len() {
+        return this.pos;
+    }
+});
+
+var create = function create() {
+    return util.Buffer
+        ? function create_buffer_setup() {
+            return (Writer.create = function create_buffer() {
+                return new BufferWriter();
+            })();
+        }
+        /* istanbul ignore next */
+        : function create_array() {
+            return new Writer();
+        };
+};
+
+/**
+ * Creates a new writer.
+ * @function
+ * @returns {BufferWriter|Writer} A {@link BufferWriter} when Buffers are supported, otherwise a {@link Writer}
+ */
+Writer.create = create();
+
+/**
+ * Allocates a buffer of the specified size.
+ * @param {number} size Buffer size
+ * @returns {Uint8Array} Buffer
+ */
+Writer.alloc = function alloc(size) {
+    return new Uint8Array(size);
+};
+
+// Use Uint8Array buffer pool in the browser, just like node does with buffers
+Writer.alloc = util.pool(Writer.alloc, Uint8Array.prototype.subarray);
+
+/**
+ * Calculates the number of bytes a value occupies as a varint.
+ * @param {number} value Value to size (unsigned)
+ * @returns {number} Byte length (1..5)
+ * @ignore
+ */
+function sizeVarint32(value) {
+    return value         < 128       ? 1
+         : value         < 16384     ? 2
+         : value         < 2097152   ? 3
+         : value         < 268435456 ? 4
+         :                             5;
+}
+
+/**
+ * Ensures that at least `n` more bytes fit into the backing buffer, doubling it if not.
+ * @param {number} n Number of additional bytes required
+ * @returns {undefined}
+ * @private
+ */
+Writer.prototype._reserve = function _reserve(n) {
+    var need = this.pos + n;
+    if (need > this.buf.length) {
+        var size = this.buf.length << 1;
+        if (size < need)
+            size = need;
+        var buf = this.constructor.alloc(size);
+        buf.set(this.buf.subarray(0, this.pos), 0);
+        this.buf = buf;
+        this.view = null; // invalidate
+    }
+};
+
+function writeStringAscii(val, buf, pos) {
+    for (var i = 0; i < val.length;)
+        buf[pos++] = val.charCodeAt(i++);
+}
+
+function writeVarint32(val, buf, pos) {
+    while (val > 127) {
+        buf[pos++] = val & 127 | 128;
+        val >>>= 7;
+    }
+    buf[pos] = val;
+    return pos + 1;
+}
+
+/**
+ * Writes an unsigned 32 bit value as a varint.
+ * @param {number} value Value to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.uint32 = function write_uint32(value) {
+    value = value >>> 0;
+    this._reserve(5);
+    var pos = this.pos;
+    this.pos = writeVarint32(value, this.buf, pos);
+    return this;
+};
+
+/**
+ * Writes a signed 32 bit value as a varint.
+ * @function
+ * @param {number} value Value to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.int32 = function write_int32(value) {
+    if ((value |= 0) < 0) { // 10 bytes per spec
+        this._reserve(10);
+        writeVarint64(LongBits.fromNumber(value), this.buf, this.pos);
+        this.pos += 10;
+        return this;
+    }
+    return this.uint32(value);
+};
+
+/**
+ * Writes a 32 bit value as a varint, zig-zag encoded.
+ * @param {number} value Value to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.sint32 = function write_sint32(value) {
+    return this.uint32((value << 1 ^ value >> 31) >>> 0);
+};
+
+function writeVarint64(val, buf, pos) {
+    var lo = val.lo,
+        hi = val.hi;
+    while (hi) {
+        buf[pos++] = lo & 127 | 128;
+        lo = (lo >>> 7 | hi << 25) >>> 0;
+        hi >>>= 7;
+    }
+    while (lo > 127) {
+        buf[pos++] = lo & 127 | 128;
+        lo = lo >>> 7;
+    }
+    buf[pos] = lo;
+    return pos + 1;
+}
+
+/**
+ * Writes an unsigned 64 bit value as a varint.
+ * @param {Long|number|string} value Value to write
+ * @returns {Writer} `this`
+ * @throws {TypeError} If `value` is a string and no long library is present.
+ */
+Writer.prototype.uint64 = function write_uint64(value) {
+    var bits = LongBits.from(value);
+    this._reserve(10);
+    var pos = this.pos;
+    this.pos = writeVarint64(bits, this.buf, pos);
+    return this;
+};
+
+/**
+ * Writes a signed 64 bit value as a varint.
+ * @function
+ * @param {Long|number|string} value Value to write
+ * @returns {Writer} `this`
+ * @throws {TypeError} If `value` is a string and no long library is present.
+ */
+Writer.prototype.int64 = Writer.prototype.uint64;
+
+/**
+ * Writes a signed 64 bit value as a varint, zig-zag encoded.
+ * @param {Long|number|string} value Value to write
+ * @returns {Writer} `this`
+ * @throws {TypeError} If `value` is a string and no long library is present.
+ */
+Writer.prototype.sint64 = function write_sint64(value) {
+    var bits = LongBits.from(value).zzEncode();
+    this._reserve(10);
+    var pos = this.pos;
+    this.pos = writeVarint64(bits, this.buf, pos);
+    return this;
+};
+
+/**
+ * Writes a boolish value as a varint.
+ * @param {boolean} value Value to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.bool = function write_bool(value) {
+    this._reserve(1);
+    this.buf[this.pos++] = value ? 1 : 0;
+    return this;
+};
+
+function writeFixed32(val, buf, pos) {
+    buf[pos    ] =  val         & 255;
+    buf[pos + 1] =  val >>> 8   & 255;
+    buf[pos + 2] =  val >>> 16  & 255;
+    buf[pos + 3] =  val >>> 24;
+}
+
+/**
+ * Writes an unsigned 32 bit value as fixed 32 bits.
+ * @param {number} value Value to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.fixed32 = function write_fixed32(value) {
+    this._reserve(4);
+    writeFixed32(value >>> 0, this.buf, this.pos);
+    this.pos += 4;
+    return this;
+};
+
+/**
+ * Writes a signed 32 bit value as fixed 32 bits.
+ * @function
+ * @param {number} value Value to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.sfixed32 = Writer.prototype.fixed32;
+
+/**
+ * Writes an unsigned 64 bit value as fixed 64 bits.
+ * @param {Long|number|string} value Value to write
+ * @returns {Writer} `this`
+ * @throws {TypeError} If `value` is a string and no long library is present.
+ */
+Writer.prototype.fixed64 = function write_fixed64(value) {
+    var bits = LongBits.from(value);
+    this._reserve(8);
+    writeFixed32(bits.lo, this.buf, this.pos);
+    writeFixed32(bits.hi, this.buf, this.pos + 4);
+    this.pos += 8;
+    return this;
+};
+
+/**
+ * Writes a signed 64 bit value as fixed 64 bits.
+ * @function
+ * @param {Long|number|string} value Value to write
+ * @returns {Writer} `this`
+ * @throws {TypeError} If `value` is a string and no long library is present.
+ */
+Writer.prototype.sfixed64 = Writer.prototype.fixed64;
+
+/**
+ * Writes a float (32 bit).
+ * @function
+ * @param {number} value Value to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.float = function write_float(value) {
+    this._reserve(4);
+    util.float.writeFloatLE(value, this.buf, this.pos);
+    this.pos += 4;
+    return this;
+};
+
+/**
+ * Writes a double (64 bit float).
+ * @function
+ * @param {number} value Value to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.double = function write_double(value) {
+    this._reserve(8);
+    util.float.writeDoubleLE(value, this.buf, this.pos);
+    this.pos += 8;
+    return this;
+};
+
+/**
+ * Writes a sequence of bytes.
+ * @param {Uint8Array|string} value Buffer or base64 encoded string to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.bytes = function write_bytes(value) {
+    var len = value.length >>> 0;
+    if (!len) {
+        this._reserve(1);
+        this.buf[this.pos++] = 0;
+        return this;
+    }
+    if (util.isString(value)) {
+        var buf = Writer.alloc(len = base64.length(value));
+        base64.decode(value, buf, 0);
+        value = buf;
+    }
+    this.uint32(len);
+    this._reserve(len);
+    this.buf.set(value, this.pos);
+    this.pos += len;
+    return this;
+};
+
+/**
+ * Writes raw bytes without a tag or length prefix.
+ * @param {Uint8Array} value Raw bytes
+ * @returns {Writer} `this`
+ */
+Writer.prototype.raw = function write_raw(value) {
+    var len = value.length >>> 0;
+    if (!len)
+        return this;
+    this._reserve(len);
+    this.buf.set(value, this.pos);
+    this.pos += len;
+    return this;
+};
+
+/**
+ * Backfills the length varint.
+ * @param {number} pos Position of reserved length byte
+ * @param {number} len Length of content after length varint
+ * @returns {Writer} `this`
+ * @private
+ */
+Writer.prototype._delim = function _delim(pos, len) {
+    var n = sizeVarint32(len);
+    if (n > 1)
+        this.buf.copyWithin(pos + n, pos + 1, pos + 1 + len);
+    writeVarint32(len, this.buf, pos);
+    this.pos = pos + n + len;
+    return this;
+};
+
+/**
+ * Writes a string.
+ * @param {string} value Value to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.string = function write_string(value) {
+    var n = value.length;
+    if (!n) {
+        this._reserve(1);
+        this.buf[this.pos++] = 0;
+        return this;
+    }
+    if (n < 0x80) {
+        this._reserve(n * 3 + 5); // worst case
+        var lenPos = this.pos;
+        return this._delim(lenPos, utf8.write(value, this.buf, lenPos + 1));
+    }
+    var len = utf8.length(value);
+    this.uint32(len);
+    this._reserve(len);
+    if (len === value.length)
+        writeStringAscii(value, this.buf, this.pos);
+    else
+        utf8.write(value, this.buf, this.pos);
+    this.pos += len;
+    return this;
+};
+
+/**
+ * Writes an array of unsigned 32 bit values as a packed repeated field.
+ * @param {number[]} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.uint32s = function write_uint32s(value) {
+    var n = value.length;
+    this._reserve(n * 5 + 5); // worst case: 5 bytes per value + length varint
+    var buf = this.buf, lenPos = this.pos, p = lenPos + 1;
+    for (var i = 0; i < n; ++i)
+        p = writeVarint32(value[i] >>> 0, buf, p);
+    return this._delim(lenPos, p - lenPos - 1);
+};
+
+/**
+ * Writes an array of signed 32 bit values as a packed repeated field.
+ * @param {number[]} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.int32s = function write_int32s(value) {
+    var n = value.length;
+    this._reserve(n * 10 + 5); // worst case: 10 bytes per negative value + length varint
+    var buf = this.buf, lenPos = this.pos, pos = lenPos + 1, val;
+    for (var i = 0; i < n; ++i) {
+        if ((val = value[i] | 0) < 0) { // negatives are 10 bytes per spec
+            pos = writeVarint64(LongBits.fromNumber(val), buf, pos);
+        } else {
+            pos = writeVarint32(val, buf, pos);
+        }
+    }
+    return this._delim(lenPos, pos - lenPos - 1);
+};
+
+/**
+ * Writes an array of 32 bit values as packed, zig-zag encoded varints.
+ * @param {number[]} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.sint32s = function write_sint32s(value) {
+    var n = value.length;
+    this._reserve(n * 5 + 5);
+    var buf = this.buf, lenPos = this.pos, pos = lenPos + 1;
+    for (var i = 0; i < n; ++i)
+        pos = writeVarint32((value[i] << 1 ^ value[i] >> 31) >>> 0, buf, pos);
+    return this._delim(lenPos, pos - lenPos - 1);
+};
+
+/**
+ * Writes an array of unsigned 64 bit values as a packed repeated field.
+ * @param {Array.<Long|number|string>} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.uint64s = function write_uint64s(value) {
+    var n = value.length;
+    this._reserve(n * 10 + 5);
+    var buf = this.buf, lenPos = this.pos, pos = lenPos + 1;
+    for (var i = 0; i < n; ++i) {
+        pos = writeVarint64(LongBits.from(value[i]), buf, pos);
+    }
+    return this._delim(lenPos, pos - lenPos - 1);
+};
+
+/**
+ * Writes an array of signed 64 bit values as a packed repeated field.
+ * @function
+ * @param {Array.<Long|number|string>} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.int64s = Writer.prototype.uint64s;
+
+/**
+ * Writes an array of 64 bit values as packed, zig-zag encoded varints.
+ * @param {Array.<Long|number|string>} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.sint64s = function write_sint64s(value) {
+    var n = value.length;
+    this._reserve(n * 10 + 5);
+    var buf = this.buf, lenPos = this.pos, pos = lenPos + 1;
+    for (var i = 0; i < n; ++i) {
+        pos = writeVarint64(LongBits.from(value[i]).zzEncode(), buf, pos);
+    }
+    return this._delim(lenPos, pos - lenPos - 1);
+};
+
+/**
+ * Writes an array of boolish values as a packed repeated field.
+ * @param {boolean[]} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.bools = function write_bools(value) {
+    var n = value.length;
+    this.uint32(n); // one byte per value
+    this._reserve(n);
+    var buf = this.buf, p = this.pos;
+    for (var i = 0; i < n; ++i)
+        buf[p++] = value[i] ? 1 : 0;
+    this.pos += n;
+    return this;
+};
+
+// The view allocation only pays off when amortized over enough writes
+var VIEW_THRESHOLD_FLOAT = 16,
+    VIEW_THRESHOLD_INT   = 128;
+
+function getLazyView(writer, count, threshold) {
+    var view = writer.view;
+    if (view || count < threshold)
+        return view;
+    var buf = writer.buf;
+    return writer.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/**
+ * Writes an array of unsigned 32 bit values as packed, fixed 32 bits.
+ * @param {number[]} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.fixed32s = function write_fixed32s(value) {
+    var n = value.length, bytes = n * 4;
+    this.uint32(bytes); // length is known exactly
+    this._reserve(bytes);
+    var p = this.pos, i, dv = getLazyView(this, n, VIEW_THRESHOLD_INT);
+    if (dv)
+        for (i = 0; i < n; ++i) { dv.setUint32(p, value[i] >>> 0, true); p += 4; }
+    else {
+        var buf = this.buf;
+        for (i = 0; i < n; ++i) { writeFixed32(value[i] >>> 0, buf, p); p += 4; }
+    }
+    this.pos += bytes;
+    return this;
+};
+
+/**
+ * Writes an array of signed 32 bit values as packed, fixed 32 bits.
+ * @function
+ * @param {number[]} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.sfixed32s = Writer.prototype.fixed32s;
+
+/**
+ * Writes an array of unsigned 64 bit values as packed, fixed 64 bits.
+ * @param {Array.<Long|number|string>} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.fixed64s = function write_fixed64s(value) {
+    var n = value.length, bytes = n * 8;
+    this.uint32(bytes);
+    this._reserve(bytes);
+    var p = this.pos, i, bits, dv = getLazyView(this, n, VIEW_THRESHOLD_INT);
+    if (dv)
+        for (i = 0; i < n; ++i) { bits = LongBits.from(value[i]); dv.setUint32(p, bits.lo, true); dv.setUint32(p + 4, bits.hi, true); p += 8; }
+    else {
+        var buf = this.buf;
+        for (i = 0; i < n; ++i) { bits = LongBits.from(value[i]); writeFixed32(bits.lo, buf, p); writeFixed32(bits.hi, buf, p + 4); p += 8; }
+    }
+    this.pos += bytes;
+    return this;
+};
+
+/**
+ * Writes an array of signed 64 bit values as packed, fixed 64 bits.
+ * @function
+ * @param {Array.<Long|number|string>} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.sfixed64s = Writer.prototype.fixed64s;
+
+/**
+ * Writes an array of floats (32 bit) as a packed repeated field.
+ * @param {number[]} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.floats = function write_floats(value) {
+    var n = value.length, bytes = n * 4;
+    this.uint32(bytes);
+    this._reserve(bytes);
+    var p = this.pos, i, dv = getLazyView(this, n, VIEW_THRESHOLD_FLOAT);
+    if (dv)
+        for (i = 0; i < n; ++i) { dv.setFloat32(p, value[i], true); p += 4; }
+    else {
+        var buf = this.buf;
+        for (i = 0; i < n; ++i) { util.float.writeFloatLE(value[i], buf, p); p += 4; }
+    }
+    this.pos += bytes;
+    return this;
+};
+
+/**
+ * Writes an array of doubles (64 bit float) as a packed repeated field.
+ * @param {number[]} value Values to write
+ * @returns {Writer} `this`
+ */
+Writer.prototype.doubles = function write_doubles(value) {
+    var n = value.length, bytes = n * 8;
+    this.uint32(bytes);
+    this._reserve(bytes);
+    var p = this.pos, i, dv = getLazyView(this, n, VIEW_THRESHOLD_FLOAT);
+    if (dv)
+        for (i = 0; i < n; ++i) { dv.setFloat64(p, value[i], true); p += 8; }
+    else {
+        var buf = this.buf;
+        for (i = 0; i < n; ++i) { util.float.writeDoubleLE(value[i], buf, p); p += 8; }
+    }
+    this.pos += bytes;
+    return this;
+};
+
+/**
+ * Forks this writer's state by pushing it to a stack.
+ * @returns {Writer} `this`
+ */
+Writer.prototype.fork = function fork() {
+    this._reserve(1);
+    (this.states || (this.states = [])).push(this.pos);
+    this.pos += 1;
+    return this;
+};
+
+/**
+ * Resets this instance to the last state.
+ * @returns {Writer} `this`
+ */
+Writer.prototype.reset = function reset() {
+    var states = this.states;
+    if (states && states.length) {
+        this.pos = states.pop();
+    } else {
+        this.pos = 0;
+    }
+    return this;
+};
+
+/**
+ * Resets to the last state and prepends the fork state's current write length as a varint.
+ * @returns {Writer} `this`
+ */
+Writer.prototype.ldelim = function ldelim() {
+    var states = this.states,
+        len,
+        vlen;
+    if (states && states.length) {
+        var lenPos = states.pop();
+        len = this.pos - lenPos - 1;
+        vlen = sizeVarint32(len);
+        if (vlen > 1) { // grow the reserved single byte and shift content forward
+            this._reserve(vlen - 1);
+            this.buf.copyWithin(lenPos + vlen, lenPos + 1, lenPos + 1 + len);
+            this.pos += vlen - 1;
+            writeVarint32(len, this.buf, lenPos);
+        } else {
+            this.buf[lenPos] = len;
+        }
+    } else { // not forked: prefix the entire buffer with its length
+        // TODO: Compatibility with older generated code.
+        // Remove this branch in the next major release.
+        len = this.pos;
+        vlen = sizeVarint32(len);
+        this._reserve(vlen);
+        this.buf.copyWithin(vlen, 0, len);
+        writeVarint32(len, this.buf, 0);
+        this.pos += vlen;
+    }
+    return this;
+};
+
+/**
+ * Finishes the write operation.
+ * Returns a buffer sized to the written data by default.
+ * @param {boolean} [shared=false] Whether to return a shared view instead of a unique copy
+ * @returns {Uint8Array} Finished buffer
+ */
+Writer.prototype.finish = function finish(shared) {
+    if (shared)
+        return this.buf.subarray(0, this.pos);
+    var buf = this.constructor.alloc(this.pos);
+    buf.set(this.buf.subarray(0, this.pos), 0);
+    return buf;
+};
+
+/**
+ * Finishes the write operation, writing into the provided buffer.
+ * The caller must ensure that `buf` has enough space starting at `offset`
+ * to hold {@link Writer#pos} bytes.
+ * @param {T} buf Target buffer
+ * @param {number} [offset=0] Offset to start writing at
+ * @returns {T} The provided buffer
+ * @template T extends Uint8Array
+ */
+Writer.prototype.finishInto = function finishInto(buf, offset) {
+    if (offset === undefined)
+        offset = 0;
+    buf.set(this.buf.subarray(0, this.pos), offset);
+    return buf;
+};
+
+Writer._configure = function(BufferWriter_) {
+    BufferWriter = BufferWriter_;
+    Writer.create = create();
+    BufferWriter._configure();
+};
+
+
+/***/ }),
+
+/***/ 4074:
+/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
+
+
+module.exports = BufferWriter;
+
+// extends Writer
+var Writer = __nccwpck_require__(9745);
+BufferWriter.prototype = Object.create(Writer.prototype, {
+    constructor: {
+        value: BufferWriter,
+        writable: true,
+        enumerable: false,
+        configurable: true
+    }
+});
+
+var util = __nccwpck_require__(9186);
+
+/**
+ * Constructs a new buffer writer instance.
+ * @classdesc Wire format writer using node buffers.
+ * @extends Writer
+ * @constructor
+ */
+function BufferWriter() {
+    Writer.call(this);
+}
+
+var writeStringBuffer;
+
+BufferWriter._configure = function () {
+    /**
+     * Allocates a buffer of the specified size.
+     * @function
+     * @param {number} size Buffer size
+     * @returns {Buffer} Buffer
+     */
+    BufferWriter.alloc = util.Buffer && util.Buffer.allocUnsafe;
+
+    writeStringBuffer = util.Buffer && util.Buffer.prototype.utf8Write
+        ? function writeStringBuffer_utf8Write(val, buf, pos) {
+            return buf.utf8Write(val, pos);
+        }
+        : function writeStringBuffer_write(val, buf, pos) {
+            return buf.write(val, pos);
+        };
+};
+
+
+/**
+ * @override
+ */
+BufferWriter.prototype.bytes = function write_bytes_buffer(value) {
+    if (util.isString(value))
+        value = util.Buffer.from(value, "base64");
+    var len = value.length >>> 0;
+    this.uint32(len);
+    if (len) {
+        this._reserve(len);
+        this.buf.set(value, this.pos);
+        this.pos += len;
+    }
+    return this;
+};
+
+/**
+ * @override
+ */
+BufferWriter.prototype.string = function write_string_buffer(value) {
+    var n = value.length;
+    if (!n) {
+        this._reserve(1);
+        this.buf[this.pos++] = 0;
+        return this;
+    }
+    if (n < 0x80) {
+        this._reserve(n * 3 + 5); // worst case
+        var pos = this.pos,
+            buf = this.buf;
+        return this._delim(pos,
+            n < 40
+                ? util.utf8.write(value, buf, pos + 1)
+                : writeStringBuffer(value, buf, pos + 1)
+        );
+    }
+    var len = util.Buffer.byteLength(value);
+    this.uint32(len);
+    this._reserve(len);
+    writeStringBuffer(value, this.buf, this.pos);
+    this.pos += len;
+    return this;
+};
+
+
+/**
+ * Finishes the write operation.
+ * @name BufferWriter#finish
+ * @function
+ * @returns {Buffer} Finished buffer
+ */
+
+BufferWriter._configure();
+
 
 /***/ }),
 

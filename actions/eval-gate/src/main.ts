@@ -1,6 +1,14 @@
+import { join } from "node:path";
 import * as core from "@actions/core";
 import { GateError } from "@mlgate/core";
-import { type EvalGateInput, parseColumnPairs, resolveEvalGate, runEvalGate } from "@mlgate/evaluate";
+import {
+  type EvalGateInput,
+  parseColumnPairs,
+  plannedModelFiles,
+  resolveEvalGate,
+  runEvalGate,
+  runModelsInto,
+} from "@mlgate/evaluate";
 import { readInputs, runGateAction } from "@mlgate/github";
 import { z } from "zod";
 import { acceptanceByLabel } from "./accept-label.js";
@@ -10,6 +18,13 @@ import { fetchRemoteBaseline } from "./remote-baseline.js";
 const inputs = z.object({
   candidate: z.string().optional(),
   baseline: z.string().optional(),
+  model: z.string().optional(),
+  baselineModel: z.string().optional(),
+  dataset: z.string().optional(),
+  featureColumns: z.array(z.string()).optional(),
+  batchSize: z.string().optional(),
+  modelOutput: z.array(z.string()).optional(),
+  classLabels: z.string().optional(),
   baselineArtifact: z.string().optional(),
   baselineWorkflow: z.string().optional(),
   baselineMaxAge: z.string().optional(),
@@ -41,10 +56,29 @@ await runGateAction("eval-gate", async () => {
   const given = readInputs(inputs);
   const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const label = given.acceptLabel?.trim();
+  const modelFlags = {
+    model: given.model,
+    baselineModel: given.baselineModel,
+    dataset: given.dataset,
+    featureColumns: given.featureColumns ?? [],
+    batchSize: given.batchSize,
+    modelOutput: given.modelOutput ?? [],
+    classLabels: given.classLabels,
+    modelOutDir: join(process.env.RUNNER_TEMP ?? cwd, "mlgate-model-run"),
+  };
+  const planned = plannedModelFiles(modelFlags, cwd);
+  if (planned.candidate && given.candidate) {
+    throw new GateError("inputs model and candidate both give the candidate", { hint: "set one of them" });
+  }
+  if (planned.baseline && given.baseline) {
+    throw new GateError("inputs baseline-model and baseline both give the baseline", {
+      hint: "set one of them",
+    });
+  }
   const resolved = await resolveEvalGate(
     {
-      candidate: given.candidate,
-      baseline: given.baseline,
+      candidate: planned.candidate ?? given.candidate,
+      baseline: planned.baseline ?? given.baseline,
       gates: given.gates,
       results: given.results,
       kind: given.kind,
@@ -90,7 +124,13 @@ await runGateAction("eval-gate", async () => {
     if (acceptance) input = { ...input, acceptLabel: acceptance };
   }
 
-  const judged = await runEvalGate(input);
+  const modelNotes = planned.candidate
+    ? await core.group("Run the models over the eval dataset", () =>
+        runModelsInto(input, modelFlags, { cwd, install: true, log: (line) => core.info(line) }),
+      )
+    : [];
+  const ran = await runEvalGate(input);
+  const judged = modelNotes.length > 0 ? { ...ran, notes: [...modelNotes, ...(ran.notes ?? [])] } : ran;
   const report = baselineUrl
     ? { ...judged, outputs: { ...judged.outputs, "baseline-url": baselineUrl } }
     : judged;

@@ -6,6 +6,7 @@ import type { MetricSpec, Versions } from "./metrics/types.js";
 import type { WebOptions } from "./metrics/web.js";
 import type { RolloutPlan } from "./plan/types.js";
 import type { StateStore } from "./state/types.js";
+import type { CloudTrafficKind, CloudWatchSettings } from "./traffic/cloud-index.js";
 import type { CommandProviderOptions } from "./traffic/command.js";
 import type { EmbeddedRouter } from "./traffic/embedded.js";
 import type { NginxOptions } from "./traffic/nginx.js";
@@ -16,6 +17,8 @@ export type TrafficSpec =
   | { kind: "embedded"; baseline: string; candidate: string; host?: string; port?: number }
   | { kind: "nginx"; options: NginxOptions }
   | { kind: "command"; options: CommandProviderOptions }
+  /** A cloud router, from its `canary.traffic` entry (checked when the config loads, built at run time). */
+  | { kind: "cloud"; provider: CloudTrafficKind; config: unknown; baseDir: string }
   | { kind: "instance"; provider: TrafficProvider };
 
 /** Everything a canary needs, resolved and checked; `resolveCanary` builds it from mlgate.yml and flags. */
@@ -26,6 +29,8 @@ export interface CanaryInput {
   prometheus?: Omit<PrometheusOptions, "versions">;
   web?: Omit<WebOptions, "versions">;
   probe?: Omit<ProbeOptions, "now">;
+  /** `canary.cloudwatch`, when a metric reads CloudWatch. */
+  cloudwatch?: CloudWatchSettings;
   judge: JudgeSettings & { mode: "sequential" | "mann-whitney" };
   versions: Versions;
   environment: string;

@@ -7,6 +7,7 @@ import { PrometheusSource } from "./metrics/prometheus.js";
 import type { MetricSource } from "./metrics/types.js";
 import { WebSource } from "./metrics/web.js";
 import { buildReport } from "./report/build-report.js";
+import { CLOUD_TRAFFIC_PROVIDERS, createCloudWatchSource } from "./traffic/cloud-index.js";
 import { CommandProvider } from "./traffic/command.js";
 import { EmbeddedRouter } from "./traffic/embedded.js";
 import { NginxProvider } from "./traffic/nginx.js";
@@ -20,9 +21,14 @@ export interface RunCanaryOptions {
 }
 
 /** Build the router the input names; the caller closes it. */
-export async function createTrafficProvider(input: CanaryInput): Promise<TrafficProvider> {
+export async function createTrafficProvider(input: CanaryInput, clock?: Clock): Promise<TrafficProvider> {
   const t = input.traffic;
   switch (t.kind) {
+    case "cloud":
+      return CLOUD_TRAFFIC_PROVIDERS[t.provider](t.config as never, {
+        baseDir: t.baseDir,
+        ...(clock ? { clock } : {}),
+      });
     case "instance":
       return t.provider;
     case "nginx":
@@ -42,8 +48,13 @@ export async function createTrafficProvider(input: CanaryInput): Promise<Traffic
   }
 }
 
-function createSources(input: CanaryInput): MetricSource[] {
+function createSources(input: CanaryInput, clock?: Clock): MetricSource[] {
   const sources: MetricSource[] = [];
+  if (input.cloudwatch) {
+    sources.push(
+      createCloudWatchSource(input.cloudwatch, { versions: input.versions, ...(clock ? { clock } : {}) }),
+    );
+  }
   if (input.prometheus) sources.push(new PrometheusSource({ ...input.prometheus, versions: input.versions }));
   if (input.web) sources.push(new WebSource({ ...input.web, versions: input.versions }));
   if (input.probe) sources.push(new ProbeSource(input.probe));
@@ -58,8 +69,8 @@ export async function runCanary(input: CanaryInput, options: RunCanaryOptions = 
   const sources: MetricSource[] = [];
   let traffic: TrafficProvider | undefined;
   try {
-    sources.push(...createSources(input));
-    traffic = await createTrafficProvider(input);
+    sources.push(...createSources(input, options.clock));
+    traffic = await createTrafficProvider(input, options.clock);
     const outcome = await runRollout(
       {
         plan: input.plan,

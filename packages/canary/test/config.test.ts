@@ -85,7 +85,19 @@ describe("resolveCanary", () => {
       headers: { Authorization: "Bearer s3cret" },
     });
     expect(input.secrets).toEqual(["s3cret", "Bearer s3cret"]);
-    expect(input.metrics.map((m) => [m.name, m.provider, m.factor, m.dimension, m.aggregate, m.direction, m.compare, m.scale, m.tolerance])).toEqual([
+    expect(
+      input.metrics.map((m) => [
+        m.name,
+        m.provider,
+        m.factor,
+        m.dimension,
+        m.aggregate,
+        m.direction,
+        m.compare,
+        m.scale,
+        m.tolerance,
+      ]),
+    ).toEqual([
       ["latency", "prometheus", 1000, "time", "mean", "increase", "sequential", "log", 0.05],
       ["accuracy", "web", 1, "none", "mean", "decrease", "mann-whitney", "linear", 0],
     ]);
@@ -98,28 +110,70 @@ describe("resolveCanary", () => {
   it("defaults to the embedded router and the probe's own metrics", async () => {
     const { input } = await resolveText(
       "version: 1\ncanary:\n  probe: { body-file: bodies.jsonl, rate: 20/s }\n",
-      { baseline: "http://a:1/v1/predict", candidate: "http://b:2/v1/predict", steps: "10% 1m, 100%", prediction: "$.probabilities[1]", judge: "mann-whitney" },
+      {
+        baseline: "http://a:1/v1/predict",
+        candidate: "http://b:2/v1/predict",
+        steps: "10% 1m, 100%",
+        prediction: "$.probabilities[1]",
+        judge: "mann-whitney",
+      },
     );
-    expect(input.traffic).toEqual({ kind: "embedded", baseline: "http://a:1/v1/predict", candidate: "http://b:2/v1/predict" });
+    expect(input.traffic).toEqual({
+      kind: "embedded",
+      baseline: "http://a:1/v1/predict",
+      candidate: "http://b:2/v1/predict",
+    });
     expect(input.metrics.map((m) => `${m.name}:${m.query}:${m.aggregate}:${m.compare}:${m.kind}`)).toEqual([
       "p95:latency:p95:mann-whitney:continuous",
       "error_rate:errors:mean:mann-whitney:binary",
       "score:prediction:mean:shift:continuous",
     ]);
-    expect(input.probe).toMatchObject({ rate: 20, timeoutMs: 10_000, bodies: [Buffer.from('{"features":[1,2,3,4]}'), Buffer.from('{"features":[5,6,7,8]}')] });
+    expect(input.probe).toMatchObject({
+      rate: 20,
+      timeoutMs: 10_000,
+      bodies: [Buffer.from('{"features":[1,2,3,4]}'), Buffer.from('{"features":[5,6,7,8]}')],
+    });
     expect(input.judge.alpha).toBeCloseTo(0.02, 10);
   });
 
   it.each([
     ["canary:\n  steps: 5% 1m, 100%\n  bogus: 1\n", {}, /unknown key "bogus"|bogus/],
-    ["canary:\n  steps: 5% 1m, 100%\n", {}, "the embedded router needs the baseline's and the candidate's addresses"],
+    [
+      "canary:\n  steps: 5% 1m, 100%\n",
+      {},
+      "the embedded router needs the baseline's and the candidate's addresses",
+    ],
     ["canary:\n  baseline: http://a:1\n  candidate: http://b:1\n", {}, "no rollout steps"],
-    ["canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n  gates: [p59 < 1s]\n", {}, 'threshold "p59 < 1s": no metric named "p59"; did you mean "p95"?'],
-    ["canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n", { metrics: ['e=prometheus:sum(rate(x{version="{{version}}"}[1m]))'] }, "prometheus and web metrics need the version labels of both sides"],
-    ["canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n  versions: { baseline: a, candidate: b }\n", { metrics: ["e=prometheus:sum(rate(x[1m]))"] }, "metric e: the query has no {{version}}, so it cannot tell the candidate from the baseline"],
-    ["canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n  versions: { baseline: 'a\"}', candidate: b }\n", {}, 'the baseline version label "a"}" holds characters that cannot go into a query'],
-    ["canary:\n  steps: 5% 1m, 100%\n", { provider: "nginx" as const }, "the nginx router needs its settings in canary.traffic"],
-    ["canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n  probe: { headers: { X-Key: '${env.NOPE}' } }\n", {}, "canary.probe.headers.X-Key: environment variable NOPE is not set"],
+    [
+      "canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n  gates: [p59 < 1s]\n",
+      {},
+      'threshold "p59 < 1s": no metric named "p59"; did you mean "p95"?',
+    ],
+    [
+      "canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n",
+      { metrics: ['e=prometheus:sum(rate(x{version="{{version}}"}[1m]))'] },
+      "prometheus and web metrics need the version labels of both sides",
+    ],
+    [
+      "canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n  versions: { baseline: a, candidate: b }\n",
+      { metrics: ["e=prometheus:sum(rate(x[1m]))"] },
+      "metric e: the query has no {{version}}, so it cannot tell the candidate from the baseline",
+    ],
+    [
+      "canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n  versions: { baseline: 'a\"}', candidate: b }\n",
+      {},
+      'the baseline version label "a"}" holds characters that cannot go into a query',
+    ],
+    [
+      "canary:\n  steps: 5% 1m, 100%\n",
+      { provider: "nginx" as const },
+      "the nginx router needs its settings in canary.traffic",
+    ],
+    [
+      "canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n  probe: { headers: { X-Key: '${env.NOPE}' } }\n",
+      {},
+      "canary.probe.headers.X-Key: environment variable NOPE is not set",
+    ],
   ])("refuses %j", async (yaml, overrides, message) => {
     await expect(resolveText(`version: 1\n${yaml}`, { env: {}, ...overrides })).rejects.toThrow(message);
   });
@@ -127,7 +181,11 @@ describe("resolveCanary", () => {
 
 describe("--metric", () => {
   it("reads NAME=PROVIDER:QUERY and |key=value options after it", () => {
-    expect(parseMetricFlag('lat=prometheus:histogram_quantile(0.95, sum by (le) (rate(h{version=~"{{version}}|x"}[1m])))|unit=s|tolerance=10%')).toEqual({
+    expect(
+      parseMetricFlag(
+        'lat=prometheus:histogram_quantile(0.95, sum by (le) (rate(h{version=~"{{version}}|x"}[1m])))|unit=s|tolerance=10%',
+      ),
+    ).toEqual({
       name: "lat",
       provider: "prometheus",
       query: 'histogram_quantile(0.95, sum by (le) (rate(h{version=~"{{version}}|x"}[1m])))',
@@ -144,19 +202,24 @@ describe("--metric", () => {
     });
     expect(() => parseMetricFlag("p99 probe latency")).toThrow("expected NAME=PROVIDER:QUERY");
     expect(() => parseMetricFlag("p99=probe:latency|colour=red")).toThrow('unknown option "colour"');
-    expect(() => parseMetricFlag("p99=probe:latency|direction=up")).toThrow("direction must be one of increase, decrease");
+    expect(() => parseMetricFlag("p99=probe:latency|direction=up")).toThrow(
+      "direction must be one of increase, decrease",
+    );
   });
 
   it("answers any text with a metric or a GateError", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 80, unit: fc.constantFrom(..."ab=:|probemthus{}\"1%-. ") }), (text) => {
-        try {
-          const m = parseMetricFlag(text);
-          expect(m.query.trim()).not.toBe("");
-        } catch (e) {
-          expect(e).toBeInstanceOf(GateError);
-        }
-      }),
+      fc.property(
+        fc.string({ maxLength: 80, unit: fc.constantFrom(...'ab=:|probemthus{}"1%-. ') }),
+        (text) => {
+          try {
+            const m = parseMetricFlag(text);
+            expect(m.query.trim()).not.toBe("");
+          } catch (e) {
+            expect(e).toBeInstanceOf(GateError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

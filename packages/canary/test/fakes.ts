@@ -38,7 +38,12 @@ export class MemoryRouter extends VerifiedProvider {
 }
 
 /** Per-sample draws for each metric and side; return undefined for "no data". */
-export type Draw = (metric: string, side: "candidate" | "baseline", weight: number, rng: Random) => number | undefined;
+export type Draw = (
+  metric: string,
+  side: "candidate" | "baseline",
+  weight: number,
+  rng: Random,
+) => number | undefined;
 
 /**
  * A metric source that makes up samples: `perSecond` per side per metric, from `draw`, for the part
@@ -62,7 +67,8 @@ export class SyntheticSource implements MetricSource {
 
   async collect(metrics: readonly MetricSpec[], window: CollectWindow): Promise<Map<string, SamplePair>> {
     this.looks++;
-    if (this.permanentAt === this.looks) throw new MetricSourceError("the query is malformed", { permanent: true });
+    if (this.permanentAt === this.looks)
+      throw new MetricSourceError("the query is malformed", { permanent: true });
     if (this.failures.has(this.looks)) throw new MetricSourceError("connection refused");
     const n = Math.round(((window.to - window.from) / 1000) * this.perSecond);
     const out = new Map<string, SamplePair>();

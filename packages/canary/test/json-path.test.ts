@@ -28,7 +28,7 @@ describe("paths into JSON answers", () => {
   });
 
   it.each([
-    ["$.", 'expected a name after the dot at column 3'],
+    ["$.", "expected a name after the dot at column 3"],
     ["a[", "expected an index, a quoted name or * at column 3"],
     ["a[1", 'expected "]" at column 4'],
     ["a['x", "unterminated quoted name at column 5"],

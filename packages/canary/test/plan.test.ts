@@ -1,7 +1,14 @@
 import { GateError } from "@mlgate/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildPlan, describePlan, formatSteps, MAX_STEPS, parseSteps, type WrittenStep } from "../src/index.js";
+import {
+  buildPlan,
+  describePlan,
+  formatSteps,
+  MAX_STEPS,
+  parseSteps,
+  type WrittenStep,
+} from "../src/index.js";
 
 describe("parseSteps", () => {
   it("reads the compact plan", () => {
@@ -51,7 +58,10 @@ describe("parseSteps", () => {
 
   const step = fc.record({
     weight: fc.integer({ min: 1, max: 10_000 }).map((w) => w / 100),
-    bakeMs: fc.option(fc.integer({ min: 1, max: 86_400 }).map((s) => s * 1000), { nil: undefined }),
+    bakeMs: fc.option(
+      fc.integer({ min: 1, max: 86_400 }).map((s) => s * 1000),
+      { nil: undefined },
+    ),
   });
 
   it("reads back what formatSteps writes", () => {
@@ -65,16 +75,19 @@ describe("parseSteps", () => {
 
   it("answers any text with steps or a GateError, quickly", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 300, unit: fc.constantFrom(..."0123456789.% ,mshfor->→x\t") }), (text) => {
-        const started = performance.now();
-        try {
-          const steps = parseSteps(text, "x");
-          for (const s of steps) expect(s.weight > 0 && s.weight <= 100).toBe(true);
-        } catch (e) {
-          expect(e).toBeInstanceOf(GateError);
-        }
-        expect(performance.now() - started).toBeLessThan(250);
-      }),
+      fc.property(
+        fc.string({ maxLength: 300, unit: fc.constantFrom(..."0123456789.% ,mshfor->→x\t") }),
+        (text) => {
+          const started = performance.now();
+          try {
+            const steps = parseSteps(text, "x");
+            for (const s of steps) expect(s.weight > 0 && s.weight <= 100).toBe(true);
+          } catch (e) {
+            expect(e).toBeInstanceOf(GateError);
+          }
+          expect(performance.now() - started).toBeLessThan(250);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -93,7 +106,12 @@ describe("buildPlan", () => {
     expect(plan.guardMs).toBe(6000);
     // A quarter of the shortest step, at most a minute, then scaled.
     expect(plan.intervalMs).toBe(600);
-    expect(plan.policy).toEqual({ metric: "rollback", "no-data": "rollback", provider: "rollback", router: "rollback" });
+    expect(plan.policy).toEqual({
+      metric: "rollback",
+      "no-data": "rollback",
+      provider: "rollback",
+      router: "rollback",
+    });
     expect(describePlan(plan)).toBe("5% 3s, 25% 6s, 100% + 6s guard");
     expect(buildPlan({ steps: parseSteps("5% 2s, 100%", "x"), where: "x" }).intervalMs).toBe(500);
   });
@@ -110,13 +128,15 @@ describe("buildPlan", () => {
 
   it.each([
     ["25% 1m, 10% 1m, 100%", {}, "step 2 (10%) does not raise the weight above step 1 (25%)"],
-    ["5% 1m, 50% 1m", {}, 'ends at 50%, not 100%'],
+    ["5% 1m, 50% 1m", {}, "ends at 50%, not 100%"],
     ["5%, 100%", {}, "step 1 (5%) has no bake time"],
     ["5% 1m, 100% 5m", { guardMs: 1000 }, "gives the 100% step a duration and a separate guard window"],
     ["5% 1m, 100%", { intervalMs: 120_000 }, "the analysis interval is longer than the shortest step"],
     ["5% 1m, 100%", { timeScale: 0 }, "time-scale 0 is out of range"],
     ["5% 1m, 100%", { maxProviderFailures: 0 }, "provider-failures 0 must be a whole number from 1 to 100"],
   ])("refuses %s %j", (text, extra, message) => {
-    expect(() => buildPlan({ steps: parseSteps(text, "x"), where: "canary.steps", ...extra })).toThrow(message);
+    expect(() => buildPlan({ steps: parseSteps(text, "x"), where: "canary.steps", ...extra })).toThrow(
+      message,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ExampleServer, exampleBodies, startExampleServer } from "../../../examples/serve/index.js";
-import { MetricSourceError, parsePath, ProbeSource, WebSource } from "../src/index.js";
+import { MetricSourceError, ProbeSource, parsePath, WebSource } from "../src/index.js";
 import { spec } from "./fakes.js";
 
 describe("the probe", () => {
@@ -10,7 +10,10 @@ describe("the probe", () => {
   let flaky: ExampleServer;
 
   beforeAll(async () => {
-    [fast, flaky] = await Promise.all([startExampleServer({ latencyMs: 1 }), startExampleServer({ latencyMs: 30, errorEvery: 5 })]);
+    [fast, flaky] = await Promise.all([
+      startExampleServer({ latencyMs: 1 }),
+      startExampleServer({ latencyMs: 30, errorEvery: 5 }),
+    ]);
   });
   afterAll(() => Promise.all([fast.close(), flaky.close()]));
 
@@ -52,13 +55,22 @@ describe("the probe", () => {
     expect(new Set(score.candidate.map((s) => s.toFixed(6))).size).toBeGreaterThan(3);
     for (const s of score.candidate) expect(score.baseline.map((b) => b.toFixed(6))).toContain(s.toFixed(6));
     // A window already collected is not answered twice.
-    expect((await probe.collect(metrics, { from: 0, to: now })).get("latency")).toEqual({ candidate: [], baseline: [] });
+    expect((await probe.collect(metrics, { from: 0, to: now })).get("latency")).toEqual({
+      candidate: [],
+      baseline: [],
+    });
   });
 
   it("refuses targets it cannot use", () => {
-    expect(() => new ProbeSource({ baseline: "ftp://x", candidate: "http://y", rate: 1, timeoutMs: 1 })).toThrow("probe: the baseline URL \"ftp://x\" must be http or https");
-    expect(() => new ProbeSource({ baseline: "http://u:p@x", candidate: "http://y", rate: 1, timeoutMs: 1 })).toThrow("probe: the baseline URL carries credentials");
-    expect(() => new ProbeSource({ baseline: "http://x", candidate: "http://y", rate: 0, timeoutMs: 1 })).toThrow("probe rate 0/s is out of range");
+    expect(
+      () => new ProbeSource({ baseline: "ftp://x", candidate: "http://y", rate: 1, timeoutMs: 1 }),
+    ).toThrow('probe: the baseline URL "ftp://x" must be http or https');
+    expect(
+      () => new ProbeSource({ baseline: "http://u:p@x", candidate: "http://y", rate: 1, timeoutMs: 1 }),
+    ).toThrow("probe: the baseline URL carries credentials");
+    expect(
+      () => new ProbeSource({ baseline: "http://x", candidate: "http://y", rate: 0, timeoutMs: 1 }),
+    ).toThrow("probe rate 0/s is out of range");
   });
 });
 
@@ -91,10 +103,17 @@ describe("the web source", () => {
 
   it("asks once per side with the version and the window filled in", async () => {
     const source = new WebSource({ versions: { baseline: "v1", candidate: "v2" }, timeoutMs: 2000 });
-    const metric = spec("accuracy", { provider: "web", query: `${base}/acc?version={{version}}&from={{from}}`, path: "$.data.accuracy", dimension: "none" });
+    const metric = spec("accuracy", {
+      provider: "web",
+      query: `${base}/acc?version={{version}}&from={{from}}`,
+      path: "$.data.accuracy",
+      dimension: "none",
+    });
     const got = await source.collect([metric], { from: 1_700_000_000_000, to: 1_700_000_060_000 });
     expect(got.get("accuracy")).toEqual({ candidate: [0.91, 0.92], baseline: [0.93] });
-    expect(seen).toEqual(expect.arrayContaining(["/acc?version=v2&from=1700000000.000", "/acc?version=v1&from=1700000000.000"]));
+    expect(seen).toEqual(
+      expect.arrayContaining(["/acc?version=v2&from=1700000000.000", "/acc?version=v1&from=1700000000.000"]),
+    );
 
     const broken = new WebSource({ versions: { baseline: "v1", candidate: "broken" }, timeoutMs: 2000 });
     const failed = broken.collect([metric], { from: 0, to: 1 });

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   binaryMoments,
-  holmAdjust,
   hodgesLehmann,
+  holmAdjust,
   kolmogorovSmirnov,
   kolmogorovSurvival,
   logNormalCdf,
@@ -53,10 +53,21 @@ function simulate(
     for (let i = 0; i < nc; i++) c.add(options.log ? Math.log(draw.candidate()) : draw.candidate());
     for (let i = 0; i < nb; i++) b.add(options.log ? Math.log(draw.baseline()) : draw.baseline());
     if (c.n < 20 || b.n < 20) continue;
-    const cm = options.binary ? binaryMoments(c.n, Math.round(c.mean * c.n)) : { n: c.n, mean: c.mean, variance: c.variance };
-    const bm = options.binary ? binaryMoments(b.n, Math.round(b.mean * b.n)) : { n: b.n, mean: b.mean, variance: b.variance };
+    const cm = options.binary
+      ? binaryMoments(c.n, Math.round(c.mean * c.n))
+      : { n: c.n, mean: c.mean, variance: c.variance };
+    const bm = options.binary
+      ? binaryMoments(b.n, Math.round(b.mean * b.n))
+      : { n: b.n, mean: b.mean, variance: b.variance };
     const pooled = Math.sqrt((cm.variance + bm.variance) / 2);
-    const r = sequentialTest({ candidate: cm, baseline: bm, sign: 1, margin: options.margin ?? 0, tau: Math.max(0.25 * pooled, 1e-9), alpha: options.alpha });
+    const r = sequentialTest({
+      candidate: cm,
+      baseline: bm,
+      sign: 1,
+      margin: options.margin ?? 0,
+      tau: Math.max(0.25 * pooled, 1e-9),
+      alpha: options.alpha,
+    });
     minP = Math.min(minP, r.p);
     lastInterval = r.interval;
     lastEffect = r.effect;
@@ -65,7 +76,10 @@ function simulate(
   return { minP, lastInterval, lastEffect };
 }
 
-const lookSchedule = fc.array(fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 5, max: 300 })), { minLength: 5, maxLength: 40 });
+const lookSchedule = fc.array(fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 5, max: 300 })), {
+  minLength: 5,
+  maxLength: 40,
+});
 
 describe("the sequential test", () => {
   it("keeps its false-alarm rate at alpha on A/A data however often it looks (lognormal latency)", () => {
@@ -77,7 +91,8 @@ describe("the sequential test", () => {
         let alarms = 0;
         for (let i = 0; i < runs; i++) {
           const draw = () => rng.lognormal(Math.log(100), 0.6);
-          if (simulate(rng, looks, { candidate: draw, baseline: draw }, { log: true, alpha }).minP <= alpha) alarms++;
+          if (simulate(rng, looks, { candidate: draw, baseline: draw }, { log: true, alpha }).minP <= alpha)
+            alarms++;
         }
         // Three standard errors above alpha: the bound must hold, not just on average.
         expect(alarms / runs).toBeLessThanOrEqual(alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / runs));
@@ -90,15 +105,23 @@ describe("the sequential test", () => {
     const alpha = 0.05;
     const runs = 400;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.double({ min: 0.001, max: 0.1, noNaN: true }), lookSchedule, (seed, rate, looks) => {
-        const rng = new Random(seed);
-        let alarms = 0;
-        for (let i = 0; i < runs; i++) {
-          const draw = () => rng.bernoulli(rate);
-          if (simulate(rng, looks, { candidate: draw, baseline: draw }, { binary: true, alpha }).minP <= alpha) alarms++;
-        }
-        expect(alarms / runs).toBeLessThanOrEqual(alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / runs));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        fc.double({ min: 0.001, max: 0.1, noNaN: true }),
+        lookSchedule,
+        (seed, rate, looks) => {
+          const rng = new Random(seed);
+          let alarms = 0;
+          for (let i = 0; i < runs; i++) {
+            const draw = () => rng.bernoulli(rate);
+            if (
+              simulate(rng, looks, { candidate: draw, baseline: draw }, { binary: true, alpha }).minP <= alpha
+            )
+              alarms++;
+          }
+          expect(alarms / runs).toBeLessThanOrEqual(alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / runs));
+        },
+      ),
       { numRuns: 4 },
     );
   });
@@ -112,7 +135,10 @@ describe("the sequential test", () => {
       const r = simulate(
         rng,
         looks,
-        { candidate: () => 1.2 * rng.lognormal(Math.log(100), 0.5), baseline: () => rng.lognormal(Math.log(100), 0.5) },
+        {
+          candidate: () => 1.2 * rng.lognormal(Math.log(100), 0.5),
+          baseline: () => rng.lognormal(Math.log(100), 0.5),
+        },
         { log: true, alpha: 0.01 },
       );
       if (r.minP <= 0.01) detected++;
@@ -140,10 +166,28 @@ describe("the sequential test", () => {
 
   it("reads no difference as no evidence, even without spread", () => {
     const same = { n: 50, mean: 1, variance: 0 };
-    expect(sequentialTest({ candidate: same, baseline: same, sign: 1, margin: 0, tau: 0.1, alpha: 0.01 }).p).toBe(1);
-    expect(sequentialTest({ candidate: { ...same, mean: 2 }, baseline: same, sign: 1, margin: 0, tau: 0.1, alpha: 0.01 }).p).toBe(0);
+    expect(
+      sequentialTest({ candidate: same, baseline: same, sign: 1, margin: 0, tau: 0.1, alpha: 0.01 }).p,
+    ).toBe(1);
+    expect(
+      sequentialTest({
+        candidate: { ...same, mean: 2 },
+        baseline: same,
+        sign: 1,
+        margin: 0,
+        tau: 0.1,
+        alpha: 0.01,
+      }).p,
+    ).toBe(0);
     // The bad direction only: a faster candidate is never "worse".
-    const r = sequentialTest({ candidate: { n: 500, mean: 0, variance: 1 }, baseline: { n: 500, mean: 1, variance: 1 }, sign: 1, margin: 0, tau: 0.25, alpha: 0.01 });
+    const r = sequentialTest({
+      candidate: { n: 500, mean: 0, variance: 1 },
+      baseline: { n: 500, mean: 1, variance: 1 },
+      sign: 1,
+      margin: 0,
+      tau: 0.25,
+      alpha: 0.01,
+    });
     expect(r.p).toBe(1);
     expect(r.interval[1]).toBeLessThan(0);
   });
@@ -160,27 +204,35 @@ describe("Mann-Whitney and Hodges-Lehmann", () => {
 
   it("is symmetric in its sides", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 30 }), fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 30 }), (a, b) => {
-        const ab = mannWhitney(a, b);
-        const ba = mannWhitney(b, a);
-        expect(ab.pGreater).toBeCloseTo(ba.pLess, 10);
-        expect(ab.pTwoSided).toBeCloseTo(ba.pTwoSided, 10);
-        expect(ab.u + ba.u).toBeCloseTo(a.length * b.length, 9);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 30 }),
+        (a, b) => {
+          const ab = mannWhitney(a, b);
+          const ba = mannWhitney(b, a);
+          expect(ab.pGreater).toBeCloseTo(ba.pLess, 10);
+          expect(ab.pTwoSided).toBeCloseTo(ba.pTwoSided, 10);
+          expect(ab.u + ba.u).toBeCloseTo(a.length * b.length, 9);
+        },
+      ),
     );
   });
 
   it("finds the median of all pairwise differences by selection, as sorting them would", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 40 }), fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 40 }), (c, b) => {
-        const diffs = c.flatMap((x) => b.map((y) => x - y)).sort((p, q) => p - q);
-        const n = diffs.length;
-        const median = n % 2 ? diffs[(n - 1) / 2]! : (diffs[n / 2 - 1]! + diffs[n / 2]!) / 2;
-        const hl = hodgesLehmann(c, b, 0.9);
-        expect(hl.shift).toBe(median);
-        expect(hl.interval[0]).toBeLessThanOrEqual(median);
-        expect(hl.interval[1]).toBeGreaterThanOrEqual(median);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 40 }),
+        (c, b) => {
+          const diffs = c.flatMap((x) => b.map((y) => x - y)).sort((p, q) => p - q);
+          const n = diffs.length;
+          const median = n % 2 ? diffs[(n - 1) / 2]! : (diffs[n / 2 - 1]! + diffs[n / 2]!) / 2;
+          const hl = hodgesLehmann(c, b, 0.9);
+          expect(hl.shift).toBe(median);
+          expect(hl.interval[0]).toBeLessThanOrEqual(median);
+          expect(hl.interval[1]).toBeGreaterThanOrEqual(median);
+        },
+      ),
     );
   });
 
@@ -233,14 +285,21 @@ describe("prediction shift", () => {
 
   it("tests with Kolmogorov-Smirnov", () => {
     expect(kolmogorovSmirnov(scores, scores)).toEqual({ statistic: 0, p: 1 });
-    const moved = kolmogorovSmirnov(scores.map((s) => s + 0.1), scores);
+    const moved = kolmogorovSmirnov(
+      scores.map((s) => s + 0.1),
+      scores,
+    );
     expect(moved.statistic).toBeCloseTo(0.1, 1);
     expect(moved.p).toBeLessThan(1e-6);
     expect(kolmogorovSurvival(1.358)).toBeCloseTo(0.05, 3);
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }), (a, b) => {
-        if (a < b) expect(kolmogorovSurvival(a)).toBeGreaterThanOrEqual(kolmogorovSurvival(b));
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (a, b) => {
+          if (a < b) expect(kolmogorovSurvival(a)).toBeGreaterThanOrEqual(kolmogorovSurvival(b));
+        },
+      ),
     );
   });
 });

@@ -22,7 +22,12 @@ describe("smooth weighted round-robin", () => {
   it("gives each side exactly its share over every full cycle", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 5 }), (canary, cycles) => {
-        const choice = new SmoothWeightedChoice(new Map([["b", 100 - canary], ["c", canary]]));
+        const choice = new SmoothWeightedChoice(
+          new Map([
+            ["b", 100 - canary],
+            ["c", canary],
+          ]),
+        );
         let c = 0;
         for (let i = 0; i < 100 * cycles; i++) if (choice.next() === "c") c++;
         expect(c).toBe(canary * cycles);
@@ -33,7 +38,11 @@ describe("smooth weighted round-robin", () => {
 });
 
 describe("the nginx upstream file", () => {
-  const layout = { upstream: "model", baseline: ["10.0.0.5:8080", "10.0.0.6:8080"], candidate: ["10.0.0.7:8080"] };
+  const layout = {
+    upstream: "model",
+    baseline: ["10.0.0.5:8080", "10.0.0.6:8080"],
+    candidate: ["10.0.0.7:8080"],
+  };
 
   it("writes integer weights that carry the split, and `down` for an empty side", () => {
     expect(renderUpstream(layout, { canary: 5 })).toBe(
@@ -48,7 +57,9 @@ describe("the nginx upstream file", () => {
         "",
       ].join("\n"),
     );
-    expect(renderUpstream({ ...layout, serverParams: "max_fails=3" }, { canary: 0 })).toContain("    server 10.0.0.7:8080 weight=1 max_fails=3 down;");
+    expect(renderUpstream({ ...layout, serverParams: "max_fails=3" }, { canary: 0 })).toContain(
+      "    server 10.0.0.7:8080 weight=1 max_fails=3 down;",
+    );
     expect(renderUpstream(layout, { canary: 100 })).toContain("    server 10.0.0.5:8080 weight=1 down;");
   });
 
@@ -72,17 +83,23 @@ describe("the nginx upstream file", () => {
   });
 
   it("reads a hand-written block and refuses servers it does not know", () => {
-    const text = "upstream other { server 1.2.3.4:1; }\nupstream model {\n  server 10.0.0.5:8080 weight=3 max_fails=2;\n  server 10.0.0.6:8080;  # default weight 1\n  server 10.0.0.7:8080 weight=4;\n  keepalive 16;\n}\n";
+    const text =
+      "upstream other { server 1.2.3.4:1; }\nupstream model {\n  server 10.0.0.5:8080 weight=3 max_fails=2;\n  server 10.0.0.6:8080;  # default weight 1\n  server 10.0.0.7:8080 weight=4;\n  keepalive 16;\n}\n";
     expect(parseUpstream(text, layout, "f.conf")).toEqual({ canary: 50 });
     expect(() => parseUpstream(text.replace("10.0.0.6", "10.0.0.9"), layout, "f.conf")).toThrow(
       "f.conf: upstream model has server 10.0.0.9:8080, which is neither a baseline nor a candidate server",
     );
-    expect(() => parseUpstream("upstream other {}", layout, "f.conf")).toThrow('f.conf has no "upstream model { ... }" block');
+    expect(() => parseUpstream("upstream other {}", layout, "f.conf")).toThrow(
+      'f.conf has no "upstream model { ... }" block',
+    );
   });
 
   it.each([
     [{ ...layout, upstream: "model; evil" }, 'upstream name "model; evil" is not a plain nginx name'],
-    [{ ...layout, candidate: ["10.0.0.7:8080; include /etc/passwd"] }, 'candidate server "10.0.0.7:8080; include /etc/passwd" is not host:port or unix:/path'],
+    [
+      { ...layout, candidate: ["10.0.0.7:8080; include /etc/passwd"] },
+      'candidate server "10.0.0.7:8080; include /etc/passwd" is not host:port or unix:/path',
+    ],
     [{ ...layout, candidate: ["10.0.0.5:8080"] }, "10.0.0.5:8080 is both a baseline and a candidate server"],
     [{ ...layout, serverParams: "down; }" }, 'server-params "down; }" may hold only name=value words'],
     [{ ...layout, baseline: [] }, "give 1 to 64 baseline servers"],
@@ -134,11 +151,16 @@ describe("the embedded router", () => {
     const after = await request(router.url);
     expect(after.headers[ROUTE_HEADER]).toBe("baseline");
     await after.body.dump();
-    await expect(router.setWeights({ canary: 101 })).rejects.toThrow("canary weight 101 is out of range (0 to 100 percent)");
+    await expect(router.setWeights({ canary: 101 })).rejects.toThrow(
+      "canary weight 101 is out of range (0 to 100 percent)",
+    );
   });
 
   it("answers 502 when the upstream is gone", async () => {
-    const lonely = await EmbeddedRouter.start({ baseline: "http://127.0.0.1:9", candidate: "http://127.0.0.1:9" });
+    const lonely = await EmbeddedRouter.start({
+      baseline: "http://127.0.0.1:9",
+      candidate: "http://127.0.0.1:9",
+    });
     const res = await request(lonely.url);
     expect(res.statusCode).toBe(502);
     expect(await res.body.json()).toEqual({ error: expect.stringMatching(/^upstream failed: /) });
@@ -175,24 +197,41 @@ describe("the command provider", () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("runs the user's command with the weights as arguments and reads them back", async () => {
-    const provider = new CommandProvider({ set: [script, "set", "{{canary}}", "{{baseline}}"], get: [script, "get"], cwd: dir });
+    const provider = new CommandProvider({
+      set: [script, "set", "{{canary}}", "{{baseline}}"],
+      get: [script, "get"],
+      cwd: dir,
+    });
     expect(await provider.setWeights({ canary: 12.5 })).toEqual({ canary: 12.5 });
     expect(await readFile(join(dir, "weights.json"), "utf8")).toBe('{"canary":12.5}');
     expect(await provider.promote()).toEqual({ canary: 100 });
     expect(await provider.rollback()).toEqual({ canary: 0 });
-    await expect(provider.setWeights({ canary: 42 })).rejects.toThrow(/^traffic command: `.*route\.mjs set 42 58` exited with status 3: refusing 42$/);
+    await expect(provider.setWeights({ canary: 42 })).rejects.toThrow(
+      /^traffic command: `.*route\.mjs set 42 58` exited with status 3: refusing 42$/,
+    );
   });
 
   it("notices a router that does not do what it was told", async () => {
     const liar = new CommandProvider({ set: ["true"], get: [script, "get"], cwd: dir });
-    await expect(liar.setWeights({ canary: 20 })).rejects.toThrow(/reports the candidate at 0% after it was set to 20%/);
+    await expect(liar.setWeights({ canary: 20 })).rejects.toThrow(
+      /reports the candidate at 0% after it was set to 20%/,
+    );
     const missing = new CommandProvider({ set: ["no-such-router-command"], get: [script, "get"] });
-    await expect(missing.setWeights({ canary: 1 })).rejects.toThrow("traffic command: program not found: no-such-router-command");
+    await expect(missing.setWeights({ canary: 1 })).rejects.toThrow(
+      "traffic command: program not found: no-such-router-command",
+    );
     expect(() => new CommandProvider({ set: [], get: ["x"] })).toThrow('"set" needs 1 to 64 arguments');
   });
 
   it("reads the weights in any of the printed forms, and nothing else", () => {
-    for (const [text, canary] of [["5", 5], ["canary=7.5", 7.5], ["canary: 9%", 9], ['{"canary": 3}', 3], ['{"weights":{"canary":"4"}}', 4], ["log line\n12", 12]] as const) {
+    for (const [text, canary] of [
+      ["5", 5],
+      ["canary=7.5", 7.5],
+      ["canary: 9%", 9],
+      ['{"canary": 3}', 3],
+      ['{"weights":{"canary":"4"}}', 4],
+      ["log line\n12", 12],
+    ] as const) {
       expect(parseReportedWeights(text, ["get"])).toEqual({ canary });
     }
     fc.assert(

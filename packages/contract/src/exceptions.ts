@@ -32,7 +32,7 @@ function escapeRegex(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 }
 
-/** A glob as an anchored regex: `**` spans segments, `*` stays within one (segments split on `/` and `.`). */
+/** A glob as an anchored regex: `**` matches anything, `*` anything but a separator. */
 export function globRegex(glob: string, separators = "/"): RegExp {
   const sep = escapeRegex(separators);
   let out = "";

@@ -8,6 +8,7 @@ export * from "./items/index.js";
 export * from "./metrics/index.js";
 export * from "./metrics-file.js";
 export * from "./metrics-gate.js";
+export * from "./model-run/index.js";
 export { type ItemChange, type ItemChanges, itemChanges, writeItemChanges } from "./paired/item-changes.js";
 export * from "./paired/paired-gate.js";
 export * from "./results-shape.js";

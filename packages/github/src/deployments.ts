@@ -12,7 +12,14 @@ export interface RepositoryTarget {
   repo: string;
 }
 
-export type DeploymentState = "error" | "failure" | "inactive" | "in_progress" | "queued" | "pending" | "success";
+export type DeploymentState =
+  | "error"
+  | "failure"
+  | "inactive"
+  | "in_progress"
+  | "queued"
+  | "pending"
+  | "success";
 
 export interface DeploymentInfo {
   id: number;
@@ -104,8 +111,12 @@ export async function createDeployment(
     required_contexts: [],
     payload: (options.payload ?? {}) as { [key: string]: unknown },
     ...(options.description ? { description: clip(options.description, MAX_STATUS_DESCRIPTION) } : {}),
-    ...(options.productionEnvironment !== undefined ? { production_environment: options.productionEnvironment } : {}),
-    ...(options.transientEnvironment !== undefined ? { transient_environment: options.transientEnvironment } : {}),
+    ...(options.productionEnvironment !== undefined
+      ? { production_environment: options.productionEnvironment }
+      : {}),
+    ...(options.transientEnvironment !== undefined
+      ? { transient_environment: options.transientEnvironment }
+      : {}),
   });
   // 202 means GitHub tried to merge the default branch in first; with auto_merge off it should not.
   if (response.status !== 201 || !("id" in response.data)) {

@@ -6,11 +6,6 @@ export {
   type StickyCommentResult,
   upsertStickyComment,
 } from "./comment.js";
-export { type PullRequestContext, pullRequestFromEvent } from "./event.js";
-export { inputName, readInputs } from "./inputs.js";
-export { createOctokit, type Octokit } from "./octokit.js";
-export { defaultReportPath, type PublishOptions, publishReport, runUrl } from "./publish.js";
-export { type GateOutcome, runGateAction } from "./run.js";
 export {
   type CreateDeploymentOptions,
   createDeployment,
@@ -27,3 +22,8 @@ export {
   setDeploymentStatus,
   stepState,
 } from "./deployments.js";
+export { type PullRequestContext, pullRequestFromEvent } from "./event.js";
+export { inputName, readInputs } from "./inputs.js";
+export { createOctokit, type Octokit } from "./octokit.js";
+export { defaultReportPath, type PublishOptions, publishReport, runUrl } from "./publish.js";
+export { type GateOutcome, runGateAction } from "./run.js";

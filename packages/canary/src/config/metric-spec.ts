@@ -8,6 +8,7 @@ import {
   type MetricSpec,
   type ProbeSignal,
 } from "../metrics/types.js";
+import { checkCloudWatchQuery } from "../traffic/cloud-index.js";
 import type { MetricEntry } from "./section.js";
 
 export interface MetricDefaults {
@@ -44,12 +45,17 @@ export function percentOf(value: number | string, where: string): number {
 export function metricSpecOf(entry: MetricEntry, defaults: MetricDefaults, where: string): MetricSpec {
   const provider = entry.provider as MetricProviderKind;
   if (provider === "probe" && !PROBE_SIGNALS.includes(entry.query as ProbeSignal)) {
-    throw new GateError(`${where}: a probe metric's query is one of ${PROBE_SIGNALS.join(", ")}, not "${entry.query}"`);
+    throw new GateError(
+      `${where}: a probe metric's query is one of ${PROBE_SIGNALS.join(", ")}, not "${entry.query}"`,
+    );
   }
   if (provider === "web" && entry.path === undefined) {
-    throw new GateError(`${where}: a web metric needs a path to the number in the answer`, { hint: "e.g. path: $.data.p95" });
+    throw new GateError(`${where}: a web metric needs a path to the number in the answer`, {
+      hint: "e.g. path: $.data.p95",
+    });
   }
   if (entry.path !== undefined) parsePath(entry.path);
+  if (provider === "cloudwatch") checkCloudWatchQuery(entry.query, where);
   const signal = provider === "probe" ? (entry.query as ProbeSignal) : undefined;
   const unit = entry.unit
     ? unitOf(entry.unit, `${where}.unit`)
@@ -59,7 +65,8 @@ export function metricSpecOf(entry: MetricEntry, defaults: MetricDefaults, where
         ? { factor: 1, dimension: "ratio" as const }
         : { factor: 1, dimension: "none" as const };
   const kind = entry.kind ?? (signal === "errors" ? "binary" : "continuous");
-  const compare = (entry.compare as Comparison | undefined) ?? (signal === "prediction" ? "shift" : defaults.compare);
+  const compare =
+    (entry.compare as Comparison | undefined) ?? (signal === "prediction" ? "shift" : defaults.compare);
   const tolerance =
     entry.tolerance !== undefined
       ? percentOf(entry.tolerance, `${where}.tolerance`) / 100
@@ -96,7 +103,17 @@ export function defaultProbeMetrics(withPrediction: boolean): MetricEntry[] {
   ];
 }
 
-const OPTION_KEYS = ["aggregate", "direction", "compare", "tolerance", "unit", "kind", "scale", "path", "min-samples"] as const;
+const OPTION_KEYS = [
+  "aggregate",
+  "direction",
+  "compare",
+  "tolerance",
+  "unit",
+  "kind",
+  "scale",
+  "path",
+  "min-samples",
+] as const;
 
 /**
  * A metric written on one line (`--metric`): `NAME=PROVIDER:QUERY`, then `|key=value` options, e.g.
@@ -105,10 +122,10 @@ const OPTION_KEYS = ["aggregate", "direction", "compare", "tolerance", "unit", "
 export function parseMetricFlag(text: string): MetricEntry {
   const where = `--metric "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
   if (text.length > 8192) throw new GateError(`${where}: longer than 8192 characters`);
-  const m = /^\s*([A-Za-z_][\w.]*)\s*=\s*(prometheus|web|probe)\s*:(.*)$/s.exec(text);
+  const m = /^\s*([A-Za-z_][\w.]*)\s*=\s*(prometheus|web|probe|cloudwatch)\s*:(.*)$/s.exec(text);
   if (!m) {
     throw new GateError(`${where}: expected NAME=PROVIDER:QUERY`, {
-      hint: "e.g. p95=probe:latency, or errors=prometheus:sum(rate(errors_total{version=\"{{version}}\"}[1m]))",
+      hint: 'e.g. p95=probe:latency, or errors=prometheus:sum(rate(errors_total{version="{{version}}"}[1m]))',
     });
   }
   let rest = m[3]!;
@@ -118,7 +135,9 @@ export function parseMetricFlag(text: string): MetricEntry {
     if (!option) break;
     const key = option[1]!;
     if (!(OPTION_KEYS as readonly string[]).includes(key)) {
-      throw new GateError(`${where}: unknown option "${key}"`, { hint: `options: ${OPTION_KEYS.join(", ")}` });
+      throw new GateError(`${where}: unknown option "${key}"`, {
+        hint: `options: ${OPTION_KEYS.join(", ")}`,
+      });
     }
     options[key] = option[2]!.trim();
     rest = rest.slice(0, option.index);
@@ -128,7 +147,8 @@ export function parseMetricFlag(text: string): MetricEntry {
   const oneOf = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
     const v = options[key];
     if (v === undefined) return undefined;
-    if (!(allowed as readonly string[]).includes(v)) throw new GateError(`${where}: ${key} must be one of ${allowed.join(", ")}`);
+    if (!(allowed as readonly string[]).includes(v))
+      throw new GateError(`${where}: ${key} must be one of ${allowed.join(", ")}`);
     return v as T;
   };
   const minSamples = options["min-samples"];

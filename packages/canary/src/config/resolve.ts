@@ -2,8 +2,8 @@
 import {
   closestMatches,
   didYouMean,
-  GateError,
   type GateConfigSource,
+  GateError,
   loadGateSection,
   parseThresholds,
   type ReportSettings,
@@ -13,19 +13,36 @@ import {
 } from "@mlgate/core";
 import { parseDuration, parseRate, readBodies } from "@mlgate/load";
 import type { ResumeMode } from "../engine/rollout.js";
-import { DEFAULT_KS_LIMIT, DEFAULT_PSI_LIMIT, DEFAULT_TAU_SD } from "../judge/judge-look.js";
 import { CANARY_GATE, type CanaryInput, type TrafficSpec } from "../input.js";
+import { DEFAULT_KS_LIMIT, DEFAULT_PSI_LIMIT, DEFAULT_TAU_SD } from "../judge/judge-look.js";
 import { parsePath } from "../metrics/json-path.js";
 import { type MetricSpec, VERSION_LABEL, type Versions } from "../metrics/types.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { parseSteps, type WrittenStep } from "../plan/parse-steps.js";
 import type { FailureClass, FailurePolicy } from "../plan/types.js";
+import { CLOUD_TRAFFIC_SCHEMAS, type CloudTrafficKind } from "../traffic/cloud-index.js";
 import { defaultProbeMetrics, metricSpecOf, parseMetricFlag, percentOf } from "./metric-spec.js";
-import { CANARY_FUNCTIONS, type CanarySection, canarySection, type MetricEntry, type StepEntry } from "./section.js";
+import {
+  CANARY_FUNCTIONS,
+  type CanarySection,
+  canarySection,
+  type MetricEntry,
+  type StepEntry,
+} from "./section.js";
+
+/** Every router `canary.traffic.provider` can name. */
+export type TrafficKind = "embedded" | "nginx" | "command" | CloudTrafficKind;
+
+export const TRAFFIC_KINDS: readonly TrafficKind[] = [
+  "embedded",
+  "nginx",
+  "command",
+  ...(Object.keys(CLOUD_TRAFFIC_SCHEMAS) as CloudTrafficKind[]),
+];
 
 /** What the command line or the action inputs say; these win over the config file. */
 export interface CanaryOverrides {
-  provider?: "embedded" | "nginx" | "command";
+  provider?: TrafficKind;
   baseline?: string;
   candidate?: string;
   baselineVersion?: string;
@@ -60,13 +77,17 @@ const DEFAULT_MIN_SAMPLES = 20;
 const DEFAULT_PROBE_RATE = "10/s";
 
 /** Merge the config file's section with overrides into the gate's input. */
-export async function resolveCanary(overrides: CanaryOverrides, source: GateConfigSource): Promise<ResolvedCanary> {
+export async function resolveCanary(
+  overrides: CanaryOverrides,
+  source: GateConfigSource,
+): Promise<ResolvedCanary> {
   const loaded = await loadGateSection(CANARY_GATE, canarySection, source);
   const section: CanarySection = loaded.section ?? ({} as CanarySection);
   const baseDir = loaded.baseDir;
   const secrets: string[] = [];
   const env = overrides.env ?? process.env;
-  const expand = (h: Record<string, string> | undefined, where: string) => expandHeaders(h, where, env, secrets);
+  const expand = (h: Record<string, string> | undefined, where: string) =>
+    expandHeaders(h, where, env, secrets);
 
   const versions = versionsOf(overrides, section);
   const plan = buildPlan({
@@ -74,9 +95,13 @@ export async function resolveCanary(overrides: CanaryOverrides, source: GateConf
     where: overrides.steps !== undefined ? "--steps" : "canary.steps",
     ...durationKey("intervalMs", overrides.interval ?? section.interval, "interval"),
     ...durationKey("guardMs", overrides.guard ?? section.guard, "guard"),
-    ...(overrides.timeScale ?? section["time-scale"] ? { timeScale: overrides.timeScale ?? section["time-scale"]! } : {}),
+    ...((overrides.timeScale ?? section["time-scale"])
+      ? { timeScale: overrides.timeScale ?? section["time-scale"]! }
+      : {}),
     ...(section["max-extensions"] !== undefined ? { maxExtensions: section["max-extensions"] } : {}),
-    ...(section["provider-failures"] !== undefined ? { maxProviderFailures: section["provider-failures"] } : {}),
+    ...(section["provider-failures"] !== undefined
+      ? { maxProviderFailures: section["provider-failures"] }
+      : {}),
     ...(policyOf(overrides, section) ? { policy: policyOf(overrides, section)! } : {}),
   });
 
@@ -90,10 +115,17 @@ export async function resolveCanary(overrides: CanaryOverrides, source: GateConf
       ? overrides.metrics.map(parseMetricFlag)
       : (section.metrics ?? defaultProbeMetrics(prediction !== undefined));
   const metrics = entries.map((e, i) =>
-    metricSpecOf(e, { compare: mode, minSamples }, overrides.metrics?.length ? `--metric ${e.name}` : `canary.metrics[${i}]`),
+    metricSpecOf(
+      e,
+      { compare: mode, minSamples },
+      overrides.metrics?.length ? `--metric ${e.name}` : `canary.metrics[${i}]`,
+    ),
   );
   checkUnique(metrics);
-  checkVersionsNeeded(metrics, Boolean(section.versions || overrides.baselineVersion || overrides.candidateVersion));
+  checkVersionsNeeded(
+    metrics,
+    Boolean(section.versions || overrides.baselineVersion || overrides.candidateVersion),
+  );
 
   const thresholds = thresholdsOf(overrides.gates ?? section.gates ?? [], metrics);
   const uses = (kind: MetricSpec["provider"]) => metrics.some((m) => m.provider === kind);
@@ -118,7 +150,10 @@ export async function resolveCanary(overrides: CanaryOverrides, source: GateConf
   if (uses("prometheus")) {
     const p = section.prometheus;
     const url = overrides.prometheusUrl ?? p?.url;
-    if (!url) throw new GateError("prometheus metrics need the server's URL", { hint: "set canary.prometheus.url or --prometheus-url" });
+    if (!url)
+      throw new GateError("prometheus metrics need the server's URL", {
+        hint: "set canary.prometheus.url or --prometheus-url",
+      });
     const stepMs = p?.step ? parseDuration(p.step, "canary.prometheus.step") : 15_000;
     const headers = expand(p?.headers, "canary.prometheus.headers");
     input.prometheus = {
@@ -137,10 +172,15 @@ export async function resolveCanary(overrides: CanaryOverrides, source: GateConf
     };
   }
   if (uses("probe")) input.probe = await probeOf(overrides, section, baseDir, prediction, expand);
+  if (uses("cloudwatch")) input.cloudwatch = section.cloudwatch ?? {};
   return { input, report: reportSettingsOf(section.report, baseDir) };
 }
 
-function durationKey<K extends string>(key: K, text: string | undefined, what: string): Partial<Record<K, number>> {
+function durationKey<K extends string>(
+  key: K,
+  text: string | undefined,
+  what: string,
+): Partial<Record<K, number>> {
   return text === undefined ? {} : ({ [key]: parseDuration(text, what) } as Record<K, number>);
 }
 
@@ -151,9 +191,12 @@ function versionsOf(o: CanaryOverrides, s: CanarySection): Versions {
   };
   for (const [side, label] of Object.entries(versions)) {
     if (!VERSION_LABEL.test(label)) {
-      throw new GateError(`the ${side} version label "${label}" holds characters that cannot go into a query`, {
-        hint: "use letters, digits and _ . : + @ / -",
-      });
+      throw new GateError(
+        `the ${side} version label "${label}" holds characters that cannot go into a query`,
+        {
+          hint: "use letters, digits and _ . : + @ / -",
+        },
+      );
     }
   }
   if (versions.baseline === versions.candidate) {
@@ -165,14 +208,17 @@ function versionsOf(o: CanaryOverrides, s: CanarySection): Versions {
 function stepsOf(o: CanaryOverrides, s: CanarySection): WrittenStep[] {
   if (o.steps !== undefined) return parseSteps(o.steps, "--steps");
   if (s.steps === undefined) {
-    throw new GateError("no rollout steps", { hint: "set canary.steps or --steps, e.g. 5% 5m, 25% 10m, 50% 10m, 100%" });
+    throw new GateError("no rollout steps", {
+      hint: "set canary.steps or --steps, e.g. 5% 5m, 25% 10m, 50% 10m, 100%",
+    });
   }
   if (typeof s.steps === "string") return parseSteps(s.steps, "canary.steps");
   return s.steps.map((item: StepEntry, i) => {
     const where = `canary.steps[${i}]`;
     if (typeof item === "string") {
       const parsed = parseSteps(item, where);
-      if (parsed.length !== 1) throw new GateError(`${where} holds ${parsed.length} steps; write one per list item`);
+      if (parsed.length !== 1)
+        throw new GateError(`${where} holds ${parsed.length} steps; write one per list item`);
       return parsed[0]!;
     }
     const weight = percentOf(item.weight, `${where}.weight`);
@@ -180,18 +226,24 @@ function stepsOf(o: CanaryOverrides, s: CanarySection): WrittenStep[] {
   });
 }
 
-function policyOf(o: CanaryOverrides, s: CanarySection): FailurePolicy | Partial<Record<FailureClass, FailurePolicy>> | undefined {
+function policyOf(
+  o: CanaryOverrides,
+  s: CanarySection,
+): FailurePolicy | Partial<Record<FailureClass, FailurePolicy>> | undefined {
   if (o.onFailure) return o.onFailure;
   const p = s["on-failure"];
   if (p === undefined) return undefined;
   if (typeof p === "string") return p as FailurePolicy;
-  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Partial<Record<FailureClass, FailurePolicy>>;
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as Partial<
+    Record<FailureClass, FailurePolicy>
+  >;
 }
 
 function checkUnique(metrics: readonly MetricSpec[]): void {
   const seen = new Set<string>();
   for (const m of metrics) {
-    if (seen.has(m.name)) throw new GateError(`two metrics are named "${m.name}"`, { hint: "give each metric its own name" });
+    if (seen.has(m.name))
+      throw new GateError(`two metrics are named "${m.name}"`, { hint: "give each metric its own name" });
     seen.add(m.name);
   }
 }
@@ -199,9 +251,12 @@ function checkUnique(metrics: readonly MetricSpec[]): void {
 function checkVersionsNeeded(metrics: readonly MetricSpec[], labelsGiven: boolean): void {
   const templated = metrics.find((m) => m.provider !== "probe" && !/\{\{\s*version\s*\}\}/.test(m.query));
   if (templated) {
-    throw new GateError(`metric ${templated.name}: the query has no {{version}}, so it cannot tell the candidate from the baseline`, {
-      hint: 'select the version in the query, e.g. version="{{version}}"',
-    });
+    throw new GateError(
+      `metric ${templated.name}: the query has no {{version}}, so it cannot tell the candidate from the baseline`,
+      {
+        hint: 'select the version in the query, e.g. version="{{version}}"',
+      },
+    );
   }
   if (metrics.some((m) => m.provider !== "probe") && !labelsGiven) {
     // Defaults are fine for the probe, but a query filled with "baseline" is almost never what was meant.
@@ -218,9 +273,12 @@ function thresholdsOf(sources: readonly string[], metrics: readonly MetricSpec[]
     if (t.slice !== undefined) throw new GateError(`threshold "${t.source}": the canary has no slices`);
     if (!names.includes(t.metric)) {
       const guess = didYouMean(closestMatches(t.metric, names));
-      throw new GateError(`threshold "${t.source}": no metric named "${t.metric}"${guess ? `; ${guess}` : ""}`, {
-        hint: `metrics: ${names.join(", ")}`,
-      });
+      throw new GateError(
+        `threshold "${t.source}": no metric named "${t.metric}"${guess ? `; ${guess}` : ""}`,
+        {
+          hint: `metrics: ${names.join(", ")}`,
+        },
+      );
     }
   }
   return thresholds;
@@ -233,13 +291,16 @@ function checkHttpUrl(url: string, what: string): string {
   } catch {
     throw new GateError(`${what} "${url}" is not a URL`);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new GateError(`${what} must be http or https`);
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    throw new GateError(`${what} must be http or https`);
   return url;
 }
 
 function hostPort(url: string | undefined, role: string): string[] {
   if (!url) {
-    throw new GateError(`nginx: no ${role} servers`, { hint: `set canary.traffic.${role}-servers, or canary.${role} as a URL` });
+    throw new GateError(`nginx: no ${role} servers`, {
+      hint: `set canary.traffic.${role}-servers, or canary.${role} as a URL`,
+    });
   }
   const u = new URL(checkHttpUrl(url, `the ${role} URL`));
   return [`${u.hostname}:${u.port || (u.protocol === "https:" ? "443" : "80")}`];
@@ -251,7 +312,9 @@ function trafficOf(o: CanaryOverrides, s: CanarySection, baseDir: string): Traff
   const baseline = o.baseline ?? s.baseline;
   const candidate = o.candidate ?? s.candidate;
   if (configured && configured.provider !== kind && kind !== "embedded") {
-    throw new GateError(`--provider ${kind} needs its settings in canary.traffic, which configures ${configured.provider}`);
+    throw new GateError(
+      `--provider ${kind} needs its settings in canary.traffic, which configures ${configured.provider}`,
+    );
   }
   if (kind === "embedded") {
     if (!baseline || !candidate) {
@@ -288,6 +351,10 @@ function trafficOf(o: CanaryOverrides, s: CanarySection, baseDir: string): Traff
       },
     };
   }
+  if (configured && Object.hasOwn(CLOUD_TRAFFIC_SCHEMAS, configured.provider)) {
+    // Checked by the section's schema already; built at run time, when the AWS or Kubernetes client is needed.
+    return { kind: "cloud", provider: configured.provider as CloudTrafficKind, config: configured, baseDir };
+  }
   if (configured?.provider === "command") {
     const c = configured;
     return {
@@ -303,7 +370,12 @@ function trafficOf(o: CanaryOverrides, s: CanarySection, baseDir: string): Traff
     };
   }
   throw new GateError(`the ${kind} router needs its settings in canary.traffic`, {
-    hint: kind === "nginx" ? "set canary.traffic.file and .upstream" : "set canary.traffic.set and .get",
+    hint:
+      kind === "nginx"
+        ? "set canary.traffic.file and .upstream"
+        : kind === "command"
+          ? "set canary.traffic.set and .get"
+          : `set canary.traffic.provider: ${kind} and its keys`,
   });
 }
 
@@ -322,7 +394,8 @@ async function probeOf(
       hint: "set canary.baseline and canary.candidate (or canary.probe.baseline and .candidate, or --baseline and --candidate)",
     });
   }
-  if (p?.["body-file"] && p.body !== undefined) throw new GateError("canary.probe: give body or body-file, not both");
+  if (p?.["body-file"] && p.body !== undefined)
+    throw new GateError("canary.probe: give body or body-file, not both");
   const bodies = p?.["body-file"]
     ? (await readBodies(resolveFrom(baseDir, p["body-file"]))).bodies
     : p?.body !== undefined
@@ -355,7 +428,8 @@ function expandHeaders(
   for (const [name, value] of Object.entries(headers)) {
     out[name] = value.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, key: string) => {
       const v = env[key];
-      if (v === undefined || v === "") throw new GateError(`${where}.${name}: environment variable ${key} is not set`);
+      if (v === undefined || v === "")
+        throw new GateError(`${where}.${name}: environment variable ${key} is not set`);
       secrets.push(v);
       return v;
     });

@@ -1,7 +1,15 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header values are written ${env.NAME}
 import { gateSection } from "@mlgate/core";
 import { z } from "zod";
 import { AGGREGATES } from "../metrics/types.js";
 import { FAILURE_CLASSES, FAILURE_POLICIES } from "../plan/types.js";
+import {
+  albTrafficSchema,
+  cloudwatchSettingsSchema,
+  gatewayApiTrafficSchema,
+  lambdaTrafficSchema,
+  sagemakerTrafficSchema,
+} from "../traffic/cloud-index.js";
 
 /** Threshold functions the canary understands besides delta() and ratio(). */
 export const CANARY_FUNCTIONS = ["delta", "ratio", "psi", "ks"] as const;
@@ -16,7 +24,10 @@ const percent = z.union([
 ]);
 const argv = z.array(z.string().min(1).max(4096)).min(1).max(64);
 const headers = z
-  .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "an HTTP header name"), z.string().max(8192))
+  .record(
+    z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "an HTTP header name"),
+    z.string().max(8192),
+  )
   .refine((h) => Object.keys(h).length <= 64, "at most 64 headers")
   .describe("Request headers; `${env.NAME}` in a value reads the environment (the value is masked).");
 const url = z.string().min(1).max(8192);
@@ -41,17 +52,43 @@ const embedded = z.strictObject({
 
 const nginx = z.strictObject({
   provider: z.literal("nginx"),
-  file: z.string().min(1).describe("The include file the canary owns: one upstream block, rewritten at every step."),
+  file: z
+    .string()
+    .min(1)
+    .describe("The include file the canary owns: one upstream block, rewritten at every step."),
   upstream: z.string().min(1).max(100).describe("Name of the upstream block."),
-  "baseline-servers": z.array(z.string().min(1)).min(1).max(64).optional().describe("`host:port` of each baseline server (default: from `baseline`)."),
-  "candidate-servers": z.array(z.string().min(1)).min(1).max(64).optional().describe("`host:port` of each candidate server (default: from `candidate`)."),
-  "server-params": z.string().max(200).optional().describe("Appended to every server line, e.g. `max_fails=3 fail_timeout=10s`."),
+  "baseline-servers": z
+    .array(z.string().min(1))
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("`host:port` of each baseline server (default: from `baseline`)."),
+  "candidate-servers": z
+    .array(z.string().min(1))
+    .min(1)
+    .max(64)
+    .optional()
+    .describe("`host:port` of each candidate server (default: from `candidate`)."),
+  "server-params": z
+    .string()
+    .max(200)
+    .optional()
+    .describe("Appended to every server line, e.g. `max_fails=3 fail_timeout=10s`."),
   binary: z.string().min(1).optional().describe("The nginx program (default `nginx`)."),
   prefix: z.string().min(1).optional().describe("nginx `-p` prefix."),
   conf: z.string().min(1).optional().describe("nginx `-c` config file."),
-  "error-log": z.string().min(1).optional().describe("nginx `-e` error log (for runs without write access to the default)."),
-  reload: argv.optional().describe("Command that reloads nginx, as a list of arguments (default `nginx -s reload`)."),
-  test: z.union([argv, z.literal(false)]).optional().describe("Command that tests the config before a reload (default `nginx -t -q`); false skips it."),
+  "error-log": z
+    .string()
+    .min(1)
+    .optional()
+    .describe("nginx `-e` error log (for runs without write access to the default)."),
+  reload: argv
+    .optional()
+    .describe("Command that reloads nginx, as a list of arguments (default `nginx -s reload`)."),
+  test: z
+    .union([argv, z.literal(false)])
+    .optional()
+    .describe("Command that tests the config before a reload (default `nginx -t -q`); false skips it."),
   live: z
     .strictObject({
       url: url.describe("A URL served through the upstream."),
@@ -60,12 +97,16 @@ const nginx = z.strictObject({
       requests: z.int().min(5).max(10_000).optional().describe("Requests per check (default 40)."),
     })
     .optional()
-    .describe("After each reload, send requests through nginx and check the share that reaches the candidate."),
+    .describe(
+      "After each reload, send requests through nginx and check the share that reaches the candidate.",
+    ),
 });
 
 const command = z.strictObject({
   provider: z.literal("command"),
-  set: argv.describe("Moves traffic; `{{canary}}` and `{{baseline}}` in any argument become percentages. Run without a shell."),
+  set: argv.describe(
+    "Moves traffic; `{{canary}}` and `{{baseline}}` in any argument become percentages. Run without a shell.",
+  ),
   get: argv.describe('Prints the current candidate share: `5`, `canary=5` or `{"canary": 5}`.'),
   promote: argv.optional().describe("Replaces `set` for 100%."),
   rollback: argv.optional().describe("Replaces `set` for 0%."),
@@ -78,91 +119,222 @@ const metric = z.strictObject({
     .regex(/^[A-Za-z_][\w.]*$/, "a metric name (letters, digits, _ and .)")
     .max(100)
     .describe("What thresholds call it: `p95`, `error_rate`."),
-  provider: z.enum(["prometheus", "web", "probe"]).describe("Where samples come from."),
+  provider: z.enum(["prometheus", "web", "probe", "cloudwatch"]).describe("Where samples come from."),
   query: z
     .string()
     .min(1)
     .max(8192)
-    .describe("prometheus: PromQL with `{{version}}` (and `{{step}}`); web: a URL with `{{version}}`; probe: `latency`, `errors` or `prediction`."),
-  path: z.string().min(1).max(500).optional().describe("web: where the number sits in the JSON answer, e.g. `$.data.p95`."),
+    .describe(
+      "prometheus: PromQL with `{{version}}` (and `{{step}}`); web: a URL with `{{version}}`; cloudwatch: `namespace=… metric=… Dimension={{version}}` or a Metrics Insights query; probe: `latency`, `errors` or `prediction`.",
+    ),
+  path: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe("web: where the number sits in the JSON answer, e.g. `$.data.p95`."),
   unit: z
     .string()
     .optional()
     .describe("Unit of the raw values: `s` or `ms` (times), `ratio` (a fraction), `%`, or `none`."),
-  aggregate: z.enum(AGGREGATES as [string, ...string[]]).optional().describe("How a step's samples become the value thresholds see (default mean; probe latency p95)."),
+  aggregate: z
+    .enum(AGGREGATES as [string, ...string[]])
+    .optional()
+    .describe("How a step's samples become the value thresholds see (default mean; probe latency p95)."),
   direction: z.enum(["increase", "decrease"]).optional().describe("Which way is bad (default increase)."),
   compare: z
     .enum(["sequential", "mann-whitney", "shift", "none"])
     .optional()
     .describe("Statistical comparison with the baseline (default: `judge`; probe predictions: shift)."),
-  tolerance: percent.optional().describe("Relative difference tolerated before a significant one counts (default 5% for times, else 0)."),
-  kind: z.enum(["continuous", "binary"]).optional().describe("`binary`: each sample is 0 or 1 (default: binary for probe errors)."),
-  scale: z.enum(["log", "linear"]).optional().describe("Compare on the log scale (default for times) or as is."),
-  "min-samples": z.int().min(2).max(1_000_000).optional().describe("Samples per side before the metric is judged (default `min-samples`)."),
+  tolerance: percent
+    .optional()
+    .describe(
+      "Relative difference tolerated before a significant one counts (default 5% for times, else 0).",
+    ),
+  kind: z
+    .enum(["continuous", "binary"])
+    .optional()
+    .describe("`binary`: each sample is 0 or 1 (default: binary for probe errors)."),
+  scale: z
+    .enum(["log", "linear"])
+    .optional()
+    .describe("Compare on the log scale (default for times) or as is."),
+  "min-samples": z
+    .int()
+    .min(2)
+    .max(1_000_000)
+    .optional()
+    .describe("Samples per side before the metric is judged (default `min-samples`)."),
 });
 
 /** The `canary:` section of mlgate.yml. Paths are relative to the config file. */
 export const canarySection = gateSection(
   {
-    baseline: url.optional().describe("The baseline's endpoint, e.g. http://10.0.0.5:8080/v1/predict: probed directly, and the embedded router's upstream."),
+    baseline: url
+      .optional()
+      .describe(
+        "The baseline's endpoint, e.g. http://10.0.0.5:8080/v1/predict: probed directly, and the embedded router's upstream.",
+      ),
     candidate: url.optional().describe("The candidate's endpoint."),
     versions: z
       .strictObject({
-        baseline: z.string().min(1).max(128).describe("The baseline's version label, filled in for `{{version}}`."),
+        baseline: z
+          .string()
+          .min(1)
+          .max(128)
+          .describe("The baseline's version label, filled in for `{{version}}`."),
         candidate: z.string().min(1).max(128).describe("The candidate's version label."),
       })
       .optional()
       .describe("Version labels of the two sides, as your metrics carry them."),
-    environment: z.string().min(1).max(255).optional().describe("Deployment environment the progress is recorded under (default `production`)."),
+    environment: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe("Deployment environment the progress is recorded under (default `production`)."),
     steps: z
       .union([z.string().min(1).max(2000), z.array(stepItem).min(1).max(50)])
       .optional()
-      .describe("The rollout: `5% 5m, 25% 10m, 50% 10m, 100%`, or a list of steps. The final 100% may carry the guard window."),
-    interval: duration.optional().describe("Time between looks at the metrics (default a quarter of the shortest step, at most 1m)."),
-    guard: duration.optional().describe("Watch window after the promotion; a failure in it still rolls back."),
-    "time-scale": z.number().gt(0).max(1000).optional().describe("Multiply every duration by this (tests and demos use 0.01)."),
-    "max-extensions": z.int().min(0).max(20).optional().describe("Times a step is extended when data is short, before it fails (default 2)."),
-    "provider-failures": z.int().min(1).max(100).optional().describe("Consecutive failures of a metric source that stop the rollout (default 3)."),
+      .describe(
+        "The rollout: `5% 5m, 25% 10m, 50% 10m, 100%`, or a list of steps. The final 100% may carry the guard window.",
+      ),
+    interval: duration
+      .optional()
+      .describe("Time between looks at the metrics (default a quarter of the shortest step, at most 1m)."),
+    guard: duration
+      .optional()
+      .describe("Watch window after the promotion; a failure in it still rolls back."),
+    "time-scale": z
+      .number()
+      .gt(0)
+      .max(1000)
+      .optional()
+      .describe("Multiply every duration by this (tests and demos use 0.01)."),
+    "max-extensions": z
+      .int()
+      .min(0)
+      .max(20)
+      .optional()
+      .describe("Times a step is extended when data is short, before it fails (default 2)."),
+    "provider-failures": z
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("Consecutive failures of a metric source that stop the rollout (default 3)."),
     "on-failure": z
       .union([policy, z.strictObject(Object.fromEntries(FAILURE_CLASSES.map((c) => [c, policy.optional()])))])
       .optional()
-      .describe("rollback (default), pause or hold; one for all, or per failure class: metric, no-data, provider, router."),
+      .describe(
+        "rollback (default), pause or hold; one for all, or per failure class: metric, no-data, provider, router.",
+      ),
     resume: z
       .enum(["auto", "restart", "cleanup"])
       .optional()
-      .describe("A re-run finding a rollout left open: auto resumes the same candidate (and rolls back another), restart rolls back and starts over, cleanup only rolls back."),
-    judge: z.enum(["sequential", "mann-whitney"]).optional().describe("Default statistical comparison: sequential (anytime-valid) or mann-whitney (fixed horizon, Kayenta-like)."),
-    confidence: z.number().gt(0.5).lt(1).optional().describe("1 − the family-wise false-alarm rate (default 0.99 sequential, 0.98 mann-whitney)."),
-    "min-samples": z.int().min(2).max(1_000_000).optional().describe("Samples per side and step before a metric is judged (default 20)."),
-    "psi-limit": z.number().gt(0).max(10).optional().describe("A prediction shift above this PSI fails (default 0.2)."),
-    "ks-limit": z.number().gt(0).max(1).optional().describe("A prediction shift whose KS distance is above this, and significant, fails (default 0.1)."),
-    traffic: z.discriminatedUnion("provider", [embedded, nginx, command]).optional().describe("The router the canary drives (default embedded)."),
+      .describe(
+        "A re-run finding a rollout left open: auto resumes the same candidate (and rolls back another), restart rolls back and starts over, cleanup only rolls back.",
+      ),
+    judge: z
+      .enum(["sequential", "mann-whitney"])
+      .optional()
+      .describe(
+        "Default statistical comparison: sequential (anytime-valid) or mann-whitney (fixed horizon, Kayenta-like).",
+      ),
+    confidence: z
+      .number()
+      .gt(0.5)
+      .lt(1)
+      .optional()
+      .describe("1 − the family-wise false-alarm rate (default 0.99 sequential, 0.98 mann-whitney)."),
+    "min-samples": z
+      .int()
+      .min(2)
+      .max(1_000_000)
+      .optional()
+      .describe("Samples per side and step before a metric is judged (default 20)."),
+    "psi-limit": z
+      .number()
+      .gt(0)
+      .max(10)
+      .optional()
+      .describe("A prediction shift above this PSI fails (default 0.2)."),
+    "ks-limit": z
+      .number()
+      .gt(0)
+      .max(1)
+      .optional()
+      .describe("A prediction shift whose KS distance is above this, and significant, fails (default 0.1)."),
+    traffic: z
+      .discriminatedUnion("provider", [
+        embedded,
+        nginx,
+        command,
+        sagemakerTrafficSchema,
+        albTrafficSchema,
+        lambdaTrafficSchema,
+        gatewayApiTrafficSchema,
+      ])
+      .optional()
+      .describe("The router the canary drives (default embedded)."),
     prometheus: z
       .strictObject({
         url: url.describe("Base URL of the Prometheus server."),
         step: duration.optional().describe("Range-query resolution; each point is a sample (default 15s)."),
-        delay: duration.optional().describe("Stay this far behind real time so the newest scrapes have landed (default two steps)."),
+        delay: duration
+          .optional()
+          .describe("Stay this far behind real time so the newest scrapes have landed (default two steps)."),
         timeout: duration.optional().describe("Per query (default 10s)."),
         headers: headers.optional(),
       })
       .optional(),
+    cloudwatch: cloudwatchSettingsSchema
+      .optional()
+      .describe(
+        "Where cloudwatch metrics are read (region, endpoint, profile) and the defaults of their queries.",
+      ),
     web: z.strictObject({ timeout: duration.optional(), headers: headers.optional() }).optional(),
     probe: z
       .strictObject({
         baseline: url.optional().describe("Endpoint to probe for the baseline (default `baseline`)."),
         candidate: url.optional().describe("Endpoint to probe for the candidate (default `candidate`)."),
-        rate: z.union([z.number().gt(0).max(10_000), z.string().min(1).max(50)]).optional().describe("Paired requests per second, e.g. 20/s (default 10/s)."),
+        rate: z
+          .union([z.number().gt(0).max(10_000), z.string().min(1).max(50)])
+          .optional()
+          .describe("Paired requests per second, e.g. 20/s (default 10/s)."),
         method: z.enum(["GET", "POST", "PUT", "PATCH"]).optional(),
-        "body-file": z.string().min(1).optional().describe("Request bodies, JSONL or CSV, cycled; the same body goes to both sides."),
+        "body-file": z
+          .string()
+          .min(1)
+          .optional()
+          .describe("Request bodies, JSONL or CSV, cycled; the same body goes to both sides."),
         body: z.unknown().optional().describe("One JSON body for every request."),
         headers: headers.optional(),
         timeout: duration.optional().describe("Per request (default 10s)."),
-        warmup: duration.optional().describe("Requests sent but not recorded before the first step, while both ends warm up (default 1s)."),
-        prediction: z.string().min(1).max(500).optional().describe("Where the model's score sits in the answer, e.g. `$.probabilities[1]`: adds the prediction-shift metric `score`."),
+        warmup: duration
+          .optional()
+          .describe(
+            "Requests sent but not recorded before the first step, while both ends warm up (default 1s).",
+          ),
+        prediction: z
+          .string()
+          .min(1)
+          .max(500)
+          .optional()
+          .describe(
+            "Where the model's score sits in the answer, e.g. `$.probabilities[1]`: adds the prediction-shift metric `score`.",
+          ),
       })
       .optional()
-      .describe("Traffic the gate sends itself, to both versions, to measure latency, errors and predictions."),
-    metrics: z.array(metric).min(1).max(50).optional().describe("What to watch; default with a probe: p95, error_rate (and score with `probe.prediction`)."),
+      .describe(
+        "Traffic the gate sends itself, to both versions, to measure latency, errors and predictions.",
+      ),
+    metrics: z
+      .array(metric)
+      .min(1)
+      .max(50)
+      .optional()
+      .describe("What to watch; default with a probe: p95, error_rate (and score with `probe.prediction`)."),
   },
   { functions: CANARY_FUNCTIONS },
 );

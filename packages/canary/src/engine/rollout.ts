@@ -70,7 +70,9 @@ class Rollout {
 
   async run(): Promise<RolloutOutcome> {
     const { plan, traffic } = this.input;
-    this.log(`plan: ${describePlan(plan)}, a look every ${formatDuration(Math.round(plan.intervalMs))}, router: ${traffic.describe()}`);
+    this.log(
+      `plan: ${describePlan(plan)}, a look every ${formatDuration(Math.round(plan.intervalMs))}, router: ${traffic.describe()}`,
+    );
     try {
       this.weight = (await traffic.getWeights()).canary;
     } catch (e) {
@@ -88,11 +90,19 @@ class Rollout {
       const final = step.weight === 100;
       if (this.options.signal?.aborted) return this.stop("cancelled", "the job was cancelled", i);
       try {
-        this.weight = (final ? await traffic.promote() : await traffic.setWeights({ canary: step.weight })).canary;
+        this.weight = (
+          final ? await traffic.promote() : await traffic.setWeights({ canary: step.weight })
+        ).canary;
       } catch (e) {
-        return this.stop("router", `could not move the candidate to ${formatWeight(step.weight)}: ${describeError(e)}`, i);
+        return this.stop(
+          "router",
+          `could not move the candidate to ${formatWeight(step.weight)}: ${describeError(e)}`,
+          i,
+        );
       }
-      this.log(`step ${i + 1}/${plan.steps.length}: ${final ? "promoted: " : ""}the candidate serves ${formatWeight(this.weight)} (verified)`);
+      this.log(
+        `step ${i + 1}/${plan.steps.length}: ${final ? "promoted: " : ""}the candidate serves ${formatWeight(this.weight)} (verified)`,
+      );
       const phase: Phase = final ? (plan.guardMs > 0 ? "guard" : "promoted") : "step";
       await this.record({ step: i, weight: this.weight, phase });
       if (final && plan.guardMs === 0) {
@@ -114,36 +124,66 @@ class Rollout {
     try {
       prior = await state?.latest();
     } catch (e) {
-      this.warn(`could not read earlier progress from ${state!.describe()}: ${describeError(e)}; starting afresh`);
+      this.warn(
+        `could not read earlier progress from ${state!.describe()}: ${describeError(e)}; starting afresh`,
+      );
     }
     const open = prior !== undefined && isOpen(prior.phase);
     const same = prior?.candidate === versions.candidate;
     if (prior && open && same && resume === "auto" && prior.step < this.input.plan.steps.length) {
       this.resumedFrom = prior.step;
-      this.log(`resuming the rollout of ${versions.candidate} at step ${prior.step + 1} (${prior.phase} at ${formatWeight(prior.weight)} when the last run ended)`);
+      this.log(
+        `resuming the rollout of ${versions.candidate} at step ${prior.step + 1} (${prior.phase} at ${formatWeight(prior.weight)} when the last run ended)`,
+      );
       return { index: prior.step };
     }
     if (prior && open) {
-      const why = same ? `resume: ${resume}` : `an earlier run left ${prior.candidate} at ${formatWeight(prior.weight)}`;
+      const why = same
+        ? `resume: ${resume}`
+        : `an earlier run left ${prior.candidate} at ${formatWeight(prior.weight)}`;
       this.log(`cleaning up first (${why}): rolling back`);
       const rolled = await this.rollback();
       if (rolled.error) {
-        return { outcome: this.finish("rolled-back", { cause: "router", reason: `could not clean up the earlier rollout of ${prior.candidate}: ${rolled.error}`, rollbackError: rolled.error }) };
+        return {
+          outcome: this.finish("rolled-back", {
+            cause: "router",
+            reason: `could not clean up the earlier rollout of ${prior.candidate}: ${rolled.error}`,
+            rollbackError: rolled.error,
+          }),
+        };
       }
-      await this.write({ ...prior, weight: this.weight, phase: "rolled-back", reason: `cleaned up by a later run (${why})` });
+      await this.write({
+        ...prior,
+        weight: this.weight,
+        phase: "rolled-back",
+        reason: `cleaned up by a later run (${why})`,
+      });
       if (resume === "cleanup") {
-        return { outcome: this.finish("cleaned-up", { reason: `rolled back the earlier rollout of ${prior.candidate}; the baseline serves all traffic (verified)` }) };
+        return {
+          outcome: this.finish("cleaned-up", {
+            reason: `rolled back the earlier rollout of ${prior.candidate}; the baseline serves all traffic (verified)`,
+          }),
+        };
       }
     } else if (resume === "cleanup") {
       return { outcome: this.finish("cleaned-up", { reason: "no open rollout to clean up" }) };
     } else if (prior?.phase === "promoted" && same && resume === "auto" && this.weight === 100) {
-      return { outcome: this.finish("already-promoted", { reason: `${versions.candidate} was already promoted by an earlier run` }) };
+      return {
+        outcome: this.finish("already-promoted", {
+          reason: `${versions.candidate} was already promoted by an earlier run`,
+        }),
+      };
     }
     try {
       await state?.begin(this.recordOf({ step: 0, weight: this.weight, phase: "starting" }));
     } catch (e) {
       // Nothing has moved yet: better to stop than to run without a way to clean up after a crash.
-      return { outcome: this.finish("not-started", { cause: "provider", reason: `could not record the rollout in ${state!.describe()}: ${describeError(e)}` }) };
+      return {
+        outcome: this.finish("not-started", {
+          cause: "provider",
+          reason: `could not record the rollout in ${state!.describe()}: ${describeError(e)}`,
+        }),
+      };
     }
     return { index: 0 };
   }
@@ -172,7 +212,10 @@ class Rollout {
     const label = guard ? `guard window at 100%` : `step ${index + 1} (${formatWeight(this.weight)})`;
     for (;;) {
       try {
-        await this.clock.sleep(Math.max(0, Math.min(plan.intervalMs, deadline - this.clock.now())), this.options.signal);
+        await this.clock.sleep(
+          Math.max(0, Math.min(plan.intervalMs, deadline - this.clock.now())),
+          this.options.signal,
+        );
       } catch {
         record.endedMs = this.clock.now() - this.started;
         return this.stop("cancelled", `the job was cancelled during ${label}`, index);
@@ -194,7 +237,10 @@ class Rollout {
       for (const w of look.warnings) this.warn(w);
       if (look.failure) {
         record.outcome = "failed";
-        return this.stop("metric", look.failure.message, index, { rule: look.failure.rule, metric: look.failure.metric });
+        return this.stop("metric", look.failure.message, index, {
+          rule: look.failure.rule,
+          metric: look.failure.metric,
+        });
       }
       if (!endOfStep) continue;
       if (look.short.length === 0) {
@@ -213,7 +259,9 @@ class Rollout {
       const extension = Math.max(plan.intervalMs, Math.min(bakeMs, 10 * plan.intervalMs));
       record.extensions++;
       deadline = now + extension;
-      this.log(`${label}: not enough data for ${missing}; extending by ${formatDuration(Math.round(extension))} (${record.extensions} of ${plan.maxExtensions})`);
+      this.log(
+        `${label}: not enough data for ${missing}; extending by ${formatDuration(Math.round(extension))} (${record.extensions} of ${plan.maxExtensions})`,
+      );
     }
   }
 
@@ -236,8 +284,11 @@ class Rollout {
         this.failures.set(source.kind, count);
         const why = describeError(e);
         if (e instanceof MetricSourceError && e.permanent) return `${source.kind} cannot answer: ${why}`;
-        if (count >= this.input.plan.maxProviderFailures) return `${source.kind} failed ${count} times in a row (${why})`;
-        this.warn(`${source.kind} failed (${count} of ${this.input.plan.maxProviderFailures} in a row): ${why}`);
+        if (count >= this.input.plan.maxProviderFailures)
+          return `${source.kind} failed ${count} times in a row (${why})`;
+        this.warn(
+          `${source.kind} failed (${count} of ${this.input.plan.maxProviderFailures} in a row): ${why}`,
+        );
       }
     }
     return undefined;
@@ -248,7 +299,12 @@ class Rollout {
     for (const [name, m] of Object.entries(look.metrics)) {
       values[name] = { candidate: m.value, ...(m.baseline !== undefined ? { baseline: m.baseline } : {}) };
     }
-    this.timeline.push({ atMs: now - this.started, weight: this.weight, phase: guard ? "guard" : "step", values });
+    this.timeline.push({
+      atMs: now - this.started,
+      weight: this.weight,
+      phase: guard ? "guard" : "step",
+      values,
+    });
   }
 
   /** Apply the failure class's policy and end the rollout. */
@@ -281,10 +337,20 @@ class Rollout {
         phase: rolled.error ? "paused" : "rolled-back",
         reason: rolled.error ? `${reason}; the rollback failed: ${rolled.error}` : reason,
       });
-      return this.finish("rolled-back", { ...detail, ...(rolled.error ? { rollbackError: rolled.error } : {}) });
+      return this.finish("rolled-back", {
+        ...detail,
+        ...(rolled.error ? { rollbackError: rolled.error } : {}),
+      });
     }
-    this.log(`stopping: ${reason}; ${policy === "pause" ? "pausing" : "holding"} at ${formatWeight(this.weight)}`);
-    await this.record({ step: index, weight: this.weight, phase: policy === "pause" ? "paused" : "held", reason });
+    this.log(
+      `stopping: ${reason}; ${policy === "pause" ? "pausing" : "holding"} at ${formatWeight(this.weight)}`,
+    );
+    await this.record({
+      step: index,
+      weight: this.weight,
+      phase: policy === "pause" ? "paused" : "held",
+      reason,
+    });
     return this.finish(policy === "pause" ? "paused" : "held", detail);
   }
 
@@ -294,12 +360,15 @@ class Rollout {
     for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt++) {
       try {
         this.weight = (await this.input.traffic.rollback()).canary;
-        this.log(`rolled back: the baseline serves all traffic (verified by reading ${this.input.traffic.describe()})`);
+        this.log(
+          `rolled back: the baseline serves all traffic (verified by reading ${this.input.traffic.describe()})`,
+        );
         return {};
       } catch (e) {
         error = describeError(e);
         this.warn(`rollback attempt ${attempt} of ${ROLLBACK_ATTEMPTS} failed: ${error}`);
-        if (attempt < ROLLBACK_ATTEMPTS) await new Promise((r) => setTimeout(r, ROLLBACK_BACKOFF_MS * 2 ** (attempt - 1)));
+        if (attempt < ROLLBACK_ATTEMPTS)
+          await new Promise((r) => setTimeout(r, ROLLBACK_BACKOFF_MS * 2 ** (attempt - 1)));
       }
     }
     try {
@@ -310,7 +379,9 @@ class Rollout {
     return { error };
   }
 
-  private recordOf(fields: Pick<RolloutRecord, "step" | "weight" | "phase"> & { reason?: string }): RolloutRecord {
+  private recordOf(
+    fields: Pick<RolloutRecord, "step" | "weight" | "phase"> & { reason?: string },
+  ): RolloutRecord {
     return {
       environment: this.input.environment,
       candidate: this.input.versions.candidate,
@@ -321,7 +392,9 @@ class Rollout {
   }
 
   /** Progress is best effort once traffic moves: a GitHub hiccup must not stop a rollback. */
-  private async record(fields: Pick<RolloutRecord, "step" | "weight" | "phase"> & { reason?: string }): Promise<void> {
+  private async record(
+    fields: Pick<RolloutRecord, "step" | "weight" | "phase"> & { reason?: string },
+  ): Promise<void> {
     await this.write(this.recordOf(fields));
   }
 

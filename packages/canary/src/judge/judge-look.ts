@@ -8,7 +8,7 @@ import {
 } from "@mlgate/core";
 import { holmAdjust } from "./holm.js";
 import { hodgesLehmann, mannWhitney } from "./mann-whitney.js";
-import { binaryMoments, sequentialTest, type ArmMoments } from "./sequential.js";
+import { type ArmMoments, binaryMoments, sequentialTest } from "./sequential.js";
 import { kolmogorovSmirnov, populationStabilityIndex } from "./shift.js";
 import { aggregate } from "./summary.js";
 import type { MetricTrack, Side } from "./track.js";
@@ -93,14 +93,16 @@ function pooledSd(a: ArmMoments, b: ArmMoments): number {
 }
 
 /** The judgement at one look: thresholds on the step's samples, then the comparisons under Holm. */
-export function judgeLook(tracks: readonly MetricTrack[], settings: JudgeSettings, ctx: LookContext): LookResult {
+export function judgeLook(
+  tracks: readonly MetricTrack[],
+  settings: JudgeSettings,
+  ctx: LookContext,
+): LookResult {
   const evaluations: Evaluation[] = [];
   const warnings: string[] = [];
   const short: string[] = [];
   const byName = new Map(tracks.map((t) => [t.spec.name, t]));
-  const needsBaseline = new Set(
-    settings.thresholds.filter((t) => t.fn !== null).map((t) => t.metric),
-  );
+  const needsBaseline = new Set(settings.thresholds.filter((t) => t.fn !== null).map((t) => t.metric));
 
   // What thresholds see: aggregates of this step's samples, once a side has enough of them.
   const metrics: Record<string, Metric> = {};
@@ -127,11 +129,15 @@ export function judgeLook(tracks: readonly MetricTrack[], settings: JudgeSetting
   const functions: Record<string, ThresholdFunction> = {
     psi: (_m, name) => {
       const s = shiftOf(name);
-      return s ? { value: s.psi, dimension: "none" } : { missing: `not enough samples of ${name} on both sides` };
+      return s
+        ? { value: s.psi, dimension: "none" }
+        : { missing: `not enough samples of ${name} on both sides` };
     },
     ks: (_m, name) => {
       const s = shiftOf(name);
-      return s ? { value: s.ks.statistic, dimension: "none" } : { missing: `not enough samples of ${name} on both sides` };
+      return s
+        ? { value: s.ks.statistic, dimension: "none" }
+        : { missing: `not enough samples of ${name} on both sides` };
     },
   };
   const checks = evaluateThresholds(settings.thresholds, metrics, { functions, missing: "skip" });
@@ -155,13 +161,18 @@ export function judgeLook(tracks: readonly MetricTrack[], settings: JudgeSetting
         : undefined;
     const base = { metric: s.name, samples, ...(estimate ? { estimate } : {}) };
     const sign = s.direction === "increase" ? 1 : -1;
-    const bad = (effect: number) => sign * effect > s.tolerance;
     if (s.compare === "sequential") {
       const c = moments(track, "candidate");
       const b = moments(track, "baseline");
       const rule = `sequential mSPRT, α = ${formatNumber(settings.alpha)}, tolerance ${pct(sign * s.tolerance)}`;
       if (c.n < s.minSamples || b.n < s.minSamples) {
-        evaluations.push({ ...base, test: "sequential", status: "pending", rule, message: `waiting for ${s.minSamples} samples per side` });
+        evaluations.push({
+          ...base,
+          test: "sequential",
+          status: "pending",
+          rule,
+          message: `waiting for ${s.minSamples} samples per side`,
+        });
         continue;
       }
       const margin = s.scale === "log" ? Math.log1p(s.tolerance) : s.tolerance * Math.abs(b.mean);
@@ -189,7 +200,13 @@ export function judgeLook(tracks: readonly MetricTrack[], settings: JudgeSetting
       const confidence = 1 - settings.alpha;
       const rule = `Mann-Whitney at confidence ${formatNumber(confidence)}, tolerance ${pct(sign * s.tolerance)}`;
       if (c.length < s.minSamples || b.length < s.minSamples) {
-        evaluations.push({ ...base, test: "mann-whitney", status: "pending", rule, message: `waiting for ${s.minSamples} samples per side` });
+        evaluations.push({
+          ...base,
+          test: "mann-whitney",
+          status: "pending",
+          rule,
+          message: `waiting for ${s.minSamples} samples per side`,
+        });
         continue;
       }
       const mw = mannWhitney(c, b);
@@ -211,7 +228,13 @@ export function judgeLook(tracks: readonly MetricTrack[], settings: JudgeSetting
     } else if (s.compare === "shift") {
       const shift = shiftOf(s.name);
       if (!shift) {
-        evaluations.push({ ...base, test: "psi", status: "pending", rule: `PSI <= ${settings.psiLimit}`, message: `waiting for ${s.minSamples} samples per side` });
+        evaluations.push({
+          ...base,
+          test: "psi",
+          status: "pending",
+          rule: `PSI <= ${settings.psiLimit}`,
+          message: `waiting for ${s.minSamples} samples per side`,
+        });
         continue;
       }
       const psiFails = shift.psi > settings.psiLimit;
@@ -224,7 +247,11 @@ export function judgeLook(tracks: readonly MetricTrack[], settings: JudgeSetting
         message: `PSI ${formatNumber(shift.psi, 3)}${psiFails ? `, above ${settings.psiLimit}: the candidate's ${s.name} distribution has shifted` : ""}`,
       });
       if (psiFails && !failure) {
-        failure = { metric: s.name, rule: `PSI <= ${settings.psiLimit}`, message: `${s.name} shifted: PSI ${formatNumber(shift.psi, 3)} against the baseline (limit ${settings.psiLimit})` };
+        failure = {
+          metric: s.name,
+          rule: `PSI <= ${settings.psiLimit}`,
+          message: `${s.name} shifted: PSI ${formatNumber(shift.psi, 3)} against the baseline (limit ${settings.psiLimit})`,
+        };
       }
       if (ctx.endOfStep) {
         const e: Evaluation = {
@@ -253,13 +280,26 @@ export function judgeLook(tracks: readonly MetricTrack[], settings: JudgeSetting
     const worse =
       e.test === "ks" ? (e.statistic ?? 0) > settings.ksLimit : sign * (e.effect ?? 0) > s.tolerance;
     const p = `p = ${formatNumber(e.pAdjusted, 3)}${tested.length > 1 ? " after Holm" : ""}`;
-    const what = e.test === "sequential" ? "sequential test" : e.test === "mann-whitney" ? "Mann-Whitney test" : "KS test";
+    const what =
+      e.test === "sequential"
+        ? "sequential test"
+        : e.test === "mann-whitney"
+          ? "Mann-Whitney test"
+          : "KS test";
     if (e.test === "ks") {
       e.message = `KS distance ${formatNumber(e.statistic ?? Number.NaN, 3)}, ${p}`;
     } else {
-      const interval = e.interval ? `, ${formatNumber((1 - settings.alpha) * 100)}% interval ${describeInterval(e)}` : "";
+      const interval = e.interval
+        ? `, ${formatNumber((1 - settings.alpha) * 100)}% interval ${describeInterval(e)}`
+        : "";
       const of =
-        e.test === "mann-whitney" ? "Hodges-Lehmann shift" : s.kind === "binary" ? "rates" : s.scale === "log" ? "geometric means" : "means";
+        e.test === "mann-whitney"
+          ? "Hodges-Lehmann shift"
+          : s.kind === "binary"
+            ? "rates"
+            : s.scale === "log"
+              ? "geometric means"
+              : "means";
       e.message = `${s.name}: the candidate is ${describeChange(e)} the baseline (${what} of ${of}${interval}, ${p})`;
     }
     if (significant && worse) {
@@ -300,6 +340,9 @@ function describeChange(e: Evaluation): string {
   const x = e.effect ?? 0;
   const where = x > 0 ? "above" : x < 0 ? "below" : "level with";
   if (x === 0) return where;
-  const size = e.effectKind === "absolute" ? `${formatNumber(Math.abs(x) * 100, 3)} percentage points` : `${formatNumber(Math.abs(x) * 100, 3)}%`;
+  const size =
+    e.effectKind === "absolute"
+      ? `${formatNumber(Math.abs(x) * 100, 3)} percentage points`
+      : `${formatNumber(Math.abs(x) * 100, 3)}%`;
   return `${size} ${where}`;
 }

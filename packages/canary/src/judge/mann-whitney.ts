@@ -96,8 +96,7 @@ export function hodgesLehmann(
   const lo = Math.max(0, Math.floor(nm / 2 - reach));
   const hi = Math.min(nm - 1, nm - 1 - lo);
   // Three order statistics by selection: linear time instead of sorting every difference.
-  const mid =
-    nm % 2 ? select(diffs, (nm - 1) / 2) : (select(diffs, nm / 2 - 1) + select(diffs, nm / 2)) / 2;
+  const mid = nm % 2 ? select(diffs, (nm - 1) / 2) : (select(diffs, nm / 2 - 1) + select(diffs, nm / 2)) / 2;
   const interval: [number, number] = [select(diffs, lo), select(diffs, hi)];
   return { shift: mid, interval };
 }

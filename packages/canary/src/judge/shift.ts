@@ -10,7 +10,11 @@ export const PSI_BINS = 10;
  * almost a single value), Σ (c − b) · ln(c / b) over the bins.
  * Conventional reading: below 0.1 stable, 0.1–0.25 a moderate shift, above 0.25 a major one.
  */
-export function populationStabilityIndex(candidate: readonly number[], baseline: readonly number[], bins = PSI_BINS): number {
+export function populationStabilityIndex(
+  candidate: readonly number[],
+  baseline: readonly number[],
+  bins = PSI_BINS,
+): number {
   if (candidate.length === 0 || baseline.length === 0) return Number.NaN;
   let edges = quantileEdges(sortedCopy(baseline), bins);
   // A baseline with (nearly) one value has no deciles to speak of: bin on both samples instead.
@@ -55,7 +59,10 @@ export interface KolmogorovSmirnovResult {
 }
 
 /** Two-sample Kolmogorov-Smirnov test. */
-export function kolmogorovSmirnov(candidate: readonly number[], baseline: readonly number[]): KolmogorovSmirnovResult {
+export function kolmogorovSmirnov(
+  candidate: readonly number[],
+  baseline: readonly number[],
+): KolmogorovSmirnovResult {
   const n = candidate.length;
   const m = baseline.length;
   if (n === 0 || m === 0) return { statistic: Number.NaN, p: 1 };

@@ -16,7 +16,10 @@ const LOG_FLOOR = 1e-6;
  */
 export class MetricTrack {
   step: Record<Side, Reservoir>;
-  readonly total: Record<Side, RunningMoments> = { candidate: new RunningMoments(), baseline: new RunningMoments() };
+  readonly total: Record<Side, RunningMoments> = {
+    candidate: new RunningMoments(),
+    baseline: new RunningMoments(),
+  };
   /** Running minimum of the sequential test's p-value (an always-valid p-value). */
   sequentialP = 1;
   private stepIndex = 0;

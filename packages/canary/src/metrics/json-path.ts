@@ -13,9 +13,12 @@ const MAX_SEGMENTS = 32;
 export const MAX_PATH_RESULTS = 100_000;
 
 function syntax(path: string, offset: number, reason: string): GateError {
-  return new GateError(`path "${path}": ${reason} at column ${offset + 1}\n  ${path}\n  ${" ".repeat(offset)}^`, {
-    hint: "write a path such as $.data.p95, result[0].value or items[*].score",
-  });
+  return new GateError(
+    `path "${path}": ${reason} at column ${offset + 1}\n  ${path}\n  ${" ".repeat(offset)}^`,
+    {
+      hint: "write a path such as $.data.p95, result[0].value or items[*].score",
+    },
+  );
 }
 
 /** Parse a path; throws a GateError with a caret under the fault. */

@@ -52,13 +52,17 @@ function splitUrl(url: string, role: Side): { origin: string; path: string } {
   try {
     parsed = new URL(url);
   } catch {
-    throw new GateError(`probe: the ${role} URL "${url}" is not a URL`, { hint: "e.g. http://10.0.0.5:8080/v1/predict" });
+    throw new GateError(`probe: the ${role} URL "${url}" is not a URL`, {
+      hint: "e.g. http://10.0.0.5:8080/v1/predict",
+    });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new GateError(`probe: the ${role} URL "${url}" must be http or https`);
   }
   if (parsed.username || parsed.password) {
-    throw new GateError(`probe: the ${role} URL carries credentials`, { hint: "send them in a header instead" });
+    throw new GateError(`probe: the ${role} URL carries credentials`, {
+      hint: "send them in a header instead",
+    });
   }
   return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
 }
@@ -202,7 +206,9 @@ export class ProbeSource implements MetricSource {
     if (recorded) this.record(record);
   }
 
-  private async scoreOf(body: AsyncIterable<Buffer> & { dump(): Promise<void> }): Promise<number | undefined> {
+  private async scoreOf(
+    body: AsyncIterable<Buffer> & { dump(): Promise<void> },
+  ): Promise<number | undefined> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {

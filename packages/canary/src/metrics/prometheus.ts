@@ -68,14 +68,22 @@ export class PrometheusSource implements MetricSource {
 
   async close(): Promise<void> {}
 
-  private async range(metric: MetricSpec, version: string, startMs: number, endMs: number): Promise<number[]> {
+  private async range(
+    metric: MetricSpec,
+    version: string,
+    startMs: number,
+    endMs: number,
+  ): Promise<number[]> {
     const step = this.options.stepMs;
     const points = Math.floor((endMs - startMs) / step) + 1;
     if (points > MAX_POINTS) {
-      throw new MetricSourceError(`metric ${metric.name}: a window of ${points} points is over Prometheus's limit`, {
-        permanent: true,
-        hint: "raise prometheus.step or shorten the analysis interval",
-      });
+      throw new MetricSourceError(
+        `metric ${metric.name}: a window of ${points} points is over Prometheus's limit`,
+        {
+          permanent: true,
+          hint: "raise prometheus.step or shorten the analysis interval",
+        },
+      );
     }
     const query = fillTemplate(metric.query, { version, step: promDuration(step) });
     const base = this.options.url.replace(/\/+$/, "");
@@ -100,7 +108,9 @@ export class PrometheusSource implements MetricSource {
     if (json?.status !== "success") {
       const reason = typeof json?.error === "string" ? json.error.slice(0, 300) : `HTTP ${answer.status}`;
       // bad_data is the query's fault; timeouts and unavailability may pass.
-      const permanent = json?.errorType === "bad_data" || (answer.status >= 400 && answer.status < 500 && answer.status !== 429);
+      const permanent =
+        json?.errorType === "bad_data" ||
+        (answer.status >= 400 && answer.status < 500 && answer.status !== 429);
       throw new MetricSourceError(`metric ${metric.name}: Prometheus refused the query: ${reason}`, {
         permanent,
         ...(permanent ? { hint: `check the query: ${query.slice(0, 200)}` } : {}),
@@ -108,7 +118,9 @@ export class PrometheusSource implements MetricSource {
     }
     const result = json.data?.result;
     if (json.data?.resultType !== "matrix" || !Array.isArray(result)) {
-      throw new MetricSourceError(`metric ${metric.name}: Prometheus did not answer a range result`, { permanent: true });
+      throw new MetricSourceError(`metric ${metric.name}: Prometheus did not answer a range result`, {
+        permanent: true,
+      });
     }
     if (result.length > 1) {
       throw new MetricSourceError(

@@ -1,6 +1,6 @@
 import { type Dimension, GateError } from "@mlgate/core";
 
-export type MetricProviderKind = "prometheus" | "web" | "probe";
+export type MetricProviderKind = "prometheus" | "web" | "probe" | "cloudwatch";
 
 /** How the candidate is compared with the baseline, beyond thresholds. */
 export type Comparison = "sequential" | "mann-whitney" | "shift" | "none";
@@ -20,7 +20,7 @@ export interface MetricSpec {
   /** The name thresholds use: `p95`, `error_rate`, `score`. */
   name: string;
   provider: MetricProviderKind;
-  /** PromQL (prometheus), a URL (web) or a probe signal; `{{version}}` is filled in per side. */
+  /** PromQL (prometheus), a URL (web), a CloudWatch query or a probe signal; `{{version}}` is filled in per side. */
   query: string;
   /** web: where the number sits in the JSON answer. */
   path?: string;
@@ -75,7 +75,10 @@ export class MetricSourceError extends GateError {
   readonly permanent: boolean;
 
   constructor(message: string, options: { permanent?: boolean; hint?: string; cause?: unknown } = {}) {
-    super(message, { ...(options.hint ? { hint: options.hint } : {}), ...(options.cause ? { cause: options.cause } : {}) });
+    super(message, {
+      ...(options.hint ? { hint: options.hint } : {}),
+      ...(options.cause ? { cause: options.cause } : {}),
+    });
     this.permanent = options.permanent ?? false;
   }
 }

@@ -34,7 +34,9 @@ export function buildPlan(options: PlanOptions): RolloutPlan {
   const { steps, where } = options;
   const scale = options.timeScale ?? 1;
   if (!(scale > 0 && scale <= 1000)) {
-    throw new GateError(`time-scale ${scale} is out of range`, { hint: "use a factor above 0, at most 1000" });
+    throw new GateError(`time-scale ${scale} is out of range`, {
+      hint: "use a factor above 0, at most 1000",
+    });
   }
   if (steps.length === 0) throw new GateError(`${where}: no steps`, { hint: "e.g. 5% 5m, 25% 10m, 100%" });
   const shown = formatSteps(steps);
@@ -93,7 +95,10 @@ export function buildPlan(options: PlanOptions): RolloutPlan {
 
   return {
     strategy: "canary",
-    steps: steps.map((s, i) => ({ weight: s.weight, bakeMs: i === steps.length - 1 ? 0 : s.bakeMs! * scale })),
+    steps: steps.map((s, i) => ({
+      weight: s.weight,
+      bakeMs: i === steps.length - 1 ? 0 : s.bakeMs! * scale,
+    })),
     intervalMs: Math.max(MIN_INTERVAL_MS, interval * scale),
     guardMs: guard * scale,
     maxExtensions,

@@ -4,18 +4,18 @@ import {
   type Finding,
   formatNumber,
   formatValue,
-  makeReport,
   type Metric,
+  makeReport,
   type Report,
   type Verdict,
 } from "@mlgate/core";
 import type { RolloutOutcome, StepRecord } from "../engine/outcome.js";
 import type { CanaryInput } from "../input.js";
+import { CANARY_GATE } from "../input.js";
 import { describeEffect, type Evaluation } from "../judge/judge-look.js";
 import { describePlan } from "../plan/build-plan.js";
 import { formatDuration } from "../plan/parse-steps.js";
 import { formatWeight } from "../plan/types.js";
-import { CANARY_GATE } from "../input.js";
 
 /** Charts past this many looks are thinned evenly, so the Mermaid block stays readable. */
 const MAX_CHART_POINTS = 60;
@@ -51,7 +51,8 @@ function headlineOf(outcome: RolloutOutcome, input: CanaryInput): string {
   const candidate = input.versions.candidate;
   switch (outcome.result) {
     case "promoted": {
-      const guard = input.plan.guardMs > 0 ? ` and a ${formatDuration(Math.round(input.plan.guardMs))} guard window` : "";
+      const guard =
+        input.plan.guardMs > 0 ? ` and a ${formatDuration(Math.round(input.plan.guardMs))} guard window` : "";
       return `promoted ${candidate} to 100% after ${outcome.stepsCompleted - (input.plan.guardMs > 0 ? 1 : 0)} step(s)${guard}: no metric was worse than the baseline`;
     }
     case "already-promoted":
@@ -81,9 +82,15 @@ function pValue(e: Evaluation): string {
 function evaluationLine(step: StepRecord, e: Evaluation, input: CanaryInput): string {
   const spec = input.metrics.find((m) => m.name === e.metric);
   const d = spec?.dimension ?? "none";
-  const where = step.phase === "guard" ? "guard (100%)" : `step ${step.index + 1} (${formatWeight(step.weight)})`;
-  const estimate = e.estimate ? `${formatValue(e.estimate.candidate, d)} vs ${formatValue(e.estimate.baseline, d)}` : "no estimate yet";
-  const stat = e.statistic !== undefined ? `, ${e.test === "psi" ? "PSI" : "KS distance"} ${formatNumber(e.statistic, 3)}` : "";
+  const where =
+    step.phase === "guard" ? "guard (100%)" : `step ${step.index + 1} (${formatWeight(step.weight)})`;
+  const estimate = e.estimate
+    ? `${formatValue(e.estimate.candidate, d)} vs ${formatValue(e.estimate.baseline, d)}`
+    : "no estimate yet";
+  const stat =
+    e.statistic !== undefined
+      ? `, ${e.test === "psi" ? "PSI" : "KS distance"} ${formatNumber(e.statistic, 3)}`
+      : "";
   const effect = e.effect !== undefined ? `, ${describeEffect(e)}` : "";
   return `${where} · ${e.metric}: ${estimate} (n ${e.samples.candidate} / ${e.samples.baseline})${effect}${stat}${pValue(e)} · ${e.rule} · ${e.status}`;
 }
@@ -94,7 +101,12 @@ function comparisonChecks(outcome: RolloutOutcome, input: CanaryInput): Check[] 
   return last.look.evaluations.map((e) => ({
     name: `${e.metric}: candidate vs baseline (${e.test})`,
     status: e.status === "pending" ? "skip" : e.status,
-    actual: e.effect !== undefined ? `${describeEffect(e)}${pValue(e)}` : e.statistic !== undefined ? formatNumber(e.statistic, 3) + pValue(e) : "—",
+    actual:
+      e.effect !== undefined
+        ? `${describeEffect(e)}${pValue(e)}`
+        : e.statistic !== undefined
+          ? formatNumber(e.statistic, 3) + pValue(e)
+          : "—",
     expected: e.rule,
     ...(e.status !== "pass" ? { message: e.message || evaluationLine(last, e, input) } : {}),
   }));
@@ -107,8 +119,17 @@ function metricsOf(outcome: RolloutOutcome, input: CanaryInput): Record<string, 
   for (const [name, m] of Object.entries(last.look.metrics)) {
     const spec = input.metrics.find((s) => s.name === name);
     const e = last.look.evaluations.find((x) => x.metric === name && x.interval);
-    const metric: Metric = { ...m, description: `${spec?.aggregate ?? "value"} of ${spec?.provider ?? ""} ${spec?.query.slice(0, 60) ?? ""}`.trim() };
-    if (e?.interval && m.baseline !== undefined && Number.isFinite(e.interval[0]) && Number.isFinite(e.interval[1])) {
+    const metric: Metric = {
+      ...m,
+      description:
+        `${spec?.aggregate ?? "value"} of ${spec?.provider ?? ""} ${spec?.query.slice(0, 60) ?? ""}`.trim(),
+    };
+    if (
+      e?.interval &&
+      m.baseline !== undefined &&
+      Number.isFinite(e.interval[0]) &&
+      Number.isFinite(e.interval[1])
+    ) {
       metric.interval = [m.baseline * e.interval[0], m.baseline * e.interval[1]];
       metric.intervalOf = "delta";
     }
@@ -120,7 +141,10 @@ function metricsOf(outcome: RolloutOutcome, input: CanaryInput): Record<string, 
 function thin<T>(points: readonly T[]): T[] {
   if (points.length <= MAX_CHART_POINTS) return [...points];
   const step = points.length / MAX_CHART_POINTS;
-  return Array.from({ length: MAX_CHART_POINTS }, (_, i) => points[Math.min(points.length - 1, Math.round(i * step))]!);
+  return Array.from(
+    { length: MAX_CHART_POINTS },
+    (_, i) => points[Math.min(points.length - 1, Math.round(i * step))]!,
+  );
 }
 
 function chartsOf(outcome: RolloutOutcome, input: CanaryInput): Chart[] {
@@ -128,7 +152,13 @@ function chartsOf(outcome: RolloutOutcome, input: CanaryInput): Chart[] {
   if (points.length === 0) return [];
   const x = points.map((p) => formatDuration(Math.round(p.atMs / 100) * 100));
   const charts: Chart[] = [
-    { kind: "line", title: "Candidate's share of traffic over the rollout", x, yLabel: "% of traffic", series: [{ name: "candidate weight (%)", values: points.map((p) => p.weight) }] },
+    {
+      kind: "line",
+      title: "Candidate's share of traffic over the rollout",
+      x,
+      yLabel: "% of traffic",
+      series: [{ name: "candidate weight (%)", values: points.map((p) => p.weight) }],
+    },
   ];
   const key = outcome.metric ?? input.metrics[0]?.name;
   const spec = input.metrics.find((m) => m.name === key);
@@ -151,19 +181,35 @@ function chartsOf(outcome: RolloutOutcome, input: CanaryInput): Chart[] {
 function findingsOf(outcome: RolloutOutcome, input: CanaryInput): Finding[] {
   const findings: Finding[] = [];
   if (outcome.rollbackError) {
-    findings.push({ rule: "canary.rollback-failed", level: "fail", message: `the rollback could not be verified: ${outcome.rollbackError}` });
+    findings.push({
+      rule: "canary.rollback-failed",
+      level: "fail",
+      message: `the rollback could not be verified: ${outcome.rollbackError}`,
+    });
   }
-  if (outcome.reason && outcome.result !== "promoted" && outcome.result !== "already-promoted" && outcome.result !== "cleaned-up") {
+  if (
+    outcome.reason &&
+    outcome.result !== "promoted" &&
+    outcome.result !== "already-promoted" &&
+    outcome.result !== "cleaned-up"
+  ) {
     findings.push({
       rule: `canary.${outcome.cause ?? outcome.result}`,
       level: outcome.result === "held" ? "warn" : "fail",
       message: outcome.reason,
-      properties: { result: outcome.result, ...(outcome.rule ? { rule: outcome.rule } : {}), ...(outcome.metric ? { metric: outcome.metric } : {}) },
+      properties: {
+        result: outcome.result,
+        ...(outcome.rule ? { rule: outcome.rule } : {}),
+        ...(outcome.metric ? { metric: outcome.metric } : {}),
+      },
     });
   }
   for (const w of outcome.warnings) findings.push({ rule: "canary.warning", level: "warn", message: w });
   for (const step of outcome.steps) {
-    const where = step.phase === "guard" ? "guard window (100%)" : `step ${step.index + 1} (${formatWeight(step.weight)})`;
+    const where =
+      step.phase === "guard"
+        ? "guard window (100%)"
+        : `step ${step.index + 1} (${formatWeight(step.weight)})`;
     findings.push({
       rule: "canary.step",
       level: "info",

@@ -65,10 +65,13 @@ export class FileStateStore implements StateStore {
     }
     const parsed = fileSchema.safeParse(parseJsonText(text, this.file, "canary state file"));
     if (!parsed.success) {
-      throw new GateError(`${this.file} is not a canary state file: ${parsed.error.issues[0]?.message ?? "bad shape"}`, {
-        location: { file: this.file },
-        hint: "point --state at a file this command wrote, or at a new path",
-      });
+      throw new GateError(
+        `${this.file} is not a canary state file: ${parsed.error.issues[0]?.message ?? "bad shape"}`,
+        {
+          location: { file: this.file },
+          hint: "point --state at a file this command wrote, or at a new path",
+        },
+      );
     }
     this.history = parsed.data.history as RolloutRecord[];
     return this.history;

@@ -1,4 +1,4 @@
-import { type Phase, PHASES } from "./phase.js";
+import { PHASES, type Phase } from "./phase.js";
 import type { RolloutRecord } from "./types.js";
 
 /**
@@ -6,7 +6,9 @@ import type { RolloutRecord } from "./types.js";
  * a short text (a GitHub deployment status description, at most 140 characters):
  * `canary step 2/4 at 25%` or `canary rolled-back 2/4 at 0%: p95 is 31% above the baseline`.
  */
-export function formatRecordLine(record: Pick<RolloutRecord, "phase" | "step" | "steps" | "weight" | "reason">): string {
+export function formatRecordLine(
+  record: Pick<RolloutRecord, "phase" | "step" | "steps" | "weight" | "reason">,
+): string {
   const reason = record.reason ? `: ${record.reason.replace(/\s+/g, " ")}` : "";
   return `canary ${record.phase} ${record.step + 1}/${record.steps} at ${Number(record.weight.toFixed(2))}%${reason}`;
 }

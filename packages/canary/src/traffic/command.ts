@@ -31,9 +31,12 @@ function checkArgv(argv: readonly string[] | undefined, key: string): void {
 export function parseReportedWeights(stdout: string, argv: readonly string[]): Weights {
   const text = stdout.trim();
   const bad = () =>
-    new GateError(`command provider: \`${argv.join(" ")}\` printed ${JSON.stringify(text.slice(0, 80))}, not the weights`, {
-      hint: 'print the candidate\'s percentage: 5, canary=5 or {"canary": 5}',
-    });
+    new GateError(
+      `command provider: \`${argv.join(" ")}\` printed ${JSON.stringify(text.slice(0, 80))}, not the weights`,
+      {
+        hint: 'print the candidate\'s percentage: 5, canary=5 or {"canary": 5}',
+      },
+    );
   if (text === "") throw bad();
   let value: unknown;
   if (text.startsWith("{")) {
@@ -86,7 +89,10 @@ export class CommandProvider extends VerifiedProvider {
   }
 
   protected async read(): Promise<Weights> {
-    const { stdout } = await runCommand(this.options.get, { what: "traffic read-back command", ...this.common() });
+    const { stdout } = await runCommand(this.options.get, {
+      what: "traffic read-back command",
+      ...this.common(),
+    });
     return parseReportedWeights(stdout, this.options.get);
   }
 

@@ -45,7 +45,8 @@ export function checkLayout(layout: UpstreamLayout, where: string): void {
     }
   }
   const shared = layout.baseline.filter((a) => layout.candidate.includes(a));
-  if (shared.length > 0) throw new GateError(`${where}: ${shared[0]} is both a baseline and a candidate server`);
+  if (shared.length > 0)
+    throw new GateError(`${where}: ${shared[0]} is both a baseline and a candidate server`);
   if (layout.serverParams !== undefined && !PARAMS.test(layout.serverParams)) {
     throw new GateError(`${where}: server-params "${layout.serverParams}" may hold only name=value words`);
   }
@@ -92,7 +93,8 @@ function serversOf(text: string, upstream: string, file: string): ServerLine[] {
   const withoutComments = text.replace(/#[^\n]*/g, "");
   const escaped = upstream.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const block = new RegExp(`\\bupstream\\s+${escaped}\\s*\\{([^{}]*)\\}`).exec(withoutComments);
-  if (!block) throw new GateError(`${file} has no "upstream ${upstream} { ... }" block`, { location: { file } });
+  if (!block)
+    throw new GateError(`${file} has no "upstream ${upstream} { ... }" block`, { location: { file } });
   const servers: ServerLine[] = [];
   for (const statement of block[1]!.split(";")) {
     const words = statement.trim().split(/\s+/).filter(Boolean);
@@ -124,17 +126,22 @@ export function parseUpstream(text: string, layout: UpstreamLayout, file: string
         ? "candidate"
         : undefined;
     if (!side) {
-      throw new GateError(`${file}: upstream ${layout.upstream} has server ${s.address}, which is neither a baseline nor a candidate server`, {
-        location: { file },
-        hint: "list every server of the upstream under baseline-servers or candidate-servers",
-      });
+      throw new GateError(
+        `${file}: upstream ${layout.upstream} has server ${s.address}, which is neither a baseline nor a candidate server`,
+        {
+          location: { file },
+          hint: "list every server of the upstream under baseline-servers or candidate-servers",
+        },
+      );
     }
     if (s.down) continue;
     if (side === "baseline") baseline += s.weight;
     else candidate += s.weight;
   }
   if (baseline + candidate === 0) {
-    throw new GateError(`${file}: upstream ${layout.upstream} has no server that is up`, { location: { file } });
+    throw new GateError(`${file}: upstream ${layout.upstream} has no server that is up`, {
+      location: { file },
+    });
   }
   return { canary: Math.round((candidate / (baseline + candidate)) * 100 * RESOLUTION) / RESOLUTION };
 }

@@ -4,7 +4,13 @@ import { basename, dirname, join } from "node:path";
 import { GateError, readTextFile } from "@mlgate/core";
 import { request } from "undici";
 import { formatWeight } from "../plan/types.js";
-import { checkLayout, MAX_INCLUDE_BYTES, parseUpstream, renderUpstream, type UpstreamLayout } from "./nginx-upstream.js";
+import {
+  checkLayout,
+  MAX_INCLUDE_BYTES,
+  parseUpstream,
+  renderUpstream,
+  type UpstreamLayout,
+} from "./nginx-upstream.js";
 import { runCommand } from "./run-command.js";
 import { VerifiedProvider, type Weights } from "./types.js";
 
@@ -57,7 +63,9 @@ export class NginxProvider extends VerifiedProvider {
   }
 
   protected async read(): Promise<Weights> {
-    const text = await readTextFile(this.options.file, "nginx upstream file", { maxBytes: MAX_INCLUDE_BYTES });
+    const text = await readTextFile(this.options.file, "nginx upstream file", {
+      maxBytes: MAX_INCLUDE_BYTES,
+    });
     return parseUpstream(text, this.options, this.options.file);
   }
 
@@ -66,7 +74,8 @@ export class NginxProvider extends VerifiedProvider {
     const previous = await readTextFile(file, "nginx upstream file", { maxBytes: MAX_INCLUDE_BYTES });
     await this.write(renderUpstream(this.options, weights));
     try {
-      if (this.options.test !== false) await this.run(this.options.test ?? this.argv(["-t", "-q"]), "nginx config test");
+      if (this.options.test !== false)
+        await this.run(this.options.test ?? this.argv(["-t", "-q"]), "nginx config test");
       await this.run(this.options.reload ?? this.argv(["-s", "reload"]), "nginx reload");
     } catch (e) {
       // nginx keeps serving the old config; so must the file.
@@ -88,7 +97,10 @@ export class NginxProvider extends VerifiedProvider {
   }
 
   private run(argv: string[], what: string) {
-    return runCommand(argv, { what, ...(this.options.commandTimeoutMs ? { timeoutMs: this.options.commandTimeoutMs } : {}) });
+    return runCommand(argv, {
+      what,
+      ...(this.options.commandTimeoutMs ? { timeoutMs: this.options.commandTimeoutMs } : {}),
+    });
   }
 
   /** Replace the file in one step, so nginx never reads half of it. */
@@ -133,7 +145,8 @@ export class NginxProvider extends VerifiedProvider {
       }
       const share = answered > 0 ? candidate / answered : Number.NaN;
       const ok =
-        answered === n && (p === 0 ? candidate === 0 : p === 1 ? candidate === n : Math.abs(share - p) <= margin);
+        answered === n &&
+        (p === 0 ? candidate === 0 : p === 1 ? candidate === n : Math.abs(share - p) <= margin);
       if (ok) return;
       if (answered > 0) last = `${candidate} of ${answered} requests reached the candidate`;
       if (Date.now() > deadline) {

@@ -1,4 +1,4 @@
-import { FileStateStore, resolveCanary, runCanary } from "@mlgate/canary";
+import { FileStateStore, resolveCanary, runCanary, TRAFFIC_KINDS, type TrafficKind } from "@mlgate/canary";
 import { GateError } from "@mlgate/core";
 import { type Command, Option } from "commander";
 import { type CliIO, collect, gateCommand } from "../gate-command.js";
@@ -7,14 +7,23 @@ function number(name: string, check: (x: number) => boolean, expected: string) {
   return (value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
     const x = Number(value);
-    if (value.trim() === "" || !Number.isFinite(x) || !check(x)) throw new GateError(`--${name} ${value}: expected ${expected}`);
+    if (value.trim() === "" || !Number.isFinite(x) || !check(x))
+      throw new GateError(`--${name} ${value}: expected ${expected}`);
     return x;
   };
 }
 
-const timeScale = number("time-scale", (x) => x > 0 && x <= 1000, "a factor above 0, at most 1000, e.g. 0.01");
+const timeScale = number(
+  "time-scale",
+  (x) => x > 0 && x <= 1000,
+  "a factor above 0, at most 1000, e.g. 0.01",
+);
 const confidence = number("confidence", (x) => x > 0.5 && x < 1, "a number between 0.5 and 1, e.g. 0.99");
-const minSamples = number("min-samples", (x) => Number.isInteger(x) && x >= 2, "a whole number of at least 2");
+const minSamples = number(
+  "min-samples",
+  (x) => Number.isInteger(x) && x >= 2,
+  "a whole number of at least 2",
+);
 
 export function canaryCommand(io: CliIO, setExitCode: (code: number) => void): Command {
   return gateCommand(
@@ -26,7 +35,7 @@ export function canaryCommand(io: CliIO, setExitCode: (code: number) => void): C
       const metrics = options.metric as string[];
       const { input, report } = await resolveCanary(
         {
-          provider: options.provider as "embedded" | "nginx" | "command" | undefined,
+          provider: options.provider as TrafficKind | undefined,
           baseline: options.baseline as string | undefined,
           candidate: options.candidate as string | undefined,
           baselineVersion: options.baselineVersion as string | undefined,
@@ -60,7 +69,10 @@ export function canaryCommand(io: CliIO, setExitCode: (code: number) => void): C
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
       try {
-        return { report: await runCanary(input, { log, signal: abort.signal }), outputs: report.outputs ?? [] };
+        return {
+          report: await runCanary(input, { log, signal: abort.signal }),
+          outputs: report.outputs ?? [],
+        };
       } finally {
         process.removeListener("SIGINT", onSignal);
         process.removeListener("SIGTERM", onSignal);
@@ -68,44 +80,67 @@ export function canaryCommand(io: CliIO, setExitCode: (code: number) => void): C
     },
   )
     .addOption(
-      new Option("--provider <router>", "the router to drive (default: canary.traffic.provider, else embedded)").choices([
-        "embedded",
-        "nginx",
-        "command",
-      ]),
+      new Option(
+        "--provider <router>",
+        "the router to drive; all but embedded take their settings from canary.traffic (default: canary.traffic.provider, else embedded)",
+      ).choices(TRAFFIC_KINDS),
     )
-    .option("--baseline <url>", "the baseline's endpoint: probed directly, and the embedded router's upstream")
+    .option(
+      "--baseline <url>",
+      "the baseline's endpoint: probed directly, and the embedded router's upstream",
+    )
     .option("--candidate <url>", "the candidate's endpoint")
     .option("--baseline-version <label>", "the baseline's version label, for {{version}} in metric queries")
     .option("--candidate-version <label>", "the candidate's version label")
-    .option("--steps <plan>", "the rollout, e.g. '5% 5m, 25% 10m, 50% 10m, 100%' (a duration on 100% is the guard window)")
+    .option(
+      "--steps <plan>",
+      "the rollout, e.g. '5% 5m, 25% 10m, 50% 10m, 100%' (a duration on 100% is the guard window)",
+    )
     .option(
       "--metric <spec>",
       "a metric as NAME=PROVIDER:QUERY[|key=value…], e.g. p95=probe:latency (repeatable; replaces canary.metrics)",
       collect,
       [],
     )
-    .option("--interval <time>", "time between looks at the metrics (default a quarter of the shortest step, at most 1m)")
-    .option("--guard <time>", "watch window after the promotion")
-    .option("--time-scale <factor>", "multiply every duration by this, e.g. 0.01 for a dry run of a long plan")
-    .addOption(
-      new Option("--judge <mode>", "statistical comparison (default sequential)").choices(["sequential", "mann-whitney"]),
+    .option(
+      "--interval <time>",
+      "time between looks at the metrics (default a quarter of the shortest step, at most 1m)",
     )
-    .option("--confidence <level>", "1 − the family-wise false-alarm rate (default 0.99 sequential, 0.98 mann-whitney)")
+    .option("--guard <time>", "watch window after the promotion")
+    .option(
+      "--time-scale <factor>",
+      "multiply every duration by this, e.g. 0.01 for a dry run of a long plan",
+    )
+    .addOption(
+      new Option("--judge <mode>", "statistical comparison (default sequential)").choices([
+        "sequential",
+        "mann-whitney",
+      ]),
+    )
+    .option(
+      "--confidence <level>",
+      "1 − the family-wise false-alarm rate (default 0.99 sequential, 0.98 mann-whitney)",
+    )
     .option("--min-samples <n>", "samples per side and step before a metric is judged (default 20)")
     .option("--prometheus-url <url>", "the Prometheus server for prometheus metrics")
     .option("--probe-rate <rate>", "requests per second the probe sends to each version (default 10/s)")
-    .option("--prediction <path>", "where the score sits in a probe answer, e.g. '$.probabilities[1]' (adds metric score)")
+    .option(
+      "--prediction <path>",
+      "where the score sits in a probe answer, e.g. '$.probabilities[1]' (adds metric score)",
+    )
     .option("--environment <name>", "environment the progress is recorded under (default production)")
     .addOption(
-      new Option("--resume <mode>", "what to do with a rollout an earlier run left open (default auto)").choices([
-        "auto",
-        "restart",
-        "cleanup",
-      ]),
+      new Option(
+        "--resume <mode>",
+        "what to do with a rollout an earlier run left open (default auto)",
+      ).choices(["auto", "restart", "cleanup"]),
     )
     .addOption(
-      new Option("--on-failure <policy>", "what every failure does (default rollback)").choices(["rollback", "pause", "hold"]),
+      new Option("--on-failure <policy>", "what every failure does (default rollback)").choices([
+        "rollback",
+        "pause",
+        "hold",
+      ]),
     )
     .option("--state <file>", "record progress in this JSON file, so a later run resumes or cleans up")
     .option("--no-progress", "no progress lines on stderr")

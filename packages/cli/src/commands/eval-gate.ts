@@ -2,13 +2,17 @@ import { GateError } from "@mlgate/core";
 import {
   DEFAULT_BASELINE_ARTIFACT,
   describeSpec,
+  type ModelFlags,
   parseColumnPairs,
   parseDuration,
+  plannedModelFiles,
   resolveEvalGate,
   runEvalGate,
+  runModelsInto,
 } from "@mlgate/evaluate";
 import { type Command, Option } from "commander";
 import { type CliIO, collect, gateCommand } from "../gate-command.js";
+import { addModelOptions } from "./eval-models.js";
 
 function number(name: string, check: (x: number) => boolean, expected: string) {
   return (value: string | undefined): number | undefined => {
@@ -31,7 +35,7 @@ const seed = number("seed", (x) => Number.isInteger(x) && x >= 0, "a whole numbe
 const minItems = number("min-items", (x) => Number.isInteger(x) && x >= 1, "a whole number of at least 1");
 
 export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void): Command {
-  return gateCommand(
+  const command = gateCommand(
     "eval-gate",
     "judge a candidate model against thresholds and against the baseline, per metric and per slice",
     io,
@@ -41,10 +45,20 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
       const maxAge = options.baselineMaxAge as string | undefined;
       if (maxAge !== undefined) parseDuration(maxAge, "--baseline-max-age");
       const evalConfig = options.evalConfig as string[];
+      const modelFlags = options as unknown as ModelFlags;
+      const planned = plannedModelFiles(modelFlags, io.cwd);
+      if (planned.candidate && options.candidate) {
+        throw new GateError("--model and --candidate both give the candidate", { hint: "pass one of them" });
+      }
+      if (planned.baseline && options.baseline) {
+        throw new GateError("--baseline-model and --baseline both give the baseline", {
+          hint: "pass one of them",
+        });
+      }
       const resolved = await resolveEvalGate(
         {
-          candidate: options.candidate as string | undefined,
-          baseline: options.baseline as string | undefined,
+          candidate: planned.candidate ?? (options.candidate as string | undefined),
+          baseline: planned.baseline ?? (options.baseline as string | undefined),
           gates: options.gate.length > 0 ? options.gate : undefined,
           results: options.results as "auto" | "items" | "metrics" | undefined,
           kind: options.kind as "classification" | "regression" | "score" | undefined,
@@ -80,7 +94,14 @@ export function evalGateCommand(io: CliIO, setExitCode: (code: number) => void):
       }
       const labels = options.prLabel as string[];
       if (acceptLabel && labels.includes(acceptLabel)) input.acceptLabel = { label: acceptLabel };
-      return { report: await runEvalGate(input), outputs: report.outputs ?? [] };
+      const modelNotes = await runModelsInto(input, modelFlags, {
+        cwd: io.cwd,
+        log: (line) => io.stderr(`eval-gate: ${line}\n`),
+      });
+      const judged = await runEvalGate(input);
+      const withNotes =
+        modelNotes.length > 0 ? { ...judged, notes: [...modelNotes, ...(judged.notes ?? [])] } : judged;
+      return { report: withNotes, outputs: report.outputs ?? [] };
     },
   )
     .option(
@@ -187,7 +208,10 @@ Examples:
       --gate 'delta(f1) >= -0.005' --gate 'ratio(latency_p95) <= 1.10' -o report.sarif
   mlgate eval-gate --config mlgate.yml --format markdown
   mlgate eval-gate --candidate cand.jsonl --write-baseline eval-baseline -g 'accuracy >= 0.9'
-  mlgate eval-gate --candidate cand.jsonl --baseline eval-baseline/cand.jsonl --baseline-max-age 14d \
-      --behavioural checklist.jsonl -g 'delta(accuracy) >= 0' -g 'inv.typos.failure_rate <= 5%'`,
+  mlgate eval-gate --candidate cand.jsonl --baseline eval-baseline/cand.jsonl --baseline-max-age 14d \\
+      --behavioural checklist.jsonl -g 'delta(accuracy) >= 0' -g 'inv.typos.failure_rate <= 5%'
+  mlgate eval-gate --model candidate.onnx --baseline-model prod.onnx --dataset eval.jsonl \\
+      --column slice=region -g 'delta(accuracy) >= -0.01' -g 'slice(*): delta(accuracy) >= -0.05'`,
     );
+  return addModelOptions(command);
 }

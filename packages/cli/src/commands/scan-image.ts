@@ -27,7 +27,9 @@ function registryAuth(env: NodeJS.ProcessEnv) {
   if (token) return { token };
   if (username || password) {
     if (!username || !password) {
-      throw new GateError("set both MLGATE_REGISTRY_USERNAME and MLGATE_REGISTRY_PASSWORD, or MLGATE_REGISTRY_TOKEN");
+      throw new GateError(
+        "set both MLGATE_REGISTRY_USERNAME and MLGATE_REGISTRY_PASSWORD, or MLGATE_REGISTRY_TOKEN",
+      );
     }
     return { username, password };
   }
@@ -87,7 +89,12 @@ export function scanImageCommand(io: CliIO, setExitCode: (code: number) => void)
       "[image]",
       "registry reference, oci:DIR[:TAG], image tarball (docker save / OCI archive), or ecr://REPO:TAG (or scan-image.image in mlgate.yml)",
     )
-    .option("--osv-db <path>", "OSV database: a directory or zip of OSV JSON, e.g. osv.dev's Debian/all.zip (repeatable)", collect, [])
+    .option(
+      "--osv-db <path>",
+      "OSV database: a directory or zip of OSV JSON, e.g. osv.dev's Debian/all.zip (repeatable)",
+      collect,
+      [],
+    )
     .option(
       "--osv-download <what>",
       "download OSV databases into --osv-cache-dir: auto (the image's ecosystems), an ecosystem (Debian, Alpine, npm, PyPI) or a zip URL (repeatable)",
@@ -96,16 +103,45 @@ export function scanImageCommand(io: CliIO, setExitCode: (code: number) => void)
     )
     .option("--osv-cache-dir <dir>", "where downloaded OSV databases are cached (default .mlgate/osv-cache)")
     .option("--osv-max-age <duration>", "reuse a cached OSV database younger than this (default 24h)")
-    .option("--import <file>", "judge another scanner's report too: Trivy JSON, Grype JSON or SARIF (repeatable)", collect, [])
-    .addOption(new Option("--fail-on <severity>", "fail on findings at or above this severity (default high)").choices([...SEVERITIES, "none"]))
+    .option(
+      "--import <file>",
+      "judge another scanner's report too: Trivy JSON, Grype JSON or SARIF (repeatable)",
+      collect,
+      [],
+    )
+    .addOption(
+      new Option("--fail-on <severity>", "fail on findings at or above this severity (default high)").choices(
+        [...SEVERITIES, "none"],
+      ),
+    )
     .option("--only-fixed", "only findings with a known fix fail")
     .option("--only-new", "only findings not in the baseline fail")
-    .addOption(new Option("--show <severity>", "list findings at or above this severity (default low)").choices(SEVERITIES))
-    .option("--always-fail <id>", "a vulnerability id that fails whatever else applies (repeatable)", collect, [])
-    .option("--base-layers <n>", "the first N layers are the base image's (for base-rules/app-rules in mlgate.yml)")
-    .option("--base-digest <digest>", "the base image's last layer: it and the layers below are the base image's")
+    .addOption(
+      new Option("--show <severity>", "list findings at or above this severity (default low)").choices(
+        SEVERITIES,
+      ),
+    )
+    .option(
+      "--always-fail <id>",
+      "a vulnerability id that fails whatever else applies (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--base-layers <n>",
+      "the first N layers are the base image's (for base-rules/app-rules in mlgate.yml)",
+    )
+    .option(
+      "--base-digest <digest>",
+      "the base image's last layer: it and the layers below are the base image's",
+    )
     .option("--ignore-file <file>", "accepted vulnerabilities (YAML): id, package/purl/path, reason, expires")
-    .option("--vex <file>", "an OpenVEX document whose not_affected and fixed statements are honoured (repeatable)", collect, [])
+    .option(
+      "--vex <file>",
+      "an OpenVEX document whose not_affected and fixed statements are honoured (repeatable)",
+      collect,
+      [],
+    )
     .option("--baseline <file>", "a previous scan's results file (or JSON report): new / fixed / unchanged")
     .option("--sbom <file>", "write the image's CycloneDX SBOM (JSON)")
     .option("--results <file>", "write every finding with its policy decision (the next run's --baseline)")
@@ -114,7 +150,10 @@ export function scanImageCommand(io: CliIO, setExitCode: (code: number) => void)
     .option("--openvex <file>", "write the ignore file's entries as an OpenVEX document")
     .option("--platform <os/arch>", "platform to pick from a multi-platform image (default linux/amd64)")
     .option("--insecure-registry", "talk plain HTTP to the registry")
-    .option("--ecr-region <region>", "AWS region for ecr:// images (default: from the reference or AWS_REGION)")
+    .option(
+      "--ecr-region <region>",
+      "AWS region for ecr:// images (default: from the reference or AWS_REGION)",
+    )
     .option("--ecr-timeout <duration>", "how long to wait for ECR's findings (default 15m)")
     .option("--no-progress", "do not print progress on stderr")
     .addHelpText(

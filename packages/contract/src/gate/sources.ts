@@ -2,7 +2,6 @@ import { stat } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { GateError } from "@mlgate/core";
 import { contractLimits } from "../limits.js";
-import type { ContractFiles } from "../load/files.js";
 import { DiskFiles } from "../load/files.js";
 import { checkRef, GitFiles, type GitRepo, gitRepo, repoPath, splitGitSpec } from "./git.js";
 
@@ -47,15 +46,6 @@ export async function resolveSide(
   if (rootDir.startsWith("..")) throw new GateError(`root ${root} is outside the repository`);
   const files = new GitFiles(repo, git.ref, rootDir);
   return { kind: "git", spec, ref: git.ref, path, repo, files, display: files.display(path) };
-}
-
-/** The side's entry id for its ContractFiles. */
-export function entryOf(side: ContractSide): string {
-  return side.path;
-}
-
-export function filesOf(side: ContractSide): ContractFiles {
-  return side.files;
 }
 
 /** Whether the side's file exists (a base that does not exist at the ref is a new contract). */

@@ -17,53 +17,37 @@ import {
   objectExample,
   valueOfType,
 } from "../counter-example/examples.js";
-import type { Direction, Envelope, Step, TrailEntry } from "../counter-example/plan.js";
+import type { Direction, Envelope, Step } from "../counter-example/plan.js";
 import { patternWitnesses } from "../counter-example/regex-sample.js";
 import type { DocPlace } from "../load/contract.js";
-import { childPointer, escapeToken } from "../load/pointer.js";
+import { escapeToken } from "../load/pointer.js";
 import { canonicalJson, showValue } from "../model/canonical.js";
-import type { Bound, JsonType, SchemaNode } from "../model/types.js";
+import type { JsonType, SchemaNode } from "../model/types.js";
 import type { ChangeCollector, PairRecord } from "../rules/collector.js";
+import {
+  boundPlace,
+  compareLower,
+  compareUpper,
+  formatWitnesses,
+  freshName,
+  inside,
+  isMultiple,
+  justOutside,
+  list,
+  place,
+  scalarAccepts,
+  showBound,
+  typeList,
+  typeWitnesses,
+  widens,
+} from "./constraints.js";
 import { deepEqual, hasRef } from "./equal.js";
 import { mergeAllOf } from "./merge.js";
+import { type Link, linkText, type SchemaSite, trailArray } from "./site.js";
+import { describeVariant, matchVariants } from "./variants.js";
 
-/** A string built from parts only when asked for: most positions never need their path spelt out. */
-export interface Link {
-  up: Link | undefined;
-  text: string;
-}
-
-export function linkText(link: Link | undefined): string {
-  const parts: string[] = [];
-  for (let l = link; l; l = l.up) parts.push(l.text);
-  return parts.reverse().join("");
-}
-
-export interface TrailLink {
-  up: TrailLink | undefined;
-  entry: TrailEntry;
-}
-
-function trailArray(link: TrailLink | undefined): TrailEntry[] {
-  const out: TrailEntry[] = [];
-  for (let l = link; l; l = l.up) out.push(l.entry);
-  return out.reverse();
-}
-
-export interface SchemaSite {
-  /** Stable path of this position (JSON pointer, or `file#pointer` inside another file). */
-  path: Link;
-  /** The operation (or document) this position belongs to. */
-  group: string;
-  owner: PairRecord;
-  /** From the envelope root down to this position, on the valid side. */
-  trail: TrailLink | undefined;
-  envelope: Envelope;
-  /** Dotted name from the root (`model.params.temperature`), undefined at the root. */
-  name: Link | undefined;
-  /** How the root reads in messages: `request body`, `query parameter "limit"`. */
-  rootLabel: string;
-}
+export { type Link, linkText, type SchemaSite, type TrailLink } from "./site.js";
+export { matchVariants } from "./variants.js";
 
 interface Task {
   base: SchemaNode;
@@ -72,65 +56,8 @@ interface Task {
   site: SchemaSite;
 }
 
-const WIDER_FORMAT: Record<string, string> = { int32: "int64", float: "double" };
 /** How deep inline schemas may nest inside one comparison (documents are depth-limited anyway). */
 const MAX_INLINE_DEPTH = 400;
-
-function widens(from: string, to: string): boolean {
-  return WIDER_FORMAT[from] === to;
-}
-
-function place(node: SchemaNode, keyword?: string | (string | number)[]): DocPlace {
-  if (keyword === undefined) return node.place;
-  const tokens = Array.isArray(keyword) ? keyword : [keyword];
-  const raw = node.raw;
-  if (raw === null || typeof raw !== "object" || !(String(tokens[0]) in (raw as object))) return node.place;
-  return { doc: node.place.doc, pointer: childPointer(node.place.pointer, ...tokens) };
-}
-
-function boundPlace(node: SchemaNode, keyword: "minimum" | "maximum"): DocPlace {
-  const raw = node.raw as Record<string, unknown> | null;
-  const exclusive = keyword === "minimum" ? "exclusiveMinimum" : "exclusiveMaximum";
-  return place(node, raw && typeof raw === "object" && raw[keyword] === undefined ? exclusive : keyword);
-}
-
-function showBound(b: Bound | undefined, lower: boolean): string {
-  if (!b) return "none";
-  return `${lower ? (b.exclusive ? ">" : ">=") : b.exclusive ? "<" : "<="} ${b.value}`;
-}
-
-/** -1 when a is a tighter lower bound than b, 1 when looser, 0 when equal. */
-function compareLower(a: Bound | undefined, b: Bound | undefined): number {
-  if (!a && !b) return 0;
-  if (!a) return 1;
-  if (!b) return -1;
-  if (a.value !== b.value) return a.value > b.value ? -1 : 1;
-  if (a.exclusive === b.exclusive) return 0;
-  return a.exclusive ? -1 : 1;
-}
-
-function compareUpper(a: Bound | undefined, b: Bound | undefined): number {
-  if (!a && !b) return 0;
-  if (!a) return 1;
-  if (!b) return -1;
-  if (a.value !== b.value) return a.value < b.value ? -1 : 1;
-  if (a.exclusive === b.exclusive) return 0;
-  return a.exclusive ? -1 : 1;
-}
-
-function isMultiple(x: number, m: number): boolean {
-  const q = x / m;
-  return Math.abs(q - Math.round(q)) < 1e-9;
-}
-
-function list(values: readonly unknown[], max = 5): string {
-  const shown = values.slice(0, max).map((v) => showValue(v));
-  return values.length > max ? `${shown.join(", ")} and ${values.length - max} more` : shown.join(", ");
-}
-
-function typeList(types: Set<JsonType> | undefined): string {
-  return types ? [...types].sort().join(" | ") || "nothing" : "any";
-}
 
 export class SchemaComparer {
   private readonly memo = new Map<string, PairRecord>();
@@ -1224,132 +1151,4 @@ export class SchemaComparer {
       });
     }
   }
-}
-
-/** Whether a scalar satisfies the node's numeric and string constraints (types and enums aside). */
-function scalarAccepts(node: SchemaNode, value: unknown): boolean {
-  if (typeof value === "number") {
-    const lo = node.minimum;
-    const hi = node.maximum;
-    if (lo && (value < lo.value || (lo.exclusive && value === lo.value))) return false;
-    if (hi && (value > hi.value || (hi.exclusive && value === hi.value))) return false;
-    if (node.multipleOf !== undefined && !isMultiple(value, node.multipleOf)) return false;
-    return true;
-  }
-  if (typeof value === "string") {
-    const length = [...value].length;
-    if (node.minLength !== undefined && length < node.minLength) return false;
-    if (node.maxLength !== undefined && length > node.maxLength) return false;
-    if (node.pattern !== undefined) {
-      try {
-        if (!new RegExp(node.pattern, "u").test(value)) return false;
-      } catch {
-        return true;
-      }
-    }
-  }
-  return true;
-}
-
-/** Values of one type the node accepts; numbers that are not integers when the other side wants integers. */
-function typeWitnesses(node: SchemaNode, type: JsonType): unknown[] {
-  const value = valueOfType(node, type);
-  if (type !== "number" || typeof value !== "number") return [value];
-  return [value + 0.5, value - 0.5, 0.5, value];
-}
-
-function describeVariant(node: SchemaNode, index: number): string {
-  if (node.home !== undefined) {
-    const name = node.home.split("/").pop() ?? node.home;
-    return `\`${name}\``;
-  }
-  const types = effectiveTypes(node);
-  return `#${index}${types ? ` (${typeList(types)})` : ""}`;
-}
-
-/** Pair up variants: by `$ref` name, then by identical content, then by position, then by type. */
-export function matchVariants(
-  bs: readonly SchemaNode[],
-  hs: readonly SchemaNode[],
-): { pairs: [number, number][]; removed: number[]; added: number[] } {
-  const pairs: [number, number][] = [];
-  const freeB = new Set(bs.map((_, i) => i));
-  const freeH = new Set(hs.map((_, i) => i));
-  const take = (i: number, j: number) => {
-    pairs.push([i, j]);
-    freeB.delete(i);
-    freeH.delete(j);
-  };
-  for (const i of [...freeB]) {
-    const home = bs[i]!.home;
-    if (home === undefined) continue;
-    const j = [...freeH].find((k) => hs[k]!.home === home);
-    if (j !== undefined) take(i, j);
-  }
-  for (const i of [...freeB]) {
-    const j = [...freeH].find((k) => hs[k]!.dialect === bs[i]!.dialect && deepEqual(hs[k]!.raw, bs[i]!.raw));
-    if (j !== undefined) take(i, j);
-  }
-  const overlap = (x: SchemaNode, y: SchemaNode) => {
-    const a = effectiveTypes(x);
-    const c = effectiveTypes(y);
-    if (!a || !c) return true;
-    return [...a].some((t) => allowsType(c, t) || (t === "number" && c.has("integer")));
-  };
-  // A variant with a name of its own was renamed or replaced, not edited: match it by position only when both are unnamed.
-  for (const i of [...freeB]) {
-    if (freeH.has(i) && overlap(bs[i]!, hs[i]!) && (bs[i]!.home === undefined || hs[i]!.home === undefined))
-      take(i, i);
-  }
-  for (const i of [...freeB]) {
-    const j = [...freeH].find(
-      (k) => overlap(bs[i]!, hs[k]!) && bs[i]!.home === undefined && hs[k]!.home === undefined,
-    );
-    if (j !== undefined) take(i, j);
-  }
-  return { pairs, removed: [...freeB], added: [...freeH] };
-}
-
-/** A property name neither side lists, for payloads that test unlisted properties. */
-function freshName(b: SchemaNode, h: SchemaNode): string {
-  let name = "unlisted_property";
-  for (let i = 2; b.properties.has(name) || h.properties.has(name); i++) name = `unlisted_property_${i}`;
-  return name;
-}
-
-/** The extremes a node's own bounds allow (a value the other side may exclude). */
-function inside(node: SchemaNode, step: number): number[] {
-  const out: number[] = [];
-  if (node.minimum) out.push(node.minimum.exclusive ? node.minimum.value + step : node.minimum.value);
-  if (node.maximum) out.push(node.maximum.exclusive ? node.maximum.value - step : node.maximum.value);
-  return out;
-}
-
-/** Values just past a bound (on the side the bound excludes). */
-function justOutside(bound: Bound, lower: boolean, step: number): number[] {
-  if (bound.exclusive) return [bound.value];
-  const s = Number.isInteger(bound.value) ? step : Math.max(Math.abs(bound.value) * 1e-6, 1e-9);
-  return lower ? [bound.value - s, bound.value - 1] : [bound.value + s, bound.value + 1];
-}
-
-const FORMAT_WITNESSES: Record<string, unknown[]> = {
-  date: ["2024-01-01"],
-  "date-time": ["2024-01-01T00:00:00Z"],
-  time: ["12:00:00Z"],
-  email: ["user@example.com"],
-  uri: ["https://example.com/"],
-  uuid: ["00000000-0000-4000-8000-000000000000"],
-  ipv4: ["192.0.2.1"],
-  ipv6: ["2001:db8::1"],
-  hostname: ["example.com"],
-  int64: [2 ** 31, -(2 ** 31) - 1],
-  double: [3.4e39, 1.5],
-  int32: [1],
-  float: [1.5],
-};
-
-/** Values in the `accept` format that are not in the `reject` format. */
-function formatWitnesses(accept: string, reject: string): unknown[] {
-  const known = FORMAT_WITNESSES[accept] ?? [];
-  return [...known, "example", `not-a-${reject.replace(/[^a-z]/gi, "")}`, 1.5, 2 ** 31];
 }

@@ -103,7 +103,6 @@ export function parseContractDocument(
       value = parseJsonText(body, display, "contract");
     }
     // Depth and size are checked by the one walk that also collects references (LoadedContract).
-    void limits;
     return {
       id,
       display,

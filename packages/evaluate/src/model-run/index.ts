@@ -6,6 +6,7 @@ export {
   modelRunPaths,
   runModelsForEvalGate,
 } from "./for-eval-gate.js";
+export { type ModelFlags, plannedModelFiles, runModelsInto } from "./into-input.js";
 export { shortestFloat32 } from "./numbers.js";
 export { DEFAULT_BATCH_SIZE, runModelOnDataset } from "./run-model.js";
 export {
