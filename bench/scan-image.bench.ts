@@ -8,6 +8,7 @@
  * The fixture is generated once into .bench-out/scan-image and reused while its recipe is unchanged.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LayerEntry } from "../packages/scan/test/fixtures/images/layer-tar.js";
@@ -165,6 +166,8 @@ const benchmark: Benchmark = {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
+      // The OSV name index goes to the temporary directory: cleared for the cold run, kept for the warm ones.
+      TMPDIR: scratch,
       RUNNER_TEMP: scratch,
       GITHUB_WORKSPACE: out,
       INPUT_IMAGE: ref,
@@ -174,7 +177,10 @@ const benchmark: Benchmark = {
       INPUT_COMMENT: "false",
       "INPUT_COMMENT-KEY": "default",
     };
-    const m = measure(process.execPath, [ACTION], { runs: RUNS, env, cwd: out, okExitCodes: [0, 1], timeoutMs: 300_000 });
+    rmSync(join(scratch, "mlgate-osv-index"), { recursive: true, force: true });
+    const options = { env, cwd: out, okExitCodes: [0, 1], timeoutMs: 300_000 };
+    const cold = measure(process.execPath, [ACTION], { ...options, runs: 1 });
+    const m = measure(process.execPath, [ACTION], { ...options, runs: RUNS });
     const results = JSON.parse(readFileSync(join(scratch, "mlgate", "scan-image-results.json"), "utf8")) as {
       findings: unknown[];
       counts: Record<string, number>;
@@ -183,10 +189,17 @@ const benchmark: Benchmark = {
       verdict: string;
       metrics: Record<string, { value: number }>;
     };
-    const lines = m.stdout.split("\n").filter((l) => /OSV database|advisories|Native scan/.test(l));
     const rows = [
       [
-        "mlgate scan-image (action bundle)",
+        "mlgate scan-image, first run (builds the OSV name index)",
+        (cold.wallMs / 1000).toFixed(2),
+        cold.maxRssMiB !== undefined ? cold.maxRssMiB.toFixed(0) : "n/a",
+        String(report.metrics.packages?.value ?? "?"),
+        String(results.findings.length),
+        report.verdict,
+      ],
+      [
+        `mlgate scan-image, cached index (median of ${RUNS})`,
         (m.wallMs / 1000).toFixed(2),
         m.maxRssMiB !== undefined ? m.maxRssMiB.toFixed(0) : "n/a",
         String(report.metrics.packages?.value ?? "?"),
@@ -197,10 +210,12 @@ const benchmark: Benchmark = {
     for (const tool of ["trivy", "grype"]) {
       if (!commandExists(tool)) rows.push([`${tool} (not installed)`, "-", "-", "-", "-", "-"]);
     }
-    printTable(["tool", `wall s (median of ${RUNS})`, "max RSS MiB", "packages", "findings", "verdict"], rows);
-    console.log(`\n${lines.map((l) => `  ${l.trim()}`).join("\n")}`);
-    const withinTime = m.wallMs < 10_000;
-    const withinMemory = m.maxRssMiB === undefined || m.maxRssMiB < 1024;
+    printTable(["run", "wall s", "max RSS MiB", "packages", "findings", "verdict"], rows);
+    const phases = (stdout: string) => stdout.split("\n").filter((l) => / in \d+ ms/.test(l)).map((l) => `  ${l.trim()}`);
+    console.log(`\nphases, first run:\n${phases(cold.stdout).join("\n")}\nphases, last cached run:\n${phases(m.stdout).join("\n")}`);
+    console.log(`\nload average during the runs: ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores`);
+    const withinTime = cold.wallMs < 10_000 && m.wallMs < 10_000;
+    const withinMemory = m.maxRssMiB === undefined || Math.max(m.maxRssMiB, cold.maxRssMiB ?? 0) < 1024;
     console.log(
       `\ntarget: under 10 s and under 1 GB — ${withinTime ? "met" : "MISSED"} for time, ${m.maxRssMiB === undefined ? "unmeasured (no GNU time)" : withinMemory ? "met" : "MISSED"} for memory`,
     );

@@ -267,9 +267,9 @@ describe("canary action cancelled mid-step", () => {
         cwd: workspace,
         inputs,
         env: { GITHUB_STATE: stateFile },
-        timeoutMs: 5000,
+        timeoutMs: 9000,
       }),
-    ).rejects.toThrow(/action timed out after 5000 ms and was killed/);
+    ).rejects.toThrow(/action timed out after 9000 ms and was killed/);
     const weight = async () =>
       parseUpstream(await readFile(nginx.upstreamFile, "utf8"), layout(), nginx.upstreamFile).canary;
     expect(await weight()).toBe(50);

@@ -12506,7 +12506,7 @@ exports.debug = debug; // for test
 const Client = __nccwpck_require__(3701)
 const Dispatcher = __nccwpck_require__(883)
 const Pool = __nccwpck_require__(628)
-const BalancedPool = __nccwpck_require__(837)
+const BalancedPool = __nccwpck_require__(3218)
 const Agent = __nccwpck_require__(7405)
 const ProxyAgent = __nccwpck_require__(6672)
 const EnvHttpProxyAgent = __nccwpck_require__(3137)
@@ -16781,7 +16781,7 @@ module.exports = Agent
 
 /***/ }),
 
-/***/ 837:
+/***/ 3218:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -40590,7 +40590,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _mlgate_contract__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6980);
+/* harmony import */ var _mlgate_contract__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(837);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4244);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2857);
 
@@ -40639,7 +40639,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6980:
+/***/ 837:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -41755,7 +41755,6 @@ function parseContractDocument(bytes, id, display, limits) {
             value = (0,src/* parseJsonText */.lk)(body, display, "contract");
         }
         // Depth and size are checked by the one walk that also collects references (LoadedContract).
-        void limits;
         return {
             id,
             display,
@@ -42375,7 +42374,7 @@ var dist_default = /*#__PURE__*/__nccwpck_require__.n(ajv_formats_dist);
 
 /**
  * One ajv instance for the process: compiling is the costly part, so schemas compiled once are
- * kept (projections of the same schema onto the same shape of payload repeat a lot).
+ * kept (projections of the same schema onto the same shape of payload repeat).
  */
 let ajv;
 const compiled = new Map();
@@ -43146,6 +43145,153 @@ function embed_embed(trail, local) {
     return payload;
 }
 
+;// CONCATENATED MODULE: ./packages/contract/src/json-schema/constraints.ts
+
+
+
+const WIDER_FORMAT = { int32: "int64", float: "double" };
+function widens(from, to) {
+    return WIDER_FORMAT[from] === to;
+}
+function place(node, keyword) {
+    if (keyword === undefined)
+        return node.place;
+    const tokens = Array.isArray(keyword) ? keyword : [keyword];
+    const raw = node.raw;
+    if (raw === null || typeof raw !== "object" || !(String(tokens[0]) in raw))
+        return node.place;
+    return { doc: node.place.doc, pointer: childPointer(node.place.pointer, ...tokens) };
+}
+function boundPlace(node, keyword) {
+    const raw = node.raw;
+    const exclusive = keyword === "minimum" ? "exclusiveMinimum" : "exclusiveMaximum";
+    return place(node, raw && typeof raw === "object" && raw[keyword] === undefined ? exclusive : keyword);
+}
+function showBound(b, lower) {
+    if (!b)
+        return "none";
+    return `${lower ? (b.exclusive ? ">" : ">=") : b.exclusive ? "<" : "<="} ${b.value}`;
+}
+/** -1 when a is a tighter lower bound than b, 1 when looser, 0 when equal. */
+function compareLower(a, b) {
+    if (!a && !b)
+        return 0;
+    if (!a)
+        return 1;
+    if (!b)
+        return -1;
+    if (a.value !== b.value)
+        return a.value > b.value ? -1 : 1;
+    if (a.exclusive === b.exclusive)
+        return 0;
+    return a.exclusive ? -1 : 1;
+}
+function compareUpper(a, b) {
+    if (!a && !b)
+        return 0;
+    if (!a)
+        return 1;
+    if (!b)
+        return -1;
+    if (a.value !== b.value)
+        return a.value < b.value ? -1 : 1;
+    if (a.exclusive === b.exclusive)
+        return 0;
+    return a.exclusive ? -1 : 1;
+}
+function isMultiple(x, m) {
+    const q = x / m;
+    return Math.abs(q - Math.round(q)) < 1e-9;
+}
+function list(values, max = 5) {
+    const shown = values.slice(0, max).map((v) => showValue(v));
+    return values.length > max ? `${shown.join(", ")} and ${values.length - max} more` : shown.join(", ");
+}
+function typeList(types) {
+    return types ? [...types].sort().join(" | ") || "nothing" : "any";
+}
+/** Whether a scalar satisfies the node's numeric and string constraints (types and enums aside). */
+function scalarAccepts(node, value) {
+    if (typeof value === "number") {
+        const lo = node.minimum;
+        const hi = node.maximum;
+        if (lo && (value < lo.value || (lo.exclusive && value === lo.value)))
+            return false;
+        if (hi && (value > hi.value || (hi.exclusive && value === hi.value)))
+            return false;
+        if (node.multipleOf !== undefined && !isMultiple(value, node.multipleOf))
+            return false;
+        return true;
+    }
+    if (typeof value === "string") {
+        const length = [...value].length;
+        if (node.minLength !== undefined && length < node.minLength)
+            return false;
+        if (node.maxLength !== undefined && length > node.maxLength)
+            return false;
+        if (node.pattern !== undefined) {
+            try {
+                if (!new RegExp(node.pattern, "u").test(value))
+                    return false;
+            }
+            catch {
+                return true;
+            }
+        }
+    }
+    return true;
+}
+/** Values of one type the node accepts; numbers that are not integers when the other side wants integers. */
+function typeWitnesses(node, type) {
+    const value = valueOfType(node, type);
+    if (type !== "number" || typeof value !== "number")
+        return [value];
+    return [value + 0.5, value - 0.5, 0.5, value];
+}
+/** A property name neither side lists, for payloads that test unlisted properties. */
+function freshName(b, h) {
+    let name = "unlisted_property";
+    for (let i = 2; b.properties.has(name) || h.properties.has(name); i++)
+        name = `unlisted_property_${i}`;
+    return name;
+}
+/** The extremes a node's own bounds allow (a value the other side may exclude). */
+function inside(node, step) {
+    const out = [];
+    if (node.minimum)
+        out.push(node.minimum.exclusive ? node.minimum.value + step : node.minimum.value);
+    if (node.maximum)
+        out.push(node.maximum.exclusive ? node.maximum.value - step : node.maximum.value);
+    return out;
+}
+/** Values just past a bound (on the side the bound excludes). */
+function justOutside(bound, lower, step) {
+    if (bound.exclusive)
+        return [bound.value];
+    const s = Number.isInteger(bound.value) ? step : Math.max(Math.abs(bound.value) * 1e-6, 1e-9);
+    return lower ? [bound.value - s, bound.value - 1] : [bound.value + s, bound.value + 1];
+}
+const FORMAT_WITNESSES = {
+    date: ["2024-01-01"],
+    "date-time": ["2024-01-01T00:00:00Z"],
+    time: ["12:00:00Z"],
+    email: ["user@example.com"],
+    uri: ["https://example.com/"],
+    uuid: ["00000000-0000-4000-8000-000000000000"],
+    ipv4: ["192.0.2.1"],
+    ipv6: ["2001:db8::1"],
+    hostname: ["example.com"],
+    int64: [2 ** 31, -(2 ** 31) - 1],
+    double: [3.4e39, 1.5],
+    int32: [1],
+    float: [1.5],
+};
+/** Values in the `accept` format that are not in the `reject` format. */
+function formatWitnesses(accept, reject) {
+    const known = FORMAT_WITNESSES[accept] ?? [];
+    return [...known, "example", `not-a-${reject.replace(/[^a-z]/gi, "")}`, 1.5, 2 ** 31];
+}
+
 ;// CONCATENATED MODULE: ./packages/contract/src/json-schema/merge.ts
 let nextMergedId = -1;
 /**
@@ -43221,14 +43367,7 @@ function optional(key, value) {
     return (value === undefined ? {} : { [key]: value });
 }
 
-;// CONCATENATED MODULE: ./packages/contract/src/json-schema/compare.ts
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./packages/contract/src/json-schema/site.ts
 function linkText(link) {
     const parts = [];
     for (let l = link; l; l = l.up)
@@ -43241,69 +43380,77 @@ function trailArray(link) {
         out.push(l.entry);
     return out.reverse();
 }
-const WIDER_FORMAT = { int32: "int64", float: "double" };
+
+;// CONCATENATED MODULE: ./packages/contract/src/json-schema/variants.ts
+
+
+
+function describeVariant(node, index) {
+    if (node.home !== undefined) {
+        const name = node.home.split("/").pop() ?? node.home;
+        return `\`${name}\``;
+    }
+    const types = effectiveTypes(node);
+    return `#${index}${types ? ` (${typeList(types)})` : ""}`;
+}
+/** Pair up variants: by `$ref` name, then by identical content, then by position, then by type. */
+function matchVariants(bs, hs) {
+    const pairs = [];
+    const freeB = new Set(bs.map((_, i) => i));
+    const freeH = new Set(hs.map((_, i) => i));
+    const take = (i, j) => {
+        pairs.push([i, j]);
+        freeB.delete(i);
+        freeH.delete(j);
+    };
+    for (const i of [...freeB]) {
+        const home = bs[i].home;
+        if (home === undefined)
+            continue;
+        const j = [...freeH].find((k) => hs[k].home === home);
+        if (j !== undefined)
+            take(i, j);
+    }
+    for (const i of [...freeB]) {
+        const j = [...freeH].find((k) => hs[k].dialect === bs[i].dialect && deepEqual(hs[k].raw, bs[i].raw));
+        if (j !== undefined)
+            take(i, j);
+    }
+    const overlap = (x, y) => {
+        const a = effectiveTypes(x);
+        const c = effectiveTypes(y);
+        if (!a || !c)
+            return true;
+        return [...a].some((t) => allowsType(c, t) || (t === "number" && c.has("integer")));
+    };
+    // A variant with a name of its own was renamed or replaced, not edited: match it by position only when both are unnamed.
+    for (const i of [...freeB]) {
+        if (freeH.has(i) && overlap(bs[i], hs[i]) && (bs[i].home === undefined || hs[i].home === undefined))
+            take(i, i);
+    }
+    for (const i of [...freeB]) {
+        const j = [...freeH].find((k) => overlap(bs[i], hs[k]) && bs[i].home === undefined && hs[k].home === undefined);
+        if (j !== undefined)
+            take(i, j);
+    }
+    return { pairs, removed: [...freeB], added: [...freeH] };
+}
+
+;// CONCATENATED MODULE: ./packages/contract/src/json-schema/compare.ts
+
+
+
+
+
+
+
+
+
+
+
+
 /** How deep inline schemas may nest inside one comparison (documents are depth-limited anyway). */
 const MAX_INLINE_DEPTH = 400;
-function widens(from, to) {
-    return WIDER_FORMAT[from] === to;
-}
-function place(node, keyword) {
-    if (keyword === undefined)
-        return node.place;
-    const tokens = Array.isArray(keyword) ? keyword : [keyword];
-    const raw = node.raw;
-    if (raw === null || typeof raw !== "object" || !(String(tokens[0]) in raw))
-        return node.place;
-    return { doc: node.place.doc, pointer: childPointer(node.place.pointer, ...tokens) };
-}
-function boundPlace(node, keyword) {
-    const raw = node.raw;
-    const exclusive = keyword === "minimum" ? "exclusiveMinimum" : "exclusiveMaximum";
-    return place(node, raw && typeof raw === "object" && raw[keyword] === undefined ? exclusive : keyword);
-}
-function showBound(b, lower) {
-    if (!b)
-        return "none";
-    return `${lower ? (b.exclusive ? ">" : ">=") : b.exclusive ? "<" : "<="} ${b.value}`;
-}
-/** -1 when a is a tighter lower bound than b, 1 when looser, 0 when equal. */
-function compareLower(a, b) {
-    if (!a && !b)
-        return 0;
-    if (!a)
-        return 1;
-    if (!b)
-        return -1;
-    if (a.value !== b.value)
-        return a.value > b.value ? -1 : 1;
-    if (a.exclusive === b.exclusive)
-        return 0;
-    return a.exclusive ? -1 : 1;
-}
-function compareUpper(a, b) {
-    if (!a && !b)
-        return 0;
-    if (!a)
-        return 1;
-    if (!b)
-        return -1;
-    if (a.value !== b.value)
-        return a.value < b.value ? -1 : 1;
-    if (a.exclusive === b.exclusive)
-        return 0;
-    return a.exclusive ? -1 : 1;
-}
-function isMultiple(x, m) {
-    const q = x / m;
-    return Math.abs(q - Math.round(q)) < 1e-9;
-}
-function list(values, max = 5) {
-    const shown = values.slice(0, max).map((v) => showValue(v));
-    return values.length > max ? `${shown.join(", ")} and ${values.length - max} more` : shown.join(", ");
-}
-function typeList(types) {
-    return types ? [...types].sort().join(" | ") || "nothing" : "any";
-}
 class SchemaComparer {
     out;
     any;
@@ -43774,10 +43921,10 @@ class SchemaComparer {
         }
     }
     compareStrings(b, h, dir, site, valid, other) {
-        const base = String(valueOfType(valid, "string"));
+        // Examples are built only when a counter-example is asked for, never for an unchanged schema.
         this.compareCount(b, h, dir, site, "Length", "length", (n) => {
-            const s = base.length >= n ? base.slice(0, Math.max(0, n)) : base + "a".repeat(n - base.length);
-            return s;
+            const base = String(valueOfType(valid, "string"));
+            return base.length >= n ? base.slice(0, Math.max(0, n)) : base + "a".repeat(n - base.length);
         });
         const pb = b.pattern;
         const ph = h.pattern;
@@ -43810,12 +43957,12 @@ class SchemaComparer {
     }
     compareArrays(b, h, dir, site, valid) {
         const req = dir === "request";
-        const item = valid.items ? exampleOf(valid.items) : "example";
+        const item = () => (valid.items ? exampleOf(valid.items) : "example");
         this.compareCount(b, h, dir, site, "Items", "items", (n) => {
             const prefix = (valid.prefixItems ?? []).map((p) => exampleOf(p));
             const out = prefix.slice(0, n);
             while (out.length < n)
-                out.push(item);
+                out.push(item());
             return out;
         });
         if (b.uniqueItems !== h.uniqueItems) {
@@ -43826,9 +43973,10 @@ class SchemaComparer {
             };
             if (req) {
                 if (h.uniqueItems)
-                    this.add(site, dir, "request-unique-items-added", "items must now be distinct", where, () => [
-                        [item, item],
-                    ]);
+                    this.add(site, dir, "request-unique-items-added", "items must now be distinct", where, () => {
+                        const one = item();
+                        return [[one, one]];
+                    });
                 else
                     this.add(site, dir, "request-unique-items-removed", "items may now repeat", where);
             }
@@ -44136,137 +44284,6 @@ class SchemaComparer {
             });
         }
     }
-}
-/** Whether a scalar satisfies the node's numeric and string constraints (types and enums aside). */
-function scalarAccepts(node, value) {
-    if (typeof value === "number") {
-        const lo = node.minimum;
-        const hi = node.maximum;
-        if (lo && (value < lo.value || (lo.exclusive && value === lo.value)))
-            return false;
-        if (hi && (value > hi.value || (hi.exclusive && value === hi.value)))
-            return false;
-        if (node.multipleOf !== undefined && !isMultiple(value, node.multipleOf))
-            return false;
-        return true;
-    }
-    if (typeof value === "string") {
-        const length = [...value].length;
-        if (node.minLength !== undefined && length < node.minLength)
-            return false;
-        if (node.maxLength !== undefined && length > node.maxLength)
-            return false;
-        if (node.pattern !== undefined) {
-            try {
-                if (!new RegExp(node.pattern, "u").test(value))
-                    return false;
-            }
-            catch {
-                return true;
-            }
-        }
-    }
-    return true;
-}
-/** Values of one type the node accepts; numbers that are not integers when the other side wants integers. */
-function typeWitnesses(node, type) {
-    const value = valueOfType(node, type);
-    if (type !== "number" || typeof value !== "number")
-        return [value];
-    return [value + 0.5, value - 0.5, 0.5, value];
-}
-function describeVariant(node, index) {
-    if (node.home !== undefined) {
-        const name = node.home.split("/").pop() ?? node.home;
-        return `\`${name}\``;
-    }
-    const types = effectiveTypes(node);
-    return `#${index}${types ? ` (${typeList(types)})` : ""}`;
-}
-/** Pair up variants: by `$ref` name, then by identical content, then by position, then by type. */
-function matchVariants(bs, hs) {
-    const pairs = [];
-    const freeB = new Set(bs.map((_, i) => i));
-    const freeH = new Set(hs.map((_, i) => i));
-    const take = (i, j) => {
-        pairs.push([i, j]);
-        freeB.delete(i);
-        freeH.delete(j);
-    };
-    for (const i of [...freeB]) {
-        const home = bs[i].home;
-        if (home === undefined)
-            continue;
-        const j = [...freeH].find((k) => hs[k].home === home);
-        if (j !== undefined)
-            take(i, j);
-    }
-    for (const i of [...freeB]) {
-        const j = [...freeH].find((k) => hs[k].dialect === bs[i].dialect && deepEqual(hs[k].raw, bs[i].raw));
-        if (j !== undefined)
-            take(i, j);
-    }
-    const overlap = (x, y) => {
-        const a = effectiveTypes(x);
-        const c = effectiveTypes(y);
-        if (!a || !c)
-            return true;
-        return [...a].some((t) => allowsType(c, t) || (t === "number" && c.has("integer")));
-    };
-    // A variant with a name of its own was renamed or replaced, not edited: match it by position only when both are unnamed.
-    for (const i of [...freeB]) {
-        if (freeH.has(i) && overlap(bs[i], hs[i]) && (bs[i].home === undefined || hs[i].home === undefined))
-            take(i, i);
-    }
-    for (const i of [...freeB]) {
-        const j = [...freeH].find((k) => overlap(bs[i], hs[k]) && bs[i].home === undefined && hs[k].home === undefined);
-        if (j !== undefined)
-            take(i, j);
-    }
-    return { pairs, removed: [...freeB], added: [...freeH] };
-}
-/** A property name neither side lists, for payloads that test unlisted properties. */
-function freshName(b, h) {
-    let name = "unlisted_property";
-    for (let i = 2; b.properties.has(name) || h.properties.has(name); i++)
-        name = `unlisted_property_${i}`;
-    return name;
-}
-/** The extremes a node's own bounds allow (a value the other side may exclude). */
-function inside(node, step) {
-    const out = [];
-    if (node.minimum)
-        out.push(node.minimum.exclusive ? node.minimum.value + step : node.minimum.value);
-    if (node.maximum)
-        out.push(node.maximum.exclusive ? node.maximum.value - step : node.maximum.value);
-    return out;
-}
-/** Values just past a bound (on the side the bound excludes). */
-function justOutside(bound, lower, step) {
-    if (bound.exclusive)
-        return [bound.value];
-    const s = Number.isInteger(bound.value) ? step : Math.max(Math.abs(bound.value) * 1e-6, 1e-9);
-    return lower ? [bound.value - s, bound.value - 1] : [bound.value + s, bound.value + 1];
-}
-const FORMAT_WITNESSES = {
-    date: ["2024-01-01"],
-    "date-time": ["2024-01-01T00:00:00Z"],
-    time: ["12:00:00Z"],
-    email: ["user@example.com"],
-    uri: ["https://example.com/"],
-    uuid: ["00000000-0000-4000-8000-000000000000"],
-    ipv4: ["192.0.2.1"],
-    ipv6: ["2001:db8::1"],
-    hostname: ["example.com"],
-    int64: [2 ** 31, -(2 ** 31) - 1],
-    double: [3.4e39, 1.5],
-    int32: [1],
-    float: [1.5],
-};
-/** Values in the `accept` format that are not in the `reject` format. */
-function formatWitnesses(accept, reject) {
-    const known = FORMAT_WITNESSES[accept] ?? [];
-    return [...known, "example", `not-a-${reject.replace(/[^a-z]/gi, "")}`, 1.5, 2 ** 31];
 }
 
 ;// CONCATENATED MODULE: ./packages/contract/src/json-schema/diff.ts
@@ -52460,7 +52477,7 @@ function sniffKind(path, head) {
 function escapeRegex(text) {
     return text.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 }
-/** A glob as an anchored regex: `**` spans segments, `*` stays within one (segments split on `/` and `.`). */
+/** A glob as an anchored regex: `**` matches anything, `*` anything but a separator. */
 function globRegex(glob, separators = "/") {
     const sep = escapeRegex(separators);
     let out = "";
@@ -52598,13 +52615,6 @@ async function resolveSide(spec, cwd, root) {
         throw new src/* GateError */.ue(`root ${root} is outside the repository`);
     const files = new GitFiles(repo, git.ref, rootDir);
     return { kind: "git", spec, ref: git.ref, path, repo, files, display: files.display(path) };
-}
-/** The side's entry id for its ContractFiles. */
-function entryOf(side) {
-    return side.path;
-}
-function filesOf(side) {
-    return side.files;
 }
 /** Whether the side's file exists (a base that does not exist at the ref is a new contract). */
 async function sideExists(side) {
@@ -60272,6 +60282,129 @@ async function fetchReleaseBaseline(octokit, options) {
 
 
 
+;// CONCATENATED MODULE: ./packages/github/src/deployments.ts
+
+/** GitHub refuses status descriptions longer than this. */
+const MAX_STATUS_DESCRIPTION = 140;
+function clip(text, max) {
+    const one = text.replace(/\s+/g, " ").trim();
+    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+function parsePayload(payload) {
+    if (typeof payload !== "string")
+        return payload ?? {};
+    try {
+        return JSON.parse(payload);
+    }
+    catch {
+        return {};
+    }
+}
+function toInfo(d) {
+    return {
+        id: d.id,
+        environment: d.environment,
+        ref: d.ref,
+        sha: d.sha,
+        task: d.task,
+        payload: parsePayload(d.payload),
+        description: d.description ?? null,
+        createdAt: d.created_at,
+    };
+}
+/**
+ * Create a deployment without GitHub's merge and commit-status checks (the gate is the check), so it
+ * is created immediately or the call fails.
+ */
+async function createDeployment(octokit, target, options) {
+    const response = await octokit.rest.repos.createDeployment({
+        ...target,
+        ref: options.ref,
+        environment: options.environment,
+        task: options.task,
+        auto_merge: false,
+        required_contexts: [],
+        payload: (options.payload ?? {}),
+        ...(options.description ? { description: clip(options.description, MAX_STATUS_DESCRIPTION) } : {}),
+        ...(options.productionEnvironment !== undefined
+            ? { production_environment: options.productionEnvironment }
+            : {}),
+        ...(options.transientEnvironment !== undefined
+            ? { transient_environment: options.transientEnvironment }
+            : {}),
+    });
+    // 202 means GitHub tried to merge the default branch in first; with auto_merge off it should not.
+    if (response.status !== 201 || !("id" in response.data)) {
+        throw new Error(`GitHub did not create the deployment: ${JSON.stringify(response.data).slice(0, 200)}`);
+    }
+    return toInfo(response.data);
+}
+async function setDeploymentStatus(octokit, target, deploymentId, options) {
+    const { data } = await octokit.rest.repos.createDeploymentStatus({
+        ...target,
+        deployment_id: deploymentId,
+        state: options.state,
+        description: clip(options.description, MAX_STATUS_DESCRIPTION),
+        ...(options.logUrl ? { log_url: options.logUrl } : {}),
+        ...(options.environmentUrl ? { environment_url: options.environmentUrl } : {}),
+        ...(options.autoInactive !== undefined ? { auto_inactive: options.autoInactive } : {}),
+    });
+    return {
+        id: data.id,
+        state: data.state,
+        description: data.description ?? "",
+        ...(data.environment ? { environment: data.environment } : {}),
+        ...(data.log_url ? { logUrl: data.log_url } : {}),
+        createdAt: data.created_at,
+    };
+}
+/** The newest deployment of `task` to `environment`, if any. */
+async function latestDeployment(octokit, target, filter) {
+    const { data } = await octokit.rest.repos.listDeployments({
+        ...target,
+        environment: filter.environment,
+        task: filter.task,
+        per_page: 1,
+    });
+    const newest = data[0];
+    return newest ? toInfo(newest) : undefined;
+}
+/** The newest status of a deployment (GitHub lists them newest first), if it has any. */
+async function latestDeploymentStatus(octokit, target, deploymentId) {
+    const { data } = await octokit.rest.repos.listDeploymentStatuses({
+        ...target,
+        deployment_id: deploymentId,
+        per_page: 1,
+    });
+    const s = data[0];
+    if (!s)
+        return undefined;
+    return {
+        id: s.id,
+        state: s.state,
+        description: s.description ?? "",
+        ...(s.environment ? { environment: s.environment } : {}),
+        ...(s.log_url ? { logUrl: s.log_url } : {}),
+        createdAt: s.created_at,
+    };
+}
+/** The repository this run belongs to, from GITHUB_REPOSITORY. */
+function repositoryFromEnv() {
+    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
+    return owner && repo ? { owner, repo } : undefined;
+}
+/**
+ * State the main step leaves for the action's post step (the runner passes it on as `STATE_*`),
+ * e.g. that a rollout began and has not yet ended, so a cancelled or crashed job can be cleaned up.
+ */
+function saveStepState(name, value) {
+    core.saveState(name, value);
+}
+/** What the main step saved under `name`; empty in the main step and when nothing was saved. */
+function stepState(name) {
+    return core.getState(name);
+}
+
 ;// CONCATENATED MODULE: ./packages/github/src/event.ts
 
 function readPayload() {
@@ -66068,125 +66201,6 @@ async function runGateAction(gate, main) {
     catch (e) {
         setFailed(`mlgate could not judge: could not publish the report: ${(0,src/* describeError */.Uc)(e)}`);
     }
-}
-
-;// CONCATENATED MODULE: ./packages/github/src/deployments.ts
-
-/** GitHub refuses status descriptions longer than this. */
-const MAX_STATUS_DESCRIPTION = 140;
-function clip(text, max) {
-    const one = text.replace(/\s+/g, " ").trim();
-    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
-}
-function parsePayload(payload) {
-    if (typeof payload !== "string")
-        return payload ?? {};
-    try {
-        return JSON.parse(payload);
-    }
-    catch {
-        return {};
-    }
-}
-function toInfo(d) {
-    return {
-        id: d.id,
-        environment: d.environment,
-        ref: d.ref,
-        sha: d.sha,
-        task: d.task,
-        payload: parsePayload(d.payload),
-        description: d.description ?? null,
-        createdAt: d.created_at,
-    };
-}
-/**
- * Create a deployment without GitHub's merge and commit-status checks (the gate is the check), so it
- * is created immediately or the call fails.
- */
-async function createDeployment(octokit, target, options) {
-    const response = await octokit.rest.repos.createDeployment({
-        ...target,
-        ref: options.ref,
-        environment: options.environment,
-        task: options.task,
-        auto_merge: false,
-        required_contexts: [],
-        payload: (options.payload ?? {}),
-        ...(options.description ? { description: clip(options.description, MAX_STATUS_DESCRIPTION) } : {}),
-        ...(options.productionEnvironment !== undefined ? { production_environment: options.productionEnvironment } : {}),
-        ...(options.transientEnvironment !== undefined ? { transient_environment: options.transientEnvironment } : {}),
-    });
-    // 202 means GitHub tried to merge the default branch in first; with auto_merge off it should not.
-    if (response.status !== 201 || !("id" in response.data)) {
-        throw new Error(`GitHub did not create the deployment: ${JSON.stringify(response.data).slice(0, 200)}`);
-    }
-    return toInfo(response.data);
-}
-async function setDeploymentStatus(octokit, target, deploymentId, options) {
-    const { data } = await octokit.rest.repos.createDeploymentStatus({
-        ...target,
-        deployment_id: deploymentId,
-        state: options.state,
-        description: clip(options.description, MAX_STATUS_DESCRIPTION),
-        ...(options.logUrl ? { log_url: options.logUrl } : {}),
-        ...(options.environmentUrl ? { environment_url: options.environmentUrl } : {}),
-        ...(options.autoInactive !== undefined ? { auto_inactive: options.autoInactive } : {}),
-    });
-    return {
-        id: data.id,
-        state: data.state,
-        description: data.description ?? "",
-        ...(data.environment ? { environment: data.environment } : {}),
-        ...(data.log_url ? { logUrl: data.log_url } : {}),
-        createdAt: data.created_at,
-    };
-}
-/** The newest deployment of `task` to `environment`, if any. */
-async function latestDeployment(octokit, target, filter) {
-    const { data } = await octokit.rest.repos.listDeployments({
-        ...target,
-        environment: filter.environment,
-        task: filter.task,
-        per_page: 1,
-    });
-    const newest = data[0];
-    return newest ? toInfo(newest) : undefined;
-}
-/** The newest status of a deployment (GitHub lists them newest first), if it has any. */
-async function latestDeploymentStatus(octokit, target, deploymentId) {
-    const { data } = await octokit.rest.repos.listDeploymentStatuses({
-        ...target,
-        deployment_id: deploymentId,
-        per_page: 1,
-    });
-    const s = data[0];
-    if (!s)
-        return undefined;
-    return {
-        id: s.id,
-        state: s.state,
-        description: s.description ?? "",
-        ...(s.environment ? { environment: s.environment } : {}),
-        ...(s.log_url ? { logUrl: s.log_url } : {}),
-        createdAt: s.created_at,
-    };
-}
-/** The repository this run belongs to, from GITHUB_REPOSITORY. */
-function repositoryFromEnv() {
-    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
-    return owner && repo ? { owner, repo } : undefined;
-}
-/**
- * State the main step leaves for the action's post step (the runner passes it on as `STATE_*`),
- * e.g. that a rollout began and has not yet ended, so a cancelled or crashed job can be cleaned up.
- */
-function saveStepState(name, value) {
-    core.saveState(name, value);
-}
-/** What the main step saved under `name`; empty in the main step and when nothing was saved. */
-function stepState(name) {
-    return core.getState(name);
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/index.ts

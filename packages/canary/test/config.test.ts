@@ -136,6 +136,48 @@ describe("resolveCanary", () => {
     expect(input.judge.alpha).toBeCloseTo(0.02, 10);
   });
 
+  it("takes a cloud router and CloudWatch metrics, checking their keys and queries when the config loads", async () => {
+    const { input } = await resolveText(
+      [
+        "version: 1",
+        "canary:",
+        "  versions: { baseline: AllTraffic, candidate: Canary }",
+        "  steps: 10% 5m, 100%",
+        "  traffic: { provider: sagemaker, region: eu-west-1, endpoint-name: churn, baseline-variant: AllTraffic, candidate-variant: Canary }",
+        "  cloudwatch: { region: eu-west-1, period: 1m }",
+        "  metrics:",
+        "    - name: latency",
+        "      provider: cloudwatch",
+        "      query: namespace=AWS/SageMaker metric=ModelLatency EndpointName=churn VariantName={{version}} stat=p95",
+        "      unit: us",
+        "",
+      ].join("\n"),
+    );
+    expect(input.traffic).toMatchObject({
+      kind: "cloud",
+      provider: "sagemaker",
+      baseDir: dir,
+      config: { "endpoint-name": "churn" },
+    });
+    expect(input.cloudwatch).toEqual({ region: "eu-west-1", period: "1m" });
+    expect(input.metrics[0]).toMatchObject({
+      provider: "cloudwatch",
+      factor: 0.001,
+      dimension: "time",
+      scale: "log",
+    });
+    await expect(
+      resolveText(
+        "version: 1\ncanary:\n  versions: { baseline: a, candidate: b }\n  steps: 10% 5m, 100%\n  baseline: http://a:1\n  candidate: http://b:1\n  metrics: [{ name: l, provider: cloudwatch, query: 'metric=ModelLatency VariantName={{version}}' }]\n",
+      ),
+    ).rejects.toThrow(/canary.metrics\[0\]: missing namespace/);
+    await expect(
+      resolveText(
+        "version: 1\ncanary:\n  steps: 10% 5m, 100%\n  traffic: { provider: lambda, function: f }\n",
+      ),
+    ).rejects.toThrow(/alias/);
+  });
+
   it.each([
     ["canary:\n  steps: 5% 1m, 100%\n  bogus: 1\n", {}, /unknown key "bogus"|bogus/],
     [

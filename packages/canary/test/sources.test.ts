@@ -23,7 +23,7 @@ describe("the probe", () => {
       candidate: `${flaky.url}/v1/predict`,
       rate: 100,
       bodies: exampleBodies(20).map((b) => Buffer.from(JSON.stringify(b))),
-      timeoutMs: 2000,
+      timeoutMs: 5000,
       warmupMs: 200,
       prediction: parsePath("$.probabilities[1]"),
     });
@@ -42,9 +42,10 @@ describe("the probe", () => {
     const latency = got.get("latency")!;
     const errors = got.get("errors")!;
     const score = got.get("score")!;
-    // Warm-up requests are not recorded: at most ~60 of the ~80 sent in the first 800 ms.
-    expect(errors.baseline.length).toBeGreaterThan(30);
-    expect(errors.baseline.length).toBeLessThan(75);
+    // Warm-up requests are not recorded: nothing intended before 200 ms, at most one per 10 ms after.
+    const most = (now - started - 200) / 10 + 2;
+    expect(errors.baseline.length).toBeGreaterThan(15);
+    expect(errors.baseline.length).toBeLessThanOrEqual(most);
     expect(errors.baseline.every((e) => e === 0)).toBe(true);
     const errorRate = errors.candidate.reduce((s, e) => s + e, 0) / errors.candidate.length;
     expect(errorRate).toBeGreaterThan(0.1);

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { type Finding, GateError, type Metric, parseThresholds, type Report, TOOL } from "@mlgate/core";
 import { createEcrClient, type EcrClientLike } from "./ecr/client.js";
 import { ecrPullCredentials } from "./ecr/auth.js";
@@ -156,8 +157,17 @@ async function nativeScan(input: ScanImageInput, ref: string): Promise<SourceRes
     const notes: string[] = [];
     const paths = await osvPaths(input, inventory, notes);
     const only = inventory.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.sourceName ?? p.name }));
-    const { db, stats } = loadOsvDatabase(paths, { only, ...(input.limits?.osv ? { limits: input.limits.osv } : {}), ...(log ? { log } : {}) });
+    // Beside downloaded databases (so actions/cache keeps it), else in the temporary directory.
+    const indexDir = input.osvDownload?.cacheDir ?? join(tmpdir(), "mlgate-osv-index");
+    const { db, stats } = loadOsvDatabase(paths, {
+      only,
+      indexDir,
+      ...(input.limits?.osv ? { limits: input.limits.osv } : {}),
+      ...(log ? { log } : {}),
+    });
+    const matchStarted = Date.now();
     const matched = matchPackages(inventory.packages, db);
+    log?.(`matched ${inventory.packages.length} packages: ${matched.findings.length} findings in ${Date.now() - matchStarted} ms`);
     notes.push(
       `Native scan of ${image.reference}: ${inventory.packages.length} packages in ${image.layers.length} layers matched against ${db.advisories} OSV advisories (${stats.documents} documents read, ${stats.skipped} skipped unparsed as they name no installed package).`,
       ...matched.notes,
@@ -267,6 +277,7 @@ export async function runScanImage(input: ScanImageInput): Promise<Report> {
     });
   }
 
+  const judging = Date.now();
   const primary = sources.find((s) => s.reference) ?? sources[0];
   const reference = primary?.reference ?? input.image ?? "the image";
   const digest = sources.find((s) => s.digest)?.digest;
@@ -292,6 +303,8 @@ export async function runScanImage(input: ScanImageInput): Promise<Report> {
     now,
   });
 
+  input.log?.(`merged and judged ${findings.length} findings in ${Date.now() - judging} ms`);
+  const writing = Date.now();
   const outputs: Record<string, string> = {};
   const modelFiles: ModelFile[] = native?.inventory?.modelFiles ?? [];
   if (input.sbom) {
@@ -329,11 +342,13 @@ export async function runScanImage(input: ScanImageInput): Promise<Report> {
     outputs.openvex = input.openvex;
   }
 
+  if (Object.keys(outputs).length > 0) input.log?.(`wrote ${Object.keys(outputs).join(", ")} in ${Date.now() - writing} ms`);
   const layerIndex = new Map<string, number>();
   for (const order of layerOrders) order.forEach((ids, i) => ids.forEach((id) => layerIndex.set(id, i + 1)));
   const extraFindings: Finding[] = modelFileFindings(modelFiles, (d) => layerIndex.get(d));
   const extraMetrics = Object.assign({}, ...sources.map((s) => s.metrics ?? {})) as Record<string, Metric>;
-  return buildScanReport({
+  const reporting = Date.now();
+  const report = buildScanReport({
     image: reference,
     ...(digest ? { digest } : {}),
     policy: input.policy,
@@ -348,4 +363,6 @@ export async function runScanImage(input: ScanImageInput): Promise<Report> {
     layerNumber: (d) => layerIndex.get(d),
     now,
   });
+  input.log?.(`built the report in ${Date.now() - reporting} ms`);
+  return report;
 }

@@ -43,7 +43,7 @@ import {
 } from "./constraints.js";
 import { deepEqual, hasRef } from "./equal.js";
 import { mergeAllOf } from "./merge.js";
-import { type Link, linkText, type SchemaSite, trailArray } from "./site.js";
+import { linkText, type SchemaSite, trailArray } from "./site.js";
 import { describeVariant, matchVariants } from "./variants.js";
 
 export { type Link, linkText, type SchemaSite, type TrailLink } from "./site.js";
@@ -650,10 +650,10 @@ export class SchemaComparer {
     valid: SchemaNode,
     other: SchemaNode,
   ): void {
-    const base = String(valueOfType(valid, "string"));
+    // Examples are built only when a counter-example is asked for, never for an unchanged schema.
     this.compareCount(b, h, dir, site, "Length", "length", (n) => {
-      const s = base.length >= n ? base.slice(0, Math.max(0, n)) : base + "a".repeat(n - base.length);
-      return s;
+      const base = String(valueOfType(valid, "string"));
+      return base.length >= n ? base.slice(0, Math.max(0, n)) : base + "a".repeat(n - base.length);
     });
     const pb = b.pattern;
     const ph = h.pattern;
@@ -699,11 +699,11 @@ export class SchemaComparer {
     valid: SchemaNode,
   ): void {
     const req = dir === "request";
-    const item = valid.items ? exampleOf(valid.items) : "example";
+    const item = () => (valid.items ? exampleOf(valid.items) : "example");
     this.compareCount(b, h, dir, site, "Items", "items", (n) => {
       const prefix = (valid.prefixItems ?? []).map((p) => exampleOf(p));
       const out = prefix.slice(0, n);
-      while (out.length < n) out.push(item);
+      while (out.length < n) out.push(item());
       return out;
     });
     if (b.uniqueItems !== h.uniqueItems) {
@@ -714,9 +714,10 @@ export class SchemaComparer {
       };
       if (req) {
         if (h.uniqueItems)
-          this.add(site, dir, "request-unique-items-added", "items must now be distinct", where, () => [
-            [item, item],
-          ]);
+          this.add(site, dir, "request-unique-items-added", "items must now be distinct", where, () => {
+            const one = item();
+            return [[one, one]];
+          });
         else this.add(site, dir, "request-unique-items-removed", "items may now repeat", where);
       } else if (!h.uniqueItems)
         this.add(site, dir, "response-unique-items-removed", "items may now repeat", where);

@@ -3,7 +3,8 @@ import { join, relative } from "node:path";
 import { GateError, parseJsonText } from "@mlgate/core";
 import { readAdvisory } from "./advisory.js";
 import { normalizePackageName, OsvDatabase } from "./database.js";
-import { DEFAULT_ZIP_LIMITS, readZip, type ZipLimits } from "./zip.js";
+import { type DocumentNames, namesIn, readNameIndex, writeNameIndex } from "./name-index.js";
+import { DEFAULT_ZIP_LIMITS, openZip, type ZipLimits } from "./zip.js";
 
 export interface OsvLoadLimits extends ZipLimits {
   /** Files visited in a database directory (JSON files and zips). */
@@ -25,6 +26,11 @@ export interface OsvLoadOptions {
    * look at their text): `{ ecosystem, name }` with the ecosystem's base (`Debian`, `npm`).
    */
   only?: Iterable<{ ecosystem: string; name: string }>;
+  /**
+   * Where to keep the index of the package names each zip document mentions (with `only`): later
+   * loads of the same zip then inflate only the documents that may matter. Unset: no index.
+   */
+  indexDir?: string;
   log?: (line: string) => void;
 }
 
@@ -35,18 +41,14 @@ export interface OsvLoadStats {
   skipped: number;
   bytes: number;
   durationMs: number;
+  /** A name index let unrelated zip documents be skipped without inflating them. */
+  indexed?: boolean;
 }
 
-const NAME_FIELD = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-
-/** A quick test on the raw text: does any `"name"` in it name a wanted package? Errs on the side of yes. */
-function mentionsAny(text: string, names: Set<string>): boolean {
-  NAME_FIELD.lastIndex = 0;
-  for (let m = NAME_FIELD.exec(text); m; m = NAME_FIELD.exec(text)) {
-    const name = m[1] as string;
-    if (name.includes("\\") || names.has(name) || names.has(normalizePackageName("PyPI", name))) return true;
-  }
-  return false;
+/** Does a document with these `"name"` values possibly concern a wanted package? Errs on the side of yes. */
+function mentionsAny(names: DocumentNames, wanted: Set<string>): boolean {
+  if (names === 0) return true;
+  return names.some((name) => wanted.has(name) || wanted.has(normalizePackageName("PyPI", name)));
 }
 
 /**
@@ -71,20 +73,38 @@ export function loadOsvDatabase(
     }
   }
 
-  const document = (bytes: Buffer, where: string) => {
-    stats.documents++;
+  /** Parse one document unless its names show it cannot concern a wanted package; returns its names. */
+  const document = (bytes: Buffer, where: string): DocumentNames => {
     stats.bytes += bytes.length;
     const text = bytes.toString("utf8");
-    if (wanted && !mentionsAny(text, wanted)) {
-      stats.skipped++;
-      return;
-    }
-    db.add(readAdvisory(parseJsonText(text, where, "OSV document"), where));
+    const names = namesIn(text);
+    if (wanted && !mentionsAny(names, wanted)) stats.skipped++;
+    else db.add(readAdvisory(parseJsonText(text, where, "OSV document"), where));
+    return names;
   };
 
-  const zip = (file: string, label: string) => {
+  const zip = (file: string) => {
     stats.files++;
-    readZip(file, (name) => name.toLowerCase().endsWith(".json"), (name, data) => document(data, `${label}:${name}`), limits);
+    const archive = openZip(file, limits);
+    try {
+      const docs = archive.entries.filter((e) => !e.isDirectory && e.name.toLowerCase().endsWith(".json"));
+      const index = wanted && options.indexDir ? readNameIndex(options.indexDir, archive, docs.length) : undefined;
+      const building: DocumentNames[] | undefined = options.indexDir && !index ? [] : undefined;
+      docs.forEach((entry, i) => {
+        stats.documents++;
+        const known = index?.[i];
+        if (wanted && known !== undefined && !mentionsAny(known, wanted)) {
+          stats.skipped++;
+          return;
+        }
+        const names = document(archive.read(entry), `${file}:${entry.name}`);
+        building?.push(names);
+      });
+      if (building && options.indexDir) writeNameIndex(options.indexDir, archive, building);
+      if (index) stats.indexed = true;
+    } finally {
+      archive.close();
+    }
   };
 
   const list = typeof paths === "string" ? [paths] : paths;
@@ -94,14 +114,16 @@ export function loadOsvDatabase(
     if (info.isFile()) {
       if (path.toLowerCase().endsWith(".json")) {
         stats.files++;
+        stats.documents++;
         document(readBounded(path, limits.maxEntryBytes), path);
-      } else zip(path, path);
+      } else zip(path);
     } else if (info.isDirectory()) {
       walk(path, path, 0, limits, stats, (file) => {
         const lower = file.toLowerCase();
-        if (lower.endsWith(".zip")) zip(file, file);
+        if (lower.endsWith(".zip")) zip(file);
         else if (lower.endsWith(".json")) {
           stats.files++;
+          stats.documents++;
           document(readBounded(file, limits.maxEntryBytes), file);
         }
       });
@@ -112,7 +134,7 @@ export function loadOsvDatabase(
   const path = list.join(", ");
   stats.durationMs = Date.now() - started;
   options.log?.(
-    `OSV database ${path}: ${db.advisories} advisories (${[...db.ecosystems].map(([e, n]) => `${e} ${n}`).join(", ") || "none"}) from ${stats.documents} documents in ${stats.durationMs} ms`,
+    `OSV database ${path}: ${db.advisories} advisories (${[...db.ecosystems].map(([e, n]) => `${e} ${n}`).join(", ") || "none"}) from ${stats.documents} documents (${stats.skipped} skipped${stats.indexed ? " by the name index" : ""}) in ${stats.durationMs} ms`,
   );
   if (stats.documents === 0) {
     throw new GateError(`OSV database ${path} holds no OSV JSON documents`, {

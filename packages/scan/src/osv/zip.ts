@@ -41,9 +41,15 @@ const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const MAX_COMMENT = 0xffff;
 
+/** Entries are read through a window this large, so a zip of small documents costs few reads. */
+const WINDOW = 8 * 1024 * 1024;
+
 class ZipFile {
   private readonly fd: number;
   readonly size: number;
+  readonly mtimeMs: number;
+  private window: Buffer = Buffer.alloc(0);
+  private windowStart = 0;
 
   constructor(
     readonly path: string,
@@ -57,9 +63,22 @@ class ZipFile {
         cause: e,
       });
     }
-    this.size = fstatSync(this.fd).size;
+    const info = fstatSync(this.fd);
+    this.size = info.size;
+    this.mtimeMs = info.mtimeMs;
   }
 
+  /** Bytes at `offset`, as a view that stays valid only until the next call. */
+  view(offset: number, length: number): Buffer {
+    if (offset >= this.windowStart && offset + length <= this.windowStart + this.window.length) {
+      return this.window.subarray(offset - this.windowStart, offset - this.windowStart + length);
+    }
+    this.window = this.read(offset, Math.max(length, Math.min(WINDOW, this.size - offset)));
+    this.windowStart = offset;
+    return this.window.subarray(0, length);
+  }
+
+  /** Bytes at `offset`, in a buffer of their own. */
   read(offset: number, length: number): Buffer {
     if (offset < 0 || length < 0 || offset + length > this.size) {
       throw this.corrupt(`a record at byte ${offset} runs past the end of the file`);
@@ -214,12 +233,12 @@ function readEntry(zip: ZipFile, entry: ZipEntry): Buffer {
       { location: { file: zip.path } },
     );
   }
-  const header = zip.read(entry.localHeaderOffset, 30);
+  const header = zip.view(entry.localHeaderOffset, 30);
   if (header.readUInt32LE(0) !== LOCAL) throw zip.corrupt(`${where} has no local header`);
   const dataOffset = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  const stored = zip.read(dataOffset, entry.compressedSize);
+  const stored = zip.view(dataOffset, entry.compressedSize);
   let data: Buffer<ArrayBufferLike>;
-  if (entry.method === 0) data = stored;
+  if (entry.method === 0) data = Buffer.from(stored);
   else if (entry.method === 8) {
     try {
       // The declared size bounds the output: a deflate bomb stops here instead of filling memory.
@@ -233,6 +252,45 @@ function readEntry(zip: ZipFile, entry: ZipEntry): Buffer {
   return data;
 }
 
+/** An open zip archive: its entries listed from the central directory, each readable on its own. */
+export interface ZipArchive {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** Every entry (directories included), in central-directory order. */
+  entries: ZipEntry[];
+  /** The entry's uncompressed bytes, size and CRC checked. */
+  read(entry: ZipEntry): Buffer;
+  close(): void;
+}
+
+export function openZip(path: string, limits: Partial<ZipLimits> = {}): ZipArchive {
+  const zip = new ZipFile(path, { ...DEFAULT_ZIP_LIMITS, ...limits });
+  try {
+    const entries = [...centralEntries(zip)];
+    let bytes = 0;
+    return {
+      path,
+      size: zip.size,
+      mtimeMs: zip.mtimeMs,
+      entries,
+      read(entry) {
+        bytes += entry.size;
+        if (bytes > zip.limits.maxTotalBytes) {
+          throw new GateError(`${path} holds more than ${zip.limits.maxTotalBytes} uncompressed bytes, over the limit`, {
+            location: { file: path },
+          });
+        }
+        return readEntry(zip, entry);
+      },
+      close: () => zip.close(),
+    };
+  } catch (e) {
+    zip.close();
+    throw e;
+  }
+}
+
 /**
  * Visit every file entry of a zip archive; `accept` picks the entries whose data is read. The data
  * buffer is only valid during the call.
@@ -243,24 +301,18 @@ export function readZip(
   visit: (name: string, data: Buffer) => void,
   limits: Partial<ZipLimits> = {},
 ): { entries: number; bytes: number } {
-  const zip = new ZipFile(path, { ...DEFAULT_ZIP_LIMITS, ...limits });
+  const archive = openZip(path, limits);
   let entries = 0;
   let bytes = 0;
   try {
-    for (const entry of centralEntries(zip)) {
+    for (const entry of archive.entries) {
       if (entry.isDirectory || !accept(entry.name)) continue;
       bytes += entry.size;
-      if (bytes > zip.limits.maxTotalBytes) {
-        throw new GateError(
-          `${path} holds more than ${zip.limits.maxTotalBytes} uncompressed bytes, over the limit`,
-          { location: { file: path } },
-        );
-      }
-      visit(entry.name, readEntry(zip, entry));
+      visit(entry.name, archive.read(entry));
       entries++;
     }
   } finally {
-    zip.close();
+    archive.close();
   }
   return { entries, bytes };
 }

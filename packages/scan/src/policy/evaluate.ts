@@ -97,8 +97,8 @@ export interface PolicyInput {
   now: Date;
 }
 
-function ignoreCovers(rule: IgnoreRule, f: VulnerabilityFinding): boolean {
-  if (!idsOf(f).includes(rule.id.toUpperCase())) return false;
+function ignoreCovers(rule: IgnoreRule, f: VulnerabilityFinding, ids: readonly string[]): boolean {
+  if (!ids.includes(rule.id.toUpperCase())) return false;
   if (rule.package !== undefined && rule.package.toLowerCase() !== f.package.name.toLowerCase()) return false;
   if (rule.purl !== undefined && !purlMatches(rule.purl, f.package.purl)) return false;
   if (rule.path !== undefined) {
@@ -132,10 +132,11 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
 
   const findings = input.findings.map((f): JudgedFinding => {
     const key = findingKey(f);
+    const ids = idsOf(f);
     const status = comparison.statusOf(f);
     const layerKind = baseSet && f.layer ? (baseSet.has(f.layer) ? "base" : "app") : undefined;
     let suppressed: Suppression | undefined;
-    const rule = live.find((r) => ignoreCovers(r, f));
+    const rule = live.length > 0 ? live.find((r) => ignoreCovers(r, f, ids)) : undefined;
     if (rule) {
       ignoreUse.set(rule, [...(ignoreUse.get(rule) ?? []), f]);
       suppressed = {
@@ -157,7 +158,7 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
     }
     let because: string | undefined;
     if (!suppressed) {
-      if (idsOf(f).some((id) => always.has(id))) because = "listed in always-fail";
+      if (always.size > 0 && ids.some((id) => always.has(id))) because = "listed in always-fail";
       else if (!(settings.onlyNew && status === "unchanged")) {
         const r = ruleFor(settings, layerKind);
         const severe = r.failOn !== "none" && severityRank(f.severity) >= severityRank(r.failOn) && f.severity !== "unknown";

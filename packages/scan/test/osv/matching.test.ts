@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadOsvDatabase, type MatchablePackage, matchPackages, rangeIncludes } from "../../src/osv/index.js";
 import { debianVersions, pep440Versions, semverVersions } from "../../src/versions/index.js";
-import { EXPECTED, L0, PACKAGES, writeOsvDirectory, writeOsvZip } from "../fixtures/osv.js";
+import { EXPECTED, FIXTURE_ADVISORIES, L0, PACKAGES, writeOsvDirectory, writeOsvZip } from "../fixtures/osv.js";
 
 const temp = () => mkdtempSync(join(tmpdir(), "mlgate-osv-"));
 
@@ -39,6 +39,27 @@ describe("OSV matching", () => {
     expect(full.stats.skipped).toBe(0);
     expect(facts(matchPackages(PACKAGES, full.db).findings)).toEqual(EXPECTED);
     expect(db.advisories).toBeLessThan(full.db.advisories);
+  });
+
+  it("keeps a name index so later loads inflate only the documents that may matter", async () => {
+    const dir = temp();
+    const file = writeOsvZip(join(dir, "all.zip"));
+    const indexDir = join(dir, "index");
+    const only = PACKAGES.map((p) => ({ ecosystem: p.ecosystem, name: p.sourceName ?? p.name }));
+    const first = loadOsvDatabase(file, { only, indexDir });
+    expect(first.stats.indexed).toBeUndefined();
+    const debianOnly = only.slice(0, 5);
+    const second = loadOsvDatabase(file, { only: debianOnly, indexDir });
+    expect(second.stats.indexed).toBe(true);
+    // Skipped without inflating: only the Debian documents were read.
+    expect(second.stats.bytes).toBeLessThan(first.stats.bytes);
+    const unindexed = loadOsvDatabase(file, { only: debianOnly });
+    expect(facts(matchPackages(PACKAGES, second.db).findings)).toEqual(facts(matchPackages(PACKAGES, unindexed.db).findings));
+    // A changed zip invalidates the index.
+    writeOsvZip(file, FIXTURE_ADVISORIES.slice(0, 3));
+    const third = loadOsvDatabase(file, { only, indexDir });
+    expect(third.stats.indexed).toBeUndefined();
+    expect(third.stats.documents).toBe(3);
   });
 
   it("carries ids, aliases, layer, path, purl and the advisory's summary and link", () => {
