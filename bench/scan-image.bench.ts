@@ -74,7 +74,10 @@ function filler(prefix: string, total: number): LayerEntry[] {
 
 async function writeImage(dir: string): Promise<string> {
   const base: LayerEntry[] = [
-    { path: "etc/os-release", content: 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n' },
+    {
+      path: "etc/os-release",
+      content: 'ID=debian\nVERSION_ID="12"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n',
+    },
     { path: "var/lib/dpkg/status", content: dpkgStatus() },
     ...filler("usr/lib/x86_64-linux-gnu/generated", 360 * MiB),
   ];
@@ -94,11 +97,17 @@ async function writeImage(dir: string): Promise<string> {
     });
   }
   node.push(...filler("app/assets", 300 * MiB));
-  const model: LayerEntry[] = [{ path: "opt/model/weights.bin", type: "file", fill: { size: 64 * MiB, byte: 7 } }];
-  const layout = await writeOciLayout(dir, {
-    layers: [base, python, node, model],
-    createdBy: ["ADD rootfs /", "RUN pip install ...", "RUN npm ci", "COPY model /opt/model"],
-  }, "bench");
+  const model: LayerEntry[] = [
+    { path: "opt/model/weights.bin", type: "file", fill: { size: 64 * MiB, byte: 7 } },
+  ];
+  const layout = await writeOciLayout(
+    dir,
+    {
+      layers: [base, python, node, model],
+      createdBy: ["ADD rootfs /", "RUN pip install ...", "RUN npm ci", "COPY model /opt/model"],
+    },
+    "bench",
+  );
   return layout.ref;
 }
 
@@ -120,16 +129,38 @@ function advisories(): AdvisoryInput[] {
       const i = installed ? Math.floor(next() * (DEB / 2)) : DEB + n;
       const v = debVersion(i);
       const fixed = next() < 0.5 ? `${v}.1` : v.replace(/^\d+/, "0");
-      list.push({ id: `DEBIAN-CVE-2024-${100000 + n}`, upstream: [`CVE-2024-${100000 + n}`], ecosystem: "Debian:12", name: `src${i}`, events: [{ introduced: "0" }, { fixed }], urgency: ["low", "medium", "high"][n % 3] as string });
+      list.push({
+        id: `DEBIAN-CVE-2024-${100000 + n}`,
+        upstream: [`CVE-2024-${100000 + n}`],
+        ecosystem: "Debian:12",
+        name: `src${i}`,
+        events: [{ introduced: "0" }, { fixed }],
+        urgency: ["low", "medium", "high"][n % 3] as string,
+      });
     } else if (kind === 1) {
       const i = installed ? Math.floor(next() * PYPI) : PYPI + n;
       const v = pyVersion(i);
-      list.push({ id: `PYSEC-2024-${n}`, aliases: [`CVE-2023-${100000 + n}`], ecosystem: "PyPI", name: `Py_Pkg${i}`, events: [{ introduced: "0" }, { fixed: next() < 0.5 ? `${v}.post1` : "0.1" }], cvss });
+      list.push({
+        id: `PYSEC-2024-${n}`,
+        aliases: [`CVE-2023-${100000 + n}`],
+        ecosystem: "PyPI",
+        name: `Py_Pkg${i}`,
+        events: [{ introduced: "0" }, { fixed: next() < 0.5 ? `${v}.post1` : "0.1" }],
+        cvss,
+      });
     } else {
       const i = installed ? Math.floor(next() * NPM) : NPM + n;
       const v = npmVersion(i);
       const [major, minor, patch] = v.split(".").map(Number) as [number, number, number];
-      list.push({ id: `GHSA-bench-${n}`, aliases: [`CVE-2022-${100000 + n}`], ecosystem: "npm", name: `npm-pkg${i}`, events: [{ introduced: "0" }, { fixed: next() < 0.5 ? `${major}.${minor}.${patch + 1}` : "0.0.1" }], rangeType: "SEMVER", severityWord: ["LOW", "MODERATE", "HIGH", "CRITICAL"][n % 4] as string });
+      list.push({
+        id: `GHSA-bench-${n}`,
+        aliases: [`CVE-2022-${100000 + n}`],
+        ecosystem: "npm",
+        name: `npm-pkg${i}`,
+        events: [{ introduced: "0" }, { fixed: next() < 0.5 ? `${major}.${minor}.${patch + 1}` : "0.0.1" }],
+        rangeType: "SEMVER",
+        severityWord: ["LOW", "MODERATE", "HIGH", "CRITICAL"][n % 4] as string,
+      });
     }
   }
   return list;
@@ -159,7 +190,8 @@ const benchmark: Benchmark = {
   name: "scan-image",
   description: "native scan of a generated ~1 GB image (5,000 packages) against 50,000 OSV advisories",
   async run() {
-    if (!existsSync(ACTION)) throw new Error(`build the action first: node scripts/build-actions.mjs scan-image`);
+    if (!existsSync(ACTION))
+      throw new Error(`build the action first: node scripts/build-actions.mjs scan-image`);
     const { ref, osv } = await prepare();
     const scratch = join(out, "run");
     mkdirSync(scratch, { recursive: true });
@@ -211,9 +243,19 @@ const benchmark: Benchmark = {
       if (!commandExists(tool)) rows.push([`${tool} (not installed)`, "-", "-", "-", "-", "-"]);
     }
     printTable(["run", "wall s", "max RSS MiB", "packages", "findings", "verdict"], rows);
-    const phases = (stdout: string) => stdout.split("\n").filter((l) => / in \d+ ms/.test(l)).map((l) => `  ${l.trim()}`);
-    console.log(`\nphases, first run:\n${phases(cold.stdout).join("\n")}\nphases, last cached run:\n${phases(m.stdout).join("\n")}`);
-    console.log(`\nload average during the runs: ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus().length} cores`);
+    const phases = (stdout: string) =>
+      stdout
+        .split("\n")
+        .filter((l) => / in \d+ ms/.test(l))
+        .map((l) => `  ${l.trim()}`);
+    console.log(
+      `\nphases, first run:\n${phases(cold.stdout).join("\n")}\nphases, last cached run:\n${phases(m.stdout).join("\n")}`,
+    );
+    console.log(
+      `\nload average during the runs: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")} on ${cpus().length} cores`,
+    );
     const withinTime = cold.wallMs < 10_000 && m.wallMs < 10_000;
     const withinMemory = m.maxRssMiB === undefined || Math.max(m.maxRssMiB, cold.maxRssMiB ?? 0) < 1024;
     console.log(

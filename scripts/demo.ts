@@ -151,6 +151,17 @@ function stages({ artifact, items, models, staging }: DemoContext): DemoStage[] 
       expect: "fail",
     },
     {
+      phase: "pull request",
+      title: "serving API v1 against v2: a new required request field (breaking) and a new endpoint (safe)",
+      gate: "contract-diff",
+      args: [
+        join(examples, "contract/openapi-v1.yaml"),
+        join(examples, "contract/openapi-v2.yaml"),
+        "--version-check",
+      ],
+      expect: "fail",
+    },
+    {
       phase: "staging",
       title: "the serving endpoint under 50 requests/s meets its SLA",
       gate: "load-test",

@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..");
 
 describe("the mlgate npm package", () => {
-  it("packs a self-contained command line that judges a metrics file", { timeout: 180_000 }, async () => {
+  it("packs a self-contained command line that judges a metrics file", { timeout: 600_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), "mlgate-pack-"));
     const { stdout } = await run("npm", ["pack", "-w", "mlgate", "--json", "--pack-destination", dir], {
       cwd: root,

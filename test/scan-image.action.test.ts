@@ -4,7 +4,7 @@
  * outputs, SBOM, SARIF, job summary, the sticky PR comment and the exit status. The command line runs
  * the same gate through `scanImageCommand`.
  */
-import { mkdtemp, mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Report } from "@mlgate/core";
@@ -74,7 +74,14 @@ describe("scan-image action", () => {
     });
     expect(run.exitCode, run.stdout + run.stderr).toBe(1);
     expect(run.outputs.verdict).toBe("fail");
-    expect(run.outputs).toMatchObject({ critical: "2", high: "0", medium: "1", low: "1", blocking: "2", new: "5" });
+    expect(run.outputs).toMatchObject({
+      critical: "2",
+      high: "0",
+      medium: "1",
+      low: "1",
+      blocking: "2",
+      new: "5",
+    });
     expect(run.outputs.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect(run.outputs.headline).toMatch(/^2 blocking vulnerabilities in /);
     expect(run.failedMessage).toBe(run.outputs.headline);
@@ -84,7 +91,9 @@ describe("scan-image action", () => {
       "::add-mask::hunter2-registry-secret",
     ]);
 
-    const sbom = JSON.parse(await readFile(join(workspace, "out/sbom.cdx.json"), "utf8")) as { bomFormat: string };
+    const sbom = JSON.parse(await readFile(join(workspace, "out/sbom.cdx.json"), "utf8")) as {
+      bomFormat: string;
+    };
     expect(run.outputs.sbom).toBe(join(workspace, "out/sbom.cdx.json"));
     expect(sbom.bomFormat).toBe("CycloneDX");
     const sarif = JSON.parse(await readFile(run.outputs.sarif ?? "", "utf8")) as {
@@ -137,9 +146,15 @@ describe("scan-image action", () => {
   });
 
   it("names the input that is wrong", async () => {
-    const run = await runAction(ACTION, { github, cwd: workspace, inputs: { image: "oci:image:serving", "fail-on": "severe" } });
+    const run = await runAction(ACTION, {
+      github,
+      cwd: workspace,
+      inputs: { image: "oci:image:serving", "fail-on": "severe" },
+    });
     expect(run.outputs.verdict).toBe("error");
-    expect(run.outputs.headline).toMatch(/input "fail-on": expected one of critical, high, medium, low, negligible, unknown, none; got "severe"/);
+    expect(run.outputs.headline).toMatch(
+      /input "fail-on": expected one of critical, high, medium, low, negligible, unknown, none; got "severe"/,
+    );
   });
 });
 
@@ -148,14 +163,36 @@ describe("mlgate scan-image (command line)", () => {
     let stdout = "";
     let stderr = "";
     let code = 0;
-    const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), cwd: workspace, colorDefault: false };
-    const program = new Command("mlgate").exitOverride().addCommand(scanImageCommand(io, (c) => void (code = c)));
+    const io = {
+      stdout: (t: string) => {
+        stdout += t;
+      },
+      stderr: (t: string) => {
+        stderr += t;
+      },
+      cwd: workspace,
+      colorDefault: false,
+    };
+    const program = new Command("mlgate").exitOverride().addCommand(
+      scanImageCommand(io, (c) => {
+        code = c;
+      }),
+    );
     await program.parseAsync(["scan-image", ...args], { from: "user" });
     return { code, stdout, stderr };
   }
 
   it("scans the layout, writes the results, and judges a second run against them as the baseline", async () => {
-    const first = await cli(["oci:image:serving", "--osv-db", "osv/all.zip", "--results", "out/cli-results.json", "--format", "json", "--no-progress"]);
+    const first = await cli([
+      "oci:image:serving",
+      "--osv-db",
+      "osv/all.zip",
+      "--results",
+      "out/cli-results.json",
+      "--format",
+      "json",
+      "--no-progress",
+    ]);
     expect(first.code).toBe(1);
     expect((JSON.parse(first.stdout) as Report).outputs?.new).toBe("5");
     const second = await cli([

@@ -1,9 +1,9 @@
 import "./cjs-globals.js";
 import { join } from "node:path";
-import { type ScanImageInput, resolveScanImage, runScanImage } from "@mlgate/scan";
-import { defaultReportPath, readInputs, runGateAction } from "@mlgate/github";
 import * as core from "@actions/core";
 import { GateError } from "@mlgate/core";
+import { defaultReportPath, readInputs, runGateAction } from "@mlgate/github";
+import { resolveScanImage, runScanImage, type ScanImageInput } from "@mlgate/scan";
 import { z } from "zod";
 
 // Inputs left empty fall back to the config file's keys, then to the gate's defaults.

@@ -1,4 +1,5 @@
 import { validateArtifactSection } from "@mlgate/artifact";
+import { contractDiffSection } from "@mlgate/contract";
 import { configFileSchema, configJsonSchema } from "@mlgate/core";
 import { evalGateSection } from "@mlgate/evaluate";
 import { loadTestSection } from "@mlgate/load";
@@ -7,6 +8,7 @@ import { loadTestSection } from "@mlgate/load";
 export const mlgateConfigSchema = configFileSchema({
   "validate-artifact": validateArtifactSection,
   "eval-gate": evalGateSection,
+  "contract-diff": contractDiffSection,
   "load-test": loadTestSection,
 });
 

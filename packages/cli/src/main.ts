@@ -1,5 +1,6 @@
 import { TOOL } from "@mlgate/core";
 import { Command, CommanderError } from "commander";
+import { contractDiffCommand } from "./commands/contract-diff.js";
 import { evalGateCommand } from "./commands/eval-gate.js";
 import { loadTestCommand } from "./commands/load-test.js";
 import { validateArtifactCommand } from "./commands/validate-artifact.js";
@@ -26,6 +27,7 @@ Config: mlgate.yml (schema: mlgate schema > mlgate.schema.json); flags override 
     );
   program.addCommand(validateArtifactCommand(io, setExitCode));
   program.addCommand(evalGateCommand(io, setExitCode));
+  program.addCommand(contractDiffCommand(io, setExitCode));
   program.addCommand(loadTestCommand(io, setExitCode));
   program
     .command("schema")

@@ -2,8 +2,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type Finding, GateError, type Metric, parseThresholds, type Report, TOOL } from "@mlgate/core";
-import { createEcrClient, type EcrClientLike } from "./ecr/client.js";
 import { ecrPullCredentials } from "./ecr/auth.js";
+import { createEcrClient, type EcrClientLike } from "./ecr/client.js";
 import { ecrRegistryOfHost, isEcrReference, parseEcrReference } from "./ecr/reference.js";
 import { scanEcrImage } from "./ecr/scan.js";
 import { mergeFindings } from "./findings/merge.js";
@@ -65,7 +65,11 @@ export interface ScanImageInput {
     sleep?: (ms: number) => Promise<void>;
     now?: () => number;
   };
-  limits?: { image?: Partial<ImageLimits>; inventory?: Partial<InventoryLimits>; osv?: Partial<OsvLoadLimits> };
+  limits?: {
+    image?: Partial<ImageLimits>;
+    inventory?: Partial<InventoryLimits>;
+    osv?: Partial<OsvLoadLimits>;
+  };
   now?: Date;
   log?: (line: string) => void;
 }
@@ -102,9 +106,13 @@ async function registryAuth(input: ScanImageInput, ref: string): Promise<Registr
   }
   const ecr = host ? ecrRegistryOfHost(host) : undefined;
   if (!ecr) return undefined;
-  const client = input.ecr?.client ?? createEcrClient({ region: ecr.region, ...(input.ecr?.endpoint ? { endpoint: input.ecr.endpoint } : {}) });
+  const client =
+    input.ecr?.client ??
+    createEcrClient({ region: ecr.region, ...(input.ecr?.endpoint ? { endpoint: input.ecr.endpoint } : {}) });
   const credentials = await ecrPullCredentials(client, ecr.registryId);
-  input.log?.(`ECR: pull token for ${host}${credentials.expiresAt ? ` (valid until ${credentials.expiresAt})` : ""}`);
+  input.log?.(
+    `ECR: pull token for ${host}${credentials.expiresAt ? ` (valid until ${credentials.expiresAt})` : ""}`,
+  );
   return { username: credentials.username, password: credentials.password };
 }
 
@@ -167,7 +175,9 @@ async function nativeScan(input: ScanImageInput, ref: string): Promise<SourceRes
     });
     const matchStarted = Date.now();
     const matched = matchPackages(inventory.packages, db);
-    log?.(`matched ${inventory.packages.length} packages: ${matched.findings.length} findings in ${Date.now() - matchStarted} ms`);
+    log?.(
+      `matched ${inventory.packages.length} packages: ${matched.findings.length} findings in ${Date.now() - matchStarted} ms`,
+    );
     notes.push(
       `Native scan of ${image.reference}: ${inventory.packages.length} packages in ${image.layers.length} layers matched against ${db.advisories} OSV advisories (${stats.documents} documents read, ${stats.skipped} skipped unparsed as they name no installed package).`,
       ...matched.notes,
@@ -193,8 +203,16 @@ async function nativeScan(input: ScanImageInput, ref: string): Promise<SourceRes
       inventory,
       sbom: toCycloneDx(inventory, image, { toolVersion: TOOL.version }),
       metrics: {
-        packages: { value: inventory.packages.length, dimension: "count", description: "packages in the image" },
-        model_files: { value: inventory.modelFiles.length, dimension: "count", description: "model files in the image's layers" },
+        packages: {
+          value: inventory.packages.length,
+          dimension: "count",
+          description: "packages in the image",
+        },
+        model_files: {
+          value: inventory.modelFiles.length,
+          dimension: "count",
+          description: "model files in the image's layers",
+        },
         layers: { value: image.layers.length, dimension: "count", description: "layers of the image" },
       },
     };
@@ -208,7 +226,10 @@ async function ecrScan(input: ScanImageInput, ref: string): Promise<SourceResult
   const region = parsed.region ?? input.ecr?.region;
   const client =
     input.ecr?.client ??
-    createEcrClient({ ...(region ? { region } : {}), ...(input.ecr?.endpoint ? { endpoint: input.ecr.endpoint } : {}) });
+    createEcrClient({
+      ...(region ? { region } : {}),
+      ...(input.ecr?.endpoint ? { endpoint: input.ecr.endpoint } : {}),
+    });
   const result = await scanEcrImage(parsed, {
     client,
     ...(input.ecr?.timeoutMs ? { timeoutMs: input.ecr.timeoutMs } : {}),
@@ -232,7 +253,9 @@ async function ecrScan(input: ScanImageInput, ref: string): Promise<SourceResult
 
 /** The image as an OpenVEX product id. */
 function vexImage(reference: string, digest: string | undefined, repository: string | undefined): VexImage {
-  const name = (repository ?? reference.replace(/^[a-z]+:\/\//, "").split(/[:@]/)[0] ?? "image").split("/").pop() || "image";
+  const name =
+    (repository ?? reference.replace(/^[a-z]+:\/\//, "").split(/[:@]/)[0] ?? "image").split("/").pop() ||
+    "image";
   return {
     reference,
     ...(digest ? { digest, purl: `pkg:oci/${name.toLowerCase()}@${encodeURIComponent(digest)}` } : {}),
@@ -264,13 +287,19 @@ export async function runScanImage(input: ScanImageInput): Promise<Report> {
   const baseline: Baseline | undefined = input.baseline ? await readBaseline(input.baseline) : undefined;
 
   const sources: SourceResult[] = [];
-  if (input.image) sources.push(isEcrReference(input.image) ? await ecrScan(input, input.image) : await nativeScan(input, input.image));
+  if (input.image)
+    sources.push(
+      isEcrReference(input.image) ? await ecrScan(input, input.image) : await nativeScan(input, input.image),
+    );
   for (const file of input.imports ?? []) {
     const imported = await readImportedReport(file);
     sources.push({
       name: imported.format,
       findings: imported.findings,
-      notes: [`Imported ${imported.findings.length} findings from ${imported.scanner} (${file})${imported.image ? ` for ${imported.image}` : ""}.`, ...imported.notes],
+      notes: [
+        `Imported ${imported.findings.length} findings from ${imported.scanner} (${file})${imported.image ? ` for ${imported.image}` : ""}.`,
+        ...imported.notes,
+      ],
       ...(imported.image ? { reference: imported.image } : {}),
       ...(imported.digest ? { digest: imported.digest } : {}),
       ...(imported.layers ? { layers: imported.layers.map((l) => [l]) } : {}),
@@ -287,9 +316,13 @@ export async function runScanImage(input: ScanImageInput): Promise<Report> {
   const baseLayers = input.base ? baseLayerSet(layerOrders, input.base) : undefined;
   const notes = sources.flatMap((s) => s.notes);
   if (input.base && layerOrders.length === 0) {
-    notes.push("The base image's layers are set, but no source lists the image's layers; every finding follows the general rules.");
+    notes.push(
+      "The base image's layers are set, but no source lists the image's layers; every finding follows the general rules.",
+    );
   } else if (input.base?.digest && baseLayers?.size === 0) {
-    notes.push(`The base digest ${input.base.digest} is not a layer of the image; no layer counts as the base image's.`);
+    notes.push(
+      `The base digest ${input.base.digest} is not a layer of the image; no layer counts as the base image's.`,
+    );
   }
   const image = vexImage(reference, digest, primary?.repository);
   const result = applyPolicy({
@@ -317,7 +350,11 @@ export async function runScanImage(input: ScanImageInput): Promise<Report> {
     await writeJson(
       input.results,
       resultsDocument(
-        { reference, ...(digest ? { digest } : {}), ...(primary?.platform ? { platform: primary.platform } : {}) },
+        {
+          reference,
+          ...(digest ? { digest } : {}),
+          ...(primary?.platform ? { platform: primary.platform } : {}),
+        },
         result,
         { sources: sources.map((s) => s.name), modelFiles, now },
       ),
@@ -326,25 +363,40 @@ export async function runScanImage(input: ScanImageInput): Promise<Report> {
   }
   if (input.sarif) {
     const sorted = [...result.findings].sort((a, b) => Number(b.blocking) - Number(a.blocking));
-    const sarif = scanSarif(sorted, { image: reference, ...(input.sarifLocation ? { locationFile: input.sarifLocation } : {}) });
+    const sarif = scanSarif(sorted, {
+      image: reference,
+      ...(input.sarifLocation ? { locationFile: input.sarifLocation } : {}),
+    });
     await writeJson(input.sarif, sarif.sarif);
     outputs.sarif = input.sarif;
     outputs["sarif-category"] = sarif.category;
     if (sarif.dropped > 0) {
-      notes.push(`SARIF keeps ${sarif.results} results (GitHub's limit is 5,000 per run); ${sarif.dropped} less severe findings were left out of it.`);
+      notes.push(
+        `SARIF keeps ${sarif.results} results (GitHub's limit is 5,000 per run); ${sarif.dropped} less severe findings were left out of it.`,
+      );
     }
   }
   if (input.openvex) {
     await writeJson(
       input.openvex,
-      ignoresToOpenVex(ignores, image, { author: input.vexAuthor ?? "mlgate scan-image", now, used: result.ignoreUse, tooling: `mlgate ${TOOL.version}` }),
+      ignoresToOpenVex(ignores, image, {
+        author: input.vexAuthor ?? "mlgate scan-image",
+        now,
+        used: result.ignoreUse,
+        tooling: `mlgate ${TOOL.version}`,
+      }),
     );
     outputs.openvex = input.openvex;
   }
 
-  if (Object.keys(outputs).length > 0) input.log?.(`wrote ${Object.keys(outputs).join(", ")} in ${Date.now() - writing} ms`);
+  if (Object.keys(outputs).length > 0)
+    input.log?.(`wrote ${Object.keys(outputs).join(", ")} in ${Date.now() - writing} ms`);
   const layerIndex = new Map<string, number>();
-  for (const order of layerOrders) order.forEach((ids, i) => ids.forEach((id) => layerIndex.set(id, i + 1)));
+  for (const order of layerOrders) {
+    order.forEach((ids, i) => {
+      for (const id of ids) layerIndex.set(id, i + 1);
+    });
+  }
   const extraFindings: Finding[] = modelFileFindings(modelFiles, (d) => layerIndex.get(d));
   const extraMetrics = Object.assign({}, ...sources.map((s) => s.metrics ?? {})) as Record<string, Metric>;
   const reporting = Date.now();

@@ -618,6 +618,7 @@ function makeArchive(
   ctx: ZipContext,
   lim: ZipLimits,
 ): ZipArchive {
+  let closing: Promise<void> | undefined;
   const memberFinding = (e: ZipEntry, rule: string, message: string): Finding => ({
     rule,
     level: "fail",
@@ -681,7 +682,9 @@ function makeArchive(
             inflate.on("data", (chunk: Buffer) => {
               size += chunk.length;
               if (size > cap) {
-                input.destroy();
+                // Not destroy(): a destroyed ReadStream closes the borrowed fd even with autoClose off.
+                input.unpipe(inflate);
+                input.pause();
                 inflate.destroy();
                 resolve();
                 return;
@@ -716,6 +719,10 @@ function makeArchive(
       }
       return undefined;
     },
-    close: () => handle.close(),
+    // Idempotent: a nested scan and its caller may both close the archive.
+    close: () => {
+      closing ??= handle.close();
+      return closing;
+    },
   };
 }

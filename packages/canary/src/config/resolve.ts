@@ -1,4 +1,3 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: header values are written ${env.NAME}
 import {
   closestMatches,
   didYouMean,
@@ -8,20 +7,18 @@ import {
   parseThresholds,
   type ReportSettings,
   reportSettingsOf,
-  resolveFrom,
   type Threshold,
 } from "@mlgate/core";
-import { parseDuration, parseRate, readBodies } from "@mlgate/load";
+import { parseDuration } from "@mlgate/load";
 import type { ResumeMode } from "../engine/rollout.js";
-import { CANARY_GATE, type CanaryInput, type TrafficSpec } from "../input.js";
+import { CANARY_GATE, type CanaryInput } from "../input.js";
 import { DEFAULT_KS_LIMIT, DEFAULT_PSI_LIMIT, DEFAULT_TAU_SD } from "../judge/judge-look.js";
-import { parsePath } from "../metrics/json-path.js";
 import { type MetricSpec, VERSION_LABEL, type Versions } from "../metrics/types.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { parseSteps, type WrittenStep } from "../plan/parse-steps.js";
 import type { FailureClass, FailurePolicy } from "../plan/types.js";
-import { CLOUD_TRAFFIC_SCHEMAS, type CloudTrafficKind } from "../traffic/cloud-index.js";
 import { defaultProbeMetrics, metricSpecOf, parseMetricFlag, percentOf } from "./metric-spec.js";
+import { expandHeaders, probeOf } from "./probe.js";
 import {
   CANARY_FUNCTIONS,
   type CanarySection,
@@ -29,16 +26,9 @@ import {
   type MetricEntry,
   type StepEntry,
 } from "./section.js";
+import { checkHttpUrl, type TrafficKind, trafficOf } from "./traffic.js";
 
-/** Every router `canary.traffic.provider` can name. */
-export type TrafficKind = "embedded" | "nginx" | "command" | CloudTrafficKind;
-
-export const TRAFFIC_KINDS: readonly TrafficKind[] = [
-  "embedded",
-  "nginx",
-  "command",
-  ...(Object.keys(CLOUD_TRAFFIC_SCHEMAS) as CloudTrafficKind[]),
-];
+export { TRAFFIC_KINDS, type TrafficKind } from "./traffic.js";
 
 /** What the command line or the action inputs say; these win over the config file. */
 export interface CanaryOverrides {
@@ -74,7 +64,6 @@ export interface ResolvedCanary {
 }
 
 const DEFAULT_MIN_SAMPLES = 20;
-const DEFAULT_PROBE_RATE = "10/s";
 
 /** Merge the config file's section with overrides into the gate's input. */
 export async function resolveCanary(
@@ -282,158 +271,4 @@ function thresholdsOf(sources: readonly string[], metrics: readonly MetricSpec[]
     }
   }
   return thresholds;
-}
-
-function checkHttpUrl(url: string, what: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new GateError(`${what} "${url}" is not a URL`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
-    throw new GateError(`${what} must be http or https`);
-  return url;
-}
-
-function hostPort(url: string | undefined, role: string): string[] {
-  if (!url) {
-    throw new GateError(`nginx: no ${role} servers`, {
-      hint: `set canary.traffic.${role}-servers, or canary.${role} as a URL`,
-    });
-  }
-  const u = new URL(checkHttpUrl(url, `the ${role} URL`));
-  return [`${u.hostname}:${u.port || (u.protocol === "https:" ? "443" : "80")}`];
-}
-
-function trafficOf(o: CanaryOverrides, s: CanarySection, baseDir: string): TrafficSpec {
-  const configured = s.traffic;
-  const kind = o.provider ?? configured?.provider ?? "embedded";
-  const baseline = o.baseline ?? s.baseline;
-  const candidate = o.candidate ?? s.candidate;
-  if (configured && configured.provider !== kind && kind !== "embedded") {
-    throw new GateError(
-      `--provider ${kind} needs its settings in canary.traffic, which configures ${configured.provider}`,
-    );
-  }
-  if (kind === "embedded") {
-    if (!baseline || !candidate) {
-      throw new GateError("the embedded router needs the baseline's and the candidate's addresses", {
-        hint: "set canary.baseline and canary.candidate (or --baseline URL --candidate URL)",
-      });
-    }
-    const listen = configured?.provider === "embedded" ? configured.listen : undefined;
-    const m = listen ? /^(.*):(\d+)$/.exec(listen) : null;
-    return {
-      kind: "embedded",
-      baseline: checkHttpUrl(baseline, "the baseline URL"),
-      candidate: checkHttpUrl(candidate, "the candidate URL"),
-      ...(m ? { host: m[1]!.replace(/^\[|\]$/g, "") || "127.0.0.1", port: Number(m[2]) } : {}),
-    };
-  }
-  if (configured?.provider === "nginx") {
-    const n = configured;
-    return {
-      kind: "nginx",
-      options: {
-        file: resolveFrom(baseDir, n.file),
-        upstream: n.upstream,
-        baseline: n["baseline-servers"] ?? hostPort(baseline, "baseline"),
-        candidate: n["candidate-servers"] ?? hostPort(candidate, "candidate"),
-        ...(n["server-params"] !== undefined ? { serverParams: n["server-params"] } : {}),
-        ...(n.binary ? { binary: n.binary } : {}),
-        ...(n.prefix ? { prefix: resolveFrom(baseDir, n.prefix) } : {}),
-        ...(n.conf ? { conf: resolveFrom(baseDir, n.conf) } : {}),
-        ...(n["error-log"] ? { errorLog: resolveFrom(baseDir, n["error-log"]) } : {}),
-        ...(n.reload ? { reload: n.reload } : {}),
-        ...(n.test !== undefined ? { test: n.test } : {}),
-        ...(n.live ? { live: n.live } : {}),
-      },
-    };
-  }
-  if (configured && Object.hasOwn(CLOUD_TRAFFIC_SCHEMAS, configured.provider)) {
-    // Checked by the section's schema already; built at run time, when the AWS or Kubernetes client is needed.
-    return { kind: "cloud", provider: configured.provider as CloudTrafficKind, config: configured, baseDir };
-  }
-  if (configured?.provider === "command") {
-    const c = configured;
-    return {
-      kind: "command",
-      options: {
-        set: c.set,
-        get: c.get,
-        ...(c.promote ? { promote: c.promote } : {}),
-        ...(c.rollback ? { rollback: c.rollback } : {}),
-        cwd: baseDir,
-        ...(c.timeout ? { timeoutMs: parseDuration(c.timeout, "canary.traffic.timeout") } : {}),
-      },
-    };
-  }
-  throw new GateError(`the ${kind} router needs its settings in canary.traffic`, {
-    hint:
-      kind === "nginx"
-        ? "set canary.traffic.file and .upstream"
-        : kind === "command"
-          ? "set canary.traffic.set and .get"
-          : `set canary.traffic.provider: ${kind} and its keys`,
-  });
-}
-
-async function probeOf(
-  o: CanaryOverrides,
-  s: CanarySection,
-  baseDir: string,
-  prediction: string | undefined,
-  expand: (h: Record<string, string> | undefined, where: string) => Record<string, string> | undefined,
-): Promise<NonNullable<CanaryInput["probe"]>> {
-  const p = s.probe;
-  const baseline = p?.baseline ?? o.baseline ?? s.baseline;
-  const candidate = p?.candidate ?? o.candidate ?? s.candidate;
-  if (!baseline || !candidate) {
-    throw new GateError("probe metrics need both endpoints", {
-      hint: "set canary.baseline and canary.candidate (or canary.probe.baseline and .candidate, or --baseline and --candidate)",
-    });
-  }
-  if (p?.["body-file"] && p.body !== undefined)
-    throw new GateError("canary.probe: give body or body-file, not both");
-  const bodies = p?.["body-file"]
-    ? (await readBodies(resolveFrom(baseDir, p["body-file"]))).bodies
-    : p?.body !== undefined
-      ? [Buffer.from(JSON.stringify(p.body))]
-      : undefined;
-  const rate = o.probeRate ?? p?.rate ?? DEFAULT_PROBE_RATE;
-  const headers = expand(p?.headers, "canary.probe.headers");
-  return {
-    baseline: checkHttpUrl(baseline, "the baseline URL"),
-    candidate: checkHttpUrl(candidate, "the candidate URL"),
-    rate: typeof rate === "number" ? rate : parseRate(rate, "canary.probe.rate"),
-    ...(p?.method ? { method: p.method } : {}),
-    ...(bodies ? { bodies } : {}),
-    ...(headers ? { headers } : {}),
-    timeoutMs: p?.timeout ? parseDuration(p.timeout, "canary.probe.timeout") : 10_000,
-    ...(p?.warmup ? { warmupMs: parseDuration(p.warmup, "canary.probe.warmup") } : {}),
-    ...(prediction ? { prediction: parsePath(prediction) } : {}),
-  };
-}
-
-/** `${env.NAME}` in header values, read once; the values are secrets to mask. */
-function expandHeaders(
-  headers: Record<string, string> | undefined,
-  where: string,
-  env: NodeJS.ProcessEnv,
-  secrets: string[],
-): Record<string, string> | undefined {
-  if (!headers) return undefined;
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    out[name] = value.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, key: string) => {
-      const v = env[key];
-      if (v === undefined || v === "")
-        throw new GateError(`${where}.${name}: environment variable ${key} is not set`);
-      secrets.push(v);
-      return v;
-    });
-    if (/^(authorization|proxy-authorization|cookie|x-api-key)$/i.test(name)) secrets.push(out[name]!);
-  }
-  return out;
 }

@@ -22,8 +22,10 @@ export interface ProbeOptions {
    * caches and JIT compilers on both ends warm up first.
    */
   warmupMs?: number;
-  /** Most requests in flight per side; an arrival finding them all busy counts as an error. */
+  /** Connections per side (default 64); arrivals beyond them wait for a free one, and the wait counts as latency. */
   connections?: number;
+  /** Requests waiting or in flight per side beyond which an arrival is dropped and counts as an error (default 10 000). */
+  maxPending?: number;
   /** Epoch milliseconds (injected in tests). */
   now?: () => number;
 }
@@ -172,8 +174,7 @@ export class ProbeSource implements MetricSource {
   private async send(side: Side, intendedAt: number, body: Buffer | undefined): Promise<void> {
     const target = this.targets[side];
     const recorded = intendedAt >= this.recordFrom;
-    const connections = this.options.connections ?? 64;
-    if (this.inFlight[side] >= connections) {
+    if (this.inFlight[side] >= (this.options.maxPending ?? 10_000)) {
       if (recorded) this.record({ at: this.now(), side, latencyMs: this.now() - intendedAt, error: true });
       return;
     }

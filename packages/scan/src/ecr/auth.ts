@@ -12,12 +12,16 @@ export async function ecrPullCredentials(
 ): Promise<{ username: string; password: string; expiresAt?: string }> {
   let data: { authorizationToken?: string; expiresAt?: Date } | undefined;
   try {
-    const out = await client.send(new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {}));
+    const out = await client.send(
+      new GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {}),
+    );
     data = out.authorizationData?.[0];
   } catch (e) {
     throw ecrError("GetAuthorizationToken", registryId ?? "the default registry", e);
   }
-  const decoded = data?.authorizationToken ? Buffer.from(data.authorizationToken, "base64").toString("utf8") : "";
+  const decoded = data?.authorizationToken
+    ? Buffer.from(data.authorizationToken, "base64").toString("utf8")
+    : "";
   const colon = decoded.indexOf(":");
   if (colon <= 0) throw new GateError("ECR GetAuthorizationToken returned no usable token");
   return {

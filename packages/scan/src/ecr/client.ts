@@ -36,8 +36,10 @@ export function awsErrorName(e: unknown): string | undefined {
 }
 
 const HINTS: Record<string, string> = {
-  CredentialsProviderError: "configure AWS credentials (aws-actions/configure-aws-credentials with role-to-assume, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
-  AccessDeniedException: "grant the role ecr:DescribeImages, ecr:DescribeImageScanFindings, ecr:StartImageScan, ecr:GetRegistryScanningConfiguration (and inspector2:ListFindings for enhanced scanning)",
+  CredentialsProviderError:
+    "configure AWS credentials (aws-actions/configure-aws-credentials with role-to-assume, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
+  AccessDeniedException:
+    "grant the role ecr:DescribeImages, ecr:DescribeImageScanFindings, ecr:StartImageScan, ecr:GetRegistryScanningConfiguration (and inspector2:ListFindings for enhanced scanning)",
   UnrecognizedClientException: "the AWS credentials are not valid for this account or region",
   ExpiredTokenException: "the AWS session expired; refresh the credentials",
   RepositoryNotFoundException: "check the repository name and the registry (account and region)",

@@ -1,5 +1,11 @@
 export { ecrPullCredentials } from "./auth.js";
-export { awsErrorName, createEcrClient, type EcrClientLike, type EcrClientSettings, ecrError } from "./client.js";
+export {
+  awsErrorName,
+  createEcrClient,
+  type EcrClientLike,
+  type EcrClientSettings,
+  ecrError,
+} from "./client.js";
 export { ecosystemOfPlatform, mapBasicFinding, mapEnhancedFinding } from "./map.js";
 export {
   type EcrReference,

@@ -45,7 +45,8 @@ export function parseEcrReference(ref: string): EcrReference {
   const slash = rest.indexOf("/");
   if (slash > 0 && rest.slice(0, slash).includes(".")) {
     const host = ecrRegistryOfHost(rest.slice(0, slash));
-    if (!host) bad(`"${rest.slice(0, slash)}" is not an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com)`);
+    if (!host)
+      bad(`"${rest.slice(0, slash)}" is not an ECR registry host (ACCOUNT.dkr.ecr.REGION.amazonaws.com)`);
     out.registryId = host?.registryId;
     out.region = host?.region;
     rest = rest.slice(slash + 1);

@@ -9,7 +9,12 @@ import {
   StartImageScanCommand,
 } from "@aws-sdk/client-ecr";
 import { GateError } from "@mlgate/core";
-import { parseSeverityWord, SEVERITIES, type Severity, type VulnerabilityFinding } from "../findings/types.js";
+import {
+  parseSeverityWord,
+  SEVERITIES,
+  type Severity,
+  type VulnerabilityFinding,
+} from "../findings/types.js";
 import { awsErrorName, type EcrClientLike, ecrError } from "./client.js";
 import { mapBasicFinding, mapEnhancedFinding } from "./map.js";
 import { type EcrReference, formatEcrReference } from "./reference.js";
@@ -56,6 +61,11 @@ export interface EcrScanResult {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PAGE = 1000;
 const MAX_PAGES = 10_000;
+
+/** The objects of a list from the wire (a malformed answer reads as fewer findings, never a crash). */
+function listOf<T>(value: readonly T[] | undefined): T[] {
+  return Array.isArray(value) ? value.filter((x): x is T => typeof x === "object" && x !== null) : [];
+}
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -177,7 +187,9 @@ export async function scanEcrImage(ref: EcrReference, options: EcrScanOptions): 
   const digest = detail.imageDigest as string;
   if (!ref.digest) ctx.image = `${ctx.image} (${digest.slice(0, 19)}…)`;
   const type = await scanType(ctx);
-  settings.log(`ECR: ${ctx.image} uses ${type.toLowerCase()} scanning; status ${detail.imageScanStatus?.status ?? "none"}`);
+  settings.log(
+    `ECR: ${ctx.image} uses ${type.toLowerCase()} scanning; status ${detail.imageScanStatus?.status ?? "none"}`,
+  );
 
   let startedScan = false;
   if (type === "BASIC") {
@@ -192,7 +204,9 @@ export async function scanEcrImage(ref: EcrReference, options: EcrScanOptions): 
         );
       }
     } else if (fresh && last !== undefined) {
-      notes.push(`ECR's basic scan from ${new Date(last).toISOString()} (under 24 hours old) is used; no new scan was started.`);
+      notes.push(
+        `ECR's basic scan from ${new Date(last).toISOString()} (under 24 hours old) is used; no new scan was started.`,
+      );
     }
   }
 
@@ -231,18 +245,21 @@ export async function scanEcrImage(ref: EcrReference, options: EcrScanOptions): 
   }
 
   // Page through every finding.
-  const basic: ImageScanFinding[] = [...(page.imageScanFindings?.findings ?? [])];
-  const enhanced: EnhancedImageScanFinding[] = [...(page.imageScanFindings?.enhancedFindings ?? [])];
+  const basic: ImageScanFinding[] = listOf(page.imageScanFindings?.findings);
+  const enhanced: EnhancedImageScanFinding[] = listOf(page.imageScanFindings?.enhancedFindings);
   let token = page.nextToken;
   let pages = 1;
   while (token) {
     if (++pages > MAX_PAGES || basic.length + enhanced.length > settings.maxFindings) {
-      throw new GateError(`ECR lists more than ${settings.maxFindings} findings for ${ctx.image}; stopped reading`);
+      throw new GateError(
+        `ECR lists more than ${settings.maxFindings} findings for ${ctx.image}; stopped reading`,
+      );
     }
     const next = await findingsPage(ctx, digest, token);
-    if (next === "no-scan") throw new GateError(`ECR's scan of ${ctx.image} disappeared while its findings were read`);
-    basic.push(...(next.imageScanFindings?.findings ?? []));
-    enhanced.push(...(next.imageScanFindings?.enhancedFindings ?? []));
+    if (next === "no-scan")
+      throw new GateError(`ECR's scan of ${ctx.image} disappeared while its findings were read`);
+    basic.push(...listOf(next.imageScanFindings?.findings));
+    enhanced.push(...listOf(next.imageScanFindings?.enhancedFindings));
     token = next.nextToken;
   }
 

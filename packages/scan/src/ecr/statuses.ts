@@ -65,7 +65,11 @@ export function meaningOf(status: string | undefined): StatusMeaning {
 }
 
 /** The GateError for a status that ends the wait without findings. */
-export function statusError(image: string, status: string | undefined, description: string | undefined): GateError {
+export function statusError(
+  image: string,
+  status: string | undefined,
+  description: string | undefined,
+): GateError {
   const meaning = meaningOf(status);
   const detail = description ? ` (${description.trim().slice(0, 300)})` : "";
   return new GateError(`${image}: ${meaning.message} [${status ?? "no status"}]${detail}`, {

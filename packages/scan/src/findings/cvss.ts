@@ -72,7 +72,10 @@ const V2 = {
 
 /** Base score of a v2 vector (`AV:N/AC:L/Au:N/C:P/I:P/A:P`, optionally wrapped in parentheses). */
 export function cvss2BaseScore(vector: string): number | undefined {
-  const text = vector.trim().replace(/^\((.*)\)$/, "$1").replace(/^CVSS:2\.0\//, "");
+  const text = vector
+    .trim()
+    .replace(/^\((.*)\)$/, "$1")
+    .replace(/^CVSS:2\.0\//, "");
   const metrics = metricsOf(text.split("/"));
   if (!metrics) return undefined;
   const av = pick(metrics, "AV", V2.AV);

@@ -53,7 +53,12 @@ export function mergeFindings(lists: readonly (readonly VulnerabilityFinding[])[
     const kept = byKey.get(key);
     if (kept) absorb(kept, f);
     else {
-      byKey.set(key, { ...f, package: { ...f.package }, aliases: [...f.aliases], fixedVersions: [...f.fixedVersions] });
+      byKey.set(key, {
+        ...f,
+        package: { ...f.package },
+        aliases: [...f.aliases],
+        fixedVersions: [...f.fixedVersions],
+      });
     }
   }
   const loose = new Map<string, Set<VulnerabilityFinding>>();
@@ -66,7 +71,12 @@ export function mergeFindings(lists: readonly (readonly VulnerabilityFinding[])[
     const candidates = new Set(looseKeys(f).flatMap((key) => [...(loose.get(key) ?? [])]));
     if (candidates.size === 1) absorb([...candidates][0] as VulnerabilityFinding, f);
     else {
-      const copy = { ...f, package: { ...f.package }, aliases: [...f.aliases], fixedVersions: [...f.fixedVersions] };
+      const copy = {
+        ...f,
+        package: { ...f.package },
+        aliases: [...f.aliases],
+        fixedVersions: [...f.fixedVersions],
+      };
       out.push(copy);
       index(copy);
     }

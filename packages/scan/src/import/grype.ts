@@ -36,12 +36,18 @@ function cvssOf(list: unknown[]): CvssScore | undefined {
     if (typeof item !== "object" || item === null) continue;
     const c = item as Record<string, unknown>;
     const vector = typeof c.vector === "string" ? c.vector : undefined;
-    const metrics = typeof c.metrics === "object" && c.metrics !== null ? (c.metrics as Record<string, unknown>) : {};
+    const metrics =
+      typeof c.metrics === "object" && c.metrics !== null ? (c.metrics as Record<string, unknown>) : {};
     const given = typeof metrics.baseScore === "number" ? metrics.baseScore : undefined;
     const scored = vector ? scoreVector(vector) : undefined;
-    const version = scored?.version ?? (typeof c.version === "string" && c.version.startsWith("2") ? "2.0" : "3.1");
+    const version =
+      scored?.version ?? (typeof c.version === "string" && c.version.startsWith("2") ? "2.0" : "3.1");
     const score = given ?? scored?.score;
-    const candidate: CvssScore = { version, ...(vector ? { vector } : {}), ...(score !== undefined ? { score } : {}) };
+    const candidate: CvssScore = {
+      version,
+      ...(vector ? { vector } : {}),
+      ...(score !== undefined ? { score } : {}),
+    };
     if (!best || (candidate.score ?? -1) > (best.score ?? -1)) best = candidate;
   }
   return best;
@@ -77,10 +83,17 @@ export function readGrype(json: unknown, file: string): ImportedReport {
       .filter((r): r is string => typeof r === "string" && r !== id);
     const relatedCvss = f
       .list(match.relatedVulnerabilities, `${at}.relatedVulnerabilities`, 1000)
-      .flatMap((r) => (r && typeof r === "object" && Array.isArray((r as Record<string, unknown>).cvss) ? ((r as Record<string, unknown>).cvss as unknown[]) : []));
+      .flatMap((r) =>
+        r && typeof r === "object" && Array.isArray((r as Record<string, unknown>).cvss)
+          ? ((r as Record<string, unknown>).cvss as unknown[])
+          : [],
+      );
     const cvss = cvssOf(f.list(vuln.cvss, `${at}.vulnerability.cvss`, 100)) ?? cvssOf(relatedCvss);
     const url = f.optionalString(vuln.dataSource, `${at}.vulnerability.dataSource`);
-    const title = f.optionalString(vuln.description, `${at}.vulnerability.description`)?.split("\n", 1)[0]?.slice(0, 300);
+    const title = f
+      .optionalString(vuln.description, `${at}.vulnerability.description`)
+      ?.split("\n", 1)[0]
+      ?.slice(0, 300);
     const ecosystem = ecosystemOf(type, namespace);
     findings.push({
       id,
@@ -96,8 +109,10 @@ export function readGrype(json: unknown, file: string): ImportedReport {
       source: "grype",
     });
   });
-  const source = root.source && typeof root.source === "object" ? (root.source as Record<string, unknown>) : {};
-  const target = source.target && typeof source.target === "object" ? (source.target as Record<string, unknown>) : {};
+  const source =
+    root.source && typeof root.source === "object" ? (root.source as Record<string, unknown>) : {};
+  const target =
+    source.target && typeof source.target === "object" ? (source.target as Record<string, unknown>) : {};
   const image = typeof target.userInput === "string" ? target.userInput : undefined;
   const digest = typeof target.manifestDigest === "string" ? target.manifestDigest : undefined;
   const layers = (Array.isArray(target.layers) ? target.layers : [])

@@ -12,7 +12,8 @@ export function detectImportFormat(json: unknown): ImportFormat | undefined {
   const o = json as Record<string, unknown>;
   if (o.version === "2.1.0" && Array.isArray(o.runs)) return "sarif";
   if ("SchemaVersion" in o && ("Results" in o || "ArtifactName" in o)) return "trivy";
-  if (Array.isArray(o.matches) && ("source" in o || "descriptor" in o || o.matches.length === 0)) return "grype";
+  if (Array.isArray(o.matches) && ("source" in o || "descriptor" in o || o.matches.length === 0))
+    return "grype";
   return undefined;
 }
 
@@ -21,11 +22,14 @@ export async function readImportedReport(
   file: string,
   options: { format?: ImportFormat | "auto"; maxBytes?: number } = {},
 ): Promise<ImportedReport> {
-  const text = await readTextFile(file, "scan report", { maxBytes: options.maxBytes ?? DEFAULT_IMPORT_MAX_BYTES });
+  const text = await readTextFile(file, "scan report", {
+    maxBytes: options.maxBytes ?? DEFAULT_IMPORT_MAX_BYTES,
+  });
   const json = parseJsonText(text, file, "scan report");
   const format = options.format && options.format !== "auto" ? options.format : detectImportFormat(json);
   if (!format) {
-    const keys = typeof json === "object" && json !== null ? Object.keys(json).slice(0, 6).join(", ") : typeof json;
+    const keys =
+      typeof json === "object" && json !== null ? Object.keys(json).slice(0, 6).join(", ") : typeof json;
     throw new GateError(`${file} is not a Trivy, Grype or SARIF report (top-level: ${keys || "nothing"})`, {
       location: { file },
       hint: "import `trivy image --format json`, `grype -o json` or any scanner's SARIF 2.1.0 output",

@@ -1,4 +1,9 @@
-import { parseSeverityWord, type Severity, severityOfScore, type VulnerabilityFinding } from "../findings/types.js";
+import {
+  parseSeverityWord,
+  type Severity,
+  severityOfScore,
+  type VulnerabilityFinding,
+} from "../findings/types.js";
 import { Fields, MAX_IMPORTED_FINDINGS } from "./fields.js";
 import type { ImportedReport } from "./types.js";
 
@@ -16,7 +21,12 @@ function packageFromText(text: string): { name?: string; version?: string; fixed
   return {};
 }
 
-const LEVEL_SEVERITY: Record<string, Severity> = { error: "high", warning: "medium", note: "low", none: "negligible" };
+const LEVEL_SEVERITY: Record<string, Severity> = {
+  error: "high",
+  warning: "medium",
+  note: "low",
+  none: "negligible",
+};
 
 function securitySeverity(...bags: unknown[]): Severity | undefined {
   for (const bag of bags) {
@@ -43,7 +53,7 @@ function propertyString(bag: unknown, ...keys: string[]): string | undefined {
  * severity from `security-severity` (GitHub's convention), else the result's level.
  */
 export function readSarif(json: unknown, file: string): ImportedReport {
-  const f = new Fields(file, "SARIF report");
+  const f: Fields = new Fields(file, "SARIF report");
   const root = f.object(json, "the document");
   if (root.version !== "2.1.0") f.fail("version", `"2.1.0" (got ${JSON.stringify(root.version)})`);
   const findings: VulnerabilityFinding[] = [];
@@ -55,36 +65,66 @@ export function readSarif(json: unknown, file: string): ImportedReport {
     const tool = f.object(run.tool, `runs[${i}].tool`);
     const driver = f.object(tool.driver, `runs[${i}].tool.driver`);
     scanners.add(f.optionalString(driver.name, `runs[${i}].tool.driver.name`) ?? "unknown scanner");
-    const rules = f.list(driver.rules, `runs[${i}].tool.driver.rules`, 100_000).map((x, j) => f.object(x, `runs[${i}].tool.driver.rules[${j}]`));
+    const rules = f
+      .list(driver.rules, `runs[${i}].tool.driver.rules`, 100_000)
+      .map((x, j) => f.object(x, `runs[${i}].tool.driver.rules[${j}]`));
     const ruleById = new Map(rules.map((rule) => [String(rule.id), rule]));
     f.list(run.results, `runs[${i}].results`, MAX_IMPORTED_FINDINGS).forEach((x, j) => {
       const at = `runs[${i}].results[${j}]`;
       const result = f.object(x, at);
       const ruleId = f.optionalString(result.ruleId, `${at}.ruleId`);
       const ruleIndex = typeof result.ruleIndex === "number" ? result.ruleIndex : undefined;
-      const rule = (ruleId ? ruleById.get(ruleId) : undefined) ?? (ruleIndex !== undefined ? rules[ruleIndex] : undefined);
+      const rule =
+        (ruleId ? ruleById.get(ruleId) : undefined) ??
+        (ruleIndex !== undefined ? rules[ruleIndex] : undefined);
       const idText = ruleId ?? (rule ? String(rule.id) : undefined);
-      if (!idText) return f.fail(`${at}.ruleId`, "the id of the rule (vulnerability) the result reports");
-      const message = result.message && typeof result.message === "object" ? (result.message as Record<string, unknown>) : {};
-      const text = typeof message.text === "string" ? message.text : typeof message.markdown === "string" ? message.markdown : "";
+      if (!idText) f.fail(`${at}.ruleId`, "the id of the rule (vulnerability) the result reports");
+      const message =
+        result.message && typeof result.message === "object"
+          ? (result.message as Record<string, unknown>)
+          : {};
+      const text =
+        typeof message.text === "string"
+          ? message.text
+          : typeof message.markdown === "string"
+            ? message.markdown
+            : "";
       const fromText = packageFromText(text);
       const location = f.list(result.locations, `${at}.locations`, 1000)[0];
       const uri = (() => {
-        const physical = location && typeof location === "object" ? (location as Record<string, unknown>).physicalLocation : undefined;
-        const artifact = physical && typeof physical === "object" ? (physical as Record<string, unknown>).artifactLocation : undefined;
+        const physical =
+          location && typeof location === "object"
+            ? (location as Record<string, unknown>).physicalLocation
+            : undefined;
+        const artifact =
+          physical && typeof physical === "object"
+            ? (physical as Record<string, unknown>).artifactLocation
+            : undefined;
         return artifact && typeof artifact === "object" ? propertyString(artifact, "uri") : undefined;
       })();
       const name = propertyString(result.properties, "packageName", "package", "pkgName") ?? fromText.name;
-      const version = propertyString(result.properties, "packageVersion", "installedVersion", "version") ?? fromText.version ?? "";
+      const version =
+        propertyString(result.properties, "packageVersion", "installedVersion", "version") ??
+        fromText.version ??
+        "";
       const fixed = propertyString(result.properties, "fixedVersion") ?? fromText.fixed;
       const level = typeof result.level === "string" ? result.level : undefined;
-      const stated = securitySeverity(result.properties, rule?.properties) ?? parseSeverityWord(propertyString(result.properties, "severity"));
+      const stated =
+        securitySeverity(result.properties, rule?.properties) ??
+        parseSeverityWord(propertyString(result.properties, "severity"));
       const severity = stated ?? (level ? LEVEL_SEVERITY[level] : undefined) ?? "unknown";
       if (!stated && level) guessed++;
       // GitHub advisory ids keep their lower-case body; the others are upper case.
       const found = VULN_ID.exec(idText)?.[1];
-      const id = found ? (found.toUpperCase().startsWith("GHSA") ? `GHSA${found.slice(4).toLowerCase()}` : found.toUpperCase()) : idText;
-      const short = rule?.shortDescription && typeof rule.shortDescription === "object" ? propertyString(rule.shortDescription, "text") : undefined;
+      const id = found
+        ? found.toUpperCase().startsWith("GHSA")
+          ? `GHSA${found.slice(4).toLowerCase()}`
+          : found.toUpperCase()
+        : idText;
+      const short =
+        rule?.shortDescription && typeof rule.shortDescription === "object"
+          ? propertyString(rule.shortDescription, "text")
+          : undefined;
       const help = typeof rule?.helpUri === "string" ? rule.helpUri : undefined;
       findings.push({
         id,
@@ -101,7 +141,9 @@ export function readSarif(json: unknown, file: string): ImportedReport {
     });
   });
   if (guessed > 0) {
-    notes.push(`${guessed} SARIF result(s) in ${file} carry no security-severity; their severity was taken from the result level.`);
+    notes.push(
+      `${guessed} SARIF result(s) in ${file} carry no security-severity; their severity was taken from the result level.`,
+    );
   }
   return { file, format: "sarif", scanner: [...scanners].join(", ") || "SARIF", findings, notes };
 }

@@ -60,7 +60,9 @@ function cvssOf(value: unknown): CvssScore | undefined {
           ? {
               version: scored?.version ?? (vectorKey === "V3Vector" ? "3.1" : "2.0"),
               ...(vector ? { vector } : {}),
-              ...((given ?? scored?.score) !== undefined ? { score: (given ?? scored?.score) as number } : {}),
+              ...((given ?? scored?.score) !== undefined
+                ? { score: (given ?? scored?.score) as number }
+                : {}),
             }
           : undefined;
       if (candidate && (!best || (best.version === "2.0" && candidate.version !== "2.0"))) best = candidate;
@@ -74,7 +76,8 @@ function cvssOf(value: unknown): CvssScore | undefined {
 export function readTrivy(json: unknown, file: string): ImportedReport {
   const f = new Fields(file, "Trivy report");
   const root = f.object(json, "the document");
-  const metadata = root.Metadata && typeof root.Metadata === "object" ? (root.Metadata as Record<string, unknown>) : {};
+  const metadata =
+    root.Metadata && typeof root.Metadata === "object" ? (root.Metadata as Record<string, unknown>) : {};
   const os = metadata.OS && typeof metadata.OS === "object" ? (metadata.OS as Record<string, unknown>) : {};
   const osName = typeof os.Name === "string" ? os.Name : undefined;
   const findings: VulnerabilityFinding[] = [];
@@ -85,7 +88,11 @@ export function readTrivy(json: unknown, file: string): ImportedReport {
     const type = f.optionalString(result.Type, `Results[${i}].Type`);
     const cls = f.optionalString(result.Class, `Results[${i}].Class`);
     const base = type ? TYPES[type] : undefined;
-    const ecosystem = base ? (cls === "os-pkgs" || ["Debian", "Alpine", "Ubuntu"].includes(base) ? withRelease(base, osName) : base) : undefined;
+    const ecosystem = base
+      ? cls === "os-pkgs" || ["Debian", "Alpine", "Ubuntu"].includes(base)
+        ? withRelease(base, osName)
+        : base
+      : undefined;
     f.list(result.Vulnerabilities, `Results[${i}].Vulnerabilities`, MAX_IMPORTED_FINDINGS).forEach((v, j) => {
       const at = `Results[${i}].Vulnerabilities[${j}]`;
       const o = f.object(v, at);
@@ -93,11 +100,16 @@ export function readTrivy(json: unknown, file: string): ImportedReport {
       const name = f.string(o.PkgName, `${at}.PkgName`);
       const version = f.optionalString(o.InstalledVersion, `${at}.InstalledVersion`) ?? "";
       const fixed = f.optionalString(o.FixedVersion, `${at}.FixedVersion`);
-      const identifier = o.PkgIdentifier && typeof o.PkgIdentifier === "object" ? (o.PkgIdentifier as Record<string, unknown>) : {};
+      const identifier =
+        o.PkgIdentifier && typeof o.PkgIdentifier === "object"
+          ? (o.PkgIdentifier as Record<string, unknown>)
+          : {};
       const purl = f.optionalString(identifier.PURL, `${at}.PkgIdentifier.PURL`);
       const layer = o.Layer && typeof o.Layer === "object" ? (o.Layer as Record<string, unknown>) : {};
       // Diff ids, as Metadata.DiffIDs lists the layers in order; the blob digest when that is all there is.
-      const layerDigest = f.optionalString(layer.DiffID, `${at}.Layer.DiffID`) ?? f.optionalString(layer.Digest, `${at}.Layer.Digest`);
+      const layerDigest =
+        f.optionalString(layer.DiffID, `${at}.Layer.DiffID`) ??
+        f.optionalString(layer.Digest, `${at}.Layer.Digest`);
       const path = f.optionalString(o.PkgPath, `${at}.PkgPath`) ?? (cls === "lang-pkgs" ? target : undefined);
       const title = f.optionalString(o.Title, `${at}.Title`);
       const url = f.optionalString(o.PrimaryURL, `${at}.PrimaryURL`);
@@ -118,14 +130,17 @@ export function readTrivy(json: unknown, file: string): ImportedReport {
         ...(url ? { url } : {}),
         source: "trivy",
       });
-      if (findings.length > MAX_IMPORTED_FINDINGS) f.fail("Results", `at most ${MAX_IMPORTED_FINDINGS} vulnerabilities`);
+      if (findings.length > MAX_IMPORTED_FINDINGS)
+        f.fail("Results", `at most ${MAX_IMPORTED_FINDINGS} vulnerabilities`);
     });
   });
   const repoDigest = f
     .list(metadata.RepoDigests, "Metadata.RepoDigests", 1000)
     .find((d): d is string => typeof d === "string" && d.includes("@sha256:"));
   const image = f.optionalString(root.ArtifactName, "ArtifactName");
-  const layers = f.list(metadata.DiffIDs, "Metadata.DiffIDs", 10_000).filter((d): d is string => typeof d === "string");
+  const layers = f
+    .list(metadata.DiffIDs, "Metadata.DiffIDs", 10_000)
+    .filter((d): d is string => typeof d === "string");
   return {
     file,
     format: "trivy",

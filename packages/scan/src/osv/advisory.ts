@@ -71,7 +71,8 @@ class Reader {
   }
 
   string(value: unknown, path: string): string {
-    if (typeof value !== "string" || value.length > MAX_TEXT) this.fail(path, `a string of at most ${MAX_TEXT} characters`);
+    if (typeof value !== "string" || value.length > MAX_TEXT)
+      this.fail(path, `a string of at most ${MAX_TEXT} characters`);
     return value;
   }
 
@@ -81,7 +82,8 @@ class Reader {
 
   array(value: unknown, path: string): unknown[] {
     if (value === undefined || value === null) return [];
-    if (!Array.isArray(value) || value.length > MAX_ITEMS) this.fail(path, `a list of at most ${MAX_ITEMS} items`);
+    if (!Array.isArray(value) || value.length > MAX_ITEMS)
+      this.fail(path, `a list of at most ${MAX_ITEMS} items`);
     return value;
   }
 
@@ -95,7 +97,8 @@ const EVENT_KINDS = ["introduced", "fixed", "last_affected", "limit"] as const;
 function readEvent(r: Reader, value: unknown, path: string): OsvEvent {
   const o = r.object(value, path);
   const kinds = EVENT_KINDS.filter((k) => o[k] !== undefined);
-  if (kinds.length !== 1) r.fail(path, "an event with exactly one of introduced, fixed, last_affected, limit");
+  if (kinds.length !== 1)
+    r.fail(path, "an event with exactly one of introduced, fixed, last_affected, limit");
   const kind = kinds[0] as (typeof EVENT_KINDS)[number];
   return { [kind]: r.string(o[kind], `${path}.${kind}`) } as OsvEvent;
 }
@@ -133,9 +136,9 @@ function readAffected(r: Reader, value: unknown, path: string): OsvAffected | un
       const ro = r.object(range, `${path}.ranges[${i}]`);
       return {
         type: r.string(ro.type, `${path}.ranges[${i}].type`),
-        events: r.array(ro.events, `${path}.ranges[${i}].events`).map((e, j) =>
-          readEvent(r, e, `${path}.ranges[${i}].events[${j}]`),
-        ),
+        events: r
+          .array(ro.events, `${path}.ranges[${i}].events`)
+          .map((e, j) => readEvent(r, e, `${path}.ranges[${i}].events[${j}]`)),
       };
     }),
     versions: r.strings(o.versions, `${path}.versions`),

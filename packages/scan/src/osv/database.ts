@@ -1,4 +1,4 @@
-import { type OsvAdvisory, type OsvAffected } from "./advisory.js";
+import type { OsvAdvisory, OsvAffected } from "./advisory.js";
 
 /** `Debian:12` → `Debian`; `Ubuntu:22.04:LTS` → `Ubuntu`. */
 export function ecosystemBase(ecosystem: string): string {

@@ -119,7 +119,11 @@ async function saveBody(response: Response, target: string, maxBytes: number, ur
   return { bytes, sha256: hash.digest("hex") };
 }
 
-async function fetchOne(url: string, options: Required<Omit<FetchOsvOptions, "urls" | "log">> & { log?: (line: string) => void }, warnings: string[]): Promise<FetchedOsvFile> {
+async function fetchOne(
+  url: string,
+  options: Required<Omit<FetchOsvOptions, "urls" | "log">> & { log?: (line: string) => void },
+  warnings: string[],
+): Promise<FetchedOsvFile> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -138,7 +142,14 @@ async function fetchOne(url: string, options: Required<Omit<FetchOsvOptions, "ur
   const age = meta ? now - Date.parse(meta.fetchedAt) : Number.POSITIVE_INFINITY;
   if (cached && meta && age >= 0 && age < options.maxAgeMs) {
     options.log?.(`OSV database ${url}: cached ${Math.round(age / 60000)} min ago, reused`);
-    return { url, path: zipPath, fetchedAt: meta.fetchedAt, fromCache: true, stale: false, bytes: meta.bytes };
+    return {
+      url,
+      path: zipPath,
+      fetchedAt: meta.fetchedAt,
+      fromCache: true,
+      stale: false,
+      bytes: meta.bytes,
+    };
   }
 
   const headers: Record<string, string> = {};
@@ -152,11 +163,20 @@ async function fetchOne(url: string, options: Required<Omit<FetchOsvOptions, "ur
       const refreshed = { ...meta, fetchedAt: new Date(now).toISOString() };
       await writeFile(metaPath, JSON.stringify(refreshed));
       options.log?.(`OSV database ${url}: not modified since ${meta.fetchedAt}, cache refreshed`);
-      return { url, path: zipPath, fetchedAt: refreshed.fetchedAt, fromCache: true, stale: false, bytes: meta.bytes };
+      return {
+        url,
+        path: zipPath,
+        fetchedAt: refreshed.fetchedAt,
+        fromCache: true,
+        stale: false,
+        bytes: meta.bytes,
+      };
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new GateError(`${url} answered HTTP ${response.status}${response.status === 429 ? " (rate limited)" : ""}`);
+      throw new GateError(
+        `${url} answered HTTP ${response.status}${response.status === 429 ? " (rate limited)" : ""}`,
+      );
     }
     const saved = await saveBody(response, partial, options.maxBytes, url);
     if (!looksLikeZip(partial)) throw new GateError(`${url} did not send a zip archive`);
@@ -167,11 +187,20 @@ async function fetchOne(url: string, options: Required<Omit<FetchOsvOptions, "ur
       bytes: saved.bytes,
       sha256: saved.sha256,
       ...(response.headers.get("etag") ? { etag: response.headers.get("etag") as string } : {}),
-      ...(response.headers.get("last-modified") ? { lastModified: response.headers.get("last-modified") as string } : {}),
+      ...(response.headers.get("last-modified")
+        ? { lastModified: response.headers.get("last-modified") as string }
+        : {}),
     };
     await writeFile(metaPath, JSON.stringify(fresh));
     options.log?.(`OSV database ${url}: downloaded ${saved.bytes} bytes`);
-    return { url, path: zipPath, fetchedAt: fresh.fetchedAt, fromCache: false, stale: false, bytes: saved.bytes };
+    return {
+      url,
+      path: zipPath,
+      fetchedAt: fresh.fetchedAt,
+      fromCache: false,
+      stale: false,
+      bytes: saved.bytes,
+    };
   } catch (e) {
     await rm(partial, { force: true });
     const why = describe(e);
@@ -180,7 +209,14 @@ async function fetchOne(url: string, options: Required<Omit<FetchOsvOptions, "ur
       const warning = `could not refresh the OSV database from ${url} (${why}); using the cached copy from ${meta.fetchedAt} (${days} days old)`;
       warnings.push(warning);
       options.log?.(warning);
-      return { url, path: zipPath, fetchedAt: meta.fetchedAt, fromCache: true, stale: true, bytes: meta.bytes };
+      return {
+        url,
+        path: zipPath,
+        fetchedAt: meta.fetchedAt,
+        fromCache: true,
+        stale: true,
+        bytes: meta.bytes,
+      };
     }
     throw new GateError(`could not download the OSV database from ${url}: ${why}`, {
       hint: "check the URL and the network, or pass a local copy with --osv-db; in workflows, cache the directory with actions/cache so a failing mirror does not stop the gate",
@@ -190,7 +226,12 @@ async function fetchOne(url: string, options: Required<Omit<FetchOsvOptions, "ur
 }
 
 /** Remove the oldest cache files of other URLs until the directory fits in `maxBytes`. */
-async function pruneCache(dir: string, keep: ReadonlySet<string>, maxBytes: number, log?: (line: string) => void) {
+async function pruneCache(
+  dir: string,
+  keep: ReadonlySet<string>,
+  maxBytes: number,
+  log?: (line: string) => void,
+) {
   const names = await readdir(dir).catch(() => [] as string[]);
   const files = await Promise.all(
     names

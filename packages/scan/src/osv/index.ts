@@ -6,11 +6,17 @@ export {
   type OsvSeverity,
   readAdvisory,
 } from "./advisory.js";
-export { ecosystemBase, ecosystemRelease, type IndexedAffected, normalizePackageName, OsvDatabase } from "./database.js";
+export {
+  ecosystemBase,
+  ecosystemRelease,
+  type IndexedAffected,
+  normalizePackageName,
+  OsvDatabase,
+} from "./database.js";
 export {
   DEFAULT_OSV_CACHE_MAX_AGE_MS,
-  type FetchOsvOptions,
   type FetchedOsvDatabase,
+  type FetchOsvOptions,
   fetchOsvDatabase,
   osvEcosystemUrl,
 } from "./fetch-db.js";

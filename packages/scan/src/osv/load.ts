@@ -88,7 +88,8 @@ export function loadOsvDatabase(
     const archive = openZip(file, limits);
     try {
       const docs = archive.entries.filter((e) => !e.isDirectory && e.name.toLowerCase().endsWith(".json"));
-      const index = wanted && options.indexDir ? readNameIndex(options.indexDir, archive, docs.length) : undefined;
+      const index =
+        wanted && options.indexDir ? readNameIndex(options.indexDir, archive, docs.length) : undefined;
       const building: DocumentNames[] | undefined = options.indexDir && !index ? [] : undefined;
       docs.forEach((entry, i) => {
         stats.documents++;
@@ -149,9 +150,12 @@ function statOf(path: string) {
     return lstatSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new GateError(code === "ENOENT" ? `OSV database not found: ${path}` : `cannot read OSV database ${path}: ${code}`, {
-      hint: "pass --osv-db with a directory or zip of OSV JSON (the action can download and cache one)",
-    });
+    throw new GateError(
+      code === "ENOENT" ? `OSV database not found: ${path}` : `cannot read OSV database ${path}: ${code}`,
+      {
+        hint: "pass --osv-db with a directory or zip of OSV JSON (the action can download and cache one)",
+      },
+    );
   }
 }
 

@@ -8,7 +8,15 @@ import { rateAdvisory } from "./severity.js";
 /** The fields of an inventoried package that matching reads. */
 export type MatchablePackage = Pick<
   Package,
-  "name" | "version" | "ecosystem" | "purl" | "sourceName" | "sourceVersion" | "layer" | "path" | "distroRelease"
+  | "name"
+  | "version"
+  | "ecosystem"
+  | "purl"
+  | "sourceName"
+  | "sourceVersion"
+  | "layer"
+  | "path"
+  | "distroRelease"
 >;
 
 export interface MatchResult {
@@ -72,7 +80,9 @@ export function matchPackages(packages: readonly MatchablePackage[], db: OsvData
       if (!verdict.affected) continue;
       seen.add(advisory.id);
       const rated = rateAdvisory(advisory, affected);
-      const aliases = [...new Set([...advisory.aliases, ...advisory.upstream])].filter((a) => a !== advisory.id);
+      const aliases = [...new Set([...advisory.aliases, ...advisory.upstream])].filter(
+        (a) => a !== advisory.id,
+      );
       findings.push({
         id: advisory.id,
         aliases,

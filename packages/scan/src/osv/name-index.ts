@@ -39,7 +39,11 @@ function indexFile(dir: string, archive: ZipArchive): string {
 }
 
 /** The cached names of each document, or undefined when there is no index or it is stale. */
-export function readNameIndex(dir: string, archive: ZipArchive, documents: number): DocumentNames[] | undefined {
+export function readNameIndex(
+  dir: string,
+  archive: ZipArchive,
+  documents: number,
+): DocumentNames[] | undefined {
   try {
     const index = JSON.parse(readFileSync(indexFile(dir, archive), "utf8")) as IndexFile;
     const z = index.zip;
@@ -64,7 +68,12 @@ export function writeNameIndex(dir: string, archive: ZipArchive, names: Document
     const file = indexFile(dir, archive);
     const body: IndexFile = {
       version: VERSION,
-      zip: { path: resolve(archive.path), size: archive.size, mtimeMs: archive.mtimeMs, entries: names.length },
+      zip: {
+        path: resolve(archive.path),
+        size: archive.size,
+        mtimeMs: archive.mtimeMs,
+        entries: names.length,
+      },
       names,
     };
     writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(body));

@@ -15,7 +15,8 @@ function bestCvss(lists: readonly (readonly OsvSeverity[])[], type: string): Cvs
     for (const s of list) {
       if (s.type !== type) continue;
       const scored = scoreVector(s.score);
-      if (scored?.score !== undefined && (best?.score === undefined || scored.score > best.score)) best = scored;
+      if (scored?.score !== undefined && (best?.score === undefined || scored.score > best.score))
+        best = scored;
       else if (!best && scored) best = scored;
     }
   }

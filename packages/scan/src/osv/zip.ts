@@ -59,9 +59,12 @@ class ZipFile {
       this.fd = openSync(path, "r");
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new GateError(code === "ENOENT" ? `OSV database not found: ${path}` : `cannot open ${path}: ${code}`, {
-        cause: e,
-      });
+      throw new GateError(
+        code === "ENOENT" ? `OSV database not found: ${path}` : `cannot open ${path}: ${code}`,
+        {
+          cause: e,
+        },
+      );
     }
     const info = fstatSync(this.fd);
     this.size = info.size;
@@ -144,7 +147,13 @@ function findCentralDirectory(zip: ZipFile): { offset: number; size: number; ent
 }
 
 /** The zip64 extended-information extra field replaces the 32-bit fields that are all ones. */
-function applyZip64(extra: Buffer, entry: ZipEntry, rawSize: number, rawCompressed: number, rawOffset: number): void {
+function applyZip64(
+  extra: Buffer,
+  entry: ZipEntry,
+  rawSize: number,
+  rawCompressed: number,
+  rawOffset: number,
+): void {
   let i = 0;
   while (i + 4 <= extra.length) {
     const id = extra.readUInt16LE(i);
@@ -190,7 +199,8 @@ function* centralEntries(zip: ZipFile): Generator<ZipEntry> {
   for (let n = 0; n < entries; n++) {
     ensure(46);
     const h = pos - bufStart;
-    if (buf.readUInt32LE(h) !== CENTRAL) throw zip.corrupt(`expected a central directory entry at byte ${pos}`);
+    if (buf.readUInt32LE(h) !== CENTRAL)
+      throw zip.corrupt(`expected a central directory entry at byte ${pos}`);
     const flags = buf.readUInt16LE(h + 8);
     const method = buf.readUInt16LE(h + 10);
     const crc = buf.readUInt32LE(h + 16);
@@ -214,7 +224,13 @@ function* centralEntries(zip: ZipFile): Generator<ZipEntry> {
       isDirectory: name.endsWith("/"),
     };
     try {
-      applyZip64(buf.subarray(r + 46 + nameLength, r + 46 + nameLength + extraLength), entry, rawSize, rawCompressed, rawOffset);
+      applyZip64(
+        buf.subarray(r + 46 + nameLength, r + 46 + nameLength + extraLength),
+        entry,
+        rawSize,
+        rawCompressed,
+        rawOffset,
+      );
     } catch {
       throw zip.corrupt(`entry ${JSON.stringify(name)} has a malformed zip64 field`);
     }
@@ -246,8 +262,10 @@ function readEntry(zip: ZipFile, entry: ZipEntry): Buffer {
     } catch {
       throw zip.corrupt(`${where} does not inflate to its declared ${entry.size} bytes`);
     }
-  } else throw zip.corrupt(`${where} uses compression method ${entry.method} (only stored and deflate are read)`);
-  if (data.length !== entry.size) throw zip.corrupt(`${where} inflates to ${data.length} bytes, not the declared ${entry.size}`);
+  } else
+    throw zip.corrupt(`${where} uses compression method ${entry.method} (only stored and deflate are read)`);
+  if (data.length !== entry.size)
+    throw zip.corrupt(`${where} inflates to ${data.length} bytes, not the declared ${entry.size}`);
   if (crc32(data) !== entry.crc) throw zip.corrupt(`${where} fails its CRC check`);
   return data;
 }
@@ -277,9 +295,12 @@ export function openZip(path: string, limits: Partial<ZipLimits> = {}): ZipArchi
       read(entry) {
         bytes += entry.size;
         if (bytes > zip.limits.maxTotalBytes) {
-          throw new GateError(`${path} holds more than ${zip.limits.maxTotalBytes} uncompressed bytes, over the limit`, {
-            location: { file: path },
-          });
+          throw new GateError(
+            `${path} holds more than ${zip.limits.maxTotalBytes} uncompressed bytes, over the limit`,
+            {
+              location: { file: path },
+            },
+          );
         }
         return readEntry(zip, entry);
       },

@@ -29,11 +29,15 @@ function asFinding(value: unknown): VulnerabilityFinding | undefined {
       ...(typeof pkg.ecosystem === "string" ? { ecosystem: pkg.ecosystem } : {}),
       ...(typeof pkg.purl === "string" ? { purl: pkg.purl } : {}),
     },
-    fixedVersions: Array.isArray(v.fixedVersions) ? v.fixedVersions.filter((a): a is string => typeof a === "string") : [],
+    fixedVersions: Array.isArray(v.fixedVersions)
+      ? v.fixedVersions.filter((a): a is string => typeof a === "string")
+      : [],
     ...(typeof v.layer === "string" ? { layer: v.layer } : {}),
     ...(typeof v.path === "string" ? { path: v.path } : {}),
     ...(typeof v.title === "string" ? { title: v.title } : {}),
-    source: ["mlgate", "trivy", "grype", "sarif", "ecr"].includes(String(v.source)) ? (v.source as VulnerabilityFinding["source"]) : "mlgate",
+    source: ["mlgate", "trivy", "grype", "sarif", "ecr"].includes(String(v.source))
+      ? (v.source as VulnerabilityFinding["source"])
+      : "mlgate",
   };
 }
 
@@ -41,7 +45,12 @@ function countsOf(value: unknown): Record<string, number> {
   const out: Record<string, number> = {};
   if (typeof value !== "object" || value === null) return out;
   for (const [k, v] of Object.entries(value)) {
-    const n = typeof v === "number" ? v : typeof v === "object" && v !== null ? (v as { value?: unknown }).value : undefined;
+    const n =
+      typeof v === "number"
+        ? v
+        : typeof v === "object" && v !== null
+          ? (v as { value?: unknown }).value
+          : undefined;
     if (typeof n === "number" && Number.isFinite(n)) out[k] = n;
   }
   return out;
@@ -75,7 +84,11 @@ export async function readBaseline(file: string, maxBytes = 512 * 1024 * 1024): 
   }
   if (doc.gate === "scan-image" && Array.isArray(doc.findings)) {
     const findings = doc.findings
-      .map((f) => (typeof f === "object" && f !== null ? (f as { properties?: { vulnerability?: unknown } }).properties?.vulnerability : undefined))
+      .map((f) =>
+        typeof f === "object" && f !== null
+          ? (f as { properties?: { vulnerability?: unknown } }).properties?.vulnerability
+          : undefined,
+      )
       .map(asFinding)
       .filter((f): f is VulnerabilityFinding => f !== undefined);
     const outputs = (doc.outputs ?? {}) as Record<string, unknown>;
@@ -107,7 +120,10 @@ export interface BaselineComparison {
 }
 
 /** New / unchanged by finding key (vulnerability + package, not version or layer); fixed = gone since. */
-export function compareWithBaseline(current: readonly VulnerabilityFinding[], baseline: Baseline | undefined): BaselineComparison {
+export function compareWithBaseline(
+  current: readonly VulnerabilityFinding[],
+  baseline: Baseline | undefined,
+): BaselineComparison {
   if (!baseline) return { statusOf: () => "new", fixed: [] };
   const before = new Map(baseline.findings.map((f) => [findingKey(f), f]));
   const now = new Set(current.map(findingKey));

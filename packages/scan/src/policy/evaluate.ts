@@ -1,4 +1,10 @@
-import { findingKey, idsOf, type Severity, severityRank, type VulnerabilityFinding } from "../findings/types.js";
+import {
+  findingKey,
+  idsOf,
+  type Severity,
+  severityRank,
+  type VulnerabilityFinding,
+} from "../findings/types.js";
 import { type Baseline, compareWithBaseline } from "./baseline.js";
 import { type IgnoreRule, isExpired } from "./ignore-file.js";
 import { decidingStatement, type IgnoreUse, type VexImage, type VexStatement } from "./openvex.js";
@@ -161,7 +167,10 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
       if (always.size > 0 && ids.some((id) => always.has(id))) because = "listed in always-fail";
       else if (!(settings.onlyNew && status === "unchanged")) {
         const r = ruleFor(settings, layerKind);
-        const severe = r.failOn !== "none" && severityRank(f.severity) >= severityRank(r.failOn) && f.severity !== "unknown";
+        const severe =
+          r.failOn !== "none" &&
+          severityRank(f.severity) >= severityRank(r.failOn) &&
+          f.severity !== "unknown";
         if (severe && (!r.onlyFixed || f.fixedVersions.length > 0)) {
           because = `${f.severity} >= ${r.failOn}${r.onlyFixed ? " with a fix" : ""}${layerKind ? ` (${layerKind} layer)` : ""}`;
         }

@@ -1,6 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { loadConfigFile } from "@mlgate/core";
 import { LineCounter, parseDocument } from "yaml";
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 
 /** OpenVEX's justifications for `not_affected`. */
@@ -14,21 +14,46 @@ export const VEX_JUSTIFICATIONS = [
 
 export const ignoreEntrySchema = z
   .strictObject({
-    id: z.string().min(1).max(200).describe("The vulnerability: a CVE id, a GHSA id or the advisory's own id."),
-    package: z.string().min(1).max(300).optional().describe("Package name the entry covers, as the findings name it."),
+    id: z
+      .string()
+      .min(1)
+      .max(200)
+      .describe("The vulnerability: a CVE id, a GHSA id or the advisory's own id."),
+    package: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe("Package name the entry covers, as the findings name it."),
     purl: z
       .string()
       .regex(/^pkg:[A-Za-z.+-][A-Za-z0-9.+-]*\/.+/, "a package URL such as pkg:deb/debian/openssl")
       .optional()
       .describe("Package URL the entry covers; without a version it covers every version."),
-    path: z.string().min(1).max(1000).optional().describe("Path inside the image (or a directory of it) the entry covers."),
-    reason: z.string().trim().min(10, "say why, in a sentence (at least 10 characters)").max(2000).describe("Why the risk is accepted."),
-    expires: z.iso.date().describe("Last day (YYYY-MM-DD, UTC) the entry applies; after it the gate fails until it is renewed or removed."),
+    path: z
+      .string()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe("Path inside the image (or a directory of it) the entry covers."),
+    reason: z
+      .string()
+      .trim()
+      .min(10, "say why, in a sentence (at least 10 characters)")
+      .max(2000)
+      .describe("Why the risk is accepted."),
+    expires: z.iso
+      .date()
+      .describe(
+        "Last day (YYYY-MM-DD, UTC) the entry applies; after it the gate fails until it is renewed or removed.",
+      ),
     by: z.string().min(1).max(200).optional().describe("Who accepted it."),
     justification: z
       .enum(VEX_JUSTIFICATIONS)
       .optional()
-      .describe("OpenVEX justification when the image is not affected at all; exported as a not_affected statement."),
+      .describe(
+        "OpenVEX justification when the image is not affected at all; exported as a not_affected statement.",
+      ),
   })
   .refine((e) => e.package !== undefined || e.purl !== undefined || e.path !== undefined, {
     message: "scope the entry with package, purl or path (an id alone would hide it everywhere)",
@@ -61,7 +86,11 @@ export interface IgnoreRule extends IgnoreEntry {
 export async function readIgnoreFile(file: string): Promise<IgnoreRule[]> {
   const parsed = await loadConfigFile(file, ignoreFileSchema);
   const lines = await entryLines(file);
-  return parsed.ignores.map((entry, i) => ({ ...entry, file, ...(lines[i] !== undefined ? { line: lines[i] } : {}) }));
+  return parsed.ignores.map((entry, i) => ({
+    ...entry,
+    file,
+    ...(lines[i] !== undefined ? { line: lines[i] } : {}),
+  }));
 }
 
 /** Line of each `ignores[i]` item (YAML positions; JSON parses as YAML too). */

@@ -1,4 +1,10 @@
-export { type Baseline, type BaselineComparison, compareWithBaseline, RESULTS_SCHEMA, readBaseline } from "./baseline.js";
+export {
+  type Baseline,
+  type BaselineComparison,
+  compareWithBaseline,
+  RESULTS_SCHEMA,
+  readBaseline,
+} from "./baseline.js";
 export {
   applyPolicy,
   baseLayerSet,
@@ -33,4 +39,4 @@ export {
   type VexStatement,
   type VexStatus,
 } from "./openvex.js";
-export { parsePurl, type PurlIdentity, purlMatches } from "./purl.js";
+export { type PurlIdentity, parsePurl, purlMatches } from "./purl.js";

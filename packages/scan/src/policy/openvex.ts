@@ -74,14 +74,21 @@ export function ignoresToOpenVex(
         },
       ],
       ...(rule.justification
-        ? { status: "not_affected" as const, justification: rule.justification, impact_statement: rule.reason }
+        ? {
+            status: "not_affected" as const,
+            justification: rule.justification,
+            impact_statement: rule.reason,
+          }
         : { status: "affected" as const, action_statement: accepted }),
     };
   });
   const body = JSON.stringify(statements);
   return {
     "@context": OPENVEX_CONTEXT,
-    "@id": `https://openvex.dev/docs/mlgate/${createHash("sha256").update(image.reference + body).digest("hex").slice(0, 32)}`,
+    "@id": `https://openvex.dev/docs/mlgate/${createHash("sha256")
+      .update(image.reference + body)
+      .digest("hex")
+      .slice(0, 32)}`,
     author: options.author,
     timestamp: options.now.toISOString(),
     version: 1,
@@ -95,7 +102,11 @@ const MAX_STATEMENTS = 100_000;
 
 /** Read and check an OpenVEX document (v0.2.0, and v0.0.1's string vulnerabilities and products). */
 export async function readOpenVex(file: string, maxBytes = 64 * 1024 * 1024): Promise<VexStatement[]> {
-  const json = parseJsonText(await readTextFile(file, "OpenVEX document", { maxBytes }), file, "OpenVEX document");
+  const json = parseJsonText(
+    await readTextFile(file, "OpenVEX document", { maxBytes }),
+    file,
+    "OpenVEX document",
+  );
   return parseOpenVex(json, file);
 }
 
@@ -106,25 +117,33 @@ export function parseOpenVex(json: unknown, file: string): VexStatement[] {
       hint: "see https://github.com/openvex/spec for the format",
     });
   };
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return fail("the document", "an object");
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    return fail("the document", "an object");
   const doc = json as Record<string, unknown>;
   if (typeof doc["@context"] !== "string" || !doc["@context"].startsWith("https://openvex.dev/ns")) {
     fail("@context", `an OpenVEX context such as "${OPENVEX_CONTEXT}"`);
   }
   const docTime = typeof doc.timestamp === "string" ? doc.timestamp : undefined;
   const list = doc.statements;
-  if (!Array.isArray(list) || list.length > MAX_STATEMENTS) return fail("statements", `a list of at most ${MAX_STATEMENTS}`);
+  if (!Array.isArray(list) || list.length > MAX_STATEMENTS)
+    return fail("statements", `a list of at most ${MAX_STATEMENTS}`);
   return list.map((s, i) => {
     const at = `statements[${i}]`;
     if (typeof s !== "object" || s === null) return fail(at, "an object");
     const st = s as Record<string, unknown>;
     const vuln = st.vulnerability;
     const name =
-      typeof vuln === "string" ? vuln : typeof vuln === "object" && vuln !== null ? ((vuln as Record<string, unknown>).name ?? (vuln as Record<string, unknown>)["@id"]) : undefined;
+      typeof vuln === "string"
+        ? vuln
+        : typeof vuln === "object" && vuln !== null
+          ? ((vuln as Record<string, unknown>).name ?? (vuln as Record<string, unknown>)["@id"])
+          : undefined;
     if (typeof name !== "string" || name === "") fail(`${at}.vulnerability`, "a vulnerability with a name");
     const aliases =
       typeof vuln === "object" && vuln !== null && Array.isArray((vuln as Record<string, unknown>).aliases)
-        ? ((vuln as Record<string, unknown>).aliases as unknown[]).filter((a): a is string => typeof a === "string")
+        ? ((vuln as Record<string, unknown>).aliases as unknown[]).filter(
+            (a): a is string => typeof a === "string",
+          )
         : [];
     if (!STATUSES.includes(st.status as VexStatus)) fail(`${at}.status`, `one of ${STATUSES.join(", ")}`);
     const rawProducts = st.products;
@@ -137,8 +156,14 @@ export function parseOpenVex(json: unknown, file: string): VexStatement[] {
       const product = p as Record<string, unknown>;
       const subs = Array.isArray(product.subcomponents)
         ? product.subcomponents.map((c, k) => {
-            const id = typeof c === "string" ? c : typeof c === "object" && c !== null ? (c as Record<string, unknown>)["@id"] : undefined;
-            if (typeof id !== "string") return fail(`${at}.products[${j}].subcomponents[${k}]`, 'a component with an "@id"');
+            const id =
+              typeof c === "string"
+                ? c
+                : typeof c === "object" && c !== null
+                  ? (c as Record<string, unknown>)["@id"]
+                  : undefined;
+            if (typeof id !== "string")
+              return fail(`${at}.products[${j}].subcomponents[${k}]`, 'a component with an "@id"');
             return { "@id": id };
           })
         : undefined;
@@ -176,7 +201,9 @@ function namesPackage(id: string, f: VulnerabilityFinding): boolean {
 /** Whether a statement speaks about this finding (vulnerability id, and product or subcomponent). */
 export function statementCovers(statement: VexStatement, f: VulnerabilityFinding, image: VexImage): boolean {
   const ids = idsOf(f);
-  const named = [statement.vulnerability.name, ...(statement.vulnerability.aliases ?? [])].some((n) => ids.includes(n.toUpperCase()));
+  const named = [statement.vulnerability.name, ...(statement.vulnerability.aliases ?? [])].some((n) =>
+    ids.includes(n.toUpperCase()),
+  );
   if (!named) return false;
   return statement.products.some((p) => {
     if (namesImage(p["@id"], image)) {

@@ -16,7 +16,9 @@ function decode(part: string): string {
 
 /** Parse a purl, or undefined when the text is not one. Qualifiers and subpath are dropped. */
 export function parsePurl(text: string): PurlIdentity | undefined {
-  const m = /^pkg:([A-Za-z.+-][A-Za-z0-9.+-]*)\/([^?#]+?)(?:@([^?#]+))?(?:\?[^#]*)?(?:#.*)?$/.exec(text.trim());
+  const m = /^pkg:([A-Za-z.+-][A-Za-z0-9.+-]*)\/([^?#]+?)(?:@([^?#]+))?(?:\?[^#]*)?(?:#.*)?$/.exec(
+    text.trim(),
+  );
   if (!m) return undefined;
   const segments = (m[2] as string).split("/").filter(Boolean).map(decode);
   const name = segments.pop();

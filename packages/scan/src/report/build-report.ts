@@ -3,8 +3,8 @@ import {
   type Check,
   evaluateThresholds,
   type Finding,
-  makeReport,
   type Metric,
+  makeReport,
   parseThresholds,
   type Report,
   verdictOf,
@@ -51,7 +51,11 @@ function describeFinding(f: JudgedFinding, layerNumber: ReportContext["layerNumb
   const layer = f.layer ? layerNumber(f.layer) : undefined;
   const where = [
     f.status === "new" ? "new" : "unchanged",
-    layer !== undefined ? `layer ${layer}${f.layerKind ? ` (${f.layerKind})` : ""}` : f.layerKind ? `${f.layerKind} layer` : undefined,
+    layer !== undefined
+      ? `layer ${layer}${f.layerKind ? ` (${f.layerKind})` : ""}`
+      : f.layerKind
+        ? `${f.layerKind} layer`
+        : undefined,
     f.path,
     f.exploitAvailable ? "exploit known" : undefined,
   ].filter(Boolean);
@@ -108,7 +112,9 @@ export function severityCounts(findings: readonly JudgedFinding[]): Record<Sever
 
 export function buildScanReport(ctx: ReportContext): Report {
   const { result, policy } = ctx;
-  const findings = [...result.findings].sort((a, b) => Number(b.blocking) - Number(a.blocking) || compareFindings(a, b));
+  const findings = [...result.findings].sort(
+    (a, b) => Number(b.blocking) - Number(a.blocking) || compareFindings(a, b),
+  );
   const live = findings.filter((f) => !f.suppressed);
   const counts = severityCounts(findings);
   const blocking = findings.filter((f) => f.blocking);
@@ -122,10 +128,18 @@ export function buildScanReport(ctx: ReportContext): Report {
   });
   const metrics: Record<string, Metric> = {};
   for (const s of SEVERITIES) {
-    metrics[s] = metric(counts[s], `${s} findings not accepted`, ctx.hasBaseline ? (ctx.baselineCounts?.[s] ?? 0) : undefined);
+    metrics[s] = metric(
+      counts[s],
+      `${s} findings not accepted`,
+      ctx.hasBaseline ? (ctx.baselineCounts?.[s] ?? 0) : undefined,
+    );
   }
   Object.assign(metrics, {
-    total: metric(live.length, "findings not accepted", ctx.hasBaseline ? ctx.baselineCounts?.total : undefined),
+    total: metric(
+      live.length,
+      "findings not accepted",
+      ctx.hasBaseline ? ctx.baselineCounts?.total : undefined,
+    ),
     blocking: metric(blocking.length, "findings that fail the gate"),
     fixable: metric(fixable.length, "findings with a fixed version"),
     new: metric(fresh.length, "findings not in the baseline"),
@@ -138,11 +152,21 @@ export function buildScanReport(ctx: ReportContext): Report {
 
   const checks: Check[] = [
     {
-      name: policy.failOn === "none" ? "no always-fail vulnerabilities" : `no vulnerabilities >= ${policy.failOn}${policy.onlyFixed ? " with a fix" : ""}${policy.onlyNew ? " that are new" : ""}`,
+      name:
+        policy.failOn === "none"
+          ? "no always-fail vulnerabilities"
+          : `no vulnerabilities >= ${policy.failOn}${policy.onlyFixed ? " with a fix" : ""}${policy.onlyNew ? " that are new" : ""}`,
       status: blocking.length > 0 ? "fail" : "pass",
       actual: String(blocking.length),
       expected: "0",
-      ...(blocking.length > 0 ? { message: `${plural(blocking.length, "blocking finding")}: ${blocking.slice(0, 3).map((f) => canonicalId(f)).join(", ")}${blocking.length > 3 ? ", …" : ""}` } : {}),
+      ...(blocking.length > 0
+        ? {
+            message: `${plural(blocking.length, "blocking finding")}: ${blocking
+              .slice(0, 3)
+              .map((f) => canonicalId(f))
+              .join(", ")}${blocking.length > 3 ? ", …" : ""}`,
+          }
+        : {}),
     },
     {
       name: "no expired ignore-file entries",
@@ -178,10 +202,15 @@ export function buildScanReport(ctx: ReportContext): Report {
     );
   }
   const hidden = live.filter((f) => !f.shown).length;
-  if (hidden > 0) notes.push(`${plural(hidden, "finding")} below the show threshold (${policy.show}) are counted but not listed.`);
+  if (hidden > 0)
+    notes.push(
+      `${plural(hidden, "finding")} below the show threshold (${policy.show}) are counted but not listed.`,
+    );
   if (result.fixed.length > 0) {
     const sample = result.fixed.slice(0, 10).map((f) => `${canonicalId(f)} in ${f.package.name}`);
-    notes.push(`Fixed since the baseline: ${sample.join(", ")}${result.fixed.length > 10 ? `, and ${result.fixed.length - 10} more` : ""}.`);
+    notes.push(
+      `Fixed since the baseline: ${sample.join(", ")}${result.fixed.length > 10 ? `, and ${result.fixed.length - 10} more` : ""}.`,
+    );
   }
 
   const charts: Chart[] =
@@ -193,9 +222,21 @@ export function buildScanReport(ctx: ReportContext): Report {
             x: SEVERITIES.filter((s) => s !== "unknown" || counts.unknown > 0),
             yLabel: "findings",
             series: [
-              { name: "new", values: SEVERITIES.filter((s) => s !== "unknown" || counts.unknown > 0).map((s) => fresh.filter((f) => f.severity === s).length) },
+              {
+                name: "new",
+                values: SEVERITIES.filter((s) => s !== "unknown" || counts.unknown > 0).map(
+                  (s) => fresh.filter((f) => f.severity === s).length,
+                ),
+              },
               ...(ctx.hasBaseline
-                ? [{ name: "unchanged", values: SEVERITIES.filter((s) => s !== "unknown" || counts.unknown > 0).map((s) => live.filter((f) => f.severity === s && f.status === "unchanged").length) }]
+                ? [
+                    {
+                      name: "unchanged",
+                      values: SEVERITIES.filter((s) => s !== "unknown" || counts.unknown > 0).map(
+                        (s) => live.filter((f) => f.severity === s && f.status === "unchanged").length,
+                      ),
+                    },
+                  ]
                 : []),
             ],
           },
@@ -210,7 +251,10 @@ export function buildScanReport(ctx: ReportContext): Report {
       : result.expiredIgnores.length > 0
         ? `${plural(result.expiredIgnores.length, "ignore-file entry", "ignore-file entries")} expired; no blocking vulnerabilities in ${ctx.image} (${summary})`
         : verdict === "fail"
-          ? `${ctx.image}: ${checks.filter((c) => c.status === "fail").map((c) => c.name).join("; ")} failed (${summary})`
+          ? `${ctx.image}: ${checks
+              .filter((c) => c.status === "fail")
+              .map((c) => c.name)
+              .join("; ")} failed (${summary})`
           : `no blocking vulnerabilities in ${ctx.image} (${summary}${ctx.hasBaseline ? `; ${fresh.length} new, ${result.fixed.length} fixed` : ""})`;
 
   return makeReport({

@@ -18,7 +18,10 @@ function size(bytes: number): string {
  * when the server loads it, so it is a warning that points at validate-artifact's scanner; the others
  * are listed for the record.
  */
-export function modelFileFindings(files: readonly ModelFile[], layerNumber: (digest: string) => number | undefined): Finding[] {
+export function modelFileFindings(
+  files: readonly ModelFile[],
+  layerNumber: (digest: string) => number | undefined,
+): Finding[] {
   return files.map((m) => {
     const layer = layerNumber(m.layer);
     const where = `${m.path} (${m.format}, ${size(m.size)}${layer !== undefined ? `, layer ${layer}` : ""})`;
@@ -28,7 +31,14 @@ export function modelFileFindings(files: readonly ModelFile[], layerNumber: (dig
       message: m.containsPickle
         ? `${where} is unpickled when loaded, which can run arbitrary code: check it with validate-artifact (\`mlgate validate-artifact ${m.path.split("/").pop()}\`, or the validate-artifact action) before it ships`
         : `${where} is a model file; validate-artifact checks it is complete and loads`,
-      properties: { path: m.path, format: m.format, size: m.size, sha256: m.sha256, layer: m.layer, containsPickle: m.containsPickle },
+      properties: {
+        path: m.path,
+        format: m.format,
+        size: m.size,
+        sha256: m.sha256,
+        layer: m.layer,
+        containsPickle: m.containsPickle,
+      },
     };
   });
 }

@@ -1,4 +1,4 @@
-import { type Severity, SEVERITIES } from "../findings/types.js";
+import { SEVERITIES, type Severity } from "../findings/types.js";
 import type { ModelFile } from "../inventory/types.js";
 import { RESULTS_SCHEMA } from "../policy/baseline.js";
 import type { JudgedFinding, PolicyResult } from "../policy/evaluate.js";
@@ -32,8 +32,24 @@ export function resultsDocument(
     fixed: result.fixed,
     modelFiles: extra.modelFiles,
     ignores: {
-      expired: result.expiredIgnores.map(({ id, package: p, purl, path, expires, file, line }) => ({ id, package: p, purl, path, expires, file, line })),
-      unused: result.unusedIgnores.map(({ id, package: p, purl, path, expires, file, line }) => ({ id, package: p, purl, path, expires, file, line })),
+      expired: result.expiredIgnores.map(({ id, package: p, purl, path, expires, file, line }) => ({
+        id,
+        package: p,
+        purl,
+        path,
+        expires,
+        file,
+        line,
+      })),
+      unused: result.unusedIgnores.map(({ id, package: p, purl, path, expires, file, line }) => ({
+        id,
+        package: p,
+        purl,
+        path,
+        expires,
+        file,
+        line,
+      })),
     },
   };
 }

@@ -6,7 +6,14 @@ import type { JudgedFinding } from "../policy/evaluate.js";
 export const SARIF_MAX_RESULTS = 5000;
 
 /** GitHub reads `security-severity` to rank alerts: a CVSS score, or the middle of the severity's band. */
-const BAND_SCORE: Record<Severity, number> = { critical: 9.5, high: 8, medium: 5.5, low: 2, negligible: 0.5, unknown: 0 };
+const BAND_SCORE: Record<Severity, number> = {
+  critical: 9.5,
+  high: 8,
+  medium: 5.5,
+  low: 2,
+  negligible: 0.5,
+  unknown: 0,
+};
 
 export interface ScanSarifOptions {
   /** What was scanned; its name gives the category, one per image. */
@@ -27,7 +34,11 @@ export interface ScanSarif {
 /** `registry:5000/team/app:1.0@sha256:…` → `registry-5000-team-app-1-0`: stable per image across digests. */
 export function imageCategory(image: string): string {
   const withoutDigest = image.replace(/@sha256:[a-f0-9]+$/, "");
-  return `scan-image/${withoutDigest.replace(/^[a-z]+:\/\//, "").replace(/[^A-Za-z0-9._/-]+/g, "-").replace(/\/+/g, "-").slice(0, 120)}`;
+  return `scan-image/${withoutDigest
+    .replace(/^[a-z]+:\/\//, "")
+    .replace(/[^A-Za-z0-9._/-]+/g, "-")
+    .replace(/\/+/g, "-")
+    .slice(0, 120)}`;
 }
 
 function level(f: JudgedFinding): "error" | "warning" | "note" {
@@ -64,8 +75,14 @@ export function scanSarif(findings: readonly JudgedFinding[], options: ScanSarif
         name: id,
         shortDescription: { text: f.title ?? `${id} in ${f.package.name}` },
         ...(f.url ? { helpUri: f.url } : {}),
-        help: { text: `${id}${f.aliases.length ? ` (${f.aliases.join(", ")})` : ""}: ${f.title ?? "a known vulnerability"}.` },
-        properties: { "security-severity": score.toFixed(1), tags: ["security", "vulnerability", f.severity], precision: "very-high" },
+        help: {
+          text: `${id}${f.aliases.length ? ` (${f.aliases.join(", ")})` : ""}: ${f.title ?? "a known vulnerability"}.`,
+        },
+        properties: {
+          "security-severity": score.toFixed(1),
+          tags: ["security", "vulnerability", f.severity],
+          precision: "very-high",
+        },
       });
     }
     const fix = f.fixedVersions.length ? `fixed in ${f.fixedVersions.join(", ")}` : "no fix available";
@@ -80,7 +97,11 @@ export function scanSarif(findings: readonly JudgedFinding[], options: ScanSarif
       locations: [{ physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } } }],
       partialFingerprints: { "mlgateFindingKey/v1": f.key },
       ...(f.suppressed
-        ? { suppressions: [{ kind: "external", status: "accepted", justification: f.suppressed.reason.slice(0, 1000) }] }
+        ? {
+            suppressions: [
+              { kind: "external", status: "accepted", justification: f.suppressed.reason.slice(0, 1000) },
+            ],
+          }
         : {}),
       properties: {
         package: f.package.name,
@@ -98,7 +119,14 @@ export function scanSarif(findings: readonly JudgedFinding[], options: ScanSarif
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "mlgate scan-image", version: TOOL.version, informationUri: "https://github.com/mlgate/mlgate", rules } },
+        tool: {
+          driver: {
+            name: "mlgate scan-image",
+            version: TOOL.version,
+            informationUri: "https://github.com/mlgate/mlgate",
+            rules,
+          },
+        },
         automationDetails: { id: `mlgate/${category}/` },
         results,
         properties: { image: options.image, findings: listed.length, dropped },

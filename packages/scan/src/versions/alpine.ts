@@ -14,7 +14,7 @@
  */
 
 /** Token kinds in the order that decides between versions of different shape (higher kind = lower version). */
-export const enum AlpineToken {
+export enum AlpineToken {
   Initial = 0,
   Component = 1,
   Letter = 2,

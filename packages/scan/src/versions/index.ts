@@ -1,5 +1,5 @@
 import { GateError } from "@mlgate/core";
-import { parseAlpineVersion, compareAlpineTokens } from "./alpine.js";
+import { compareAlpineTokens, parseAlpineVersion } from "./alpine.js";
 import { compareParsedDebian, parseDebianVersion } from "./debian.js";
 import { compareParsedPep440, parsePep440 } from "./pep440.js";
 import { compareParsedSemver, parseSemver } from "./semver.js";

@@ -47,13 +47,17 @@ export function parsePep440(text: string): Pep440Version | undefined {
   if (text.length > 256) return undefined;
   const m = PATTERN.exec(text);
   if (!m) return undefined;
-  const [, epoch, release, preLabel, preNumber, postImplicit, postLabel, postNumber, dev, devNumber, local] = m;
+  const [, epoch, release, preLabel, preNumber, postImplicit, postLabel, postNumber, dev, devNumber, local] =
+    m;
   const version: Pep440Version = {
     epoch: epoch ? BigInt(epoch) : 0n,
     release: (release as string).split(".").map((part) => BigInt(part)),
   };
   if (preLabel) {
-    version.pre = { label: PRE_LABEL[preLabel.toLowerCase()] as "a" | "b" | "rc", number: BigInt(preNumber ?? 0) };
+    version.pre = {
+      label: PRE_LABEL[preLabel.toLowerCase()] as "a" | "b" | "rc",
+      number: BigInt(preNumber ?? 0),
+    };
   }
   if (postImplicit !== undefined) version.post = BigInt(postImplicit);
   else if (postLabel) version.post = BigInt(postNumber ?? 0);

@@ -1,11 +1,11 @@
 import { describeError } from "@mlgate/core";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  type EcrScanOptions,
   ecrPullCredentials,
   parseEcrReference,
   SCAN_STATUSES,
   scanEcrImage,
-  type EcrScanOptions,
 } from "../../src/ecr/index.js";
 import { basicFindings, DIGEST, defaultState, type FakeEcr, startFakeEcr } from "../fixtures/ecr-server.js";
 
@@ -19,16 +19,28 @@ afterEach(async () => {
 });
 
 /** A fake clock the scan's sleeps advance, so polling takes no real time. */
-function clock(start = NOW): Pick<EcrScanOptions, "now" | "sleep" | "pollIntervalMs"> & { elapsed(): number } {
+function clock(
+  start = NOW,
+): Pick<EcrScanOptions, "now" | "sleep" | "pollIntervalMs"> & { elapsed(): number } {
   let t = start;
-  return { now: () => t, sleep: async (ms) => void (t += ms), pollIntervalMs: 5000, elapsed: () => t - start };
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+    },
+    pollIntervalMs: 5000,
+    elapsed: () => t - start,
+  };
 }
 
 const operations = () => ecr?.calls.map((c) => c.operation) ?? [];
 
 describe("ECR references", () => {
   it("reads the short and the long form", () => {
-    expect(parseEcrReference("ecr://team/model-server")).toEqual({ repository: "team/model-server", tag: "latest" });
+    expect(parseEcrReference("ecr://team/model-server")).toEqual({
+      repository: "team/model-server",
+      tag: "latest",
+    });
     expect(parseEcrReference(`ecr://123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@${DIGEST}`)).toEqual({
       registryId: "123456789012",
       region: "eu-west-1",
@@ -66,7 +78,11 @@ describe("ECR scan findings through the real SDK client", () => {
       "DescribeImageScanFindings",
       "DescribeImageScanFindings",
     ]);
-    expect(ecr.calls.filter((c) => c.operation === "DescribeImageScanFindings").map((c) => [c.body.maxResults, c.body.nextToken])).toEqual([
+    expect(
+      ecr.calls
+        .filter((c) => c.operation === "DescribeImageScanFindings")
+        .map((c) => [c.body.maxResults, c.body.nextToken]),
+    ).toEqual([
       [1000, undefined],
       [1000, undefined],
       [1000, undefined],
@@ -74,9 +90,22 @@ describe("ECR scan findings through the real SDK client", () => {
       [1000, "2000"],
     ]);
     expect(time.elapsed()).toBe(10_000);
-    expect(result).toMatchObject({ digest: DIGEST, scanType: "BASIC", status: "COMPLETE", startedScan: true, tags: ["1.2.0", "latest"] });
+    expect(result).toMatchObject({
+      digest: DIGEST,
+      scanType: "BASIC",
+      status: "COMPLETE",
+      startedScan: true,
+      tags: ["1.2.0", "latest"],
+    });
     expect(result.findings).toHaveLength(2500);
-    expect(result.counts).toEqual({ critical: 417, high: 417, medium: 417, low: 417, negligible: 416, unknown: 416 });
+    expect(result.counts).toEqual({
+      critical: 417,
+      high: 417,
+      medium: 417,
+      low: 417,
+      negligible: 416,
+      unknown: 416,
+    });
     expect(result.reportedCounts).toEqual({ CRITICAL: 2 });
     expect(result.notes.join(" ")).toMatch(/summary counts 2 findings but 2500 were read/);
     expect(result.findings[0]).toMatchObject({
@@ -143,7 +172,14 @@ describe("ECR scan findings through the real SDK client", () => {
         fixAvailable: "YES",
         exploitAvailable: "YES",
         score: 10,
-        scoreDetails: { cvss: { score: 10, scoringVector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", version: "3.1", scoreSource: "NVD" } },
+        scoreDetails: {
+          cvss: {
+            score: 10,
+            scoringVector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H",
+            version: "3.1",
+            scoreSource: "NVD",
+          },
+        },
         packageVulnerabilityDetails: {
           vulnerabilityId: "CVE-2024-3094",
           relatedVulnerabilities: ["DSA-5649-1"],
@@ -151,11 +187,34 @@ describe("ECR scan findings through the real SDK client", () => {
           sourceUrl: "https://security-tracker.debian.org/tracker/CVE-2024-3094",
           vendorSeverity: "high",
           vulnerablePackages: [
-            { name: "liblzma5", version: "5.6.0", release: "0.1", epoch: 0, packageManager: "OS", fixedInVersion: "0:5.6.1+really5.4.5-1", sourceLayerHash: "sha256:base", filePath: "/var/lib/dpkg/status" },
-            { name: "xz-utils", version: "5.6.0", release: "0.1", epoch: 0, packageManager: "OS", fixedInVersion: "NotAvailable", sourceLayerHash: "sha256:base" },
+            {
+              name: "liblzma5",
+              version: "5.6.0",
+              release: "0.1",
+              epoch: 0,
+              packageManager: "OS",
+              fixedInVersion: "0:5.6.1+really5.4.5-1",
+              sourceLayerHash: "sha256:base",
+              filePath: "/var/lib/dpkg/status",
+            },
+            {
+              name: "xz-utils",
+              version: "5.6.0",
+              release: "0.1",
+              epoch: 0,
+              packageManager: "OS",
+              fixedInVersion: "NotAvailable",
+              sourceLayerHash: "sha256:base",
+            },
           ],
         },
-        resources: [{ type: "AWS_ECR_CONTAINER_IMAGE", id: "arn:…", details: { awsEcrContainerImage: { platform: "DEBIAN_12", imageHash: DIGEST } } }],
+        resources: [
+          {
+            type: "AWS_ECR_CONTAINER_IMAGE",
+            id: "arn:…",
+            details: { awsEcrContainerImage: { platform: "DEBIAN_12", imageHash: DIGEST } },
+          },
+        ],
       },
       {
         severity: "HIGH",
@@ -166,10 +225,24 @@ describe("ECR scan findings through the real SDK client", () => {
           vulnerabilityId: "GHSA-35jh-r3h4-6jhm",
           relatedVulnerabilities: ["CVE-2021-23337"],
           cvss: [
-            { baseScore: 7.2, scoringVector: "CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H", version: "3.1", source: "NVD" },
+            {
+              baseScore: 7.2,
+              scoringVector: "CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H",
+              version: "3.1",
+              source: "NVD",
+            },
             { baseScore: 6.5, scoringVector: "AV:N/AC:L/Au:S/C:P/I:P/A:P", version: "2.0", source: "NVD" },
           ],
-          vulnerablePackages: [{ name: "lodash", version: "4.17.20", packageManager: "NODEPKG", fixedInVersion: "4.17.21", filePath: "app/node_modules/lodash/package.json", sourceLayerHash: "sha256:app" }],
+          vulnerablePackages: [
+            {
+              name: "lodash",
+              version: "4.17.20",
+              packageManager: "NODEPKG",
+              fixedInVersion: "4.17.21",
+              filePath: "app/node_modules/lodash/package.json",
+              sourceLayerHash: "sha256:app",
+            },
+          ],
         },
       },
     ];
@@ -195,7 +268,10 @@ describe("ECR scan findings through the real SDK client", () => {
         url: "https://security-tracker.debian.org/tracker/CVE-2024-3094",
         source: "ecr",
       },
-      expect.objectContaining({ package: { name: "xz-utils", version: "5.6.0-0.1", ecosystem: "Debian:12" }, fixedVersions: [] }),
+      expect.objectContaining({
+        package: { name: "xz-utils", version: "5.6.0-0.1", ecosystem: "Debian:12" },
+        fixedVersions: [],
+      }),
       expect.objectContaining({
         id: "GHSA-35jh-r3h4-6jhm",
         aliases: ["CVE-2021-23337"],
@@ -238,12 +314,14 @@ describe("ECR scan findings through the real SDK client", () => {
 
   it("names the AWS error and what to do for missing images, repositories and permissions", async () => {
     ecr = await startFakeEcr();
-    await expect(scanEcrImage(parseEcrReference("ecr://team/model-server:nope"), { client: ecr.client(), ...clock() })).rejects.toThrow(
+    await expect(
+      scanEcrImage(parseEcrReference("ecr://team/model-server:nope"), { client: ecr.client(), ...clock() }),
+    ).rejects.toThrow(
       /ECR DescribeImages for ecr:\/\/team\/model-server:nope failed: ImageNotFoundException/,
     );
-    await expect(scanEcrImage(parseEcrReference("ecr://team/other:1"), { client: ecr.client(), ...clock() })).rejects.toThrow(
-      /RepositoryNotFoundException/,
-    );
+    await expect(
+      scanEcrImage(parseEcrReference("ecr://team/other:1"), { client: ecr.client(), ...clock() }),
+    ).rejects.toThrow(/RepositoryNotFoundException/);
     ecr.state.errors.GetRegistryScanningConfiguration = "AccessDeniedException";
     const denied = await scanEcrImage(REF, { client: ecr.client(), ...clock() }).catch((e: unknown) => e);
     expect(describeError(denied)).toMatch(/AccessDeniedException.* — grant the role ecr:DescribeImages/);
@@ -254,7 +332,9 @@ describe("ECR scan findings through the real SDK client", () => {
     state.startScan = "unsupported";
     state.scanExists = false;
     ecr = await startFakeEcr(state);
-    await expect(scanEcrImage(REF, { client: ecr.client(), ...clock() })).rejects.toThrow(/cannot scan this image type/);
+    await expect(scanEcrImage(REF, { client: ecr.client(), ...clock() })).rejects.toThrow(
+      /cannot scan this image type/,
+    );
   });
 
   it("reads pull credentials from GetAuthorizationToken", async () => {

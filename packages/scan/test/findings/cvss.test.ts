@@ -71,7 +71,9 @@ describe("CVSS base scores", () => {
         value(["H", "L", "N"]),
         value(["H", "L", "N"]),
         (av, ac, pr, ui, s, c, i, a) => {
-          const score = cvss3BaseScore(`CVSS:3.1/AV:${av}/AC:${ac}/PR:${pr}/UI:${ui}/S:${s}/C:${c}/I:${i}/A:${a}`);
+          const score = cvss3BaseScore(
+            `CVSS:3.1/AV:${av}/AC:${ac}/PR:${pr}/UI:${ui}/S:${s}/C:${c}/I:${i}/A:${a}`,
+          );
           expect(score).toBeGreaterThanOrEqual(0);
           expect(score).toBeLessThanOrEqual(10);
           expect(Math.round((score as number) * 10)).toBeCloseTo((score as number) * 10, 9);
@@ -83,7 +85,15 @@ describe("CVSS base scores", () => {
 
   it("maps scores to the standard bands", () => {
     expect([10, 9, 8.9, 7, 6.9, 4, 3.9, 0.1, 0].map(severityOfScore)).toEqual([
-      "critical", "critical", "high", "high", "medium", "medium", "low", "low", "negligible",
+      "critical",
+      "critical",
+      "high",
+      "high",
+      "medium",
+      "medium",
+      "low",
+      "low",
+      "negligible",
     ]);
   });
 });
@@ -95,21 +105,42 @@ describe("advisory severity", () => {
   it("prefers a computed CVSS v3 score, then the database's word, then the ecosystem's", () => {
     expect(
       rateAdvisory(
-        { ...advisory, severityWord: "LOW", severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }] },
+        {
+          ...advisory,
+          severityWord: "LOW",
+          severity: [{ type: "CVSS_V3", score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H" }],
+        },
         affected,
       ),
     ).toMatchObject({ severity: "critical", basis: "CVSS 3.1", cvss: { score: 9.8 } });
-    expect(rateAdvisory({ ...advisory, severityWord: "MODERATE" }, { ...affected, severityWord: "high" })).toMatchObject({
+    expect(
+      rateAdvisory({ ...advisory, severityWord: "MODERATE" }, { ...affected, severityWord: "high" }),
+    ).toMatchObject({
       severity: "medium",
       basis: "database",
     });
-    expect(rateAdvisory(advisory, { ...affected, severityWord: "not yet assigned" })).toMatchObject({ severity: "unknown" });
-    expect(rateAdvisory(advisory, { ...affected, severityWord: "unimportant" })).toMatchObject({ severity: "negligible" });
+    expect(rateAdvisory(advisory, { ...affected, severityWord: "not yet assigned" })).toMatchObject({
+      severity: "unknown",
+    });
+    expect(rateAdvisory(advisory, { ...affected, severityWord: "unimportant" })).toMatchObject({
+      severity: "negligible",
+    });
     expect(
-      rateAdvisory({ ...advisory, severity: [{ type: "CVSS_V2", score: "AV:N/AC:L/Au:N/C:P/I:P/A:P" }] }, affected),
+      rateAdvisory(
+        { ...advisory, severity: [{ type: "CVSS_V2", score: "AV:N/AC:L/Au:N/C:P/I:P/A:P" }] },
+        affected,
+      ),
     ).toMatchObject({ severity: "high", basis: "CVSS 2.0" });
     expect(
-      rateAdvisory({ ...advisory, severity: [{ type: "CVSS_V4", score: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N" }] }, affected),
+      rateAdvisory(
+        {
+          ...advisory,
+          severity: [
+            { type: "CVSS_V4", score: "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N" },
+          ],
+        },
+        affected,
+      ),
     ).toMatchObject({ severity: "unknown", cvss: { version: "4.0" } });
   });
 });

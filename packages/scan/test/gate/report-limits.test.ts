@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { applyPolicy, buildScanReport, DEFAULT_POLICY, imageCategory, SEVERITIES, scanSarif, type VulnerabilityFinding } from "../../src/index.js";
+import {
+  applyPolicy,
+  buildScanReport,
+  DEFAULT_POLICY,
+  imageCategory,
+  SEVERITIES,
+  scanSarif,
+  type VulnerabilityFinding,
+} from "../../src/index.js";
 
 const NOW = new Date("2025-03-01T00:00:00Z");
 
@@ -16,7 +24,12 @@ function many(n: number): VulnerabilityFinding[] {
 }
 
 function judged(n: number) {
-  return applyPolicy({ findings: many(n), settings: { ...DEFAULT_POLICY, failOn: "critical", show: "negligible" }, image: { reference: "app:1" }, now: NOW });
+  return applyPolicy({
+    findings: many(n),
+    settings: { ...DEFAULT_POLICY, failOn: "critical", show: "negligible" },
+    image: { reference: "app:1" },
+    now: NOW,
+  });
 }
 
 describe("size guards", () => {
@@ -26,7 +39,13 @@ describe("size guards", () => {
     const sarif = scanSarif(reversed, { image: "registry:5000/team/app:1.0@sha256:abc" });
     expect(sarif.results).toBe(5000);
     expect(sarif.dropped).toBe(1000);
-    const run = (sarif.sarif.runs as { results: { level: string }[]; properties: { dropped: number }; automationDetails: { id: string } }[])[0]!;
+    const run = (
+      sarif.sarif.runs as {
+        results: { level: string }[];
+        properties: { dropped: number };
+        automationDetails: { id: string };
+      }[]
+    )[0]!;
     expect(run.properties.dropped).toBe(1000);
     expect(run.results.filter((r) => r.level === "error")).toHaveLength(1200);
     expect(run.results.slice(0, 1200).every((r) => r.level === "error")).toBe(true);
@@ -34,7 +53,9 @@ describe("size guards", () => {
   });
 
   it("gives each image its own category", () => {
-    expect(imageCategory("registry:5000/team/app:1.0")).not.toBe(imageCategory("registry:5000/team/worker:1.0"));
+    expect(imageCategory("registry:5000/team/app:1.0")).not.toBe(
+      imageCategory("registry:5000/team/worker:1.0"),
+    );
     expect(imageCategory("app:1.0@sha256:aaa")).toBe(imageCategory("app:1.0@sha256:bbb"));
   });
 
@@ -57,7 +78,14 @@ describe("size guards", () => {
     expect(vulns).toHaveLength(5000);
     expect(vulns[0]?.level).toBe("fail");
     expect(vulns.at(-1)?.message).toMatch(/: negligible/);
-    expect(report.outputs).toMatchObject({ findings: "5300", "listed-findings": "5000", critical: "1060", blocking: "1060" });
-    expect(report.notes?.join(" ")).toMatch(/lists the 5000 worst of 5300 findings; 300 less severe ones are only in the results file/);
+    expect(report.outputs).toMatchObject({
+      findings: "5300",
+      "listed-findings": "5000",
+      critical: "1060",
+      blocking: "1060",
+    });
+    expect(report.notes?.join(" ")).toMatch(
+      /lists the 5000 worst of 5300 findings; 300 less severe ones are only in the results file/,
+    );
   });
 });

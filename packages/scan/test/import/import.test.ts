@@ -65,16 +65,24 @@ describe("Trivy JSON", () => {
   });
 
   it("names the field that is wrong", () => {
-    const bad = structuredClone(TRIVY_REPORT) as { Results: { Vulnerabilities?: Record<string, unknown>[] }[] };
+    const bad = structuredClone(TRIVY_REPORT) as {
+      Results: { Vulnerabilities?: Record<string, unknown>[] }[];
+    };
     bad.Results[0]!.Vulnerabilities![1]!.PkgName = 42;
-    expect(() => readTrivy(bad, "t.json")).toThrow("Trivy report t.json: Results[0].Vulnerabilities[1].PkgName should be a non-empty string");
+    expect(() => readTrivy(bad, "t.json")).toThrow(
+      "Trivy report t.json: Results[0].Vulnerabilities[1].PkgName should be a non-empty string",
+    );
   });
 });
 
 describe("Grype JSON", () => {
   it("reads matches with related CVEs, fixes, locations and distro ecosystems", async () => {
     const report = await readImportedReport(file("grype.json", GRYPE_REPORT));
-    expect(report).toMatchObject({ format: "grype", image: "model-server:1.2.0", digest: expect.stringMatching(/^sha256:3{64}$/) });
+    expect(report).toMatchObject({
+      format: "grype",
+      image: "model-server:1.2.0",
+      digest: expect.stringMatching(/^sha256:3{64}$/),
+    });
     expect(report.findings).toEqual([
       {
         id: "GHSA-35jh-r3h4-6jhm",
@@ -163,21 +171,29 @@ describe("SARIF from any scanner", () => {
 describe("reading a report file", () => {
   it("says what a file is not, with its top-level keys", async () => {
     const e = await readImportedReport(file("other.json", { hello: 1, world: 2 })).catch((x: unknown) => x);
-    expect(describeError(e)).toMatch(/other\.json is not a Trivy, Grype or SARIF report \(top-level: hello, world\)/);
+    expect(describeError(e)).toMatch(
+      /other\.json is not a Trivy, Grype or SARIF report \(top-level: hello, world\)/,
+    );
   });
 
   it("points at the line of a JSON syntax error and enforces the size limit", async () => {
-    const e = await readImportedReport(file("broken.json", '{\n  "matches": [\n    {,}\n  ]\n}')).catch((x: unknown) => x);
+    const e = await readImportedReport(file("broken.json", '{\n  "matches": [\n    {,}\n  ]\n}')).catch(
+      (x: unknown) => x,
+    );
     expect(describeError(e)).toMatch(/broken\.json:3:6: scan report is not valid JSON/);
-    await expect(readImportedReport(file("big.json", { matches: [] }), { maxBytes: 5 })).rejects.toThrow(/over the limit of 5 bytes/);
+    await expect(readImportedReport(file("big.json", { matches: [] }), { maxBytes: 5 })).rejects.toThrow(
+      /over the limit of 5 bytes/,
+    );
   });
 
   it("never fails except with a GateError on arbitrary JSON in each format's skeleton", () => {
     const value = fc.jsonValue({ maxDepth: 4 });
     const skeletons = [
-      (v: unknown) => readTrivy({ SchemaVersion: 2, Results: [{ Type: "npm", Vulnerabilities: [v] }], Metadata: v }, "t"),
+      (v: unknown) =>
+        readTrivy({ SchemaVersion: 2, Results: [{ Type: "npm", Vulnerabilities: [v] }], Metadata: v }, "t"),
       (v: unknown) => readGrype({ matches: [{ vulnerability: v, artifact: v }, v] }, "g"),
-      (v: unknown) => readSarif({ version: "2.1.0", runs: [{ tool: { driver: { rules: [v] } }, results: [v] }] }, "s"),
+      (v: unknown) =>
+        readSarif({ version: "2.1.0", runs: [{ tool: { driver: { rules: [v] } }, results: [v] }] }, "s"),
     ];
     fc.assert(
       fc.property(value, fc.nat(2), (v, which) => {

@@ -4,13 +4,22 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadOsvDatabase, type MatchablePackage, matchPackages, rangeIncludes } from "../../src/osv/index.js";
 import { debianVersions, pep440Versions, semverVersions } from "../../src/versions/index.js";
-import { EXPECTED, FIXTURE_ADVISORIES, L0, PACKAGES, writeOsvDirectory, writeOsvZip } from "../fixtures/osv.js";
+import {
+  EXPECTED,
+  FIXTURE_ADVISORIES,
+  L0,
+  PACKAGES,
+  writeOsvDirectory,
+  writeOsvZip,
+} from "../fixtures/osv.js";
 
 const temp = () => mkdtempSync(join(tmpdir(), "mlgate-osv-"));
 
 function facts(findings: ReturnType<typeof matchPackages>["findings"]): string[] {
   return findings
-    .map((f) => `${f.id} ${f.package.name} ${f.package.version} ${f.severity} fix=${f.fixedVersions.join(",")}`)
+    .map(
+      (f) => `${f.id} ${f.package.name} ${f.package.version} ${f.severity} fix=${f.fixedVersions.join(",")}`,
+    )
     .sort();
 }
 
@@ -54,7 +63,9 @@ describe("OSV matching", () => {
     // Skipped without inflating: only the Debian documents were read.
     expect(second.stats.bytes).toBeLessThan(first.stats.bytes);
     const unindexed = loadOsvDatabase(file, { only: debianOnly });
-    expect(facts(matchPackages(PACKAGES, second.db).findings)).toEqual(facts(matchPackages(PACKAGES, unindexed.db).findings));
+    expect(facts(matchPackages(PACKAGES, second.db).findings)).toEqual(
+      facts(matchPackages(PACKAGES, unindexed.db).findings),
+    );
     // A changed zip invalidates the index.
     writeOsvZip(file, FIXTURE_ADVISORIES.slice(0, 3));
     const third = loadOsvDatabase(file, { only, indexDir });
@@ -64,7 +75,9 @@ describe("OSV matching", () => {
 
   it("carries ids, aliases, layer, path, purl and the advisory's summary and link", () => {
     const { db } = loadOsvDatabase(writeOsvDirectory(temp()));
-    const f = matchPackages(PACKAGES, db).findings.find((x) => x.id === "DSA-9001-1" && x.package.name === "libssl3");
+    const f = matchPackages(PACKAGES, db).findings.find(
+      (x) => x.id === "DSA-9001-1" && x.package.name === "libssl3",
+    );
     expect(f).toMatchObject({
       aliases: ["CVE-2024-0001"],
       package: { ecosystem: "Debian:12", purl: "pkg:deb/debian/libssl3@3.0.11-1~deb12u1" },
@@ -99,7 +112,14 @@ describe("OSV range evaluation", () => {
     const r = range({ introduced: "1.0.0" }, { fixed: "1.5.0" }, { introduced: "2.0.0" }, { fixed: "2.3.0" });
     const at = (v: string) => (rangeIncludes(r, v, semverVersions) as { included: boolean }).included;
     expect(["0.9.0", "1.0.0", "1.4.9", "1.5.0", "1.9.0", "2.0.0", "2.2.9", "2.3.0"].map(at)).toEqual([
-      false, true, true, false, false, true, true, false,
+      false,
+      true,
+      true,
+      false,
+      false,
+      true,
+      true,
+      false,
     ]);
     expect(rangeIncludes(r, "2.1.0", semverVersions)).toEqual({ included: true, fixed: ["2.3.0"] });
   });
@@ -123,7 +143,9 @@ describe("OSV range evaluation", () => {
   });
 
   it("flags ranges it cannot evaluate", () => {
-    expect(rangeIncludes(range({ introduced: "0" }, { fixed: "x y" }), "1.0", pep440Versions)).toBe("bad-version");
+    expect(rangeIncludes(range({ introduced: "0" }, { fixed: "x y" }), "1.0", pep440Versions)).toBe(
+      "bad-version",
+    );
     expect(rangeIncludes({ type: "GIT", events: [{ introduced: "abc" }] }, "1.0", pep440Versions)).toBe(
       "unsupported-type",
     );

@@ -19,9 +19,14 @@ function write(bytes: Uint8Array, name = "db.zip"): string {
 
 function entries(file: string, limits = {}): Record<string, string> {
   const out: Record<string, string> = {};
-  readZip(file, () => true, (name, data) => {
-    out[name] = data.toString("utf8");
-  }, limits);
+  readZip(
+    file,
+    () => true,
+    (name, data) => {
+      out[name] = data.toString("utf8");
+    },
+    limits,
+  );
   return out;
 }
 
@@ -47,9 +52,19 @@ describe("zip reader", () => {
   });
 
   it("reads zip64 records and an archive comment", () => {
-    const file = write(zipBytes([{ name: "x.json", data: "{}" }, { name: "y.json", data: "[]", store: true }], { zip64: true }));
+    const file = write(
+      zipBytes(
+        [
+          { name: "x.json", data: "{}" },
+          { name: "y.json", data: "[]", store: true },
+        ],
+        { zip64: true },
+      ),
+    );
     expect(entries(file)).toEqual({ "x.json": "{}", "y.json": "[]" });
-    const commented = write(zipBytes([{ name: "x.json", data: "{}" }], { comment: "PK\u0005\u0006 lookalike" }));
+    const commented = write(
+      zipBytes([{ name: "x.json", data: "{}" }], { comment: "PK\u0005\u0006 lookalike" }),
+    );
     expect(entries(commented)).toEqual({ "x.json": "{}" });
   });
 
@@ -63,10 +78,21 @@ describe("zip reader", () => {
   });
 
   it("enforces the entry, size and count limits", () => {
-    const file = write(zipBytes([{ name: "a.json", data: "x".repeat(5000) }, { name: "b.json", data: "y" }]));
-    expect(gateError(() => entries(file, { maxEntryBytes: 1000 })).message).toMatch(/a\.json.*5000 bytes.*limit of 1000/);
-    expect(gateError(() => entries(file, { maxEntries: 1 })).message).toMatch(/lists 2 entries, over the limit of 1/);
-    expect(gateError(() => entries(file, { maxTotalBytes: 4000 })).message).toMatch(/more than 4000 uncompressed bytes/);
+    const file = write(
+      zipBytes([
+        { name: "a.json", data: "x".repeat(5000) },
+        { name: "b.json", data: "y" },
+      ]),
+    );
+    expect(gateError(() => entries(file, { maxEntryBytes: 1000 })).message).toMatch(
+      /a\.json.*5000 bytes.*limit of 1000/,
+    );
+    expect(gateError(() => entries(file, { maxEntries: 1 })).message).toMatch(
+      /lists 2 entries, over the limit of 1/,
+    );
+    expect(gateError(() => entries(file, { maxTotalBytes: 4000 })).message).toMatch(
+      /more than 4000 uncompressed bytes/,
+    );
   });
 
   it("detects a bad CRC, a truncated file, encryption and unknown compression", () => {
@@ -93,7 +119,10 @@ describe("zip reader", () => {
     ]);
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
         fc.nat(base.length),
         (flips, cut) => {
           const bytes = Buffer.from(base.subarray(0, Math.max(cut, base.length - 40)));
@@ -114,10 +143,15 @@ describe("zip reader", () => {
 describe("OSV database loading", () => {
   it("names the file and the line of a JSON syntax error", () => {
     const dir = temp();
-    writeFileSync(join(dir, "GOOD.json"), JSON.stringify(osvDocument({ id: "X-1", ecosystem: "npm", name: "a" })));
+    writeFileSync(
+      join(dir, "GOOD.json"),
+      JSON.stringify(osvDocument({ id: "X-1", ecosystem: "npm", name: "a" })),
+    );
     writeFileSync(join(dir, "BAD.json"), '{\n  "id": "X-2",\n  "affected": [,]\n}');
     const e = gateError(() => loadOsvDatabase(dir));
-    expect(describeError(e)).toBe(`${join(dir, "BAD.json")}:3:16: OSV document is not valid JSON: expected a value, got ","`);
+    expect(describeError(e)).toBe(
+      `${join(dir, "BAD.json")}:3:16: OSV document is not valid JSON: expected a value, got ","`,
+    );
   });
 
   it("names the entry inside a zip and the field that is wrong", () => {
@@ -125,35 +159,65 @@ describe("OSV database loading", () => {
     (doc.affected as { ranges: { events: object[] }[] }[])[0]!.ranges[0]!.events.push({ fixed: 1 });
     const file = write(zipBytes([{ name: "X-3.json", data: JSON.stringify(doc) }]));
     const e = gateError(() => loadOsvDatabase(file));
-    expect(e.message).toBe(`${file}:X-3.json: affected[0].ranges[0].events[1].fixed should be a string of at most 4096 characters`);
+    expect(e.message).toBe(
+      `${file}:X-3.json: affected[0].ranges[0].events[1].fixed should be a string of at most 4096 characters`,
+    );
   });
 
   it("rejects an event with two kinds, and documents that are not objects", () => {
-    const both = { id: "X", affected: [{ package: { ecosystem: "npm", name: "a" }, ranges: [{ type: "SEMVER", events: [{ introduced: "0", fixed: "1.0.0" }] }] }] };
+    const both = {
+      id: "X",
+      affected: [
+        {
+          package: { ecosystem: "npm", name: "a" },
+          ranges: [{ type: "SEMVER", events: [{ introduced: "0", fixed: "1.0.0" }] }],
+        },
+      ],
+    };
     const dir = temp();
     writeFileSync(join(dir, "x.json"), JSON.stringify(both));
-    expect(gateError(() => loadOsvDatabase(dir)).message).toMatch(/events\[0\] should be an event with exactly one of/);
+    expect(gateError(() => loadOsvDatabase(dir)).message).toMatch(
+      /events\[0\] should be an event with exactly one of/,
+    );
     const dir2 = temp();
     writeFileSync(join(dir2, "y.json"), "[1,2]");
-    expect(gateError(() => loadOsvDatabase(dir2)).message).toMatch(/y\.json: the document should be an object/);
+    expect(gateError(() => loadOsvDatabase(dir2)).message).toMatch(
+      /y\.json: the document should be an object/,
+    );
   });
 
   it("reads a directory holding zips and JSON files together, counting duplicates once", () => {
     const dir = temp();
-    const doc = (id: string) => JSON.stringify(osvDocument({ id, ecosystem: "npm", name: "a", events: [{ introduced: "0" }], rangeType: "SEMVER" }));
+    const doc = (id: string) =>
+      JSON.stringify(
+        osvDocument({ id, ecosystem: "npm", name: "a", events: [{ introduced: "0" }], rangeType: "SEMVER" }),
+      );
     mkdirSync(join(dir, "npm"));
-    writeFileSync(join(dir, "npm", "all.zip"), zipBytes([{ name: "A-1.json", data: doc("A-1") }, { name: "A-2.json", data: doc("A-2") }]));
+    writeFileSync(
+      join(dir, "npm", "all.zip"),
+      zipBytes([
+        { name: "A-1.json", data: doc("A-1") },
+        { name: "A-2.json", data: doc("A-2") },
+      ]),
+    );
     writeFileSync(join(dir, "A-2.json"), doc("A-2"));
     writeFileSync(join(dir, "README.txt"), "not an advisory");
     const { db, stats } = loadOsvDatabase(dir);
     expect(db.advisories).toBe(2);
     expect(db.duplicates).toBe(1);
     expect(stats.documents).toBe(3);
-    expect(db.lookup("npm", "a").map((x) => x.advisory.id).sort()).toEqual(["A-1", "A-2"]);
+    expect(
+      db
+        .lookup("npm", "a")
+        .map((x) => x.advisory.id)
+        .sort(),
+    ).toEqual(["A-1", "A-2"]);
   });
 
   it("says clearly when the database is missing or empty", () => {
-    expect(gateError(() => loadOsvDatabase(join(temp(), "nope.zip"))).message).toMatch(/OSV database not found/);
+    expect(gateError(() => loadOsvDatabase(join(temp(), "nope.zip"))).message).toMatch(
+      /OSV database not found/,
+    );
     expect(gateError(() => loadOsvDatabase(temp())).message).toMatch(/holds no OSV JSON documents/);
   });
 

@@ -8,8 +8,8 @@ import {
   applyPolicy,
   baseLayerSet,
   DEFAULT_POLICY,
-  ignoresToOpenVex,
   type IgnoreRule,
+  ignoresToOpenVex,
   parseOpenVex,
   purlMatches,
   RESULTS_SCHEMA,
@@ -25,14 +25,28 @@ const write = (name: string, text: string) => {
 };
 
 const NOW = new Date("2025-03-01T12:00:00Z");
-const IMAGE = { reference: "registry:5000/team/app:1.0", digest: `sha256:${"c".repeat(64)}`, purl: `pkg:oci/app@sha256%3A${"c".repeat(64)}` };
+const IMAGE = {
+  reference: "registry:5000/team/app:1.0",
+  digest: `sha256:${"c".repeat(64)}`,
+  purl: `pkg:oci/app@sha256%3A${"c".repeat(64)}`,
+};
 
-function finding(id: string, severity: VulnerabilityFinding["severity"], pkg: string, extra: Partial<VulnerabilityFinding> = {}): VulnerabilityFinding {
+function finding(
+  id: string,
+  severity: VulnerabilityFinding["severity"],
+  pkg: string,
+  extra: Partial<VulnerabilityFinding> = {},
+): VulnerabilityFinding {
   return {
     id,
     aliases: [],
     severity,
-    package: { name: pkg, version: "1.0", ecosystem: "Debian:12", purl: `pkg:deb/debian/${pkg}@1.0?arch=amd64` },
+    package: {
+      name: pkg,
+      version: "1.0",
+      ecosystem: "Debian:12",
+      purl: `pkg:deb/debian/${pkg}@1.0?arch=amd64`,
+    },
     fixedVersions: [],
     layer: "sha256:base",
     path: "var/lib/dpkg/status",
@@ -51,7 +65,13 @@ const FINDINGS = [
 ];
 
 const judge = (settings = {}, extra = {}) =>
-  applyPolicy({ findings: FINDINGS, settings: { ...DEFAULT_POLICY, ...settings }, image: IMAGE, now: NOW, ...extra });
+  applyPolicy({
+    findings: FINDINGS,
+    settings: { ...DEFAULT_POLICY, ...settings },
+    image: IMAGE,
+    now: NOW,
+    ...extra,
+  });
 const blocking = (r: ReturnType<typeof judge>) => r.findings.filter((f) => f.blocking).map((f) => f.id);
 const shown = (r: ReturnType<typeof judge>) => r.findings.filter((f) => f.shown).map((f) => f.id);
 
@@ -74,7 +94,12 @@ describe("what fails and what is shown", () => {
 
   it("always fails listed CVEs, matched by id or alias, whatever else applies", () => {
     const withAlias = [...FINDINGS, finding("DSA-5000-1", "low", "xz", { aliases: ["CVE-2024-3094"] })];
-    const r = applyPolicy({ findings: withAlias, settings: { ...DEFAULT_POLICY, failOn: "none", alwaysFail: ["cve-2024-3094", "CVE-2024-0005"] }, image: IMAGE, now: NOW });
+    const r = applyPolicy({
+      findings: withAlias,
+      settings: { ...DEFAULT_POLICY, failOn: "none", alwaysFail: ["cve-2024-3094", "CVE-2024-0005"] },
+      image: IMAGE,
+      now: NOW,
+    });
     expect(blocking(r)).toEqual(["CVE-2024-0005", "DSA-5000-1"]);
     expect(r.findings.find((f) => f.id === "DSA-5000-1")?.because).toBe("listed in always-fail");
   });
@@ -83,10 +108,19 @@ describe("what fails and what is shown", () => {
     const orders = [[["sha256:base", "sha256:base-diff"], ["sha256:app"]]];
     const baseLayers = baseLayerSet(orders, { count: 1 });
     expect([...baseLayers]).toEqual(["sha256:base", "sha256:base-diff"]);
-    const r = judge({ failOn: "high", layers: { base: { failOn: "critical", onlyFixed: true }, app: { failOn: "medium" } } }, { baseLayers });
+    const r = judge(
+      {
+        failOn: "high",
+        layers: { base: { failOn: "critical", onlyFixed: true }, app: { failOn: "medium" } },
+      },
+      { baseLayers },
+    );
     expect(blocking(r)).toEqual(["CVE-2024-0001", "CVE-2024-0003", "CVE-2024-0004"]);
     expect(r.findings.map((f) => f.layerKind)).toEqual(["base", "base", "app", "app", "base", "base"]);
-    const byDigest = judge({ layers: { base: { failOn: "none" } } }, { baseLayers: baseLayerSet(orders, { digest: "sha256:base-diff" }) });
+    const byDigest = judge(
+      { layers: { base: { failOn: "none" } } },
+      { baseLayers: baseLayerSet(orders, { digest: "sha256:base-diff" }) },
+    );
     expect(blocking(byDigest)).toEqual(["CVE-2024-0003"]);
   });
 });
@@ -101,7 +135,10 @@ describe("only new findings against a baseline", () => {
         counts: { critical: 2 },
         findings: [
           // Same vulnerability and package at another version: unchanged.
-          { ...finding("CVE-2024-0001", "critical", "openssl"), package: { name: "openssl", version: "0.9", ecosystem: "Debian:12" } },
+          {
+            ...finding("CVE-2024-0001", "critical", "openssl"),
+            package: { name: "openssl", version: "0.9", ecosystem: "Debian:12" },
+          },
           finding("CVE-2023-9999", "high", "libxml2"),
         ],
       }),
@@ -125,7 +162,14 @@ describe("only new findings against a baseline", () => {
     const report = {
       schemaVersion: 1,
       gate: "scan-image",
-      findings: [{ rule: "vulnerability", level: "fail", message: "x", properties: { vulnerability: finding("CVE-2024-0002", "critical", "zlib1g") } }],
+      findings: [
+        {
+          rule: "vulnerability",
+          level: "fail",
+          message: "x",
+          properties: { vulnerability: finding("CVE-2024-0002", "critical", "zlib1g") },
+        },
+      ],
       metrics: { critical: { value: 1 } },
       outputs: { findings: "7", "listed-findings": "1" },
     };
@@ -133,7 +177,9 @@ describe("only new findings against a baseline", () => {
     expect(baseline.findings.map((f) => f.id)).toEqual(["CVE-2024-0002"]);
     expect(baseline.counts).toEqual({ critical: 1 });
     expect(baseline.notes[0]).toMatch(/lists 1 of its 7 findings/);
-    await expect(readBaseline(write("other.json", "{}"))).rejects.toThrow(/neither a scan-image results file nor a scan-image report/);
+    await expect(readBaseline(write("other.json", "{}"))).rejects.toThrow(
+      /neither a scan-image results file nor a scan-image report/,
+    );
   });
 });
 
@@ -168,7 +214,9 @@ ignores:
     const ignores = await readIgnoreFile(file());
     expect(ignores.map((i) => i.line)).toEqual([3, 8, 12, 17]);
     const r = judge({ failOn: "high" }, { ignores });
-    expect(r.findings.filter((f) => f.suppressed).map((f) => `${f.id}:${f.suppressed?.by}:${f.suppressed?.line}`)).toEqual([
+    expect(
+      r.findings.filter((f) => f.suppressed).map((f) => `${f.id}:${f.suppressed?.by}:${f.suppressed?.line}`),
+    ).toEqual([
       "CVE-2024-0001:ignore:3",
       // Expires 2025-03-01 and today is 2025-03-01: still applies through the day.
       "CVE-2024-0003:ignore:12",
@@ -181,17 +229,26 @@ ignores:
   it("requires a scope, a reason and a valid expiry, pointing at the entry", async () => {
     const bad = write("bad.yml", "ignores:\n  - id: CVE-1\n    reason: short\n    expires: 2025-13-01\n");
     const e = await readIgnoreFile(bad).catch((x: unknown) => x);
-    expect(describeError(e)).toMatch(/bad\.yml:2:5: ignores\[0\]: scope the entry with package, purl or path/);
+    expect(describeError(e)).toMatch(
+      /bad\.yml:2:5: ignores\[0\]: scope the entry with package, purl or path/,
+    );
     const text = (e as Error).message;
     expect(text).toMatch(/bad\.yml:3:13: ignores\[0\]\.reason: must have at least 10 characters/);
     expect(text).toMatch(/bad\.yml:4:14: ignores\[0\]\.expires: must be a valid date/);
-    expect(describeError(await readIgnoreFile(write("x.yml", "ignore: []\n")).catch((x: unknown) => x))).toMatch(/ignore/);
+    expect(
+      describeError(await readIgnoreFile(write("x.yml", "ignore: []\n")).catch((x: unknown) => x)),
+    ).toMatch(/ignore/);
   });
 
   it("exports entries as OpenVEX: not_affected with a justification, affected with the acceptance otherwise", async () => {
     const ignores = await readIgnoreFile(file());
     const r = judge({}, { ignores });
-    const doc = ignoresToOpenVex(ignores, IMAGE, { author: "team@example.com", now: NOW, used: r.ignoreUse, tooling: "mlgate" });
+    const doc = ignoresToOpenVex(ignores, IMAGE, {
+      author: "team@example.com",
+      now: NOW,
+      used: r.ignoreUse,
+      tooling: "mlgate",
+    });
     expect(doc["@context"]).toBe("https://openvex.dev/ns/v0.2.0");
     expect(doc.statements[0]).toEqual({
       vulnerability: { name: "CVE-2024-0001" },
@@ -199,7 +256,10 @@ ignores:
       status: "affected",
       action_statement: "Accepted until 2025-06-30 by alice: only reachable through a CLI we do not ship",
     });
-    expect(doc.statements[2]).toMatchObject({ status: "not_affected", justification: "vulnerable_code_not_in_execute_path" });
+    expect(doc.statements[2]).toMatchObject({
+      status: "not_affected",
+      justification: "vulnerable_code_not_in_execute_path",
+    });
     // What it exports reads back, and honours the same findings.
     const back = parseOpenVex(JSON.parse(JSON.stringify(doc)), "vex.json");
     const again = judge({}, { vex: back });
@@ -208,7 +268,12 @@ ignores:
 });
 
 describe("incoming OpenVEX", () => {
-  const statement = (status: string, product: object, vulnerability = "CVE-2024-0002", timestamp?: string) => ({
+  const statement = (
+    status: string,
+    product: object,
+    vulnerability = "CVE-2024-0002",
+    timestamp?: string,
+  ) => ({
     vulnerability: { name: vulnerability },
     products: [product],
     status,
@@ -216,17 +281,33 @@ describe("incoming OpenVEX", () => {
     ...(timestamp ? { timestamp } : {}),
   });
   const vex = (...statements: object[]) =>
-    parseOpenVex({ "@context": "https://openvex.dev/ns/v0.2.0", "@id": "x", author: "vendor", timestamp: "2025-01-01T00:00:00Z", version: 1, statements }, "vex.json");
+    parseOpenVex(
+      {
+        "@context": "https://openvex.dev/ns/v0.2.0",
+        "@id": "x",
+        author: "vendor",
+        timestamp: "2025-01-01T00:00:00Z",
+        version: 1,
+        statements,
+      },
+      "vex.json",
+    );
 
   it("honours not_affected and fixed for the image and its subcomponents", () => {
-    const r = judge({}, {
-      vex: vex(
-        statement("not_affected", { "@id": IMAGE.purl, subcomponents: [{ "@id": "pkg:deb/debian/zlib1g" }] }),
-        statement("fixed", { "@id": `pkg:oci/app@${IMAGE.digest}` }, "CVE-2024-0001"),
-        statement("affected", { "@id": "pkg:deb/debian/curl" }, "CVE-2024-0003"),
-        statement("not_affected", { "@id": "pkg:oci/app@sha256:other" }, "CVE-2024-0004"),
-      ),
-    });
+    const r = judge(
+      {},
+      {
+        vex: vex(
+          statement("not_affected", {
+            "@id": IMAGE.purl,
+            subcomponents: [{ "@id": "pkg:deb/debian/zlib1g" }],
+          }),
+          statement("fixed", { "@id": `pkg:oci/app@${IMAGE.digest}` }, "CVE-2024-0001"),
+          statement("affected", { "@id": "pkg:deb/debian/curl" }, "CVE-2024-0003"),
+          statement("not_affected", { "@id": "pkg:oci/app@sha256:other" }, "CVE-2024-0004"),
+        ),
+      },
+    );
     expect(r.findings.filter((f) => f.suppressed).map((f) => `${f.id}:${f.suppressed?.reason}`)).toEqual([
       "CVE-2024-0001:fixed",
       "CVE-2024-0002:not_affected (component_not_present)",
@@ -235,14 +316,26 @@ describe("incoming OpenVEX", () => {
 
   it("lets the latest statement decide", () => {
     const product = { "@id": "pkg:deb/debian/zlib1g" };
-    const r = judge({}, { vex: vex(statement("affected", product, "CVE-2024-0002", "2025-02-01T00:00:00Z"), statement("not_affected", product, "CVE-2024-0002", "2025-01-15T00:00:00Z")) });
+    const r = judge(
+      {},
+      {
+        vex: vex(
+          statement("affected", product, "CVE-2024-0002", "2025-02-01T00:00:00Z"),
+          statement("not_affected", product, "CVE-2024-0002", "2025-01-15T00:00:00Z"),
+        ),
+      },
+    );
     expect(r.findings.find((f) => f.id === "CVE-2024-0002")?.suppressed).toBeUndefined();
   });
 
   it("refuses documents that are not OpenVEX", () => {
     expect(() => parseOpenVex({ statements: [] }, "v.json")).toThrow(/@context should be an OpenVEX context/);
-    expect(() => vex({ vulnerability: { name: "X" }, products: [], status: "not_affected" })).toThrow(/statements\[0\]\.products should be a non-empty list/);
-    expect(() => vex({ vulnerability: { name: "X" }, products: ["a"], status: "maybe" })).toThrow(/status should be one of/);
+    expect(() => vex({ vulnerability: { name: "X" }, products: [], status: "not_affected" })).toThrow(
+      /statements\[0\]\.products should be a non-empty list/,
+    );
+    expect(() => vex({ vulnerability: { name: "X" }, products: ["a"], status: "maybe" })).toThrow(
+      /status should be one of/,
+    );
   });
 });
 
