@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Report, Verdict } from "@mlgate/core";
 import { main } from "mlgate";
 import { writeExampleModel } from "../examples/artifact/model.js";
+import { startCanaryDemo } from "../examples/canary/index.js";
 import { writeExampleItems } from "../examples/eval/items.js";
 import { writeExampleModels } from "../examples/eval/models.js";
 import { exampleBodies, startExampleServer } from "../examples/serve/index.js";
@@ -45,6 +46,8 @@ interface DemoContext {
   models: { baseline: string; candidate: string; regressed: string; dataset: string };
   /** Example model servers on loopback: one healthy, one slowed down. */
   staging: { healthy: string; slow: string; bodies: string };
+  /** `mlgate canary` arguments: the embedded router between production and a good or a slow candidate. */
+  canary: { good: string[]; slow: string[] };
 }
 
 const SLA_GATES = ["p95 < 250ms", "error_rate < 1%", "throughput >= 45/s"].flatMap((g) => ["--gate", g]);
@@ -87,7 +90,7 @@ function modelArgs(models: DemoContext["models"], candidate: string): string[] {
   ];
 }
 
-function stages({ artifact, items, models, staging }: DemoContext): DemoStage[] {
+function stages({ artifact, items, models, staging, canary }: DemoContext): DemoStage[] {
   return [
     {
       phase: "pull request",
@@ -177,6 +180,20 @@ function stages({ artifact, items, models, staging }: DemoContext): DemoStage[] 
       title: "a build that adds 300 ms per request misses the p95 SLA",
       gate: "load-test",
       args: [...loadTestArgs(staging.slow, staging.bodies), ...SLA_GATES],
+      expect: "fail",
+    },
+    {
+      phase: "production",
+      title: "canary of the good candidate: 10%, 50%, then 100% (durations scaled down)",
+      gate: "canary",
+      args: canary.good,
+      expect: "pass",
+    },
+    {
+      phase: "production",
+      title: "canary of a slower candidate: rolled back by itself at the first step",
+      gate: "canary",
+      args: canary.slow,
       expect: "fail",
     },
   ];
@@ -273,7 +290,9 @@ async function demo(): Promise<number> {
   const good = await writeExampleModel(join(out, "artifact", "model"));
   const tampered = await writeExampleModel(join(out, "artifact", "tampered"), { variant: "tampered" });
   const models = await writeExampleModels(join(out, "models"));
+  const canaryDemo = await startCanaryDemo();
   const context: DemoContext = {
+    canary: { good: canaryDemo.argsFor("good"), slow: canaryDemo.argsFor("slow") },
     artifact: { good: good.dir, tampered: tampered.dir },
     items,
     models,
@@ -282,7 +301,7 @@ async function demo(): Promise<number> {
   try {
     await runStages(stages(context), rows, () => surprises++);
   } finally {
-    await Promise.all([healthy.close(), slow.close()]);
+    await Promise.all([healthy.close(), slow.close(), canaryDemo.close()]);
   }
   await writeIndex(rows);
   console.log(

@@ -34305,11 +34305,16 @@ function sarifRun(report, options, category) {
         const rule = String(f.rule ?? "");
         const text = cleanText(String(f.message ?? "")).trim() || rule || "finding";
         const properties = propertyBag(f.properties);
+        // A gate that knows a stable identity (rule + place, not message text) hands it to code scanning.
+        const fingerprint = f.properties?.fingerprint;
         results.push({
             ...ruleFor(rule, level, `${gate}: ${cleanText(rule)}`),
             level,
             message: { text },
             locations: [sarif_findingLocation(f, options, fallback)],
+            ...(typeof fingerprint === "string" && fingerprint !== ""
+                ? { partialFingerprints: { "mlgate/v1": fingerprint } }
+                : {}),
             ...(properties ? { properties } : {}),
         });
     }

@@ -30746,7 +30746,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _mlgate_artifact__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(874);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4703);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3933);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8816);
 
 
@@ -35274,6 +35274,7 @@ function readDescriptor(file, at, room, e) {
 /** 1 MiB reads keep each chunk in cache between the read and its CRC. */
 const reader_CHUNK = 1024 * 1024;
 function makeArchive(path, handle, file, entries, ctx, lim) {
+    let closing;
     const memberFinding = (e, rule, message) => ({
         rule,
         level: "fail",
@@ -35338,7 +35339,9 @@ function makeArchive(path, handle, file, entries, ctx, lim) {
                         inflate.on("data", (chunk) => {
                             size += chunk.length;
                             if (size > cap) {
-                                input.destroy();
+                                // Not destroy(): a destroyed ReadStream closes the borrowed fd even with autoClose off.
+                                input.unpipe(inflate);
+                                input.pause();
                                 inflate.destroy();
                                 resolve();
                                 return;
@@ -35370,7 +35373,11 @@ function makeArchive(path, handle, file, entries, ctx, lim) {
             }
             return undefined;
         },
-        close: () => handle.close(),
+        // Idempotent: a nested scan and its caller may both close the archive.
+        close: () => {
+            closing ??= handle.close();
+            return closing;
+        },
     };
 }
 
@@ -42952,11 +42959,16 @@ function sarifRun(report, options, category) {
         const rule = String(f.rule ?? "");
         const text = cleanText(String(f.message ?? "")).trim() || rule || "finding";
         const properties = propertyBag(f.properties);
+        // A gate that knows a stable identity (rule + place, not message text) hands it to code scanning.
+        const fingerprint = f.properties?.fingerprint;
         results.push({
             ...ruleFor(rule, level, `${gate}: ${cleanText(rule)}`),
             level,
             message: { text },
             locations: [sarif_findingLocation(f, options, fallback)],
+            ...(typeof fingerprint === "string" && fingerprint !== ""
+                ? { partialFingerprints: { "mlgate/v1": fingerprint } }
+                : {}),
             ...(properties ? { properties } : {}),
         });
     }
@@ -43314,7 +43326,7 @@ async function writeReportFiles(report, files, fallback = "json") {
 
 /***/ }),
 
-/***/ 4703:
+/***/ 3933:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43324,7 +43336,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   b6: () => (/* reexport */ runGateAction)
 });
 
-// UNUSED EXPORTS: ANNOTATIONS_PER_LEVEL, DEFAULT_BASELINE_LIMITS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_ZIP_LIMITS, annotateFindings, createOctokit, defaultReportPath, describeBaseline, downloadRedirected, extractZip, fetchBranchBaseline, fetchReleaseBaseline, inputName, labelApplication, publishReport, pullRequestFromEvent, roughAge, runUrl, safeParts, upsertStickyComment
+// UNUSED EXPORTS: ANNOTATIONS_PER_LEVEL, DEFAULT_BASELINE_LIMITS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_ZIP_LIMITS, MAX_STATUS_DESCRIPTION, annotateFindings, createDeployment, createOctokit, defaultReportPath, describeBaseline, downloadRedirected, extractZip, fetchBranchBaseline, fetchReleaseBaseline, inputName, labelApplication, latestDeployment, latestDeploymentStatus, publishReport, pullRequestFromEvent, repositoryFromEnv, roughAge, runUrl, safeParts, saveStepState, setDeploymentStatus, stepState, upsertStickyComment
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -47046,6 +47058,129 @@ async function fetchReleaseBaseline(octokit, options) {
 
 
 
+
+;// CONCATENATED MODULE: ./packages/github/src/deployments.ts
+
+/** GitHub refuses status descriptions longer than this. */
+const MAX_STATUS_DESCRIPTION = 140;
+function clip(text, max) {
+    const one = text.replace(/\s+/g, " ").trim();
+    return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+function parsePayload(payload) {
+    if (typeof payload !== "string")
+        return payload ?? {};
+    try {
+        return JSON.parse(payload);
+    }
+    catch {
+        return {};
+    }
+}
+function toInfo(d) {
+    return {
+        id: d.id,
+        environment: d.environment,
+        ref: d.ref,
+        sha: d.sha,
+        task: d.task,
+        payload: parsePayload(d.payload),
+        description: d.description ?? null,
+        createdAt: d.created_at,
+    };
+}
+/**
+ * Create a deployment without GitHub's merge and commit-status checks (the gate is the check), so it
+ * is created immediately or the call fails.
+ */
+async function createDeployment(octokit, target, options) {
+    const response = await octokit.rest.repos.createDeployment({
+        ...target,
+        ref: options.ref,
+        environment: options.environment,
+        task: options.task,
+        auto_merge: false,
+        required_contexts: [],
+        payload: (options.payload ?? {}),
+        ...(options.description ? { description: clip(options.description, MAX_STATUS_DESCRIPTION) } : {}),
+        ...(options.productionEnvironment !== undefined
+            ? { production_environment: options.productionEnvironment }
+            : {}),
+        ...(options.transientEnvironment !== undefined
+            ? { transient_environment: options.transientEnvironment }
+            : {}),
+    });
+    // 202 means GitHub tried to merge the default branch in first; with auto_merge off it should not.
+    if (response.status !== 201 || !("id" in response.data)) {
+        throw new Error(`GitHub did not create the deployment: ${JSON.stringify(response.data).slice(0, 200)}`);
+    }
+    return toInfo(response.data);
+}
+async function setDeploymentStatus(octokit, target, deploymentId, options) {
+    const { data } = await octokit.rest.repos.createDeploymentStatus({
+        ...target,
+        deployment_id: deploymentId,
+        state: options.state,
+        description: clip(options.description, MAX_STATUS_DESCRIPTION),
+        ...(options.logUrl ? { log_url: options.logUrl } : {}),
+        ...(options.environmentUrl ? { environment_url: options.environmentUrl } : {}),
+        ...(options.autoInactive !== undefined ? { auto_inactive: options.autoInactive } : {}),
+    });
+    return {
+        id: data.id,
+        state: data.state,
+        description: data.description ?? "",
+        ...(data.environment ? { environment: data.environment } : {}),
+        ...(data.log_url ? { logUrl: data.log_url } : {}),
+        createdAt: data.created_at,
+    };
+}
+/** The newest deployment of `task` to `environment`, if any. */
+async function latestDeployment(octokit, target, filter) {
+    const { data } = await octokit.rest.repos.listDeployments({
+        ...target,
+        environment: filter.environment,
+        task: filter.task,
+        per_page: 1,
+    });
+    const newest = data[0];
+    return newest ? toInfo(newest) : undefined;
+}
+/** The newest status of a deployment (GitHub lists them newest first), if it has any. */
+async function latestDeploymentStatus(octokit, target, deploymentId) {
+    const { data } = await octokit.rest.repos.listDeploymentStatuses({
+        ...target,
+        deployment_id: deploymentId,
+        per_page: 1,
+    });
+    const s = data[0];
+    if (!s)
+        return undefined;
+    return {
+        id: s.id,
+        state: s.state,
+        description: s.description ?? "",
+        ...(s.environment ? { environment: s.environment } : {}),
+        ...(s.log_url ? { logUrl: s.log_url } : {}),
+        createdAt: s.created_at,
+    };
+}
+/** The repository this run belongs to, from GITHUB_REPOSITORY. */
+function repositoryFromEnv() {
+    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "").split("/");
+    return owner && repo ? { owner, repo } : undefined;
+}
+/**
+ * State the main step leaves for the action's post step (the runner passes it on as `STATE_*`),
+ * e.g. that a rollout began and has not yet ended, so a cancelled or crashed job can be cleaned up.
+ */
+function saveStepState(name, value) {
+    core.saveState(name, value);
+}
+/** What the main step saved under `name`; empty in the main step and when nothing was saved. */
+function stepState(name) {
+    return core.getState(name);
+}
 
 ;// CONCATENATED MODULE: ./packages/github/src/event.ts
 
@@ -52846,6 +52981,7 @@ async function runGateAction(gate, main) {
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/index.ts
+
 
 
 

@@ -1,8 +1,10 @@
 import { TOOL } from "@mlgate/core";
 import { Command, CommanderError } from "commander";
+import { canaryCommand } from "./commands/canary.js";
 import { contractDiffCommand } from "./commands/contract-diff.js";
 import { evalGateCommand } from "./commands/eval-gate.js";
 import { loadTestCommand } from "./commands/load-test.js";
+import { scanImageCommand } from "./commands/scan-image.js";
 import { validateArtifactCommand } from "./commands/validate-artifact.js";
 import { mlgateJsonSchema } from "./config-schema.js";
 import type { CliIO } from "./gate-command.js";
@@ -28,7 +30,9 @@ Config: mlgate.yml (schema: mlgate schema > mlgate.schema.json); flags override 
   program.addCommand(validateArtifactCommand(io, setExitCode));
   program.addCommand(evalGateCommand(io, setExitCode));
   program.addCommand(contractDiffCommand(io, setExitCode));
+  program.addCommand(scanImageCommand(io, setExitCode));
   program.addCommand(loadTestCommand(io, setExitCode));
+  program.addCommand(canaryCommand(io, setExitCode));
   program
     .command("schema")
     .description("print the JSON Schema of mlgate.yml (for editor autocompletion)")
