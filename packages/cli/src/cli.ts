@@ -1,3 +1,4 @@
+import "./cjs-globals.js";
 import { main } from "./main.js";
 
 // The process entry point: real streams, real exit code.
