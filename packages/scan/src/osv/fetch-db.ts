@@ -239,14 +239,25 @@ async function pruneCache(
       .map(async (n) => ({ path: join(dir, n), info: await stat(join(dir, n)).catch(() => undefined) })),
   );
   let total = files.reduce((sum, f) => sum + (f.info?.size ?? 0), 0);
-  const removable = files
-    .filter((f) => f.info && !keep.has(f.path.replace(/\.(zip|json)$/, "")))
-    .sort((a, b) => (a.info?.mtimeMs ?? 0) - (b.info?.mtimeMs ?? 0));
-  for (const f of removable) {
+  // A database and its metadata file go together: removing one without the other leaves a copy
+  // that can be neither used nor revalidated.
+  const stemOf = (path: string) => path.replace(/\.(zip|json|part)$/, "");
+  const groups = new Map<string, { paths: string[]; bytes: number; oldest: number }>();
+  for (const f of files) {
+    if (!f.info || keep.has(stemOf(f.path))) continue;
+    const group = groups.get(stemOf(f.path)) ?? { paths: [], bytes: 0, oldest: Number.POSITIVE_INFINITY };
+    group.paths.push(f.path);
+    group.bytes += f.info.size;
+    group.oldest = Math.min(group.oldest, f.info.mtimeMs);
+    groups.set(stemOf(f.path), group);
+  }
+  for (const group of [...groups.values()].sort((a, b) => a.oldest - b.oldest)) {
     if (total <= maxBytes) break;
-    await rm(f.path, { force: true });
-    total -= f.info?.size ?? 0;
-    log?.(`OSV cache: removed ${f.path} to stay under ${maxBytes} bytes`);
+    for (const path of group.paths) {
+      await rm(path, { force: true });
+      log?.(`OSV cache: removed ${path} to stay under ${maxBytes} bytes`);
+    }
+    total -= group.bytes;
   }
 }
 
