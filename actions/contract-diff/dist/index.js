@@ -41498,45 +41498,6 @@ var dist = __nccwpck_require__(8815);
 
 
 
-
-// Markers the lexer inserts that are not source text (document, scalar and flow-error starts).
-const LEXER_MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
-/**
- * The YAML parser slows down badly on pathologically deep input (`[[[[…`, `- - - …`), so refuse it
- * from the token stream first; both counts are lower bounds of the real depth.
- */
-function prescanDepth(text, file, maxDepth) {
-    let flow = 0;
-    let onLine = 0;
-    let offset = 0;
-    let scalar = false;
-    for (const token of new dist/* Lexer */.JG().lex(text)) {
-        if (LEXER_MARKERS.has(token)) {
-            scalar = token === "\u001f";
-            continue;
-        }
-        const start = offset;
-        offset += token.length;
-        const value = scalar;
-        scalar = false;
-        if (value)
-            continue;
-        if (token === "[" || token === "{")
-            flow++;
-        else if (token === "]" || token === "}")
-            flow = Math.max(0, flow - 1);
-        else if ((token === "-" || token === "?") && flow === 0)
-            onLine++;
-        else if (token.includes("\n"))
-            onLine = 0;
-        if (flow > maxDepth || onLine > maxDepth) {
-            throw new src/* GateError */.ue(`nesting is deeper than ${maxDepth} levels`, {
-                location: { file, ...new LineIndex(text).at(start) },
-                hint: LIMIT_HINT,
-            });
-        }
-    }
-}
 function childrenOf(node) {
     if ((0,dist/* isMap */.jh)(node))
         return node.items.flatMap((p) => [p.key, p.value]);
@@ -41615,7 +41576,7 @@ function checkStructure(doc, lines, file, limits) {
 }
 /** Parse a YAML (or JSON-as-YAML) contract with limits, keeping node positions. */
 function parseContractYaml(text, file, limits) {
-    prescanDepth(text, file, limits.maxDepth);
+    (0,src/* prescanYamlDepth */.h_)(text, file, limits.maxDepth, LIMIT_HINT);
     const lines = new dist/* LineCounter */.HN();
     const doc = (0,dist/* parseDocument */.Tp)(text, {
         lineCounter: lines,
@@ -52978,6 +52939,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   dO: () => (/* reexport */ makeReport),
   lk: () => (/* reexport */ parseJsonText),
   B7: () => (/* reexport */ parseThreshold),
+  h_: () => (/* reexport */ prescanYamlDepth),
   hF: () => (/* reexport */ renderJson),
   Gc: () => (/* reexport */ renderMarkdown),
   td: () => (/* reexport */ reportSettingsOf),
@@ -55010,7 +54972,7 @@ const LEXER_MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
  * from the token stream first. Both counts are lower bounds of the real depth, so nothing the later
  * exact check would accept is refused here.
  */
-function prescanDepth(text, file, maxDepth) {
+function prescanYamlDepth(text, file, maxDepth, hint = "config files are small and shallow; these limits stop runaway or malicious files") {
     let flow = 0;
     let onLine = 0;
     let offset = 0;
@@ -55038,7 +55000,7 @@ function prescanDepth(text, file, maxDepth) {
         if (flow > maxDepth || onLine > maxDepth) {
             throw new errors_GateError(`nesting is deeper than ${maxDepth} levels`, {
                 location: { file, ...lineColumn(text, start) },
-                hint: "config files are small and shallow; these limits stop runaway or malicious files",
+                hint,
             });
         }
     }
@@ -55130,7 +55092,7 @@ function yamlErrorIssues(doc, lineCounter, label, errors = doc.errors) {
     });
 }
 function parseYamlSource(text, file, limits) {
-    prescanDepth(text, file, limits.maxDepth);
+    prescanYamlDepth(text, file, limits.maxDepth);
     const lineCounter = new dist/* LineCounter */.HN();
     const doc = parseYamlDocument(text, lineCounter);
     if (doc.errors.length > 0)
@@ -55421,6 +55383,7 @@ function configFileSchema(sections) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/config/index.ts
+
 
 
 

@@ -39788,7 +39788,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   t4: () => (/* reexport */ writeReportFiles)
 });
 
-// UNUSED EXPORTS: COMPARATORS, CONFIG_FILE_NAMES, CORE_FUNCTIONS, ConfigError, DEFAULT_CONFIG_LIMITS, DEFAULT_FUNCTIONS, DEFAULT_MAX_LENGTH, EQUALITY_TOLERANCE, MAX_THRESHOLD_LENGTH, OUTPUT_FORMATS, TOOL, ThresholdSyntaxError, UNITS, VERDICTS, applyAcceptances, applyOverrides, compareValues, configFileSchema, configJsonSchema, describeComparator, editDistance, escapeMarkdown, evaluateThreshold, exitCodeOf, findConfigFile, formatBound, formatDelta, formatFromFileName, formatLimit, formatLocation, formatMetricName, formatNumber, formatSliceName, formatThreshold, lineColumnAt, nearlyEqual, numberInUnit, parseConfigText, parseThreshold, render, renderJUnit, renderMermaid, renderSarif, renderText, reportSection, thresholdList, thresholdListOf, worstVerdict
+// UNUSED EXPORTS: COMPARATORS, CONFIG_FILE_NAMES, CORE_FUNCTIONS, ConfigError, DEFAULT_CONFIG_LIMITS, DEFAULT_FUNCTIONS, DEFAULT_MAX_LENGTH, EQUALITY_TOLERANCE, MAX_THRESHOLD_LENGTH, OUTPUT_FORMATS, TOOL, ThresholdSyntaxError, UNITS, VERDICTS, applyAcceptances, applyOverrides, compareValues, configFileSchema, configJsonSchema, describeComparator, editDistance, escapeMarkdown, evaluateThreshold, exitCodeOf, findConfigFile, formatBound, formatDelta, formatFromFileName, formatLimit, formatLocation, formatMetricName, formatNumber, formatSliceName, formatThreshold, lineColumnAt, nearlyEqual, numberInUnit, parseConfigText, parseThreshold, prescanYamlDepth, render, renderJUnit, renderMermaid, renderSarif, renderText, reportSection, thresholdList, thresholdListOf, worstVerdict
 
 ;// CONCATENATED MODULE: ./packages/core/src/report.ts
 /**
@@ -41812,7 +41812,7 @@ const LEXER_MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
  * from the token stream first. Both counts are lower bounds of the real depth, so nothing the later
  * exact check would accept is refused here.
  */
-function prescanDepth(text, file, maxDepth) {
+function prescanYamlDepth(text, file, maxDepth, hint = "config files are small and shallow; these limits stop runaway or malicious files") {
     let flow = 0;
     let onLine = 0;
     let offset = 0;
@@ -41840,7 +41840,7 @@ function prescanDepth(text, file, maxDepth) {
         if (flow > maxDepth || onLine > maxDepth) {
             throw new GateError(`nesting is deeper than ${maxDepth} levels`, {
                 location: { file, ...lineColumn(text, start) },
-                hint: "config files are small and shallow; these limits stop runaway or malicious files",
+                hint,
             });
         }
     }
@@ -41932,7 +41932,7 @@ function yamlErrorIssues(doc, lineCounter, label, errors = doc.errors) {
     });
 }
 function parseYamlSource(text, file, limits) {
-    prescanDepth(text, file, limits.maxDepth);
+    prescanYamlDepth(text, file, limits.maxDepth);
     const lineCounter = new dist/* LineCounter */.HN();
     const doc = parseYamlDocument(text, lineCounter);
     if (doc.errors.length > 0)
@@ -42193,6 +42193,7 @@ function configFileSchema(sections) {
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/config/index.ts
+
 
 
 

@@ -1,4 +1,4 @@
-import { GateError } from "@mlgate/core";
+import { GateError, prescanYamlDepth } from "@mlgate/core";
 import {
   type Document,
   isAlias,
@@ -6,48 +6,11 @@ import {
   isMap,
   isScalar,
   isSeq,
-  Lexer,
   LineCounter,
   type Node,
   parseDocument,
 } from "yaml";
 import { type ContractLimits, LIMIT_HINT } from "../limits.js";
-import { LineIndex } from "./text.js";
-
-// Markers the lexer inserts that are not source text (document, scalar and flow-error starts).
-const LEXER_MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
-
-/**
- * The YAML parser slows down badly on pathologically deep input (`[[[[…`, `- - - …`), so refuse it
- * from the token stream first; both counts are lower bounds of the real depth.
- */
-function prescanDepth(text: string, file: string, maxDepth: number): void {
-  let flow = 0;
-  let onLine = 0;
-  let offset = 0;
-  let scalar = false;
-  for (const token of new Lexer().lex(text)) {
-    if (LEXER_MARKERS.has(token)) {
-      scalar = token === "\u001f";
-      continue;
-    }
-    const start = offset;
-    offset += token.length;
-    const value = scalar;
-    scalar = false;
-    if (value) continue;
-    if (token === "[" || token === "{") flow++;
-    else if (token === "]" || token === "}") flow = Math.max(0, flow - 1);
-    else if ((token === "-" || token === "?") && flow === 0) onLine++;
-    else if (token.includes("\n")) onLine = 0;
-    if (flow > maxDepth || onLine > maxDepth) {
-      throw new GateError(`nesting is deeper than ${maxDepth} levels`, {
-        location: { file, ...new LineIndex(text).at(start) },
-        hint: LIMIT_HINT,
-      });
-    }
-  }
-}
 
 interface Size {
   nodes: number;
@@ -131,7 +94,7 @@ export interface ParsedYaml {
 
 /** Parse a YAML (or JSON-as-YAML) contract with limits, keeping node positions. */
 export function parseContractYaml(text: string, file: string, limits: ContractLimits): ParsedYaml {
-  prescanDepth(text, file, limits.maxDepth);
+  prescanYamlDepth(text, file, limits.maxDepth, LIMIT_HINT);
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,

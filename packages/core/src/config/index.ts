@@ -12,3 +12,4 @@ export {
   reportSection,
 } from "./schema.js";
 export { type ThresholdListOptions, thresholdList, thresholdListOf } from "./thresholds.js";
+export { prescanYamlDepth } from "./yaml-source.js";

@@ -25,7 +25,12 @@ const LEXER_MARKERS = new Set(["\u0002", "\u0018", "\u001f"]);
  * from the token stream first. Both counts are lower bounds of the real depth, so nothing the later
  * exact check would accept is refused here.
  */
-function prescanDepth(text: string, file: string, maxDepth: number): void {
+export function prescanYamlDepth(
+  text: string,
+  file: string,
+  maxDepth: number,
+  hint = "config files are small and shallow; these limits stop runaway or malicious files",
+): void {
   let flow = 0;
   let onLine = 0;
   let offset = 0;
@@ -48,7 +53,7 @@ function prescanDepth(text: string, file: string, maxDepth: number): void {
     if (flow > maxDepth || onLine > maxDepth) {
       throw new GateError(`nesting is deeper than ${maxDepth} levels`, {
         location: { file, ...lineColumn(text, start) },
-        hint: "config files are small and shallow; these limits stop runaway or malicious files",
+        hint,
       });
     }
   }
@@ -151,7 +156,7 @@ export function yamlErrorIssues(
 }
 
 export function parseYamlSource(text: string, file: string, limits: ConfigLimits): ConfigSource {
-  prescanDepth(text, file, limits.maxDepth);
+  prescanYamlDepth(text, file, limits.maxDepth);
   const lineCounter = new LineCounter();
   const doc = parseYamlDocument(text, lineCounter);
   if (doc.errors.length > 0) throw new ConfigError(file, yamlErrorIssues(doc, lineCounter, "YAML"));
