@@ -16,7 +16,7 @@ import type {
 import {
   ATTRIBUTE_TYPE_CODES,
   type AttributeMessage,
-  DecodeModelProto,
+  decodeModelProto,
   type GraphMessage,
   type Int64,
   type ModelMessage,
@@ -68,14 +68,14 @@ export function decodeOnnxModel(bytes: Uint8Array, source: string, options: Deco
   const buffer = Buffer.isBuffer(bytes)
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  scanWire(buffer, DecodeModelProto, limits, source);
+  scanWire(buffer, decodeModelProto(), limits, source);
 
   let message: ModelMessage;
   try {
     const reader = protobuf.Reader.create(buffer);
     // Unpacked element data is legal protobuf: keep it (as views) instead of dropping values.
     reader.discardUnknown = false;
-    message = DecodeModelProto.decode(reader) as unknown as ModelMessage;
+    message = decodeModelProto().decode(reader) as unknown as ModelMessage;
   } catch (e) {
     throw new GateError(`${source}: not a valid ONNX file: ${e instanceof Error ? e.message : String(e)}`, {
       location: { file: source },

@@ -4,7 +4,7 @@
  */
 import { dtypeCode, dtypeInfo } from "./dtype.js";
 import type { OnnxType, TensorValues } from "./model.js";
-import { ATTRIBUTE_TYPE_CODES, ModelProto } from "./proto/index.js";
+import { ATTRIBUTE_TYPE_CODES, modelProto } from "./proto/index.js";
 import { arrayTypeFor, typedFieldFor } from "./tensor-values.js";
 import type { Dim, DType, TensorSpec } from "./types.js";
 
@@ -115,7 +115,7 @@ export function encodeOnnxModel(spec: OnnxModelSpec): Uint8Array {
       doc_string: f.docString ?? "",
     })),
   };
-  return ModelProto.encode(model).finish();
+  return modelProto().encode(model).finish();
 }
 
 function opset(o: { domain?: string; version: number }) {

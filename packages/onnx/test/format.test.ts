@@ -17,7 +17,7 @@ import {
   signatureOf,
   writeOnnxModel,
 } from "../src/index.js";
-import { ModelProto } from "../src/proto/index.js";
+import { modelProto } from "../src/proto/index.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -548,7 +548,7 @@ describe("decoding memory", () => {
 
 describe("the schema", () => {
   it("encodes element data packed and dims unpacked, as onnx.proto declares", () => {
-    const writer = ModelProto.encode({
+    const writer = modelProto().encode({
       ir_version: 8,
       graph: { initializer: [{ dims: [2, 3], data_type: 1, float_data: [1, 2, 3, 4, 5, 6] }] },
     });

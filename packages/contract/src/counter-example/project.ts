@@ -33,6 +33,15 @@ const PLAIN = [
   "dependentRequired",
 ];
 
+/**
+ * OpenAPI's integer widths constrain numbers, and validators apply `format` to strings only: the
+ * width becomes a range that applies when the value is a number.
+ */
+const INTEGER_FORMATS: Record<string, JsonSchema> = {
+  int32: { if: { type: "number" }, then: { type: "integer", minimum: -(2 ** 31), maximum: 2 ** 31 - 1 } },
+  int64: { if: { type: "number" }, then: { type: "integer", minimum: -(2 ** 63), maximum: 2 ** 63 } },
+};
+
 /** A projection refuses to go on forever (a schema that is its own allOf member, say). */
 class TooDeep extends Error {}
 
@@ -129,6 +138,8 @@ function project(
   for (const k of ["not", "if", "then", "else"] as const) {
     if (raw[k] !== undefined) out[k] = project(raw[k], here(k), dialect, inst, state, level + 1);
   }
+  const width = typeof raw.format === "string" ? INTEGER_FORMATS[raw.format] : undefined;
+  if (width) out.allOf = [...((out.allOf as JsonSchema[] | undefined) ?? []), width];
 
   if (isRecord(inst)) projectObject(raw, here, dialect, inst, state, out);
   if (Array.isArray(inst)) projectArray(raw, here, dialect, inst, state, out);

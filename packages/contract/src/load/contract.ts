@@ -34,7 +34,8 @@ const DATA_KEYS = new Set(["example", "default", "enum", "const"]);
 
 interface RefSite {
   ref: string;
-  pointer: string;
+  /** Where the `$ref` sits; built on demand, since only an error needs it. */
+  readonly pointer: string;
 }
 
 /**
@@ -102,7 +103,7 @@ export class LoadedContract {
     }
     // Every reference must land somewhere real, so a typo fails here with its line, not deep in a diff.
     for (const { doc, sites } of pending) {
-      for (const site of sites) this.resolveRef(doc, site.ref, site.pointer);
+      for (const site of sites) this.resolveRef(doc, site.ref, () => site.pointer);
     }
   }
 
@@ -187,7 +188,12 @@ export class LoadedContract {
             hint: LIMIT_HINT,
           });
         }
-        sites.push({ ref, pointer: `${pointerOf(entry)}/$ref` });
+        sites.push({
+          ref,
+          get pointer() {
+            return `${pointerOf(entry)}/$ref`;
+          },
+        });
       }
       if (typeof obj.$anchor === "string") anchors.set(obj.$anchor, pointerOf(entry));
       if (typeof obj.$id === "string") {
@@ -269,7 +275,7 @@ export class LoadedContract {
   private readonly resolved = new Map<ContractDocument, Map<string, RefTarget>>();
 
   /** The document and pointer a `$ref` names (one hop; the value may be another `$ref`). */
-  resolveRef(from: ContractDocument, ref: string, at?: string): RefTarget {
+  resolveRef(from: ContractDocument, ref: string, at?: string | (() => string)): RefTarget {
     let cache = this.resolved.get(from);
     if (!cache) {
       cache = new Map();
@@ -282,10 +288,11 @@ export class LoadedContract {
     return target;
   }
 
-  private resolveUncached(from: ContractDocument, ref: string, at?: string): RefTarget {
+  private resolveUncached(from: ContractDocument, ref: string, at?: string | (() => string)): RefTarget {
     const fail = (message: string, hint?: string): never => {
       throw new GateError(message, {
-        location: at === undefined ? { file: from.display } : this.where(from, at),
+        location:
+          at === undefined ? { file: from.display } : this.where(from, typeof at === "string" ? at : at()),
         ...(hint ? { hint } : {}),
       });
     };

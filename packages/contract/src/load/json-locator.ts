@@ -10,8 +10,9 @@ interface Trie {
   children: Map<string, Trie>;
 }
 
-function buildTrie(pointers: Iterable<readonly [string, readonly string[]]>): Trie {
+function buildTrie(pointers: Iterable<readonly [string, readonly string[]]>): { trie: Trie; count: number } {
   const root: Trie = { children: new Map() };
+  let count = 0;
   for (const [pointer, tokens] of pointers) {
     let node = root;
     for (const token of tokens) {
@@ -22,12 +23,16 @@ function buildTrie(pointers: Iterable<readonly [string, readonly string[]]>): Tr
       }
       node = next;
     }
+    if (node.pointer === undefined) count++;
     node.pointer = pointer;
   }
-  return root;
+  return { trie: root, count };
 }
 
-const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+/** JSON whitespace, compared directly: this runs once per character of indentation. */
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
 
 class Scanner {
   i = 0;
@@ -35,7 +40,7 @@ class Scanner {
 
   ws(): void {
     const t = this.text;
-    while (this.i < t.length && WS.has(t.charCodeAt(this.i))) this.i++;
+    while (this.i < t.length && isWs(t.charCodeAt(this.i))) this.i++;
   }
 
   /** Past the closing quote of the string starting at `i`. */
@@ -83,7 +88,7 @@ class Scanner {
     if (c !== 0x7b && c !== 0x5b) {
       while (this.i < t.length) {
         const d = t.charCodeAt(this.i);
-        if (d === 0x2c || d === 0x7d || d === 0x5d || WS.has(d)) break;
+        if (d === 0x2c || d === 0x7d || d === 0x5d || isWs(d)) break;
         this.i++;
       }
       return;
@@ -123,7 +128,7 @@ export function locateJsonPointers(
   pointers: Iterable<readonly [string, readonly string[]]>,
 ): Map<string, number> {
   const found = new Map<string, number>();
-  const trie = buildTrie(pointers);
+  const { trie, count } = buildTrie(pointers);
   const s = new Scanner(text);
   s.ws();
   if (trie.pointer !== undefined) found.set(trie.pointer, s.i);
@@ -165,6 +170,8 @@ export function locateJsonPointers(
         if (c === 0x5b) at = s.i;
         if (child.pointer !== undefined) found.set(child.pointer, at);
         visit(child);
+        // Every pointer placed: the rest of the text (often megabytes) need not be scanned.
+        if (found.size === count) return;
       } else {
         s.skip();
       }

@@ -4,15 +4,27 @@ import { lazyTensorDataDescriptor, onnxDescriptor } from "./descriptor.js";
 export * from "./descriptor.js";
 export type * from "./messages.js";
 
-/** The ONNX schema as a protobufjs reflection root (official field types; used to encode). */
-export const onnxRoot: protobuf.Root = protobuf.Root.fromJSON(onnxDescriptor());
-onnxRoot.resolveAll();
+// The reflection roots are built on first use: every gate bundles this package, and most never
+// read or write a model, so building them at load time would tax every start-up.
+let encodeType: protobuf.Type | undefined;
+let decodeType: protobuf.Type | undefined;
 
-/** The schema the reader decodes with: tensor element data stays a view into the file. */
-export const onnxDecodeRoot: protobuf.Root = protobuf.Root.fromJSON(lazyTensorDataDescriptor());
-onnxDecodeRoot.resolveAll();
+function modelType(descriptor: protobuf.INamespace): protobuf.Type {
+  const root = protobuf.Root.fromJSON(descriptor);
+  root.resolveAll();
+  return root.lookupType("onnx.ModelProto");
+}
 
-export const ModelProto: protobuf.Type = onnxRoot.lookupType("onnx.ModelProto");
-export const DecodeModelProto: protobuf.Type = onnxDecodeRoot.lookupType("onnx.ModelProto");
+/** onnx.ModelProto with the official field types (used to encode). */
+export function modelProto(): protobuf.Type {
+  encodeType ??= modelType(onnxDescriptor());
+  return encodeType;
+}
+
+/** onnx.ModelProto as the reader decodes it: tensor element data stays a view into the file. */
+export function decodeModelProto(): protobuf.Type {
+  decodeType ??= modelType(lazyTensorDataDescriptor());
+  return decodeType;
+}
 
 export { protobuf };
