@@ -530,7 +530,7 @@ describe("readItems: errors", () => {
       `{"id": "a", "score": 1}\n{"id": "${"x".repeat(300)}", "score": 1}\n`,
     );
     const l = await failure(long, { limits: { maxLineBytes: 100 } });
-    expect(l.message).toBe("line 2 is longer than 100 bytes, over the maxLineBytes limit of 100");
+    expect(l.message).toBe("items file line 2 is longer than 100 bytes, over the maxLineBytes limit of 100");
     expect(l.location?.line).toBe(2);
 
     const big = await failure(rows, { limits: { maxBytes: 10 } });
