@@ -1,12 +1,11 @@
-import type { Dispatcher } from "undici";
-import type { Outcome } from "./outcome.js";
+import type { ConnectionPool } from "./http/connection-pool.js";
 import type { Recorder } from "./recorder.js";
-import { type Clock, type RequestPlan, sendRequest } from "./request.js";
+import { type Clock, MeasuredRequest, type RequestPlan } from "./request.js";
 import type { ArrivalSchedule } from "./schedule.js";
 
 /** What both models share: where requests go, where outcomes land, and when to stop early. */
 export interface DriveContext {
-  dispatcher: Dispatcher;
+  pool: ConnectionPool;
   plan: RequestPlan;
   recorder: Recorder;
   clock: Clock;
@@ -34,12 +33,15 @@ export function driveOpen(
   ctx: DriveContext,
   state: DriveState,
 ): Promise<void> {
-  const { recorder, clock, plan } = ctx;
+  const { recorder, clock, plan, pool } = ctx;
   const total = Math.min(schedule.total, ctx.maxRequests);
   let next = 0;
   let timer: NodeJS.Timeout | undefined;
   /** The latest moment at which an arrival was due while every connection was busy. */
   let blockedAt = Number.NEGATIVE_INFINITY;
+  /** Request objects not in flight, reused: at most `connections` are ever made. */
+  const free: MeasuredRequest[] = [];
+  const gap = (intendedAt: number, ms: number) => recorder.gap(intendedAt, ms);
 
   return new Promise<void>((resolve) => {
     let finished = false;
@@ -51,34 +53,21 @@ export function driveOpen(
       }
     };
 
-    const complete = (o: Outcome) => {
+    const complete = (r: MeasuredRequest) => {
       state.inFlight--;
-      recorder.record(o);
-      pump();
+      recorder.record(r);
+      free.push(r);
+      // A failure inside send must not re-enter the pump that is sending.
+      if (r.sending) setImmediate(pump);
+      else pump(r.endAt);
     };
 
-    const start = (j: number, intendedAt: number, now: number) => {
-      const seq = schedule.globalIndex(j);
-      state.inFlight++;
-      state.started++;
-      recorder.started(intendedAt, now, intendedAt <= blockedAt);
-      sendRequest(
-        ctx.dispatcher,
-        plan,
-        clock,
-        seq,
-        intendedAt,
-        (gap) => recorder.gap(intendedAt, gap),
-        complete,
-      );
-    };
-
-    const pump = () => {
+    /** Start every arrival that is due at `now`. */
+    const pump = (now = clock()) => {
       if (ctx.stopped()) {
         next = total;
         return maybeFinish();
       }
-      const now = clock();
       while (next < total) {
         const intendedAt = schedule.intendedAt(next);
         if (intendedAt > now) break;
@@ -100,8 +89,13 @@ export function driveOpen(
           }
           break;
         }
-        start(next, intendedAt, now);
+        state.inFlight++;
+        state.started++;
+        recorder.started(intendedAt, now, intendedAt <= blockedAt);
+        const r = free.pop() ?? new MeasuredRequest(plan, clock, gap, complete);
+        const seq = schedule.globalIndex(next);
         next++;
+        r.send(pool, seq, intendedAt, now);
       }
       if (next >= total) return maybeFinish();
       // A timer only when a connection is free; otherwise the next completion pumps.
@@ -129,38 +123,29 @@ export function driveClosed(
   ctx: DriveContext,
   state: DriveState,
 ): Promise<void> {
-  const { recorder, clock, plan } = ctx;
+  const { recorder, clock, plan, pool } = ctx;
   return new Promise<void>((resolve) => {
     let active = users;
     let seq = 0;
-    const loop = () => {
-      const now = clock();
+    const gap = (intendedAt: number, ms: number) => recorder.gap(intendedAt, ms);
+    /** User `r` sends its next request at `now`, or stops. */
+    const next = (r: MeasuredRequest, now: number) => {
       if (ctx.stopped() || now >= endAt || seq >= ctx.maxRequests) {
         if (--active === 0) resolve();
         return;
       }
-      const mine = seq++;
       state.inFlight++;
       state.started++;
       recorder.started(now, now, false);
-      let synchronous = true;
-      sendRequest(
-        ctx.dispatcher,
-        plan,
-        clock,
-        mine,
-        now,
-        (gap) => recorder.gap(now, gap),
-        (o) => {
-          state.inFlight--;
-          recorder.record(o);
-          // A request that failed before any I/O must not recurse without bound.
-          if (synchronous) setImmediate(loop);
-          else loop();
-        },
-      );
-      synchronous = false;
+      r.send(pool, seq++, now, now);
     };
-    for (let i = 0; i < users; i++) loop();
+    const complete = (r: MeasuredRequest) => {
+      state.inFlight--;
+      recorder.record(r);
+      // A request that failed before any I/O must not recurse without bound.
+      if (r.sending) setImmediate(() => next(r, clock()));
+      else next(r, r.endAt);
+    };
+    for (let i = 0; i < users; i++) next(new MeasuredRequest(plan, clock, gap, complete), clock());
   });
 }

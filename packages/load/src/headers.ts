@@ -20,7 +20,7 @@ export interface HeaderTemplate {
 }
 
 export interface CompiledHeaders {
-  /** Name/value pairs for requests whose headers do not vary (undici's flat array form). */
+  /** Name/value pairs for requests whose headers do not vary (flat: name, value, name, value…). */
   fixed: string[];
   /** Headers rendered per request (`${seq}`, `${uuid}`); empty for most tests. */
   varying: HeaderTemplate[];
@@ -45,6 +45,8 @@ const RESERVED = new Set([
 const SENSITIVE = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$/i;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VARIABLES = ["env.NAME", "seq", "uuid"];
+/** Field values are sent one byte per character: tab, visible ASCII and Latin-1, nothing else. */
+const NOT_FIELD_TEXT = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** `Name: value` as written on the command line or in an action input. */
 export function splitHeaderLine(line: string, what: string): { name: string; value: string } {
@@ -154,6 +156,11 @@ export function compileHeaders(
     if (parts.some((p) => (p.kind === "text" || p.kind === "secret") && /[\r\n\u0000]/.test(p.text))) {
       throw new GateError(`${what} ${name} contains a line break or NUL`);
     }
+    if (parts.some((p) => (p.kind === "text" || p.kind === "secret") && NOT_FIELD_TEXT.test(p.text))) {
+      throw new GateError(`${what} ${name} holds a character an HTTP header cannot carry`, {
+        hint: "header values are Latin-1 text without control characters; percent-encode or base64 anything else",
+      });
+    }
     if (parts.some((p) => p.kind === "seq" || p.kind === "uuid")) out.varying.push({ name: lower, parts });
     else out.fixed.push(lower, render(parts, 0, false));
   }
@@ -161,12 +168,10 @@ export function compileHeaders(
   return out;
 }
 
-/** The flat header list for request `seq`. */
-export function headersFor(compiled: CompiledHeaders, seq: number, extra: readonly string[]): string[] {
-  if (compiled.varying.length === 0)
-    return extra.length === 0 ? compiled.fixed : [...compiled.fixed, ...extra];
-  const out = [...compiled.fixed, ...extra];
-  for (const h of compiled.varying) out.push(h.name, render(h.parts, seq, false));
+/** The `name: value` lines (CRLF-terminated) of the headers that vary, rendered for request `seq`. */
+export function varyingHeaderLines(compiled: CompiledHeaders, seq: number): string {
+  let out = "";
+  for (const h of compiled.varying) out += `${h.name}: ${render(h.parts, seq, false)}\r\n`;
   return out;
 }
 

@@ -11,7 +11,13 @@ export {
   resolveLoadTest,
 } from "./config.js";
 export { expandFileList } from "./file-list.js";
-export { type CompiledHeaders, compileHeaders, headersFor, maskSecrets, splitHeaderLine } from "./headers.js";
+export {
+  type CompiledHeaders,
+  compileHeaders,
+  maskSecrets,
+  splitHeaderLine,
+  varyingHeaderLines,
+} from "./headers.js";
 export {
   decodeHistogram,
   encodeHistogram,

@@ -6,19 +6,19 @@ import {
   type Report,
   type Threshold,
 } from "@mlgate/core";
-import { Pool } from "undici";
 import { lossWatches } from "./abort-early.js";
 import { readBodies } from "./bodies.js";
 import { type DriveState, driveClosed, driveOpen } from "./generator.js";
 import { compileHeaders } from "./headers.js";
 import { percentileMs } from "./histogram.js";
+import { ConnectionPool, POOL_DEFAULTS } from "./http/connection-pool.js";
 import { DEFAULTS, LIMITS } from "./limits.js";
 import { checkThresholdNames } from "./metrics.js";
 import { formatProgress, type Progress } from "./progress.js";
 import { showCount, showMs, showRate, within } from "./quantities.js";
 import { Recorder } from "./recorder.js";
 import { buildReport, GATE } from "./report.js";
-import { type RequestPlan, sendRequest } from "./request.js";
+import { MeasuredRequest, RequestPlan } from "./request.js";
 import { loadResponseSchema } from "./response-schema.js";
 import {
   type LoadResult,
@@ -166,19 +166,23 @@ function bucketMsFor(measuredMs: number): number {
 }
 
 /** A connectivity check before the run, so a wrong URL is one clear error rather than a run of failures. */
-async function preflight(pool: Pool, plan: RequestPlan, target: Target): Promise<void> {
-  const start = performance.now();
-  const outcome = await new Promise<{ error?: string; detail?: string }>((resolve) => {
-    sendRequest(
-      pool,
-      { ...plan, check: undefined, stream: false },
-      () => performance.now() - start,
-      -1,
-      0,
-      () => {},
-      resolve,
-    );
-  });
+async function preflight(
+  pool: ConnectionPool,
+  plan: RequestPlan,
+  target: Target,
+  clock: () => number,
+): Promise<void> {
+  const outcome = await new Promise<{ error?: string | undefined; detail?: string | undefined }>(
+    (resolve) => {
+      const request = new MeasuredRequest(
+        plan.withoutChecks(),
+        clock,
+        () => {},
+        (r) => resolve({ error: r.error, detail: r.detail }),
+      );
+      request.send(pool, -1, 0, clock());
+    },
+  );
   if (outcome.error !== "connection" && outcome.error !== "timeout") return;
   const detail = outcome.detail ?? "";
   const why = /ECONNREFUSED/.test(detail)
@@ -257,16 +261,16 @@ async function runAndJudge(input: LoadTestInput): Promise<Report> {
   const named = new Set(Object.keys(input.headers ?? {}).map((h) => h.toLowerCase()));
   if (bodies && !named.has("content-type")) extra.push("content-type", "application/json");
   if (stream && !named.has("accept")) extra.push("accept", "text/event-stream");
-  const plan: RequestPlan = {
+  const plan = new RequestPlan({
     method,
-    path: target.path,
+    target,
     headers,
     extraHeaders: extra,
     bodies: bodies?.bodies,
     timeoutMs,
     stream,
     check,
-  };
+  });
 
   // Open model: the schedule; closed model: users for a duration.
   const shape = closed ? undefined : shapeOf(input);
@@ -289,24 +293,28 @@ async function runAndJudge(input: LoadTestInput): Promise<Report> {
     if (schedule.total > maxRequests && shard.count === 1) globalPlanned = Math.max(0, plannedRequests);
   } else if (input.maxRequests !== undefined) globalPlanned = plannedRequests = input.maxRequests;
 
-  const pool = new Pool(target.origin, {
-    connections: closed ? users : connections,
-    pipelining: 1,
-    connect: { timeout: Math.min(timeoutMs, 10_000) },
-    keepAliveTimeout: 60_000,
+  let t0 = performance.now();
+  const clock = () => performance.now() - t0;
+  // Connections are opened as requests need them and kept alive: at most one per request in flight,
+  // which the models bound (connections, or users).
+  const pool = new ConnectionPool(target.connectTo, {
+    timeoutMs,
+    connectTimeoutMs: Math.min(timeoutMs, 10_000),
+    ...POOL_DEFAULTS,
+    clock,
   });
   const log = input.log ?? (() => {});
   try {
-    if (!input.skipPreflight) await preflight(pool, plan, target);
+    if (!input.skipPreflight) await preflight(pool, plan, target, clock);
 
     const recorder = new Recorder(warmupMs, bucketMsFor(measuredMs), lateAfterMs);
-    const t0 = performance.now();
-    const clock = () => performance.now() - t0;
+    // The run's clock starts now (the pool's idle-connection stamps from the check only shift later).
+    t0 = performance.now();
     const state: DriveState = { started: 0, inFlight: 0 };
     let aborted: string | undefined;
     const watches = input.abortEarly ? lossWatches(thresholds) : [];
     const ctx = {
-      dispatcher: pool,
+      pool,
       plan,
       recorder,
       clock,
@@ -396,7 +404,7 @@ async function runAndJudge(input: LoadTestInput): Promise<Report> {
       durationMs: Date.now() - wallStart,
     });
   } finally {
-    await pool.destroy().catch(() => {});
+    pool.close();
   }
 }
 

@@ -33,12 +33,8 @@ export function statusErrorKind(status: number): ErrorKind | undefined {
   return "status_other";
 }
 
-const TIMEOUT_CODES = new Set([
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "ETIMEDOUT",
-]);
+/** The HTTP client's own timeouts, and the system's for a connect. */
+const TIMEOUT_CODES = new Set(["HEADERS_TIMEOUT", "BODY_TIMEOUT", "CONNECT_TIMEOUT", "ETIMEDOUT"]);
 
 /** Sort a client-side failure into a timeout or a connection error. */
 export function failureKind(error: unknown): "timeout" | "connection" {

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: header templates are written ${env.NAME}, ${seq}, ${uuid}
 import { GateError } from "@mlgate/core";
+import type { Origin } from "./http/connection.js";
 
 /** Where requests go: exactly the URL the user gave, split into what the connection pool needs. */
 export interface Target {
@@ -9,6 +10,10 @@ export interface Target {
   origin: string;
   /** Path and query exactly as written, never normalised (`/v1/../x` is sent as is). */
   path: string;
+  /** Where connections go. */
+  connectTo: Origin;
+  /** The Host header: host, and the port unless it is the scheme's default. */
+  host: string;
 }
 
 const MAX_URL_LENGTH = 8192;
@@ -55,5 +60,16 @@ export function parseTarget(raw: string): Target {
   // The fragment never leaves the client.
   if (hash !== -1) path = path.slice(0, hash);
   if (path === "" || path.startsWith("?")) path = `/${path}`;
-  return { url, origin: parsed.origin, path };
+  if (/[^\x21-\x7e]/.test(path)) {
+    throw new GateError(`target URL "${url}" has characters in its path that must be percent-encoded`, {
+      hint: "write them as %XX escapes of their UTF-8 bytes, e.g. %C3%A9 for é",
+    });
+  }
+  const tls = parsed.protocol === "https:";
+  const connectTo: Origin = {
+    tls,
+    hostname: parsed.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: parsed.port === "" ? (tls ? 443 : 80) : Number(parsed.port),
+  };
+  return { url, origin: parsed.origin, path, connectTo, host: parsed.host };
 }

@@ -4,11 +4,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   compileHeaders,
-  headersFor,
   maskSecrets,
   parseDuration,
   parseRate,
   parseTarget,
+  varyingHeaderLines,
 } from "../src/index.js";
 
 /** Anything thrown must be a GateError (a clear message), never a crash. */
@@ -68,15 +68,30 @@ describe("target URL", () => {
       url: "http://127.0.0.1:8080/v1/../predict?x=%2F&y=1#frag",
       origin: "http://127.0.0.1:8080",
       path: "/v1/../predict?x=%2F&y=1",
+      connectTo: { tls: false, hostname: "127.0.0.1", port: 8080 },
+      host: "127.0.0.1:8080",
     });
     expect(parseTarget("https://example.com").path).toBe("/");
     expect(parseTarget("http://example.com?q=1").path).toBe("/?q=1");
+  });
+
+  it("says where connections go and what the Host header holds", () => {
+    expect(parseTarget("https://Example.com/x")).toMatchObject({
+      connectTo: { tls: true, hostname: "example.com", port: 443 },
+      host: "example.com",
+    });
+    expect(parseTarget("http://[::1]:9000/")).toMatchObject({
+      connectTo: { tls: false, hostname: "::1", port: 9000 },
+      host: "[::1]:9000",
+    });
+    expect(parseTarget("http://h:80/").host).toBe("h");
   });
 
   it("refuses what would not go to the URL as given", () => {
     expect(() => parseTarget("ftp://x")).toThrow(/must start with http:\/\/ or https:\/\//);
     expect(() => parseTarget("http://user:pw@host/x")).toThrow(/must not carry credentials/);
     expect(() => parseTarget("http://host/a b")).toThrow(/spaces or control characters/);
+    expect(() => parseTarget("http://host/caf\u00e9")).toThrow(/must be percent-encoded/);
     expect(() => parseTarget("")).toThrow(/no target URL/);
   });
 
@@ -109,16 +124,8 @@ describe("header templates", () => {
     );
     expect(h.secrets).toEqual(expect.arrayContaining(["s3cr3t-token", "acme", "Bearer s3cr3t-token"]));
     expect(h.shown).toEqual(["Authorization: ***", "X-Tenant: ***", "X-Seq: req-${seq}", "X-Lit: ${seq}"]);
-    expect(headersFor(h, 41, [])).toEqual([
-      "authorization",
-      "Bearer s3cr3t-token",
-      "x-tenant",
-      "acme",
-      "x-lit",
-      "${seq}",
-      "x-seq",
-      "req-41",
-    ]);
+    expect(h.fixed).toEqual(["authorization", "Bearer s3cr3t-token", "x-tenant", "acme", "x-lit", "${seq}"]);
+    expect(varyingHeaderLines(h, 41)).toBe("x-seq: req-41\r\n");
     expect(maskSecrets("failed with Bearer s3cr3t-token", h.secrets)).toBe("failed with ***");
   });
 
@@ -132,6 +139,17 @@ describe("header templates", () => {
     expect(() => compileHeaders({ X: "${seq" }, env)).toThrow(/unclosed/);
     expect(() => compileHeaders({ Host: "evil.example" }, env)).toThrow(/Host cannot be set/);
     expect(() => compileHeaders({ "Bad Name": "x" }, env)).toThrow(/not a valid HTTP header name/);
+    expect(() => compileHeaders({ X: "a\u0007b" }, env)).toThrow(/a character an HTTP header cannot carry/);
+    expect(() => compileHeaders({ X: "\u20ac5" }, env)).toThrow(/cannot carry/);
+    expect(() => compileHeaders({ X: "${env.EURO}" }, { EURO: "\u20ac" })).toThrow(/cannot carry/);
+    expect(compileHeaders({ X: "caf\u00e9\tok" }, env).fixed).toEqual(["x", "caf\u00e9\tok"]);
+  });
+
+  it("renders the headers that vary as request lines", () => {
+    const h = compileHeaders({ "X-Seq": "n${seq}", "X-Fixed": "1", "X-Id": "${uuid}" }, env);
+    const lines = varyingHeaderLines(h, 7);
+    expect(lines).toMatch(/^x-seq: n7\r\nx-id: [0-9a-f-]{36}\r\n$/);
+    expect(varyingHeaderLines(compileHeaders({ A: "b" }, env), 7)).toBe("");
   });
 
   it("never shows a secret, whatever the template", () => {
