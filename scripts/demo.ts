@@ -13,9 +13,19 @@ import { startCanaryDemo } from "../examples/canary/index.js";
 import { writeExampleItems } from "../examples/eval/items.js";
 import { writeExampleModels } from "../examples/eval/models.js";
 import { exampleBodies, startExampleServer } from "../examples/serve/index.js";
+// The example serving image and the OSV advisories it is scanned against are defined once, beside the
+// scan tests that pin down exactly what they yield (EXAMPLE_EXPECTED), so the demo cannot drift from
+// what is tested; bench/ and the end-to-end tests read them from there too.
+import { writeExampleImage } from "../packages/scan/test/fixtures/images/example.js";
+import {
+  EXAMPLE_EXPECTED,
+  EXAMPLE_EXTRA_ADVISORIES,
+  FIXTURE_ADVISORIES,
+  writeOsvZip,
+} from "../packages/scan/test/fixtures/osv.js";
 
 interface DemoStage {
-  /** Where this stage sits in the release: "pull request", "staging", "production". */
+  /** Where this stage sits in the release: "pull request", "merge", "staging", "production". */
   phase: string;
   title: string;
   gate: string;
@@ -44,6 +54,8 @@ interface DemoContext {
   items: { baseline: string; candidate: string; regressed: string };
   /** ONNX models built by code and the eval set they are run on. */
   models: { baseline: string; candidate: string; regressed: string; dataset: string };
+  /** The serving image as an OCI layout (`oci:DIR:TAG`) and a local copy of the OSV database. */
+  image: { ref: string; osvDb: string };
   /** Example model servers on loopback: one healthy, one slowed down. */
   staging: { healthy: string; slow: string; bodies: string };
   /** `mlgate canary` arguments: the embedded router between production and a good or a slow candidate. */
@@ -90,7 +102,10 @@ function modelArgs(models: DemoContext["models"], candidate: string): string[] {
   ];
 }
 
-function stages({ artifact, items, models, staging, canary }: DemoContext): DemoStage[] {
+/** The example image's findings at or above this severity block it: the two openssl criticals do. */
+const SCAN_FAIL_ON = "high";
+
+function stages({ artifact, items, models, image, staging, canary }: DemoContext): DemoStage[] {
   return [
     {
       phase: "pull request",
@@ -165,6 +180,13 @@ function stages({ artifact, items, models, staging, canary }: DemoContext): Demo
       expect: "fail",
     },
     {
+      phase: "merge",
+      title: `the serving image (an OCI layout, read without Docker) against OSV: openssl ${EXAMPLE_OPENSSL} has a fixed critical`,
+      gate: "scan-image",
+      args: [image.ref, "--osv-db", image.osvDb, "--fail-on", SCAN_FAIL_ON, "--no-progress"],
+      expect: expectedScanVerdict(),
+    },
+    {
       phase: "staging",
       title: "the serving endpoint under 50 requests/s meets its SLA",
       gate: "load-test",
@@ -197,6 +219,23 @@ function stages({ artifact, items, models, staging, canary }: DemoContext): Demo
       expect: "fail",
     },
   ];
+}
+
+/** The openssl version the example image carries, as the scan fixture records it. */
+const EXAMPLE_OPENSSL = (EXAMPLE_EXPECTED.find((f) => f.includes(" openssl ")) ?? "").split(" ")[2] ?? "?";
+
+const SEVERITY_ORDER = ["negligible", "low", "medium", "high", "critical"];
+
+/**
+ * The verdict the example image is built for: fail when one of the findings the scan tests expect
+ * (`id package version severity …`) is at or above SCAN_FAIL_ON.
+ */
+function expectedScanVerdict(): Verdict {
+  const threshold = SEVERITY_ORDER.indexOf(SCAN_FAIL_ON);
+  const blocking = EXAMPLE_EXPECTED.filter(
+    (finding) => SEVERITY_ORDER.indexOf(finding.split(" ")[3] ?? "") >= threshold,
+  );
+  return blocking.length > 0 ? "fail" : "pass";
 }
 
 const MARK: Record<Verdict, string> = {
@@ -290,12 +329,18 @@ async function demo(): Promise<number> {
   const good = await writeExampleModel(join(out, "artifact", "model"));
   const tampered = await writeExampleModel(join(out, "artifact", "tampered"), { variant: "tampered" });
   const models = await writeExampleModels(join(out, "models"));
+  const image = await writeExampleImage(join(out, "image"));
+  const osvDb = writeOsvZip(join(out, "osv", "all.zip"), [
+    ...FIXTURE_ADVISORIES,
+    ...EXAMPLE_EXTRA_ADVISORIES,
+  ]);
   const canaryDemo = await startCanaryDemo();
   const context: DemoContext = {
     canary: { good: canaryDemo.argsFor("good"), slow: canaryDemo.argsFor("slow") },
     artifact: { good: good.dir, tampered: tampered.dir },
     items,
     models,
+    image: { ref: image.ref, osvDb },
     staging: { healthy: healthy.url, slow: slow.url, bodies },
   };
   try {

@@ -1,9 +1,11 @@
 /**
  * Self-audit of every workflow and action in the repository: workflows-examples/*.yml,
- * .github/workflows/*.yml and actions/*\/action.yml. It holds them to what the reference release
- * workflow promises users (no expression inside a `run:` script, third-party actions pinned by commit
- * SHA with the version beside it, a timeout on every job, explicit permissions that grant no write at
- * the top level, checkouts that keep no token) and checks the wiring between steps and jobs: every
+ * .github/workflows/*.yml and actions/*\/action.yml. Each file is validated against GitHub's schemas for
+ * workflows and actions (SchemaStore's, as bundled by action-validator), then held to what the
+ * reference release workflow promises users (no expression inside a `run:` script, third-party actions
+ * pinned by commit SHA with the version beside it, a timeout and explicit permissions on every job, no
+ * write permission at the top level, checkouts that keep no token) and checks the wiring between steps
+ * and jobs: every
  * `with:` key an mlgate action or reusable workflow is given exists, and every `steps.X.outputs.Y`,
  * `needs.J.outputs.Y` and `jobs.J.outputs.Y` names something that is declared and reachable.
  *
@@ -11,9 +13,16 @@
  * `mlgate/mlgate/actions/<gate>@<release tag or commit SHA>`, so a copy works anywhere; inside this
  * repository as `./actions/<gate>` (needs the checkout) or `$/actions/<gate>` (the same commit as the
  * workflow that runs it, which is what a reusable workflow called from another repository needs).
+ *
+ * actionlint would add shell and expression type checks, but it is a Go binary with no Debian package
+ * and cannot be installed here (no internet beyond the npm registry and Debian), so it is not run.
+ *
+ * test/fixtures/workflows-bad/ holds one deliberately broken file per check; each says in its first
+ * lines which problem it carries and where, and the audit must find exactly that.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { type ValidationError, validateAction, validateWorkflow } from "@action-validator/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Scalar, type YAMLMap } from "yaml";
@@ -28,12 +37,14 @@ const expr = (inner: string): string => `${OPEN} ${inner} }}`;
 
 type Rule =
   | "yaml"
+  | "schema"
   | "run-expression"
   | "unpinned"
   | "pin-comment"
   | "our-reference"
   | "timeout"
   | "permissions"
+  | "job-permissions"
   | "top-level-write"
   | "checkout-credentials"
   | "unknown-action"
@@ -461,6 +472,14 @@ function auditJob(
   } else if (get(job, "timeout-minutes") === undefined) {
     report(scope, keyNode, "timeout", `job "${jobId}" has no timeout-minutes (the default is 6 hours)`);
   }
+  if (get(job, "permissions") === undefined) {
+    report(
+      scope,
+      keyNode,
+      "job-permissions",
+      `job "${jobId}" has no permissions: it gets whatever the top level grants; say what it needs (permissions: {} for nothing)`,
+    );
+  }
 
   const needs = needsOf(job);
   for (const need of needs) {
@@ -637,12 +656,135 @@ function auditAction(scope: Scope): void {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// GitHub's schemas, through action-validator
+
+/**
+ * action-validator 0.6.0 bundles SchemaStore's action schema from before GitHub added the node24
+ * runtime: its `runs.using` enum stops at node20. Each of our actions uses node24 (GitHub is retiring
+ * node20), so each gets one `oneOf` error at /runs whose JavaScript-action branch fails on that enum
+ * alone. That error, and only it, is set aside: the file is validated again with node20 in place of
+ * node24 and must then pass entirely. A validator that knows node24 makes the allowance unused, and
+ * the test "still needs the node24 allowance" says to remove it.
+ */
+const RUNTIME_THE_SCHEMA_LACKS = "node24";
+const NEWEST_RUNTIME_THE_SCHEMA_KNOWS = "node20";
+
+type SchemaKind = "action" | "workflow";
+
+/** The validator prints "Glob validation is not yet supported" for `paths:` filters; that is not a finding. */
+function quietly<T>(run: () => T): T {
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    return run();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function validateSchema(content: string, kind: SchemaKind): ValidationError[] {
+  return quietly(() => (kind === "action" ? validateAction(content) : validateWorkflow(content)).errors);
+}
+
+/** Exactly one error: `runs` matches no kind of action, and the JavaScript kind fails on `runs.using` only. */
+function isRuntimeEnumOnly(errors: readonly ValidationError[]): boolean {
+  const [only, ...rest] = errors;
+  if (!only || rest.length > 0 || only.code !== "one_of" || !("path" in only) || only.path !== "/runs") {
+    return false;
+  }
+  return (only.states ?? []).some(
+    ({ errors: branch }) =>
+      branch.length === 1 &&
+      branch[0]?.code === "enum" &&
+      "path" in branch[0] &&
+      branch[0].path === "/runs/using",
+  );
+}
+
+/**
+ * The schema errors of a file, with the node24 allowance above applied: a node24 action is judged by
+ * the errors it has as a node20 action, provided that the runtime error is the only one that goes.
+ */
+function schemaErrors(content: string, kind: SchemaKind): ValidationError[] {
+  const errors = validateSchema(content, kind);
+  if (kind !== "action" || !errors.some((e) => isRuntimeEnumOnly([e]))) return errors;
+  const doc = parseDocument(content);
+  if (doc.getIn(["runs", "using"]) !== RUNTIME_THE_SCHEMA_LACKS) return errors;
+  doc.setIn(["runs", "using"], NEWEST_RUNTIME_THE_SCHEMA_KNOWS);
+  const asNode20 = validateSchema(doc.toString(), kind);
+  const others = errors.filter((e) => !isRuntimeEnumOnly([e]));
+  return asNode20.length === others.length ? asNode20 : errors;
+}
+
+function describeSchemaError(error: ValidationError): string {
+  const where = "path" in error && error.path ? ` at ${error.path}` : "";
+  let message = `${error.title}${error.detail ? `: ${error.detail}` : ""}${where}`;
+  const states = "states" in error ? (error.states ?? []) : [];
+  // Of the alternatives (oneOf, anyOf), the one with the fewest errors is what the author meant.
+  const closest = [...states].sort((a, b) => a.errors.length - b.errors.length)[0];
+  if (closest && closest.errors.length > 0) {
+    message += ` (closest match: ${closest.errors.map(describeSchemaError).join("; ")})`;
+  }
+  return message;
+}
+
+/** The line of the deepest node a JSON pointer (`/jobs/a/steps/0/uses`) reaches in the file. */
+function pointerLine(source: Source, pointer: string): number {
+  let node: unknown = source.root;
+  let line = lineOf(source, source.root);
+  const segments = pointer
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  for (const segment of segments) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+      if (!pair) break;
+      line = lineOf(source, pair.key);
+      node = pair.value;
+    } else if (isSeq(node) && /^\d+$/.test(segment)) {
+      const item = node.items[Number(segment)];
+      if (item === undefined) break;
+      line = lineOf(source, item);
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return line;
+}
+
+/** Where an error points: an unknown key itself, or the deepest place the closest alternative names. */
+function errorPointer(error: ValidationError): string {
+  if (!("path" in error)) return "";
+  const extra = /^Additional property '([^']+)'/.exec(error.detail ?? "")?.[1];
+  if (extra !== undefined) return `${error.path}/${extra.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+  const closest = [...(error.states ?? [])].sort((a, b) => a.errors.length - b.errors.length)[0];
+  const deeper = (closest?.errors ?? []).map(errorPointer).sort((a, b) => b.length - a.length)[0];
+  return deeper !== undefined && deeper.length > error.path.length ? deeper : error.path;
+}
+
+function auditSchema(source: Source, content: string, kind: SchemaKind, problems: Problem[]): void {
+  for (const error of schemaErrors(content, kind)) {
+    const line =
+      "location" in error && error.location ? error.location.line : pointerLine(source, errorPointer(error));
+    problems.push({
+      file: source.file,
+      line,
+      rule: "schema",
+      message: `not a valid GitHub ${kind}: ${describeSchemaError(error)}`,
+    });
+  }
+}
+
 /** Audits one file: a workflow (has `jobs:`) or an action (has `runs:`). */
 function auditText(file: string, content: string, catalog: Catalog, place: Place): Problem[] {
   const problems: Problem[] = [];
   const source = parseSource(file, content, problems);
   if (!source) return problems;
   const isAction = get(source.root, "runs") !== undefined;
+  auditSchema(source, content, isAction ? "action" : "workflow", problems);
   const inputs = isAction
     ? new Set(pairs(get(source.root, "inputs")).map((p) => p.key))
     : declaredInputs(source.root);
@@ -671,11 +813,25 @@ function actionFiles(): string[] {
     .sort();
 }
 
+/** Where the audit does not look: dependencies, git's own files, and the fixtures broken on purpose. */
+const NOT_AUDITED = new Set(["node_modules", ".git", "test/fixtures/workflows-bad"]);
+
+/** Every action.yml in the repository outside actions/ (the build script's test action, for one). */
+function otherActionFiles(dir = ""): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    if (NOT_AUDITED.has(entry.name) || NOT_AUDITED.has(path) || path === "actions") return [];
+    if (entry.isDirectory()) return otherActionFiles(path);
+    return /^action\.ya?ml$/.test(entry.name) ? [path] : [];
+  });
+}
+
 function repositoryFiles(): { file: string; place: Place }[] {
   return [
     ...yamlFiles("workflows-examples").map((file) => ({ file, place: "example" as const })),
     ...yamlFiles(".github/workflows").map((file) => ({ file, place: "repository" as const })),
     ...actionFiles().map((file) => ({ file, place: "repository" as const })),
+    ...otherActionFiles().map((file) => ({ file, place: "repository" as const })),
   ];
 }
 
@@ -760,6 +916,7 @@ describe("the repository's workflows and actions", () => {
       expect(files).toContain(file);
     }
     expect(CATALOG.workflows.has(".github/workflows/release-reusable.yml")).toBe(true);
+    expect(files).toContain("test/fixtures/build/actions/hello/action.yml");
   });
 
   it("pass the audit", () => {
@@ -801,7 +958,7 @@ describe("the audit finds each problem", () => {
   const head = "name: bad\non: push\npermissions: {}\njobs:\n";
   const checkout = "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n";
   const job = (steps: string, extra = "") =>
-    `${head}  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n${extra}    steps:\n${steps}`;
+    `${head}  a:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    permissions: {}\n${extra}    steps:\n${steps}`;
 
   it("passes a clean workflow", () => {
     const clean = job(
@@ -816,46 +973,46 @@ describe("the audit finds each problem", () => {
     [
       "an expression inside run:",
       job(`      - run: echo "${expr("github.head_ref")}"\n`),
-      9,
+      10,
       "run-expression",
     ],
-    ["a third-party action on a tag", job("      - uses: actions/setup-node@v4\n"), 9, "unpinned"],
+    ["a third-party action on a tag", job("      - uses: actions/setup-node@v4\n"), 10, "unpinned"],
     [
       "a pinned action without its version",
       job("      - uses: actions/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020\n"),
-      9,
+      10,
       "pin-comment",
     ],
-    ["a docker image by tag", job("      - uses: docker://alpine:3.20\n"), 9, "unpinned"],
-    ["a checkout that keeps its token", job(checkout), 9, "checkout-credentials"],
+    ["a docker image by tag", job("      - uses: docker://alpine:3.20\n"), 10, "unpinned"],
+    ["a checkout that keeps its token", job(checkout), 10, "checkout-credentials"],
     [
       "a job without a timeout",
-      `${head}  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: true\n`,
+      `${head}  a:\n    runs-on: ubuntu-latest\n    permissions: {}\n    steps:\n      - run: echo ok\n`,
       5,
       "timeout",
     ],
     [
       "a workflow without permissions",
-      "on: push\njobs:\n  a:\n    runs-on: x\n    timeout-minutes: 1\n    steps:\n      - run: true\n",
+      "on: push\njobs:\n  a:\n    runs-on: x\n    timeout-minutes: 1\n    permissions: {}\n    steps:\n      - run: echo ok\n",
       3,
       "permissions",
     ],
     [
       "a write permission at the top",
-      "on: push\npermissions:\n  contents: write\njobs: {}\n",
+      "on: push\npermissions:\n  contents: write\njobs:\n  a:\n    runs-on: x\n    timeout-minutes: 1\n    permissions: {}\n    steps:\n      - run: echo ok\n",
       3,
       "top-level-write",
     ],
     [
       "a misspelt input of our action",
       job("      - uses: ./actions/eval-gate\n        with:\n          candidat: c.json\n"),
-      11,
+      12,
       "unknown-input",
     ],
     [
       "an action of ours that does not exist",
       job("      - uses: ./actions/no-such-gate\n"),
-      9,
+      10,
       "unknown-action",
     ],
     [
@@ -863,7 +1020,7 @@ describe("the audit finds each problem", () => {
       job(
         `      - id: g\n        uses: ./actions/eval-gate\n      - env:\n          V: ${expr("steps.g.outputs.verdit")}\n        run: echo\n`,
       ),
-      12,
+      13,
       "unknown-output",
     ],
     [
@@ -871,13 +1028,13 @@ describe("the audit finds each problem", () => {
       job(
         '      - id: s\n        run: echo "x=1" >> "$GITHUB_OUTPUT"\n      - if: steps.s.outputs.y == \'1\'\n        run: echo\n',
       ),
-      11,
+      12,
       "unknown-output",
     ],
     [
       "a step that does not exist",
       job("      - if: steps.nope.outcome == 'success'\n        run: echo\n"),
-      9,
+      10,
       "unknown-step",
     ],
     [
@@ -885,39 +1042,39 @@ describe("the audit finds each problem", () => {
       job(
         `      - env:\n          V: ${expr("steps.late.outputs.x")}\n        run: echo\n      - id: late\n        run: echo "x=1" >> "$GITHUB_OUTPUT"\n`,
       ),
-      10,
+      11,
       "step-order",
     ],
     [
       "a job output nobody declares",
-      `${head}  a:\n    runs-on: x\n    timeout-minutes: 1\n    outputs:\n      o: \${{ steps.s.outputs.o }}\n    steps:\n      - id: s\n        run: echo "o=1" >> "$GITHUB_OUTPUT"\n  b:\n    needs: a\n    runs-on: x\n    timeout-minutes: 1\n    steps:\n      - env:\n          V: \${{ needs.a.outputs.p }}\n        run: echo\n`,
-      19,
+      `${head}  a:\n    runs-on: x\n    timeout-minutes: 1\n    permissions: {}\n    outputs:\n      o: \${{ steps.s.outputs.o }}\n    steps:\n      - id: s\n        run: echo "o=1" >> "$GITHUB_OUTPUT"\n  b:\n    needs: a\n    runs-on: x\n    timeout-minutes: 1\n    permissions: {}\n    steps:\n      - env:\n          V: \${{ needs.a.outputs.p }}\n        run: echo\n`,
+      21,
       "unknown-output",
     ],
     [
       "a needs context without needs:",
-      `${head}  a:\n    runs-on: x\n    timeout-minutes: 1\n    steps:\n      - run: echo\n  b:\n    runs-on: x\n    timeout-minutes: 1\n    steps:\n      - if: needs.a.result == 'success'\n        run: echo\n`,
-      14,
+      `${head}  a:\n    runs-on: x\n    timeout-minutes: 1\n    permissions: {}\n    steps:\n      - run: echo\n  b:\n    runs-on: x\n    timeout-minutes: 1\n    permissions: {}\n    steps:\n      - if: needs.a.result == 'success'\n        run: echo\n`,
+      16,
       "not-needed",
     ],
     [
       "an input the workflow does not declare",
       job("      - if: inputs.nope\n        run: echo\n"),
-      9,
+      10,
       "unknown-input",
     ],
     [
       "a local action in a copied example",
       job("      - uses: ./actions/eval-gate\n"),
-      9,
+      10,
       "our-reference",
       "example",
     ],
-    ["mlgate on a branch", job("      - uses: mlgate/mlgate/actions/eval-gate@main\n"), 9, "our-reference"],
+    ["mlgate on a branch", job("      - uses: mlgate/mlgate/actions/eval-gate@main\n"), 10, "our-reference"],
     [
       "a misspelt input of our reusable workflow",
-      `${head}  a:\n    uses: ./.github/workflows/release-reusable.yml\n    with:\n      modle: m/\n`,
-      8,
+      `${head}  a:\n    permissions: {}\n    uses: ./.github/workflows/release-reusable.yml\n    with:\n      modle: m/\n`,
+      9,
       "unknown-input",
     ],
   ] as const)("%s", (_what, content, line, rule, place: Place = "repository") => {
@@ -948,12 +1105,16 @@ describe("the audit finds each problem", () => {
       "",
     ].join("\n");
     expect(audit(bad)).toEqual([
+      // action-validator resolves `needs:` too, before the audit's own rules run.
+      { line: 13, rule: "schema" },
       { line: 2, rule: "top-level-write" },
       { line: 4, rule: "timeout" },
+      { line: 4, rule: "job-permissions" },
       { line: 7, rule: "unpinned" },
       { line: 7, rule: "checkout-credentials" },
       { line: 8, rule: "run-expression" },
       { line: 11, rule: "unknown-input" },
+      { line: 12, rule: "job-permissions" },
       { line: 13, rule: "unknown-job" },
       { line: 19, rule: "not-needed" },
     ]);
@@ -985,6 +1146,49 @@ describe("the audit finds each problem", () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe("the deliberately bad fixtures in test/fixtures/workflows-bad/", () => {
+  const dir = "test/fixtures/workflows-bad";
+  const fixtures = readdirSync(join(ROOT, dir), { withFileTypes: true })
+    .flatMap((entry) =>
+      entry.isDirectory()
+        ? existsSync(join(ROOT, dir, entry.name, "action.yml"))
+          ? [`${dir}/${entry.name}/action.yml`]
+          : []
+        : /\.ya?ml$/.test(entry.name)
+          ? [`${dir}/${entry.name}`]
+          : [],
+    )
+    .sort();
+  /** `# audit-expects: RULE line N`, one comment line per problem the fixture carries. */
+  const expected = (content: string) =>
+    [...content.matchAll(/^# audit-expects: ([\w-]+) line (\d+)$/gm)].map((m) => ({
+      line: Number(m[2]),
+      rule: m[1],
+    }));
+
+  it("prove each check the release requirement names: schema, run:, pins, job permissions", () => {
+    const rules = new Set(fixtures.flatMap((file) => expected(read(file)).map((e) => e.rule)));
+    for (const rule of ["schema", "run-expression", "unpinned", "job-permissions"]) {
+      expect(rules, rule).toContain(rule);
+    }
+    expect(fixtures).toContain(`${dir}/schema-action/action.yml`);
+  });
+
+  it.each(fixtures)("%s: the audit finds exactly what it was broken with", (file) => {
+    const content = read(file);
+    expect(expected(content).length, `${file} says what it expects`).toBeGreaterThan(0);
+    const found = auditText(relative(ROOT, join(ROOT, file)), content, CATALOG, "repository");
+    expect(found.map(({ line, rule }) => ({ line, rule }))).toEqual(expected(content));
+  });
+
+  it("the node24 allowance is still needed: the bundled schema rejects exactly runs.using", () => {
+    for (const file of actionFiles()) {
+      const errors = validateSchema(read(file), "action");
+      expect(isRuntimeEnumOnly(errors), `${file}: ${errors.map(describeSchemaError).join("; ")}`).toBe(true);
+    }
   });
 });
 
@@ -1123,6 +1327,31 @@ describe("the reference release workflow", () => {
         }
       }
     }
+  });
+});
+
+describe("the README", () => {
+  /** Each fenced YAML block, with the file a `<!-- workflow: FILE -->` line right above it names. */
+  const blocks = [
+    ...read("README.md").matchAll(/(?:<!-- workflow: (\S+) -->\n)?```yaml\n([\s\S]*?)```/g),
+  ].map((m) => ({ file: m[1], body: m[2] ?? "" }));
+  const workflows = blocks.filter((b) => /^jobs:/m.test(b.body));
+
+  it("shows workflows only as exact copies of files in workflows-examples/", () => {
+    expect(workflows.length).toBeGreaterThanOrEqual(2);
+    for (const { file, body } of workflows) {
+      expect(
+        file,
+        `a workflow in the README without <!-- workflow: FILE --> above it:\n${body.slice(0, 200)}`,
+      ).toMatch(/^workflows-examples\/[\w.-]+\.yml$/);
+      expect(body, `${file} differs from its copy in the README: paste the file again`).toBe(
+        read(file ?? ""),
+      );
+    }
+  });
+
+  it("shows the reference release workflow", () => {
+    expect(workflows.map((w) => w.file)).toContain("workflows-examples/release.yml");
   });
 });
 
