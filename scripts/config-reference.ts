@@ -225,7 +225,7 @@ async function main(): Promise<void> {
   if (process.argv.includes("--check")) {
     if (fresh !== page) {
       console.error(
-        "docs/configuration.md is stale: run `npx tsx scripts/config-reference.ts` and commit it",
+        "docs/configuration.md is stale: run `npm run schema` and commit it",
       );
       process.exitCode = 1;
     } else {

@@ -40,10 +40,10 @@ function markdownFiles(dir: string): string[] {
 }
 
 describe("docs/configuration.md", () => {
-  it("is the rendering of schema/mlgate.schema.json (npx tsx scripts/config-reference.ts)", () => {
+  it("is the rendering of schema/mlgate.schema.json (npm run schema)", () => {
     const schema = JSON.parse(read("schema/mlgate.schema.json")) as JsonSchema;
     const page = read("docs/configuration.md");
-    expect(page, "stale: run `npx tsx scripts/config-reference.ts`").toBe(
+    expect(page, "stale: run `npm run schema`").toBe(
       withReference(page, renderConfigReference(schema)),
     );
   });
