@@ -1,9 +1,9 @@
 import {
-  compareFindings,
   type FindingSource,
   findingKey,
   idsOf,
   severityRank,
+  sortFindings,
   type VulnerabilityFinding,
 } from "./types.js";
 
@@ -81,5 +81,5 @@ export function mergeFindings(lists: readonly (readonly VulnerabilityFinding[])[
       index(copy);
     }
   }
-  return out.sort(compareFindings);
+  return sortFindings(out);
 }

@@ -127,12 +127,27 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Worst first: severity, then a fix exists, then id and package, so every listing is stable. */
 export function compareFindings(a: VulnerabilityFinding, b: VulnerabilityFinding): number {
+  return compareWithIds(a, canonicalId(a), b, canonicalId(b));
+}
+
+function compareWithIds(a: VulnerabilityFinding, idA: string, b: VulnerabilityFinding, idB: string): number {
   return (
     RANK[b.severity] - RANK[a.severity] ||
     (b.cvss?.score ?? -1) - (a.cvss?.score ?? -1) ||
     Number(b.fixedVersions.length > 0) - Number(a.fixedVersions.length > 0) ||
-    byText(canonicalId(a), canonicalId(b)) ||
+    byText(idA, idB) ||
     byText(a.package.name, b.package.name) ||
     byText(a.package.version, b.package.version)
   );
+}
+
+/**
+ * Sort in place by `first`, then in compareFindings' order: the same result as sorting with them, with
+ * each finding's canonical id worked out once instead of at every comparison.
+ */
+export function sortFindings<T extends VulnerabilityFinding>(list: T[], first?: (a: T, b: T) => number): T[] {
+  const keyed = list.map((f) => ({ f, id: canonicalId(f) }));
+  keyed.sort((a, b) => first?.(a.f, b.f) || compareWithIds(a.f, a.id, b.f, b.id));
+  for (let i = 0; i < keyed.length; i++) list[i] = (keyed[i] as { f: T }).f;
+  return list;
 }

@@ -225,6 +225,9 @@ async function fetchOne(
   }
 }
 
+/** Files of the cache: databases, their metadata, their indexes (see name-index.ts), partial downloads. */
+const CACHE_FILE = /\.(zip|json|osv-index|part)$/;
+
 /** Remove the oldest cache files of other URLs until the directory fits in `maxBytes`. */
 async function pruneCache(
   dir: string,
@@ -235,13 +238,13 @@ async function pruneCache(
   const names = await readdir(dir).catch(() => [] as string[]);
   const files = await Promise.all(
     names
-      .filter((n) => n.endsWith(".zip") || n.endsWith(".json") || n.endsWith(".part"))
+      .filter((n) => CACHE_FILE.test(n))
       .map(async (n) => ({ path: join(dir, n), info: await stat(join(dir, n)).catch(() => undefined) })),
   );
   let total = files.reduce((sum, f) => sum + (f.info?.size ?? 0), 0);
-  // A database and its metadata file go together: removing one without the other leaves a copy
-  // that can be neither used nor revalidated.
-  const stemOf = (path: string) => path.replace(/\.(zip|json|part)$/, "");
+  // A database, its metadata file and its index go together: removing the zip or the metadata without
+  // the other leaves a copy that can be neither used nor revalidated, and an index alone is dead weight.
+  const stemOf = (path: string) => path.replace(CACHE_FILE, "");
   const groups = new Map<string, { paths: string[]; bytes: number; oldest: number }>();
   for (const f of files) {
     if (!f.info || keep.has(stemOf(f.path))) continue;

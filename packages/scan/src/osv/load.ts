@@ -1,10 +1,19 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { GateError, parseJsonText } from "@mlgate/core";
-import { readAdvisory } from "./advisory.js";
+import { type OsvAdvisory, readAdvisory, trimmedDocument } from "./advisory.js";
 import { normalizePackageName, OsvDatabase } from "./database.js";
-import { type DocumentNames, namesIn, readNameIndex, writeNameIndex } from "./name-index.js";
-import { DEFAULT_ZIP_LIMITS, openZip, type ZipLimits } from "./zip.js";
+import {
+  DamagedIndex,
+  type DocumentNames,
+  type IndexedDocument,
+  type NameIndex,
+  NameIndexBuilder,
+  namesIn,
+  readNameIndex,
+  zipKey,
+} from "./name-index.js";
+import { DEFAULT_ZIP_LIMITS, openZip, type ZipArchive, type ZipLimits } from "./zip.js";
 
 export interface OsvLoadLimits extends ZipLimits {
   /** Files visited in a database directory (JSON files and zips). */
@@ -48,7 +57,11 @@ export interface OsvLoadStats {
 /** Does a document with these `"name"` values possibly concern a wanted package? Errs on the side of yes. */
 function mentionsAny(names: DocumentNames, wanted: Set<string>): boolean {
   if (names === 0) return true;
-  return names.some((name) => wanted.has(name) || wanted.has(normalizePackageName("PyPI", name)));
+  return names.some((name) => isWanted(name, wanted));
+}
+
+function isWanted(name: string, wanted: Set<string>): boolean {
+  return wanted.has(name) || wanted.has(normalizePackageName("PyPI", name));
 }
 
 /**
@@ -73,36 +86,95 @@ export function loadOsvDatabase(
     }
   }
 
-  /** Parse one document unless its names show it cannot concern a wanted package; returns its names. */
-  const document = (bytes: Buffer, where: string): DocumentNames => {
+  const parse = (text: string, where: string) =>
+    readAdvisory(parseJsonText(text, where, "OSV document"), where);
+
+  /** Parse one document unless its names show it cannot concern a wanted package. */
+  const document = (bytes: Buffer, where: string) => {
     stats.bytes += bytes.length;
     const text = bytes.toString("utf8");
-    const names = namesIn(text);
-    if (wanted && !mentionsAny(names, wanted)) stats.skipped++;
-    else db.add(readAdvisory(parseJsonText(text, where, "OSV document"), where));
-    return names;
+    if (wanted && !mentionsAny(namesIn(text), wanted)) stats.skipped++;
+    else db.add(parse(text, where));
+  };
+
+  /**
+   * Every document of the zip, in order. With a builder, each wanted document's trimmed copy goes to the
+   * index, and the others are listed there by their place in the zip, to be read if a later scan wants them.
+   */
+  const readZipDocuments = (archive: ZipArchive, file: string, builder: NameIndexBuilder | undefined) => {
+    for (const entry of archive.entries) {
+      if (entry.isDirectory || !entry.name.toLowerCase().endsWith(".json")) continue;
+      stats.documents++;
+      const where = `${file}:${entry.name}`;
+      if (!builder) {
+        document(archive.read(entry), where);
+        continue;
+      }
+      const bytes = archive.read(entry);
+      stats.bytes += bytes.length;
+      const text = bytes.toString("utf8");
+      const names = namesIn(text);
+      if (wanted && !mentionsAny(names, wanted)) {
+        stats.skipped++;
+        builder.add(entry, names, undefined);
+        continue;
+      }
+      const advisory = parse(text, where);
+      db.add(advisory);
+      builder.add(entry, names, JSON.stringify(trimmedDocument(advisory)));
+    }
+  };
+
+  /**
+   * The wanted documents through the index: their trimmed copies, or, for documents the scan that built
+   * the index did not want, the documents themselves read from the zip (checked as ever, so a damaged one
+   * fails with its own error). False when the index turns out damaged: nothing was added, and the zip is
+   * read in full instead (which rebuilds the index).
+   */
+  const readIndexed = (index: NameIndex, archive: ZipArchive, file: string, want: Set<string>): boolean => {
+    const picked = index.select((name) => isWanted(name, want));
+    const advisories: OsvAdvisory[] = [];
+    let bytes = 0;
+    let documents: IndexedDocument[];
+    try {
+      documents = index.documents(picked);
+    } catch (e) {
+      if (e instanceof DamagedIndex) return false;
+      throw e;
+    }
+    for (const d of documents) {
+      if ("entry" in d) {
+        const data = archive.read(d.entry);
+        bytes += data.length;
+        advisories.push(parse(data.toString("utf8"), `${file}:${d.entry.name}`));
+        continue;
+      }
+      bytes += d.trimmed.length;
+      try {
+        advisories.push(readAdvisory(JSON.parse(d.trimmed), `${file} (index)`));
+      } catch {
+        return false;
+      }
+    }
+    for (const advisory of advisories) db.add(advisory);
+    stats.indexed = true;
+    stats.documents += index.documentCount;
+    stats.skipped += index.documentCount - picked.length;
+    stats.bytes += bytes;
+    return true;
   };
 
   const zip = (file: string) => {
     stats.files++;
     const archive = openZip(file, limits);
     try {
-      const docs = archive.entries.filter((e) => !e.isDirectory && e.name.toLowerCase().endsWith(".json"));
-      const index =
-        wanted && options.indexDir ? readNameIndex(options.indexDir, archive, docs.length) : undefined;
-      const building: DocumentNames[] | undefined = options.indexDir && !index ? [] : undefined;
-      docs.forEach((entry, i) => {
-        stats.documents++;
-        const known = index?.[i];
-        if (wanted && known !== undefined && !mentionsAny(known, wanted)) {
-          stats.skipped++;
-          return;
-        }
-        const names = document(archive.read(entry), `${file}:${entry.name}`);
-        building?.push(names);
-      });
-      if (building && options.indexDir) writeNameIndex(options.indexDir, archive, building);
-      if (index) stats.indexed = true;
+      const indexDir = options.indexDir;
+      const key = indexDir ? zipKey(archive) : undefined;
+      const index = wanted && indexDir && key ? readNameIndex(indexDir, file, key) : undefined;
+      if (index && wanted && readIndexed(index, archive, file, wanted)) return;
+      const builder = indexDir && key ? new NameIndexBuilder() : undefined;
+      readZipDocuments(archive, file, builder);
+      if (builder && indexDir && key) builder.write(indexDir, file, key);
     } finally {
       archive.close();
     }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { crc32, inflateRawSync } from "node:zlib";
 import { GateError } from "@mlgate/core";
@@ -43,6 +44,10 @@ const MAX_COMMENT = 0xffff;
 
 /** Entries are read through a window this large, so a zip of small documents costs few reads. */
 const WINDOW = 8 * 1024 * 1024;
+/** Largest output buffer an inflate starts with (a larger entry grows it in steps this size). */
+const OUTPUT_CHUNK = 1024 * 1024;
+/** The central directory is read (and hashed) in slices this large, so a huge one never sits in memory whole. */
+const SLICE = 4 * 1024 * 1024;
 
 class ZipFile {
   private readonly fd: number;
@@ -115,7 +120,13 @@ function big(buf: Buffer, offset: number): number {
 }
 
 /** Where the central directory is and how many entries it lists. */
-function findCentralDirectory(zip: ZipFile): { offset: number; size: number; entries: number } {
+interface CentralDirectory {
+  offset: number;
+  size: number;
+  entries: number;
+}
+
+function findCentralDirectory(zip: ZipFile): CentralDirectory {
   const tailLength = Math.min(zip.size, 22 + MAX_COMMENT + 20);
   const tailStart = zip.size - tailLength;
   const tail = zip.read(tailStart, tailLength);
@@ -135,12 +146,19 @@ function findCentralDirectory(zip: ZipFile): { offset: number; size: number; ent
   let offset = tail.readUInt32LE(at + 16);
   const locator = at - 20;
   if (locator >= 0 && tail.readUInt32LE(locator) === ZIP64_LOCATOR) {
-    const recordOffset = big(tail, locator + 8);
-    const record = zip.read(recordOffset, 56);
+    // A zip64 field beyond 2^53 cannot be an offset or a count in a file this size.
+    const field = (buf: Buffer, at: number) => {
+      try {
+        return big(buf, at);
+      } catch {
+        throw zip.corrupt("the zip64 end record holds an impossible value");
+      }
+    };
+    const record = zip.read(field(tail, locator + 8), 56);
     if (record.readUInt32LE(0) !== ZIP64_EOCD) throw zip.corrupt("the zip64 end record is missing");
-    entries = big(record, 32);
-    size = big(record, 40);
-    offset = big(record, 48);
+    entries = field(record, 32);
+    size = field(record, 40);
+    offset = field(record, 48);
   }
   if (offset + size > zip.size) throw zip.corrupt("the central directory lies past the end of the file");
   return { offset, size, entries };
@@ -176,15 +194,8 @@ function applyZip64(
   }
 }
 
-function* centralEntries(zip: ZipFile): Generator<ZipEntry> {
-  const { offset, size, entries } = findCentralDirectory(zip);
-  if (entries > zip.limits.maxEntries) {
-    throw new GateError(`${zip.path} lists ${entries} entries, over the limit of ${zip.limits.maxEntries}`, {
-      location: { file: zip.path },
-    });
-  }
-  // Read the directory in slices so a huge one never sits in memory whole.
-  const SLICE = 4 * 1024 * 1024;
+function* centralEntries(zip: ZipFile, directory: CentralDirectory): Generator<ZipEntry> {
+  const { offset, size, entries } = directory;
   let buf: Buffer = Buffer.alloc(0);
   let bufStart = offset;
   let pos = offset;
@@ -258,7 +269,12 @@ function readEntry(zip: ZipFile, entry: ZipEntry): Buffer {
   else if (entry.method === 8) {
     try {
       // The declared size bounds the output: a deflate bomb stops here instead of filling memory.
-      data = inflateRawSync(stored, { maxOutputLength: Math.max(entry.size, 1) });
+      // An output buffer of about that size, not zlib's 16 KiB default, spares the garbage collector
+      // when an archive holds many small documents.
+      data = inflateRawSync(stored, {
+        maxOutputLength: Math.max(entry.size, 1),
+        chunkSize: Math.min(Math.max(entry.size + 1, 64), OUTPUT_CHUNK),
+      });
     } catch {
       throw zip.corrupt(`${where} does not inflate to its declared ${entry.size} bytes`);
     }
@@ -270,28 +286,52 @@ function readEntry(zip: ZipFile, entry: ZipEntry): Buffer {
   return data;
 }
 
+/** SHA-256 of the central directory's bytes: every entry's name, sizes, offset and CRC, read in slices. */
+function directoryDigest(zip: ZipFile, directory: CentralDirectory): string {
+  const hash = createHash("sha256");
+  for (let at = directory.offset; at < directory.offset + directory.size; at += SLICE) {
+    hash.update(zip.read(at, Math.min(SLICE, directory.offset + directory.size - at)));
+  }
+  return hash.digest("hex");
+}
+
 /** An open zip archive: its entries listed from the central directory, each readable on its own. */
 export interface ZipArchive {
   path: string;
   size: number;
   mtimeMs: number;
-  /** Every entry (directories included), in central-directory order. */
-  entries: ZipEntry[];
+  /** Entries the central directory lists (directories included). */
+  entryCount: number;
+  /** Every entry (directories included), in central-directory order; listed on first use. */
+  readonly entries: ZipEntry[];
   /** The entry's uncompressed bytes, size and CRC checked. */
   read(entry: ZipEntry): Buffer;
+  /** SHA-256 (hex) of the central directory, which names every entry with its sizes and CRC. */
+  directoryDigest(): string;
   close(): void;
 }
 
 export function openZip(path: string, limits: Partial<ZipLimits> = {}): ZipArchive {
   const zip = new ZipFile(path, { ...DEFAULT_ZIP_LIMITS, ...limits });
   try {
-    const entries = [...centralEntries(zip)];
+    const directory = findCentralDirectory(zip);
+    if (directory.entries > zip.limits.maxEntries) {
+      throw new GateError(
+        `${path} lists ${directory.entries} entries, over the limit of ${zip.limits.maxEntries}`,
+        { location: { file: path } },
+      );
+    }
+    let entries: ZipEntry[] | undefined;
     let bytes = 0;
     return {
       path,
       size: zip.size,
       mtimeMs: zip.mtimeMs,
-      entries,
+      entryCount: directory.entries,
+      get entries() {
+        entries ??= [...centralEntries(zip, directory)];
+        return entries;
+      },
       read(entry) {
         bytes += entry.size;
         if (bytes > zip.limits.maxTotalBytes) {
@@ -304,6 +344,7 @@ export function openZip(path: string, limits: Partial<ZipLimits> = {}): ZipArchi
         }
         return readEntry(zip, entry);
       },
+      directoryDigest: () => directoryDigest(zip, directory),
       close: () => zip.close(),
     };
   } catch (e) {

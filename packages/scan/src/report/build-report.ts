@@ -10,7 +10,7 @@ import {
   verdictOf,
   worstVerdict,
 } from "@mlgate/core";
-import { canonicalId, compareFindings, SEVERITIES, type Severity } from "../findings/types.js";
+import { canonicalId, SEVERITIES, type Severity, sortFindings } from "../findings/types.js";
 import type { JudgedFinding, PolicyResult, PolicySettings } from "../policy/evaluate.js";
 import type { IgnoreRule } from "../policy/ignore-file.js";
 
@@ -112,9 +112,7 @@ export function severityCounts(findings: readonly JudgedFinding[]): Record<Sever
 
 export function buildScanReport(ctx: ReportContext): Report {
   const { result, policy } = ctx;
-  const findings = [...result.findings].sort(
-    (a, b) => Number(b.blocking) - Number(a.blocking) || compareFindings(a, b),
-  );
+  const findings = sortFindings([...result.findings], (a, b) => Number(b.blocking) - Number(a.blocking));
   const live = findings.filter((f) => !f.suppressed);
   const counts = severityCounts(findings);
   const blocking = findings.filter((f) => f.blocking);

@@ -122,12 +122,34 @@ describe("OSV database download and cache", () => {
     const cacheDir = mkdtempSync(join(tmpdir(), "mlgate-osv-cache-"));
     writeFileSync(join(cacheDir, "old-abc.zip"), Buffer.alloc(200_000));
     writeFileSync(join(cacheDir, "old-abc.json"), "{}");
+    writeFileSync(join(cacheDir, "old-abc.osv-index"), "{}\n");
     mode = "ok";
     await fetchOsvDatabase({ urls: [`${base}/Alpine/all.zip`], cacheDir, maxCacheBytes: 100_000 });
     expect(readdirSync(cacheDir).sort()).toEqual([
       expect.stringMatching(/^Alpine-all\.zip-[0-9a-f]{12}\.json$/),
       expect.stringMatching(/^Alpine-all\.zip-[0-9a-f]{12}\.zip$/),
     ]);
+  });
+
+  it("keeps a database's index with it, and drops the two together", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "mlgate-osv-cache-"));
+    mode = "ok";
+    const first = await fetchOsvDatabase({ urls: [`${base}/Debian/all.zip`], cacheDir });
+    const only = PACKAGES.map((p) => ({ ecosystem: p.ecosystem, name: p.sourceName ?? p.name }));
+    loadOsvDatabase(
+      first.files.map((f) => f.path),
+      { only, indexDir: cacheDir },
+    );
+    const stem = (first.files[0]?.path ?? "").replace(/\.zip$/, "");
+    expect(readdirSync(cacheDir).sort()).toEqual(
+      [`${stem}.json`, `${stem}.osv-index`, `${stem}.zip`].map((p) => p.slice(cacheDir.length + 1)),
+    );
+    // Kept while its URL is asked for, however small the bound …
+    await fetchOsvDatabase({ urls: [`${base}/Debian/all.zip`], cacheDir, maxCacheBytes: 1 });
+    expect(readdirSync(cacheDir)).toHaveLength(3);
+    // … and removed with its database once another URL needs the room.
+    await fetchOsvDatabase({ urls: [`${base}/npm/all.zip`], cacheDir, maxCacheBytes: ZIP.length * 2 });
+    expect(readdirSync(cacheDir).some((n) => n.startsWith(stem.slice(cacheDir.length + 1)))).toBe(false);
   });
 
   it("refuses URLs that are not http(s)", async () => {

@@ -112,6 +112,15 @@ describe("zip reader", () => {
     expect(gateError(() => entries(write(method))).message).toMatch(/compression method 12/);
   });
 
+  it("refuses a zip64 end record that points beyond what a file can hold", () => {
+    const bytes = zipBytes([{ name: "x.json", data: "{}" }], { zip64: true });
+    const locator = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x06, 0x07]));
+    bytes.writeBigUInt64LE(2n ** 60n, locator + 8);
+    expect(gateError(() => entries(write(bytes))).message).toMatch(
+      /zip64 end record holds an impossible value/,
+    );
+  });
+
   it("never fails except with a GateError on damaged archives", () => {
     const base = zipBytes([
       { name: "a.json", data: JSON.stringify({ id: "X" }) },
