@@ -4,11 +4,10 @@
  * the small example API where both finish quickly. Each tool runs as a whole process, as a CI step
  * would; mlgate runs its action bundle with counter-examples on.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { printTable } from "./lib/measure.js";
+import { type Measurement, measure, printTable } from "./lib/measure.js";
 import type { Benchmark } from "./run.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -17,76 +16,6 @@ const stripe = join(root, "..", "shared", "bench-data", "stripe-openapi");
 const RUNS = 3;
 /** Optic needs minutes on Stripe's description (and may exhaust its heap): it gets this long per run. */
 const OPTIC_TIMEOUT_S = Number(process.env.MLGATE_BENCH_OPTIC_TIMEOUT_S ?? 180);
-
-interface Measurement {
-  /** Median wall-clock time, ms. */
-  wallMs: number;
-  /** Median user + system CPU time, ms: on a busy machine wall time includes waiting for a core. */
-  cpuMs?: number;
-  maxRssMiB?: number;
-  exitCode: number;
-}
-
-const GNU_TIME = "/usr/bin/time";
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** Run a whole command `runs` times with GNU time, and take medians of wall, CPU and peak memory. */
-function measure(
-  command: string,
-  args: string[],
-  options: { runs: number; cwd: string; env: NodeJS.ProcessEnv; okExitCodes: number[]; timeoutMs?: number },
-): Measurement {
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  const rss: number[] = [];
-  let exitCode = 0;
-  const timeFile = join(options.cwd, "time.txt");
-  for (let i = 0; i < options.runs; i++) {
-    const withTime = existsSync(GNU_TIME);
-    const [cmd, argv] = withTime
-      ? [GNU_TIME, ["-o", timeFile, "-f", "%U %S %M", command, ...args]]
-      : [command, args];
-    const started = process.hrtime.bigint();
-    const result = spawnSync(cmd, argv, {
-      cwd: options.cwd,
-      env: options.env,
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: options.timeoutMs ?? 120_000,
-    });
-    walls.push(Number(process.hrtime.bigint() - started) / 1e6);
-    exitCode = result.status ?? -1;
-    if (!options.okExitCodes.includes(exitCode)) {
-      const why = result.error
-        ? result.error.message
-        : result.signal
-          ? `signal ${result.signal}`
-          : `exit ${exitCode}`;
-      throw new Error(`${command} failed (${why}): ${(result.stderr || result.stdout).slice(-500)}`);
-    }
-    if (withTime) {
-      const [user, sys, kib] = readFileSync(timeFile, "utf8")
-        .trim()
-        .split("\n")
-        .pop()!
-        .split(" ")
-        .map(Number);
-      if (Number.isFinite(user) && Number.isFinite(sys)) cpus.push((user! + sys!) * 1000);
-      if (Number.isFinite(kib)) rss.push(kib! / 1024);
-    }
-  }
-  return {
-    wallMs: median(walls),
-    ...(cpus.length > 0 ? { cpuMs: median(cpus) } : {}),
-    ...(rss.length > 0 ? { maxRssMiB: median(rss) } : {}),
-    exitCode,
-  };
-}
 
 interface Pair {
   label: string;

@@ -6,6 +6,8 @@ import { join } from "node:path";
 export interface Measurement {
   /** Median wall-clock time of the runs, in milliseconds. */
   wallMs: number;
+  /** Median user + system CPU time, ms: on a busy machine wall time includes waiting for a core. */
+  cpuMs?: number;
   /** Median peak resident memory of the runs, in MiB (undefined without GNU time). */
   maxRssMiB?: number;
   exitCode: number;
@@ -35,6 +37,7 @@ function median(values: number[]): number {
 /** Run a whole command `runs` times, as a user's CI step would, and take medians. */
 export function measure(command: string, args: string[], options: MeasureOptions): Measurement {
   const walls: number[] = [];
+  const cpus: number[] = [];
   const rss: number[] = [];
   const ok = options.okExitCodes ?? [0];
   const scratch = mkdtempSync(join(tmpdir(), "mlgate-bench-"));
@@ -44,7 +47,7 @@ export function measure(command: string, args: string[], options: MeasureOptions
     for (let i = 0; i < options.runs; i++) {
       const withTime = existsSync(GNU_TIME);
       const [cmd, argv] = withTime
-        ? [GNU_TIME, ["-o", timeFile, "-f", "%M", command, ...args]]
+        ? [GNU_TIME, ["-o", timeFile, "-f", "%U %S %M", command, ...args]]
         : [command, args];
       const started = process.hrtime.bigint();
       const result = spawnSync(cmd, argv, {
@@ -65,8 +68,10 @@ export function measure(command: string, args: string[], options: MeasureOptions
         throw new Error(`${command} failed (${why}): ${(result.stderr || result.stdout).slice(-2000)}`);
       }
       if (withTime) {
-        const kib = Number(readFileSync(timeFile, "utf8").trim().split("\n").pop());
-        if (Number.isFinite(kib)) rss.push(kib / 1024);
+        const last = readFileSync(timeFile, "utf8").trim().split("\n").pop() ?? "";
+        const [user, sys, kib] = last.split(" ").map(Number);
+        if (Number.isFinite(user) && Number.isFinite(sys)) cpus.push(((user ?? 0) + (sys ?? 0)) * 1000);
+        if (Number.isFinite(kib)) rss.push((kib ?? 0) / 1024);
       }
       last = { exitCode, stdout: result.stdout };
     }
@@ -75,6 +80,7 @@ export function measure(command: string, args: string[], options: MeasureOptions
   }
   return {
     wallMs: median(walls),
+    ...(cpus.length > 0 ? { cpuMs: median(cpus) } : {}),
     ...(rss.length > 0 ? { maxRssMiB: median(rss) } : {}),
     ...last,
   };
