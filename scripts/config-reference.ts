@@ -224,9 +224,7 @@ async function main(): Promise<void> {
   const fresh = withReference(page, renderConfigReference(schema));
   if (process.argv.includes("--check")) {
     if (fresh !== page) {
-      console.error(
-        "docs/configuration.md is stale: run `npm run schema` and commit it",
-      );
+      console.error("docs/configuration.md is stale: run `npm run schema` and commit it");
       process.exitCode = 1;
     } else {
       console.log("docs/configuration.md is up to date");

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Report, Verdict } from "@mlgate/core";
 import { main } from "mlgate";
 import { writeExampleModel } from "../examples/artifact/model.js";
-import { startCanaryDemo } from "../examples/canary/index.js";
+import { startCanaryDemo, startShadowDemo } from "../examples/canary/index.js";
 import { writeExampleItems } from "../examples/eval/items.js";
 import { writeExampleModels } from "../examples/eval/models.js";
 import { exampleBodies, startExampleServer } from "../examples/serve/index.js";
@@ -60,6 +60,8 @@ interface DemoContext {
   staging: { healthy: string; slow: string; bodies: string };
   /** `mlgate canary` arguments: the embedded router between production and a good or a slow candidate. */
   canary: { good: string[]; slow: string[] };
+  /** `mlgate canary --strategy shadow` arguments: a copy of production's traffic to a good or a drifted candidate. */
+  shadow: { good: string[]; drifted: string[] };
 }
 
 const SLA_GATES = ["p95 < 250ms", "error_rate < 1%", "throughput >= 45/s"].flatMap((g) => ["--gate", g]);
@@ -105,7 +107,7 @@ function modelArgs(models: DemoContext["models"], candidate: string): string[] {
 /** The example image's findings at or above this severity block it: the two openssl criticals do. */
 const SCAN_FAIL_ON = "high";
 
-function stages({ artifact, items, models, image, staging, canary }: DemoContext): DemoStage[] {
+function stages({ artifact, items, models, image, staging, canary, shadow }: DemoContext): DemoStage[] {
   return [
     {
       phase: "pull request",
@@ -202,6 +204,22 @@ function stages({ artifact, items, models, image, staging, canary }: DemoContext
       title: "a build that adds 300 ms per request misses the p95 SLA",
       gate: "load-test",
       args: [...loadTestArgs(staging.slow, staging.bodies), ...SLA_GATES],
+      expect: "fail",
+    },
+    {
+      phase: "production",
+      title:
+        "shadow run of the good candidate: a copy of the traffic, users never see its answers — safe to canary",
+      gate: "canary",
+      args: shadow.good,
+      expect: "pass",
+    },
+    {
+      phase: "production",
+      title:
+        "shadow run of a candidate whose scores drifted: its answers disagree with production's — not safe to canary",
+      gate: "canary",
+      args: shadow.drifted,
       expect: "fail",
     },
     {
@@ -335,8 +353,10 @@ async function demo(): Promise<number> {
     ...EXAMPLE_EXTRA_ADVISORIES,
   ]);
   const canaryDemo = await startCanaryDemo();
+  const shadowDemo = await startShadowDemo();
   const context: DemoContext = {
     canary: { good: canaryDemo.argsFor("good"), slow: canaryDemo.argsFor("slow") },
+    shadow: { good: shadowDemo.argsFor("good"), drifted: shadowDemo.argsFor("drifted") },
     artifact: { good: good.dir, tampered: tampered.dir },
     items,
     models,
@@ -346,7 +366,7 @@ async function demo(): Promise<number> {
   try {
     await runStages(stages(context), rows, () => surprises++);
   } finally {
-    await Promise.all([healthy.close(), slow.close(), canaryDemo.close()]);
+    await Promise.all([healthy.close(), slow.close(), canaryDemo.close(), shadowDemo.close()]);
   }
   await writeIndex(rows);
   console.log(

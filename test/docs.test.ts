@@ -43,9 +43,7 @@ describe("docs/configuration.md", () => {
   it("is the rendering of schema/mlgate.schema.json (npm run schema)", () => {
     const schema = JSON.parse(read("schema/mlgate.schema.json")) as JsonSchema;
     const page = read("docs/configuration.md");
-    expect(page, "stale: run `npm run schema`").toBe(
-      withReference(page, renderConfigReference(schema)),
-    );
+    expect(page, "stale: run `npm run schema`").toBe(withReference(page, renderConfigReference(schema)));
   });
 
   it("lists every key of every gate's section", () => {

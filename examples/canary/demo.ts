@@ -49,7 +49,9 @@ const CONFIG = (bodies: string) =>
     `    body-file: ${bodies}`,
     '    prediction: "$.probabilities[1]"',
     "  gates:",
-    "    - ratio(p95) <= 1.5",
+    // Millisecond latencies on a shared machine swing by half between looks; the slow candidate
+    // adds ten times the baseline's latency, so a factor of 3 still catches it with room to spare.
+    "    - ratio(p95) <= 3",
     "    - error_rate < 2%",
     "",
   ].join("\n");

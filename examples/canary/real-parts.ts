@@ -57,6 +57,8 @@ export interface Nginx {
   url: string;
   /** The include file holding the upstream block. */
   upstreamFile: string;
+  /** The include file inside the server block, for the mirror directive (with `mirror: true`). */
+  mirrorFile?: string;
   upstream: string;
   prefix: string;
   conf: string;
@@ -68,12 +70,15 @@ export interface Nginx {
 
 /**
  * nginx in the foreground (`daemon off`), proxying every path to `upstream`, whose block lives in an
- * include file that starts as `initialUpstream` (the text of the file).
+ * include file that starts as `initialUpstream` (the text of the file). With `mirror`, the server block
+ * also includes a second file for the canary's mirror directive, and every proxied request carries
+ * nginx's `$request_id` as `X-Request-Id` (the id a mirrored copy carries too).
  */
 export async function startNginx(options: {
   upstream: string;
   initialUpstream: string;
   binary?: string;
+  mirror?: boolean;
 }): Promise<Nginx> {
   const prefix = await mkdtemp(join(tmpdir(), "mlgate-nginx-"));
   await chmod(prefix, 0o755);
@@ -82,7 +87,9 @@ export async function startNginx(options: {
   const upstreamFile = join(prefix, "upstream.conf");
   const conf = join(prefix, "nginx.conf");
   const errorLog = join(prefix, "logs", "error.log");
+  const mirrorFile = options.mirror ? join(prefix, "mirror.conf") : undefined;
   await writeFile(upstreamFile, options.initialUpstream);
+  if (mirrorFile) await writeFile(mirrorFile, "# Managed by mlgate canary: no requests are mirrored.\n");
   await writeFile(
     conf,
     [
@@ -97,7 +104,8 @@ export async function startNginx(options: {
       `  include ${upstreamFile};`,
       "  server {",
       `    listen 127.0.0.1:${port};`,
-      `    location / { proxy_pass http://${options.upstream}; proxy_next_upstream off; }`,
+      ...(mirrorFile ? [`    include ${mirrorFile};`] : []),
+      `    location / { proxy_pass http://${options.upstream}; proxy_next_upstream off;${mirrorFile ? " proxy_set_header X-Request-Id $request_id;" : ""} }`,
       "  }",
       "}",
       "",
@@ -123,6 +131,7 @@ export async function startNginx(options: {
   return {
     url,
     upstreamFile,
+    ...(mirrorFile ? { mirrorFile } : {}),
     upstream: options.upstream,
     prefix,
     conf,

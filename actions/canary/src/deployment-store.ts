@@ -18,6 +18,8 @@ interface CanaryPayload {
   candidate: string;
   baseline: string;
   steps: number;
+  /** Absent for canary rollouts (and deployments written before strategies existed). */
+  strategy?: string;
 }
 
 function isCanaryPayload(p: unknown): p is CanaryPayload {
@@ -35,6 +37,8 @@ function isCanaryPayload(p: unknown): p is CanaryPayload {
 function stateOf(phase: RolloutRecord["phase"]): DeploymentState {
   if (phase === "promoted") return "success";
   if (phase === "rolled-back") return "failure";
+  // A shadow run or an A/B test that ended as planned: the candidate serves no one.
+  if (phase === "concluded") return "inactive";
   return "in_progress";
 }
 
@@ -66,12 +70,16 @@ export class GitHubDeploymentStore implements StateStore {
     const status = await latestDeploymentStatus(this.octokit, this.target, deployment.id);
     const parsed = status ? parseRecordLine(status.description) : undefined;
     const payload = deployment.payload;
+    const strategy = parsed?.strategy ?? payload.strategy;
     return {
       environment: this.options.environment,
       candidate: payload.candidate,
       baseline: payload.baseline,
       // A deployment without a readable status crashed before its first step: nothing moved yet.
       ...(parsed ?? { phase: "starting", step: 0, steps: payload.steps, weight: 0 }),
+      ...(strategy && strategy !== "canary"
+        ? { strategy: strategy as NonNullable<RolloutRecord["strategy"]> }
+        : {}),
     };
   }
 
@@ -81,13 +89,14 @@ export class GitHubDeploymentStore implements StateStore {
       candidate: record.candidate,
       baseline: record.baseline,
       steps: record.steps,
+      ...(record.strategy && record.strategy !== "canary" ? { strategy: record.strategy } : {}),
     };
     const deployment = await createDeployment(this.octokit, this.target, {
       ref: this.options.ref,
       environment: this.options.environment,
       task: CANARY_TASK,
       payload: { ...payload },
-      description: `canary of ${record.candidate} against ${record.baseline}`,
+      description: `${record.strategy && record.strategy !== "canary" ? record.strategy : "canary"} of ${record.candidate} against ${record.baseline}`,
       productionEnvironment: this.options.environment === "production",
     });
     this.current = deployment.id;

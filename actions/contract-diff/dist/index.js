@@ -35564,9 +35564,13 @@ const PLAIN = [
  * width becomes a range that applies when the value is a number.
  */
 const INTEGER_FORMATS = {
-    int32: { if: { type: "number" }, then: { type: "integer", minimum: -(2 ** 31), maximum: 2 ** 31 - 1 } },
-    int64: { if: { type: "number" }, then: { type: "integer", minimum: -(2 ** 63), maximum: 2 ** 63 } },
+    int32: numberWithin(-(2 ** 31), 2 ** 31 - 1),
+    int64: numberWithin(-(2 ** 63), 2 ** 63),
 };
+/** Anything that is not a number, or an integer in [low, high]. */
+function numberWithin(low, high) {
+    return { anyOf: [{ not: { type: "number" } }, { type: "integer", minimum: low, maximum: high }] };
+}
 /** A projection refuses to go on forever (a schema that is its own allOf member, say). */
 class TooDeep extends Error {
 }

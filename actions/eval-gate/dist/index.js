@@ -30836,7 +30836,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlgate_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2745);
-/* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1130);
+/* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9332);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5839);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2857);
 /* harmony import */ var _accept_label_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7247);
@@ -30985,7 +30985,7 @@ __webpack_async_result__();
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlgate_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2745);
-/* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1130);
+/* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9332);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5839);
 /* harmony import */ var _event_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3970);
 
@@ -34673,7 +34673,7 @@ async function writeReportFiles(report, files, fallback = "json") {
 
 /***/ }),
 
-/***/ 1130:
+/***/ 9332:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44001,61 +44001,58 @@ function listColumns(found) {
 
 // EXTERNAL MODULE: external "node:buffer"
 var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./packages/evaluate/src/items/lines.ts
-
-
+;// CONCATENATED MODULE: ./packages/evaluate/src/text-lines.ts
 
 
 
 const NEWLINE = 0x0a;
 /**
- * Stream a UTF-8 text file as batches of lines (one batch per chunk read: a promise per line would cost
- * more than the parsing). Bytes are split on `\n`, which never sits inside a multi-byte character, so
- * an over-long line fails as soon as it passes the limit instead of after being buffered whole, which
- * is what readline would do with a gigabyte of garbage.
+ * Stream a UTF-8 text file as chunks of whole lines (one chunk per read: a promise per line would
+ * cost more than the parsing). Bytes are split on `\n`, which never sits inside a multi-byte
+ * character, so an over-long line fails as soon as it passes the limit instead of after being
+ * buffered whole, which is what readline would do with a gigabyte of garbage.
  */
-async function* readLineBatches(path, limits) {
-    await checkFile(path, limits);
+async function* readTextLines(path, options) {
     const stream = (0,external_node_fs_.createReadStream)(path, { highWaterMark: 64 * 1024 });
     let pending = [];
     let pendingBytes = 0;
-    let total = 0;
+    let bytesRead = 0;
     let nextLine = 1;
     const take = (bytes) => {
-        const batch = { firstLine: nextLine, lines: decodeLines(bytes, path, nextLine, limits) };
-        nextLine += batch.lines.length;
-        return batch;
+        const chunk = { firstLine: nextLine, lines: decodeLines(bytes, path, nextLine, options), bytesRead };
+        nextLine += chunk.lines.length;
+        return chunk;
     };
     try {
-        for await (const chunk of stream) {
-            if (total === 0)
-                refuseUtf16(chunk, path);
-            total += chunk.length;
-            if (total > limits.maxBytes) {
-                throw limitError(`${file_access_ROLE} grew past ${limits.maxBytes} bytes while being read`, "maxBytes", limits, {
-                    file: path,
-                });
+        for await (const data of stream) {
+            if (bytesRead === 0)
+                refuseUtf16(data, path, options.role);
+            options.hash?.update(data);
+            bytesRead += data.length;
+            if (bytesRead > options.maxBytes) {
+                const what = `${options.role} grew past ${options.maxBytes} bytes while being read`;
+                throw text_lines_limitError(what, "maxBytes", options, { file: path });
             }
-            const last = chunk.lastIndexOf(NEWLINE);
+            const last = data.lastIndexOf(NEWLINE);
             if (last < 0) {
-                pending.push(chunk);
-                pendingBytes += chunk.length;
-                if (pendingBytes > limits.maxLineBytes)
-                    throw tooLong(nextLine, path, limits);
+                pending.push(data);
+                pendingBytes += data.length;
+                if (pendingBytes > options.maxLineBytes)
+                    throw tooLong(nextLine, path, options);
                 continue;
             }
-            const complete = chunk.subarray(0, last);
-            const bytes = pending.length === 0 ? complete : Buffer.concat([...pending, complete]);
-            const rest = chunk.subarray(last + 1);
+            const whole = data.subarray(0, last);
+            const bytes = pending.length === 0 ? whole : Buffer.concat([...pending, whole]);
+            const rest = data.subarray(last + 1);
             pending = rest.length > 0 ? [rest] : [];
             pendingBytes = rest.length;
             yield take(bytes);
-            if (pendingBytes > limits.maxLineBytes)
-                throw tooLong(nextLine, path, limits);
+            if (pendingBytes > options.maxLineBytes)
+                throw tooLong(nextLine, path, options);
         }
     }
     catch (e) {
-        throw fileError(e, path);
+        throw options.fsError(e);
     }
     finally {
         stream.destroy();
@@ -44063,10 +44060,18 @@ async function* readLineBatches(path, limits) {
     if (pendingBytes > 0)
         yield take(Buffer.concat(pending));
 }
+/** A limit error worded the same way for every text input: what happened, the limit, the remedy. */
+function text_lines_limitError(what, name, options, location) {
+    const value = options[name];
+    return new src/* GateError */.ue(`${what}, over the ${name} limit of ${value}`, {
+        location,
+        hint: `the ${name} limit (${value}) guards against runaway input; ${options.remedy}`,
+    });
+}
 /** Lines of a block of whole lines, checked: no NUL, valid UTF-8, none too long. */
-function decodeLines(bytes, path, firstLine, limits) {
+function decodeLines(bytes, path, firstLine, options) {
     if (bytes.indexOf(0) >= 0 || !(0,external_node_buffer_.isUtf8)(bytes))
-        throw encodingError(bytes, path, firstLine);
+        throw encodingError(bytes, path, firstLine, options.role);
     let text = bytes.toString("utf8");
     if (firstLine === 1 && text.charCodeAt(0) === 0xfeff)
         text = text.slice(1);
@@ -44076,38 +44081,36 @@ function decodeLines(bytes, path, firstLine, limits) {
         if (line.endsWith("\r"))
             lines[i] = line = line.slice(0, -1);
         // A character is at most 3 UTF-8 bytes per UTF-16 unit, so most lines need no byte count.
-        if (line.length * 3 > limits.maxLineBytes && Buffer.byteLength(line) > limits.maxLineBytes) {
-            throw tooLong(firstLine + i, path, limits);
+        if (line.length * 3 > options.maxLineBytes && Buffer.byteLength(line) > options.maxLineBytes) {
+            throw tooLong(firstLine + i, path, options);
         }
     }
     return lines;
 }
-function tooLong(line, path, limits) {
-    return limitError(`line ${line} is longer than ${limits.maxLineBytes} bytes`, "maxLineBytes", limits, {
-        file: path,
-        line,
-    });
+function tooLong(line, path, options) {
+    const what = `${options.role} line ${line} is longer than ${options.maxLineBytes} bytes`;
+    return text_lines_limitError(what, "maxLineBytes", options, { file: path, line });
 }
-/** The first line with a NUL byte or invalid UTF-8, found only once something is wrong. */
-function encodingError(bytes, path, firstLine) {
+/** The first line with a NUL byte or invalid UTF-8, looked for only once something is wrong. */
+function encodingError(bytes, path, firstLine, role) {
     let start = 0;
     for (let line = firstLine;; line++) {
         const end = bytes.indexOf(NEWLINE, start);
         const piece = bytes.subarray(start, end < 0 ? bytes.length : end);
         const nul = piece.indexOf(0);
         if (nul >= 0) {
-            return new src/* GateError */.ue(`${file_access_ROLE} holds a NUL byte: it is binary data, not text`, {
+            return new src/* GateError */.ue(`${role} holds a NUL byte: it is binary data, not text`, {
                 location: { file: path, line, column: piece.subarray(0, nul).toString("utf8").length + 1 },
             });
         }
         if (!(0,external_node_buffer_.isUtf8)(piece)) {
-            return new src/* GateError */.ue(`${file_access_ROLE} is not valid UTF-8 text`, {
+            return new src/* GateError */.ue(`${role} is not valid UTF-8 text`, {
                 location: { file: path, line, column: firstInvalid(piece) },
                 hint: "save it as UTF-8",
             });
         }
         if (end < 0)
-            return new src/* GateError */.ue(`${file_access_ROLE} is not valid UTF-8 text`, { location: { file: path, line } });
+            return new src/* GateError */.ue(`${role} is not valid UTF-8 text`, { location: { file: path, line } });
         start = end + 1;
     }
 }
@@ -44123,14 +44126,28 @@ function firstInvalid(piece) {
     }
     return piece.subarray(0, i).toString("utf8").length + 1;
 }
-function refuseUtf16(head, path) {
-    const utf16 = (head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff);
-    if (utf16) {
-        throw new src/* GateError */.ue(`${file_access_ROLE} is UTF-16 text, not UTF-8`, {
+function refuseUtf16(head, path, role) {
+    if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+        throw new src/* GateError */.ue(`${role} is UTF-16 text, not UTF-8`, {
             location: { file: path, line: 1 },
             hint: "save it as UTF-8 (in Python: open(path, 'w', encoding='utf-8'))",
         });
     }
+}
+
+;// CONCATENATED MODULE: ./packages/evaluate/src/items/lines.ts
+
+
+/** The items file as batches of lines, after checking it is a regular file within the size limit. */
+async function* readLineBatches(path, limits) {
+    await checkFile(path, limits);
+    yield* readTextLines(path, {
+        role: file_access_ROLE,
+        remedy: "split or sample the file",
+        maxBytes: limits.maxBytes,
+        maxLineBytes: limits.maxLineBytes,
+        fsError: (e) => fileError(e, path),
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluate/src/items/table-builder.ts
@@ -52422,7 +52439,6 @@ function allDTypes() {
 
 // EXTERNAL MODULE: ./node_modules/protobufjs/light.js
 var light = __nccwpck_require__(365);
-var light_default = /*#__PURE__*/__nccwpck_require__.n(light);
 ;// CONCATENATED MODULE: ./packages/onnx/src/proto/descriptor.ts
 /**
  * The ONNX protobuf schema (onnx.proto / onnx-ml.proto, IR version 11) as a protobufjs JSON
@@ -52732,15 +52748,15 @@ const messages = {
     },
 };
 /** The `onnx` package as a protobufjs JSON namespace. */
-function onnxDescriptor() {
+function descriptor_onnxDescriptor() {
     return { nested: { onnx: { nested: structuredClone(messages) } } };
 }
 /**
  * The same schema with TensorProto's numeric data fields read as raw packed payloads: decoding
  * then keeps views into the file instead of building a JS number (or Long) per element.
  */
-function lazyTensorDataDescriptor() {
-    const root = onnxDescriptor();
+function descriptor_lazyTensorDataDescriptor() {
+    const root = descriptor_onnxDescriptor();
     const tensor = root.nested.onnx.nested.TensorProto;
     for (const [name, id] of Object.entries(TENSOR_DATA_FIELDS)) {
         tensor.fields[name] = { type: "bytes", id, rule: "repeated" };
@@ -52752,14 +52768,25 @@ function lazyTensorDataDescriptor() {
 
 
 
-/** The ONNX schema as a protobufjs reflection root (official field types; used to encode). */
-const onnxRoot = light_default().Root.fromJSON(onnxDescriptor());
-onnxRoot.resolveAll();
-/** The schema the reader decodes with: tensor element data stays a view into the file. */
-const onnxDecodeRoot = light_default().Root.fromJSON(lazyTensorDataDescriptor());
-onnxDecodeRoot.resolveAll();
-const proto_ModelProto = onnxRoot.lookupType("onnx.ModelProto");
-const proto_DecodeModelProto = onnxDecodeRoot.lookupType("onnx.ModelProto");
+// The reflection roots are built on first use: every gate bundles this package, and most never
+// read or write a model, so building them at load time would tax every start-up.
+let encodeType;
+let decodeType;
+function modelType(descriptor) {
+    const root = protobuf.Root.fromJSON(descriptor);
+    root.resolveAll();
+    return root.lookupType("onnx.ModelProto");
+}
+/** onnx.ModelProto with the official field types (used to encode). */
+function proto_modelProto() {
+    encodeType ??= modelType(onnxDescriptor());
+    return encodeType;
+}
+/** onnx.ModelProto as the reader decodes it: tensor element data stays a view into the file. */
+function proto_decodeModelProto() {
+    decodeType ??= modelType(lazyTensorDataDescriptor());
+    return decodeType;
+}
 
 
 ;// CONCATENATED MODULE: ./packages/onnx/src/tensor-values.ts
@@ -52993,7 +53020,7 @@ function encode_encodeOnnxModel(spec) {
             doc_string: f.docString ?? "",
         })),
     };
-    return ModelProto.encode(model).finish();
+    return modelProto().encode(model).finish();
 }
 function opset(o) {
     return { domain: o.domain ?? "", version: o.version };
@@ -53481,13 +53508,13 @@ function decode_decodeOnnxModel(bytes, source, options = {}) {
     const buffer = Buffer.isBuffer(bytes)
         ? bytes
         : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    scanWire(buffer, DecodeModelProto, limits, source);
+    scanWire(buffer, decodeModelProto(), limits, source);
     let message;
     try {
         const reader = protobuf.Reader.create(buffer);
         // Unpacked element data is legal protobuf: keep it (as views) instead of dropping values.
         reader.discardUnknown = false;
-        message = DecodeModelProto.decode(reader);
+        message = decodeModelProto().decode(reader);
     }
     catch (e) {
         throw new GateError(`${source}: not a valid ONNX file: ${e instanceof Error ? e.message : String(e)}`, {
@@ -55199,8 +55226,6 @@ async function dataset_format_readHead(path) {
 
 
 
-
-const dataset_lines_NEWLINE = 0x0a;
 /** Size of a regular file, refused when missing, special or over the limit, before reading any of it. */
 async function datasetSize(path, limits) {
     let size;
@@ -55217,113 +55242,16 @@ async function datasetSize(path, limits) {
         throw datasetLimitError(`is ${size} bytes`, "maxBytes", limits, { file: path });
     return size;
 }
-/**
- * Stream a UTF-8 file as chunks of whole lines, hashing it on the way. Bytes are split on `\n`, which
- * never sits inside a multi-byte character, so an over-long line fails as soon as it passes the limit
- * instead of after being buffered whole.
- */
-async function* readDatasetLines(path, limits, hash = (0,external_node_crypto_.createHash)("sha256")) {
-    const stream = (0,external_node_fs_.createReadStream)(path, { highWaterMark: 64 * 1024 });
-    let pending = [];
-    let pendingBytes = 0;
-    let bytesRead = 0;
-    let nextLine = 1;
-    const take = (bytes) => {
-        const chunk = { firstLine: nextLine, lines: dataset_lines_decodeLines(bytes, path, nextLine, limits), bytesRead };
-        nextLine += chunk.lines.length;
-        return chunk;
-    };
-    try {
-        for await (const data of stream) {
-            if (bytesRead === 0)
-                dataset_lines_refuseUtf16(data, path);
-            hash.update(data);
-            bytesRead += data.length;
-            if (bytesRead > limits.maxBytes) {
-                throw datasetLimitError(`grew past ${limits.maxBytes} bytes while being read`, "maxBytes", limits, {
-                    file: path,
-                });
-            }
-            const last = data.lastIndexOf(dataset_lines_NEWLINE);
-            if (last < 0) {
-                pending.push(data);
-                pendingBytes += data.length;
-                if (pendingBytes > limits.maxLineBytes)
-                    throw dataset_lines_tooLong(nextLine, path, limits);
-                continue;
-            }
-            const whole = data.subarray(0, last);
-            const bytes = pending.length === 0 ? whole : Buffer.concat([...pending, whole]);
-            const rest = data.subarray(last + 1);
-            pending = rest.length > 0 ? [rest] : [];
-            pendingBytes = rest.length;
-            yield take(bytes);
-            if (pendingBytes > limits.maxLineBytes)
-                throw dataset_lines_tooLong(nextLine, path, limits);
-        }
-    }
-    catch (e) {
-        throw fsError(e, path, DATASET);
-    }
-    finally {
-        stream.destroy();
-    }
-    if (pendingBytes > 0)
-        yield take(Buffer.concat(pending));
-}
-/** Lines of a block of whole lines, checked: no NUL, valid UTF-8, none too long. */
-function dataset_lines_decodeLines(bytes, path, firstLine, limits) {
-    if (bytes.indexOf(0) >= 0 || !(0,external_node_buffer_.isUtf8)(bytes))
-        throw dataset_lines_encodingError(bytes, path, firstLine);
-    let text = bytes.toString("utf8");
-    if (firstLine === 1 && text.charCodeAt(0) === 0xfeff)
-        text = text.slice(1);
-    const lines = text.split("\n");
-    for (let i = 0; i < lines.length; i++) {
-        let line = lines[i];
-        if (line.endsWith("\r"))
-            lines[i] = line = line.slice(0, -1);
-        // At most 3 UTF-8 bytes per UTF-16 unit, so most lines need no byte count.
-        if (line.length * 3 > limits.maxLineBytes && Buffer.byteLength(line) > limits.maxLineBytes) {
-            throw dataset_lines_tooLong(firstLine + i, path, limits);
-        }
-    }
-    return lines;
-}
-function dataset_lines_tooLong(line, path, limits) {
-    return datasetLimitError(`line ${line} is longer than ${limits.maxLineBytes} bytes`, "maxLineBytes", limits, {
-        file: path,
-        line,
+/** The dataset as chunks of whole lines, hashed on the way (the report names the dataset by digest). */
+function readDatasetLines(path, limits, hash = (0,external_node_crypto_.createHash)("sha256")) {
+    return readTextLines(path, {
+        role: DATASET,
+        remedy: "split or sample the dataset",
+        maxBytes: limits.maxBytes,
+        maxLineBytes: limits.maxLineBytes,
+        fsError: (e) => fsError(e, path, DATASET),
+        hash,
     });
-}
-/** The first line holding a NUL byte or invalid UTF-8, looked for only once something is wrong. */
-function dataset_lines_encodingError(bytes, path, firstLine) {
-    let start = 0;
-    for (let line = firstLine;; line++) {
-        const end = bytes.indexOf(dataset_lines_NEWLINE, start);
-        const piece = bytes.subarray(start, end < 0 ? bytes.length : end);
-        if (piece.indexOf(0) >= 0) {
-            return new src/* GateError */.ue(`${DATASET} holds a NUL byte on line ${line}: it is binary data, not text`, {
-                location: { file: path, line },
-                hint: "give the dataset as JSON Lines or CSV text",
-            });
-        }
-        if (!(0,external_node_buffer_.isUtf8)(piece) || end < 0) {
-            return new src/* GateError */.ue(`${DATASET} line ${line} is not valid UTF-8 text`, {
-                location: { file: path, line },
-                hint: "save it as UTF-8",
-            });
-        }
-        start = end + 1;
-    }
-}
-function dataset_lines_refuseUtf16(head, path) {
-    if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
-        throw new src/* GateError */.ue(`${DATASET} is UTF-16 text, not UTF-8`, {
-            location: { file: path, line: 1 },
-            hint: "save it as UTF-8 (in Python: open(path, 'w', encoding='utf-8'))",
-        });
-    }
 }
 
 ;// CONCATENATED MODULE: ./packages/evaluate/src/model-run/dataset-rows.ts
@@ -67681,7 +67609,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 // light library entry point.
 
 
-module.exports = __nccwpck_require__(7253);
+/* unused reexport */ __nccwpck_require__(7253);
 
 /***/ }),
 

@@ -31581,7 +31581,7 @@ const messages = {
     },
 };
 /** The `onnx` package as a protobufjs JSON namespace. */
-function onnxDescriptor() {
+function descriptor_onnxDescriptor() {
     return { nested: { onnx: { nested: structuredClone(messages) } } };
 }
 /**
@@ -31589,7 +31589,7 @@ function onnxDescriptor() {
  * then keeps views into the file instead of building a JS number (or Long) per element.
  */
 function lazyTensorDataDescriptor() {
-    const root = onnxDescriptor();
+    const root = descriptor_onnxDescriptor();
     const tensor = root.nested.onnx.nested.TensorProto;
     for (const [name, id] of Object.entries(TENSOR_DATA_FIELDS)) {
         tensor.fields[name] = { type: "bytes", id, rule: "repeated" };
@@ -31601,14 +31601,25 @@ function lazyTensorDataDescriptor() {
 
 
 
-/** The ONNX schema as a protobufjs reflection root (official field types; used to encode). */
-const onnxRoot = light_default().Root.fromJSON(onnxDescriptor());
-onnxRoot.resolveAll();
-/** The schema the reader decodes with: tensor element data stays a view into the file. */
-const onnxDecodeRoot = light_default().Root.fromJSON(lazyTensorDataDescriptor());
-onnxDecodeRoot.resolveAll();
-const proto_ModelProto = onnxRoot.lookupType("onnx.ModelProto");
-const DecodeModelProto = onnxDecodeRoot.lookupType("onnx.ModelProto");
+// The reflection roots are built on first use: every gate bundles this package, and most never
+// read or write a model, so building them at load time would tax every start-up.
+let encodeType;
+let decodeType;
+function modelType(descriptor) {
+    const root = light_default().Root.fromJSON(descriptor);
+    root.resolveAll();
+    return root.lookupType("onnx.ModelProto");
+}
+/** onnx.ModelProto with the official field types (used to encode). */
+function proto_modelProto() {
+    encodeType ??= modelType(onnxDescriptor());
+    return encodeType;
+}
+/** onnx.ModelProto as the reader decodes it: tensor element data stays a view into the file. */
+function decodeModelProto() {
+    decodeType ??= modelType(lazyTensorDataDescriptor());
+    return decodeType;
+}
 
 
 ;// CONCATENATED MODULE: ./packages/onnx/src/tensor-values.ts
@@ -31842,7 +31853,7 @@ function encode_encodeOnnxModel(spec) {
             doc_string: f.docString ?? "",
         })),
     };
-    return ModelProto.encode(model).finish();
+    return modelProto().encode(model).finish();
 }
 function opset(o) {
     return { domain: o.domain ?? "", version: o.version };
@@ -32330,13 +32341,13 @@ function decodeOnnxModel(bytes, source, options = {}) {
     const buffer = Buffer.isBuffer(bytes)
         ? bytes
         : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    scanWire(buffer, DecodeModelProto, limits, source);
+    scanWire(buffer, decodeModelProto(), limits, source);
     let message;
     try {
         const reader = light_default().Reader.create(buffer);
         // Unpacked element data is legal protobuf: keep it (as views) instead of dropping values.
         reader.discardUnknown = false;
-        message = DecodeModelProto.decode(reader);
+        message = decodeModelProto().decode(reader);
     }
     catch (e) {
         throw new src/* GateError */.ue(`${source}: not a valid ONNX file: ${e instanceof Error ? e.message : String(e)}`, {

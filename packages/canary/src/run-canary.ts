@@ -7,6 +7,7 @@ import { PrometheusSource } from "./metrics/prometheus.js";
 import type { MetricSource } from "./metrics/types.js";
 import { WebSource } from "./metrics/web.js";
 import { buildReport } from "./report/build-report.js";
+import { buildStrategy } from "./strategy/build.js";
 import { CLOUD_TRAFFIC_PROVIDERS, createCloudWatchSource } from "./traffic/cloud-index.js";
 import { CommandProvider } from "./traffic/command.js";
 import { EmbeddedRouter } from "./traffic/embedded.js";
@@ -41,6 +42,7 @@ export async function createTrafficProvider(input: CanaryInput, clock?: Clock): 
         candidate: t.candidate,
         ...(t.host ? { host: t.host } : {}),
         ...(t.port !== undefined ? { port: t.port } : {}),
+        ...(t.outputs ? { outputs: t.outputs } : {}),
       });
       input.onRouter?.(router);
       return router;
@@ -71,9 +73,12 @@ export async function runCanary(input: CanaryInput, options: RunCanaryOptions = 
   try {
     sources.push(...createSources(input, options.clock));
     traffic = await createTrafficProvider(input, options.clock);
+    const built = buildStrategy(input, traffic, sources);
+    sources.push(...built.sources);
     const outcome = await runRollout(
       {
         plan: input.plan,
+        strategy: built.strategy,
         traffic,
         sources,
         metrics: input.metrics,

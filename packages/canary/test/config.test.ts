@@ -107,6 +107,14 @@ describe("resolveCanary", () => {
     expect(input.probe).toBeUndefined();
   });
 
+  it("takes the candidate's version label from the run when the file names only the baseline's", async () => {
+    const { input } = await resolveText(
+      "canary:\n  baseline: http://a:1\n  candidate: http://b:1\n  steps: 5% 1m, 100%\n  versions: { baseline: v41 }\n",
+      { candidateVersion: "v43" },
+    );
+    expect(input.versions).toEqual({ baseline: "v41", candidate: "v43" });
+  });
+
   it("defaults to the embedded router and the probe's own metrics", async () => {
     const { input } = await resolveText(
       "version: 1\ncanary:\n  probe: { body-file: bodies.jsonl, rate: 20/s }\n",

@@ -7,6 +7,7 @@ import {
   type MetricProviderKind,
   type MetricSpec,
   type ProbeSignal,
+  type ShadowSignal,
 } from "../metrics/types.js";
 import { checkCloudWatchQuery } from "../traffic/cloud-index.js";
 import type { MetricEntry } from "./section.js";
@@ -17,6 +18,7 @@ export interface MetricDefaults {
 }
 
 const PROBE_SIGNALS: readonly ProbeSignal[] = ["latency", "errors", "prediction"];
+const SHADOW_SIGNALS: readonly ShadowSignal[] = ["latency", "errors"];
 
 /** `s` → times in seconds (×1000 to ms); `%` → percentages (×0.01); `ratio` → fractions. */
 export function unitOf(unit: string, where: string): { factor: number; dimension: Dimension } {
@@ -49,6 +51,11 @@ export function metricSpecOf(entry: MetricEntry, defaults: MetricDefaults, where
       `${where}: a probe metric's query is one of ${PROBE_SIGNALS.join(", ")}, not "${entry.query}"`,
     );
   }
+  if (provider === "shadow" && !SHADOW_SIGNALS.includes(entry.query as ShadowSignal)) {
+    throw new GateError(
+      `${where}: a shadow metric's query is one of ${SHADOW_SIGNALS.join(", ")}, not "${entry.query}"`,
+    );
+  }
   if (provider === "web" && entry.path === undefined) {
     throw new GateError(`${where}: a web metric needs a path to the number in the answer`, {
       hint: "e.g. path: $.data.p95",
@@ -56,7 +63,7 @@ export function metricSpecOf(entry: MetricEntry, defaults: MetricDefaults, where
   }
   if (entry.path !== undefined) parsePath(entry.path);
   if (provider === "cloudwatch") checkCloudWatchQuery(entry.query, where);
-  const signal = provider === "probe" ? (entry.query as ProbeSignal) : undefined;
+  const signal = provider === "probe" || provider === "shadow" ? (entry.query as ProbeSignal) : undefined;
   const unit = entry.unit
     ? unitOf(entry.unit, `${where}.unit`)
     : signal === "latency"
@@ -122,7 +129,7 @@ const OPTION_KEYS = [
 export function parseMetricFlag(text: string): MetricEntry {
   const where = `--metric "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
   if (text.length > 8192) throw new GateError(`${where}: longer than 8192 characters`);
-  const m = /^\s*([A-Za-z_][\w.]*)\s*=\s*(prometheus|web|probe|cloudwatch)\s*:(.*)$/s.exec(text);
+  const m = /^\s*([A-Za-z_][\w.]*)\s*=\s*(prometheus|web|probe|cloudwatch|shadow)\s*:(.*)$/s.exec(text);
   if (!m) {
     throw new GateError(`${where}: expected NAME=PROVIDER:QUERY`, {
       hint: 'e.g. p95=probe:latency, or errors=prometheus:sum(rate(errors_total{version="{{version}}"}[1m]))',

@@ -14,7 +14,7 @@ import type { ResumeMode } from "../engine/rollout.js";
 import { CANARY_GATE, type CanaryInput } from "../input.js";
 import { DEFAULT_KS_LIMIT, DEFAULT_PSI_LIMIT, DEFAULT_TAU_SD } from "../judge/judge-look.js";
 import { type MetricSpec, VERSION_LABEL, type Versions } from "../metrics/types.js";
-import { buildPlan } from "../plan/build-plan.js";
+import { buildPlan, buildStagePlan } from "../plan/build-plan.js";
 import { parseSteps, type WrittenStep } from "../plan/parse-steps.js";
 import type { FailureClass, FailurePolicy } from "../plan/types.js";
 import { defaultProbeMetrics, metricSpecOf, parseMetricFlag, percentOf } from "./metric-spec.js";
@@ -26,12 +26,21 @@ import {
   type MetricEntry,
   type StepEntry,
 } from "./section.js";
+import {
+  defaultStrategyMetrics,
+  outputsOf,
+  type StrategyOverrides,
+  splitThresholds,
+  stagesOf,
+  strategyInputOf,
+  strategyOf,
+} from "./strategy.js";
 import { checkHttpUrl, type TrafficKind, trafficOf } from "./traffic.js";
 
 export { TRAFFIC_KINDS, type TrafficKind } from "./traffic.js";
 
 /** What the command line or the action inputs say; these win over the config file. */
-export interface CanaryOverrides {
+export interface CanaryOverrides extends StrategyOverrides {
   provider?: TrafficKind;
   baseline?: string;
   candidate?: string;
@@ -79,11 +88,11 @@ export async function resolveCanary(
     expandHeaders(h, where, env, secrets);
 
   const versions = versionsOf(overrides, section);
-  const plan = buildPlan({
-    steps: stepsOf(overrides, section),
-    where: overrides.steps !== undefined ? "--steps" : "canary.steps",
+  const kind = strategyOf(overrides, section);
+  const traffic = trafficOf(overrides, section, baseDir);
+  const strategyContext = { kind, section, overrides, baseDir, traffic };
+  const planSettings = {
     ...durationKey("intervalMs", overrides.interval ?? section.interval, "interval"),
-    ...durationKey("guardMs", overrides.guard ?? section.guard, "guard"),
     ...((overrides.timeScale ?? section["time-scale"])
       ? { timeScale: overrides.timeScale ?? section["time-scale"]! }
       : {}),
@@ -92,17 +101,51 @@ export async function resolveCanary(
       ? { maxProviderFailures: section["provider-failures"] }
       : {}),
     ...(policyOf(overrides, section) ? { policy: policyOf(overrides, section)! } : {}),
-  });
+  };
+  if (kind !== "canary" && (overrides.steps !== undefined || section.steps !== undefined)) {
+    throw new GateError(
+      `strategy ${kind} has no steps; ${overrides.steps !== undefined ? "--steps" : "canary.steps"} applies to canary`,
+      {
+        hint:
+          kind === "shadow"
+            ? "set canary.shadow.duration (and mirror)"
+            : kind === "blue-green"
+              ? "set canary.blue-green.preview and .guard"
+              : "set canary.ab.split and .max-duration",
+      },
+    );
+  }
+  const plan =
+    kind === "canary"
+      ? buildPlan({
+          steps: stepsOf(overrides, section),
+          where: overrides.steps !== undefined ? "--steps" : "canary.steps",
+          ...durationKey("guardMs", overrides.guard ?? section.guard, "guard"),
+          ...planSettings,
+        })
+      : buildStagePlan({ strategy: kind, stages: stagesOf(strategyContext), ...planSettings });
 
   const mode = overrides.judge ?? section.judge ?? "sequential";
   const confidence = overrides.confidence ?? section.confidence ?? (mode === "sequential" ? 0.99 : 0.98);
   const minSamples = overrides.minSamples ?? section["min-samples"] ?? DEFAULT_MIN_SAMPLES;
   const prediction = overrides.prediction ?? section.probe?.prediction;
+  const outputs = kind === "shadow" ? outputsOf(overrides, section) : [];
+  const endpoints = Boolean(
+    (section.probe?.baseline ?? overrides.baseline ?? section.baseline) &&
+      (section.probe?.candidate ?? overrides.candidate ?? section.candidate),
+  );
 
   const entries: MetricEntry[] =
     overrides.metrics && overrides.metrics.length > 0
       ? overrides.metrics.map(parseMetricFlag)
-      : (section.metrics ?? defaultProbeMetrics(prediction !== undefined));
+      : (section.metrics ??
+        (kind === "canary"
+          ? defaultProbeMetrics(prediction !== undefined)
+          : defaultStrategyMetrics(
+              strategyContext,
+              defaultProbeMetrics(prediction !== undefined),
+              endpoints,
+            )));
   const metrics = entries.map((e, i) =>
     metricSpecOf(
       e,
@@ -111,17 +154,61 @@ export async function resolveCanary(
     ),
   );
   checkUnique(metrics);
+  for (const o of outputs) {
+    if (metrics.some((m) => m.name === o.name)) {
+      throw new GateError(`"${o.name}" names both a metric and a shadow output`, {
+        hint: "give the output another name",
+      });
+    }
+  }
   checkVersionsNeeded(
     metrics,
     Boolean(section.versions || overrides.baselineVersion || overrides.candidateVersion),
   );
 
-  const thresholds = thresholdsOf(overrides.gates ?? section.gates ?? [], metrics);
-  const uses = (kind: MetricSpec["provider"]) => metrics.some((m) => m.provider === kind);
+  const parsed = parseThresholds([...(overrides.gates ?? section.gates ?? [])], {
+    functions: CANARY_FUNCTIONS,
+  });
+  const split = splitThresholds(kind, parsed, outputs);
+  const thresholds = thresholdsOf(split.metric, metrics);
+  const bg = section["blue-green"];
+  const guardThresholds = bg?.["guard-gates"]
+    ? thresholdsOf(parseThresholds(bg["guard-gates"], { functions: CANARY_FUNCTIONS }), metrics)
+    : undefined;
+  const guardMetrics = bg?.["guard-metrics"];
+  for (const name of guardMetrics ?? []) {
+    if (!metrics.some((m) => m.name === name))
+      throw new GateError(`canary.blue-green.guard-metrics: no metric named "${name}"`, {
+        hint: `metrics: ${metrics.map((m) => m.name).join(", ")}`,
+      });
+  }
+  const uses = (provider: MetricSpec["provider"]) => metrics.some((m) => m.provider === provider);
+  const strategy = strategyInputOf(
+    strategyContext,
+    plan,
+    { output: split.output, ...(guardThresholds ? { guard: guardThresholds } : {}) },
+    outputs,
+    guardMetrics,
+  );
+  if (strategy.kind === "shadow" && traffic.kind === "embedded") traffic.outputs = outputs;
+  if (uses("shadow")) {
+    const paired =
+      strategy.kind === "shadow" ||
+      (strategy.kind === "blue-green" && strategy.plan.mirror > 0 && traffic.kind === "embedded");
+    if (!paired) {
+      throw new GateError(
+        "shadow metrics read the paired answers of mirrored requests, which this run does not have",
+        {
+          hint: "use them with strategy: shadow, or blue-green with mirror on the embedded router; elsewhere use probe or prometheus metrics",
+        },
+      );
+    }
+  }
 
   const input: CanaryInput = {
     plan,
-    traffic: trafficOf(overrides, section, baseDir),
+    ...(kind !== "canary" ? { strategy } : {}),
+    traffic,
     metrics,
     judge: {
       mode,
@@ -160,7 +247,11 @@ export async function resolveCanary(
       ...(headers ? { headers } : {}),
     };
   }
-  if (uses("probe")) input.probe = await probeOf(overrides, section, baseDir, prediction, expand);
+  const replay = strategy.kind === "shadow" && strategy.plan.source === "probe";
+  if (uses("probe") || replay) {
+    input.probe = await probeOf(overrides, section, baseDir, prediction, expand);
+    if (replay) input.probe.outputs = outputs;
+  }
   if (uses("cloudwatch")) input.cloudwatch = section.cloudwatch ?? {};
   return { input, report: reportSettingsOf(section.report, baseDir) };
 }
@@ -238,7 +329,8 @@ function checkUnique(metrics: readonly MetricSpec[]): void {
 }
 
 function checkVersionsNeeded(metrics: readonly MetricSpec[], labelsGiven: boolean): void {
-  const templated = metrics.find((m) => m.provider !== "probe" && !/\{\{\s*version\s*\}\}/.test(m.query));
+  const own = (m: MetricSpec) => m.provider === "probe" || m.provider === "shadow";
+  const templated = metrics.find((m) => !own(m) && !/\{\{\s*version\s*\}\}/.test(m.query));
   if (templated) {
     throw new GateError(
       `metric ${templated.name}: the query has no {{version}}, so it cannot tell the candidate from the baseline`,
@@ -247,7 +339,7 @@ function checkVersionsNeeded(metrics: readonly MetricSpec[], labelsGiven: boolea
       },
     );
   }
-  if (metrics.some((m) => m.provider !== "probe") && !labelsGiven) {
+  if (metrics.some((m) => !own(m)) && !labelsGiven) {
     // Defaults are fine for the probe, but a query filled with "baseline" is almost never what was meant.
     throw new GateError("prometheus and web metrics need the version labels of both sides", {
       hint: "set canary.versions.baseline and .candidate (or --baseline-version and --candidate-version)",
@@ -255,8 +347,7 @@ function checkVersionsNeeded(metrics: readonly MetricSpec[], labelsGiven: boolea
   }
 }
 
-function thresholdsOf(sources: readonly string[], metrics: readonly MetricSpec[]): Threshold[] {
-  const thresholds = parseThresholds([...sources], { functions: CANARY_FUNCTIONS });
+function thresholdsOf(thresholds: Threshold[], metrics: readonly MetricSpec[]): Threshold[] {
   const names = metrics.map((m) => m.name);
   for (const t of thresholds) {
     if (t.slice !== undefined) throw new GateError(`threshold "${t.source}": the canary has no slices`);

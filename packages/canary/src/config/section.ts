@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: header values are written ${env.NAME}
-import { gateSection } from "@mlgate/core";
+import { gateSection, thresholdListOf } from "@mlgate/core";
 import { z } from "zod";
 import { AGGREGATES } from "../metrics/types.js";
-import { FAILURE_CLASSES, FAILURE_POLICIES } from "../plan/types.js";
+import { FAILURE_CLASSES, FAILURE_POLICIES, STRATEGIES } from "../plan/types.js";
 import {
   albTrafficSchema,
   cloudwatchSettingsSchema,
@@ -11,8 +11,20 @@ import {
   sagemakerTrafficSchema,
 } from "../traffic/cloud-index.js";
 
-/** Threshold functions the canary understands besides delta() and ratio(). */
-export const CANARY_FUNCTIONS = ["delta", "ratio", "psi", "ks"] as const;
+/**
+ * Threshold functions the canary understands besides delta() and ratio(): psi() and ks() on metrics,
+ * and on a shadow run's outputs agreement(), accuracy_delta(), mcnemar_p(), psi(), ks() and ks_p().
+ */
+export const CANARY_FUNCTIONS = [
+  "delta",
+  "ratio",
+  "psi",
+  "ks",
+  "ks_p",
+  "agreement",
+  "accuracy_delta",
+  "mcnemar_p",
+] as const;
 
 const duration = z
   .string()
@@ -32,6 +44,12 @@ const headers = z
   .describe("Request headers; `${env.NAME}` in a value reads the environment (the value is masked).");
 const url = z.string().min(1).max(8192);
 const policy = z.enum(FAILURE_POLICIES as [string, ...string[]]);
+const jsonPath = z
+  .string()
+  .min(1)
+  .max(500)
+  .meta({ examples: ["$.label", "$.probabilities[1]"] });
+const file = z.string().min(1).max(4096);
 
 const stepItem = z.union([
   z.string().min(1).max(200).describe("One step, e.g. `25% 10m`."),
@@ -82,6 +100,13 @@ const nginx = z.strictObject({
     .min(1)
     .optional()
     .describe("nginx `-e` error log (for runs without write access to the default)."),
+  "mirror-file": z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "A second file the canary owns, included inside the `server { }` serving the model: the mirror directive for shadow traffic goes there.",
+    ),
   reload: argv
     .optional()
     .describe("Command that reloads nginx, as a list of arguments (default `nginx -s reload`)."),
@@ -119,13 +144,15 @@ const metric = z.strictObject({
     .regex(/^[A-Za-z_][\w.]*$/, "a metric name (letters, digits, _ and .)")
     .max(100)
     .describe("What thresholds call it: `p95`, `error_rate`."),
-  provider: z.enum(["prometheus", "web", "probe", "cloudwatch"]).describe("Where samples come from."),
+  provider: z
+    .enum(["prometheus", "web", "probe", "cloudwatch", "shadow"])
+    .describe("Where samples come from (`shadow`: the paired answers of a shadow run)."),
   query: z
     .string()
     .min(1)
     .max(8192)
     .describe(
-      "prometheus: PromQL with `{{version}}` (and `{{step}}`); web: a URL with `{{version}}`; cloudwatch: `namespace=… metric=… Dimension={{version}}` or a Metrics Insights query; probe: `latency`, `errors` or `prediction`.",
+      "prometheus: PromQL with `{{version}}` (and `{{step}}`); web: a URL with `{{version}}`; cloudwatch: `namespace=… metric=… Dimension={{version}}` or a Metrics Insights query; probe: `latency`, `errors` or `prediction`; shadow: `latency` or `errors`.",
     ),
   path: z
     .string()
@@ -167,6 +194,162 @@ const metric = z.strictObject({
     .describe("Samples per side before the metric is judged (default `min-samples`)."),
 });
 
+const output = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z_]\w{0,63}$/, "a plain name")
+    .describe("How thresholds name it: `agreement(label)`, `psi(score)`."),
+  path: jsonPath
+    .meta({ examples: ["$.label", "$.probabilities[1]"] })
+    .describe("Where it sits in the model's answer, e.g. `$.label` or `$.probabilities[1]`."),
+  kind: z
+    .enum(["label", "score"])
+    .describe("`label`: compared by agreement (and accuracy once labels arrive); `score`: by PSI and KS."),
+});
+
+const shadow = z.strictObject({
+  source: z
+    .enum(["router", "probe"])
+    .optional()
+    .describe(
+      "Who sends the candidate its copy: `router` (the router mirrors live requests, default) or `probe` (the probe replays requests to both versions).",
+    ),
+  mirror: percent
+    .optional()
+    .describe("Share of live requests the router copies to the candidate (default 100%)."),
+  duration: duration.optional().describe("How long the shadow run lasts (default 10m)."),
+  outputs: z
+    .array(output)
+    .min(1)
+    .max(16)
+    .optional()
+    .describe("Fields of the answer to compare on the same requests."),
+  "min-pairs": z
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe("Requests answered by both before outputs are judged (default 200)."),
+  pairs: z
+    .strictObject({
+      "baseline-log": file.describe("The baseline's prediction log: JSON lines, one per answered request."),
+      "candidate-log": file.describe("The candidate's prediction log."),
+      id: jsonPath.optional().describe("Where the request id sits in a line (default `$.id`)."),
+      answer: jsonPath.optional().describe("Where the answer sits in a line (default: the line itself)."),
+      latency: jsonPath
+        .optional()
+        .describe("Where the time to answer sits, in ms (for shadow latency metrics)."),
+      status: jsonPath.optional().describe("Where the HTTP status sits (for shadow error metrics)."),
+    })
+    .optional()
+    .describe(
+      "Where both versions' answers to the same request are read when the router does not pair them itself (nginx, Gateway API): their prediction logs, joined by request id.",
+    ),
+  labels: z
+    .strictObject({
+      file: file.describe("JSON lines of ground truth, read as it grows."),
+      id: jsonPath.optional().describe("Where the request id sits (default `$.id`)."),
+      label: jsonPath.optional().describe("Where the true label sits (default `$.label`)."),
+    })
+    .optional()
+    .describe("Ground truth arriving later: adds accuracy_delta() and mcnemar_p() on label outputs."),
+  "save-pairs": file.optional().describe("Write every pair of answers to this JSON-lines file."),
+});
+
+const blueGreen = z.strictObject({
+  preview: duration
+    .optional()
+    .describe("How long green is judged before the switch, with no user on it (default 5m)."),
+  mirror: percent
+    .optional()
+    .describe(
+      "Share of live requests mirrored to green during the preview (default 0: the probe's traffic only).",
+    ),
+  guard: duration
+    .optional()
+    .describe(
+      "How long blue stays warm after the switch while green is watched (default: `guard`, else 10m).",
+    ),
+  "guard-gates": thresholdListOf({ functions: CANARY_FUNCTIONS })
+    .optional()
+    .describe("Thresholds judged in the guard window instead of `gates`."),
+  "guard-metrics": z
+    .array(z.string().min(1).max(100))
+    .min(1)
+    .max(50)
+    .optional()
+    .describe("Only these metrics are judged in the guard window (default: all)."),
+});
+
+const ab = z.strictObject({
+  split: percent.optional().describe("The candidate's share of clients (default 50%)."),
+  sticky: z
+    .union([
+      z.strictObject({ header: z.string().min(1).max(64).describe("A request header, e.g. x-client-id.") }),
+      z.strictObject({ cookie: z.string().min(1).max(64).describe("A cookie name, e.g. uid.") }),
+    ])
+    .describe("What keeps a client on one side: the value of a header or a cookie (no value: the baseline)."),
+  metric: z
+    .strictObject({
+      name: z
+        .string()
+        .regex(/^[A-Za-z_][\w.]*$/)
+        .max(100)
+        .optional()
+        .describe("Its name in the report (default conversion)."),
+      events: z
+        .union([file, z.array(file).min(1).max(16)])
+        .describe(
+          "JSON-lines event logs, read as they grow; every event exposes its unit to the side that served it.",
+        ),
+      unit: jsonPath
+        .optional()
+        .describe("Where the unit (the sticky key) sits in an event (default `$.client`)."),
+      version: jsonPath.optional().describe("Where the serving version's label sits (default `$.version`)."),
+      type: jsonPath.optional().describe("Where the event type sits (default `$.event`)."),
+      conversion: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe("The type of a conversion event (default conversion)."),
+      better: z
+        .enum(["increase", "decrease"])
+        .optional()
+        .describe("Which way is better (default increase: more conversions)."),
+    })
+    .describe("The business metric the experiment decides on: conversions per unit, from events."),
+  decision: z
+    .enum(["sequential", "fixed"])
+    .optional()
+    .describe(
+      "`sequential` (mSPRT: read at every look, stops at the first convincing evidence; default) or `fixed` (one test at the planned sample size).",
+    ),
+  "sample-size": z
+    .union([
+      z.int().min(10).max(100_000_000),
+      z.strictObject({
+        "baseline-rate": percent.describe("The baseline's expected conversion rate."),
+        "minimum-effect": percent.describe(
+          "The smallest absolute change worth detecting, e.g. 1% (one point).",
+        ),
+        power: z.number().gt(0).lt(1).optional().describe("Default 0.8."),
+      }),
+    ])
+    .optional()
+    .describe(
+      "Units per arm: where the fixed test is read and the sequential one stops undecided; a number, or planned from a rate and an effect.",
+    ),
+  alpha: z.number().gt(0).lt(0.5).optional().describe("False-positive rate of the decision (default 0.05)."),
+  "max-duration": duration.optional().describe("The experiment ends undecided after this long (default 1h)."),
+  promote: z
+    .enum(["manual", "auto"])
+    .optional()
+    .describe(
+      "`manual` (default): the verdict only, and traffic returns to the baseline; `auto`: promote a candidate that won.",
+    ),
+});
+
 /** The `canary:` section of mlgate.yml. Paths are relative to the config file. */
 export const canarySection = gateSection(
   {
@@ -182,8 +365,16 @@ export const canarySection = gateSection(
           .string()
           .min(1)
           .max(128)
-          .describe("The baseline's version label, filled in for `{{version}}`."),
-        candidate: z.string().min(1).max(128).describe("The candidate's version label."),
+          .optional()
+          .describe("The baseline's version label, filled in for `{{version}}` (default `baseline`)."),
+        candidate: z
+          .string()
+          .min(1)
+          .max(128)
+          .optional()
+          .describe(
+            "The candidate's version label (default `candidate`); usually given per run with `--candidate-version` or the action's `candidate-version` input.",
+          ),
       })
       .optional()
       .describe("Version labels of the two sides, as your metrics carry them."),
@@ -193,6 +384,15 @@ export const canarySection = gateSection(
       .max(255)
       .optional()
       .describe("Deployment environment the progress is recorded under (default `production`)."),
+    strategy: z
+      .enum(STRATEGIES as [string, ...string[]])
+      .optional()
+      .describe(
+        "How traffic reaches the candidate: canary (rising shares, default), shadow (a copy of live traffic, users never see its answers), blue-green (one switch after a preview, automatic switch back), ab (a sticky split decided on a business metric).",
+      ),
+    shadow: shadow.optional().describe("The shadow run (strategy: shadow)."),
+    "blue-green": blueGreen.optional().describe("The blue/green switch (strategy: blue-green)."),
+    ab: ab.optional().describe("The A/B test (strategy: ab)."),
     steps: z
       .union([z.string().min(1).max(2000), z.array(stepItem).min(1).max(50)])
       .optional()
@@ -343,3 +543,6 @@ export type CanarySection = z.output<typeof canarySection>;
 export type MetricEntry = z.output<typeof metric>;
 export type TrafficEntry = NonNullable<CanarySection["traffic"]>;
 export type StepEntry = z.output<typeof stepItem>;
+export type ShadowEntry = z.output<typeof shadow>;
+export type BlueGreenEntry = z.output<typeof blueGreen>;
+export type AbEntry = z.output<typeof ab>;

@@ -82,6 +82,7 @@ export function trafficOf(o: TrafficOverrides, s: CanarySection, baseDir: string
         ...(n.prefix ? { prefix: resolveFrom(baseDir, n.prefix) } : {}),
         ...(n.conf ? { conf: resolveFrom(baseDir, n.conf) } : {}),
         ...(n["error-log"] ? { errorLog: resolveFrom(baseDir, n["error-log"]) } : {}),
+        ...(n["mirror-file"] ? { mirrorFile: resolveFrom(baseDir, n["mirror-file"]) } : {}),
         ...(n.reload ? { reload: n.reload } : {}),
         ...(n.test !== undefined ? { test: n.test } : {}),
         ...(n.live ? { live: n.live } : {}),

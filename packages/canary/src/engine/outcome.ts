@@ -1,6 +1,7 @@
 import type { Check } from "@mlgate/core";
 import type { LookResult } from "../judge/judge-look.js";
 import type { FailureClass } from "../plan/types.js";
+import type { StageKind, StageWords, StrategySummary } from "../strategy/types.js";
 
 /** How a rollout ended. */
 export type RolloutResult =
@@ -13,7 +14,12 @@ export type RolloutResult =
   /** `resume: cleanup`: an earlier run's candidate was rolled back and nothing new started. */
   | "cleaned-up"
   /** Nothing moved: the router could not be read, or progress could not be recorded. */
-  | "not-started";
+  | "not-started"
+  /**
+   * Every stage passed and the strategy does not promote by itself: a shadow run (safe to canary), an
+   * A/B test without automatic promotion. Traffic is back where it started.
+   */
+  | "concluded";
 
 export type StopCause = FailureClass | "cancelled";
 
@@ -22,7 +28,7 @@ export interface TimelinePoint {
   /** Milliseconds since the rollout started. */
   atMs: number;
   weight: number;
-  phase: "step" | "guard";
+  phase: StageKind;
   /** Each metric's aggregate so far in the step, per side (absent until it has enough samples). */
   values: Record<string, { candidate?: number; baseline?: number }>;
 }
@@ -31,7 +37,9 @@ export interface StepRecord {
   /** 0-based index into the plan's steps. */
   index: number;
   weight: number;
-  phase: "step" | "guard";
+  phase: StageKind;
+  /** How the stage is named in the report. */
+  words: StageWords;
   startedMs: number;
   endedMs: number;
   looks: number;
@@ -57,8 +65,8 @@ export interface RolloutOutcome {
   rolledBack: boolean;
   /** Set when a rollback was attempted and could not be verified. */
   rollbackError?: string;
-  /** The step the rollout stopped in (its planned weight), when it stopped short. */
-  stoppedAt?: { index: number; weight: number; phase: "step" | "guard" };
+  /** The stage the rollout stopped in (its planned weight), when it stopped short. */
+  stoppedAt?: { index: number; weight: number; phase: StageKind; where: string };
   /** The step index a resumed run started from (0 for a fresh rollout). */
   resumedFrom?: number;
   steps: StepRecord[];
@@ -68,4 +76,6 @@ export interface RolloutOutcome {
   warnings: string[];
   startedAt: number;
   durationMs: number;
+  /** The strategy's part of the report (what users saw, what decided). */
+  strategy?: StrategySummary;
 }

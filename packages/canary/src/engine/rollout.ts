@@ -2,11 +2,12 @@ import { describeError, formatNumber, formatValue } from "@mlgate/core";
 import { type JudgeSettings, judgeLook, type LookResult } from "../judge/judge-look.js";
 import { MetricTrack } from "../judge/track.js";
 import { type MetricSource, MetricSourceError, type MetricSpec, type Versions } from "../metrics/types.js";
-import { describePlan } from "../plan/build-plan.js";
 import { formatDuration } from "../plan/parse-steps.js";
 import { type FailureClass, formatWeight, type RolloutPlan } from "../plan/types.js";
-import { isOpen, type Phase } from "../state/phase.js";
+import { isOpen } from "../state/phase.js";
 import type { RolloutRecord, StateStore } from "../state/types.js";
+import { canaryStrategy } from "../strategy/canary.js";
+import type { AnalysisLook, RolloutStrategy, Stage } from "../strategy/types.js";
 import type { TrafficProvider } from "../traffic/types.js";
 import { type Clock, realClock } from "./clock.js";
 import type { RolloutOutcome, StepRecord, StopCause, TimelinePoint } from "./outcome.js";
@@ -24,6 +25,8 @@ export interface RolloutInput {
   environment: string;
   resume: ResumeMode;
   state?: StateStore;
+  /** How traffic moves (default: the plan's canary steps). */
+  strategy?: RolloutStrategy;
 }
 
 export interface RolloutOptions {
@@ -37,12 +40,17 @@ export interface RolloutOptions {
 const ROLLBACK_ATTEMPTS = 3;
 const ROLLBACK_BACKOFF_MS = 500;
 
-/** The step loop: move traffic, watch, judge, and promote, extend or stop by the plan's policies. */
+/**
+ * The step loop: move traffic into each of the strategy's stages, watch, judge, and conclude, extend
+ * or stop by the plan's policies. Every strategy shares this loop; only the moves differ.
+ */
 export async function runRollout(input: RolloutInput, options: RolloutOptions = {}): Promise<RolloutOutcome> {
   return new Rollout(input, options).run();
 }
 
 class Rollout {
+  private readonly strategy: RolloutStrategy;
+  private readonly stages: readonly Stage[];
   private readonly clock: Clock;
   private readonly log: (line: string) => void;
   private readonly tracks: MetricTrack[];
@@ -61,6 +69,8 @@ class Rollout {
     private readonly input: RolloutInput,
     private readonly options: RolloutOptions,
   ) {
+    this.strategy = input.strategy ?? canaryStrategy(input.plan);
+    this.stages = this.strategy.stages;
     this.clock = options.clock ?? realClock;
     this.log = options.log ?? (() => {});
     this.tracks = input.metrics.map((m) => new MetricTrack(m));
@@ -71,7 +81,7 @@ class Rollout {
   async run(): Promise<RolloutOutcome> {
     const { plan, traffic } = this.input;
     this.log(
-      `plan: ${describePlan(plan)}, a look every ${formatDuration(Math.round(plan.intervalMs))}, router: ${traffic.describe()}`,
+      `plan: ${this.strategy.describe()}, a look every ${formatDuration(Math.round(plan.intervalMs))}, router: ${traffic.describe()}`,
     );
     try {
       this.weight = (await traffic.getWeights()).canary;
@@ -85,36 +95,48 @@ class Rollout {
     if ("outcome" in start) return start.outcome;
 
     for (const source of this.input.sources) await source.start?.();
-    for (let i = start.index; i < plan.steps.length; i++) {
-      const step = plan.steps[i]!;
-      const final = step.weight === 100;
+    const stages = this.stages;
+    for (let i = start.index; i < stages.length; i++) {
+      const stage = stages[i]!;
       if (this.options.signal?.aborted) return this.stop("cancelled", "the job was cancelled", i);
       try {
-        this.weight = (
-          final ? await traffic.promote() : await traffic.setWeights({ canary: step.weight })
-        ).canary;
+        this.weight = await stage.enter(traffic);
       } catch (e) {
-        return this.stop(
-          "router",
-          `could not move the candidate to ${formatWeight(step.weight)}: ${describeError(e)}`,
-          i,
-        );
+        return this.stop("router", `could not ${stage.moveWords}: ${describeError(e)}`, i);
       }
-      this.log(
-        `step ${i + 1}/${plan.steps.length}: ${final ? "promoted: " : ""}the candidate serves ${formatWeight(this.weight)} (verified)`,
-      );
-      const phase: Phase = final ? (plan.guardMs > 0 ? "guard" : "promoted") : "step";
-      await this.record({ step: i, weight: this.weight, phase });
-      if (final && plan.guardMs === 0) {
+      this.log(stage.entered(this.weight, i, stages.length));
+      await this.record({ step: i, weight: this.weight, phase: stage.phase });
+      if (stage.watchMs === 0) {
         this.stepsCompleted++;
-        break;
+        continue;
       }
-      const verdict = await this.watch(i, final ? plan.guardMs : step.bakeMs, final);
+      const verdict = await this.watch(i, stage);
       if (verdict) return verdict;
       this.stepsCompleted++;
-      if (final) await this.record({ step: i, weight: this.weight, phase: "promoted" });
     }
-    return this.finish("promoted");
+    return this.conclude();
+  }
+
+  /** Every stage passed: the strategy's last move (promote, stop mirroring, end the experiment). */
+  private async conclude(): Promise<RolloutOutcome> {
+    const last = this.stages.length - 1;
+    let conclusion: Awaited<ReturnType<RolloutStrategy["conclude"]>>;
+    try {
+      conclusion = await this.strategy.conclude(this.input.traffic, this.weight);
+    } catch (e) {
+      return this.stop("router", `could not finish: ${describeError(e)}`, last);
+    }
+    this.weight = conclusion.weight;
+    if (conclusion.log) this.log(conclusion.log);
+    if (conclusion.phase) {
+      await this.record({
+        step: last,
+        weight: this.weight,
+        phase: conclusion.phase,
+        ...(conclusion.reason ? { reason: conclusion.reason } : {}),
+      });
+    }
+    return this.finish(conclusion.result, conclusion.reason ? { reason: conclusion.reason } : {});
   }
 
   /** Where to begin, given what an earlier run left behind. */
@@ -129,8 +151,10 @@ class Rollout {
       );
     }
     const open = prior !== undefined && isOpen(prior.phase);
-    const same = prior?.candidate === versions.candidate;
-    if (prior && open && same && resume === "auto" && prior.step < this.input.plan.steps.length) {
+    // A shadow run of v2 left open is not a canary of v2 to resume.
+    const same =
+      prior?.candidate === versions.candidate && (prior.strategy ?? "canary") === this.strategy.name;
+    if (prior && open && same && resume === "auto" && prior.step < this.stages.length) {
       this.resumedFrom = prior.step;
       this.log(
         `resuming the rollout of ${versions.candidate} at step ${prior.step + 1} (${prior.phase} at ${formatWeight(prior.weight)} when the last run ended)`,
@@ -167,13 +191,21 @@ class Rollout {
       }
     } else if (resume === "cleanup") {
       return { outcome: this.finish("cleaned-up", { reason: "no open rollout to clean up" }) };
-    } else if (prior?.phase === "promoted" && same && resume === "auto" && this.weight === 100) {
+    } else if (
+      prior?.phase === "promoted" &&
+      prior.candidate === versions.candidate &&
+      resume === "auto" &&
+      this.weight === 100 &&
+      (this.strategy.name === "canary" || this.strategy.name === "blue-green")
+    ) {
       return {
         outcome: this.finish("already-promoted", {
           reason: `${versions.candidate} was already promoted by an earlier run`,
         }),
       };
     }
+    const refused = this.strategy.refuseStart?.(this.weight, this.input.traffic);
+    if (refused) return { outcome: this.finish("not-started", { cause: "router", reason: refused }) };
     try {
       await state?.begin(this.recordOf({ step: 0, weight: this.weight, phase: "starting" }));
     } catch (e) {
@@ -189,19 +221,29 @@ class Rollout {
   }
 
   /**
-   * Look at the metrics every interval until the step's time is up and every metric has enough data.
-   * Returns the outcome when the rollout must stop, undefined when the step passed.
+   * Look at the metrics every interval until the stage's time is up and every metric has enough data
+   * (or the strategy's analysis has decided). Returns the outcome when the rollout must stop,
+   * undefined when the stage passed.
    */
-  private async watch(index: number, bakeMs: number, guard: boolean): Promise<RolloutOutcome | undefined> {
+  private async watch(index: number, stage: Stage): Promise<RolloutOutcome | undefined> {
     const { plan } = this.input;
+    const bakeMs = stage.watchMs;
+    const guard = stage.guard;
     for (const t of this.tracks) t.startStep();
+    const judged = stage.metrics
+      ? this.tracks.filter((t) => stage.metrics!.includes(t.spec.name))
+      : this.tracks;
+    const settings = stage.thresholds
+      ? { ...this.input.judge, thresholds: stage.thresholds }
+      : this.input.judge;
     const stepStart = this.clock.now();
     this.lastCollect = stepStart;
     let deadline = stepStart + bakeMs;
     const record: StepRecord = {
       index,
       weight: this.weight,
-      phase: guard ? "guard" : "step",
+      phase: stage.kind,
+      words: stage.words,
       startedMs: stepStart - this.started,
       endedMs: stepStart - this.started,
       looks: 0,
@@ -209,7 +251,7 @@ class Rollout {
       outcome: "interrupted",
     };
     this.steps.push(record);
-    const label = guard ? `guard window at 100%` : `step ${index + 1} (${formatWeight(this.weight)})`;
+    const label = stage.words.look;
     for (;;) {
       try {
         await this.clock.sleep(
@@ -229,18 +271,39 @@ class Rollout {
         return this.stop("provider", `${problem} during ${label}`, index);
       }
       const endOfStep = now >= deadline;
-      const look = judgeLook(this.tracks, this.input.judge, { endOfStep, guard });
+      const look = judgeLook(judged, settings, { endOfStep, guard });
+      let extra: AnalysisLook | undefined;
+      if (stage.analysis) {
+        try {
+          extra = await stage.analysis.look({ now, endOfStep, stage });
+        } catch (e) {
+          record.outcome = "failed";
+          return this.stop(
+            "provider",
+            `the ${this.strategy.name} analysis failed during ${label}: ${describeError(e)}`,
+            index,
+          );
+        }
+        look.checks.push(...extra.checks);
+        look.warnings.push(...extra.warnings);
+        look.short.push(...extra.short);
+      }
       record.look = look;
       this.lastLook = look;
-      this.remember(look, now, guard);
-      this.log(`${label}, look ${record.looks}: ${summarize(look)}`);
+      this.remember(look, now, stage);
+      this.log(
+        `${label}, look ${record.looks}: ${summarize(look)}${extra?.summary ? `; ${extra.summary}` : ""}`,
+      );
       for (const w of look.warnings) this.warn(w);
-      if (look.failure) {
+      const failure = look.failure ?? extra?.failure;
+      if (failure) {
         record.outcome = "failed";
-        return this.stop("metric", look.failure.message, index, {
-          rule: look.failure.rule,
-          metric: look.failure.metric,
-        });
+        const cause = extra?.failure && !look.failure ? extra.failure.cause : "metric";
+        return this.stop(cause, failure.message, index, { rule: failure.rule, metric: failure.metric });
+      }
+      if (extra?.done && look.short.length === 0) {
+        record.outcome = "passed";
+        return undefined;
       }
       if (!endOfStep) continue;
       if (look.short.length === 0) {
@@ -294,7 +357,7 @@ class Rollout {
     return undefined;
   }
 
-  private remember(look: LookResult, now: number, guard: boolean): void {
+  private remember(look: LookResult, now: number, stage: Stage): void {
     const values: TimelinePoint["values"] = {};
     for (const [name, m] of Object.entries(look.metrics)) {
       values[name] = { candidate: m.value, ...(m.baseline !== undefined ? { baseline: m.baseline } : {}) };
@@ -302,7 +365,7 @@ class Rollout {
     this.timeline.push({
       atMs: now - this.started,
       weight: this.weight,
-      phase: guard ? "guard" : "step",
+      phase: stage.kind,
       values,
     });
   }
@@ -315,12 +378,8 @@ class Rollout {
     extra: { rule?: string; metric?: string } = {},
   ): Promise<RolloutOutcome> {
     const policy = cause === "cancelled" ? "rollback" : this.input.plan.policy[cause as FailureClass];
-    const planned = this.input.plan.steps[index]!;
-    const stoppedAt = {
-      index,
-      weight: planned.weight,
-      phase: planned.weight === 100 ? ("guard" as const) : ("step" as const),
-    };
+    const stage = this.stages[index]!;
+    const stoppedAt = { index, weight: stage.weight, phase: stage.kind, where: stage.words.headline };
     const detail = {
       cause,
       reason,
@@ -330,7 +389,7 @@ class Rollout {
     };
     if (policy === "rollback") {
       this.log(`stopping: ${reason}; rolling back`);
-      const rolled = await this.rollback();
+      const rolled = await this.rollback("undo");
       await this.record({
         step: index,
         weight: this.weight,
@@ -354,15 +413,24 @@ class Rollout {
     return this.finish(policy === "pause" ? "paused" : "held", detail);
   }
 
-  /** Roll back, retrying, and read the weights back; never throws. */
-  private async rollback(): Promise<{ error?: string }> {
+  /**
+   * Send every user back to the baseline, retrying, and read the weights back; never throws. `undo` is
+   * the strategy's own way (a shadow run stops mirroring); `rollback` the router's plain one.
+   */
+  private async rollback(how: "undo" | "rollback" = "rollback"): Promise<{ error?: string }> {
+    const traffic = this.input.traffic;
     let error = "";
     for (let attempt = 1; attempt <= ROLLBACK_ATTEMPTS; attempt++) {
       try {
-        this.weight = (await this.input.traffic.rollback()).canary;
-        this.log(
-          `rolled back: the baseline serves all traffic (verified by reading ${this.input.traffic.describe()})`,
-        );
+        if (how === "undo") {
+          this.weight = await this.strategy.undo(traffic);
+          this.log(this.strategy.undone(traffic));
+        } else {
+          this.weight = (await traffic.rollback()).canary;
+          this.log(
+            `rolled back: the baseline serves all traffic (verified by reading ${traffic.describe()})`,
+          );
+        }
         return {};
       } catch (e) {
         error = describeError(e);
@@ -372,7 +440,7 @@ class Rollout {
       }
     }
     try {
-      this.weight = (await this.input.traffic.getWeights()).canary;
+      this.weight = (await traffic.getWeights()).canary;
     } catch {
       // The weight stays at its last verified value.
     }
@@ -386,7 +454,8 @@ class Rollout {
       environment: this.input.environment,
       candidate: this.input.versions.candidate,
       baseline: this.input.versions.baseline,
-      steps: this.input.plan.steps.length,
+      steps: this.stages.length,
+      ...(this.strategy.name !== "canary" ? { strategy: this.strategy.name } : {}),
       ...fields,
     };
   }
@@ -437,6 +506,14 @@ class Rollout {
       warnings: this.warnings,
       startedAt: this.started,
       durationMs: this.clock.now() - this.started,
+      strategy: this.strategy.summarize({
+        result,
+        finalWeight: this.weight,
+        stagesCompleted: this.stepsCompleted,
+        ...(detail.cause ? { cause: detail.cause } : {}),
+        ...(detail.reason ? { reason: detail.reason } : {}),
+        ...(detail.stoppedAt ? { stoppedAt: detail.stoppedAt.phase } : {}),
+      }),
     };
   }
 }

@@ -43,7 +43,7 @@ function stepValues(
   return { metrics, short };
 }
 
-/** psi() and ks() for thresholds, computed from the step's samples of the named metric. */
+/** psi(), ks() and ks_p() for thresholds, computed from the step's samples of the named metric. */
 function shiftFunctions(shifts: (name: string) => Shift | undefined): Record<string, ThresholdFunction> {
   const missing = (name: string) => ({ missing: `not enough samples of ${name} on both sides` });
   return {
@@ -54,6 +54,10 @@ function shiftFunctions(shifts: (name: string) => Shift | undefined): Record<str
     ks: (_m, name) => {
       const s = shifts(name);
       return s ? { value: s.ks.statistic, dimension: "none" } : missing(name);
+    },
+    ks_p: (_m, name) => {
+      const s = shifts(name);
+      return s ? { value: s.ks.p, dimension: "none" } : missing(name);
     },
   };
 }

@@ -1,6 +1,8 @@
 import { GateError } from "@mlgate/core";
 import { ArrivalSchedule } from "@mlgate/load";
 import { Pool } from "undici";
+import { extractOutputs, type OutputSpec, type OutputValues } from "../shadow/outputs.js";
+import { type AnswerPair, PairBuffer, type PairSource } from "../shadow/pairs.js";
 import { numbersAt, type PathSegment } from "./json-path.js";
 import type { CollectWindow, MetricSource, MetricSpec, ProbeSignal, SamplePair } from "./types.js";
 
@@ -26,6 +28,8 @@ export interface ProbeOptions {
   connections?: number;
   /** Requests waiting or in flight per side beyond which an arrival is dropped and counts as an error (default 10 000). */
   maxPending?: number;
+  /** Fields of each answer to pair up (the shadow comparison's outputs, in probe-replay mode). */
+  outputs?: readonly OutputSpec[];
   /** Epoch milliseconds (injected in tests). */
   now?: () => number;
 }
@@ -73,9 +77,13 @@ function splitUrl(url: string, role: Side): { origin: string; path: string } {
  * The gate's own traffic: an open-model arrival schedule (the load generator's) at `rate`, each
  * arrival sending the same request to the baseline and to the candidate. It records latency, errors
  * and the model's score per side, so the candidate is compared on the very inputs the baseline saw.
+ * With `outputs`, it also pairs the two answers of each request for the shadow comparison (a replay
+ * of recorded requests to both versions: shadow traffic that needs no router).
  */
-export class ProbeSource implements MetricSource {
+export class ProbeSource implements MetricSource, PairSource {
   readonly kind = "probe";
+  readonly timed = true;
+  private readonly pairs = new PairBuffer();
   private readonly targets: Record<Side, { pool: Pool; path: string }>;
   private readonly inFlight: Record<Side, number> = { baseline: 0, candidate: 0 };
   private records: ProbeRecord[] = [];
@@ -134,6 +142,15 @@ export class ProbeSource implements MetricSource {
     return out;
   }
 
+  describe(): string {
+    return "the probe's requests, each sent to both versions";
+  }
+
+  /** Both answers of each recorded request, since the last call. */
+  async drainPairs(): Promise<AnswerPair[]> {
+    return this.pairs.drain();
+  }
+
   async close(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
@@ -168,18 +185,33 @@ export class ProbeSource implements MetricSource {
   private fire(seq: number, intendedAt: number): void {
     const bodies = this.options.bodies;
     const body = bodies && bodies.length > 0 ? bodies[seq % bodies.length] : undefined;
-    for (const side of ["baseline", "candidate"] as const) void this.send(side, intendedAt, body);
+    const answers = (["baseline", "candidate"] as const).map((side) => this.send(side, intendedAt, body));
+    if (!this.options.outputs || intendedAt < this.recordFrom) return;
+    void Promise.all(answers).then(([b, c]) => {
+      this.pairs.push({
+        id: `probe-${seq}`,
+        at: this.now(),
+        baseline: { error: b!.record.error, latencyMs: b!.record.latencyMs, outputs: b!.outputs },
+        candidate: { error: c!.record.error, latencyMs: c!.record.latencyMs, outputs: c!.outputs },
+      });
+    });
   }
 
-  private async send(side: Side, intendedAt: number, body: Buffer | undefined): Promise<void> {
+  private async send(
+    side: Side,
+    intendedAt: number,
+    body: Buffer | undefined,
+  ): Promise<{ record: ProbeRecord; outputs: OutputValues }> {
     const target = this.targets[side];
     const recorded = intendedAt >= this.recordFrom;
     if (this.inFlight[side] >= (this.options.maxPending ?? 10_000)) {
-      if (recorded) this.record({ at: this.now(), side, latencyMs: this.now() - intendedAt, error: true });
-      return;
+      const dropped = { at: this.now(), side, latencyMs: this.now() - intendedAt, error: true };
+      if (recorded) this.record(dropped);
+      return { record: dropped, outputs: {} };
     }
     this.inFlight[side]++;
     let record: ProbeRecord;
+    let outputs: OutputValues = {};
     try {
       const res = await target.pool.request({
         path: target.path,
@@ -190,8 +222,15 @@ export class ProbeSource implements MetricSource {
         bodyTimeout: this.options.timeoutMs,
       });
       const ok = res.statusCode >= 200 && res.statusCode < 300;
-      const score = ok && this.options.prediction ? await this.scoreOf(res.body) : undefined;
-      if (!(ok && this.options.prediction)) await res.body.dump();
+      const reads = ok && (this.options.prediction || this.options.outputs);
+      const answer = reads ? await this.answerOf(res.body) : undefined;
+      if (!reads) await res.body.dump();
+      const score =
+        answer !== undefined && this.options.prediction
+          ? numbersAt(answer, this.options.prediction)[0]
+          : undefined;
+      if (answer !== undefined && this.options.outputs)
+        outputs = extractOutputs(answer, this.options.outputs);
       record = {
         at: this.now(),
         side,
@@ -205,11 +244,11 @@ export class ProbeSource implements MetricSource {
       this.inFlight[side]--;
     }
     if (recorded) this.record(record);
+    return { record, outputs };
   }
 
-  private async scoreOf(
-    body: AsyncIterable<Buffer> & { dump(): Promise<void> },
-  ): Promise<number | undefined> {
+  /** The answer as JSON, or undefined when it is too large or not JSON. */
+  private async answerOf(body: AsyncIterable<Buffer> & { dump(): Promise<void> }): Promise<unknown> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {
@@ -218,8 +257,7 @@ export class ProbeSource implements MetricSource {
       chunks.push(chunk);
     }
     try {
-      const values = numbersAt(JSON.parse(Buffer.concat(chunks).toString("utf8")), this.options.prediction!);
-      return values[0];
+      return JSON.parse(Buffer.concat(chunks).toString("utf8"));
     } catch {
       return undefined;
     }

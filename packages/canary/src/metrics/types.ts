@@ -1,6 +1,7 @@
 import { type Dimension, GateError } from "@mlgate/core";
 
-export type MetricProviderKind = "prometheus" | "web" | "probe" | "cloudwatch";
+/** `shadow`: the paired answers of shadow traffic (the same requests answered by both versions). */
+export type MetricProviderKind = "prometheus" | "web" | "probe" | "cloudwatch" | "shadow";
 
 /** How the candidate is compared with the baseline, beyond thresholds. */
 export type Comparison = "sequential" | "mann-whitney" | "shift" | "none";
@@ -16,11 +17,14 @@ export const AGGREGATES: readonly Aggregate[] = ["mean", "median", "p90", "p95",
 /** What the probe records per request. */
 export type ProbeSignal = "latency" | "errors" | "prediction";
 
+/** What paired shadow answers give per request. */
+export type ShadowSignal = "latency" | "errors";
+
 export interface MetricSpec {
   /** The name thresholds use: `p95`, `error_rate`, `score`. */
   name: string;
   provider: MetricProviderKind;
-  /** PromQL (prometheus), a URL (web), a CloudWatch query or a probe signal; `{{version}}` is filled in per side. */
+  /** PromQL (prometheus), a URL (web), a CloudWatch query, a probe or shadow signal; `{{version}}` is filled in per side. */
   query: string;
   /** web: where the number sits in the JSON answer. */
   path?: string;

@@ -6,6 +6,7 @@ import {
   type FailurePolicy,
   formatWeight,
   type RolloutPlan,
+  type Strategy,
 } from "./types.js";
 
 export interface PlanOptions {
@@ -71,9 +72,27 @@ export function buildPlan(options: PlanOptions): RolloutPlan {
 
   const bakes = steps.slice(0, -1).map((s) => s.bakeMs!);
   const shortest = Math.min(...(bakes.length > 0 ? bakes : [guard > 0 ? guard : 60_000]));
-  const interval = options.intervalMs ?? Math.min(60_000, shortest / 4);
+  const common = commonSettings(options, shortest, scale);
+  return {
+    strategy: "canary",
+    steps: steps.map((s, i) => ({
+      weight: s.weight,
+      bakeMs: i === steps.length - 1 ? 0 : s.bakeMs! * scale,
+    })),
+    guardMs: guard * scale,
+    ...common,
+  };
+}
+
+/** The settings every strategy's plan shares: look interval, extensions, failures, policies, scale. */
+function commonSettings(
+  options: Omit<PlanOptions, "steps" | "where" | "guardMs">,
+  shortestMs: number,
+  scale: number,
+): Omit<RolloutPlan, "strategy" | "steps" | "guardMs"> {
+  const interval = options.intervalMs ?? Math.min(60_000, shortestMs / 4);
   if (!(interval > 0)) throw new GateError(`interval ${interval}ms must be above 0`);
-  if (interval > shortest) {
+  if (interval > shortestMs) {
     throw new GateError(`the analysis interval is longer than the shortest step`, {
       hint: "look at least once per step: shorten `interval` or lengthen the step",
     });
@@ -94,17 +113,42 @@ export function buildPlan(options: PlanOptions): RolloutPlan {
     throw new GateError(`provider-failures ${maxProviderFailures} must be a whole number from 1 to 100`);
 
   return {
-    strategy: "canary",
-    steps: steps.map((s, i) => ({
-      weight: s.weight,
-      bakeMs: i === steps.length - 1 ? 0 : s.bakeMs! * scale,
-    })),
     intervalMs: Math.max(MIN_INTERVAL_MS, interval * scale),
-    guardMs: guard * scale,
     maxExtensions,
     maxProviderFailures,
     policy,
     timeScale: scale,
+  };
+}
+
+export interface StagePlanOptions extends Omit<PlanOptions, "steps" | "where"> {
+  strategy: Exclude<Strategy, "canary">;
+  /** Each stage's user share and how long it is watched (unscaled ms; 0 for none). */
+  stages: readonly { weight: number; watchMs: number }[];
+}
+
+/**
+ * The plan of a strategy whose stages it fixes itself (shadow, blue/green, A/B): the shared settings,
+ * checked and scaled like a canary's, around the strategy's stages.
+ */
+export function buildStagePlan(options: StagePlanOptions): RolloutPlan {
+  const scale = options.timeScale ?? 1;
+  if (!(scale > 0 && scale <= 1000)) {
+    throw new GateError(`time-scale ${scale} is out of range`, {
+      hint: "use a factor above 0, at most 1000",
+    });
+  }
+  for (const s of options.stages) {
+    if (!(s.watchMs >= 0 && s.watchMs <= MAX_BAKE_MS))
+      throw new GateError(`a ${options.strategy} duration of ${s.watchMs}ms is out of range (at most 24h)`);
+  }
+  const watched = options.stages.map((s) => s.watchMs).filter((ms) => ms > 0);
+  const shortest = Math.min(...(watched.length > 0 ? watched : [60_000]));
+  return {
+    strategy: options.strategy,
+    steps: options.stages.map((s) => ({ weight: s.weight, bakeMs: s.watchMs * scale })),
+    guardMs: (options.guardMs ?? 0) * scale,
+    ...commonSettings(options, shortest, scale),
   };
 }
 

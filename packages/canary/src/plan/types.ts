@@ -1,7 +1,7 @@
 /**
  * A rollout plan: the traffic moves, how long each is watched, and what each kind of failure does.
- * The plan names a strategy so that other ways of moving traffic (shadow, blue/green, A/B) can reuse
- * the same steps, analysis and policies; only `canary` exists so far.
+ * The plan names its strategy; every strategy (canary, shadow, blue/green, A/B) shares the analysis,
+ * the failure policies and the state, and differs only in how it moves traffic (see strategy/).
  */
 
 /** Why a rollout stopped short. Each class has its own policy. */
@@ -33,11 +33,21 @@ export interface RolloutStep {
   bakeMs: number;
 }
 
-export type Strategy = "canary";
+/**
+ * How traffic reaches the candidate. `canary`: rising shares of live traffic. `shadow`: a copy of live
+ * traffic whose answers users never see. `blue-green`: one switch of all traffic after an analysis of
+ * the idle candidate, with an automatic switch back. `ab`: a fixed sticky split judged on a business metric.
+ */
+export type Strategy = "canary" | "shadow" | "blue-green" | "ab";
+
+export const STRATEGIES: readonly Strategy[] = ["canary", "shadow", "blue-green", "ab"];
 
 export interface RolloutPlan {
   strategy: Strategy;
-  /** Strictly increasing weights; the last one is 100 (the promotion). */
+  /**
+   * Canary: strictly increasing weights, the last one 100 (the promotion). Other strategies: the user
+   * share of each of their stages (shadow 0; blue/green 0 then 100; A/B the split).
+   */
   steps: RolloutStep[];
   /** Time between two looks at the metrics, in ms (already scaled). */
   intervalMs: number;

@@ -20,12 +20,10 @@ import { formatWeight } from "../plan/types.js";
 /** Charts past this many looks are thinned evenly, so the Mermaid block stays readable. */
 const MAX_CHART_POINTS = 60;
 
-function stepLabel(outcome: RolloutOutcome, input: CanaryInput): string {
+function stepLabel(outcome: RolloutOutcome): string {
   const at = outcome.stoppedAt;
   if (!at) return `at ${formatWeight(outcome.finalWeight)}`;
-  return at.phase === "guard"
-    ? "in the guard window after the promotion"
-    : `at step ${at.index + 1}/${input.plan.steps.length} (${formatWeight(at.weight)})`;
+  return at.where;
 }
 
 function verdictOf(outcome: RolloutOutcome, checks: readonly Check[]): Verdict {
@@ -36,6 +34,8 @@ function verdictOf(outcome: RolloutOutcome, checks: readonly Check[]): Verdict {
       return checks.some((c) => c.status === "warn") ? "warn" : "pass";
     case "cleaned-up":
       return "pass";
+    case "concluded":
+      return outcome.strategy?.verdict ?? (checks.some((c) => c.status === "warn") ? "warn" : "pass");
     case "held":
       return "warn";
     case "not-started":
@@ -47,10 +47,15 @@ function verdictOf(outcome: RolloutOutcome, checks: readonly Check[]): Verdict {
 }
 
 function headlineOf(outcome: RolloutOutcome, input: CanaryInput): string {
-  const where = stepLabel(outcome, input);
+  const where = stepLabel(outcome);
   const candidate = input.versions.candidate;
+  const own = outcome.strategy?.headline;
+  const undone = outcome.strategy?.rollbackWords ?? "rolled back";
   switch (outcome.result) {
+    case "concluded":
+      return own ?? outcome.reason ?? "concluded";
     case "promoted": {
+      if (own) return own;
       const guard =
         input.plan.guardMs > 0 ? ` and a ${formatDuration(Math.round(input.plan.guardMs))} guard window` : "";
       return `promoted ${candidate} to 100% after ${outcome.stepsCompleted - (input.plan.guardMs > 0 ? 1 : 0)} step(s)${guard}: no metric was worse than the baseline`;
@@ -64,7 +69,7 @@ function headlineOf(outcome: RolloutOutcome, input: CanaryInput): string {
       if (outcome.rollbackError) {
         return `ROLLBACK FAILED: ${outcome.rollbackError}; the candidate may still serve ${formatWeight(outcome.finalWeight)} — stopped ${where} because ${outcome.reason}`;
       }
-      return `${outcome.reason} — rolled back ${where}; the baseline serves all traffic (verified)`;
+      return `${outcome.reason} — ${undone} ${where}; the baseline serves all traffic (verified)`;
     case "paused":
       return `${outcome.reason} — paused ${where}: re-run to resume, or run with resume: cleanup to roll back`;
     case "held":
@@ -82,8 +87,7 @@ function pValue(e: Evaluation): string {
 function evaluationLine(step: StepRecord, e: Evaluation, input: CanaryInput): string {
   const spec = input.metrics.find((m) => m.name === e.metric);
   const d = spec?.dimension ?? "none";
-  const where =
-    step.phase === "guard" ? "guard (100%)" : `step ${step.index + 1} (${formatWeight(step.weight)})`;
+  const where = step.words.evaluation;
   const estimate = e.estimate
     ? `${formatValue(e.estimate.candidate, d)} vs ${formatValue(e.estimate.baseline, d)}`
     : "no estimate yet";
@@ -191,7 +195,8 @@ function findingsOf(outcome: RolloutOutcome, input: CanaryInput): Finding[] {
     outcome.reason &&
     outcome.result !== "promoted" &&
     outcome.result !== "already-promoted" &&
-    outcome.result !== "cleaned-up"
+    outcome.result !== "cleaned-up" &&
+    outcome.result !== "concluded"
   ) {
     findings.push({
       rule: `canary.${outcome.cause ?? outcome.result}`,
@@ -205,11 +210,9 @@ function findingsOf(outcome: RolloutOutcome, input: CanaryInput): Finding[] {
     });
   }
   for (const w of outcome.warnings) findings.push({ rule: "canary.warning", level: "warn", message: w });
+  findings.push(...(outcome.strategy?.findings ?? []));
   for (const step of outcome.steps) {
-    const where =
-      step.phase === "guard"
-        ? "guard window (100%)"
-        : `step ${step.index + 1} (${formatWeight(step.weight)})`;
+    const where = step.words.finding;
     findings.push({
       rule: "canary.step",
       level: "info",
@@ -224,18 +227,26 @@ function findingsOf(outcome: RolloutOutcome, input: CanaryInput): Finding[] {
 
 /** The report: reason first on a rollback, per-step and per-metric evidence, the timeline charts. */
 export function buildReport(outcome: RolloutOutcome, input: CanaryInput): Report {
-  const checks = [...outcome.checks, ...comparisonChecks(outcome, input)];
+  const summary = outcome.strategy;
+  const checks = [...outcome.checks, ...(summary?.checks ?? []), ...comparisonChecks(outcome, input)];
   const verdict = verdictOf(outcome, checks);
   const judge =
     input.judge.mode === "sequential"
       ? `sequential judge (mixture SPRT, anytime-valid) at a family-wise α of ${formatNumber(input.judge.alpha)} with Holm's correction`
       : `fixed-horizon Mann-Whitney judge at confidence ${formatNumber(1 - input.judge.alpha)} with Holm's correction`;
+  const strategyNotes = summary
+    ? [
+        `Strategy: ${summary.strategy}; ${summary.exposure}.`,
+        ...summary.comparison,
+        ...(summary.rule ? [`Decided by: ${summary.rule}.`] : []),
+      ]
+    : [];
   return makeReport({
     gate: CANARY_GATE,
     verdict,
     headline: headlineOf(outcome, input),
     checks,
-    metrics: metricsOf(outcome, input),
+    metrics: { ...metricsOf(outcome, input), ...(summary?.metrics ?? {}) },
     findings: findingsOf(outcome, input),
     charts: chartsOf(outcome, input),
     outputs: {
@@ -244,10 +255,12 @@ export function buildReport(outcome: RolloutOutcome, input: CanaryInput): Report
       "steps-completed": String(outcome.stepsCompleted),
       "rolled-back": String(outcome.rolledBack),
       reason: outcome.reason ?? "",
+      ...(summary?.outputs ?? {}),
     },
     notes: [
-      `Plan: ${describePlan(input.plan)}${input.plan.timeScale !== 1 ? ` (durations scaled by ${input.plan.timeScale})` : ""}; ${input.versions.candidate} against ${input.versions.baseline} in ${input.environment}.`,
+      `Plan: ${summary?.plan ?? describePlan(input.plan)}${input.plan.timeScale !== 1 ? ` (durations scaled by ${input.plan.timeScale})` : ""}; ${input.versions.candidate} against ${input.versions.baseline} in ${input.environment}.`,
       `Judged by the ${judge}; thresholds on each step's samples.${outcome.resumedFrom !== undefined ? ` Resumed at step ${outcome.resumedFrom + 1}.` : ""}`,
+      ...strategyNotes,
     ],
     startedAt: new Date(outcome.startedAt).toISOString(),
     durationMs: outcome.durationMs,

@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { GateError, parseJsonText, readTextFile } from "@mlgate/core";
 import { z } from "zod";
+import { STRATEGIES } from "../plan/types.js";
 import { PHASES } from "./phase.js";
 import type { RolloutRecord, StateStore } from "./types.js";
 
@@ -14,6 +15,7 @@ const recordSchema = z.object({
   weight: z.number().min(0).max(100),
   phase: z.enum(PHASES as [string, ...string[]]),
   reason: z.string().max(2000).optional(),
+  strategy: z.enum(STRATEGIES as [string, ...string[]]).optional(),
 });
 
 const fileSchema = z.object({

@@ -1,3 +1,4 @@
+import type { Strategy } from "../plan/types.js";
 import type { Phase } from "./phase.js";
 
 /** What a re-run needs to know about a rollout: which candidate, how far it got, how it ended. */
@@ -16,6 +17,8 @@ export interface RolloutRecord {
   phase: Phase;
   /** One line: why it ended, when it did not promote. */
   reason?: string;
+  /** How traffic moves; absent means canary (records written before strategies existed). */
+  strategy?: Strategy;
 }
 
 /**

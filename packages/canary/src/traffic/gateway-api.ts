@@ -11,7 +11,7 @@ import { withRetry } from "../cloud/retry.js";
 import { integerSplit, percentOf } from "../cloud/shares.js";
 import { type Clock, realClock } from "../engine/clock.js";
 import { formatWeight } from "../plan/types.js";
-import { VerifiedProvider, WEIGHT_TOLERANCE, type Weights } from "./types.js";
+import { type Routing, type RoutingAbilities, VerifiedRoutingProvider, WEIGHT_TOLERANCE } from "./types.js";
 
 /** A backend of the route, as a backendRef names it (a Service unless kind says otherwise). */
 export interface BackendSelector {
@@ -62,8 +62,19 @@ interface BackendRef {
   [key: string]: unknown;
 }
 
+interface RouteFilter {
+  type?: unknown;
+  requestMirror?: {
+    backendRef?: BackendRef;
+    percent?: unknown;
+    fraction?: { numerator?: unknown; denominator?: unknown };
+  };
+  [key: string]: unknown;
+}
+
 interface RouteRule {
   backendRefs?: BackendRef[];
+  filters?: RouteFilter[];
   [key: string]: unknown;
 }
 
@@ -89,9 +100,13 @@ interface HttpRoute {
  * that carries the resourceVersion it read: a concurrent edit makes the API server answer 409, and
  * the provider reads again instead of overwriting. It then waits until the gateway controller has
  * accepted the new generation (Accepted and ResolvedRefs true), and reads the weights back.
+ *
+ * Shadow traffic is a `RequestMirror` filter on the same rules, pointing at the candidate's backend
+ * (with `percent` below 100%): the gateway copies requests to it and discards its answers.
  */
-export class GatewayApiTrafficProvider extends VerifiedProvider {
+export class GatewayApiTrafficProvider extends VerifiedRoutingProvider {
   readonly kind = "gateway-api";
+  readonly abilities: RoutingAbilities = { mirror: true, sticky: false };
   private readonly kube: KubeClient;
   private readonly clock: Clock;
   private namespaceResolved: string | undefined;
@@ -125,15 +140,15 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
     return `HTTPRoute ${this.routeNamespace()}/${this.options.route}`;
   }
 
-  protected async read(): Promise<Weights> {
+  protected async readRouting(): Promise<Routing> {
     const route = await this.get();
-    return { canary: this.shareOf(route) };
+    return { canary: this.shareOf(route), mirror: this.mirrorOf(route) };
   }
 
-  protected async apply(weights: Weights): Promise<void> {
-    const split = integerSplit(weights.canary, GATEWAY_MAX_WEIGHT);
-    if (Math.abs(split.percent - weights.canary) > WEIGHT_TOLERANCE) {
-      throw new GateError(`HTTPRoute weights cannot express ${formatWeight(weights.canary)}`, {
+  protected async applyRouting(routing: Routing): Promise<void> {
+    const split = integerSplit(routing.canary, GATEWAY_MAX_WEIGHT);
+    if (Math.abs(split.percent - routing.canary) > WEIGHT_TOLERANCE) {
+      throw new GateError(`HTTPRoute weights cannot express ${formatWeight(routing.canary)}`, {
         hint: "use steps with at most two decimals",
       });
     }
@@ -141,11 +156,14 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
     let generation: number | undefined;
     for (let attempt = 1; ; attempt++) {
       const route = await this.get();
-      if (Math.abs(this.shareOf(route) - weights.canary) <= WEIGHT_TOLERANCE) {
+      if (
+        Math.abs(this.shareOf(route) - routing.canary) <= WEIGHT_TOLERANCE &&
+        Math.abs(this.mirrorOf(route) - routing.mirror) <= WEIGHT_TOLERANCE
+      ) {
         generation = Number(route.metadata?.generation ?? 0);
         break;
       }
-      const rules = this.reweigh(route, split);
+      const rules = this.reweigh(route, split, routing.mirror);
       const answer = await this.send("PATCH", {
         type: "application/merge-patch+json",
         value: { metadata: { resourceVersion: route.metadata?.resourceVersion }, spec: { rules } },
@@ -326,11 +344,41 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
     return first.share;
   }
 
+  /** The candidate's mirrored share (0 without a mirror filter naming it); every chosen rule must agree. */
+  private mirrorOf(route: HttpRoute): number {
+    const ns = this.routeNamespace();
+    const shares = this.selectedRules(route).map((i) => {
+      const filters = route.spec!.rules![i]!.filters;
+      const mine = (Array.isArray(filters) ? filters : []).filter(
+        (f) =>
+          f?.type === "RequestMirror" &&
+          f.requestMirror?.backendRef &&
+          this.matches(f.requestMirror.backendRef, this.options.candidate, ns),
+      );
+      if (mine.length === 0) return { i, share: 0 };
+      if (mine.length > 1)
+        throw new GateError(`${this.describe()}: rule ${i} mirrors to the candidate twice`);
+      return { i, share: mirrorShare(mine[0]!, this.describe(), i) };
+    });
+    const first = shares[0]!;
+    const odd = shares.find((x) => Math.abs(x.share - first.share) > WEIGHT_TOLERANCE);
+    if (odd) {
+      throw new GateError(
+        `${this.describe()}: rule ${first.i} mirrors ${formatWeight(first.share)} to the candidate but rule ${odd.i} ${formatWeight(odd.share)}`,
+      );
+    }
+    return first.share;
+  }
+
   /**
    * The route's rules with the chosen rules' two weights set. Everything else in the rules (matches,
    * filters, timeouts, other backends at weight 0) is written back as read.
    */
-  private reweigh(route: HttpRoute, split: { baseline: number; candidate: number }): RouteRule[] {
+  private reweigh(
+    route: HttpRoute,
+    split: { baseline: number; candidate: number },
+    mirror: number,
+  ): RouteRule[] {
     const ns = this.routeNamespace();
     const { baseline, candidate } = this.options;
     const rules = structuredClone(route.spec!.rules!);
@@ -358,6 +406,31 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
       if (!baseRef) refs.push(newRef(baseline, split.baseline, candRef));
       if (!candRef) refs.push(newRef(candidate, split.candidate, baseRef));
       rule.backendRefs = refs;
+      // The canary's own mirror filter is replaced; other filters stay as they were.
+      const filters = (Array.isArray(rule.filters) ? rule.filters : []).filter(
+        (f) =>
+          !(
+            f?.type === "RequestMirror" &&
+            f.requestMirror?.backendRef &&
+            this.matches(f.requestMirror.backendRef, candidate, ns)
+          ),
+      );
+      if (mirror > 0) {
+        const { weight: _w, ...target } = newRef(candidate, 0, baseRef ?? candRef);
+        filters.push({
+          type: "RequestMirror",
+          requestMirror: {
+            backendRef: target,
+            ...(mirror < 100
+              ? Number.isInteger(mirror)
+                ? { percent: mirror }
+                : { fraction: { numerator: Math.round(mirror * 100), denominator: 10_000 } }
+              : {}),
+          },
+        });
+      }
+      if (filters.length > 0) rule.filters = filters;
+      else delete rule.filters;
     }
     return rules;
   }
@@ -403,6 +476,31 @@ export class GatewayApiTrafficProvider extends VerifiedProvider {
       },
     });
   }
+}
+
+/** A RequestMirror filter's share in percent: `percent`, a `fraction`, or all requests when neither is set. */
+function mirrorShare(filter: RouteFilter, where: string, rule: number): number {
+  const m = filter.requestMirror!;
+  if (m.percent !== undefined) {
+    if (typeof m.percent === "number" && Number.isInteger(m.percent) && m.percent >= 0 && m.percent <= 100)
+      return m.percent;
+    throw new GateError(`${where}: rule ${rule}'s mirror percent ${String(m.percent)} is not 0 to 100`);
+  }
+  if (m.fraction !== undefined) {
+    const { numerator, denominator = 100 } = m.fraction;
+    if (
+      typeof numerator === "number" &&
+      typeof denominator === "number" &&
+      Number.isInteger(numerator) &&
+      Number.isInteger(denominator) &&
+      denominator > 0 &&
+      numerator >= 0 &&
+      numerator <= denominator
+    )
+      return Math.round((numerator / denominator) * 10_000) / 100;
+    throw new GateError(`${where}: rule ${rule}'s mirror fraction is malformed`);
+  }
+  return 100;
 }
 
 function newRef(selector: BackendSelector, weight: number, sibling: BackendRef | undefined): BackendRef {

@@ -57,20 +57,29 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
+/** Whole-number nginx weights of one baseline server and one candidate server, reduced. */
+export function upstreamWeights(
+  layout: UpstreamLayout,
+  weights: Weights,
+): { perBaseline: number; perCandidate: number } {
+  const canary = Math.round(weights.canary * RESOLUTION);
+  const baseline = 100 * RESOLUTION - canary;
+  // Per-server weights proportional to side weight / side size, as whole numbers.
+  const perBaseline = baseline * layout.candidate.length;
+  const perCandidate = canary * layout.baseline.length;
+  const divisor = gcd(perBaseline, perCandidate) || 1;
+  return { perBaseline: perBaseline / divisor, perCandidate: perCandidate / divisor };
+}
+
 /** The include file for `weights`: each side's servers share its weight evenly; 0% is `down`. */
 export function renderUpstream(layout: UpstreamLayout, weights: Weights): string {
   const canary = Math.round(weights.canary * RESOLUTION);
   const baseline = 100 * RESOLUTION - canary;
-  const nb = layout.baseline.length;
-  const nc = layout.candidate.length;
-  // Per-server weights proportional to side weight / side size, as whole numbers.
-  const perBaseline = baseline * nc;
-  const perCandidate = canary * nb;
-  const divisor = gcd(perBaseline, perCandidate) || 1;
+  const { perBaseline, perCandidate } = upstreamWeights(layout, weights);
   const params = layout.serverParams?.trim() ? ` ${layout.serverParams.trim()}` : "";
   const line = (address: string, weight: number) =>
     weight > 0
-      ? `    server ${address} weight=${weight / divisor}${params};`
+      ? `    server ${address} weight=${weight}${params};`
       : `    server ${address} weight=1${params} down;`;
   return [
     `# Managed by mlgate canary: candidate ${canary / RESOLUTION}%, baseline ${baseline / RESOLUTION}%.`,

@@ -1,4 +1,12 @@
-import { FileStateStore, resolveCanary, runCanary, TRAFFIC_KINDS, type TrafficKind } from "@mlgate/canary";
+import {
+  FileStateStore,
+  resolveCanary,
+  runCanary,
+  STRATEGIES,
+  type Strategy,
+  TRAFFIC_KINDS,
+  type TrafficKind,
+} from "@mlgate/canary";
 import { GateError } from "@mlgate/core";
 import { type Command, Option } from "commander";
 import { type CliIO, collect, gateCommand } from "../gate-command.js";
@@ -24,15 +32,21 @@ const minSamples = number(
   (x) => Number.isInteger(x) && x >= 2,
   "a whole number of at least 2",
 );
+const sampleSize = number(
+  "sample-size",
+  (x) => Number.isInteger(x) && x >= 10 && x <= 100_000_000,
+  "a whole number of units per arm, at least 10",
+);
 
 export function canaryCommand(io: CliIO, setExitCode: (code: number) => void): Command {
   return gateCommand(
     "canary",
-    "move live traffic to a candidate step by step, judge it against the baseline, and roll back when it is worse",
+    "move live traffic to a candidate (canary, shadow, blue-green or A/B), judge it against the baseline, and roll back when it is worse",
     io,
     setExitCode,
     async (options) => {
       const metrics = options.metric as string[];
+      const shadowOutputs = options.shadowOutput as string[];
       const { input, report } = await resolveCanary(
         {
           provider: options.provider as TrafficKind | undefined,
@@ -55,6 +69,15 @@ export function canaryCommand(io: CliIO, setExitCode: (code: number) => void): C
           environment: options.environment as string | undefined,
           resume: options.resume as "auto" | "restart" | "cleanup" | undefined,
           onFailure: options.onFailure as "rollback" | "pause" | "hold" | undefined,
+          strategy: options.strategy as Strategy | undefined,
+          mirror: options.mirror as string | undefined,
+          duration: options.duration as string | undefined,
+          split: options.split as string | undefined,
+          sticky: options.sticky as string | undefined,
+          promote: options.promote as "manual" | "auto" | undefined,
+          sampleSize: sampleSize(options.sampleSize as string | undefined),
+          ...(shadowOutputs.length > 0 ? { shadowOutputs } : {}),
+          shadowSource: options.shadowSource as "router" | "probe" | undefined,
         },
         { cwd: io.cwd, ...(options.config ? { configPath: options.config } : {}) },
       );
@@ -79,6 +102,12 @@ export function canaryCommand(io: CliIO, setExitCode: (code: number) => void): C
       }
     },
   )
+    .addOption(
+      new Option(
+        "--strategy <strategy>",
+        "how traffic reaches the candidate (default: canary.strategy, else canary)",
+      ).choices(STRATEGIES),
+    )
     .addOption(
       new Option(
         "--provider <router>",
@@ -142,6 +171,35 @@ export function canaryCommand(io: CliIO, setExitCode: (code: number) => void): C
         "hold",
       ]),
     )
+    .option(
+      "--mirror <share>",
+      "shadow (and blue-green's preview): share of live requests copied to the candidate, e.g. 10%",
+    )
+    .option(
+      "--duration <time>",
+      "shadow: how long it runs; blue-green: the preview before the switch; ab: the longest the experiment runs",
+    )
+    .addOption(
+      new Option(
+        "--shadow-source <source>",
+        "shadow: who sends the candidate its copy (default router)",
+      ).choices(["router", "probe"]),
+    )
+    .option(
+      "--shadow-output <spec>",
+      "shadow: an answer field to compare, NAME=KIND:PATH, e.g. label=label:$.label (repeatable)",
+      collect,
+      [],
+    )
+    .option("--split <share>", "ab: the candidate's share of clients, e.g. 50%")
+    .option("--sticky <key>", "ab: what keeps a client on one side, header:NAME or cookie:NAME")
+    .addOption(
+      new Option(
+        "--promote <mode>",
+        "ab: promote a winning candidate by itself (auto) or not (manual, default)",
+      ).choices(["manual", "auto"]),
+    )
+    .option("--sample-size <n>", "ab: units per arm where the decision is read")
     .option("--state <file>", "record progress in this JSON file, so a later run resumes or cleans up")
     .option("--no-progress", "no progress lines on stderr")
     .addHelpText(
@@ -156,10 +214,19 @@ Thresholds: the metrics' names with delta(), ratio(), psi() and ks(), e.g. 'p95 
 'ratio(p95) <= 1.2', 'error_rate < 1%', 'psi(score) < 0.2'. Without metrics, the probe watches
 p95, error_rate (and score with --prediction).
 
+Strategies (--strategy): canary (rising shares, the default); shadow (a copy of live traffic goes to
+the candidate and users only get the baseline's answers; outputs compared on the same requests with
+'agreement(label) >= 98%', 'psi(score) < 0.1', 'ks_p(score) > 0.01'; the verdict says whether it is
+safe to canary); blue-green (a preview of the idle candidate, one switch of every user, a guard
+window, an automatic switch back); ab (a sticky split decided on a conversion metric, with the effect
+and its interval). Their settings live under canary.shadow, canary.blue-green and canary.ab.
+
 Examples:
   mlgate canary --baseline http://127.0.0.1:8081/v1/predict --candidate http://127.0.0.1:8082/v1/predict \\
       --steps '10% 30s, 50% 30s, 100%' --gate 'ratio(p95) <= 1.2' --gate 'error_rate < 1%'
   mlgate canary --config mlgate.yml --candidate-version v42 --state canary-state.json
-  mlgate canary --config mlgate.yml --steps '5% 5m, 25% 10m, 100%' --time-scale 0.01   # a dry run`,
+  mlgate canary --config mlgate.yml --steps '5% 5m, 25% 10m, 100%' --time-scale 0.01   # a dry run
+  mlgate canary --config mlgate.yml --strategy shadow --mirror 10% --duration 30m \\
+      --shadow-output label=label:$.label --gate 'agreement(label) >= 98%'`,
     );
 }

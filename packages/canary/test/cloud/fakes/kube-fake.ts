@@ -156,9 +156,15 @@ export class KubeFake {
   private reportStatus(route: FakeRoute): void {
     if (this.controllerLag < 0) return;
     const gen = route.metadata.generation;
-    const refs = route.spec.rules.flatMap((r) =>
-      ((r as { backendRefs?: { name: string }[] }).backendRefs ?? []).map((b) => b.name),
-    );
+    const refs = route.spec.rules.flatMap((r) => [
+      ...((r as { backendRefs?: { name: string }[] }).backendRefs ?? []).map((b) => b.name),
+      // A RequestMirror filter's backend must resolve too.
+      ...((r as { filters?: Filter[] }).filters ?? []).flatMap((f) =>
+        f.type === "RequestMirror" && f.requestMirror?.backendRef
+          ? [String(f.requestMirror.backendRef.name)]
+          : [],
+      ),
+    ]);
     const missing = refs.find((n) => this.missingServices.has(n) || !this.services.has(n));
     route.status = {
       parents: [
@@ -195,10 +201,53 @@ export class KubeFake {
   }
 }
 
-/** The schema checks the API server runs on backendRefs. */
+interface Filter {
+  type?: string;
+  requestMirror?: {
+    backendRef?: { name?: unknown; port?: unknown };
+    percent?: unknown;
+    fraction?: { numerator?: unknown; denominator?: unknown };
+  };
+}
+
+/** The schema checks the API server runs on filters (RequestMirror, as in Gateway API v1.2+). */
+function validateFilters(filters: Filter[], i: number): string | undefined {
+  for (const [j, f] of filters.entries()) {
+    if (f.type !== "RequestMirror") continue;
+    const m = f.requestMirror;
+    const at = `spec.rules[${i}].filters[${j}].requestMirror`;
+    if (!m?.backendRef || typeof m.backendRef.name !== "string") return `${at}.backendRef: Required value`;
+    if (m.backendRef.port === undefined)
+      return `${at}.backendRef: Invalid value: "object": Must have port for Service reference`;
+    if (m.percent !== undefined && m.fraction !== undefined)
+      return `${at}: Invalid value: "object": Only one of percent or fraction may be specified`;
+    if (
+      m.percent !== undefined &&
+      !(Number.isInteger(m.percent) && (m.percent as number) >= 0 && (m.percent as number) <= 100)
+    )
+      return `${at}.percent: Invalid value: ${String(m.percent)}`;
+    if (m.fraction !== undefined) {
+      const { numerator, denominator = 100 } = m.fraction;
+      if (
+        !(
+          Number.isInteger(numerator) &&
+          Number.isInteger(denominator) &&
+          (denominator as number) > 0 &&
+          (numerator as number) <= (denominator as number)
+        )
+      )
+        return `${at}.fraction: Invalid value`;
+    }
+  }
+  return undefined;
+}
+
+/** The schema checks the API server runs on backendRefs and filters. */
 function validate(route: FakeRoute): string | undefined {
   if (!Array.isArray(route.spec?.rules)) return "spec.rules: Required value";
   for (const [i, rule] of route.spec.rules.entries()) {
+    const filterProblem = validateFilters((rule as { filters?: Filter[] }).filters ?? [], i);
+    if (filterProblem) return filterProblem;
     const refs =
       (rule as { backendRefs?: { name?: unknown; port?: unknown; weight?: unknown }[] }).backendRefs ?? [];
     for (const [j, ref] of refs.entries()) {
