@@ -1,14 +1,11 @@
 /**
- * Renders the reference of mlgate.yml in docs/configuration.md from schema/mlgate.schema.json (the
- * JSON Schema `npm run schema` generates from the gates' zod schemas), between the markers
+ * Renders the reference of mlgate.yml for docs/configuration.md from the JSON Schema `npm run schema`
+ * generates from the gates' zod schemas, between the markers
  * `<!-- config-reference:start -->` and `<!-- config-reference:end -->`; the text around them is
- * written by hand. `--check` fails when the committed page differs from a fresh rendering.
- *
- *   npx tsx scripts/config-reference.ts           # rewrite docs/configuration.md
- *   npx tsx scripts/config-reference.ts --check   # exit 1 when it is stale
+ * written by hand. `npm run schema` (scripts/schema.ts) writes it, and its `--check` fails when the
+ * committed page is stale.
  */
-import { readFile, writeFile } from "node:fs/promises";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 export const START = "<!-- config-reference:start -->";
 export const END = "<!-- config-reference:end -->";
@@ -215,24 +212,4 @@ export function withReference(page: string, reference: string): string {
   return `${page.slice(0, start + START.length)}\n\n${reference}\n${page.slice(end)}`;
 }
 
-export const SCHEMA_FILE = fileURLToPath(new URL("../schema/mlgate.schema.json", import.meta.url));
 export const PAGE_FILE = fileURLToPath(new URL("../docs/configuration.md", import.meta.url));
-
-async function main(): Promise<void> {
-  const schema = JSON.parse(await readFile(SCHEMA_FILE, "utf8")) as JsonSchema;
-  const page = await readFile(PAGE_FILE, "utf8");
-  const fresh = withReference(page, renderConfigReference(schema));
-  if (process.argv.includes("--check")) {
-    if (fresh !== page) {
-      console.error("docs/configuration.md is stale: run `npm run schema` and commit it");
-      process.exitCode = 1;
-    } else {
-      console.log("docs/configuration.md is up to date");
-    }
-    return;
-  }
-  await writeFile(PAGE_FILE, fresh);
-  console.log(`wrote ${PAGE_FILE}`);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -9,27 +9,15 @@
  *
  *   const { promoted, rolledBack } = await runDemoCanaries();   // or through the library, with live traffic
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { resolveCanary, runCanary } from "@mlgate/canary";
 import type { Report } from "@mlgate/core";
-import { request } from "undici";
-import { exampleBodies } from "../serve/index.js";
-import { type CanaryModelServer, startCanaryModelServer } from "./model-server.js";
+import { type DemoServers, startDemoServers } from "./demo-servers.js";
 import { startUserTraffic } from "./user-traffic.js";
 
 export type DemoCandidate = "good" | "slow";
 
-export interface CanaryDemo {
-  baseline: CanaryModelServer;
-  candidates: Record<DemoCandidate, CanaryModelServer>;
-  /** A mlgate.yml with the canary section (embedded router, probe with varied inputs, thresholds). */
-  configFile: string;
-  /** `mlgate canary` arguments for one candidate. */
-  argsFor(candidate: DemoCandidate): string[];
-  close(): Promise<void>;
-}
+/** Its mlgate.yml has the canary section: embedded router, probe with varied inputs, thresholds. */
+export type CanaryDemo = DemoServers<DemoCandidate>;
 
 /**
  * The plan is written in production durations and scaled down: 10% for 5 minutes, 50% for 5 minutes,
@@ -56,54 +44,15 @@ const CONFIG = (bodies: string) =>
     "",
   ].join("\n");
 
-export async function startCanaryDemo(): Promise<CanaryDemo> {
-  const [baseline, good, slow] = await Promise.all([
-    startCanaryModelServer({ version: "v1", latencyMs: 3, jitterMs: 2 }),
-    startCanaryModelServer({ version: "v2", latencyMs: 3, jitterMs: 2 }),
-    startCanaryModelServer({ version: "v3", latencyMs: 40, jitterMs: 2 }),
-  ]);
-  // First requests are slow everywhere (connections, JIT); let them happen before anything is measured.
-  const warm = exampleBodies(20).map((b) => JSON.stringify(b));
-  await Promise.all(
-    [baseline!, good!, slow!].flatMap((server) =>
-      warm.map((body) =>
-        request(`${server.url}/v1/predict`, {
-          method: "POST",
-          body,
-          headers: { "content-type": "application/json" },
-        }).then((r) => r.body.dump()),
-      ),
-    ),
-  );
-  const dir = await mkdtemp(join(tmpdir(), "mlgate-canary-demo-"));
-  await writeFile(
-    join(dir, "bodies.jsonl"),
-    exampleBodies(200)
-      .map((b) => JSON.stringify(b))
-      .join("\n"),
-  );
-  const configFile = join(dir, "mlgate.yml");
-  await writeFile(configFile, CONFIG("bodies.jsonl"));
-  const candidates = { good: good!, slow: slow! };
-  return {
-    baseline: baseline!,
-    candidates,
-    configFile,
-    argsFor: (candidate) => [
-      "--config",
-      configFile,
-      "--baseline",
-      `${baseline!.url}/v1/predict`,
-      "--candidate",
-      `${candidates[candidate].url}/v1/predict`,
-      "--candidate-version",
-      candidates[candidate].version,
-    ],
-    close: async () => {
-      await Promise.all([baseline!.close(), good!.close(), slow!.close()]);
-      await rm(dir, { recursive: true, force: true });
+export function startCanaryDemo(): Promise<CanaryDemo> {
+  return startDemoServers({
+    name: "canary-demo",
+    candidates: {
+      good: { version: "v2", latencyMs: 3, jitterMs: 2 },
+      slow: { version: "v3", latencyMs: 40, jitterMs: 2 },
     },
-  };
+    config: CONFIG,
+  });
 }
 
 /**

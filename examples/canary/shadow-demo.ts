@@ -9,24 +9,12 @@
  *   await main(["canary", ...demo.argsFor("drifted")], io);   // fail: label agreement and PSI
  *   await demo.close();
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { request } from "undici";
-import { exampleBodies } from "../serve/index.js";
-import { type CanaryModelServer, startCanaryModelServer } from "./model-server.js";
+import { type DemoServers, startDemoServers } from "./demo-servers.js";
 
 export type ShadowCandidate = "good" | "drifted";
 
-export interface ShadowDemo {
-  baseline: CanaryModelServer;
-  candidates: Record<ShadowCandidate, CanaryModelServer>;
-  /** A mlgate.yml with `strategy: shadow`, the probe replaying requests, outputs and their limits. */
-  configFile: string;
-  /** `mlgate canary` arguments for one candidate. */
-  argsFor(candidate: ShadowCandidate): string[];
-  close(): Promise<void>;
-}
+/** Its mlgate.yml has `strategy: shadow`, the probe replaying requests, outputs and their limits. */
+export type ShadowDemo = DemoServers<ShadowCandidate>;
 
 /** Written in production durations (10 minutes of shadow traffic), scaled to 2.4 s. */
 const CONFIG = (bodies: string) =>
@@ -58,51 +46,13 @@ const CONFIG = (bodies: string) =>
     "",
   ].join("\n");
 
-export async function startShadowDemo(): Promise<ShadowDemo> {
-  const [baseline, good, drifted] = await Promise.all([
-    startCanaryModelServer({ version: "v1", latencyMs: 3, jitterMs: 2 }),
-    startCanaryModelServer({ version: "v2", latencyMs: 3, jitterMs: 2 }),
-    startCanaryModelServer({ version: "v4", latencyMs: 3, jitterMs: 2, shift: 0.3 }),
-  ]);
-  const warm = exampleBodies(20).map((b) => JSON.stringify(b));
-  await Promise.all(
-    [baseline!, good!, drifted!].flatMap((server) =>
-      warm.map((body) =>
-        request(`${server.url}/v1/predict`, {
-          method: "POST",
-          body,
-          headers: { "content-type": "application/json" },
-        }).then((r) => r.body.dump()),
-      ),
-    ),
-  );
-  const dir = await mkdtemp(join(tmpdir(), "mlgate-shadow-demo-"));
-  await writeFile(
-    join(dir, "bodies.jsonl"),
-    exampleBodies(200)
-      .map((b) => JSON.stringify(b))
-      .join("\n"),
-  );
-  const configFile = join(dir, "mlgate.yml");
-  await writeFile(configFile, CONFIG("bodies.jsonl"));
-  const candidates = { good: good!, drifted: drifted! };
-  return {
-    baseline: baseline!,
-    candidates,
-    configFile,
-    argsFor: (candidate) => [
-      "--config",
-      configFile,
-      "--baseline",
-      `${baseline!.url}/v1/predict`,
-      "--candidate",
-      `${candidates[candidate].url}/v1/predict`,
-      "--candidate-version",
-      candidates[candidate].version,
-    ],
-    close: async () => {
-      await Promise.all([baseline!.close(), good!.close(), drifted!.close()]);
-      await rm(dir, { recursive: true, force: true });
+export function startShadowDemo(): Promise<ShadowDemo> {
+  return startDemoServers({
+    name: "shadow-demo",
+    candidates: {
+      good: { version: "v2", latencyMs: 3, jitterMs: 2 },
+      drifted: { version: "v4", latencyMs: 3, jitterMs: 2, shift: 0.3 },
     },
-  };
+    config: CONFIG,
+  });
 }

@@ -13,7 +13,10 @@ import {
 } from "@mlgate/canary";
 import { describeError } from "@mlgate/core";
 import {
+  configLocation,
   createOctokit,
+  GATE_ACTION_INPUTS,
+  publishFromInputs,
   readInputs,
   repositoryFromEnv,
   runGateAction,
@@ -26,7 +29,6 @@ import { GitHubDeploymentStore } from "./deployment-store.js";
 
 // Inputs left empty fall back to the config file's keys, then to the gate's defaults.
 const inputs = z.object({
-  config: z.string().optional(),
   strategy: z.enum(STRATEGIES as [Strategy, ...Strategy[]]).optional(),
   provider: z.enum(TRAFFIC_KINDS as [TrafficKind, ...TrafficKind[]]).optional(),
   baseline: z.string().optional(),
@@ -57,10 +59,7 @@ const inputs = z.object({
   promote: z.enum(["manual", "auto"]).optional(),
   sampleSize: z.int().min(10).max(100_000_000).optional(),
   deployments: z.boolean().default(true),
-  comment: z.union([z.boolean(), z.literal("on-failure")]).optional(),
-  commentKey: z.string().default("default"),
-  output: z.array(z.string()).optional(),
-  token: z.string().optional(),
+  ...GATE_ACTION_INPUTS,
 });
 
 type Given = z.output<typeof inputs>;
@@ -73,7 +72,6 @@ function mask(secrets: readonly string[] | undefined): void {
 }
 
 async function resolve(given: Given): Promise<CanaryInput> {
-  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const { input } = await resolveCanary(
     {
       provider: given.provider,
@@ -106,7 +104,7 @@ async function resolve(given: Given): Promise<CanaryInput> {
       promote: given.promote,
       sampleSize: given.sampleSize,
     },
-    { cwd, ...(given.config ? { configPath: given.config } : {}) },
+    configLocation(given),
   );
   mask(input.secrets);
   return input;
@@ -143,12 +141,7 @@ async function main(): Promise<void> {
     saveStepState(ROLLOUT_STATE, "finished");
     return {
       report,
-      publish: {
-        comment: given.comment ?? true,
-        commentKey: given.commentKey,
-        ...(given.output ? { files: given.output } : {}),
-        ...(given.token ? { token: given.token } : {}),
-      },
+      publish: publishFromInputs(given),
     };
   });
 }

@@ -33985,7 +33985,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _mlgate_contract__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6968);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4244);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9198);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2857);
 
 
@@ -33998,15 +33998,10 @@ const inputs = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     failOn: zod__WEBPACK_IMPORTED_MODULE_2__/* ["enum"] */ .k5n(["breaking", "dangerous"]).optional(),
     versionCheck: zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY().optional(),
     changelog: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional(),
-    config: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional(),
-    comment: zod__WEBPACK_IMPORTED_MODULE_2__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY(), zod__WEBPACK_IMPORTED_MODULE_2__/* .literal */ .euz("on-failure")]).optional(),
-    commentKey: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().default("default"),
-    output: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()).optional(),
-    token: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional(),
+    ..._mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .GATE_ACTION_INPUTS */ .Br,
 });
 await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .runGateAction */ .b6)("contract-diff", async () => {
     const given = (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .Ko)(inputs);
-    const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const { input, report: settings } = await (0,_mlgate_contract__WEBPACK_IMPORTED_MODULE_0__/* .resolveContractDiff */ ._7)({
         base: given.base,
         head: given.head,
@@ -34014,18 +34009,9 @@ await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .runGateAction */ .b6)("c
         failOn: given.failOn,
         versionCheck: given.versionCheck,
         changelog: given.changelog,
-    }, { cwd, ...(given.config ? { configPath: given.config } : {}) });
+    }, (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .configLocation */ .yS)(given));
     const report = await (0,_mlgate_contract__WEBPACK_IMPORTED_MODULE_0__/* .runContractDiff */ .zU)(input);
-    const files = given.output ?? settings.outputs;
-    return {
-        report,
-        publish: {
-            comment: given.comment ?? settings.comment ?? true,
-            commentKey: given.commentKey,
-            ...(files ? { files } : {}),
-            ...(given.token ? { token: given.token } : {}),
-        },
-    };
+    return { report, publish: (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .publishFromInputs */ .T3)(given, settings) };
 });
 
 __webpack_async_result__();
@@ -51150,12 +51136,15 @@ async function writeReportFiles(report, files, fallback = "json") {
 
 /***/ }),
 
-/***/ 4244:
+/***/ 9198:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Br: () => (/* reexport */ GATE_ACTION_INPUTS),
+  yS: () => (/* reexport */ configLocation),
+  T3: () => (/* reexport */ publishFromInputs),
   Ko: () => (/* reexport */ readInputs),
   b6: () => (/* reexport */ runGateAction)
 });
@@ -55054,6 +55043,37 @@ function pullRequestFromEvent() {
         return { ...repo, number: run.number, ...(run.head?.sha ? { headSha: run.head.sha } : {}) };
     }
     return undefined;
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
+var schemas = __nccwpck_require__(2857);
+;// CONCATENATED MODULE: ./packages/github/src/gate-inputs.ts
+
+/**
+ * The inputs every gate action shares: its config file and how its report is published. Spread
+ * into the action's own schema: `z.object({ ...ownInputs, ...GATE_ACTION_INPUTS })`.
+ */
+const GATE_ACTION_INPUTS = {
+    config: schemas/* string */.YjP().optional(),
+    comment: schemas/* union */.KCZ([schemas/* boolean */.zMY(), schemas/* literal */.euz("on-failure")]).optional(),
+    commentKey: schemas/* string */.YjP().default("default"),
+    output: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    token: schemas/* string */.YjP().optional(),
+};
+/** Where the gate resolves its config: the workspace, and the `config` input when one is given. */
+function configLocation(given) {
+    const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    return { cwd, ...(given.config ? { configPath: given.config } : {}) };
+}
+/** Publishing as the inputs say, falling back to the config file's `report` section, then to defaults. */
+function publishFromInputs(given, settings = {}) {
+    const files = given.output ?? settings.outputs;
+    return {
+        comment: given.comment ?? settings.comment ?? true,
+        commentKey: given.commentKey,
+        ...(files ? { files } : {}),
+        ...(given.token ? { token: given.token } : {}),
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/inputs.ts
@@ -60805,6 +60825,7 @@ async function runGateAction(gate, main) {
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/index.ts
+
 
 
 

@@ -30748,7 +30748,7 @@ module.exports = {
 /* harmony export */   D: () => (/* binding */ acceptanceByLabel)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5839);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7579);
 /* harmony import */ var _event_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3970);
 
 
@@ -30837,7 +30837,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlgate_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2745);
 /* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9332);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5839);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7579);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(2857);
 /* harmony import */ var _accept_label_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7247);
 /* harmony import */ var _remote_baseline_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2832);
@@ -30867,7 +30867,6 @@ const inputs = zod__WEBPACK_IMPORTED_MODULE_7__/* .object */ .Ikc({
     saveBaseline: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
     evalConfig: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
     gates: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
-    config: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
     results: zod__WEBPACK_IMPORTED_MODULE_7__/* ["enum"] */ .k5n(["auto", "items", "metrics"]).optional(),
     kind: zod__WEBPACK_IMPORTED_MODULE_7__/* ["enum"] */ .k5n(["classification", "regression", "score"]).optional(),
     columns: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
@@ -30881,10 +30880,7 @@ const inputs = zod__WEBPACK_IMPORTED_MODULE_7__/* .object */ .Ikc({
     behaviouralBaseline: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
     itemChanges: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
     acceptLabel: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
-    comment: zod__WEBPACK_IMPORTED_MODULE_7__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_7__/* .boolean */ .zMY(), zod__WEBPACK_IMPORTED_MODULE_7__/* .literal */ .euz("on-failure")]).optional(),
-    commentKey: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().default("default"),
-    output: zod__WEBPACK_IMPORTED_MODULE_7__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP()).optional(),
-    token: zod__WEBPACK_IMPORTED_MODULE_7__/* .string */ .YjP().optional(),
+    ..._mlgate_github__WEBPACK_IMPORTED_MODULE_4__/* .GATE_ACTION_INPUTS */ .Br,
 });
 await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_4__/* .runGateAction */ .b6)("eval-gate", async () => {
     const given = (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_4__/* .readInputs */ .Ko)(inputs);
@@ -30934,7 +30930,7 @@ await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_4__/* .runGateAction */ .b6)("e
         commit: process.env.GITHUB_SHA,
         ref: process.env.GITHUB_REF,
         ...(label ? { acceptLabel: label === "false" ? false : label } : {}),
-    }, { cwd, ...(given.config ? { configPath: given.config } : {}) });
+    }, (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_4__/* .configLocation */ .yS)(given));
     let input = resolved.input;
     let baselineUrl;
     if (resolved.remoteBaseline) {
@@ -30960,16 +30956,7 @@ await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_4__/* .runGateAction */ .b6)("e
     const report = baselineUrl
         ? { ...judged, outputs: { ...judged.outputs, "baseline-url": baselineUrl } }
         : judged;
-    const files = given.output ?? resolved.report.outputs;
-    return {
-        report,
-        publish: {
-            comment: given.comment ?? resolved.report.comment ?? true,
-            commentKey: given.commentKey,
-            ...(files ? { files } : {}),
-            ...(given.token ? { token: given.token } : {}),
-        },
-    };
+    return { report, publish: (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_4__/* .publishFromInputs */ .T3)(given, resolved.report) };
 });
 
 __webpack_async_result__();
@@ -30986,7 +30973,7 @@ __webpack_async_result__();
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6257);
 /* harmony import */ var _mlgate_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2745);
 /* harmony import */ var _mlgate_evaluate__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9332);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5839);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7579);
 /* harmony import */ var _event_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3970);
 
 
@@ -56285,17 +56272,20 @@ async function runModelsInto(input, flags, options) {
 
 /***/ }),
 
-/***/ 5839:
+/***/ 7579:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Br: () => (/* reexport */ GATE_ACTION_INPUTS),
+  yS: () => (/* reexport */ configLocation),
   Qi: () => (/* reexport */ createOctokit),
   FT: () => (/* reexport */ describeBaseline),
   w9: () => (/* reexport */ fetchBranchBaseline),
   bg: () => (/* reexport */ fetchReleaseBaseline),
   z9: () => (/* reexport */ labelApplication),
+  T3: () => (/* reexport */ publishFromInputs),
   Ko: () => (/* reexport */ readInputs),
   b6: () => (/* reexport */ runGateAction)
 });
@@ -59965,6 +59955,37 @@ function pullRequestFromEvent() {
         return { ...repo, number: run.number, ...(run.head?.sha ? { headSha: run.head.sha } : {}) };
     }
     return undefined;
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 11 modules
+var schemas = __nccwpck_require__(2857);
+;// CONCATENATED MODULE: ./packages/github/src/gate-inputs.ts
+
+/**
+ * The inputs every gate action shares: its config file and how its report is published. Spread
+ * into the action's own schema: `z.object({ ...ownInputs, ...GATE_ACTION_INPUTS })`.
+ */
+const GATE_ACTION_INPUTS = {
+    config: schemas/* string */.YjP().optional(),
+    comment: schemas/* union */.KCZ([schemas/* boolean */.zMY(), schemas/* literal */.euz("on-failure")]).optional(),
+    commentKey: schemas/* string */.YjP().default("default"),
+    output: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    token: schemas/* string */.YjP().optional(),
+};
+/** Where the gate resolves its config: the workspace, and the `config` input when one is given. */
+function configLocation(given) {
+    const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    return { cwd, ...(given.config ? { configPath: given.config } : {}) };
+}
+/** Publishing as the inputs say, falling back to the config file's `report` section, then to defaults. */
+function publishFromInputs(given, settings = {}) {
+    const files = given.output ?? settings.outputs;
+    return {
+        comment: given.comment ?? settings.comment ?? true,
+        commentKey: given.commentKey,
+        ...(files ? { files } : {}),
+        ...(given.token ? { token: given.token } : {}),
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/inputs.ts
@@ -65722,6 +65743,7 @@ async function runGateAction(gate, main) {
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/index.ts
+
 
 
 

@@ -9,7 +9,13 @@ import {
   runEvalGate,
   runModelsInto,
 } from "@mlgate/evaluate";
-import { readInputs, runGateAction } from "@mlgate/github";
+import {
+  configLocation,
+  GATE_ACTION_INPUTS,
+  publishFromInputs,
+  readInputs,
+  runGateAction,
+} from "@mlgate/github";
 import { z } from "zod";
 import { acceptanceByLabel } from "./accept-label.js";
 import { fetchRemoteBaseline } from "./remote-baseline.js";
@@ -32,7 +38,6 @@ const inputs = z.object({
   saveBaseline: z.string().optional(),
   evalConfig: z.array(z.string()).optional(),
   gates: z.array(z.string()).optional(),
-  config: z.string().optional(),
   results: z.enum(["auto", "items", "metrics"]).optional(),
   kind: z.enum(["classification", "regression", "score"]).optional(),
   columns: z.array(z.string()).optional(),
@@ -46,10 +51,7 @@ const inputs = z.object({
   behaviouralBaseline: z.string().optional(),
   itemChanges: z.string().optional(),
   acceptLabel: z.string().optional(),
-  comment: z.union([z.boolean(), z.literal("on-failure")]).optional(),
-  commentKey: z.string().default("default"),
-  output: z.array(z.string()).optional(),
-  token: z.string().optional(),
+  ...GATE_ACTION_INPUTS,
 });
 
 await runGateAction("eval-gate", async () => {
@@ -102,7 +104,7 @@ await runGateAction("eval-gate", async () => {
       ref: process.env.GITHUB_REF,
       ...(label ? { acceptLabel: label === "false" ? false : label } : {}),
     },
-    { cwd, ...(given.config ? { configPath: given.config } : {}) },
+    configLocation(given),
   );
 
   let input: EvalGateInput = resolved.input;
@@ -134,14 +136,5 @@ await runGateAction("eval-gate", async () => {
   const report = baselineUrl
     ? { ...judged, outputs: { ...judged.outputs, "baseline-url": baselineUrl } }
     : judged;
-  const files = given.output ?? resolved.report.outputs;
-  return {
-    report,
-    publish: {
-      comment: given.comment ?? resolved.report.comment ?? true,
-      commentKey: given.commentKey,
-      ...(files ? { files } : {}),
-      ...(given.token ? { token: given.token } : {}),
-    },
-  };
+  return { report, publish: publishFromInputs(given, resolved.report) };
 });

@@ -1,4 +1,10 @@
-import { readInputs, runGateAction } from "@mlgate/github";
+import {
+  configLocation,
+  GATE_ACTION_INPUTS,
+  publishFromInputs,
+  readInputs,
+  runGateAction,
+} from "@mlgate/github";
 import { resolveLoadTest, runLoadTest } from "@mlgate/load";
 import { z } from "zod";
 
@@ -23,11 +29,7 @@ const inputs = z.object({
   merge: z.array(z.string()).optional(),
   resultFile: z.string().optional(),
   gates: z.array(z.string()).optional(),
-  config: z.string().optional(),
-  comment: z.union([z.boolean(), z.literal("on-failure")]).optional(),
-  commentKey: z.string().default("default"),
-  output: z.array(z.string()).optional(),
-  token: z.string().optional(),
+  ...GATE_ACTION_INPUTS,
 });
 
 /** The runner's log command that hides a value wherever it would be printed. */
@@ -38,7 +40,6 @@ function mask(secret: string): void {
 
 await runGateAction("load-test", async () => {
   const given = readInputs(inputs);
-  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const { input, report: settings } = await resolveLoadTest(
     {
       url: given.url,
@@ -61,21 +62,12 @@ await runGateAction("load-test", async () => {
       ...(given.merge ? { merge: given.merge } : {}),
       gates: given.gates,
     },
-    { cwd, ...(given.config ? { configPath: given.config } : {}) },
+    configLocation(given),
   );
   input.onSecrets = (secrets) => {
     for (const s of secrets) mask(s);
   };
   input.log = (line) => console.log(line);
   const report = await runLoadTest(input);
-  const files = given.output ?? settings.outputs;
-  return {
-    report,
-    publish: {
-      comment: given.comment ?? settings.comment ?? true,
-      commentKey: given.commentKey,
-      ...(files ? { files } : {}),
-      ...(given.token ? { token: given.token } : {}),
-    },
-  };
+  return { report, publish: publishFromInputs(given, settings) };
 });

@@ -2,7 +2,14 @@ import "./cjs-globals.js";
 import { join } from "node:path";
 import * as core from "@actions/core";
 import { GateError } from "@mlgate/core";
-import { defaultReportPath, readInputs, runGateAction } from "@mlgate/github";
+import {
+  configLocation,
+  defaultReportPath,
+  GATE_ACTION_INPUTS,
+  publishFromInputs,
+  readInputs,
+  runGateAction,
+} from "@mlgate/github";
 import { resolveScanImage, runScanImage, type ScanImageInput } from "@mlgate/scan";
 import { z } from "zod";
 
@@ -37,11 +44,7 @@ const inputs = z.object({
   ecrRegion: z.string().optional(),
   ecrTimeout: z.string().optional(),
   gates: z.array(z.string()).optional(),
-  config: z.string().optional(),
-  comment: z.union([z.boolean(), z.literal("on-failure")]).optional(),
-  commentKey: z.string().default("default"),
-  output: z.array(z.string()).optional(),
-  token: z.string().optional(),
+  ...GATE_ACTION_INPUTS,
 });
 
 function registryAuth(given: z.output<typeof inputs>): ScanImageInput["auth"] {
@@ -60,7 +63,6 @@ function registryAuth(given: z.output<typeof inputs>): ScanImageInput["auth"] {
 await runGateAction("scan-image", async () => {
   // readInputs masks registry-password and registry-token before anything can print them.
   const given = readInputs(inputs);
-  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const { input, report: settings } = await resolveScanImage(
     {
       image: given.image,
@@ -90,7 +92,7 @@ await runGateAction("scan-image", async () => {
       ecrRegion: given.ecrRegion,
       ecrTimeout: given.ecrTimeout,
     },
-    { cwd, ...(given.config ? { configPath: given.config } : {}) },
+    configLocation(given),
   );
   const auth = registryAuth(given);
   if (auth) input.auth = auth;
@@ -101,14 +103,5 @@ await runGateAction("scan-image", async () => {
   input.sarif ??= beside("scan-image.sarif");
   input.log = (line) => core.info(line);
   const report = await runScanImage(input);
-  const files = given.output ?? settings.outputs;
-  return {
-    report,
-    publish: {
-      comment: given.comment ?? settings.comment ?? true,
-      commentKey: given.commentKey,
-      ...(files ? { files } : {}),
-      ...(given.token ? { token: given.token } : {}),
-    },
-  };
+  return { report, publish: publishFromInputs(given, settings) };
 });

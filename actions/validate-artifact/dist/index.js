@@ -30746,7 +30746,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _mlgate_artifact__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(874);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3933);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1531);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8816);
 
 
@@ -30760,15 +30760,10 @@ const inputs = zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({
     allowGlobals: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()).optional(),
     runtime: zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY().optional(),
     gates: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()).optional(),
-    config: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional(),
-    comment: zod__WEBPACK_IMPORTED_MODULE_2__/* .union */ .KCZ([zod__WEBPACK_IMPORTED_MODULE_2__/* .boolean */ .zMY(), zod__WEBPACK_IMPORTED_MODULE_2__/* .literal */ .euz("on-failure")]).optional(),
-    commentKey: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().default("default"),
-    output: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP()).optional(),
-    token: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional(),
+    ..._mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .GATE_ACTION_INPUTS */ .Br,
 });
 await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .runGateAction */ .b6)("validate-artifact", async () => {
     const given = (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .Ko)(inputs);
-    const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const { input, report: settings } = await (0,_mlgate_artifact__WEBPACK_IMPORTED_MODULE_0__/* .resolveValidateArtifact */ .tf)({
         model: given.model,
         manifest: given.manifest,
@@ -30777,22 +30772,13 @@ await (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .runGateAction */ .b6)("v
         gates: given.gates,
         ...(given.allowGlobals ? { allowGlobals: given.allowGlobals.map(_mlgate_artifact__WEBPACK_IMPORTED_MODULE_0__/* .parseAllowGlobal */ .o_) } : {}),
         ...(given.runtime !== undefined ? { runtime: given.runtime } : {}),
-    }, { cwd, ...(given.config ? { configPath: given.config } : {}) });
+    }, (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .configLocation */ .yS)(given));
     // The runtime's own tool cache on the runner; progress (an install) goes to the log.
     if (process.env.RUNNER_TOOL_CACHE)
         input.runtime.toolCacheDir = process.env.RUNNER_TOOL_CACHE;
     input.runtime.log = (line) => console.log(line);
     const report = await (0,_mlgate_artifact__WEBPACK_IMPORTED_MODULE_0__/* .runValidateArtifact */ .Ym)(input);
-    const files = given.output ?? settings.outputs;
-    return {
-        report,
-        publish: {
-            comment: given.comment ?? settings.comment ?? true,
-            commentKey: given.commentKey,
-            ...(files ? { files } : {}),
-            ...(given.token ? { token: given.token } : {}),
-        },
-    };
+    return { report, publish: (0,_mlgate_github__WEBPACK_IMPORTED_MODULE_1__/* .publishFromInputs */ .T3)(given, settings) };
 });
 
 __webpack_async_result__();
@@ -43338,12 +43324,15 @@ async function writeReportFiles(report, files, fallback = "json") {
 
 /***/ }),
 
-/***/ 3933:
+/***/ 1531:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Br: () => (/* reexport */ GATE_ACTION_INPUTS),
+  yS: () => (/* reexport */ configLocation),
+  T3: () => (/* reexport */ publishFromInputs),
   Ko: () => (/* reexport */ readInputs),
   b6: () => (/* reexport */ runGateAction)
 });
@@ -47242,6 +47231,37 @@ function pullRequestFromEvent() {
         return { ...repo, number: run.number, ...(run.head?.sha ? { headSha: run.head.sha } : {}) };
     }
     return undefined;
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+;// CONCATENATED MODULE: ./packages/github/src/gate-inputs.ts
+
+/**
+ * The inputs every gate action shares: its config file and how its report is published. Spread
+ * into the action's own schema: `z.object({ ...ownInputs, ...GATE_ACTION_INPUTS })`.
+ */
+const GATE_ACTION_INPUTS = {
+    config: schemas/* string */.YjP().optional(),
+    comment: schemas/* union */.KCZ([schemas/* boolean */.zMY(), schemas/* literal */.euz("on-failure")]).optional(),
+    commentKey: schemas/* string */.YjP().default("default"),
+    output: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    token: schemas/* string */.YjP().optional(),
+};
+/** Where the gate resolves its config: the workspace, and the `config` input when one is given. */
+function configLocation(given) {
+    const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    return { cwd, ...(given.config ? { configPath: given.config } : {}) };
+}
+/** Publishing as the inputs say, falling back to the config file's `report` section, then to defaults. */
+function publishFromInputs(given, settings = {}) {
+    const files = given.output ?? settings.outputs;
+    return {
+        comment: given.comment ?? settings.comment ?? true,
+        commentKey: given.commentKey,
+        ...(files ? { files } : {}),
+        ...(given.token ? { token: given.token } : {}),
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/inputs.ts
@@ -52993,6 +53013,7 @@ async function runGateAction(gate, main) {
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/index.ts
+
 
 
 

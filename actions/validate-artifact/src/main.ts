@@ -1,5 +1,11 @@
 import { parseAllowGlobal, resolveValidateArtifact, runValidateArtifact } from "@mlgate/artifact";
-import { readInputs, runGateAction } from "@mlgate/github";
+import {
+  configLocation,
+  GATE_ACTION_INPUTS,
+  publishFromInputs,
+  readInputs,
+  runGateAction,
+} from "@mlgate/github";
 import { z } from "zod";
 
 // Inputs left empty fall back to the config file's keys, then to the gate's defaults.
@@ -11,16 +17,11 @@ const inputs = z.object({
   allowGlobals: z.array(z.string()).optional(),
   runtime: z.boolean().optional(),
   gates: z.array(z.string()).optional(),
-  config: z.string().optional(),
-  comment: z.union([z.boolean(), z.literal("on-failure")]).optional(),
-  commentKey: z.string().default("default"),
-  output: z.array(z.string()).optional(),
-  token: z.string().optional(),
+  ...GATE_ACTION_INPUTS,
 });
 
 await runGateAction("validate-artifact", async () => {
   const given = readInputs(inputs);
-  const cwd = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const { input, report: settings } = await resolveValidateArtifact(
     {
       model: given.model,
@@ -31,20 +32,11 @@ await runGateAction("validate-artifact", async () => {
       ...(given.allowGlobals ? { allowGlobals: given.allowGlobals.map(parseAllowGlobal) } : {}),
       ...(given.runtime !== undefined ? { runtime: given.runtime } : {}),
     },
-    { cwd, ...(given.config ? { configPath: given.config } : {}) },
+    configLocation(given),
   );
   // The runtime's own tool cache on the runner; progress (an install) goes to the log.
   if (process.env.RUNNER_TOOL_CACHE) input.runtime.toolCacheDir = process.env.RUNNER_TOOL_CACHE;
   input.runtime.log = (line) => console.log(line);
   const report = await runValidateArtifact(input);
-  const files = given.output ?? settings.outputs;
-  return {
-    report,
-    publish: {
-      comment: given.comment ?? settings.comment ?? true,
-      commentKey: given.commentKey,
-      ...(files ? { files } : {}),
-      ...(given.token ? { token: given.token } : {}),
-    },
-  };
+  return { report, publish: publishFromInputs(given, settings) };
 });

@@ -23,6 +23,12 @@ export {
   stepState,
 } from "./deployments.js";
 export { type PullRequestContext, pullRequestFromEvent } from "./event.js";
+export {
+  configLocation,
+  GATE_ACTION_INPUTS,
+  type GateActionInputs,
+  publishFromInputs,
+} from "./gate-inputs.js";
 export { inputName, readInputs } from "./inputs.js";
 export { createOctokit, type Octokit } from "./octokit.js";
 export { defaultReportPath, type PublishOptions, publishReport, runUrl } from "./publish.js";
