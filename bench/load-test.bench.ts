@@ -11,9 +11,9 @@
  *    on the other load and say whether the generator itself is efficient. The server's CPU use
  *    during each run says whether the server, rather than the generator, set the pace.
  *    mlgate's open model is measured too, at a rate above what the machine can serve.
- * 2. Coordinated omission: a server that stalls for 500 ms every 5 s (the issue's 1 s every 10 s,
- *    halved) under 200 requests/s. The true p99 of requests arriving at a steady 200/s is
- *    stall − 1% of the period = 450 ms. Each tool's p99 is printed against it. wrk has no rate
+ * 2. Coordinated omission: a server that stalls for 1 s every 10 s under 200 requests/s, for two
+ *    whole periods per tool. The true p99 of requests arriving at a steady 200/s is
+ *    stall − 1% of the period = 900 ms. Each tool's p99 is printed against it. wrk has no rate
  *    option: it runs its closed loop flat out and then estimates the omitted samples from its
  *    average rate, which approximates the same p99 (stalled 10% of the time) at its own rate.
  */
@@ -32,10 +32,11 @@ const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.LOAD_BENCH_ROUNDS ?? 3);
 const CEILING_SECONDS = Number(process.env.LOAD_BENCH_SECONDS ?? 6);
 const OPEN_RATE = 40_000;
-const STALL_MS = 500;
-const PERIOD_MS = 5000;
+const STALL_MS = 1000;
+const PERIOD_MS = 10_000;
 const CO_RATE = 200;
-const CO_SECONDS = 10;
+/** Whole periods, so every tool's window is stalled for exactly a tenth of its length. */
+const CO_SECONDS = 20;
 const TRUE_P99 = STALL_MS - 0.01 * PERIOD_MS;
 /** A server using this share of its core or more is what limits the rate. */
 const SATURATED = 0.85;

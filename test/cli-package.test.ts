@@ -21,7 +21,14 @@ describe("the mlgate npm package", () => {
     });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const files = packed?.files.map((f) => f.path).sort();
-    expect(files).toEqual(["bin/mlgate.js", "dist/cli.js", "dist/package.json", "package.json"]);
+    // Engines a command loads on first use (the protobuf and signature readers, the GitHub client) are chunks beside cli.js.
+    const chunk = /^dist\/\d+\.index\.js$/;
+    expect(files?.filter((f) => !chunk.test(f))).toEqual([
+      "bin/mlgate.js",
+      "dist/cli.js",
+      "dist/package.json",
+      "package.json",
+    ]);
 
     await run("tar", ["-xzf", join(dir, packed?.filename ?? ""), "-C", dir]);
     expect((await readdir(join(dir, "package"))).sort()).toEqual(["bin", "dist", "package.json"]);
@@ -45,5 +52,17 @@ describe("the mlgate npm package", () => {
       },
     ).catch((e: { code: number; stdout: string }) => e);
     expect((failed as { code: number }).code).toBe(1);
+
+    // A .proto comparison loads the protobuf engine from its chunk inside the package.
+    const proto = (field: string) =>
+      `syntax = "proto3";\npackage serve.v1;\nmessage Request {\n  string text = 1;\n${field}}\n`;
+    await writeFile(join(work, "v1.proto"), proto("  int32 top_k = 2;\n"));
+    await writeFile(join(work, "v2.proto"), proto(""));
+    const protoDiff = await run(process.execPath, [bin, "contract-diff", "v1.proto", "v2.proto"], {
+      cwd: work,
+    }).catch((e: { code: number; stdout: string }) => e);
+    expect((protoDiff as { code?: number }).code).toBe(1);
+    expect((protoDiff as { stdout: string }).stdout).toMatch(/contract-diff: FAIL/);
+    expect((protoDiff as { stdout: string }).stdout).toMatch(/top_k/);
   });
 });

@@ -428,7 +428,7 @@ describe("@mlgate/github against the fake", () => {
 
   beforeEach(() => {
     log = [];
-    // Octokit's rate-limit warnings go through @actions/core to stdout.
+    // Octokit's rate-limit warnings go through the runner's workflow commands to stdout.
     vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
       log.push(String(chunk));
       return true;

@@ -1,4 +1,3 @@
-import * as core from "@actions/core";
 import {
   type CanaryInput,
   formatWeight,
@@ -20,6 +19,7 @@ import {
   readInputs,
   repositoryFromEnv,
   runGateAction,
+  runner,
   runUrl,
   saveStepState,
   stepState,
@@ -68,7 +68,7 @@ type Given = z.output<typeof inputs>;
 const ROLLOUT_STATE = "rollout";
 
 function mask(secrets: readonly string[] | undefined): void {
-  for (const s of secrets ?? []) if (s.trim() !== "") core.setSecret(s);
+  for (const s of secrets ?? []) if (s.trim() !== "") runner.setSecret(s);
 }
 
 async function resolve(given: Given): Promise<CanaryInput> {
@@ -131,13 +131,13 @@ async function main(): Promise<void> {
     if (store) input.state = store;
     const abort = new AbortController();
     const cancel = (signal: string) => {
-      core.warning(`received ${signal}: stopping the rollout and rolling back`);
+      runner.warning(`received ${signal}: stopping the rollout and rolling back`);
       abort.abort(new Error(`received ${signal}`));
     };
     process.once("SIGINT", () => cancel("SIGINT"));
     process.once("SIGTERM", () => cancel("SIGTERM"));
     saveStepState(ROLLOUT_STATE, "started");
-    const report = await runCanary(input, { log: (line) => core.info(line), signal: abort.signal });
+    const report = await runCanary(input, { log: (line) => runner.info(line), signal: abort.signal });
     saveStepState(ROLLOUT_STATE, "finished");
     return {
       report,
@@ -152,29 +152,31 @@ async function main(): Promise<void> {
  */
 async function post(): Promise<void> {
   if (stepState(ROLLOUT_STATE) !== "started") {
-    core.info("canary: the main step finished the rollout (or never began one); nothing to clean up");
+    runner.info("canary: the main step finished the rollout (or never began one); nothing to clean up");
     return;
   }
   try {
     const given = readInputs(inputs);
     const input = await resolve(given);
     if (input.traffic.kind === "embedded") {
-      core.info("canary: the embedded router ended with the main step; nothing to roll back");
+      runner.info("canary: the embedded router ended with the main step; nothing to roll back");
       return;
     }
     const store = deploymentStore(given, input);
     const open = store ? await store.latest() : undefined;
     if (store && open && !isOpen(open.phase)) {
-      core.info(`canary: the rollout already ended (${open.phase}); nothing to clean up`);
+      runner.info(`canary: the rollout already ended (${open.phase}); nothing to clean up`);
       return;
     }
-    core.warning("canary: the job ended mid-rollout (cancelled or crashed); rolling back");
+    runner.warning("canary: the job ended mid-rollout (cancelled or crashed); rolling back");
     const weight = await rollbackNow(input);
     const reason = "the job ended mid-rollout (cancelled or crashed); rolled back by the post step";
-    core.info(`canary: rolled back; the candidate serves ${formatWeight(weight)} (verified)`);
+    runner.info(`canary: rolled back; the candidate serves ${formatWeight(weight)} (verified)`);
     if (store && open) await store.update({ ...open, weight, phase: "rolled-back", reason });
   } catch (e) {
-    core.setFailed(`mlgate canary could not roll back after the job ended mid-rollout: ${describeError(e)}`);
+    runner.setFailed(
+      `mlgate canary could not roll back after the job ended mid-rollout: ${describeError(e)}`,
+    );
   }
 }
 

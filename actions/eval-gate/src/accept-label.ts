@@ -1,6 +1,5 @@
-import * as core from "@actions/core";
 import type { LabelAcceptance } from "@mlgate/evaluate";
-import { createOctokit, labelApplication } from "@mlgate/github";
+import { createOctokit, labelApplication, runner } from "@mlgate/github";
 import { eventPayload, pullRequestLabels, repository } from "./event.js";
 
 /**
@@ -16,7 +15,7 @@ export async function acceptanceByLabel(
   if (!pr?.labels.includes(label)) return undefined;
   const repo = repository();
   if (!token || !repo) {
-    core.info(
+    runner.info(
       `Pull request #${pr.number} carries "${label}"; without a token, who applied it is not looked up.`,
     );
     return { label };
@@ -24,10 +23,12 @@ export async function acceptanceByLabel(
   try {
     const applied = await labelApplication(createOctokit(token), { ...repo, issueNumber: pr.number }, label);
     if (!applied) return { label };
-    core.info(`Pull request #${pr.number} carries "${label}", applied by ${applied.actor} at ${applied.at}.`);
+    runner.info(
+      `Pull request #${pr.number} carries "${label}", applied by ${applied.actor} at ${applied.at}.`,
+    );
     return { label, by: applied.actor, at: applied.at };
   } catch (e) {
-    core.warning(
+    runner.warning(
       `${(e as Error).message}; the acceptance stands, but the report cannot name who applied the label.`,
     );
     return { label };

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import * as core from "@actions/core";
 import { GateError } from "@mlgate/core";
 import {
   type EvalGateInput,
@@ -15,6 +14,7 @@ import {
   publishFromInputs,
   readInputs,
   runGateAction,
+  runner,
 } from "@mlgate/github";
 import { z } from "zod";
 import { acceptanceByLabel } from "./accept-label.js";
@@ -115,7 +115,7 @@ await runGateAction("eval-gate", async () => {
         hint: "leave the token input at its default (github.token) and grant `actions: read` (and `contents: read` for releases)",
       });
     }
-    const fetched = await core.group("Fetch the baseline", () =>
+    const fetched = await runner.group("Fetch the baseline", () =>
       fetchRemoteBaseline(resolved.remoteBaseline!, input, given.token!),
     );
     input = fetched.input;
@@ -127,8 +127,8 @@ await runGateAction("eval-gate", async () => {
   }
 
   const modelNotes = planned.candidate
-    ? await core.group("Run the models over the eval dataset", () =>
-        runModelsInto(input, modelFlags, { cwd, install: true, log: (line) => core.info(line) }),
+    ? await runner.group("Run the models over the eval dataset", () =>
+        runModelsInto(input, modelFlags, { cwd, install: true, log: (line) => runner.info(line) }),
       )
     : [];
   const ran = await runEvalGate(input);

@@ -1,4 +1,3 @@
-import * as core from "@actions/core";
 import { GateError } from "@mlgate/core";
 import {
   BASELINE_META_FILE,
@@ -14,6 +13,7 @@ import {
   fetchBranchBaseline,
   fetchReleaseBaseline,
   type ResolvedBaseline,
+  runner,
 } from "@mlgate/github";
 import { eventPayload, repository } from "./event.js";
 
@@ -48,12 +48,14 @@ export async function fetchRemoteBaseline(
           });
   } catch (e) {
     if (!(input.saveBaseline && e instanceof GateError && /^no baseline: /.test(e.message))) throw e;
-    core.warning(`${e.message}; this run saves the first one, and comparisons with a baseline are skipped.`);
+    runner.warning(
+      `${e.message}; this run saves the first one, and comparisons with a baseline are skipped.`,
+    );
     const summary = `No baseline to compare with (${describeSpec(remote.spec)}): ${e.message.replace(/^no baseline: /, "")}. This run saves one.`;
     return { input: { ...input, baselineSource: { summary, links: [] } } };
   }
   const described = describeBaseline(fetched);
-  core.info(described.summary);
+  runner.info(described.summary);
   const what =
     fetched.source === "branch" ? `artifact "${fetched.artifact.name}"` : `asset "${fetched.asset.name}"`;
   const files = await baselineFilesIn(fetched.dir, fetched.files, what);

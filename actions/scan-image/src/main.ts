@@ -1,6 +1,5 @@
 import "./cjs-globals.js";
 import { join } from "node:path";
-import * as core from "@actions/core";
 import { GateError } from "@mlgate/core";
 import {
   configLocation,
@@ -9,6 +8,7 @@ import {
   publishFromInputs,
   readInputs,
   runGateAction,
+  runner,
 } from "@mlgate/github";
 import { resolveScanImage, runScanImage, type ScanImageInput } from "@mlgate/scan";
 import { z } from "zod";
@@ -101,7 +101,7 @@ await runGateAction("scan-image", async () => {
   input.sbom ??= beside("scan-image-sbom.cdx.json");
   input.results ??= beside("scan-image-results.json");
   input.sarif ??= beside("scan-image.sarif");
-  input.log = (line) => core.info(line);
+  input.log = (line) => runner.info(line);
   const report = await runScanImage(input);
   return { report, publish: publishFromInputs(given, settings) };
 });

@@ -58,7 +58,7 @@ export function checkVersion(
     return {
       ok: false,
       required,
-      reason: `${baseVersion} → ${headVersion} is a ${actual === "none" ? "no-op" : actual} bump, but the ${what} need a ${required} bump (at least ${next})`,
+      reason: `version ${baseVersion} → ${headVersion} is a ${actual === "none" ? "no-op" : actual} bump, but the ${what} need a ${required} bump (at least ${next})`,
     };
   }
   return { ok: true, required, actual };

@@ -308,11 +308,47 @@ describe("version check", () => {
     );
   });
 
+  it("reads a large JSON description as OpenAPI even when `openapi` comes after the first 64 KiB", async () => {
+    // Key order as in Stripe's published description: components first, `openapi` far below.
+    const big = (version: string, extra: Record<string, unknown>) =>
+      JSON.stringify(
+        {
+          components: {
+            schemas: Object.fromEntries(
+              Array.from({ length: 400 }, (_, i) => [
+                `S${i}`,
+                { type: "object", description: "x".repeat(200), properties: { id: { type: "string" } } },
+              ]),
+            ),
+          },
+          openapi: "3.0.0",
+          info: { title: "big", version },
+          paths: { "/v1/things": { post: { responses: { "200": { description: "ok" } }, ...extra } } },
+        },
+        null,
+        2,
+      );
+    await writeFile(join(dir, "big-v1.json"), big("1.0.0", {}));
+    await writeFile(
+      join(dir, "big-v2.json"),
+      big("1.1.0", { parameters: [{ name: "q", in: "query", required: true, schema: { type: "string" } }] }),
+    );
+    expect((await readFile(join(dir, "big-v1.json"))).indexOf('"openapi"')).toBeGreaterThan(64 * 1024);
+    const report = await run("big-v1.json", "big-v2.json", { versionCheck: true });
+    expect(report.outputs?.kind).toBe("openapi");
+    expect(report.findings.find((x) => x.rule === "contract-diff.version-check")?.message).toBe(
+      "version 1.0.0 → 1.1.0 is a minor bump, but the breaking changes need a major bump (at least 2.0.0)",
+    );
+  });
+
   it("refuses a version that is not semver", async () => {
     await writeFile(join(dir, "v2-date.yaml"), V2_SAFE.replace("version: 1.1.0", "version: 2024-05"));
     const report = await run("v1.yaml", "v2-date.yaml", { versionCheck: true });
     expect(report.verdict).toBe("fail");
     expect(report.headline).toContain('the head version "2024-05" is not a semantic version');
+    expect(report.findings.find((x) => x.rule === "contract-diff.version-check")?.message).toBe(
+      'the head version "2024-05" is not a semantic version (MAJOR.MINOR.PATCH)',
+    );
   });
 });
 

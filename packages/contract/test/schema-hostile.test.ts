@@ -167,6 +167,16 @@ describe("hostile contracts", () => {
     expectError(await judge("refs.json", { limits: { maxRefs: 20 } }), /more than 20 \$refs/);
   });
 
+  it("more JSON values than the limit, in a flat object or a flat list of plain values", async () => {
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]));
+    await writeFile(join(dir, "wide-object.json"), API({ type: "object" }, { "x-data": many }));
+    await writeFile(join(dir, "wide-list.json"), API({ enum: Array.from({ length: 500 }, (_, i) => i) }));
+    for (const file of ["wide-object.json", "wide-list.json"]) {
+      expectError(await judge(file, { limits: { maxNodes: 300 } }), /has more than 300 values/);
+      expect((await judge(file)).verdict).not.toBe("error");
+    }
+  });
+
   it("a $ref to nothing names the line", async () => {
     await writeFile(
       join(dir, "dangling.yaml"),

@@ -246,6 +246,28 @@ describe("JSON locator", () => {
       { numRuns: 200 },
     );
   });
+
+  it("places a few pointers where it places them among all, skipping what no pointer enters", () => {
+    fc.assert(
+      fc.property(jsonValue, fc.constantFrom(0, 2), fc.nat(), (value, indent, seed) => {
+        const text = JSON.stringify(value, null, indent);
+        const all = pointersOf(value).map((t) => [toPointer(t), t] as const);
+        const everywhere = locateJsonPointers(text, all);
+        const some = all.filter((_, i) => (i + seed) % 3 === 0);
+        const found = locateJsonPointers(text, some);
+        for (const [pointer] of some) expect(found.get(pointer), pointer).toBe(everywhere.get(pointer));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("skips strings of megabytes full of escapes", () => {
+    const escapes = String.raw`a\n\"`.repeat(3_000_000);
+    const text = `{"skip":{"x":"${escapes}","y":["${"b".repeat(5_000_000)}"]},"want":{"k":1}}`;
+    expect(JSON.parse(text).skip.x.length).toBe(9_000_000);
+    const found = locateJsonPointers(text, [["/want/k", ["want", "k"]]]);
+    expect(found.get("/want/k")).toBe(text.indexOf('"k"'));
+  });
 });
 
 const regexPiece = fc.oneof(

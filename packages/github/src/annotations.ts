@@ -1,5 +1,5 @@
-import * as core from "@actions/core";
 import type { Finding, FindingLevel, Report } from "@mlgate/core";
+import * as runner from "./runner.js";
 
 type AnnotationLevel = "error" | "warning" | "notice";
 
@@ -15,16 +15,16 @@ export interface AnnotationBudget {
 }
 
 function emit(level: AnnotationLevel, finding: Finding, gate: string): void {
-  const properties: core.AnnotationProperties = {
+  const properties: runner.AnnotationProperties = {
     title: `${gate}: ${finding.rule}`,
     ...(finding.file ? { file: finding.file } : {}),
     ...(finding.line !== undefined ? { startLine: finding.line } : {}),
     ...(finding.endLine !== undefined ? { endLine: finding.endLine } : {}),
     ...(finding.column !== undefined ? { startColumn: finding.column } : {}),
   };
-  if (level === "error") core.error(finding.message, properties);
-  else if (level === "warning") core.warning(finding.message, properties);
-  else core.notice(finding.message, properties);
+  if (level === "error") runner.error(finding.message, properties);
+  else if (level === "warning") runner.warning(finding.message, properties);
+  else runner.notice(finding.message, properties);
 }
 
 /**
@@ -46,7 +46,7 @@ export function annotateFindings(
     hidden += Math.max(0, findings.length - limit);
   }
   if (hidden > 0) {
-    core.info(
+    runner.info(
       `${hidden} more finding(s) with a file location are not shown as annotations (GitHub shows ${ANNOTATIONS_PER_LEVEL} per level per step); see the job summary or the report file.`,
     );
   }

@@ -1,5 +1,5 @@
-import * as core from "@actions/core";
 import type { Octokit } from "./octokit.js";
+import * as runner from "./runner.js";
 
 /**
  * GitHub Deployments as durable state for a rollout that has no controller of its own: each rollout
@@ -210,10 +210,10 @@ export function repositoryFromEnv(): RepositoryTarget | undefined {
  * e.g. that a rollout began and has not yet ended, so a cancelled or crashed job can be cleaned up.
  */
 export function saveStepState(name: string, value: string): void {
-  core.saveState(name, value);
+  runner.saveState(name, value);
 }
 
 /** What the main step saved under `name`; empty in the main step and when nothing was saved. */
 export function stepState(name: string): string {
-  return core.getState(name);
+  return runner.getState(name);
 }

@@ -33,3 +33,4 @@ export { inputName, readInputs } from "./inputs.js";
 export { createOctokit, type Octokit } from "./octokit.js";
 export { defaultReportPath, type PublishOptions, publishReport, runUrl } from "./publish.js";
 export { type GateOutcome, runGateAction } from "./run.js";
+export * as runner from "./runner.js";

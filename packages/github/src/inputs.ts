@@ -1,6 +1,6 @@
-import * as core from "@actions/core";
 import { GateError } from "@mlgate/core";
 import type { z } from "zod";
+import * as runner from "./runner.js";
 
 /** `failOn` → `fail-on`, `maxP95Ms` → `max-p95-ms`: action inputs are kebab-case, schema keys camelCase. */
 export function inputName(key: string): string {
@@ -116,10 +116,10 @@ export function readInputs<S extends z.ZodObject>(schema: S): z.output<S> {
   for (const [key, field] of Object.entries(schema.shape)) {
     const shape = analyze(field as unknown as Schema);
     shapes[key] = shape;
-    const value = core.getInput(inputName(key));
+    const value = runner.getInput(inputName(key));
     if (value === "") continue;
     // Mask before anything else can print it.
-    if (isSecretKey(key)) core.setSecret(value);
+    if (isSecretKey(key)) runner.setSecret(value);
     raw[key] = value;
     values[key] = convert(value, shape);
   }

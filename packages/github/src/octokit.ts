@@ -1,7 +1,7 @@
-import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import * as runner from "./runner.js";
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -19,10 +19,10 @@ function onLimit(kind: string) {
   ) => {
     const what = `GitHub ${kind} rate limit hit on ${options.method} ${options.url}`;
     if (retryCount < MAX_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S) {
-      core.warning(`${what}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${MAX_RETRIES})`);
+      runner.warning(`${what}; retrying in ${retryAfter}s (retry ${retryCount + 1} of ${MAX_RETRIES})`);
       return true;
     }
-    core.warning(`${what}; giving up`);
+    runner.warning(`${what}; giving up`);
     return false;
   };
 }

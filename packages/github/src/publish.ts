@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import * as core from "@actions/core";
 import { commentMarker, type Report, renderJson, renderMarkdown, writeReportFiles } from "@mlgate/core";
 import { annotateFindings } from "./annotations.js";
 import { syncStickyComment } from "./comment.js";
 import { pullRequestFromEvent } from "./event.js";
-import { createOctokit } from "./octokit.js";
+import * as runner from "./runner.js";
 
 export interface PublishOptions {
   /** Token for the pull-request comment; without one no comment is attempted. */
@@ -55,7 +54,7 @@ async function writeReportFile(json: string, path: string): Promise<boolean> {
     await writeFile(path, json);
     return true;
   } catch (e) {
-    core.warning(`mlgate could not write the report file ${path}: ${message(e)}`);
+    runner.warning(`mlgate could not write the report file ${path}: ${message(e)}`);
     return false;
   }
 }
@@ -68,25 +67,27 @@ async function writeExtraFiles(report: Report, files: readonly string[]): Promis
       files.map((f) => resolve(workspace, f)),
     );
   } catch (e) {
-    core.warning(`mlgate could not write a report file: ${message(e)}`);
+    runner.warning(`mlgate could not write a report file: ${message(e)}`);
   }
 }
 
 function setOutputs(report: Report, json: string, path: string | undefined): void {
-  core.setOutput("verdict", report.verdict);
-  core.setOutput("headline", report.headline);
-  if (path) core.setOutput("report", path);
+  runner.setOutput("verdict", report.verdict);
+  runner.setOutput("headline", report.headline);
+  if (path) runner.setOutput("report", path);
   const compact = JSON.stringify(JSON.parse(json));
   if (Buffer.byteLength(compact) < OUTPUT_JSON_MAX_BYTES) {
-    core.setOutput("report-json", compact);
+    runner.setOutput("report-json", compact);
   } else {
-    core.info("report-json left empty: the report is over 1 MB; read the file named by the `report` output");
+    runner.info(
+      "report-json left empty: the report is over 1 MB; read the file named by the `report` output",
+    );
   }
   for (const [name, value] of Object.entries(report.outputs ?? {})) {
     if (RESERVED_OUTPUTS.has(name)) {
-      core.warning(`gate output "${name}" clashes with a standard output; ignored`);
+      runner.warning(`gate output "${name}" clashes with a standard output; ignored`);
     } else {
-      core.setOutput(name, value);
+      runner.setOutput(name, value);
     }
   }
 }
@@ -100,10 +101,9 @@ async function writeSummary(report: Report): Promise<void> {
       maxLength: SUMMARY_MAX_CHARS,
       ...(url ? { runUrl: url } : {}),
     });
-    await core.summary.addRaw(markdown, true).write();
+    runner.appendSummary(markdown);
   } catch (e) {
-    core.summary.emptyBuffer();
-    core.warning(`mlgate could not write the job summary: ${message(e)}`);
+    runner.warning(`mlgate could not write the job summary: ${message(e)}`);
   }
 }
 
@@ -111,7 +111,7 @@ async function comment(report: Report, options: PublishOptions): Promise<void> {
   const pr = pullRequestFromEvent();
   if (!pr) return;
   if (!options.token) {
-    core.info("No token given, so no pull-request comment; the job summary has the report.");
+    runner.info("No token given, so no pull-request comment; the job summary has the report.");
     return;
   }
   const marker = commentMarker(report.gate, options.commentKey);
@@ -121,17 +121,19 @@ async function comment(report: Report, options: PublishOptions): Promise<void> {
   // on-failure never starts a comment for a passing run, but turns an earlier red one green.
   const create = options.comment !== "on-failure" || isFailing(report);
   try {
+    // Loaded here: the GitHub client and its HTTP stack cost start-up time that runs without a comment need not pay.
+    const { createOctokit } = await import("./octokit.js");
     const octokit = createOctokit(options.token);
     const target = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
     const result = await syncStickyComment(octokit, target, marker, body, { create });
-    if (result) core.info(`Pull-request comment ${result.action}: ${result.url ?? result.id}`);
+    if (result) runner.info(`Pull-request comment ${result.action}: ${result.url ?? result.id}`);
   } catch (e) {
     const status = (e as { status?: unknown }).status;
     const permission =
       status === 401 || status === 403 || status === 404
         ? " The token may not write to pull requests: grant the job `permissions: pull-requests: write` (pull requests from forks only ever get a read-only token)."
         : "";
-    core.warning(
+    runner.warning(
       `mlgate could not comment on pull request #${pr.number}: ${message(e)}.${permission} The verdict is unaffected; the job summary has the report.`,
     );
   }
@@ -158,6 +160,6 @@ export async function publishReport(report: Report, options: PublishOptions = {}
 
   if (options.comment !== false) await comment(report, options);
 
-  if (report.verdict === "fail") core.setFailed(report.headline);
-  else if (report.verdict === "error") core.setFailed(`mlgate could not judge: ${report.headline}`);
+  if (report.verdict === "fail") runner.setFailed(report.headline);
+  else if (report.verdict === "error") runner.setFailed(`mlgate could not judge: ${report.headline}`);
 }

@@ -1,6 +1,6 @@
-import * as core from "@actions/core";
 import { describeError, errorReport, isGateError, type Report, type Verdict } from "@mlgate/core";
 import { type PublishOptions, publishReport } from "./publish.js";
+import * as runner from "./runner.js";
 
 export interface GateOutcome {
   report: Report;
@@ -14,11 +14,11 @@ const LABEL: Record<Verdict, string> = { pass: "PASS", warn: "WARN", fail: "FAIL
  * so an invalid configuration still shows up in the pull-request comment.
  */
 function publishOptionsFromInputs(): PublishOptions {
-  const token = core.getInput("token");
-  if (token) core.setSecret(token);
-  const comment = core.getInput("comment").toLowerCase();
-  const commentKey = core.getInput("comment-key");
-  const files = core.getMultilineInput("output").filter((line) => !line.trim().startsWith("#"));
+  const token = runner.getInput("token");
+  if (token) runner.setSecret(token);
+  const comment = runner.getInput("comment").toLowerCase();
+  const commentKey = runner.getInput("comment-key");
+  const files = runner.getMultilineInput("output").filter((line) => !line.trim().startsWith("#"));
   return {
     ...(token ? { token } : {}),
     ...(files.length > 0 ? { files } : {}),
@@ -34,7 +34,7 @@ function guardRejections(): void {
   if (guarded) return;
   guarded = true;
   process.on("unhandledRejection", (e) => {
-    core.error(`mlgate hit an unhandled rejection: ${describeError(e)}`);
+    runner.error(`mlgate hit an unhandled rejection: ${describeError(e)}`);
     process.exitCode = 1;
   });
 }
@@ -47,18 +47,18 @@ export async function runGateAction(gate: string, main: () => Promise<GateOutcom
   guardRejections();
   let outcome: GateOutcome;
   try {
-    outcome = await core.group(`mlgate ${gate}`, main);
+    outcome = await runner.group(`mlgate ${gate}`, main);
   } catch (e) {
     // Stack traces help with our bugs, not with the user's bad input.
-    if (!isGateError(e) && e instanceof Error && e.stack) core.info(e.stack);
+    if (!isGateError(e) && e instanceof Error && e.stack) runner.info(e.stack);
     outcome = { report: errorReport(gate, e), publish: publishOptionsFromInputs() };
   }
 
   const { report } = outcome;
   try {
-    await core.group("Publish report", () => publishReport(report, outcome.publish));
-    core.info(`${gate}: ${LABEL[report.verdict]} — ${report.headline}`);
+    await runner.group("Publish report", () => publishReport(report, outcome.publish));
+    runner.info(`${gate}: ${LABEL[report.verdict]} — ${report.headline}`);
   } catch (e) {
-    core.setFailed(`mlgate could not judge: could not publish the report: ${describeError(e)}`);
+    runner.setFailed(`mlgate could not judge: could not publish the report: ${describeError(e)}`);
   }
 }

@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as core from "@actions/core";
 import { vi } from "vitest";
 import {
   type ParsedCommands,
@@ -48,8 +47,6 @@ export function actionEnv(
     RUNNER_TEMP: runnerTemp,
   };
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
-  // core.summary remembers the first summary file it saw; each test has its own.
-  (core.summary as unknown as { _filePath?: string })._filePath = undefined;
   for (const [k, v] of Object.entries(options.inputs ?? {})) vi.stubEnv(`INPUT_${k.toUpperCase()}`, v);
 
   const out: string[] = [];
@@ -68,7 +65,7 @@ export function actionEnv(
     restore() {
       spy.mockRestore();
       vi.unstubAllEnvs();
-      // core.setFailed sets it; left alone it would fail the test run itself.
+      // runner.setFailed sets it; left alone it would fail the test run itself.
       process.exitCode = undefined;
       rmSync(dir, { recursive: true, force: true });
     },

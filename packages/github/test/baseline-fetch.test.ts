@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => github.close());
 beforeEach(() => {
   github.reset();
-  // Octokit's retry and rate-limit notices go through @actions/core to stdout.
+  // Octokit's retry and rate-limit notices go through the runner's workflow commands to stdout.
   vi.spyOn(process.stdout, "write").mockImplementation(() => true);
 });
 afterEach(async () => {

@@ -11,18 +11,12 @@ import { diffLoadedSides, type LoadedSide, loadSchemaContract } from "../diff-sc
 import type { SchemaRole } from "../json-schema/diff.js";
 import type { ContractLimits } from "../limits.js";
 import type { DocPlace } from "../load/contract.js";
-import { diffProto, loadProtoSource, PROTO_RULES, type ProtoSource } from "../proto/index.js";
+import type { ProtoSource } from "../proto/index.js";
+import { PROTO_RULES } from "../proto/rules.js";
 import type { CounterExampleStats } from "../rules/collector.js";
 import { mergeRules, RULES } from "../rules/registry.js";
-import {
-  DEFAULT_SIGNATURE_LIMITS,
-  diffSignatures,
-  parseSignatureText,
-  readSignature,
-  type SignatureDocument,
-  type SignatureTextFormat,
-  TENSOR_RULES,
-} from "../tensor/index.js";
+import type { SignatureDocument, SignatureTextFormat } from "../tensor/index.js";
+import { TENSOR_RULES } from "../tensor/rules.js";
 import { git } from "./git.js";
 import type { ContractKind } from "./kind.js";
 import type { ContractSide } from "./sources.js";
@@ -46,9 +40,11 @@ export interface DeclaredVersion {
 
 export interface EngineResult {
   changes: Change[];
+  /** What the parsed documents turned out to be, when that can differ from the guess made from the file's first bytes. */
+  kind?: ContractKind;
   counterExamples?: CounterExampleStats;
-  /** The versions the contracts declare (`info.version`), for the version check. */
-  versions?: { base?: DeclaredVersion; head?: DeclaredVersion };
+  /** The versions the contracts declare (`info.version`), for the version check; read when asked, since placing them scans the text. */
+  versions?: () => { base?: DeclaredVersion; head?: DeclaredVersion };
 }
 
 export async function diffSides(
@@ -85,8 +81,10 @@ async function diffSchemaSides(
   });
   return {
     changes: diff.changes,
+    // The guess reads only the start of the file; a large description may name `openapi` much later.
+    kind: h.model.kind,
     counterExamples: diff.counterExamples,
-    versions: { ...versionOf("base", b), ...versionOf("head", h) },
+    versions: () => ({ ...versionOf("base", b), ...versionOf("head", h) }),
   };
 }
 
@@ -101,7 +99,15 @@ function versionOf(
   return { [which]: { version: model.version, where: { file: side.contract.root.display, ...(pos ?? {}) } } };
 }
 
+/*
+ * The protobuf and signature engines are loaded when a contract of their kind is compared: their
+ * parsers (protobufjs, the ONNX reader) would otherwise cost every OpenAPI comparison start-up time.
+ */
+const protoEngine = () => import("../proto/index.js");
+const signatureEngine = () => import("../tensor/index.js");
+
 async function protoSource(side: ContractSide, options: EngineOptions): Promise<ProtoSource> {
+  const { loadProtoSource } = await protoEngine();
   if (side.kind === "file") {
     return loadProtoSource(side.path, options.root ? { root: resolve(options.cwd, options.root) } : {});
   }
@@ -126,6 +132,7 @@ async function diffProtoSides(
   head: ContractSide,
   options: EngineOptions,
 ): Promise<Change[]> {
+  const { diffProto } = await protoEngine();
   return diffProto(await protoSource(base, options), await protoSource(head, options));
 }
 
@@ -141,6 +148,7 @@ const TEXT_FORMATS: Record<string, SignatureTextFormat> = {
 };
 
 async function signatureOf(side: ContractSide): Promise<SignatureDocument> {
+  const { DEFAULT_SIGNATURE_LIMITS, parseSignatureText, readSignature } = await signatureEngine();
   if (side.kind === "file") return readSignature(side.path);
   const ext = extname(side.path).toLowerCase();
   const format = TEXT_FORMATS[ext];
@@ -167,6 +175,7 @@ async function signatureOf(side: ContractSide): Promise<SignatureDocument> {
 async function diffSignatureSides(base: ContractSide, head: ContractSide): Promise<Change[]> {
   const b = await signatureOf(base);
   const h = await signatureOf(head);
+  const { diffSignatures } = await signatureEngine();
   return diffSignatures(b.signature, h.signature, { base: b, head: h });
 }
 

@@ -134,7 +134,7 @@ async function judge(input: ContractDiffInput): Promise<Report> {
     ...(input.limits ? { limits: input.limits } : {}),
     counterExamples: input.counterExamples !== false,
   });
-  return buildReport(input, base, head, kind, result, failOn);
+  return buildReport(input, base, head, result.kind ?? kind, result, failOn);
 }
 
 function newContract(base: ContractSide, head: ContractSide): Report {
@@ -316,8 +316,9 @@ function versionFinding(
   levels: ChangeLevel[],
   kind: ContractKind,
 ): { finding: Finding } {
-  const b = result.versions?.base;
-  const h = result.versions?.head;
+  const versions = result.versions?.();
+  const b = versions?.base;
+  const h = versions?.head;
   const at = (where: SourceLocation | undefined) =>
     where
       ? {
@@ -345,7 +346,7 @@ function versionFinding(
       finding: {
         rule: "contract-diff.version-check",
         level: "fail",
-        message: `version ${verdict.reason}`,
+        message: verdict.reason,
         ...at(h.where),
       },
     };

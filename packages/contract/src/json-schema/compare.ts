@@ -42,6 +42,7 @@ import {
   widens,
 } from "./constraints.js";
 import { deepEqual, hasRef } from "./equal.js";
+import { SchemaEquivalence } from "./equivalence.js";
 import { mergeAllOf } from "./merge.js";
 import { linkText, type SchemaSite, trailArray } from "./site.js";
 import { describeVariant, matchVariants } from "./variants.js";
@@ -63,6 +64,7 @@ export class SchemaComparer {
   private readonly memo = new Map<string, PairRecord>();
   private readonly queue: Task[] = [];
   private readonly inline = new Set<string>();
+  private readonly equivalence = new SchemaEquivalence();
   private depth = 0;
   /** Payloads to try instead of a rule's own, while comparing the constraints of an enumerated value. */
   private witnessOverride: unknown[] | undefined;
@@ -99,8 +101,13 @@ export class SchemaComparer {
   }
 
   private visit(b: SchemaNode, h: SchemaNode, dir: Direction, site: SchemaSite): void {
-    // Equal text without references is an equal schema (with references, the targets may differ).
-    if (b.dialect === h.dialect && deepEqual(b.raw, h.raw) && !hasRef(b.raw)) return;
+    // Schemas proven the same (references followed, documentation aside) cannot differ in any rule.
+    if (
+      process.env.EQ_OFF
+        ? b.dialect === h.dialect && deepEqual(b.raw, h.raw) && !hasRef(b.raw)
+        : this.equivalence.same(b, h)
+    )
+      return;
     const key = `${b.id}|${h.id}|${dir}`;
     if (b.home !== undefined || h.home !== undefined) {
       const known = this.memo.get(key);

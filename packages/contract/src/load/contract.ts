@@ -122,94 +122,78 @@ export class LoadedContract {
     const sites: RefSite[] = [];
     const anchors = new Map<string, string>();
     this.anchors.set(doc.id, anchors);
-    // Pointers are built only for the few nodes that need one: each entry links to its parent.
-    interface Entry {
-      node: unknown;
-      parent: Entry | undefined;
-      key: string;
-      level: number;
-      /** Inside an example, default, enum or extension: measured, but holds no references. */
-      data: boolean;
-    }
-    const pointerOf = (e: Entry | undefined): string => {
-      const tokens: string[] = [];
-      for (let x = e; x?.parent; x = x.parent) tokens.push(x.key);
-      return tokens
-        .reverse()
-        .map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`)
-        .join("");
+    // The keys from the root to the node being walked; a pointer is built only where one is needed.
+    const path: string[] = [];
+    const pointerOf = (keys: readonly string[]): string => {
+      let pointer = "";
+      for (const t of keys) pointer += `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+      return pointer;
     };
     // JSON.parse accepts any nesting and size; YAML documents were measured while parsing.
     const measure = doc.format === "json";
     let nodes = 0;
-    const limit = (message: string, entry: Entry): never => {
-      throw new GateError(message, { location: this.where(doc, pointerOf(entry)), hint: LIMIT_HINT });
+    const limit = (message: string): never => {
+      throw new GateError(message, { location: this.where(doc, pointerOf(path)), hint: LIMIT_HINT });
     };
-    const stack: Entry[] = [{ node: doc.value, parent: undefined, key: "", level: 1, data: false }];
-    while (stack.length > 0) {
-      const entry = stack.pop()!;
-      const node = entry.node;
-      if (node === null || typeof node !== "object") continue;
+    /** `data`: inside an example, default, enum or extension, which is measured but holds no references. */
+    const tooMany = () => limit(`${doc.display} has more than ${limits.maxNodes} values`);
+    const walk = (node: object, level: number, data: boolean): void => {
       if (measure) {
-        if (entry.level > limits.maxDepth) limit(`nesting is deeper than ${limits.maxDepth} levels`, entry);
-        nodes += Array.isArray(node) ? node.length + 1 : Object.keys(node).length + 1;
-        if (nodes > limits.maxNodes) limit(`${doc.display} has more than ${limits.maxNodes} values`, entry);
+        // Checked before going deeper, so the recursion is bounded by the depth limit.
+        if (level > limits.maxDepth) limit(`nesting is deeper than ${limits.maxDepth} levels`);
+        if (++nodes > limits.maxNodes) tooMany();
       }
       if (Array.isArray(node)) {
-        for (let i = node.length - 1; i >= 0; i--) {
-          const child = node[i];
-          if (child !== null && typeof child === "object") {
-            stack.push({
-              node: child,
-              parent: entry,
-              key: String(i),
-              level: entry.level + 1,
-              data: entry.data,
-            });
-          }
+        nodes += node.length;
+        if (measure && nodes > limits.maxNodes) tooMany();
+        for (let i = 0; i < node.length; i++) {
+          const child: unknown = node[i];
+          if (child === null || typeof child !== "object") continue;
+          path.push(String(i));
+          walk(child, level + 1, data);
+          path.pop();
         }
-        continue;
+        return;
       }
       const obj = node as Record<string, unknown>;
-      if (entry.data) {
-        for (const key in obj) {
-          const child = obj[key];
-          if (child !== null && typeof child === "object") {
-            stack.push({ node: child, parent: entry, key, level: entry.level + 1, data: true });
-          }
-        }
-        continue;
-      }
-      const ref = obj.$ref;
-      if (typeof ref === "string") {
-        if (++this.refCount > limits.maxRefs) {
-          throw new GateError(`the contract has more than ${limits.maxRefs} $refs`, {
-            location: this.where(doc, pointerOf(entry)),
-            hint: LIMIT_HINT,
+      if (!data) {
+        const ref = obj.$ref;
+        if (typeof ref === "string") {
+          if (++this.refCount > limits.maxRefs) limit(`the contract has more than ${limits.maxRefs} $refs`);
+          const keys = path.slice();
+          sites.push({
+            ref,
+            get pointer() {
+              return `${pointerOf(keys)}/$ref`;
+            },
           });
         }
-        sites.push({
-          ref,
-          get pointer() {
-            return `${pointerOf(entry)}/$ref`;
-          },
-        });
-      }
-      if (typeof obj.$anchor === "string") anchors.set(obj.$anchor, pointerOf(entry));
-      if (typeof obj.$id === "string") {
-        if (obj.$id.startsWith("#")) anchors.set(obj.$id.slice(1), pointerOf(entry));
-        else if (entry.parent === undefined) this.ids.set(obj.$id.split("#")[0]!, doc.id);
+        const anchor = obj.$anchor;
+        // The first of duplicate anchors, in document order, is the one references reach.
+        if (typeof anchor === "string" && !anchors.has(anchor)) anchors.set(anchor, pointerOf(path));
+        const id = obj.$id;
+        if (typeof id === "string") {
+          if (id.startsWith("#")) {
+            if (!anchors.has(id.slice(1))) anchors.set(id.slice(1), pointerOf(path));
+          } else if (path.length === 0) this.ids.set(id.split("#")[0]!, doc.id);
+        }
       }
       for (const key in obj) {
+        nodes++;
         const child = obj[key];
         if (child === null || typeof child !== "object") continue;
         // Data under these keys holds no references, but still counts towards the limits.
-        const data =
-          DATA_KEYS.has(key) || key.startsWith("x-") || (key === "examples" && Array.isArray(child));
-        if (data && !measure) continue;
-        stack.push({ node: child, parent: entry, key, level: entry.level + 1, data });
+        const inData =
+          data || DATA_KEYS.has(key) || key.startsWith("x-") || (key === "examples" && Array.isArray(child));
+        if (inData && !measure) continue;
+        path.push(key);
+        walk(child, level + 1, inData);
+        path.pop();
       }
-    }
+      if (measure && nodes > limits.maxNodes) tooMany();
+    };
+    const root = doc.value;
+    if (root !== null && typeof root === "object") walk(root, 1, false);
     return sites;
   }
 

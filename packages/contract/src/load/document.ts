@@ -2,7 +2,7 @@ import { GateError, parseJsonText } from "@mlgate/core";
 import type { ContractLimits } from "../limits.js";
 import { locateJsonPointers } from "./json-locator.js";
 import { parsePointer } from "./pointer.js";
-import { checkControlCharacters, decodeContractText, LineIndex } from "./text.js";
+import { checkControlCharacters, decodeContractText } from "./text.js";
 import { parseContractYaml } from "./yaml.js";
 
 export interface Position {
@@ -38,32 +38,33 @@ function batchLocator(
   text: string,
   find: (pointers: Map<string, string[]>) => Map<string, number>,
 ): ContractDocument["locate"] {
-  let lines: LineIndex | undefined;
   const cache = new Map<string, Position | null>();
   return (requested) => {
     const wanted = new Map<string, string[]>();
+    /** Each pointer with the keys of its prefixes, shortest first (the last is the pointer). */
     const asked: [string, string[]][] = [];
     for (const pointer of requested) {
       const tokens = parsePointer(pointer);
       if (!tokens) continue;
-      asked.push([pointer, tokens]);
-      for (let n = 0; n <= tokens.length; n++) {
-        const prefix = n === tokens.length ? pointer : tokensToKey(tokens, n);
-        if (!cache.has(prefix) && !wanted.has(prefix)) wanted.set(prefix, tokens.slice(0, n));
+      const keys = prefixKeys(tokens, pointer);
+      asked.push([pointer, keys]);
+      for (let n = 0; n < keys.length; n++) {
+        const key = keys[n]!;
+        if (!cache.has(key) && !wanted.has(key)) wanted.set(key, tokens.slice(0, n));
       }
     }
     if (wanted.size > 0) {
       const offsets = find(wanted);
-      lines ??= new LineIndex(text);
+      const positions = positionsAt(text, [...offsets.values()]);
       for (const key of wanted.keys()) {
         const offset = offsets.get(key);
-        cache.set(key, offset === undefined ? null : lines.at(offset));
+        cache.set(key, offset === undefined ? null : positions.get(offset)!);
       }
     }
     const out = new Map<string, Position>();
-    for (const [pointer, tokens] of asked) {
-      for (let n = tokens.length; n >= 0; n--) {
-        const hit = cache.get(n === tokens.length ? pointer : tokensToKey(tokens, n));
+    for (const [pointer, keys] of asked) {
+      for (let n = keys.length - 1; n >= 0; n--) {
+        const hit = cache.get(keys[n]!);
         if (hit) {
           out.set(pointer, hit);
           break;
@@ -74,11 +75,34 @@ function batchLocator(
   };
 }
 
-function tokensToKey(tokens: readonly string[], n: number): string {
-  return tokens
-    .slice(0, n)
-    .map((t) => `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`)
-    .join("");
+/** The pointers of `tokens`' prefixes, from the root ("") to `pointer` itself, built in one pass. */
+function prefixKeys(tokens: readonly string[], pointer: string): string[] {
+  const keys = [""];
+  let key = "";
+  for (let n = 0; n < tokens.length - 1; n++) {
+    key += `/${tokens[n]!.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    keys.push(key);
+  }
+  if (tokens.length > 0) keys.push(pointer);
+  return keys;
+}
+
+/** Line and column of each offset, counting lines only as far as the last offset. */
+function positionsAt(text: string, offsets: number[]): Map<number, Position> {
+  const out = new Map<number, Position>();
+  const sorted = [...new Set(offsets)].sort((a, b) => a - b);
+  let line = 1;
+  let lineStart = 0;
+  let next = text.indexOf("\n");
+  for (const offset of sorted) {
+    while (next !== -1 && next < offset) {
+      line++;
+      lineStart = next + 1;
+      next = text.indexOf("\n", lineStart);
+    }
+    out.set(offset, { line, column: offset - lineStart + 1 });
+  }
+  return out;
 }
 
 /** Parse one contract file (JSON or YAML) with limits; every failure names the file and place. */

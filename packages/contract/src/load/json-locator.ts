@@ -93,15 +93,24 @@ class Scanner {
       }
       return;
     }
-    // Jump from one structural character to the next with the regex engine: most of a JSON text
-    // is string content and indentation, which this never looks at one character at a time.
-    let depth = 0;
+    this.skipToClose(0);
+  }
+
+  /**
+   * Past the bracket that closes `depth` containers opened before `i` (with `depth` 0, the
+   * container starting at `i`). Jumps from one structural character to the next with the regex
+   * engine: most of a JSON text is string content and indentation, never looked at one by one.
+   */
+  skipToClose(depth: number): void {
+    const t = this.text;
     STRUCTURE.lastIndex = this.i;
     // `test` moves lastIndex past the match without allocating a match array.
     while (STRUCTURE.test(t)) {
       const at = STRUCTURE.lastIndex - 1;
       const d = t.charCodeAt(at);
       if (d === 0x22) {
+        // Strings are skipped with indexOf, not a regex: a regex over a megabyte-long string with
+        // many escapes can exhaust the regex engine's backtracking stack.
         this.i = at;
         this.skipString();
         STRUCTURE.lastIndex = this.i;
@@ -154,6 +163,11 @@ export function locateJsonPointers(
         s.ws();
         continue;
       }
+      if (remaining === 0) {
+        // Nothing more is wanted in this container: jump to its end without reading its members.
+        s.skipToClose(1);
+        return;
+      }
       let token: string;
       let at = s.i;
       if (c === 0x7b) {
@@ -164,7 +178,7 @@ export function locateJsonPointers(
       } else {
         token = String(index++);
       }
-      const child = remaining > 0 ? node.children.get(token) : undefined;
+      const child = node.children.get(token);
       if (child) {
         remaining--;
         if (c === 0x5b) at = s.i;

@@ -151,8 +151,19 @@ export class ChangeCollector {
   /** Resolve places, groups and counter-examples into the shared Change shape. */
   finish(options: { counterExamples: boolean }): { changes: Change[]; stats: CounterExampleStats } {
     const stats: CounterExampleStats = { attempted: 0, verified: 0, dropped: 0 };
-    const byDoc = new Map<DocPlace["doc"], Set<string>>();
+    const groupsByOwner = ChangeCollector.groupsOf(this.changes.map((c) => c.owner));
+    // A change in a shared schema is reported once, with every group that reaches it.
+    const firsts = new Map<string, { change: PendingChange; groups: Set<string> }>();
     for (const c of this.changes) {
+      const groups = groupsByOwner.get(c.owner) ?? [c.group];
+      const key = `${c.rule}\u0000${c.path}`;
+      const existing = firsts.get(key);
+      if (existing) for (const g of groups) existing.groups.add(g);
+      else firsts.set(key, { change: c, groups: new Set(groups.length > 1 ? groups : [c.group]) });
+    }
+    // Only the changes reported need a line: locating is a scan of the file's text.
+    const byDoc = new Map<DocPlace["doc"], Set<string>>();
+    for (const { change: c } of firsts.values()) {
       for (const place of [c.base, c.head]) {
         if (!place) continue;
         let set = byDoc.get(place.doc);
@@ -171,20 +182,12 @@ export class ChangeCollector {
       return { file: place.doc.display, ...(pos ? { line: pos.line, column: pos.column } : {}) };
     };
 
-    const groupsByOwner = ChangeCollector.groupsOf(this.changes.map((c) => c.owner));
-    const merged = new Map<string, Change & { usedBy?: string[] }>();
-    for (const c of this.changes) {
-      const groups = groupsByOwner.get(c.owner) ?? [c.group];
-      const key = `${c.rule}\u0000${c.path}`;
-      const existing = merged.get(key);
-      if (existing) {
-        const all = new Set([...(existing.usedBy ?? [existing.group]), ...groups]);
-        if (all.size > 1) existing.usedBy = [...all].sort(compareGroups);
-        continue;
-      }
+    const merged: Change[] = [];
+    for (const { change: c, groups: reached } of firsts.values()) {
+      const groups = [...reached].sort(compareGroups);
       const base = locate(c.base);
       const head = locate(c.head);
-      const change: Change & { usedBy?: string[] } = {
+      const change: Change = {
         rule: c.rule,
         level: c.level,
         message: c.message,
@@ -208,9 +211,9 @@ export class ChangeCollector {
           change.counterExample = example;
         } else stats.dropped++;
       }
-      merged.set(key, change);
+      merged.push(change);
     }
-    return { changes: [...merged.values()].sort(compareChanges), stats };
+    return { changes: merged.sort(compareChanges), stats };
   }
 }
 
