@@ -25,6 +25,10 @@ export interface MeasureOptions {
 }
 
 const GNU_TIME = "/usr/bin/time";
+/** coreutils' timeout signals the command's whole process group, so no grandchild outlives a run. */
+const TIMEOUT = "/usr/bin/timeout";
+/** What `timeout` exits with when the time ran out. */
+const TIMED_OUT = 124;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -46,25 +50,33 @@ export function measure(command: string, args: string[], options: MeasureOptions
   try {
     for (let i = 0; i < options.runs; i++) {
       const withTime = existsSync(GNU_TIME);
-      const [cmd, argv] = withTime
-        ? [GNU_TIME, ["-o", timeFile, "-f", "%U %S %M", command, ...args]]
+      const timeoutMs = options.timeoutMs ?? 120_000;
+      // Without the wrapper, the time limit would stop GNU time but leave the tool itself running.
+      const limited = existsSync(TIMEOUT);
+      const [tool, toolArgs] = limited
+        ? [TIMEOUT, ["-k", "5", `${Math.ceil(timeoutMs / 1000)}`, command, ...args]]
         : [command, args];
+      const [cmd, argv] = withTime
+        ? [GNU_TIME, ["-o", timeFile, "-f", "%U %S %M", tool, ...toolArgs]]
+        : [tool, toolArgs];
       const started = process.hrtime.bigint();
       const result = spawnSync(cmd, argv, {
         cwd: options.cwd,
         env: options.env ?? process.env,
         encoding: "utf8",
         maxBuffer: 64 * 1024 * 1024,
-        timeout: options.timeoutMs ?? 120_000,
+        timeout: limited ? timeoutMs + 15_000 : timeoutMs,
       });
       walls.push(Number(process.hrtime.bigint() - started) / 1e6);
       const exitCode = result.status ?? -1;
-      if (!ok.includes(exitCode)) {
+      if (!ok.includes(exitCode) || (limited && exitCode === TIMED_OUT)) {
         const why = result.error
           ? result.error.message
           : result.signal
             ? `signal ${result.signal}`
-            : `exit ${exitCode}`;
+            : limited && exitCode === TIMED_OUT
+              ? "ETIMEDOUT"
+              : `exit ${exitCode}`;
         throw new Error(`${command} failed (${why}): ${(result.stderr || result.stdout).slice(-2000)}`);
       }
       if (withTime) {
