@@ -16,7 +16,7 @@ afterEach(() => {
 
 describe("the runner protocol", () => {
   it("reads inputs by their upper-cased, underscored names, trimmed unless asked not to", () => {
-    env = actionEnv({ inputs: { "fail-on": "  breaking  ", "OUTPUT": "a.sarif\n\n  b.xml  \n" } });
+    env = actionEnv({ inputs: { "fail-on": "  breaking  ", OUTPUT: "a.sarif\n\n  b.xml  \n" } });
     vi.stubEnv("INPUT_MY_INPUT", " x ");
     expect(runner.getInput("fail-on")).toBe("breaking");
     expect(runner.getInput("my input")).toBe("x");
@@ -43,7 +43,14 @@ describe("the runner protocol", () => {
         title: "a: b",
       }),
       expect.objectContaining({ level: "warning", message: "careful" }),
-      expect.objectContaining({ level: "notice", message: "fyi", file: "m.json", line: 1, endLine: 2, col: 5 }),
+      expect.objectContaining({
+        level: "notice",
+        message: "fyi",
+        file: "m.json",
+        line: 1,
+        endLine: 2,
+        col: 5,
+      }),
     ]);
     expect(env.stdout()).not.toMatch(/^::add-mask::/m);
   });
@@ -58,7 +65,9 @@ describe("the runner protocol", () => {
     writeFileSync(state, "");
     vi.stubEnv("GITHUB_STATE", state);
     runner.saveState("rollout", "open");
-    expect(readFileSync(state, "utf8")).toMatch(/^rollout<<ghadelimiter_[0-9a-f-]+\nopen\nghadelimiter_[0-9a-f-]+\n$/);
+    expect(readFileSync(state, "utf8")).toMatch(
+      /^rollout<<ghadelimiter_[0-9a-f-]+\nopen\nghadelimiter_[0-9a-f-]+\n$/,
+    );
     vi.stubEnv("STATE_rollout", "open");
     expect(runner.getState("rollout")).toBe("open");
   });
