@@ -5894,7 +5894,7 @@ function prefixKeys(tokens, pointer) {
     const keys = [""];
     let key = "";
     for (let n = 0; n < tokens.length - 1; n++) {
-        key += `/${tokens[n].replace(/~/g, "~0").replace(/\//g, "~1")}`;
+        key += `/${escapeToken(tokens[n])}`;
         keys.push(key);
     }
     if (tokens.length > 0)
@@ -6063,17 +6063,11 @@ class LoadedContract {
         this.anchors.set(doc.id, anchors);
         // The keys from the root to the node being walked; a pointer is built only where one is needed.
         const path = [];
-        const pointerOf = (keys) => {
-            let pointer = "";
-            for (const t of keys)
-                pointer += `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-            return pointer;
-        };
         // JSON.parse accepts any nesting and size; YAML documents were measured while parsing.
         const measure = doc.format === "json";
         let nodes = 0;
         const limit = (message) => {
-            throw new errors/* GateError */.ue(message, { location: this.where(doc, pointerOf(path)), hint: src_limits/* LIMIT_HINT */.Gs });
+            throw new errors/* GateError */.ue(message, { location: this.where(doc, toPointer(path)), hint: src_limits/* LIMIT_HINT */.Gs });
         };
         /** `data`: inside an example, default, enum or extension, which is measured but holds no references. */
         const tooMany = () => limit(`${doc.display} has more than ${limits.maxNodes} values`);
@@ -6109,19 +6103,19 @@ class LoadedContract {
                     sites.push({
                         ref,
                         get pointer() {
-                            return `${pointerOf(keys)}/$ref`;
+                            return `${toPointer(keys)}/$ref`;
                         },
                     });
                 }
                 const anchor = obj.$anchor;
                 // The first of duplicate anchors, in document order, is the one references reach.
                 if (typeof anchor === "string" && !anchors.has(anchor))
-                    anchors.set(anchor, pointerOf(path));
+                    anchors.set(anchor, toPointer(path));
                 const id = obj.$id;
                 if (typeof id === "string") {
                     if (id.startsWith("#")) {
                         if (!anchors.has(id.slice(1)))
-                            anchors.set(id.slice(1), pointerOf(path));
+                            anchors.set(id.slice(1), toPointer(path));
                     }
                     else if (path.length === 0)
                         this.ids.set(id.split("#")[0], doc.id);
@@ -9104,9 +9098,7 @@ class SchemaComparer {
     }
     visit(b, h, dir, site) {
         // Schemas proven the same (references followed, documentation aside) cannot differ in any rule.
-        if (process.env.EQ_OFF
-            ? b.dialect === h.dialect && deepEqual(b.raw, h.raw) && !hasRef(b.raw)
-            : this.equivalence.same(b, h))
+        if (this.equivalence.same(b, h))
             return;
         const key = `${b.id}|${h.id}|${dir}`;
         if (b.home !== undefined || h.home !== undefined) {

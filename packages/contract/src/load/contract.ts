@@ -2,7 +2,7 @@ import { formatValue, GateError } from "@mlgate/core";
 import { type ContractLimits, LIMIT_HINT } from "../limits.js";
 import { type ContractDocument, parseContractDocument } from "./document.js";
 import type { ContractFiles } from "./files.js";
-import { getAt, parsePointer } from "./pointer.js";
+import { getAt, parsePointer, toPointer } from "./pointer.js";
 
 /** A place in one of the contract's files. */
 export interface DocPlace {
@@ -124,16 +124,11 @@ export class LoadedContract {
     this.anchors.set(doc.id, anchors);
     // The keys from the root to the node being walked; a pointer is built only where one is needed.
     const path: string[] = [];
-    const pointerOf = (keys: readonly string[]): string => {
-      let pointer = "";
-      for (const t of keys) pointer += `/${t.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-      return pointer;
-    };
     // JSON.parse accepts any nesting and size; YAML documents were measured while parsing.
     const measure = doc.format === "json";
     let nodes = 0;
     const limit = (message: string): never => {
-      throw new GateError(message, { location: this.where(doc, pointerOf(path)), hint: LIMIT_HINT });
+      throw new GateError(message, { location: this.where(doc, toPointer(path)), hint: LIMIT_HINT });
     };
     /** `data`: inside an example, default, enum or extension, which is measured but holds no references. */
     const tooMany = () => limit(`${doc.display} has more than ${limits.maxNodes} values`);
@@ -164,17 +159,17 @@ export class LoadedContract {
           sites.push({
             ref,
             get pointer() {
-              return `${pointerOf(keys)}/$ref`;
+              return `${toPointer(keys)}/$ref`;
             },
           });
         }
         const anchor = obj.$anchor;
         // The first of duplicate anchors, in document order, is the one references reach.
-        if (typeof anchor === "string" && !anchors.has(anchor)) anchors.set(anchor, pointerOf(path));
+        if (typeof anchor === "string" && !anchors.has(anchor)) anchors.set(anchor, toPointer(path));
         const id = obj.$id;
         if (typeof id === "string") {
           if (id.startsWith("#")) {
-            if (!anchors.has(id.slice(1))) anchors.set(id.slice(1), pointerOf(path));
+            if (!anchors.has(id.slice(1))) anchors.set(id.slice(1), toPointer(path));
           } else if (path.length === 0) this.ids.set(id.split("#")[0]!, doc.id);
         }
       }

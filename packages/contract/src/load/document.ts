@@ -1,7 +1,7 @@
 import { GateError, parseJsonText } from "@mlgate/core";
 import type { ContractLimits } from "../limits.js";
 import { locateJsonPointers } from "./json-locator.js";
-import { parsePointer } from "./pointer.js";
+import { escapeToken, parsePointer } from "./pointer.js";
 import { checkControlCharacters, decodeContractText } from "./text.js";
 import { parseContractYaml } from "./yaml.js";
 
@@ -80,7 +80,7 @@ function prefixKeys(tokens: readonly string[], pointer: string): string[] {
   const keys = [""];
   let key = "";
   for (let n = 0; n < tokens.length - 1; n++) {
-    key += `/${tokens[n]!.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    key += `/${escapeToken(tokens[n]!)}`;
     keys.push(key);
   }
   if (tokens.length > 0) keys.push(pointer);
