@@ -9,6 +9,9 @@ import { checkLayout, MAX_INCLUDE_BYTES, type UpstreamLayout } from "./nginx-ups
 import { runCommand } from "./run-command.js";
 import { type Routing, type RoutingAbilities, VerifiedRoutingProvider } from "./types.js";
 
+/** How long the new routing token must be the only answer before a reload counts as done. */
+const TOKEN_SETTLE_MS = 300;
+
 /** Optional live check after a reload: requests through nginx, counting which side answered. */
 export interface NginxLiveCheck {
   /** A URL served through the weighted upstream, e.g. `http://127.0.0.1:8080/v1/health`. */
@@ -200,24 +203,31 @@ export class NginxProvider extends VerifiedRoutingProvider {
   /**
    * Wait until nginx's workers answer with the new routing's token (the mirror file serves it): a
    * reload swaps workers asynchronously, and a mirror switched off must be off before it is reported.
-   * Several answers in a row, on fresh connections, so an old worker cannot slip one in.
+   * Several answers in a row, on fresh connections, spread over more than the pause nginx's master
+   * keeps between starting new workers and stopping old ones (100 ms): in that pause both
+   * generations accept connections, so a quick streak could all land on the new one.
    */
   private async awaitToken(live: NginxLiveCheck, routing: Routing, deadline: number): Promise<void> {
     const want = routingToken(this.options, routing);
     const url = new URL(routingUri(this.options.upstream), live.url).toString();
     let streak = 0;
+    let streakSince = 0;
     let last = "";
-    while (streak < 5) {
+    while (streak < 5 || Date.now() - streakSince < TOKEN_SETTLE_MS) {
       try {
         const res = await request(url, { headersTimeout: 5000, bodyTimeout: 5000, reset: true });
         const body = (await res.body.text()).trim();
         streak = res.statusCode === 200 && body === want ? streak + 1 : 0;
+        if (streak === 1) streakSince = Date.now();
         last = res.statusCode === 200 ? `token ${body.slice(0, 40)}` : `HTTP ${res.statusCode}`;
       } catch (e) {
         streak = 0;
         last = `request failed: ${(e as Error).message}`;
       }
-      if (streak > 0) continue;
+      if (streak > 0) {
+        await new Promise((r) => setTimeout(r, 20));
+        continue;
+      }
       if (Date.now() > deadline) {
         throw new GateError(
           `nginx does not serve the new routing: ${url} answers ${last}, expected token ${want}`,
