@@ -8102,6 +8102,31 @@ const ANNOTATIONS = new Set([
     "nullable",
     "x-nullable",
 ]);
+/** What a keyword does, for the constructor's single pass over a schema's keys. */
+const ANNOTATION = 0;
+const SIZE = 1;
+const FLAG = 2;
+const OTHER = 3;
+const KEYWORD_ROLES = new Map([
+    ...[...ANNOTATIONS].map((k) => [k, ANNOTATION]),
+    ...[
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "minProperties",
+        "maxProperties",
+        "uniqueItems",
+    ].map((k) => [k, SIZE]),
+    // Annotations the model keeps: they change no payload's validity.
+    ...["readOnly", "writeOnly", "deprecated"].map((k) => [k, FLAG]),
+    ...OTHER_KEYWORDS.map((k) => [k, OTHER]),
+]);
 const NO_KEYWORDS = new Map();
 function schema_isRecord(value) {
     return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -8113,6 +8138,8 @@ function schema_isRecord(value) {
 class SchemaFactory {
     contract;
     dialect;
+    byObject = new Map();
+    /** Boolean (and invalid, non-object) schemas, which have no identity of their own. */
     byPlace = new Map();
     nextId = 1;
     constructor(contract, dialect) {
@@ -8124,6 +8151,16 @@ class SchemaFactory {
         if (refOf(value) !== undefined && !this.refWithSiblings(value)) {
             const target = this.contract.deref(place, value);
             return this.node(target, target.value, this.contract.address(target));
+        }
+        if (value !== null && typeof value === "object") {
+            // A parsed object sits at one place (a YAML alias names the same schema twice), so its
+            // identity is the key: no pointer string has to be flattened and hashed to find it.
+            const known = this.byObject.get(value);
+            if (known)
+                return known;
+            const built = new Schema(this, this.nextId++, place, value, home);
+            this.byObject.set(value, built);
+            return built;
         }
         let inDoc = this.byPlace.get(place.doc);
         if (!inDoc) {
@@ -8254,28 +8291,52 @@ class Schema {
         this.nullable = typeAllowsNull && enumAllowsNull;
         if (values)
             this.enum = values.filter((v) => v !== null);
+        // One pass over the keys the schema has, so the keywords it lacks (most of them) cost nothing.
+        let constrained = false;
+        let sized = false;
+        let flagged = false;
+        let otherKeywords = false;
+        for (const k in o) {
+            const role = KEYWORD_ROLES.get(k);
+            if (role === undefined) {
+                if (!k.startsWith("x-"))
+                    constrained = true;
+                continue;
+            }
+            if (role === FLAG)
+                flagged = true;
+            else if (role !== ANNOTATION) {
+                constrained = true;
+                if (role === SIZE)
+                    sized = true;
+                else
+                    otherKeywords = true;
+            }
+        }
         if (o.format !== undefined)
             this.format = this.string("format");
-        this.minimum = this.bound("minimum", "exclusiveMinimum", legacy);
-        this.maximum = this.bound("maximum", "exclusiveMaximum", legacy);
-        if (o.multipleOf !== undefined) {
-            const m = o.multipleOf;
-            if (typeof m !== "number" || !(m > 0))
-                this.fail(`"multipleOf" must be a number above 0`, "multipleOf");
-            this.multipleOf = m;
+        if (sized) {
+            this.minimum = this.bound("minimum", "exclusiveMinimum", legacy);
+            this.maximum = this.bound("maximum", "exclusiveMaximum", legacy);
+            if (o.multipleOf !== undefined) {
+                const m = o.multipleOf;
+                if (typeof m !== "number" || !(m > 0))
+                    this.fail(`"multipleOf" must be a number above 0`, "multipleOf");
+                this.multipleOf = m;
+            }
+            this.minLength = this.count("minLength");
+            this.maxLength = this.count("maxLength");
+            this.minItems = this.count("minItems");
+            this.maxItems = this.count("maxItems");
+            this.minProperties = this.count("minProperties");
+            this.maxProperties = this.count("maxProperties");
         }
-        this.minLength = this.count("minLength");
-        this.maxLength = this.count("maxLength");
         if (o.pattern !== undefined)
             this.pattern = this.string("pattern");
-        this.minItems = this.count("minItems");
-        this.maxItems = this.count("maxItems");
-        this.uniqueItems = o.uniqueItems === true;
-        this.minProperties = this.count("minProperties");
-        this.maxProperties = this.count("maxProperties");
-        this.readOnly = o.readOnly === true;
-        this.writeOnly = o.writeOnly === true;
-        this.deprecated = o.deprecated === true;
+        this.uniqueItems = sized && o.uniqueItems === true;
+        this.readOnly = flagged && o.readOnly === true;
+        this.writeOnly = flagged && o.writeOnly === true;
+        this.deprecated = flagged && o.deprecated === true;
         if (Object.hasOwn(o, "default"))
             this.default = { value: o.default };
         const disc = o.discriminator;
@@ -8291,14 +8352,16 @@ class Schema {
             this.discriminator = { propertyName: disc.propertyName, mapping };
         }
         let other;
-        for (const k of OTHER_KEYWORDS) {
-            if (o[k] === undefined)
-                continue;
-            other ??= new Map();
-            other.set(k, canonicalJson(o[k]));
+        if (otherKeywords) {
+            for (const k of OTHER_KEYWORDS) {
+                if (o[k] === undefined)
+                    continue;
+                other ??= new Map();
+                other.set(k, canonicalJson(o[k]));
+            }
         }
         this.other = other ?? NO_KEYWORDS;
-        this.unconstrained = !preset && Object.keys(o).every((k) => ANNOTATIONS.has(k) || k.startsWith("x-"));
+        this.unconstrained = !preset && !constrained;
     }
     booleanSchemas() {
         return this.dialect === "2020-12" || this.dialect === "draft-07" || this.dialect === "oas31";
@@ -11548,12 +11611,13 @@ class ChangeCollector {
         }
         for (let i = 0; i < nodes.length; i++)
             index.set(nodes[i], i);
-        const groupIds = new Map();
+        // Groups numbered in report order, so each component's list comes out sorted.
+        const named = new Set();
         for (const r of nodes)
             for (const g of r.groups)
-                if (!groupIds.has(g))
-                    groupIds.set(g, groupIds.size);
-        const groupNames = [...groupIds.keys()];
+                named.add(g);
+        const groupNames = [...named].sort(compareGroups);
+        const groupIds = new Map(groupNames.map((g, id) => [g, id]));
         const words = Math.max(1, Math.ceil(groupNames.length / 32));
         // Tarjan's algorithm, iterative, over edges record → parent. Components come out ancestors first.
         const n = nodes.length;
@@ -11631,7 +11695,7 @@ class ChangeCollector {
             let names = byComponent.get(c);
             if (!names) {
                 const set = bits[c];
-                names = groupNames.filter((_, id) => (set[id >>> 5] & (1 << (id & 31))) !== 0).sort(compareGroups);
+                names = groupNames.filter((_, id) => (set[id >>> 5] & (1 << (id & 31))) !== 0);
                 byComponent.set(c, names);
             }
             out.set(r, names);
@@ -11642,17 +11706,21 @@ class ChangeCollector {
     finish(options) {
         const stats = { attempted: 0, verified: 0, dropped: 0 };
         const groupsByOwner = ChangeCollector.groupsOf(this.changes.map((c) => c.owner));
-        // A change in a shared schema is reported once, with every group that reaches it.
+        // A change in a shared schema is reported once, with every group that reaches it. The lists
+        // from groupsOf are sorted and shared; only a change reached from several owners merges its own.
         const firsts = new Map();
         for (const c of this.changes) {
-            const groups = groupsByOwner.get(c.owner) ?? [c.group];
+            const found = groupsByOwner.get(c.owner);
+            const groups = found && found.length > 1 ? found : [c.group];
             const key = `${c.rule}\u0000${c.path}`;
             const existing = firsts.get(key);
-            if (existing)
+            if (!existing)
+                firsts.set(key, { change: c, groups });
+            else if (existing.groups !== groups) {
+                existing.merged ??= new Set(existing.groups);
                 for (const g of groups)
-                    existing.groups.add(g);
-            else
-                firsts.set(key, { change: c, groups: new Set(groups.length > 1 ? groups : [c.group]) });
+                    existing.merged.add(g);
+            }
         }
         // Only the changes reported need a line: locating is a scan of the file's text.
         const byDoc = new Map();
@@ -11678,8 +11746,8 @@ class ChangeCollector {
             return { file: place.doc.display, ...(pos ? { line: pos.line, column: pos.column } : {}) };
         };
         const merged = [];
-        for (const { change: c, groups: reached } of firsts.values()) {
-            const groups = [...reached].sort(compareGroups);
+        for (const { change: c, groups: reached, merged: more } of firsts.values()) {
+            const groups = more ? [...more].sort(compareGroups) : reached;
             const base = locate(c.base);
             const head = locate(c.head);
             const change = {

@@ -51,6 +51,32 @@ const ANNOTATIONS = new Set([
   "x-nullable",
 ]);
 
+/** What a keyword does, for the constructor's single pass over a schema's keys. */
+const ANNOTATION = 0;
+const SIZE = 1;
+const FLAG = 2;
+const OTHER = 3;
+const KEYWORD_ROLES = new Map<string, number>([
+  ...[...ANNOTATIONS].map((k) => [k, ANNOTATION] as const),
+  ...[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "uniqueItems",
+  ].map((k) => [k, SIZE] as const),
+  // Annotations the model keeps: they change no payload's validity.
+  ...["readOnly", "writeOnly", "deprecated"].map((k) => [k, FLAG] as const),
+  ...OTHER_KEYWORDS.map((k) => [k, OTHER] as const),
+]);
+
 const NO_KEYWORDS: ReadonlyMap<string, string> = new Map();
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -62,6 +88,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * so `$ref` cycles become cycles of nodes rather than endless expansion.
  */
 export class SchemaFactory {
+  private readonly byObject = new Map<object, SchemaNode>();
+  /** Boolean (and invalid, non-object) schemas, which have no identity of their own. */
   private readonly byPlace = new Map<DocPlace["doc"], Map<string, SchemaNode>>();
   private nextId = 1;
 
@@ -75,6 +103,15 @@ export class SchemaFactory {
     if (refOf(value) !== undefined && !this.refWithSiblings(value)) {
       const target = this.contract.deref(place, value);
       return this.node(target, target.value, this.contract.address(target));
+    }
+    if (value !== null && typeof value === "object") {
+      // A parsed object sits at one place (a YAML alias names the same schema twice), so its
+      // identity is the key: no pointer string has to be flattened and hashed to find it.
+      const known = this.byObject.get(value);
+      if (known) return known;
+      const built = new Schema(this, this.nextId++, place, value, home);
+      this.byObject.set(value, built);
+      return built;
     }
     let inDoc = this.byPlace.get(place.doc);
     if (!inDoc) {
@@ -206,25 +243,46 @@ class Schema implements SchemaNode {
     this.nullable = typeAllowsNull && enumAllowsNull;
     if (values) this.enum = values.filter((v) => v !== null);
 
-    if (o.format !== undefined) this.format = this.string("format");
-    this.minimum = this.bound("minimum", "exclusiveMinimum", legacy);
-    this.maximum = this.bound("maximum", "exclusiveMaximum", legacy);
-    if (o.multipleOf !== undefined) {
-      const m = o.multipleOf;
-      if (typeof m !== "number" || !(m > 0)) this.fail(`"multipleOf" must be a number above 0`, "multipleOf");
-      this.multipleOf = m as number;
+    // One pass over the keys the schema has, so the keywords it lacks (most of them) cost nothing.
+    let constrained = false;
+    let sized = false;
+    let flagged = false;
+    let otherKeywords = false;
+    for (const k in o) {
+      const role = KEYWORD_ROLES.get(k);
+      if (role === undefined) {
+        if (!k.startsWith("x-")) constrained = true;
+        continue;
+      }
+      if (role === FLAG) flagged = true;
+      else if (role !== ANNOTATION) {
+        constrained = true;
+        if (role === SIZE) sized = true;
+        else otherKeywords = true;
+      }
     }
-    this.minLength = this.count("minLength");
-    this.maxLength = this.count("maxLength");
+    if (o.format !== undefined) this.format = this.string("format");
+    if (sized) {
+      this.minimum = this.bound("minimum", "exclusiveMinimum", legacy);
+      this.maximum = this.bound("maximum", "exclusiveMaximum", legacy);
+      if (o.multipleOf !== undefined) {
+        const m = o.multipleOf;
+        if (typeof m !== "number" || !(m > 0))
+          this.fail(`"multipleOf" must be a number above 0`, "multipleOf");
+        this.multipleOf = m as number;
+      }
+      this.minLength = this.count("minLength");
+      this.maxLength = this.count("maxLength");
+      this.minItems = this.count("minItems");
+      this.maxItems = this.count("maxItems");
+      this.minProperties = this.count("minProperties");
+      this.maxProperties = this.count("maxProperties");
+    }
     if (o.pattern !== undefined) this.pattern = this.string("pattern");
-    this.minItems = this.count("minItems");
-    this.maxItems = this.count("maxItems");
-    this.uniqueItems = o.uniqueItems === true;
-    this.minProperties = this.count("minProperties");
-    this.maxProperties = this.count("maxProperties");
-    this.readOnly = o.readOnly === true;
-    this.writeOnly = o.writeOnly === true;
-    this.deprecated = o.deprecated === true;
+    this.uniqueItems = sized && o.uniqueItems === true;
+    this.readOnly = flagged && o.readOnly === true;
+    this.writeOnly = flagged && o.writeOnly === true;
+    this.deprecated = flagged && o.deprecated === true;
     if (Object.hasOwn(o, "default")) this.default = { value: o.default };
     const disc = o.discriminator;
     if (typeof disc === "string") this.discriminator = { propertyName: disc, mapping: new Map() };
@@ -236,13 +294,15 @@ class Schema implements SchemaNode {
       this.discriminator = { propertyName: disc.propertyName, mapping };
     }
     let other: Map<string, string> | undefined;
-    for (const k of OTHER_KEYWORDS) {
-      if (o[k] === undefined) continue;
-      other ??= new Map();
-      other.set(k, canonicalJson(o[k]));
+    if (otherKeywords) {
+      for (const k of OTHER_KEYWORDS) {
+        if (o[k] === undefined) continue;
+        other ??= new Map();
+        other.set(k, canonicalJson(o[k]));
+      }
     }
     this.other = other ?? NO_KEYWORDS;
-    this.unconstrained = !preset && Object.keys(o).every((k) => ANNOTATIONS.has(k) || k.startsWith("x-"));
+    this.unconstrained = !preset && !constrained;
   }
 
   private booleanSchemas(): boolean {

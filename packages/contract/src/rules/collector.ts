@@ -67,9 +67,11 @@ export class ChangeCollector {
       }
     }
     for (let i = 0; i < nodes.length; i++) index.set(nodes[i]!, i);
-    const groupIds = new Map<string, number>();
-    for (const r of nodes) for (const g of r.groups) if (!groupIds.has(g)) groupIds.set(g, groupIds.size);
-    const groupNames = [...groupIds.keys()];
+    // Groups numbered in report order, so each component's list comes out sorted.
+    const named = new Set<string>();
+    for (const r of nodes) for (const g of r.groups) named.add(g);
+    const groupNames = [...named].sort(compareGroups);
+    const groupIds = new Map(groupNames.map((g, id) => [g, id]));
     const words = Math.max(1, Math.ceil(groupNames.length / 32));
 
     // Tarjan's algorithm, iterative, over edges record → parent. Components come out ancestors first.
@@ -140,7 +142,7 @@ export class ChangeCollector {
       let names = byComponent.get(c);
       if (!names) {
         const set = bits[c]!;
-        names = groupNames.filter((_, id) => (set[id >>> 5]! & (1 << (id & 31))) !== 0).sort(compareGroups);
+        names = groupNames.filter((_, id) => (set[id >>> 5]! & (1 << (id & 31))) !== 0);
         byComponent.set(c, names);
       }
       out.set(r, names);
@@ -152,14 +154,19 @@ export class ChangeCollector {
   finish(options: { counterExamples: boolean }): { changes: Change[]; stats: CounterExampleStats } {
     const stats: CounterExampleStats = { attempted: 0, verified: 0, dropped: 0 };
     const groupsByOwner = ChangeCollector.groupsOf(this.changes.map((c) => c.owner));
-    // A change in a shared schema is reported once, with every group that reaches it.
-    const firsts = new Map<string, { change: PendingChange; groups: Set<string> }>();
+    // A change in a shared schema is reported once, with every group that reaches it. The lists
+    // from groupsOf are sorted and shared; only a change reached from several owners merges its own.
+    const firsts = new Map<string, { change: PendingChange; groups: string[]; merged?: Set<string> }>();
     for (const c of this.changes) {
-      const groups = groupsByOwner.get(c.owner) ?? [c.group];
+      const found = groupsByOwner.get(c.owner);
+      const groups = found && found.length > 1 ? found : [c.group];
       const key = `${c.rule}\u0000${c.path}`;
       const existing = firsts.get(key);
-      if (existing) for (const g of groups) existing.groups.add(g);
-      else firsts.set(key, { change: c, groups: new Set(groups.length > 1 ? groups : [c.group]) });
+      if (!existing) firsts.set(key, { change: c, groups });
+      else if (existing.groups !== groups) {
+        existing.merged ??= new Set(existing.groups);
+        for (const g of groups) existing.merged.add(g);
+      }
     }
     // Only the changes reported need a line: locating is a scan of the file's text.
     const byDoc = new Map<DocPlace["doc"], Set<string>>();
@@ -183,8 +190,8 @@ export class ChangeCollector {
     };
 
     const merged: Change[] = [];
-    for (const { change: c, groups: reached } of firsts.values()) {
-      const groups = [...reached].sort(compareGroups);
+    for (const { change: c, groups: reached, merged: more } of firsts.values()) {
+      const groups = more ? [...more].sort(compareGroups) : reached;
       const base = locate(c.base);
       const head = locate(c.head);
       const change: Change = {
