@@ -3245,7 +3245,7 @@ module.exports = validRange
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _mlgate_contract__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(732);
-/* harmony import */ var _mlgate_contract__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1702);
+/* harmony import */ var _mlgate_contract__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(8837);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1814);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1600);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(416);
@@ -4321,7 +4321,7 @@ class GitFiles {
 
 /***/ }),
 
-/***/ 1702:
+/***/ 8837:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5391,13 +5391,327 @@ function hasRef(value) {
 var src_limits = __nccwpck_require__(666);
 // EXTERNAL MODULE: ./packages/core/src/io.ts
 var io = __nccwpck_require__(2157);
+;// CONCATENATED MODULE: ./packages/contract/src/load/json-index.ts
+/**
+ * Build the index of a text that JSON.parse accepted; `undefined` past `maxValues` values.
+ *
+ * This function's source text is what the index thread runs, so it must stay self-contained:
+ * no imports, no helpers from this module, nothing but its own parameters and locals.
+ */
+function scanJsonIndex(text, maxValues) {
+    const length = text.length;
+    let capacity = 1024;
+    let start = new Int32Array(capacity);
+    let key = new Int32Array(capacity);
+    let next = new Int32Array(capacity);
+    let count = 0;
+    /** Open containers: their value index, and whether each is an object. */
+    const open = [];
+    const isObject = [];
+    let wantKey = false;
+    let pendingKey = -1;
+    let i = 0;
+    /** Past the closing quote of the string whose opening quote is at `from`. */
+    const skipString = (from) => {
+        let j = from + 1;
+        for (;;) {
+            const end = text.indexOf('"', j);
+            if (end === -1)
+                return length;
+            // An odd run of backslashes before the quote escapes it.
+            let backslashes = 0;
+            for (let k = end - 1; k > from && text.charCodeAt(k) === 0x5c; k--)
+                backslashes++;
+            if (backslashes % 2 === 0)
+                return end + 1;
+            j = end + 1;
+        }
+    };
+    while (i < length) {
+        const c = text.charCodeAt(i);
+        // Whitespace, colons and commas: commas decide whether a key comes next.
+        if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x3a) {
+            i++;
+            continue;
+        }
+        if (c === 0x2c) {
+            wantKey = isObject[isObject.length - 1] === true;
+            i++;
+            continue;
+        }
+        if (c === 0x7d || c === 0x5d) {
+            next[open.pop()] = count;
+            isObject.pop();
+            wantKey = false;
+            i++;
+            continue;
+        }
+        if (wantKey) {
+            pendingKey = i;
+            i = skipString(i);
+            wantKey = false;
+            continue;
+        }
+        if (count >= maxValues)
+            return undefined;
+        if (count === capacity) {
+            capacity *= 2;
+            const grow = (old) => {
+                const bigger = new Int32Array(capacity);
+                bigger.set(old);
+                return bigger;
+            };
+            start = grow(start);
+            key = grow(key);
+            next = grow(next);
+        }
+        const value = count++;
+        start[value] = i;
+        key[value] = pendingKey;
+        pendingKey = -1;
+        if (c === 0x7b || c === 0x5b) {
+            open.push(value);
+            isObject.push(c === 0x7b);
+            wantKey = c === 0x7b;
+            i++;
+        }
+        else if (c === 0x22) {
+            i = skipString(i);
+            next[value] = count;
+        }
+        else {
+            // A number or a literal runs to the next delimiter.
+            while (i < length) {
+                const d = text.charCodeAt(i);
+                if (d === 0x2c || d === 0x7d || d === 0x5d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09)
+                    break;
+                i++;
+            }
+            next[value] = count;
+        }
+    }
+    const lineStarts = [0];
+    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", at + 1))
+        lineStarts.push(at + 1);
+    return {
+        count,
+        start: start.slice(0, count),
+        key: key.slice(0, count),
+        next: next.slice(0, count),
+        lines: Int32Array.from(lineStarts),
+    };
+}
+function buildTrie(pointers) {
+    const root = { children: new Map() };
+    for (const [pointer, tokens] of pointers) {
+        let node = root;
+        for (const token of tokens) {
+            let next = node.children.get(token);
+            if (!next) {
+                next = { children: new Map() };
+                node.children.set(token, next);
+            }
+            node = next;
+        }
+        node.pointer = pointer;
+    }
+    return root;
+}
+/** The decoded text of the member key whose opening quote is at `at`. */
+function keyAt(text, at) {
+    let end = text.indexOf('"', at + 1);
+    while (end !== -1) {
+        let backslashes = 0;
+        for (let k = end - 1; k > at && text.charCodeAt(k) === 0x5c; k--)
+            backslashes++;
+        if (backslashes % 2 === 0)
+            break;
+        end = text.indexOf('"', end + 1);
+    }
+    const raw = text.slice(at, end + 1);
+    if (!raw.includes("\\"))
+        return raw.slice(1, -1);
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return raw.slice(1, -1);
+    }
+}
+/**
+ * Offsets of the values (for members: of their keys, where a reader looks) that the pointers name.
+ * Pointers that name nothing in the text are left out. A key given twice is placed at its last
+ * occurrence, the one JSON.parse keeps.
+ */
+function locateInIndex(text, index, pointers) {
+    const found = new Map();
+    const trie = buildTrie(pointers);
+    if (index.count === 0)
+        return found;
+    if (trie.pointer !== undefined)
+        found.set(trie.pointer, index.start[0]);
+    const { start, key, next } = index;
+    const visit = (value, node) => {
+        if (node.children.size === 0)
+            return;
+        const open = text.charCodeAt(start[value]);
+        if (open !== 0x7b && open !== 0x5b)
+            return;
+        const end = next[value];
+        let item = 0;
+        for (let member = value + 1; member < end; member = next[member]) {
+            const token = open === 0x7b ? keyAt(text, key[member]) : String(item++);
+            const child = node.children.get(token);
+            if (!child)
+                continue;
+            if (child.pointer !== undefined)
+                found.set(child.pointer, open === 0x7b ? key[member] : start[member]);
+            visit(member, child);
+        }
+    };
+    visit(0, trie);
+    return found;
+}
+/** 1-based line and column of an offset, from the index's line starts. */
+function positionInIndex(index, offset) {
+    const lines = index.lines;
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lines[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lines[lo] + 1 };
+}
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./packages/contract/src/load/json-index-thread.ts
+
+
+/** Texts shorter than this are indexed where they are, when first asked: a thread costs more. */
+const BACKGROUND_INDEX_CHARS = 256 * 1024;
+/** Index threads alive at once; documents beyond this are indexed where they are. */
+const MAX_THREADS = 2;
+let liveThreads = 0;
+/**
+ * The thread's code, as plain CommonJS so it runs the same from sources and from a bundle. It
+ * posts the index (its arrays transferred, not copied), then raises the signal the caller may be
+ * blocked on. Transpilers may wrap inner functions in a naming helper, so one is defined.
+ */
+const threadSource = (scan) => `
+"use strict";
+const { workerData } = require("node:worker_threads");
+const __name = (f) => f;
+const scan = ${scan};
+const { text, maxValues, port, signal } = workerData;
+let index;
+try {
+  index = scan(text, maxValues);
+} catch {
+  index = undefined;
+}
+const buffers = index ? [index.start.buffer, index.key.buffer, index.next.buffer, index.lines.buffer] : [];
+port.postMessage(index ?? null, buffers);
+port.close();
+Atomics.store(signal, 0, 1);
+Atomics.notify(signal, 0);
+`;
+/** The thread no longer counts as alive: its answer was taken, it was stopped, or it exited. */
+function release(thread) {
+    if (!thread.counted)
+        return;
+    thread.counted = false;
+    liveThreads--;
+}
+function startThread(text, maxValues) {
+    if (liveThreads >= MAX_THREADS)
+        return undefined;
+    try {
+        const { port1, port2 } = new external_node_worker_threads_.MessageChannel();
+        const signal = new Int32Array(new SharedArrayBuffer(4));
+        const worker = new external_node_worker_threads_.Worker(threadSource(scanJsonIndex.toString()), {
+            eval: true,
+            workerData: { text, maxValues, port: port2, signal },
+            transferList: [port2],
+        });
+        const thread = { worker, port: port1, signal, failed: false, counted: true };
+        liveThreads++;
+        worker.unref();
+        // A thread that cannot start is noticed before anyone waits on it, and replaced by a scan here.
+        worker.on("error", () => {
+            thread.failed = true;
+        });
+        worker.once("exit", () => release(thread));
+        return thread;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The index of a JSON text, built on a second thread from now on while the caller goes on; `get`
+ * blocks until it is ready (it is first needed when findings are placed, long after). When no
+ * thread can run, or it fails or takes longer than `waitMs`, the text is indexed by the caller.
+ * The index is `undefined` when the text holds more than `maxValues` values.
+ */
+function indexInBackground(text, maxValues, waitMs = 10_000 + text.length / 1000) {
+    const thread = startThread(text, maxValues);
+    let result;
+    let builtBy;
+    return {
+        get builtBy() {
+            return builtBy;
+        },
+        get() {
+            if (result)
+                return result.index;
+            if (thread && !thread.failed) {
+                Atomics.wait(thread.signal, 0, 0, waitMs);
+                const received = (0,external_node_worker_threads_.receiveMessageOnPort)(thread.port);
+                if (received) {
+                    result = { index: received.message ?? undefined };
+                    builtBy = "thread";
+                }
+            }
+            if (thread) {
+                thread.port.close();
+                if (!result)
+                    void thread.worker.terminate();
+                release(thread);
+            }
+            if (!result) {
+                result = { index: scanJsonIndex(text, maxValues) };
+                builtBy = "caller";
+            }
+            return result.index;
+        },
+    };
+}
+/** The index of a small text, built by the caller on first use. */
+function indexOnDemand(text, maxValues) {
+    let result;
+    return {
+        get builtBy() {
+            return result ? "caller" : undefined;
+        },
+        get() {
+            result ??= { index: scanJsonIndex(text, maxValues) };
+            return result.index;
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/contract/src/load/json-locator.ts
 /**
  * Positions in a JSON text for a batch of JSON pointers, found in one pass that skips every
  * subtree no pointer enters. Parsing positions for a whole multi-megabyte description would cost
  * more than the diff itself; findings need only a handful of them.
  */
-function buildTrie(pointers) {
+function json_locator_buildTrie(pointers) {
     const root = { children: new Map() };
     let count = 0;
     for (const [pointer, tokens] of pointers) {
@@ -5522,7 +5836,7 @@ const STRUCTURE = /["{}[\]]/g;
  */
 function locateJsonPointers(text, pointers) {
     const found = new Map();
-    const { trie, count } = buildTrie(pointers);
+    const { trie, count } = json_locator_buildTrie(pointers);
     const s = new Scanner(text);
     s.ws();
     if (trie.pointer !== undefined)
@@ -5841,6 +6155,8 @@ function parseContractYaml(text, file, limits) {
 
 
 
+
+
 function looksLikeJson(text, file) {
     if (/\.json$/i.test(file))
         return true;
@@ -5849,8 +6165,11 @@ function looksLikeJson(text, file) {
     const first = /\S/.exec(text);
     return first?.[0] === "{" || first?.[0] === "[";
 }
-/** Turn offset lookups into a batch locator with nearest-ancestor fallback and caching. */
-function batchLocator(text, find) {
+/**
+ * Turn offset lookups into a batch locator with nearest-ancestor fallback and caching: `find` gives
+ * the offsets of the pointers it can place, `positions` turns offsets into lines and columns.
+ */
+function batchLocator(find, positions) {
     const cache = new Map();
     return (requested) => {
         const wanted = new Map();
@@ -5870,10 +6189,10 @@ function batchLocator(text, find) {
         }
         if (wanted.size > 0) {
             const offsets = find(wanted);
-            const positions = positionsAt(text, [...offsets.values()]);
+            const placed = positions([...offsets.values()]);
             for (const key of wanted.keys()) {
                 const offset = offsets.get(key);
-                cache.set(key, offset === undefined ? null : positions.get(offset));
+                cache.set(key, offset === undefined ? null : placed.get(offset));
             }
         }
         const out = new Map();
@@ -5900,6 +6219,24 @@ function prefixKeys(tokens, pointer) {
     if (tokens.length > 0)
         keys.push(pointer);
     return keys;
+}
+/**
+ * Locating in a JSON text: through its positional index (built on a second thread for large
+ * texts), or, for a text too large to index, by one scan per batch that skips what no pointer enters.
+ */
+function jsonLocator(text, limits) {
+    const index = text.length >= BACKGROUND_INDEX_CHARS
+        ? indexInBackground(text, limits.maxNodes)
+        : indexOnDemand(text, limits.maxNodes);
+    return batchLocator((wanted) => {
+        const built = index.get();
+        return built ? locateInIndex(text, built, wanted) : locateJsonPointers(text, wanted);
+    }, (offsets) => {
+        const built = index.get();
+        if (!built)
+            return positionsAt(text, offsets);
+        return new Map(offsets.map((offset) => [offset, positionInIndex(built, offset)]));
+    });
 }
 /** Line and column of each offset, counting lines only as far as the last offset. */
 function positionsAt(text, offsets) {
@@ -5942,7 +6279,7 @@ function parseContractDocument(bytes, id, display, limits) {
             format: "json",
             value,
             bytes: bytes.byteLength,
-            locate: batchLocator(body, (wanted) => locateJsonPointers(body, wanted)),
+            locate: jsonLocator(body, limits),
         };
     }
     checkControlCharacters(body, display);
@@ -5953,7 +6290,7 @@ function parseContractDocument(bytes, id, display, limits) {
         format: "yaml",
         value: yaml.value,
         bytes: bytes.byteLength,
-        locate: batchLocator(body, (wanted) => {
+        locate: batchLocator((wanted) => {
             const out = new Map();
             for (const [pointer, tokens] of wanted) {
                 const at = yaml.locate(tokens);
@@ -5961,7 +6298,7 @@ function parseContractDocument(bytes, id, display, limits) {
                     out.set(pointer, at);
             }
             return out;
-        }),
+        }, (offsets) => positionsAt(body, offsets)),
     };
 }
 

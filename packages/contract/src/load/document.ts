@@ -1,5 +1,7 @@
 import { GateError, parseJsonText } from "@mlgate/core";
 import type { ContractLimits } from "../limits.js";
+import { locateInIndex, positionInIndex } from "./json-index.js";
+import { BACKGROUND_INDEX_CHARS, indexInBackground, indexOnDemand } from "./json-index-thread.js";
 import { locateJsonPointers } from "./json-locator.js";
 import { escapeToken, parsePointer } from "./pointer.js";
 import { checkControlCharacters, decodeContractText } from "./text.js";
@@ -33,10 +35,13 @@ function looksLikeJson(text: string, file: string): boolean {
   return first?.[0] === "{" || first?.[0] === "[";
 }
 
-/** Turn offset lookups into a batch locator with nearest-ancestor fallback and caching. */
+/**
+ * Turn offset lookups into a batch locator with nearest-ancestor fallback and caching: `find` gives
+ * the offsets of the pointers it can place, `positions` turns offsets into lines and columns.
+ */
 function batchLocator(
-  text: string,
   find: (pointers: Map<string, string[]>) => Map<string, number>,
+  positions: (offsets: number[]) => Map<number, Position>,
 ): ContractDocument["locate"] {
   const cache = new Map<string, Position | null>();
   return (requested) => {
@@ -55,10 +60,10 @@ function batchLocator(
     }
     if (wanted.size > 0) {
       const offsets = find(wanted);
-      const positions = positionsAt(text, [...offsets.values()]);
+      const placed = positions([...offsets.values()]);
       for (const key of wanted.keys()) {
         const offset = offsets.get(key);
-        cache.set(key, offset === undefined ? null : positions.get(offset)!);
+        cache.set(key, offset === undefined ? null : placed.get(offset)!);
       }
     }
     const out = new Map<string, Position>();
@@ -85,6 +90,28 @@ function prefixKeys(tokens: readonly string[], pointer: string): string[] {
   }
   if (tokens.length > 0) keys.push(pointer);
   return keys;
+}
+
+/**
+ * Locating in a JSON text: through its positional index (built on a second thread for large
+ * texts), or, for a text too large to index, by one scan per batch that skips what no pointer enters.
+ */
+function jsonLocator(text: string, limits: ContractLimits): ContractDocument["locate"] {
+  const index =
+    text.length >= BACKGROUND_INDEX_CHARS
+      ? indexInBackground(text, limits.maxNodes)
+      : indexOnDemand(text, limits.maxNodes);
+  return batchLocator(
+    (wanted) => {
+      const built = index.get();
+      return built ? locateInIndex(text, built, wanted) : locateJsonPointers(text, wanted);
+    },
+    (offsets) => {
+      const built = index.get();
+      if (!built) return positionsAt(text, offsets);
+      return new Map(offsets.map((offset) => [offset, positionInIndex(built, offset)]));
+    },
+  );
 }
 
 /** Line and column of each offset, counting lines only as far as the last offset. */
@@ -133,7 +160,7 @@ export function parseContractDocument(
       format: "json",
       value,
       bytes: bytes.byteLength,
-      locate: batchLocator(body, (wanted) => locateJsonPointers(body, wanted)),
+      locate: jsonLocator(body, limits),
     };
   }
   checkControlCharacters(body, display);
@@ -144,13 +171,16 @@ export function parseContractDocument(
     format: "yaml",
     value: yaml.value,
     bytes: bytes.byteLength,
-    locate: batchLocator(body, (wanted) => {
-      const out = new Map<string, number>();
-      for (const [pointer, tokens] of wanted) {
-        const at = yaml.locate(tokens);
-        if (at !== undefined) out.set(pointer, at);
-      }
-      return out;
-    }),
+    locate: batchLocator(
+      (wanted) => {
+        const out = new Map<string, number>();
+        for (const [pointer, tokens] of wanted) {
+          const at = yaml.locate(tokens);
+          if (at !== undefined) out.set(pointer, at);
+        }
+        return out;
+      },
+      (offsets) => positionsAt(body, offsets),
+    ),
   };
 }
