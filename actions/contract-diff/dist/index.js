@@ -5903,17 +5903,21 @@ function locateJsonPointers(text, pointers) {
 ;// CONCATENATED MODULE: ./packages/contract/src/load/pointer.ts
 /** JSON Pointer (RFC 6901) helpers. */
 function escapeToken(token) {
-    const text = String(token);
-    if (!text.includes("~") && !text.includes("/"))
-        return text;
-    return text.replace(/~/g, "~0").replace(/\//g, "~1");
+    if (typeof token === "number")
+        return String(token);
+    if (token.indexOf("~") === -1 && token.indexOf("/") === -1)
+        return token;
+    return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 function unescapeToken(token) {
     return token.replace(/~1/g, "/").replace(/~0/g, "~");
 }
 /** `["paths", "/pets", "get"]` → `/paths/~1pets/get`. */
 function toPointer(tokens) {
-    return tokens.map((t) => `/${escapeToken(t)}`).join("");
+    let pointer = "";
+    for (const token of tokens)
+        pointer += `/${escapeToken(token)}`;
+    return pointer;
 }
 /** `/paths/~1pets/get` → `["paths", "/pets", "get"]`; `""` is the whole document. */
 function parsePointer(pointer) {
@@ -5925,7 +5929,10 @@ function parsePointer(pointer) {
 }
 /** Append tokens to a pointer. */
 function childPointer(pointer, ...tokens) {
-    return pointer + toPointer(tokens);
+    let child = pointer;
+    for (const token of tokens)
+        child += `/${escapeToken(token)}`;
+    return child;
 }
 function isRecord(value) {
     return value !== null && typeof value === "object";
@@ -8465,6 +8472,8 @@ const KEYWORD_ROLES = new Map([
     ...OTHER_KEYWORDS.map((k) => [k, OTHER]),
 ]);
 const NO_KEYWORDS = new Map();
+/** A child not built yet (undefined is a valid answer: "no such keyword"). */
+const NOT_BUILT = Symbol("not built");
 function schema_isRecord(value) {
     return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -8531,6 +8540,119 @@ class SchemaFactory {
         return Object.keys(value).some((k) => k !== "$ref" && !ANNOTATIONS.has(k) && !k.startsWith("x-"));
     }
 }
+/**
+ * The keywords of one schema object, read in a single pass over the keys it has. Reading each
+ * keyword by name would look up dozens of absent names on thousands of differently shaped objects.
+ */
+class Keywords {
+    type = undefined;
+    nullable = undefined;
+    xNullable = undefined;
+    enum = undefined;
+    const = undefined;
+    format = undefined;
+    pattern = undefined;
+    hasDefault = false;
+    default = undefined;
+    discriminator = undefined;
+    properties = undefined;
+    required = undefined;
+    additionalProperties = undefined;
+    items = undefined;
+    additionalItems = undefined;
+    prefixItems = undefined;
+    oneOf = undefined;
+    anyOf = undefined;
+    allOf = undefined;
+    ref = undefined;
+    /** Some keyword limits the values (not only annotations and extensions). */
+    constrained = false;
+    /** Some bound, length, count or `uniqueItems` is there. */
+    sized = false;
+    /** `readOnly`, `writeOnly` or `deprecated` is there. */
+    flagged = false;
+    /** Some keyword of OTHER_KEYWORDS is there. */
+    other = false;
+    constructor(o) {
+        for (const k in o) {
+            const v = o[k];
+            switch (k) {
+                case "type":
+                    this.type = v;
+                    break;
+                case "nullable":
+                    this.nullable = v;
+                    break;
+                case "x-nullable":
+                    this.xNullable = v;
+                    break;
+                case "enum":
+                    this.enum = v;
+                    break;
+                case "const":
+                    this.const = v;
+                    break;
+                case "format":
+                    this.format = v;
+                    break;
+                case "pattern":
+                    this.pattern = v;
+                    break;
+                case "default":
+                    this.hasDefault = true;
+                    this.default = v;
+                    break;
+                case "discriminator":
+                    this.discriminator = v;
+                    break;
+                case "properties":
+                    this.properties = v;
+                    break;
+                case "required":
+                    this.required = v;
+                    break;
+                case "additionalProperties":
+                    this.additionalProperties = v;
+                    break;
+                case "items":
+                    this.items = v;
+                    break;
+                case "additionalItems":
+                    this.additionalItems = v;
+                    break;
+                case "prefixItems":
+                    this.prefixItems = v;
+                    break;
+                case "oneOf":
+                    this.oneOf = v;
+                    break;
+                case "anyOf":
+                    this.anyOf = v;
+                    break;
+                case "allOf":
+                    this.allOf = v;
+                    break;
+                case "$ref":
+                    this.ref = v;
+                    break;
+            }
+            const role = KEYWORD_ROLES.get(k);
+            if (role === undefined) {
+                if (!k.startsWith("x-"))
+                    this.constrained = true;
+            }
+            else if (role === FLAG)
+                this.flagged = true;
+            else if (role !== ANNOTATION) {
+                this.constrained = true;
+                if (role === SIZE)
+                    this.sized = true;
+                else
+                    this.other = true;
+            }
+        }
+    }
+}
 class Schema {
     factory;
     id;
@@ -8561,7 +8683,7 @@ class Schema {
     other;
     dialect;
     obj;
-    cache;
+    kw;
     preset;
     constructor(factory, id, place, raw, home, preset) {
         this.factory = factory;
@@ -8593,10 +8715,12 @@ class Schema {
             this.fail(`a schema must be an object${this.booleanSchemas() ? " or a boolean" : ""}`);
         const o = raw;
         this.obj = o;
+        const kw = new Keywords(o);
+        this.kw = kw;
         const legacy = this.dialect === "oas30" || this.dialect === "swagger2";
         let typeNull = false;
-        if (o.type !== undefined) {
-            const list = Array.isArray(o.type) ? o.type : [o.type];
+        if (kw.type !== undefined) {
+            const list = Array.isArray(kw.type) ? kw.type : [kw.type];
             const types = new Set();
             for (const t of list) {
                 if (t === "file" && this.dialect === "swagger2")
@@ -8612,47 +8736,26 @@ class Schema {
             }
             this.types = types;
         }
-        const nullableFlag = (legacy && o.nullable === true) || (this.dialect === "swagger2" && o["x-nullable"] === true);
+        const nullableFlag = (legacy && kw.nullable === true) || (this.dialect === "swagger2" && kw.xNullable === true);
         const typeAllowsNull = this.types === undefined || typeNull || nullableFlag;
         let values;
-        if (o.enum !== undefined) {
-            if (!Array.isArray(o.enum))
+        if (kw.enum !== undefined) {
+            if (!Array.isArray(kw.enum))
                 this.fail(`"enum" must be a list`, "enum");
-            values = o.enum;
+            values = kw.enum;
         }
-        if (o.const !== undefined && this.dialect !== "oas30" && this.dialect !== "swagger2") {
-            values = values ? values.filter((v) => canonicalJson(v) === canonicalJson(o.const)) : [o.const];
+        if (kw.const !== undefined && this.dialect !== "oas30" && this.dialect !== "swagger2") {
+            const only = canonicalJson(kw.const);
+            values = values ? values.filter((v) => canonicalJson(v) === only) : [kw.const];
         }
         // OpenAPI 3.0 `nullable: true` is read as allowing null even when an enum forgets to list it.
         const enumAllowsNull = values === undefined || values.includes(null) || nullableFlag;
         this.nullable = typeAllowsNull && enumAllowsNull;
         if (values)
             this.enum = values.filter((v) => v !== null);
-        // One pass over the keys the schema has, so the keywords it lacks (most of them) cost nothing.
-        let constrained = false;
-        let sized = false;
-        let flagged = false;
-        let otherKeywords = false;
-        for (const k in o) {
-            const role = KEYWORD_ROLES.get(k);
-            if (role === undefined) {
-                if (!k.startsWith("x-"))
-                    constrained = true;
-                continue;
-            }
-            if (role === FLAG)
-                flagged = true;
-            else if (role !== ANNOTATION) {
-                constrained = true;
-                if (role === SIZE)
-                    sized = true;
-                else
-                    otherKeywords = true;
-            }
-        }
-        if (o.format !== undefined)
-            this.format = this.string("format");
-        if (sized) {
+        if (kw.format !== undefined)
+            this.format = this.string("format", kw.format);
+        if (kw.sized) {
             this.minimum = this.bound("minimum", "exclusiveMinimum", legacy);
             this.maximum = this.bound("maximum", "exclusiveMaximum", legacy);
             if (o.multipleOf !== undefined) {
@@ -8668,15 +8771,15 @@ class Schema {
             this.minProperties = this.count("minProperties");
             this.maxProperties = this.count("maxProperties");
         }
-        if (o.pattern !== undefined)
-            this.pattern = this.string("pattern");
-        this.uniqueItems = sized && o.uniqueItems === true;
-        this.readOnly = flagged && o.readOnly === true;
-        this.writeOnly = flagged && o.writeOnly === true;
-        this.deprecated = flagged && o.deprecated === true;
-        if (Object.hasOwn(o, "default"))
-            this.default = { value: o.default };
-        const disc = o.discriminator;
+        if (kw.pattern !== undefined)
+            this.pattern = this.string("pattern", kw.pattern);
+        this.uniqueItems = kw.sized && o.uniqueItems === true;
+        this.readOnly = kw.flagged && o.readOnly === true;
+        this.writeOnly = kw.flagged && o.writeOnly === true;
+        this.deprecated = kw.flagged && o.deprecated === true;
+        if (kw.hasDefault)
+            this.default = { value: kw.default };
+        const disc = kw.discriminator;
         if (typeof disc === "string")
             this.discriminator = { propertyName: disc, mapping: new Map() };
         else if (schema_isRecord(disc) && typeof disc.propertyName === "string") {
@@ -8689,7 +8792,7 @@ class Schema {
             this.discriminator = { propertyName: disc.propertyName, mapping };
         }
         let other;
-        if (otherKeywords) {
+        if (kw.other) {
             for (const k of OTHER_KEYWORDS) {
                 if (o[k] === undefined)
                     continue;
@@ -8698,7 +8801,7 @@ class Schema {
             }
         }
         this.other = other ?? NO_KEYWORDS;
-        this.unconstrained = !preset && !constrained;
+        this.unconstrained = !preset && !kw.constrained;
     }
     booleanSchemas() {
         return this.dialect === "2020-12" || this.dialect === "draft-07" || this.dialect === "oas31";
@@ -8710,8 +8813,7 @@ class Schema {
             location: { file: this.place.doc.display, ...(pos ?? {}) },
         });
     }
-    string(keyword) {
-        const v = this.obj[keyword];
+    string(keyword, v) {
         if (typeof v !== "string")
             this.fail(`"${keyword}" must be a string`, keyword);
         return v;
@@ -8746,99 +8848,118 @@ class Schema {
         }
         return out;
     }
-    lazy(key, build) {
-        if (!this.cache)
-            this.cache = {};
-        const cache = this.cache;
-        if (key in cache)
-            return cache[key];
-        const value = build();
-        cache[key] = value;
-        return value;
-    }
     child(tokens, value) {
         return this.factory.node({ doc: this.place.doc, pointer: childPointer(this.place.pointer, ...tokens) }, value);
     }
-    list(keyword) {
-        const v = this.obj[keyword];
+    list(keyword, v) {
         if (v === undefined)
             return undefined;
         if (!Array.isArray(v))
             this.fail(`"${keyword}" must be a list of schemas`, keyword);
         return v.map((s, i) => this.child([keyword, i], s));
     }
+    // Children are built on first use, each remembered in a field of its own.
+    builtProperties;
+    builtRequired;
+    builtAdditional;
+    builtItems = NOT_BUILT;
+    builtPrefixItems = NOT_BUILT;
+    builtOneOf = NOT_BUILT;
+    builtAnyOf = NOT_BUILT;
+    builtAllOf = NOT_BUILT;
     get properties() {
-        return this.lazy("properties", () => {
-            if (this.preset)
-                return this.preset.properties;
-            const out = new Map();
-            const props = this.obj.properties;
-            if (props === undefined)
-                return out;
-            if (!schema_isRecord(props))
-                this.fail(`"properties" must be a mapping of names to schemas`, "properties");
-            for (const [name, s] of Object.entries(props)) {
-                out.set(name, this.child(["properties", name], s));
+        if (this.builtProperties)
+            return this.builtProperties;
+        let out;
+        if (this.preset)
+            out = this.preset.properties;
+        else {
+            out = new Map();
+            const props = this.kw?.properties;
+            if (props !== undefined) {
+                if (!schema_isRecord(props))
+                    this.fail(`"properties" must be a mapping of names to schemas`, "properties");
+                for (const name in props)
+                    out.set(name, this.child(["properties", name], props[name]));
             }
-            return out;
-        });
+        }
+        this.builtProperties = out;
+        return out;
     }
     get required() {
-        return this.lazy("required", () => {
-            if (this.preset)
-                return this.preset.required;
-            const r = this.obj.required;
+        if (this.builtRequired)
+            return this.builtRequired;
+        let out;
+        if (this.preset)
+            out = this.preset.required;
+        else {
+            const r = this.kw?.required;
             if (r === undefined || typeof r === "boolean")
-                return new Set();
-            if (!Array.isArray(r) || r.some((x) => typeof x !== "string")) {
-                this.fail(`"required" must be a list of property names`, "required");
+                out = new Set();
+            else {
+                if (!Array.isArray(r) || r.some((x) => typeof x !== "string")) {
+                    this.fail(`"required" must be a list of property names`, "required");
+                }
+                out = new Set(r);
             }
-            return new Set(r);
-        });
+        }
+        this.builtRequired = out;
+        return out;
     }
     get additionalProperties() {
-        return this.lazy("additionalProperties", () => {
-            const a = this.obj.additionalProperties;
-            if (a === undefined || a === true)
-                return true;
-            if (a === false)
-                return false;
-            return this.child(["additionalProperties"], a);
-        });
+        if (this.builtAdditional !== undefined)
+            return this.builtAdditional;
+        const a = this.kw?.additionalProperties;
+        const out = a === undefined || a === true ? true : a === false ? false : this.child(["additionalProperties"], a);
+        this.builtAdditional = out;
+        return out;
     }
     get items() {
-        return this.lazy("items", () => {
-            const it = this.obj.items;
-            if (Array.isArray(it)) {
-                const extra = this.obj.additionalItems;
-                return extra === undefined ? undefined : this.child(["additionalItems"], extra);
-            }
-            return it === undefined ? undefined : this.child(["items"], it);
-        });
+        if (this.builtItems !== NOT_BUILT)
+            return this.builtItems;
+        const it = this.kw?.items;
+        let out;
+        if (Array.isArray(it)) {
+            const extra = this.kw?.additionalItems;
+            out = extra === undefined ? undefined : this.child(["additionalItems"], extra);
+        }
+        else
+            out = it === undefined ? undefined : this.child(["items"], it);
+        this.builtItems = out;
+        return out;
     }
     get prefixItems() {
-        return this.lazy("prefixItems", () => {
-            if (Array.isArray(this.obj.items))
-                return this.obj.items.map((s, i) => this.child(["items", i], s));
-            return this.list("prefixItems");
-        });
+        if (this.builtPrefixItems !== NOT_BUILT)
+            return this.builtPrefixItems;
+        const it = this.kw?.items;
+        const out = Array.isArray(it)
+            ? it.map((s, i) => this.child(["items", i], s))
+            : this.list("prefixItems", this.kw?.prefixItems);
+        this.builtPrefixItems = out;
+        return out;
     }
     get oneOf() {
-        return this.lazy("oneOf", () => this.list("oneOf"));
+        if (this.builtOneOf === NOT_BUILT)
+            this.builtOneOf = this.list("oneOf", this.kw?.oneOf);
+        return this.builtOneOf;
     }
     get anyOf() {
-        return this.lazy("anyOf", () => this.list("anyOf"));
+        if (this.builtAnyOf === NOT_BUILT)
+            this.builtAnyOf = this.list("anyOf", this.kw?.anyOf);
+        return this.builtAnyOf;
     }
     get allOf() {
-        return this.lazy("allOf", () => {
-            const members = this.list("allOf") ?? [];
-            // 2020-12: `$ref` beside other keywords is one more constraint, like an allOf member.
-            if (refOf(this.obj) !== undefined && this.factory.refWithSiblings(this.obj)) {
-                const target = this.factory.contract.deref(this.place, { $ref: this.obj.$ref });
-                members.unshift(this.factory.node(target, target.value, this.factory.contract.address(target)));
-            }
-            return members.length > 0 ? members : undefined;
-        });
+        if (this.builtAllOf !== NOT_BUILT)
+            return this.builtAllOf;
+        const members = this.list("allOf", this.kw?.allOf) ?? [];
+        // 2020-12: `$ref` beside other keywords is one more constraint, like an allOf member.
+        if (typeof this.kw?.ref === "string" && this.factory.refWithSiblings(this.obj)) {
+            const target = this.factory.contract.deref(this.place, { $ref: this.kw.ref });
+            members.unshift(this.factory.node(target, target.value, this.factory.contract.address(target)));
+        }
+        const out = members.length > 0 ? members : undefined;
+        this.builtAllOf = out;
+        return out;
     }
 }
 let nextAnyId = -1_000_000_000;
@@ -10566,7 +10687,7 @@ function readResponses(r, factory, opPlace, value) {
             continue;
         const resp = r.object(r.at(place, status), raw, "a response");
         const headers = new Map();
-        const headersPlace = r.at(resp.place, "headers");
+        const headersPlace = resp.value.headers === undefined ? resp.place : r.at(resp.place, "headers");
         for (const [name, h] of r.entries(headersPlace, resp.value.headers, "headers")) {
             if (name.toLowerCase() === "content-type")
                 continue;

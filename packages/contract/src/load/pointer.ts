@@ -1,9 +1,9 @@
 /** JSON Pointer (RFC 6901) helpers. */
 
 export function escapeToken(token: string | number): string {
-  const text = String(token);
-  if (!text.includes("~") && !text.includes("/")) return text;
-  return text.replace(/~/g, "~0").replace(/\//g, "~1");
+  if (typeof token === "number") return String(token);
+  if (token.indexOf("~") === -1 && token.indexOf("/") === -1) return token;
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 export function unescapeToken(token: string): string {
@@ -12,7 +12,9 @@ export function unescapeToken(token: string): string {
 
 /** `["paths", "/pets", "get"]` → `/paths/~1pets/get`. */
 export function toPointer(tokens: readonly (string | number)[]): string {
-  return tokens.map((t) => `/${escapeToken(t)}`).join("");
+  let pointer = "";
+  for (const token of tokens) pointer += `/${escapeToken(token)}`;
+  return pointer;
 }
 
 /** `/paths/~1pets/get` → `["paths", "/pets", "get"]`; `""` is the whole document. */
@@ -24,7 +26,9 @@ export function parsePointer(pointer: string): string[] | undefined {
 
 /** Append tokens to a pointer. */
 export function childPointer(pointer: string, ...tokens: (string | number)[]): string {
-  return pointer + toPointer(tokens);
+  let child = pointer;
+  for (const token of tokens) child += `/${escapeToken(token)}`;
+  return child;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -256,7 +256,7 @@ function readResponses(
     if (status.startsWith("x-")) continue;
     const resp = r.object(r.at(place, status), raw, "a response");
     const headers = new Map<string, Header>();
-    const headersPlace = r.at(resp.place, "headers");
+    const headersPlace = resp.value.headers === undefined ? resp.place : r.at(resp.place, "headers");
     for (const [name, h] of r.entries(headersPlace, resp.value.headers, "headers")) {
       if (name.toLowerCase() === "content-type") continue;
       const header = r.object(r.at(headersPlace, name), h, "a header");

@@ -79,6 +79,9 @@ const KEYWORD_ROLES = new Map<string, number>([
 
 const NO_KEYWORDS: ReadonlyMap<string, string> = new Map();
 
+/** A child not built yet (undefined is a valid answer: "no such keyword"). */
+const NOT_BUILT: unique symbol = Symbol("not built");
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -151,6 +154,116 @@ export class SchemaFactory {
   }
 }
 
+/**
+ * The keywords of one schema object, read in a single pass over the keys it has. Reading each
+ * keyword by name would look up dozens of absent names on thousands of differently shaped objects.
+ */
+class Keywords {
+  type: unknown = undefined;
+  nullable: unknown = undefined;
+  xNullable: unknown = undefined;
+  enum: unknown = undefined;
+  const: unknown = undefined;
+  format: unknown = undefined;
+  pattern: unknown = undefined;
+  hasDefault = false;
+  default: unknown = undefined;
+  discriminator: unknown = undefined;
+  properties: unknown = undefined;
+  required: unknown = undefined;
+  additionalProperties: unknown = undefined;
+  items: unknown = undefined;
+  additionalItems: unknown = undefined;
+  prefixItems: unknown = undefined;
+  oneOf: unknown = undefined;
+  anyOf: unknown = undefined;
+  allOf: unknown = undefined;
+  ref: unknown = undefined;
+  /** Some keyword limits the values (not only annotations and extensions). */
+  constrained = false;
+  /** Some bound, length, count or `uniqueItems` is there. */
+  sized = false;
+  /** `readOnly`, `writeOnly` or `deprecated` is there. */
+  flagged = false;
+  /** Some keyword of OTHER_KEYWORDS is there. */
+  other = false;
+
+  constructor(o: Record<string, unknown>) {
+    for (const k in o) {
+      const v = o[k];
+      switch (k) {
+        case "type":
+          this.type = v;
+          break;
+        case "nullable":
+          this.nullable = v;
+          break;
+        case "x-nullable":
+          this.xNullable = v;
+          break;
+        case "enum":
+          this.enum = v;
+          break;
+        case "const":
+          this.const = v;
+          break;
+        case "format":
+          this.format = v;
+          break;
+        case "pattern":
+          this.pattern = v;
+          break;
+        case "default":
+          this.hasDefault = true;
+          this.default = v;
+          break;
+        case "discriminator":
+          this.discriminator = v;
+          break;
+        case "properties":
+          this.properties = v;
+          break;
+        case "required":
+          this.required = v;
+          break;
+        case "additionalProperties":
+          this.additionalProperties = v;
+          break;
+        case "items":
+          this.items = v;
+          break;
+        case "additionalItems":
+          this.additionalItems = v;
+          break;
+        case "prefixItems":
+          this.prefixItems = v;
+          break;
+        case "oneOf":
+          this.oneOf = v;
+          break;
+        case "anyOf":
+          this.anyOf = v;
+          break;
+        case "allOf":
+          this.allOf = v;
+          break;
+        case "$ref":
+          this.ref = v;
+          break;
+      }
+      const role = KEYWORD_ROLES.get(k);
+      if (role === undefined) {
+        if (!k.startsWith("x-")) this.constrained = true;
+      } else if (role === FLAG) this.flagged = true;
+      else if (role !== ANNOTATION) {
+        this.constrained = true;
+        if (role === SIZE) this.sized = true;
+        else this.other = true;
+      }
+    }
+  }
+}
+
 class Schema implements SchemaNode {
   readonly raw: unknown;
   readonly unconstrained: boolean;
@@ -177,7 +290,7 @@ class Schema implements SchemaNode {
   readonly other: ReadonlyMap<string, string>;
   readonly dialect: Dialect;
   private readonly obj: Record<string, unknown>;
-  private cache: Record<string, unknown> | undefined;
+  private readonly kw: Keywords | undefined;
   private readonly preset?: { properties: Map<string, SchemaNode>; required: Set<string> };
 
   constructor(
@@ -210,11 +323,13 @@ class Schema implements SchemaNode {
       this.fail(`a schema must be an object${this.booleanSchemas() ? " or a boolean" : ""}`);
     const o = raw as Record<string, unknown>;
     this.obj = o;
+    const kw = new Keywords(o);
+    this.kw = kw;
     const legacy = this.dialect === "oas30" || this.dialect === "swagger2";
 
     let typeNull = false;
-    if (o.type !== undefined) {
-      const list = Array.isArray(o.type) ? o.type : [o.type];
+    if (kw.type !== undefined) {
+      const list = Array.isArray(kw.type) ? kw.type : [kw.type];
       const types = new Set<JsonType>();
       for (const t of list) {
         if (t === "file" && this.dialect === "swagger2") types.add("string");
@@ -227,42 +342,25 @@ class Schema implements SchemaNode {
       this.types = types;
     }
     const nullableFlag =
-      (legacy && o.nullable === true) || (this.dialect === "swagger2" && o["x-nullable"] === true);
+      (legacy && kw.nullable === true) || (this.dialect === "swagger2" && kw.xNullable === true);
     const typeAllowsNull = this.types === undefined || typeNull || nullableFlag;
 
     let values: unknown[] | undefined;
-    if (o.enum !== undefined) {
-      if (!Array.isArray(o.enum)) this.fail(`"enum" must be a list`, "enum");
-      values = o.enum as unknown[];
+    if (kw.enum !== undefined) {
+      if (!Array.isArray(kw.enum)) this.fail(`"enum" must be a list`, "enum");
+      values = kw.enum as unknown[];
     }
-    if (o.const !== undefined && this.dialect !== "oas30" && this.dialect !== "swagger2") {
-      values = values ? values.filter((v) => canonicalJson(v) === canonicalJson(o.const)) : [o.const];
+    if (kw.const !== undefined && this.dialect !== "oas30" && this.dialect !== "swagger2") {
+      const only = canonicalJson(kw.const);
+      values = values ? values.filter((v) => canonicalJson(v) === only) : [kw.const];
     }
     // OpenAPI 3.0 `nullable: true` is read as allowing null even when an enum forgets to list it.
     const enumAllowsNull = values === undefined || values.includes(null) || nullableFlag;
     this.nullable = typeAllowsNull && enumAllowsNull;
     if (values) this.enum = values.filter((v) => v !== null);
 
-    // One pass over the keys the schema has, so the keywords it lacks (most of them) cost nothing.
-    let constrained = false;
-    let sized = false;
-    let flagged = false;
-    let otherKeywords = false;
-    for (const k in o) {
-      const role = KEYWORD_ROLES.get(k);
-      if (role === undefined) {
-        if (!k.startsWith("x-")) constrained = true;
-        continue;
-      }
-      if (role === FLAG) flagged = true;
-      else if (role !== ANNOTATION) {
-        constrained = true;
-        if (role === SIZE) sized = true;
-        else otherKeywords = true;
-      }
-    }
-    if (o.format !== undefined) this.format = this.string("format");
-    if (sized) {
+    if (kw.format !== undefined) this.format = this.string("format", kw.format);
+    if (kw.sized) {
       this.minimum = this.bound("minimum", "exclusiveMinimum", legacy);
       this.maximum = this.bound("maximum", "exclusiveMaximum", legacy);
       if (o.multipleOf !== undefined) {
@@ -278,13 +376,13 @@ class Schema implements SchemaNode {
       this.minProperties = this.count("minProperties");
       this.maxProperties = this.count("maxProperties");
     }
-    if (o.pattern !== undefined) this.pattern = this.string("pattern");
-    this.uniqueItems = sized && o.uniqueItems === true;
-    this.readOnly = flagged && o.readOnly === true;
-    this.writeOnly = flagged && o.writeOnly === true;
-    this.deprecated = flagged && o.deprecated === true;
-    if (Object.hasOwn(o, "default")) this.default = { value: o.default };
-    const disc = o.discriminator;
+    if (kw.pattern !== undefined) this.pattern = this.string("pattern", kw.pattern);
+    this.uniqueItems = kw.sized && o.uniqueItems === true;
+    this.readOnly = kw.flagged && o.readOnly === true;
+    this.writeOnly = kw.flagged && o.writeOnly === true;
+    this.deprecated = kw.flagged && o.deprecated === true;
+    if (kw.hasDefault) this.default = { value: kw.default };
+    const disc = kw.discriminator;
     if (typeof disc === "string") this.discriminator = { propertyName: disc, mapping: new Map() };
     else if (isRecord(disc) && typeof disc.propertyName === "string") {
       const mapping = new Map<string, string>();
@@ -294,7 +392,7 @@ class Schema implements SchemaNode {
       this.discriminator = { propertyName: disc.propertyName, mapping };
     }
     let other: Map<string, string> | undefined;
-    if (otherKeywords) {
+    if (kw.other) {
       for (const k of OTHER_KEYWORDS) {
         if (o[k] === undefined) continue;
         other ??= new Map();
@@ -302,7 +400,7 @@ class Schema implements SchemaNode {
       }
     }
     this.other = other ?? NO_KEYWORDS;
-    this.unconstrained = !preset && !constrained;
+    this.unconstrained = !preset && !kw.constrained;
   }
 
   private booleanSchemas(): boolean {
@@ -317,8 +415,7 @@ class Schema implements SchemaNode {
     });
   }
 
-  private string(keyword: string): string {
-    const v = this.obj[keyword];
+  private string(keyword: string, v: unknown): string {
     if (typeof v !== "string") this.fail(`"${keyword}" must be a string`, keyword);
     return v as string;
   }
@@ -350,15 +447,6 @@ class Schema implements SchemaNode {
     return out;
   }
 
-  private lazy<T>(key: string, build: () => T): T {
-    if (!this.cache) this.cache = {};
-    const cache = this.cache;
-    if (key in cache) return cache[key] as T;
-    const value = build();
-    cache[key] = value;
-    return value;
-  }
-
   private child(tokens: (string | number)[], value: unknown): SchemaNode {
     return this.factory.node(
       { doc: this.place.doc, pointer: childPointer(this.place.pointer, ...tokens) },
@@ -366,85 +454,108 @@ class Schema implements SchemaNode {
     );
   }
 
-  private list(keyword: string): SchemaNode[] | undefined {
-    const v = this.obj[keyword];
+  private list(keyword: string, v: unknown): SchemaNode[] | undefined {
     if (v === undefined) return undefined;
     if (!Array.isArray(v)) this.fail(`"${keyword}" must be a list of schemas`, keyword);
     return (v as unknown[]).map((s, i) => this.child([keyword, i], s));
   }
 
+  // Children are built on first use, each remembered in a field of its own.
+  private builtProperties: ReadonlyMap<string, SchemaNode> | undefined;
+  private builtRequired: ReadonlySet<string> | undefined;
+  private builtAdditional: boolean | SchemaNode | undefined;
+  private builtItems: SchemaNode | undefined | typeof NOT_BUILT = NOT_BUILT;
+  private builtPrefixItems: readonly SchemaNode[] | undefined | typeof NOT_BUILT = NOT_BUILT;
+  private builtOneOf: readonly SchemaNode[] | undefined | typeof NOT_BUILT = NOT_BUILT;
+  private builtAnyOf: readonly SchemaNode[] | undefined | typeof NOT_BUILT = NOT_BUILT;
+  private builtAllOf: readonly SchemaNode[] | undefined | typeof NOT_BUILT = NOT_BUILT;
+
   get properties(): ReadonlyMap<string, SchemaNode> {
-    return this.lazy("properties", () => {
-      if (this.preset) return this.preset.properties;
-      const out = new Map<string, SchemaNode>();
-      const props = this.obj.properties;
-      if (props === undefined) return out;
-      if (!isRecord(props)) this.fail(`"properties" must be a mapping of names to schemas`, "properties");
-      for (const [name, s] of Object.entries(props as Record<string, unknown>)) {
-        out.set(name, this.child(["properties", name], s));
+    if (this.builtProperties) return this.builtProperties;
+    let out: Map<string, SchemaNode>;
+    if (this.preset) out = this.preset.properties;
+    else {
+      out = new Map();
+      const props = this.kw?.properties;
+      if (props !== undefined) {
+        if (!isRecord(props)) this.fail(`"properties" must be a mapping of names to schemas`, "properties");
+        for (const name in props) out.set(name, this.child(["properties", name], props[name]));
       }
-      return out;
-    });
+    }
+    this.builtProperties = out;
+    return out;
   }
 
   get required(): ReadonlySet<string> {
-    return this.lazy("required", () => {
-      if (this.preset) return this.preset.required;
-      const r = this.obj.required;
-      if (r === undefined || typeof r === "boolean") return new Set<string>();
-      if (!Array.isArray(r) || r.some((x) => typeof x !== "string")) {
-        this.fail(`"required" must be a list of property names`, "required");
+    if (this.builtRequired) return this.builtRequired;
+    let out: Set<string>;
+    if (this.preset) out = this.preset.required;
+    else {
+      const r = this.kw?.required;
+      if (r === undefined || typeof r === "boolean") out = new Set();
+      else {
+        if (!Array.isArray(r) || r.some((x) => typeof x !== "string")) {
+          this.fail(`"required" must be a list of property names`, "required");
+        }
+        out = new Set(r as string[]);
       }
-      return new Set(r as string[]);
-    });
+    }
+    this.builtRequired = out;
+    return out;
   }
 
   get additionalProperties(): boolean | SchemaNode {
-    return this.lazy("additionalProperties", () => {
-      const a = this.obj.additionalProperties;
-      if (a === undefined || a === true) return true;
-      if (a === false) return false;
-      return this.child(["additionalProperties"], a);
-    });
+    if (this.builtAdditional !== undefined) return this.builtAdditional;
+    const a = this.kw?.additionalProperties;
+    const out =
+      a === undefined || a === true ? true : a === false ? false : this.child(["additionalProperties"], a);
+    this.builtAdditional = out;
+    return out;
   }
 
   get items(): SchemaNode | undefined {
-    return this.lazy("items", () => {
-      const it = this.obj.items;
-      if (Array.isArray(it)) {
-        const extra = this.obj.additionalItems;
-        return extra === undefined ? undefined : this.child(["additionalItems"], extra);
-      }
-      return it === undefined ? undefined : this.child(["items"], it);
-    });
+    if (this.builtItems !== NOT_BUILT) return this.builtItems;
+    const it = this.kw?.items;
+    let out: SchemaNode | undefined;
+    if (Array.isArray(it)) {
+      const extra = this.kw?.additionalItems;
+      out = extra === undefined ? undefined : this.child(["additionalItems"], extra);
+    } else out = it === undefined ? undefined : this.child(["items"], it);
+    this.builtItems = out;
+    return out;
   }
 
   get prefixItems(): readonly SchemaNode[] | undefined {
-    return this.lazy("prefixItems", () => {
-      if (Array.isArray(this.obj.items))
-        return (this.obj.items as unknown[]).map((s, i) => this.child(["items", i], s));
-      return this.list("prefixItems");
-    });
+    if (this.builtPrefixItems !== NOT_BUILT) return this.builtPrefixItems;
+    const it = this.kw?.items;
+    const out = Array.isArray(it)
+      ? it.map((s, i) => this.child(["items", i], s))
+      : this.list("prefixItems", this.kw?.prefixItems);
+    this.builtPrefixItems = out;
+    return out;
   }
 
   get oneOf(): readonly SchemaNode[] | undefined {
-    return this.lazy("oneOf", () => this.list("oneOf"));
+    if (this.builtOneOf === NOT_BUILT) this.builtOneOf = this.list("oneOf", this.kw?.oneOf);
+    return this.builtOneOf;
   }
 
   get anyOf(): readonly SchemaNode[] | undefined {
-    return this.lazy("anyOf", () => this.list("anyOf"));
+    if (this.builtAnyOf === NOT_BUILT) this.builtAnyOf = this.list("anyOf", this.kw?.anyOf);
+    return this.builtAnyOf;
   }
 
   get allOf(): readonly SchemaNode[] | undefined {
-    return this.lazy("allOf", () => {
-      const members = this.list("allOf") ?? [];
-      // 2020-12: `$ref` beside other keywords is one more constraint, like an allOf member.
-      if (refOf(this.obj) !== undefined && this.factory.refWithSiblings(this.obj)) {
-        const target = this.factory.contract.deref(this.place, { $ref: this.obj.$ref });
-        members.unshift(this.factory.node(target, target.value, this.factory.contract.address(target)));
-      }
-      return members.length > 0 ? members : undefined;
-    });
+    if (this.builtAllOf !== NOT_BUILT) return this.builtAllOf;
+    const members = this.list("allOf", this.kw?.allOf) ?? [];
+    // 2020-12: `$ref` beside other keywords is one more constraint, like an allOf member.
+    if (typeof this.kw?.ref === "string" && this.factory.refWithSiblings(this.obj)) {
+      const target = this.factory.contract.deref(this.place, { $ref: this.kw.ref });
+      members.unshift(this.factory.node(target, target.value, this.factory.contract.address(target)));
+    }
+    const out = members.length > 0 ? members : undefined;
+    this.builtAllOf = out;
+    return out;
   }
 }
 
