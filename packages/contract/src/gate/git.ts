@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { posix } from "node:path";
 import { GateError } from "@mlgate/core";
 import type { ContractLimits } from "../limits.js";
@@ -14,7 +13,9 @@ interface GitResult {
 }
 
 /** Run git in `cwd`; never throws for a non-zero exit, only when git cannot run at all. */
-export function git(cwd: string, args: string[], maxBytes = 16 * 1024 * 1024): Promise<GitResult> {
+export async function git(cwd: string, args: string[], maxBytes = 16 * 1024 * 1024): Promise<GitResult> {
+  // Loaded on first use: most runs compare files and never start a process.
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve, reject) => {
     execFile(
       "git",

@@ -22,7 +22,6 @@ import type { ChangeLevel, SourceLocation } from "../change.js";
 import { applyExceptions, type ContractException } from "../exceptions.js";
 import type { SchemaRole } from "../json-schema/diff.js";
 import type { ContractLimits } from "../limits.js";
-import { checkVersion } from "../version-check.js";
 import { renderChangelog } from "./changelog.js";
 import { CONTRACT_DIFF } from "./config.js";
 import { diffSides, type EngineResult } from "./engines.js";
@@ -188,7 +187,10 @@ async function buildReport(
 
   let versionProblem: string | undefined;
   if (input.versionCheck) {
+    // The semver library is loaded only for runs that check the version.
+    const { checkVersion } = await import("../version-check.js");
     const v = versionFinding(
+      checkVersion,
       result,
       outcome.changes.map((c) => c.level),
       kind,
@@ -312,6 +314,7 @@ function headline(
 }
 
 function versionFinding(
+  checkVersion: typeof import("../version-check.js").checkVersion,
   result: EngineResult,
   levels: ChangeLevel[],
   kind: ContractKind,
