@@ -164,6 +164,10 @@ const bench: Benchmark = {
     );
     console.log("");
     for (const n of notes) console.log(n);
+    // What the machine gives any Node program: the floor under mlgate's wall time, and a yardstick
+    // for comparing figures taken on different days.
+    const bare = measure(process.execPath, ["-e", ""], { runs: RUNS, cwd: out });
+    console.log(`Node's own start-up here (node -e "", median of ${RUNS}): ${bare.wallMs.toFixed(0)} ms.`);
     console.log(
       "\nTarget for the Stripe pair: under 1 s and 500 MiB, faster than Optic. mlgate's figure includes Node start-up, reading and\nchecking every $ref, the diff, verifying each counter-example with ajv, and writing the report and outputs.",
     );

@@ -252,7 +252,8 @@ describe("renderers on arbitrary reports", () => {
         // Fences pair up, and user text never opens a line with a fence or heading of its own.
         expect(unclosedFence(lines)).toBe("");
         expect(outsideFences(lines).filter((l) => l.startsWith("#"))).toHaveLength(1);
-        for (const l of lines.filter((line) => line.startsWith("| "))) {
+        // Table rows keep their cell count; user text inside a fence is not a table row.
+        for (const l of outsideFences(lines).filter((line) => line.startsWith("| "))) {
           const cells = l.replace(/\\\\/g, "").split(/(?<!\\)\|/).length - 2;
           expect([4, 5]).toContain(cells);
         }
