@@ -2301,9 +2301,13 @@ const threadSource = (scan) => `
 const { workerData } = require("node:worker_threads");
 const __name = (f) => f;
 const scan = ${scan};
-const { text, maxValues, port, signal } = workerData;
+const { utf8, maxValues, port, signal } = workerData;
 let index;
 try {
+  // The caller's text, decoded here from its UTF-8 bytes (half the size to hand over): a leading
+  // byte order mark is dropped, as the caller drops it.
+  const decoded = Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength).toString("utf8");
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   index = scan(text, maxValues);
 } catch {
   index = undefined;
@@ -2321,7 +2325,7 @@ function release(thread) {
     thread.counted = false;
     liveThreads--;
 }
-function startThread(text, maxValues) {
+function startThread(utf8, maxValues) {
     if (liveThreads >= MAX_THREADS)
         return undefined;
     try {
@@ -2329,7 +2333,7 @@ function startThread(text, maxValues) {
         const signal = new Int32Array(new SharedArrayBuffer(4));
         const worker = new external_node_worker_threads_.Worker(threadSource(scanJsonIndex.toString()), {
             eval: true,
-            workerData: { text, maxValues, port: port2, signal },
+            workerData: { utf8, maxValues, port: port2, signal },
             transferList: [port2],
         });
         const thread = { worker, port: port1, signal, failed: false, counted: true };
@@ -2348,12 +2352,13 @@ function startThread(text, maxValues) {
 }
 /**
  * The index of a JSON text, built on a second thread from now on while the caller goes on; `get`
- * blocks until it is ready (it is first needed when findings are placed, long after). When no
- * thread can run, or it fails or takes longer than `waitMs`, the text is indexed by the caller.
+ * blocks until it is ready (it is first needed when findings are placed, long after). The thread
+ * decodes `utf8`, the bytes `text` was decoded from (a byte order mark dropped). When no thread
+ * can run, or it fails or takes longer than `waitMs`, the text is indexed by the caller.
  * The index is `undefined` when the text holds more than `maxValues` values.
  */
-function indexInBackground(text, maxValues, waitMs = 10_000 + text.length / 1000) {
-    const thread = startThread(text, maxValues);
+function indexInBackground(text, utf8, maxValues, waitMs = 10_000 + text.length / 1000) {
+    const thread = startThread(utf8, maxValues);
     let result;
     let builtBy;
     return {
@@ -2925,9 +2930,9 @@ function prefixKeys(tokens, pointer) {
  * Locating in a JSON text: through its positional index (built on a second thread for large
  * texts), or, for a text too large to index, by one scan per batch that skips what no pointer enters.
  */
-function jsonLocator(text, limits) {
+function jsonLocator(text, utf8, limits) {
     const index = text.length >= BACKGROUND_INDEX_CHARS
-        ? indexInBackground(text, limits.maxNodes)
+        ? indexInBackground(text, utf8, limits.maxNodes)
         : indexOnDemand(text, limits.maxNodes);
     return batchLocator((wanted) => {
         const built = index.get();
@@ -2980,7 +2985,7 @@ function parseContractDocument(bytes, id, display, limits) {
             format: "json",
             value,
             bytes: bytes.byteLength,
-            locate: jsonLocator(body, limits),
+            locate: jsonLocator(body, bytes, limits),
         };
     }
     checkControlCharacters(body, display);

@@ -115,20 +115,25 @@ describe("JSON index", () => {
     const text = largeDescription(2500);
     expect(text.length).toBeGreaterThan(BACKGROUND_INDEX_CHARS);
     const here = scanJsonIndex(text, 1_000_000)!;
-    const pending = indexInBackground(text, 1_000_000);
+    const utf8 = new TextEncoder().encode(text);
+    const pending = indexInBackground(text, utf8, 1_000_000);
     const fromThread = pending.get()!;
     expect(pending.builtBy).toBe("thread");
     expect(fromThread.count).toBe(here.count);
     for (const field of ["start", "key", "next", "lines"] as const) {
       expect(Buffer.from(fromThread[field].buffer).equals(Buffer.from(here[field].buffer)), field).toBe(true);
     }
+    // Bytes that open with a byte order mark: dropped on the thread as by the caller.
+    const marked = indexInBackground(text, new Uint8Array([0xef, 0xbb, 0xbf, ...utf8]), 1_000_000);
+    expect(Buffer.from(marked.get()!.start.buffer).equals(Buffer.from(here.start.buffer))).toBe(true);
+    expect(marked.builtBy).toBe("thread");
     // No time to wait: the index is built here instead, the same.
-    const hurried = indexInBackground(text, 1_000_000, 0);
+    const hurried = indexInBackground(text, utf8, 1_000_000, 0);
     const impatient = hurried.get()!;
     expect(hurried.builtBy).toBe("caller");
     expect(Buffer.from(impatient.next.buffer).equals(Buffer.from(here.next.buffer))).toBe(true);
     // Over the limit on the thread: no index, and no second scan here either.
-    const over = indexInBackground(text, 1000);
+    const over = indexInBackground(text, utf8, 1000);
     expect(over.get()).toBeUndefined();
     expect(over.builtBy).toBe("thread");
   });

@@ -96,10 +96,10 @@ function prefixKeys(tokens: readonly string[], pointer: string): string[] {
  * Locating in a JSON text: through its positional index (built on a second thread for large
  * texts), or, for a text too large to index, by one scan per batch that skips what no pointer enters.
  */
-function jsonLocator(text: string, limits: ContractLimits): ContractDocument["locate"] {
+function jsonLocator(text: string, utf8: Uint8Array, limits: ContractLimits): ContractDocument["locate"] {
   const index =
     text.length >= BACKGROUND_INDEX_CHARS
-      ? indexInBackground(text, limits.maxNodes)
+      ? indexInBackground(text, utf8, limits.maxNodes)
       : indexOnDemand(text, limits.maxNodes);
   return batchLocator(
     (wanted) => {
@@ -160,7 +160,7 @@ export function parseContractDocument(
       format: "json",
       value,
       bytes: bytes.byteLength,
-      locate: jsonLocator(body, limits),
+      locate: jsonLocator(body, bytes, limits),
     };
   }
   checkControlCharacters(body, display);

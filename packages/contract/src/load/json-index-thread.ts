@@ -18,9 +18,13 @@ const threadSource = (scan: string) => `
 const { workerData } = require("node:worker_threads");
 const __name = (f) => f;
 const scan = ${scan};
-const { text, maxValues, port, signal } = workerData;
+const { utf8, maxValues, port, signal } = workerData;
 let index;
 try {
+  // The caller's text, decoded here from its UTF-8 bytes (half the size to hand over): a leading
+  // byte order mark is dropped, as the caller drops it.
+  const decoded = Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength).toString("utf8");
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   index = scan(text, maxValues);
 } catch {
   index = undefined;
@@ -47,14 +51,14 @@ function release(thread: IndexThread): void {
   liveThreads--;
 }
 
-function startThread(text: string, maxValues: number): IndexThread | undefined {
+function startThread(utf8: Uint8Array, maxValues: number): IndexThread | undefined {
   if (liveThreads >= MAX_THREADS) return undefined;
   try {
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const worker = new Worker(threadSource(scanJsonIndex.toString()), {
       eval: true,
-      workerData: { text, maxValues, port: port2, signal },
+      workerData: { utf8, maxValues, port: port2, signal },
       transferList: [port2],
     });
     const thread: IndexThread = { worker, port: port1, signal, failed: false, counted: true };
@@ -80,16 +84,18 @@ export interface PendingIndex {
 
 /**
  * The index of a JSON text, built on a second thread from now on while the caller goes on; `get`
- * blocks until it is ready (it is first needed when findings are placed, long after). When no
- * thread can run, or it fails or takes longer than `waitMs`, the text is indexed by the caller.
+ * blocks until it is ready (it is first needed when findings are placed, long after). The thread
+ * decodes `utf8`, the bytes `text` was decoded from (a byte order mark dropped). When no thread
+ * can run, or it fails or takes longer than `waitMs`, the text is indexed by the caller.
  * The index is `undefined` when the text holds more than `maxValues` values.
  */
 export function indexInBackground(
   text: string,
+  utf8: Uint8Array,
   maxValues: number,
   waitMs = 10_000 + text.length / 1000,
 ): PendingIndex {
-  const thread = startThread(text, maxValues);
+  const thread = startThread(utf8, maxValues);
   let result: { index: JsonIndex | undefined } | undefined;
   let builtBy: PendingIndex["builtBy"];
   return {
