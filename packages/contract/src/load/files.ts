@@ -105,17 +105,23 @@ export class DiskFiles implements ContractFiles {
       if (!info.isFile())
         throw new GateError(`${shown} is not a regular file`, { location: { file: shown } });
       if (info.size > limits.maxFileBytes) throw tooLarge(shown, info.size, limits.maxFileBytes);
-      const chunks: Buffer[] = [];
+      // One buffer of the size the file has, read into in place; a file that grows while it is
+      // read gets a bigger one, never past one byte over the limit (which proves it too large).
+      let buffer = Buffer.allocUnsafe(Math.min(info.size + 1, limits.maxFileBytes + 1));
       let length = 0;
-      while (length <= limits.maxFileBytes) {
-        const chunk = Buffer.alloc(Math.min(1024 * 1024, limits.maxFileBytes + 1 - length));
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
+      for (;;) {
+        if (length === buffer.length) {
+          if (length > limits.maxFileBytes) break;
+          const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limits.maxFileBytes + 1));
+          buffer.copy(bigger, 0, 0, length);
+          buffer = bigger;
+        }
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
         if (bytesRead === 0) break;
-        chunks.push(chunk.subarray(0, bytesRead));
         length += bytesRead;
       }
       if (length > limits.maxFileBytes) throw tooLarge(shown, length, limits.maxFileBytes);
-      return Buffer.concat(chunks, length);
+      return buffer.subarray(0, length);
     } finally {
       await handle.close();
     }
