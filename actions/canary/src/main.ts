@@ -13,7 +13,7 @@ import {
 import { describeError } from "@mlgate/core";
 import {
   configLocation,
-  createOctokit,
+  connectGitHub,
   GATE_ACTION_INPUTS,
   publishFromInputs,
   readInputs,
@@ -110,11 +110,11 @@ async function resolve(given: Given): Promise<CanaryInput> {
   return input;
 }
 
-function deploymentStore(given: Given, input: CanaryInput): GitHubDeploymentStore | undefined {
+async function deploymentStore(given: Given, input: CanaryInput): Promise<GitHubDeploymentStore | undefined> {
   const repository = repositoryFromEnv();
   if (!given.deployments || !given.token || !repository) return undefined;
   const logUrl = runUrl();
-  return new GitHubDeploymentStore(createOctokit(given.token), repository, {
+  return new GitHubDeploymentStore(await connectGitHub(given.token), repository, {
     environment: input.environment,
     ref: process.env.GITHUB_SHA ?? "HEAD",
     ...(logUrl ? { logUrl } : {}),
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   await runGateAction("canary", async () => {
     const given = readInputs(inputs);
     const input = await resolve(given);
-    const store = deploymentStore(given, input);
+    const store = await deploymentStore(given, input);
     if (store) input.state = store;
     const abort = new AbortController();
     const cancel = (signal: string) => {
@@ -162,7 +162,7 @@ async function post(): Promise<void> {
       runner.info("canary: the embedded router ended with the main step; nothing to roll back");
       return;
     }
-    const store = deploymentStore(given, input);
+    const store = await deploymentStore(given, input);
     const open = store ? await store.latest() : undefined;
     if (store && open && !isOpen(open.phase)) {
       runner.info(`canary: the rollout already ended (${open.phase}); nothing to clean up`);

@@ -8,7 +8,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _mlgate_contract__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(732);
 /* harmony import */ var _mlgate_contract__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7013);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1814);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1600);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9868);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(416);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2857);
 
@@ -12590,7 +12590,7 @@ function readInputs(schema) {
 
 /***/ }),
 
-/***/ 1600:
+/***/ 9868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -13730,6 +13730,16 @@ async function upsertStickyComment(octokit, target, marker, body, options = {}) 
     return result;
 }
 
+;// CONCATENATED MODULE: ./packages/github/src/connect.ts
+/**
+ * A client as `createOctokit` makes it, with octokit and its HTTP stack loaded on first use: an
+ * action that calls GitHub only in some runs does not pay for loading them in the others.
+ */
+async function connectGitHub(token, options = {}) {
+    const { createOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(796)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6796));
+    return createOctokit(token, options);
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./packages/github/src/event.ts
@@ -13783,6 +13793,7 @@ function pullRequestFromEvent() {
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/publish.ts
+
 
 
 
@@ -13883,8 +13894,7 @@ async function comment(report, options) {
     const create = options.comment !== "on-failure" || isFailing(report);
     try {
         // Loaded here: the GitHub client and its HTTP stack cost start-up time that runs without a comment need not pay.
-        const { createOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(796)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6796));
-        const octokit = createOctokit(options.token);
+        const octokit = await connectGitHub(options.token);
         const target = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
         const result = await syncStickyComment(octokit, target, marker, body, { create });
         if (result)

@@ -1,5 +1,5 @@
 import type { LabelAcceptance } from "@mlgate/evaluate";
-import { createOctokit, labelApplication, runner } from "@mlgate/github";
+import { connectGitHub, labelApplication, runner } from "@mlgate/github";
 import { eventPayload, pullRequestLabels, repository } from "./event.js";
 
 /**
@@ -21,7 +21,11 @@ export async function acceptanceByLabel(
     return { label };
   }
   try {
-    const applied = await labelApplication(createOctokit(token), { ...repo, issueNumber: pr.number }, label);
+    const applied = await labelApplication(
+      await connectGitHub(token),
+      { ...repo, issueNumber: pr.number },
+      label,
+    );
     if (!applied) return { label };
     runner.info(
       `Pull request #${pr.number} carries "${label}", applied by ${applied.actor} at ${applied.at}.`,

@@ -8,7 +8,7 @@ import {
   useFetchedBaseline,
 } from "@mlgate/evaluate";
 import {
-  createOctokit,
+  connectGitHub,
   describeBaseline,
   fetchBranchBaseline,
   fetchReleaseBaseline,
@@ -29,7 +29,7 @@ export async function fetchRemoteBaseline(
 ): Promise<{ input: EvalGateInput; url?: string }> {
   const repo = repository();
   if (!repo) throw new GateError("GITHUB_REPOSITORY is not set, so the baseline's repository is unknown");
-  const octokit = createOctokit(token);
+  const octokit = await connectGitHub(token);
   let fetched: ResolvedBaseline;
   try {
     fetched =

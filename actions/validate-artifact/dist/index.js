@@ -7,7 +7,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _mlgate_artifact__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8509);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1814);
-/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1600);
+/* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9868);
 /* harmony import */ var _mlgate_github__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(416);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8816);
 
@@ -11269,7 +11269,7 @@ function readInputs(schema) {
 
 /***/ }),
 
-/***/ 1600:
+/***/ 9868:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -12409,6 +12409,16 @@ async function upsertStickyComment(octokit, target, marker, body, options = {}) 
     return result;
 }
 
+;// CONCATENATED MODULE: ./packages/github/src/connect.ts
+/**
+ * A client as `createOctokit` makes it, with octokit and its HTTP stack loaded on first use: an
+ * action that calls GitHub only in some runs does not pay for loading them in the others.
+ */
+async function connectGitHub(token, options = {}) {
+    const { createOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(796)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6796));
+    return createOctokit(token, options);
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./packages/github/src/event.ts
@@ -12462,6 +12472,7 @@ function pullRequestFromEvent() {
 }
 
 ;// CONCATENATED MODULE: ./packages/github/src/publish.ts
+
 
 
 
@@ -12562,8 +12573,7 @@ async function comment(report, options) {
     const create = options.comment !== "on-failure" || isFailing(report);
     try {
         // Loaded here: the GitHub client and its HTTP stack cost start-up time that runs without a comment need not pay.
-        const { createOctokit } = await Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(796)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6796));
-        const octokit = createOctokit(options.token);
+        const octokit = await connectGitHub(options.token);
         const target = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
         const result = await syncStickyComment(octokit, target, marker, body, { create });
         if (result)

@@ -6,6 +6,7 @@ export {
   type StickyCommentResult,
   upsertStickyComment,
 } from "./comment.js";
+export { connectGitHub } from "./connect.js";
 export {
   type CreateDeploymentOptions,
   createDeployment,

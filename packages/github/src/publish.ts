@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { commentMarker, type Report, renderJson, renderMarkdown, writeReportFiles } from "@mlgate/core";
 import { annotateFindings } from "./annotations.js";
 import { syncStickyComment } from "./comment.js";
+import { connectGitHub } from "./connect.js";
 import { pullRequestFromEvent } from "./event.js";
 import * as runner from "./runner.js";
 
@@ -122,8 +123,7 @@ async function comment(report: Report, options: PublishOptions): Promise<void> {
   const create = options.comment !== "on-failure" || isFailing(report);
   try {
     // Loaded here: the GitHub client and its HTTP stack cost start-up time that runs without a comment need not pay.
-    const { createOctokit } = await import("./octokit.js");
-    const octokit = createOctokit(options.token);
+    const octokit = await connectGitHub(options.token);
     const target = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
     const result = await syncStickyComment(octokit, target, marker, body, { create });
     if (result) runner.info(`Pull-request comment ${result.action}: ${result.url ?? result.id}`);
