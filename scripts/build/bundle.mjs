@@ -1,10 +1,12 @@
 // Runs ncc on one action and makes its output independent of where the repository is checked out.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { readFile, realpath, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { listFiles } from "./files.mjs";
+import { writeLicenses } from "./licenses.mjs";
 
 const require = createRequire(import.meta.url);
 const nccPackageFile = require.resolve("@vercel/ncc/package.json");
@@ -16,14 +18,24 @@ export const nccVersion = nccPackage.version;
 // --transpile-only: ts-loader would otherwise type-check every file under the nearest tsconfig, so
 // an unrelated type error elsewhere in the repository would break every action's build;
 // `npm run typecheck` owns that. --no-cache: the cache lives in $HOME and adds nothing to a clean build.
-const NCC_FLAGS = ["--target", "es2022", "--license", "licenses.txt", "--transpile-only", "--no-cache"];
+// Licences are collected from webpack's stats (licenses.mjs): ncc's `--license` keeps one chunk's.
+const NCC_FLAGS = ["--target", "es2022", "--transpile-only", "--no-cache"];
 
 /**
  * Bundles `entry` into `outDir`.
  * @returns {Promise<{ ok: true, stripped: number } | { ok: false, reason: string, log: string }>}
  */
 export async function bundle({ root, entry, outDir }) {
-  const args = [nccCli, "build", entry, "-o", outDir, ...NCC_FLAGS];
+  const scratch = await mkdtemp(join(tmpdir(), "mlgate-ncc-stats-"));
+  try {
+    return await bundleWithStats({ root, entry, outDir, statsFile: join(scratch, "stats.json") });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function bundleWithStats({ root, entry, outDir, statsFile }) {
+  const args = [nccCli, "build", entry, "-o", outDir, ...NCC_FLAGS, "--stats-out", statsFile];
   // cwd = root: ncc looks for tsconfig.json only between the entry and the working directory, and
   // webpack hashes module ids from paths relative to it (the ncc loader's path included), so a
   // different cwd, or an ncc installed elsewhere, yields a different bundle.
@@ -44,7 +56,12 @@ export async function bundle({ root, entry, outDir }) {
     const list = unresolved.map((request) => `"${request}"`).join(", ");
     return fail(`cannot resolve ${list}: the bundle would throw when it loads`);
   }
-  const stripped = await stripAbsolutePaths(outDir, files, [root, await realpath(root), outDir]);
+  await writeLicenses({ root, outDir, statsFile });
+  const stripped = await stripAbsolutePaths(outDir, await listFiles(outDir), [
+    root,
+    await realpath(root),
+    outDir,
+  ]);
   return { ok: true, stripped };
 }
 
