@@ -3,7 +3,7 @@
  * must run on its own (no workspace, no TypeScript source, no dependencies to install).
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -21,17 +21,22 @@ describe("the mlgate npm package", () => {
     });
     const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
     const files = packed?.files.map((f) => f.path).sort();
-    // Engines a command loads on first use (the protobuf and signature readers, the GitHub client) are chunks beside cli.js.
+    // Engines a command loads on first use (the protobuf and signature readers, among others) are chunks beside cli.js.
     const chunk = /^dist\/\d+\.index\.js$/;
     expect(files?.filter((f) => !chunk.test(f))).toEqual([
       "bin/mlgate.js",
       "dist/cli.js",
+      "dist/licenses.txt",
       "dist/package.json",
       "package.json",
     ]);
 
     await run("tar", ["-xzf", join(dir, packed?.filename ?? ""), "-C", dir]);
     expect((await readdir(join(dir, "package"))).sort()).toEqual(["bin", "dist", "package.json"]);
+    // The licences of what the bundle ships, from its main chunk (zod) and a lazy one (protobufjs) alike.
+    const licenses = (await readFile(join(dir, "package", "dist", "licenses.txt"), "utf8")).split("\n");
+    expect(licenses).toContain("zod");
+    expect(licenses).toContain("protobufjs");
 
     const work = await mkdtemp(join(tmpdir(), "mlgate-pack-use-"));
     await writeFile(join(work, "m.json"), JSON.stringify({ accuracy: 0.95 }));
