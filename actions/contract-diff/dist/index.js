@@ -2085,7 +2085,272 @@ function hasRef(value) {
 var src_limits = __nccwpck_require__(666);
 // EXTERNAL MODULE: ./packages/core/src/io.ts
 var io = __nccwpck_require__(2157);
+;// CONCATENATED MODULE: ./packages/contract/src/load/json-locator.ts
+/**
+ * Positions in a JSON text for a batch of JSON pointers, found in one pass that skips every
+ * subtree no pointer enters. Parsing positions for a whole multi-megabyte description would cost
+ * more than the diff itself; findings need only a handful of them.
+ */
+function buildTrie(pointers) {
+    const root = { children: new Map() };
+    let count = 0;
+    for (const [pointer, tokens] of pointers) {
+        let node = root;
+        for (const token of tokens) {
+            let next = node.children.get(token);
+            if (!next) {
+                next = { children: new Map() };
+                node.children.set(token, next);
+            }
+            node = next;
+        }
+        if (node.pointer === undefined)
+            count++;
+        node.pointer = pointer;
+    }
+    return { trie: root, count };
+}
+/** Past the closing quote of the JSON string whose opening quote is at `from`. */
+function stringEnd(text, from) {
+    let j = from + 1;
+    for (;;) {
+        const end = text.indexOf('"', j);
+        if (end === -1)
+            return text.length;
+        // An odd run of backslashes before the quote escapes it.
+        let backslashes = 0;
+        for (let k = end - 1; k > from && text.charCodeAt(k) === 0x5c; k--)
+            backslashes++;
+        if (backslashes % 2 === 0)
+            return end + 1;
+        j = end + 1;
+    }
+}
+/** The decoded value of the JSON string whose opening quote is at `from`. */
+function stringAt(text, from) {
+    return decodeString(text.slice(from, stringEnd(text, from)));
+}
+/** A JSON string literal, quotes included, decoded (escapes only when there are any). */
+function decodeString(raw) {
+    if (!raw.includes("\\"))
+        return raw.slice(1, -1);
+    try {
+        return JSON.parse(raw);
+    }
+    catch {
+        return raw.slice(1, -1);
+    }
+}
+/** JSON whitespace, compared directly: this runs once per character of indentation. */
+function isWs(c) {
+    return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+class Scanner {
+    text;
+    i = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    ws() {
+        const t = this.text;
+        while (this.i < t.length && isWs(t.charCodeAt(this.i)))
+            this.i++;
+    }
+    /** Past the closing quote of the string starting at `i`. */
+    skipString() {
+        this.i = stringEnd(this.text, this.i);
+    }
+    /** Past the closing quote of the string starting at `i`; returns its decoded value. */
+    string() {
+        const start = this.i;
+        this.skipString();
+        return decodeString(this.text.slice(start, this.i));
+    }
+    /** Past the value starting at `i`, without looking inside it. */
+    skip() {
+        const t = this.text;
+        const c = t.charCodeAt(this.i);
+        if (c === 0x22) {
+            this.skipString();
+            return;
+        }
+        if (c !== 0x7b && c !== 0x5b) {
+            while (this.i < t.length) {
+                const d = t.charCodeAt(this.i);
+                if (d === 0x2c || d === 0x7d || d === 0x5d || isWs(d))
+                    break;
+                this.i++;
+            }
+            return;
+        }
+        this.skipToClose(0);
+    }
+    /**
+     * Past the bracket that closes `depth` containers opened before `i` (with `depth` 0, the
+     * container starting at `i`). Jumps from one structural character to the next with the regex
+     * engine: most of a JSON text is string content and indentation, never looked at one by one.
+     */
+    skipToClose(depth) {
+        const t = this.text;
+        STRUCTURE.lastIndex = this.i;
+        // `test` moves lastIndex past the match without allocating a match array.
+        while (STRUCTURE.test(t)) {
+            const at = STRUCTURE.lastIndex - 1;
+            const d = t.charCodeAt(at);
+            if (d === 0x22) {
+                // Strings are skipped with indexOf, not a regex: a regex over a megabyte-long string with
+                // many escapes can exhaust the regex engine's backtracking stack.
+                this.i = at;
+                this.skipString();
+                STRUCTURE.lastIndex = this.i;
+                continue;
+            }
+            if (d === 0x7b || d === 0x5b)
+                depth++;
+            else if (--depth === 0) {
+                this.i = at + 1;
+                return;
+            }
+        }
+        this.i = t.length;
+    }
+}
+const STRUCTURE = /["{}[\]]/g;
+/**
+ * Offsets of the values (for members: of their keys, where a reader looks) that the pointers name.
+ * Pointers that name nothing in the text are left out of the result.
+ */
+function locateJsonPointers(text, pointers) {
+    const found = new Map();
+    const { trie, count } = buildTrie(pointers);
+    const s = new Scanner(text);
+    s.ws();
+    if (trie.pointer !== undefined)
+        found.set(trie.pointer, s.i);
+    const visit = (node) => {
+        const c = text.charCodeAt(s.i);
+        if (node.children.size === 0 || (c !== 0x7b && c !== 0x5b)) {
+            s.skip();
+            return;
+        }
+        s.i++;
+        s.ws();
+        let index = 0;
+        let remaining = node.children.size;
+        while (s.i < text.length) {
+            const d = text.charCodeAt(s.i);
+            if (d === 0x7d || d === 0x5d) {
+                s.i++;
+                return;
+            }
+            if (d === 0x2c) {
+                s.i++;
+                s.ws();
+                continue;
+            }
+            if (remaining === 0) {
+                // Nothing more is wanted in this container: jump to its end without reading its members.
+                s.skipToClose(1);
+                return;
+            }
+            let token;
+            let at = s.i;
+            if (c === 0x7b) {
+                token = s.string();
+                s.ws();
+                s.i++; // the colon
+                s.ws();
+            }
+            else {
+                token = String(index++);
+            }
+            const child = node.children.get(token);
+            if (child) {
+                remaining--;
+                if (c === 0x5b)
+                    at = s.i;
+                if (child.pointer !== undefined)
+                    found.set(child.pointer, at);
+                visit(child);
+                // Every pointer placed: the rest of the text (often megabytes) need not be scanned.
+                if (found.size === count)
+                    return;
+            }
+            else {
+                s.skip();
+            }
+            s.ws();
+        }
+    };
+    visit(trie);
+    return found;
+}
+
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: ./packages/contract/src/load/text.ts
+
+
+/** 1-based line and column of a UTF-16 offset, from a precomputed table of line starts. */
+class LineIndex {
+    starts;
+    /** `starts`: the offset at which each line starts, ascending, the first being 0. */
+    constructor(starts) {
+        this.starts = starts;
+    }
+    static of(text) {
+        const starts = [0];
+        for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1))
+            starts.push(i + 1);
+        return new LineIndex(starts);
+    }
+    at(offset) {
+        let lo = 0;
+        let hi = this.starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.starts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    }
+}
+// C0/C1 controls that YAML and JSON both forbid in a document (tab, LF, CR and NEL are fine).
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
+/** Bytes to text: UTF-8 only (a BOM is kept; callers drop it). */
+function decodeContractText(bytes, file) {
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+        throw new errors/* GateError */.ue(`${file} is UTF-16 encoded; contracts must be UTF-8`, {
+            location: { file },
+            hint: "re-save the file as UTF-8",
+        });
+    }
+    if (!(0,external_node_buffer_.isUtf8)(bytes)) {
+        throw new errors/* GateError */.ue(`${file} is not UTF-8 text (is it a binary file?)`, { location: { file } });
+    }
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+}
+/** Refuse the control characters no contract holds (a binary file, most likely), naming where. */
+function checkControlCharacters(text, file) {
+    const bad = FORBIDDEN.exec(text);
+    if (bad) {
+        const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+        const at = LineIndex.of(text).at(bad.index);
+        throw new errors/* GateError */.ue(`${code === "0000" ? "a NUL byte" : `control character U+${code}`} is not allowed in a contract (is it a binary file?)`, { location: { file, ...at } });
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/contract/src/load/json-index.ts
+/**
+ * A positional index of a JSON text: where every value starts, where every member's key starts,
+ * where each subtree ends, and where each line starts. One scan builds it (on a second thread for
+ * large documents, see json-index-thread.ts); afterwards any batch of JSON pointers is placed by
+ * walking only the containers on their paths, jumping over every subtree in one step.
+ */
+
+
 /**
  * Build the index of a text that JSON.parse accepted; `undefined` past `maxValues` values.
  *
@@ -2105,7 +2370,8 @@ function scanJsonIndex(text, maxValues) {
     let wantKey = false;
     let pendingKey = -1;
     let i = 0;
-    /** Past the closing quote of the string whose opening quote is at `from`. */
+    /** Past the closing quote of the string whose opening quote is at `from` (json-locator's
+     * `stringEnd`, repeated here because this function must stand alone). */
     const skipString = (from) => {
         let j = from + 1;
         for (;;) {
@@ -2195,43 +2461,6 @@ function scanJsonIndex(text, maxValues) {
         lines: Int32Array.from(lineStarts),
     };
 }
-function buildTrie(pointers) {
-    const root = { children: new Map() };
-    for (const [pointer, tokens] of pointers) {
-        let node = root;
-        for (const token of tokens) {
-            let next = node.children.get(token);
-            if (!next) {
-                next = { children: new Map() };
-                node.children.set(token, next);
-            }
-            node = next;
-        }
-        node.pointer = pointer;
-    }
-    return root;
-}
-/** The decoded text of the member key whose opening quote is at `at`. */
-function keyAt(text, at) {
-    let end = text.indexOf('"', at + 1);
-    while (end !== -1) {
-        let backslashes = 0;
-        for (let k = end - 1; k > at && text.charCodeAt(k) === 0x5c; k--)
-            backslashes++;
-        if (backslashes % 2 === 0)
-            break;
-        end = text.indexOf('"', end + 1);
-    }
-    const raw = text.slice(at, end + 1);
-    if (!raw.includes("\\"))
-        return raw.slice(1, -1);
-    try {
-        return JSON.parse(raw);
-    }
-    catch {
-        return raw.slice(1, -1);
-    }
-}
 /**
  * Offsets of the values (for members: of their keys, where a reader looks) that the pointers name.
  * Pointers that name nothing in the text are left out. A key given twice is placed at its last
@@ -2239,7 +2468,7 @@ function keyAt(text, at) {
  */
 function locateInIndex(text, index, pointers) {
     const found = new Map();
-    const trie = buildTrie(pointers);
+    const { trie } = buildTrie(pointers);
     if (index.count === 0)
         return found;
     if (trie.pointer !== undefined)
@@ -2254,7 +2483,7 @@ function locateInIndex(text, index, pointers) {
         const end = next[value];
         let item = 0;
         for (let member = value + 1; member < end; member = next[member]) {
-            const token = open === 0x7b ? keyAt(text, key[member]) : String(item++);
+            const token = open === 0x7b ? stringAt(text, key[member]) : String(item++);
             const child = node.children.get(token);
             if (!child)
                 continue;
@@ -2268,17 +2497,7 @@ function locateInIndex(text, index, pointers) {
 }
 /** 1-based line and column of an offset, from the index's line starts. */
 function positionInIndex(index, offset) {
-    const lines = index.lines;
-    let lo = 0;
-    let hi = lines.length - 1;
-    while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lines[mid] <= offset)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - lines[lo] + 1 };
+    return new LineIndex(index.lines).at(offset);
 }
 
 // EXTERNAL MODULE: external "node:worker_threads"
@@ -2404,201 +2623,6 @@ function indexOnDemand(text, maxValues) {
     };
 }
 
-;// CONCATENATED MODULE: ./packages/contract/src/load/json-locator.ts
-/**
- * Positions in a JSON text for a batch of JSON pointers, found in one pass that skips every
- * subtree no pointer enters. Parsing positions for a whole multi-megabyte description would cost
- * more than the diff itself; findings need only a handful of them.
- */
-function json_locator_buildTrie(pointers) {
-    const root = { children: new Map() };
-    let count = 0;
-    for (const [pointer, tokens] of pointers) {
-        let node = root;
-        for (const token of tokens) {
-            let next = node.children.get(token);
-            if (!next) {
-                next = { children: new Map() };
-                node.children.set(token, next);
-            }
-            node = next;
-        }
-        if (node.pointer === undefined)
-            count++;
-        node.pointer = pointer;
-    }
-    return { trie: root, count };
-}
-/** JSON whitespace, compared directly: this runs once per character of indentation. */
-function isWs(c) {
-    return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-class Scanner {
-    text;
-    i = 0;
-    constructor(text) {
-        this.text = text;
-    }
-    ws() {
-        const t = this.text;
-        while (this.i < t.length && isWs(t.charCodeAt(this.i)))
-            this.i++;
-    }
-    /** Past the closing quote of the string starting at `i`. */
-    skipString() {
-        const t = this.text;
-        let j = this.i + 1;
-        for (;;) {
-            const end = t.indexOf('"', j);
-            if (end === -1) {
-                this.i = t.length;
-                return;
-            }
-            // An odd run of backslashes before the quote escapes it.
-            let backslashes = 0;
-            for (let k = end - 1; k > this.i && t.charCodeAt(k) === 0x5c; k--)
-                backslashes++;
-            if (backslashes % 2 === 0) {
-                this.i = end + 1;
-                return;
-            }
-            j = end + 1;
-        }
-    }
-    /** Past the closing quote of the string starting at `i`; returns its decoded value. */
-    string() {
-        const start = this.i;
-        this.skipString();
-        const raw = this.text.slice(start, this.i);
-        if (!raw.includes("\\"))
-            return raw.slice(1, -1);
-        try {
-            return JSON.parse(raw);
-        }
-        catch {
-            return raw.slice(1, -1);
-        }
-    }
-    /** Past the value starting at `i`, without looking inside it. */
-    skip() {
-        const t = this.text;
-        const c = t.charCodeAt(this.i);
-        if (c === 0x22) {
-            this.skipString();
-            return;
-        }
-        if (c !== 0x7b && c !== 0x5b) {
-            while (this.i < t.length) {
-                const d = t.charCodeAt(this.i);
-                if (d === 0x2c || d === 0x7d || d === 0x5d || isWs(d))
-                    break;
-                this.i++;
-            }
-            return;
-        }
-        this.skipToClose(0);
-    }
-    /**
-     * Past the bracket that closes `depth` containers opened before `i` (with `depth` 0, the
-     * container starting at `i`). Jumps from one structural character to the next with the regex
-     * engine: most of a JSON text is string content and indentation, never looked at one by one.
-     */
-    skipToClose(depth) {
-        const t = this.text;
-        STRUCTURE.lastIndex = this.i;
-        // `test` moves lastIndex past the match without allocating a match array.
-        while (STRUCTURE.test(t)) {
-            const at = STRUCTURE.lastIndex - 1;
-            const d = t.charCodeAt(at);
-            if (d === 0x22) {
-                // Strings are skipped with indexOf, not a regex: a regex over a megabyte-long string with
-                // many escapes can exhaust the regex engine's backtracking stack.
-                this.i = at;
-                this.skipString();
-                STRUCTURE.lastIndex = this.i;
-                continue;
-            }
-            if (d === 0x7b || d === 0x5b)
-                depth++;
-            else if (--depth === 0) {
-                this.i = at + 1;
-                return;
-            }
-        }
-        this.i = t.length;
-    }
-}
-const STRUCTURE = /["{}[\]]/g;
-/**
- * Offsets of the values (for members: of their keys, where a reader looks) that the pointers name.
- * Pointers that name nothing in the text are left out of the result.
- */
-function locateJsonPointers(text, pointers) {
-    const found = new Map();
-    const { trie, count } = json_locator_buildTrie(pointers);
-    const s = new Scanner(text);
-    s.ws();
-    if (trie.pointer !== undefined)
-        found.set(trie.pointer, s.i);
-    const visit = (node) => {
-        const c = text.charCodeAt(s.i);
-        if (node.children.size === 0 || (c !== 0x7b && c !== 0x5b)) {
-            s.skip();
-            return;
-        }
-        s.i++;
-        s.ws();
-        let index = 0;
-        let remaining = node.children.size;
-        while (s.i < text.length) {
-            const d = text.charCodeAt(s.i);
-            if (d === 0x7d || d === 0x5d) {
-                s.i++;
-                return;
-            }
-            if (d === 0x2c) {
-                s.i++;
-                s.ws();
-                continue;
-            }
-            if (remaining === 0) {
-                // Nothing more is wanted in this container: jump to its end without reading its members.
-                s.skipToClose(1);
-                return;
-            }
-            let token;
-            let at = s.i;
-            if (c === 0x7b) {
-                token = s.string();
-                s.ws();
-                s.i++; // the colon
-                s.ws();
-            }
-            else {
-                token = String(index++);
-            }
-            const child = node.children.get(token);
-            if (child) {
-                remaining--;
-                if (c === 0x5b)
-                    at = s.i;
-                if (child.pointer !== undefined)
-                    found.set(child.pointer, at);
-                visit(child);
-                // Every pointer placed: the rest of the text (often megabytes) need not be scanned.
-                if (found.size === count)
-                    return;
-            }
-            else {
-                s.skip();
-            }
-            s.ws();
-        }
-    };
-    visit(trie);
-    return found;
-}
-
 ;// CONCATENATED MODULE: ./packages/contract/src/load/pointer.ts
 /** JSON Pointer (RFC 6901) helpers. */
 function escapeToken(token) {
@@ -2654,58 +2678,6 @@ function getAt(root, tokens) {
             return undefined;
     }
     return node;
-}
-
-// EXTERNAL MODULE: external "node:buffer"
-var external_node_buffer_ = __nccwpck_require__(4573);
-;// CONCATENATED MODULE: ./packages/contract/src/load/text.ts
-
-
-/** 1-based line and column of a UTF-16 offset, from a precomputed table of line starts. */
-class LineIndex {
-    starts;
-    constructor(text) {
-        const starts = [0];
-        for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1))
-            starts.push(i + 1);
-        this.starts = starts;
-    }
-    at(offset) {
-        let lo = 0;
-        let hi = this.starts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (this.starts[mid] <= offset)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-    }
-}
-// C0/C1 controls that YAML and JSON both forbid in a document (tab, LF, CR and NEL are fine).
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
-/** Bytes to text: UTF-8 only (a BOM is kept; callers drop it). */
-function decodeContractText(bytes, file) {
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-        throw new errors/* GateError */.ue(`${file} is UTF-16 encoded; contracts must be UTF-8`, {
-            location: { file },
-            hint: "re-save the file as UTF-8",
-        });
-    }
-    if (!(0,external_node_buffer_.isUtf8)(bytes)) {
-        throw new errors/* GateError */.ue(`${file} is not UTF-8 text (is it a binary file?)`, { location: { file } });
-    }
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-}
-/** Refuse the control characters no contract holds (a binary file, most likely), naming where. */
-function checkControlCharacters(text, file) {
-    const bad = FORBIDDEN.exec(text);
-    if (bad) {
-        const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-        const at = new LineIndex(text).at(bad.index);
-        throw new errors/* GateError */.ue(`${code === "0000" ? "a NUL byte" : `control character U+${code}`} is not allowed in a contract (is it a binary file?)`, { location: { file, ...at } });
-    }
 }
 
 // EXTERNAL MODULE: ./packages/core/src/config/yaml-source.ts + 1 modules

@@ -4,6 +4,9 @@
  * large documents, see json-index-thread.ts); afterwards any batch of JSON pointers is placed by
  * walking only the containers on their paths, jumping over every subtree in one step.
  */
+import { buildTrie, stringAt, type Trie } from "./json-locator.js";
+import { LineIndex } from "./text.js";
+
 export interface JsonIndex {
   /** Values in the text, in document order (a container before its members). */
   count: number;
@@ -37,7 +40,8 @@ export function scanJsonIndex(text: string, maxValues: number): JsonIndex | unde
   let pendingKey = -1;
   let i = 0;
 
-  /** Past the closing quote of the string whose opening quote is at `from`. */
+  /** Past the closing quote of the string whose opening quote is at `from` (json-locator's
+   * `stringEnd`, repeated here because this function must stand alone). */
   const skipString = (from: number): number => {
     let j = from + 1;
     for (;;) {
@@ -122,47 +126,6 @@ export function scanJsonIndex(text: string, maxValues: number): JsonIndex | unde
   };
 }
 
-interface Trie {
-  /** The pointer ending here, when one does. */
-  pointer?: string;
-  children: Map<string, Trie>;
-}
-
-function buildTrie(pointers: Iterable<readonly [string, readonly string[]]>): Trie {
-  const root: Trie = { children: new Map() };
-  for (const [pointer, tokens] of pointers) {
-    let node = root;
-    for (const token of tokens) {
-      let next = node.children.get(token);
-      if (!next) {
-        next = { children: new Map() };
-        node.children.set(token, next);
-      }
-      node = next;
-    }
-    node.pointer = pointer;
-  }
-  return root;
-}
-
-/** The decoded text of the member key whose opening quote is at `at`. */
-function keyAt(text: string, at: number): string {
-  let end = text.indexOf('"', at + 1);
-  while (end !== -1) {
-    let backslashes = 0;
-    for (let k = end - 1; k > at && text.charCodeAt(k) === 0x5c; k--) backslashes++;
-    if (backslashes % 2 === 0) break;
-    end = text.indexOf('"', end + 1);
-  }
-  const raw = text.slice(at, end + 1);
-  if (!raw.includes("\\")) return raw.slice(1, -1);
-  try {
-    return JSON.parse(raw) as string;
-  } catch {
-    return raw.slice(1, -1);
-  }
-}
-
 /**
  * Offsets of the values (for members: of their keys, where a reader looks) that the pointers name.
  * Pointers that name nothing in the text are left out. A key given twice is placed at its last
@@ -174,7 +137,7 @@ export function locateInIndex(
   pointers: Iterable<readonly [string, readonly string[]]>,
 ): Map<string, number> {
   const found = new Map<string, number>();
-  const trie = buildTrie(pointers);
+  const { trie } = buildTrie(pointers);
   if (index.count === 0) return found;
   if (trie.pointer !== undefined) found.set(trie.pointer, index.start[0]!);
   const { start, key, next } = index;
@@ -185,7 +148,7 @@ export function locateInIndex(
     const end = next[value]!;
     let item = 0;
     for (let member = value + 1; member < end; member = next[member]!) {
-      const token = open === 0x7b ? keyAt(text, key[member]!) : String(item++);
+      const token = open === 0x7b ? stringAt(text, key[member]!) : String(item++);
       const child = node.children.get(token);
       if (!child) continue;
       if (child.pointer !== undefined)
@@ -199,13 +162,5 @@ export function locateInIndex(
 
 /** 1-based line and column of an offset, from the index's line starts. */
 export function positionInIndex(index: JsonIndex, offset: number): { line: number; column: number } {
-  const lines = index.lines;
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lines[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - lines[lo]! + 1 };
+  return new LineIndex(index.lines).at(offset);
 }

@@ -4,13 +4,17 @@
  * more than the diff itself; findings need only a handful of them.
  */
 
-interface Trie {
+/** Pointers by their tokens: a batch is placed in one walk down the text's structure. */
+export interface Trie {
   /** The pointer ending here, when one does. */
   pointer?: string;
   children: Map<string, Trie>;
 }
 
-function buildTrie(pointers: Iterable<readonly [string, readonly string[]]>): { trie: Trie; count: number } {
+export function buildTrie(pointers: Iterable<readonly [string, readonly string[]]>): {
+  trie: Trie;
+  count: number;
+} {
   const root: Trie = { children: new Map() };
   let count = 0;
   for (const [pointer, tokens] of pointers) {
@@ -29,6 +33,35 @@ function buildTrie(pointers: Iterable<readonly [string, readonly string[]]>): { 
   return { trie: root, count };
 }
 
+/** Past the closing quote of the JSON string whose opening quote is at `from`. */
+export function stringEnd(text: string, from: number): number {
+  let j = from + 1;
+  for (;;) {
+    const end = text.indexOf('"', j);
+    if (end === -1) return text.length;
+    // An odd run of backslashes before the quote escapes it.
+    let backslashes = 0;
+    for (let k = end - 1; k > from && text.charCodeAt(k) === 0x5c; k--) backslashes++;
+    if (backslashes % 2 === 0) return end + 1;
+    j = end + 1;
+  }
+}
+
+/** The decoded value of the JSON string whose opening quote is at `from`. */
+export function stringAt(text: string, from: number): string {
+  return decodeString(text.slice(from, stringEnd(text, from)));
+}
+
+/** A JSON string literal, quotes included, decoded (escapes only when there are any). */
+function decodeString(raw: string): string {
+  if (!raw.includes("\\")) return raw.slice(1, -1);
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return raw.slice(1, -1);
+  }
+}
+
 /** JSON whitespace, compared directly: this runs once per character of indentation. */
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -45,36 +78,14 @@ class Scanner {
 
   /** Past the closing quote of the string starting at `i`. */
   skipString(): void {
-    const t = this.text;
-    let j = this.i + 1;
-    for (;;) {
-      const end = t.indexOf('"', j);
-      if (end === -1) {
-        this.i = t.length;
-        return;
-      }
-      // An odd run of backslashes before the quote escapes it.
-      let backslashes = 0;
-      for (let k = end - 1; k > this.i && t.charCodeAt(k) === 0x5c; k--) backslashes++;
-      if (backslashes % 2 === 0) {
-        this.i = end + 1;
-        return;
-      }
-      j = end + 1;
-    }
+    this.i = stringEnd(this.text, this.i);
   }
 
   /** Past the closing quote of the string starting at `i`; returns its decoded value. */
   string(): string {
     const start = this.i;
     this.skipString();
-    const raw = this.text.slice(start, this.i);
-    if (!raw.includes("\\")) return raw.slice(1, -1);
-    try {
-      return JSON.parse(raw) as string;
-    } catch {
-      return raw.slice(1, -1);
-    }
+    return decodeString(this.text.slice(start, this.i));
   }
 
   /** Past the value starting at `i`, without looking inside it. */

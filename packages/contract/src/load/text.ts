@@ -3,12 +3,13 @@ import { GateError } from "@mlgate/core";
 
 /** 1-based line and column of a UTF-16 offset, from a precomputed table of line starts. */
 export class LineIndex {
-  private readonly starts: number[];
+  /** `starts`: the offset at which each line starts, ascending, the first being 0. */
+  constructor(private readonly starts: ArrayLike<number>) {}
 
-  constructor(text: string) {
+  static of(text: string): LineIndex {
     const starts = [0];
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-    this.starts = starts;
+    return new LineIndex(starts);
   }
 
   at(offset: number): { line: number; column: number } {
@@ -45,7 +46,7 @@ export function checkControlCharacters(text: string, file: string): void {
   const bad = FORBIDDEN.exec(text);
   if (bad) {
     const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-    const at = new LineIndex(text).at(bad.index);
+    const at = LineIndex.of(text).at(bad.index);
     throw new GateError(
       `${code === "0000" ? "a NUL byte" : `control character U+${code}`} is not allowed in a contract (is it a binary file?)`,
       { location: { file, ...at } },
